@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The project's whole test suite: the README's test command (`npm test`) and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
+
+echo "== typecheck"
+npx tsc --noEmit
+
+echo "== generated metadata is current"
+node bin/gentrack-sf.js generate --check
+
+if [ -d force-app/main/default/lwc ]; then
+  echo "== LWC jest"
+  npx sfdx-lwc-jest --silent
+fi
+
+echo "== node tests"
+mapfile -t files < <(find cli generators relay sandbox scripts test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
+node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
