@@ -1,0 +1,39 @@
+/**
+ * Names the connector itself adds to Salesforce, shared by the generators, the relay and the sandbox so that all
+ * three always agree.
+ */
+export const EXTERNAL_ID_FIELD = 'Gentrack_External_Id__c';
+export const SYNC_STATUS_FIELD = 'Gentrack_Sync_Status__c';
+export const LAST_SYNCED_FIELD = 'Gentrack_Last_Synced__c';
+export const LAST_ERROR_FIELD = 'Gentrack_Last_Error__c';
+
+/** Fields generated on every synced object; the model may not declare them itself. */
+export const CONNECTOR_FIELDS = [EXTERNAL_ID_FIELD, SYNC_STATUS_FIELD, LAST_SYNCED_FIELD, LAST_ERROR_FIELD] as const;
+
+export const SYNC_STATUS_VALUES = ['Pending', 'Synced', 'Failed'] as const;
+
+export const PLATFORM_EVENT = 'Gentrack_Object_Event__e';
+export const SETTINGS_OBJECT = 'Gentrack_Connector_Settings__c';
+export const KILL_SWITCH_FIELD = 'Disable_Publishing__c';
+export const BYPASS_PERMISSION = 'Gentrack_Bypass_Publishing';
+export const SYNC_ERROR_OBJECT = 'Gentrack_Sync_Error__c';
+export const INTEGRATION_PERMISSION_SET = 'Gentrack_Integration_User';
+export const CONNECTOR_USER_PERMISSION_SET = 'Gentrack_Connector_User';
+
+/** Operation_Type__c values: the DML operation that caused the event. */
+export const EVENT_OPERATION_TYPES = { insert: 'INSERT', update: 'UPDATE', delete: 'DELETE', undelete: 'UNDELETE' } as const;
+
+/** Extra fields of Gentrack_Object_Event__e beyond the four the setup guide names. */
+export const EVENT_FIELDS = {
+  operationType: 'Operation_Type__c',
+  objectType: 'Object_Type__c',
+  oldPayload: 'Old_Payload__c',
+  newPayload: 'New_Payload__c',
+  recordId: 'Record_Id__c',
+  transactionId: 'Transaction_Id__c',
+  partNumber: 'Part_Number__c',
+  partTotal: 'Part_Total__c',
+  changedFields: 'Changed_Fields__c',
+  changedBy: 'Changed_By__c',
+  changedAt: 'Changed_At__c',
+} as const;
