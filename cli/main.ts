@@ -1,0 +1,25 @@
+/**
+ * `gentrack-sf`: the one entry point for every command of the connector. Each command lives in cli/commands/ and
+ * registers itself here.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerGenerateCommand } from './commands/generate.js';
+
+const program = new Command('gentrack-sf')
+  .description('Gentrack <-> Salesforce connector: generators, relay, sandbox and operations')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerGenerateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else {
+    // Errors the user can act on (an invalid model, a failed check) carry their own complete message.
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}
