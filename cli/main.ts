@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerGenerateCommand } from './commands/generate.js';
+import { registerVerifyCommand } from './commands/verify.js';
 
 const program = new Command('gentrack-sf')
   .description('Gentrack <-> Salesforce connector: generators, relay, sandbox and operations')
@@ -11,6 +12,7 @@ const program = new Command('gentrack-sf')
   .exitOverride();
 
 registerGenerateCommand(program);
+registerVerifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);
