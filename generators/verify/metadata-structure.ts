@@ -117,18 +117,30 @@ async function checkConversion(
     return;
   }
 
-  const outputDirectory = await mkdtemp(path.join(os.tmpdir(), 'verify-convert-'));
-  try {
-    await new MetadataConverter().convert(components, 'metadata', {
-      type: 'directory',
-      outputDirectory,
-      genUniqueDir: false,
-    });
-  } catch (error) {
-    report(sourceRoot, 'conversion', `converting to Metadata API format failed: ${describe(error)}`);
+  const failure = await convertToMetadataFormat(components);
+  if (failure !== undefined) {
+    // The converter stops at the first bad component and names it only by type and name: convert them one by one
+    // so every failing file is reported where it is.
+    let located = 0;
+    for (const component of components.getSourceComponents()) {
+      const componentFailure = await convertToMetadataFormat(new ComponentSet([component]));
+      if (componentFailure === undefined) continue;
+      located++;
+      const file = component.xml ?? component.content ?? sourceRoot;
+      // Only child files matter: a comment before the root of the parent object file is harmless.
+      const children = component.getChildren().map((child) => child.xml ?? '');
+      const candidates = children.length > 0 ? children : [file];
+      const commented: string[] = [];
+      for (const candidate of candidates) if (await hasCommentBeforeRoot(candidate)) commented.push(projectRelative(project, candidate));
+      report(
+        file,
+        'conversion',
+        `${component.type.name} ${component.fullName} does not convert to Metadata API format, so \`sf project deploy\` fails: ` +
+          `${componentFailure}.${commented.length > 0 ? commentBeforeRootHint(commented) : ''}`,
+      );
+    }
+    if (located === 0) report(sourceRoot, 'conversion', `converting to Metadata API format failed: ${failure}`);
     return;
-  } finally {
-    await rm(outputDirectory, { recursive: true, force: true });
   }
 
   const covered = new Set<string>();
@@ -142,6 +154,33 @@ async function checkConversion(
           'check its folder and suffix against the metadata type it should belong to, or list it in .forceignore.',
       );
     }
+  }
+}
+
+/** The cause seen in practice: SDR takes the first XML node of a child file (field, list view) as its root. */
+function commentBeforeRootHint(files: readonly string[]): string {
+  const named = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+  return ` SDR merges child files into their object by taking the first XML node as the root, and in ${named} that is a comment: move the comment inside the root element or drop it.`;
+}
+
+async function hasCommentBeforeRoot(file: string): Promise<boolean> {
+  if (!file.endsWith('.xml')) return false;
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const comment = text.indexOf('<!--');
+  const root = text.search(/<[A-Za-z]/);
+  return comment !== -1 && root !== -1 && comment < root;
+}
+
+/** Converts like `sf project convert source`; returns the error text, or undefined on success. */
+async function convertToMetadataFormat(components: ComponentSet): Promise<string | undefined> {
+  const outputDirectory = await mkdtemp(path.join(os.tmpdir(), 'verify-convert-'));
+  try {
+    await new MetadataConverter().convert(components, 'metadata', { type: 'directory', outputDirectory, genUniqueDir: false });
+    return undefined;
+  } catch (error) {
+    return describe(error);
+  } finally {
+    await rm(outputDirectory, { recursive: true, force: true });
   }
 }
 
