@@ -1,0 +1,69 @@
+/**
+ * The error types Gentrack's APIs answer with (the connector reference lists exactly these), and the HTTP status
+ * each one travels with. Pure data with no dependencies so the relay can import it too.
+ */
+export const GENTRACK_ERROR_TYPES = [
+  'BAD_REQUEST',
+  'CLIENT_ERROR',
+  'CONNECTIVITY',
+  'INTERNAL_SERVER_ERROR',
+  'NOT_ACCEPTABLE',
+  'NOT_FOUND',
+  'RETRY_EXHAUSTED',
+  'SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'TIMEOUT',
+  'TOO_MANY_REQUESTS',
+  'UNAUTHORIZED',
+  'UNSUPPORTED_MEDIA_TYPE',
+] as const;
+
+export type GentrackErrorType = (typeof GENTRACK_ERROR_TYPES)[number];
+
+/** Status sent with each error type. CONNECTIVITY and RETRY_EXHAUSTED are client-side outcomes in Gentrack's own
+ * connector; the sandbox only emits them when a scripted fault asks for them. */
+export const GENTRACK_ERROR_STATUS: Readonly<Record<GentrackErrorType, number>> = {
+  BAD_REQUEST: 400,
+  CLIENT_ERROR: 400,
+  CONNECTIVITY: 502,
+  INTERNAL_SERVER_ERROR: 500,
+  NOT_ACCEPTABLE: 406,
+  NOT_FOUND: 404,
+  RETRY_EXHAUSTED: 503,
+  SERVER_ERROR: 502,
+  SERVICE_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  TOO_MANY_REQUESTS: 429,
+  UNAUTHORIZED: 401,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+/** The error type that best describes a bare HTTP status (used for scripted faults that only give a status). */
+export function errorTypeForStatus(status: number): GentrackErrorType {
+  switch (status) {
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHORIZED';
+    case 404:
+      return 'NOT_FOUND';
+    case 406:
+      return 'NOT_ACCEPTABLE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'TOO_MANY_REQUESTS';
+    case 500:
+      return 'INTERNAL_SERVER_ERROR';
+    case 503:
+      return 'SERVICE_UNAVAILABLE';
+    case 504:
+      return 'TIMEOUT';
+    default:
+      return status >= 500 ? 'SERVER_ERROR' : 'CLIENT_ERROR';
+  }
+}
+
+export function isGentrackErrorType(value: unknown): value is GentrackErrorType {
+  return typeof value === 'string' && (GENTRACK_ERROR_TYPES as readonly string[]).includes(value);
+}
