@@ -1,0 +1,316 @@
+/**
+ * Where events come in: a supervised Pub/Sub API subscription to Gentrack_Object_Event__e.
+ *
+ * salesforce-pubsub-api-client does the gRPC and Avro work but never reconnects, can stall silently, and throws if
+ * a stream it was told to forget ends with an error later. This wrapper owns the lifecycle around it:
+ * - flow control: asks for `batchSize` events, hands each batch to `store` (which commits the events and the replay
+ *   id after them in one transaction) and only then asks for more, pausing while the relay is backlogged;
+ * - resumption from the last committed replay id, with a clear error (or the configured fallback) when that id is
+ *   past Salesforce's retention;
+ * - a watchdog: no event and no keepalive for `keepaliveTimeoutMs` means the stream is dead, so it is replaced;
+ * - reconnection with exponential backoff after stream errors, with a fresh session after an auth failure.
+ */
+import PubSubApiClient from 'salesforce-pubsub-api-client';
+import type { Logger } from 'pino';
+
+export interface SalesforceSession {
+  readonly accessToken: string;
+  readonly instanceUrl: string;
+  readonly organizationId: string;
+}
+
+export interface ReceivedEvent {
+  /** Decimal string of the replay id: opaque, only compared by the store as the resume point. */
+  readonly replayId: string;
+  readonly payload?: Record<string, unknown>;
+  /** Set when the client could not decode the event (corrupt Avro, unknown schema). */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export type ReplayFallback = 'fail' | 'earliest' | 'latest';
+
+export interface EventSubscriberOptions {
+  readonly topic: string;
+  readonly pubSubEndpoint: string;
+  readonly rejectUnauthorizedTls: boolean;
+  /** A valid session; `forceRefresh` after the server refused the current one. */
+  readonly session: (options: { forceRefresh: boolean }) => Promise<SalesforceSession>;
+  /** The replay id to resume after, as committed by the store. */
+  readonly checkpoint: () => string | undefined;
+  /** Must durably store the batch and its last replay id before returning. */
+  readonly store: (events: readonly ReceivedEvent[]) => void;
+  /** True while the relay has too much undelivered work to accept more events. */
+  readonly backlogged?: () => boolean;
+  readonly replayFallback: ReplayFallback;
+  readonly batchSize?: number;
+  readonly keepaliveTimeoutMs?: number;
+  readonly reconnectInitialDelayMs?: number;
+  readonly reconnectMaxDelayMs?: number;
+  readonly logger: Logger;
+  readonly onStateChange?: (state: SubscriptionState) => void;
+  /** Called when the subscription cannot go on (replay id past retention with replayFallback 'fail'). */
+  readonly onFatal: (error: SubscriptionError) => void;
+}
+
+export type SubscriptionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
+
+export class SubscriptionError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SubscriptionError';
+  }
+}
+
+const REPLAY_ID_UNAVAILABLE = 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted';
+const AUTH_ERROR = 'sfdc.platform.eventbus.grpc.service.auth.error';
+const BACKLOG_RECHECK_MS = 50;
+/** The client logs every event at info level to the console; route what matters through pino instead. */
+const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface Connection {
+  readonly client: PubSubApiClient;
+  retired: boolean;
+  ended: boolean;
+}
+
+export class EventSubscriber {
+  private readonly options: Required<Omit<EventSubscriberOptions, 'onStateChange' | 'backlogged'>> &
+    Pick<EventSubscriberOptions, 'onStateChange' | 'backlogged'>;
+  private current?: Connection;
+  private buffer: ReceivedEvent[] = [];
+  private flushScheduled = false;
+  private allRequestedReceived = false;
+  private lastActivityAt = 0;
+  private failures = 0;
+  private watchdog?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private stopped = true;
+  private fallbackInUse?: 'earliest' | 'latest';
+  private refreshSession = false;
+
+  constructor(options: EventSubscriberOptions) {
+    this.options = {
+      batchSize: 100,
+      keepaliveTimeoutMs: 300_000,
+      reconnectInitialDelayMs: 1_000,
+      reconnectMaxDelayMs: 60_000,
+      ...options,
+    };
+    if (this.options.batchSize < 1 || this.options.batchSize > 100) {
+      throw new RangeError('batchSize must be 1..100: Salesforce serves at most 100 events per request');
+    }
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.watchdog = setInterval(() => this.checkLiveness(), Math.min(1_000, this.options.keepaliveTimeoutMs / 4));
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.reconnectTimer);
+    this.flush();
+    if (this.current) this.retire(this.current);
+    this.setState('stopped');
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState(this.failures === 0 ? 'connecting' : 'reconnecting');
+    let connection: Connection | undefined;
+    try {
+      const session = await this.options.session({ forceRefresh: this.refreshSession });
+      this.refreshSession = false;
+      const client = new PubSubApiClient(
+        {
+          authType: 'user-supplied',
+          accessToken: session.accessToken,
+          instanceUrl: session.instanceUrl,
+          organizationId: session.organizationId,
+          pubSubEndpoint: this.options.pubSubEndpoint,
+          rejectUnauthorizedSsl: this.options.rejectUnauthorizedTls,
+        },
+        QUIET as never,
+      );
+      connection = { client, retired: false, ended: false };
+      await client.connect();
+      if (this.stopped) return this.retire(connection);
+      this.current = connection;
+      this.allRequestedReceived = false;
+      this.lastActivityAt = Date.now();
+      const callback = this.callbackFor(connection);
+      const resumeAfter = this.options.checkpoint();
+      if (this.fallbackInUse === 'earliest') client.subscribeFromEarliestEvent(this.options.topic, callback, this.options.batchSize);
+      else if (this.fallbackInUse === 'latest' || resumeAfter === undefined) client.subscribe(this.options.topic, callback, this.options.batchSize);
+      else client.subscribeFromReplayId(this.options.topic, callback, this.options.batchSize, Number(resumeAfter));
+      this.options.logger.info({ topic: this.options.topic, resumeAfter, fallback: this.fallbackInUse }, 'subscribed');
+    } catch (error) {
+      if (connection) this.retire(connection);
+      this.options.logger.warn({ err: error }, 'could not subscribe to the Pub/Sub API');
+      this.scheduleReconnect();
+    }
+  }
+
+  private callbackFor(connection: Connection) {
+    return (info: { lastReplayId: number | null }, type: string, data?: unknown) => {
+      if (connection.retired && type !== 'end') return;
+      switch (type) {
+        case 'event':
+          this.received(eventFrom(data));
+          break;
+        case 'lastEvent':
+          this.allRequestedReceived = true;
+          this.scheduleFlush();
+          break;
+        case 'grpcKeepAlive':
+          this.lastActivityAt = Date.now();
+          this.setState('connected');
+          break;
+        case 'error':
+          this.streamError(connection, data);
+          break;
+        case 'end':
+          connection.ended = true;
+          // Only now is close() safe: the stream has no more events to emit.
+          connection.client.close();
+          if (!connection.retired) this.streamLost(connection, 'the stream ended');
+          break;
+        default:
+          break;
+      }
+      void info;
+    };
+  }
+
+  private received(event: ReceivedEvent): void {
+    this.lastActivityAt = Date.now();
+    this.failures = 0;
+    this.setState('connected');
+    this.buffer.push(event);
+    this.scheduleFlush();
+  }
+
+  /** Events of one server response arrive in a burst of callbacks; storing them together saves commits. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+      this.requestMoreWhenReady();
+    });
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.options.store(batch);
+    // The checkpoint is valid again: later reconnections resume from it, not from the fallback.
+    this.fallbackInUse = undefined;
+  }
+
+  private requestMoreWhenReady(): void {
+    const connection = this.current;
+    if (!connection || connection.retired || !this.allRequestedReceived || this.stopped) return;
+    if (this.options.backlogged?.()) {
+      setTimeout(() => this.requestMoreWhenReady(), BACKLOG_RECHECK_MS);
+      return;
+    }
+    this.allRequestedReceived = false;
+    connection.client.requestAdditionalEvents(this.options.topic, this.options.batchSize);
+  }
+
+  private streamError(connection: Connection, data: unknown): void {
+    const error = data as { code?: number; details?: string; message?: string; replayId?: number; metadata?: { get(key: string): unknown[] } };
+    if (error?.constructor?.name === 'EventParseError' || (error?.replayId !== undefined && !error.metadata)) {
+      // One event the client could not decode: keep it (as a dead letter) and carry on with the stream.
+      this.received({
+        replayId: String(error.replayId),
+        error: { code: 'CORRUPT_EVENT', message: `event could not be decoded: ${(error as { cause?: Error }).cause?.message ?? error.message}` },
+      });
+      return;
+    }
+    const code = String(error?.metadata?.get('error-code')?.[0] ?? '');
+    if (code === REPLAY_ID_UNAVAILABLE) return this.replayIdUnavailable(connection);
+    if (code === AUTH_ERROR || error?.code === 16) this.refreshSession = true;
+    this.options.logger.warn({ code, grpcCode: error?.code, details: error?.details }, 'Pub/Sub stream error');
+    this.streamLost(connection, `stream error ${code || error?.code}`);
+  }
+
+  private replayIdUnavailable(connection: Connection): void {
+    const checkpoint = this.options.checkpoint();
+    if (this.options.replayFallback === 'fail') {
+      this.retire(connection);
+      this.stopped = true;
+      clearInterval(this.watchdog);
+      this.setState('failed');
+      this.options.onFatal(
+        new SubscriptionError(
+          'REPLAY_ID_UNAVAILABLE',
+          `the stored replay id ${checkpoint} is no longer retained by Salesforce (events are kept 72 hours), so changes may have been missed. ` +
+            'Reconcile with an initial synchronisation, then restart with salesforce.replayFallback set to "earliest" or "latest".',
+        ),
+      );
+      return;
+    }
+    this.options.logger.warn(
+      { checkpoint, fallback: this.options.replayFallback },
+      'stored replay id is past retention: resubscribing from the configured fallback; changes may have been missed',
+    );
+    this.fallbackInUse = this.options.replayFallback;
+    this.streamLost(connection, 'replay id past retention');
+  }
+
+  private streamLost(connection: Connection, reason: string): void {
+    if (connection !== this.current || this.stopped) return;
+    this.flush();
+    this.retire(connection);
+    this.current = undefined;
+    this.options.logger.warn({ reason }, 'Pub/Sub subscription lost; reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private checkLiveness(): void {
+    const connection = this.current;
+    if (!connection || this.stopped) return;
+    if (Date.now() - this.lastActivityAt > this.options.keepaliveTimeoutMs) {
+      this.options.logger.warn({ silentForMs: Date.now() - this.lastActivityAt }, 'no events or keepalives: replacing the stream');
+      this.streamLost(connection, 'keepalive timeout');
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.failures++;
+    const step = Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectInitialDelayMs * 2 ** (this.failures - 1));
+    const delay = Math.round(step / 2 + (Math.random() * step) / 2);
+    this.setState('reconnecting');
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  /**
+   * Stops listening to a connection. The client's close() drops its listeners without cancelling the stream, and a
+   * stream that later ends with an error would then throw; so a live stream keeps its listeners (ignored from now
+   * on) and is closed when it ends.
+   */
+  private retire(connection: Connection): void {
+    connection.retired = true;
+    if (connection.ended) connection.client.close();
+  }
+
+  private setState(state: SubscriptionState): void {
+    this.options.onStateChange?.(state);
+  }
+}
+
+function eventFrom(data: unknown): ReceivedEvent {
+  const event = data as { replayId: number | bigint; payload: Record<string, unknown> };
+  return { replayId: String(event.replayId), payload: event.payload };
+}

@@ -1,0 +1,442 @@
+/**
+ * The relay's durable state in one embedded SQLite database (WAL): the outbox of changes to deliver, parts of split
+ * payloads waiting for their siblings, the dead-letter store, the Gentrack references learnt from write-backs, the
+ * write-backs still to apply in Salesforce, and the subscription checkpoint.
+ *
+ * The invariant the whole relay rests on: a batch of events and the replay id after it are committed in ONE
+ * transaction, so a replay id is never stored for an event that is not.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ObjectChange } from '../mapping/reassemble.js';
+import type { ObjectEventPart } from '../mapping/object-event.js';
+import { SCHEMA } from './schema.js';
+
+export interface StoreOptions {
+  /** Database file; ':memory:' for throwaway stores in tests. */
+  readonly path: string;
+  /** FULL survives power loss; NORMAL (WAL) survives process crashes only. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+export interface PendingChange {
+  readonly seq: number;
+  readonly entityKey: string;
+  readonly change: ObjectChange;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly traceId: string;
+}
+
+export type DeadLetterSource = 'event' | 'change';
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly source: DeadLetterSource;
+  readonly transactionId: string | null;
+  readonly entityKey: string | null;
+  readonly reasonCode: string;
+  readonly reason: string;
+  /** The event payload or the change, as JSON, so it can be retried after a fix. */
+  readonly payload: string;
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
+/** What happened to one event of an ingested batch. */
+export type IngestOutcome = 'stored' | 'duplicate' | 'part-waiting' | 'rejected';
+
+export interface IncomingEvent {
+  readonly replayId: string;
+  /** The decoded part, or the reason it could not be read. */
+  readonly part: ObjectEventPart | { readonly error: { code: string; message: string }; readonly raw: string };
+}
+
+export interface DeliveredChange {
+  readonly seq: number;
+  readonly writeBack?: { objectType: string; recordId: string; fields: Record<string, string | null> };
+  readonly learntReference?: { objectType: string; recordId: string; reference: string };
+}
+
+export interface WriteBack {
+  readonly id: number;
+  readonly objectType: string;
+  readonly recordId: string;
+  readonly fields: Record<string, string | null>;
+  readonly attempts: number;
+}
+
+export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
+
+export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'>): string {
+  return `${change.objectType}:${change.recordId}`;
+}
+
+export class RelayStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(options: StoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      insertChange: db.prepare(
+        `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (transaction_id) DO NOTHING`,
+      ),
+      insertPart: db.prepare(
+        `INSERT INTO event_parts (transaction_id, part_number, part_total, replay_id, part_json, received_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      partsOf: db.prepare(`SELECT part_json FROM event_parts WHERE transaction_id = ? ORDER BY part_number`),
+      deleteParts: db.prepare(`DELETE FROM event_parts WHERE transaction_id = ?`),
+      knownTransaction: db.prepare(`SELECT 1 FROM changes WHERE transaction_id = ?`),
+      saveCheckpoint: db.prepare(
+        `INSERT INTO checkpoints (topic, replay_id, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (topic) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
+      ),
+      checkpoint: db.prepare(`SELECT replay_id FROM checkpoints WHERE topic = ?`),
+      pending: db.prepare(
+        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id FROM changes WHERE state = 'pending' ORDER BY seq`,
+      ),
+      markDelivered: db.prepare(`UPDATE changes SET state = 'delivered', updated_at = ? WHERE seq = ?`),
+      scheduleRetry: db.prepare(
+        `UPDATE changes SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ?`,
+      ),
+      markDead: db.prepare(`UPDATE changes SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
+      changeBySeq: db.prepare(`SELECT transaction_id, entity_key, change_json, attempts FROM changes WHERE seq = ?`),
+      insertDeadLetter: db.prepare(
+        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listDeadLetters: db.prepare(
+        `SELECT id, source, transaction_id, entity_key, reason_code, reason, payload, attempts, created_at
+         FROM dead_letters ORDER BY id LIMIT ? OFFSET ?`,
+      ),
+      deadLetter: db.prepare(
+        `SELECT id, source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at FROM dead_letters WHERE id = ?`,
+      ),
+      deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
+      countDeadLetters: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
+      revive: db.prepare(
+        `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, updated_at = ? WHERE seq = ?`,
+      ),
+      upsertReference: db.prepare(
+        `INSERT INTO gentrack_references (object_type, record_id, reference) VALUES (?, ?, ?)
+         ON CONFLICT (object_type, record_id) DO UPDATE SET reference = excluded.reference`,
+      ),
+      reference: db.prepare(`SELECT reference FROM gentrack_references WHERE object_type = ? AND record_id = ?`),
+      insertWriteBack: db.prepare(
+        `INSERT INTO write_backs (object_type, record_id, fields_json, attempts, next_attempt_at) VALUES (?, ?, ?, 0, 0)`,
+      ),
+      dueWriteBacks: db.prepare(
+        `SELECT id, object_type, record_id, fields_json, attempts FROM write_backs WHERE next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      ),
+      deleteWriteBack: db.prepare(`DELETE FROM write_backs WHERE id = ?`),
+      retryWriteBack: db.prepare(`UPDATE write_backs SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`),
+      stalePartTransactions: db.prepare(
+        `SELECT transaction_id, MIN(received_at) AS first_at, COUNT(*) AS parts, MAX(part_total) AS total
+         FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
+      ),
+      pruneDelivered: db.prepare(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < ?`),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
+                (SELECT COUNT(*) FROM event_parts) AS parts,
+                (SELECT COUNT(*) FROM dead_letters) AS dead,
+                (SELECT COUNT(*) FROM write_backs) AS writeBacks`,
+      ),
+    };
+  }
+
+  /**
+   * Stores a batch of events and the checkpoint after it in one transaction. Returns the outcome per event and the
+   * changes that became complete, in arrival order, for the dispatcher to queue.
+   */
+  ingest(
+    topic: string,
+    events: readonly IncomingEvent[],
+    checkpointReplayId: string,
+    assemble: Assembler,
+    now = Date.now(),
+  ): { outcomes: IngestOutcome[]; stored: PendingChange[] } {
+    const run = this.db.transaction(() => {
+      const outcomes: IngestOutcome[] = [];
+      const stored: PendingChange[] = [];
+      for (const event of events) {
+        const { part } = event;
+        if ('error' in part) {
+          this.insertDeadLetter('event', null, null, null, part.error.code, part.error.message, part.raw, 0, now);
+          outcomes.push('rejected');
+          continue;
+        }
+        let parts: ObjectEventPart[] = [part];
+        if (part.partTotal > 1) {
+          this.statements.insertPart.run(part.transactionId, part.partNumber, part.partTotal, event.replayId, JSON.stringify(part), now);
+          const rows = this.statements.partsOf.all(part.transactionId) as { part_json: string }[];
+          if (rows.length < part.partTotal) {
+            outcomes.push('part-waiting');
+            continue;
+          }
+          parts = rows.map((row) => JSON.parse(row.part_json) as ObjectEventPart);
+          this.statements.deleteParts.run(part.transactionId);
+        }
+        let change: ObjectChange;
+        try {
+          change = assemble(parts);
+        } catch (error) {
+          const { code, message } = describe(error);
+          this.insertDeadLetter('event', part.transactionId, null, null, code, message, JSON.stringify(parts), 0, now);
+          outcomes.push('rejected');
+          continue;
+        }
+        const traceId = crypto.randomUUID();
+        const entityKey = entityKeyOf(change);
+        const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+        if (result.changes === 0) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        outcomes.push('stored');
+        stored.push({ seq: Number(result.lastInsertRowid), entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
+      }
+      this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
+      return { outcomes, stored };
+    });
+    return run.immediate();
+  }
+
+  checkpoint(topic: string): string | undefined {
+    return (this.statements.checkpoint.get(topic) as { replay_id: string } | undefined)?.replay_id;
+  }
+
+  /** Every change still to deliver, in arrival order: what the dispatcher reloads after a restart. */
+  pendingChanges(): PendingChange[] {
+    return (this.statements.pending.all() as ChangeRow[]).map((row) => ({
+      seq: row.seq,
+      entityKey: row.entity_key,
+      change: JSON.parse(row.change_json) as ObjectChange,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      traceId: row.trace_id,
+    }));
+  }
+
+  /** Records deliveries in one transaction; losing this batch in a crash only causes idempotent redelivery. */
+  recordDelivered(delivered: readonly DeliveredChange[], now = Date.now()): void {
+    this.db.transaction(() => {
+      for (const item of delivered) {
+        this.statements.markDelivered.run(now, item.seq);
+        if (item.learntReference) {
+          const { objectType, recordId, reference } = item.learntReference;
+          this.statements.upsertReference.run(objectType, recordId, reference);
+        }
+        if (item.writeBack) {
+          this.statements.insertWriteBack.run(item.writeBack.objectType, item.writeBack.recordId, JSON.stringify(item.writeBack.fields));
+        }
+      }
+    })();
+  }
+
+  scheduleRetry(seq: number, attempts: number, nextAttemptAt: number, error: string, now = Date.now()): void {
+    this.statements.scheduleRetry.run(attempts, nextAttemptAt, error, now, seq);
+  }
+
+  /** Moves a change to the dead-letter store, with the write-back telling Salesforce users it failed. */
+  deadLetterChange(
+    seq: number,
+    reasonCode: string,
+    reason: string,
+    writeBack: DeliveredChange['writeBack'],
+    now = Date.now(),
+  ): void {
+    this.db.transaction(() => {
+      const row = this.statements.changeBySeq.get(seq) as
+        | { transaction_id: string; entity_key: string; change_json: string; attempts: number }
+        | undefined;
+      if (!row) return;
+      this.statements.markDead.run(reason, now, seq);
+      this.insertDeadLetter('change', row.transaction_id, row.entity_key, seq, reasonCode, reason, row.change_json, row.attempts, now);
+      if (writeBack) {
+        this.statements.insertWriteBack.run(writeBack.objectType, writeBack.recordId, JSON.stringify(writeBack.fields));
+      }
+    })();
+  }
+
+  deadLetters(limit = 100, offset = 0): DeadLetter[] {
+    return (this.statements.listDeadLetters.all(limit, offset) as DeadLetterRow[]).map(toDeadLetter);
+  }
+
+  deadLetter(id: number): DeadLetter | undefined {
+    const row = this.statements.deadLetter.get(id) as DeadLetterRow | undefined;
+    return row ? toDeadLetter(row) : undefined;
+  }
+
+  /**
+   * Puts a dead-lettered change back into the outbox (after the cause was fixed), or re-ingests a rejected event's
+   * payload through `assemble`. Returns the revived change, or throws when it still cannot be read.
+   */
+  retryDeadLetter(id: number, assemble: Assembler, now = Date.now()): PendingChange {
+    return this.db.transaction(() => {
+      const row = this.statements.deadLetter.get(id) as (DeadLetterRow & { change_seq: number | null }) | undefined;
+      if (!row) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
+      let pending: PendingChange;
+      if (row.change_seq !== null) {
+        this.statements.revive.run(now, row.change_seq);
+        const change = JSON.parse(row.payload) as ObjectChange;
+        pending = { seq: row.change_seq, entityKey: row.entity_key!, change, attempts: 0, nextAttemptAt: 0, traceId: crypto.randomUUID() };
+      } else {
+        const parts = JSON.parse(row.payload) as ObjectEventPart[];
+        const change = assemble(Array.isArray(parts) ? parts : [parts]);
+        const traceId = crypto.randomUUID();
+        const entityKey = entityKeyOf(change);
+        const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+        if (result.changes === 0) throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
+        pending = { seq: Number(result.lastInsertRowid), entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+      }
+      this.statements.deleteDeadLetter.run(id);
+      return pending;
+    })();
+  }
+
+  discardDeadLetter(id: number): boolean {
+    return this.statements.deleteDeadLetter.run(id).changes > 0;
+  }
+
+  referenceOf(objectType: string, recordId: string): string | undefined {
+    return (this.statements.reference.get(objectType, recordId) as { reference: string } | undefined)?.reference;
+  }
+
+  dueWriteBacks(limit: number, now = Date.now()): WriteBack[] {
+    return (this.statements.dueWriteBacks.all(now, limit) as WriteBackRow[]).map((row) => ({
+      id: row.id,
+      objectType: row.object_type,
+      recordId: row.record_id,
+      fields: JSON.parse(row.fields_json) as Record<string, string | null>,
+      attempts: row.attempts,
+    }));
+  }
+
+  completeWriteBacks(ids: readonly number[]): void {
+    this.db.transaction(() => ids.forEach((id) => this.statements.deleteWriteBack.run(id)))();
+  }
+
+  retryWriteBacks(ids: readonly number[], nextAttemptAt: number): void {
+    this.db.transaction(() => ids.forEach((id) => this.statements.retryWriteBack.run(nextAttemptAt, id)))();
+  }
+
+  /** Parts whose siblings never arrived within `timeoutMs` become dead letters naming what is missing. */
+  expireIncompleteParts(timeoutMs: number, now = Date.now()): number {
+    return this.db.transaction(() => {
+      const stale = this.statements.stalePartTransactions.all(now - timeoutMs) as {
+        transaction_id: string;
+        parts: number;
+        total: number;
+      }[];
+      for (const transaction of stale) {
+        const parts = (this.statements.partsOf.all(transaction.transaction_id) as { part_json: string }[]).map((row) =>
+          JSON.parse(row.part_json),
+        );
+        this.insertDeadLetter(
+          'event',
+          transaction.transaction_id,
+          null,
+          null,
+          'PARTS_MISSING',
+          `transaction ${transaction.transaction_id}: only ${transaction.parts} of ${transaction.total} parts arrived within ${Math.round(timeoutMs / 1000)} s`,
+          JSON.stringify(parts),
+          0,
+          now,
+        );
+        this.statements.deleteParts.run(transaction.transaction_id);
+      }
+      return stale.length;
+    })();
+  }
+
+  /** Delivered changes are kept as long as Salesforce may redeliver them (72 h), to recognise duplicates. */
+  pruneDelivered(olderThan: number): number {
+    return this.statements.pruneDelivered.run(olderThan).changes;
+  }
+
+  counts(): { pending: number; parts: number; dead: number; writeBacks: number } {
+    return this.statements.counts.get() as { pending: number; parts: number; dead: number; writeBacks: number };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private insertDeadLetter(
+    source: DeadLetterSource,
+    transactionId: string | null,
+    entityKey: string | null,
+    changeSeq: number | null,
+    reasonCode: string,
+    reason: string,
+    payload: string,
+    attempts: number,
+    now: number,
+  ): void {
+    this.statements.insertDeadLetter.run(source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, now);
+  }
+}
+
+export class DeadLetterNotFoundError extends Error {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+}
+
+interface ChangeRow {
+  seq: number;
+  entity_key: string;
+  change_json: string;
+  attempts: number;
+  next_attempt_at: number;
+  trace_id: string;
+}
+
+interface DeadLetterRow {
+  id: number;
+  source: DeadLetterSource;
+  transaction_id: string | null;
+  entity_key: string | null;
+  reason_code: string;
+  reason: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+}
+
+interface WriteBackRow {
+  id: number;
+  object_type: string;
+  record_id: string;
+  fields_json: string;
+  attempts: number;
+}
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    source: row.source,
+    transactionId: row.transaction_id,
+    entityKey: row.entity_key,
+    reasonCode: row.reason_code,
+    reason: row.reason,
+    payload: row.payload,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof Error) {
+    return { code: (error as { code?: string }).code ?? 'BAD_EVENT', message: error.message };
+  }
+  return { code: 'BAD_EVENT', message: String(error) };
+}

@@ -1,0 +1,62 @@
+/** Tables of the relay store. Created idempotently at open; see relay-store.ts for what each is for. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL UNIQUE,
+  entity_key TEXT NOT NULL,
+  change_json TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  trace_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_state ON changes (state, seq);
+
+CREATE TABLE IF NOT EXISTS event_parts (
+  transaction_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  part_total INTEGER NOT NULL,
+  replay_id TEXT NOT NULL,
+  part_json TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (transaction_id, part_number)
+);
+
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  source TEXT NOT NULL CHECK (source IN ('event', 'change')),
+  transaction_id TEXT,
+  entity_key TEXT,
+  change_seq INTEGER,
+  reason_code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS gentrack_references (
+  object_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  PRIMARY KEY (object_type, record_id)
+);
+
+CREATE TABLE IF NOT EXISTS write_backs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  object_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  fields_json TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS checkpoints (
+  topic TEXT PRIMARY KEY,
+  replay_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
