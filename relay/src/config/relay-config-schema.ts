@@ -1,0 +1,142 @@
+/**
+ * The shape of the relay's configuration and its documented defaults. Secrets are deliberately absent: they come
+ * from the environment or a secrets file (see relay-secrets.ts), never from a config file that may be committed.
+ * config/relay.example.yaml documents every key; a test keeps it in step with these defaults.
+ */
+import { z } from 'zod';
+
+/** Salesforce sends a keepalive on an idle Pub/Sub stream every 270 s; a shorter timeout would drop healthy streams. */
+export const SALESFORCE_KEEPALIVE_INTERVAL_MS = 270_000;
+
+/** Pub/Sub API Subscribe: at most 100 events may be requested at a time. */
+export const PUB_SUB_MAX_BATCH_SIZE = 100;
+
+const httpUrl = () => z.url({ protocol: /^https?$/ });
+/** Base URLs are joined with operation paths, so a trailing slash would produce `//`. */
+const baseUrl = () => httpUrl().transform((url) => url.replace(/\/+$/, ''));
+const everyPass = { when: () => true };
+const positiveInt = () => z.number().int().positive();
+const milliseconds = () => z.number().int().positive();
+
+const salesforceSchema = z
+  .strictObject({
+    /** OAuth login host. The client credentials flow needs the org's My Domain URL. */
+    loginUrl: baseUrl().default('https://login.salesforce.com'),
+    /** The org's instance URL; normally learnt from the token response, set it to pin one. */
+    instanceUrl: baseUrl().optional(),
+    apiVersion: z
+      .string()
+      .regex(/^\d+\.0$/, 'must look like "62.0"')
+      .default('62.0'),
+    /** client_credentials: a Connected App run-as user; password: username + password (+ security token). */
+    auth: z.enum(['client_credentials', 'password']),
+    /** Connected App consumer key. */
+    clientId: z.string().min(1),
+    /** The integration user; required by the password flow. */
+    username: z.string().min(1).optional(),
+    pubSubEndpoint: z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, 'must be host:port')
+      .default('api.pubsub.salesforce.com:7443'),
+    topic: z
+      .string()
+      .regex(/^\/event\/\w+$/, 'must be a platform event channel such as /event/Gentrack_Object_Event__e')
+      .default('/event/Gentrack_Object_Event__e'),
+    /**
+     * What to do when the stored replay id is past the 72 h retention: `fail` stops and asks an operator (events may
+     * have been lost), `earliest` replays everything retained, `latest` skips to new events.
+     */
+    replayFallback: z.enum(['fail', 'earliest', 'latest']).default('fail'),
+    keepaliveTimeoutMs: milliseconds()
+      .gt(
+        SALESFORCE_KEEPALIVE_INTERVAL_MS,
+        `must exceed Salesforce's ${SALESFORCE_KEEPALIVE_INTERVAL_MS} ms keepalive interval`,
+      )
+      .default(300_000),
+    batchSize: positiveInt().max(PUB_SUB_MAX_BATCH_SIZE).default(100),
+    /** Only for a local sandbox with a self-signed certificate. */
+    rejectUnauthorizedTls: z.boolean().default(true),
+  })
+  // Cross-key rules run even when other keys are invalid (`when`), so one pass reports every problem; they must
+  // therefore tolerate values of the wrong type.
+  .superRefine((salesforce, context) => {
+    if (salesforce.auth === 'password' && salesforce.username === undefined) {
+      context.addIssue({ code: 'custom', path: ['username'], message: 'is required when auth is "password"' });
+    }
+    const loginHost = typeof salesforce.loginUrl === 'string' ? salesforce.loginUrl.replace(/\/+$/, '') : '';
+    if (salesforce.auth === 'client_credentials' && /^https:\/\/(login|test)\.salesforce\.com$/.test(loginHost)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['loginUrl'],
+        message:
+          "the client credentials flow is not served by login/test.salesforce.com: use the org's My Domain URL (https://<domain>.my.salesforce.com)",
+      });
+    }
+  }, everyPass);
+
+const gentrackSchema = z.strictObject({
+  /** Per tenant: https://api.crm.<deploymentPool>.gentrack.cloud/v1 */
+  baseUrl: baseUrl(),
+  tokenUrl: httpUrl().default('https://au.id.gentrackcloud.com/v1/token'),
+  clientId: z.string().min(1),
+  responseTimeoutMs: milliseconds().default(60_000),
+  connectTimeoutMs: milliseconds().default(30_000),
+  idleTimeoutMs: milliseconds().default(30_000),
+  /** Persistent connections kept to the Gentrack API. */
+  connections: positiveInt().default(64),
+});
+
+const storeSchema = z.strictObject({
+  path: z.string().min(1).default('./var/relay.db'),
+  /** FULL survives power loss after an acknowledged write, which at-least-once delivery relies on. */
+  synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+});
+
+const deliverySchema = z
+  .strictObject({
+    concurrency: positiveInt().default(32),
+    maxAttempts: positiveInt().default(12),
+    initialBackoffMs: milliseconds().default(500),
+    maxBackoffMs: milliseconds().default(300_000),
+    /** How long the parts of a split event may wait for the rest before the event is dead-lettered. */
+    partTimeoutMs: milliseconds().default(600_000),
+    /** Consecutive failures that open the circuit breaker in front of Gentrack. */
+    breakerThreshold: positiveInt().default(10),
+    breakerHalfOpenAfterMs: milliseconds().default(10_000),
+    /** On shutdown, how long in-flight deliveries may finish before they are abandoned (and retried on restart). */
+    shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+  })
+  .superRefine((delivery, context) => {
+    const { initialBackoffMs, maxBackoffMs } = delivery;
+    if (typeof initialBackoffMs === 'number' && typeof maxBackoffMs === 'number' && initialBackoffMs > maxBackoffMs) {
+      context.addIssue({ code: 'custom', path: ['initialBackoffMs'], message: 'must not exceed maxBackoffMs' });
+    }
+  }, everyPass);
+
+const httpSchema = z.strictObject({
+  /** The operations server (health, metrics); loopback by default because it is unauthenticated. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 picks a free port (tests). */
+  port: z.number().int().min(0).max(65_535).default(8787),
+});
+
+const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const relayConfigSchema = z.strictObject({
+  /** The Gentrack tenant (instance) this relay serves. */
+  tenantId: z.string().min(1),
+  // Sections with required keys are prefaulted too, so a missing section reports each key it lacks.
+  salesforce: salesforceSchema.prefault({} as never),
+  gentrack: gentrackSchema.prefault({} as never),
+  store: storeSchema.prefault({}),
+  delivery: deliverySchema.prefault({}),
+  http: httpSchema.prefault({}),
+  log: logSchema.prefault({}),
+});
+
+export type RelayConfig = z.output<typeof relayConfigSchema>;
+/** What a config file (or a test) may write: every defaulted key optional. */
+export type RelayConfigInput = z.input<typeof relayConfigSchema>;
+export type LogLevel = RelayConfig['log']['level'];

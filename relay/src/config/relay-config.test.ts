@@ -1,0 +1,242 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadRelayConfig, RelayConfigError, resolveRelayConfig } from './relay-config.js';
+import { RELAY_CONFIG_ENV_VARS } from './relay-config-env.js';
+
+const EXAMPLE_FILE = new URL('../../../config/relay.example.yaml', import.meta.url);
+
+/** The smallest valid configuration, all in the environment. */
+const REQUIRED_ENV = {
+  GENTRACK_RELAY_TENANT_ID: 'tenant-1',
+  GENTRACK_RELAY_SALESFORCE_AUTH: 'client_credentials',
+  GENTRACK_RELAY_SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+  GENTRACK_RELAY_SALESFORCE_CLIENT_ID: 'sf-client',
+  GENTRACK_RELAY_GENTRACK_BASE_URL: 'https://api.crm.pool1.gentrack.cloud/v1',
+  GENTRACK_RELAY_GENTRACK_CLIENT_ID: 'gt-client',
+};
+
+function problemsOf(run: () => unknown): RelayConfigError['problems'] {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof RelayConfigError, `expected a RelayConfigError, got ${String(error)}`);
+    assert.equal(error.code, 'INVALID_RELAY_CONFIG');
+    return error.problems;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+function tempFile(name: string, text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'relay-config-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+test('the documented defaults fill everything not set', () => {
+  const config = loadRelayConfig({ env: REQUIRED_ENV });
+  assert.deepEqual(config, {
+    tenantId: 'tenant-1',
+    salesforce: {
+      loginUrl: 'https://acme.my.salesforce.com',
+      apiVersion: '62.0',
+      auth: 'client_credentials',
+      clientId: 'sf-client',
+      pubSubEndpoint: 'api.pubsub.salesforce.com:7443',
+      topic: '/event/Gentrack_Object_Event__e',
+      replayFallback: 'fail',
+      keepaliveTimeoutMs: 300_000,
+      batchSize: 100,
+      rejectUnauthorizedTls: true,
+    },
+    gentrack: {
+      baseUrl: 'https://api.crm.pool1.gentrack.cloud/v1',
+      tokenUrl: 'https://au.id.gentrackcloud.com/v1/token',
+      clientId: 'gt-client',
+      responseTimeoutMs: 60_000,
+      connectTimeoutMs: 30_000,
+      idleTimeoutMs: 30_000,
+      connections: 64,
+    },
+    store: { path: './var/relay.db', synchronous: 'FULL' },
+    delivery: {
+      concurrency: 32,
+      maxAttempts: 12,
+      initialBackoffMs: 500,
+      maxBackoffMs: 300_000,
+      partTimeoutMs: 600_000,
+      breakerThreshold: 10,
+      breakerHalfOpenAfterMs: 10_000,
+      shutdownGraceMs: 10_000,
+    },
+    http: { host: '127.0.0.1', port: 8787 },
+    log: { level: 'info' },
+  });
+  assert.ok(Object.isFrozen(config.delivery), 'modules share the config, so it cannot be changed under them');
+});
+
+test('environment variables override the file, converted to numbers and booleans', () => {
+  const file = tempFile(
+    'relay.yaml',
+    'tenantId: from-file\nsalesforce:\n  auth: password\n  username: integration@example.com\n  clientId: c\n' +
+      'gentrack:\n  baseUrl: https://api.crm.pool1.gentrack.cloud/v1/\n  clientId: g\nhttp:\n  port: 9000\n',
+  );
+  const config = loadRelayConfig({
+    file,
+    env: {
+      GENTRACK_RELAY_TENANT_ID: 'from-env',
+      GENTRACK_RELAY_HTTP_PORT: '9100',
+      GENTRACK_RELAY_SALESFORCE_REJECT_UNAUTHORIZED_TLS: 'false',
+      GENTRACK_RELAY_DELIVERY_MAX_ATTEMPTS: '3',
+      GENTRACK_RELAY_LOG_LEVEL: '', // empty counts as unset
+    },
+  });
+  assert.equal(config.tenantId, 'from-env');
+  assert.equal(config.http.port, 9100);
+  assert.equal(config.salesforce.rejectUnauthorizedTls, false);
+  assert.equal(config.delivery.maxAttempts, 3);
+  assert.equal(config.log.level, 'info');
+  assert.equal(config.salesforce.username, 'integration@example.com');
+  assert.equal(config.gentrack.baseUrl, 'https://api.crm.pool1.gentrack.cloud/v1', 'trailing slash removed');
+});
+
+test('GENTRACK_RELAY_CONFIG_FILE names the file, and JSON is read like YAML', () => {
+  const file = tempFile('relay.json', JSON.stringify({ tenantId: 'json-tenant', http: { port: 0 } }));
+  const config = loadRelayConfig({
+    env: { ...REQUIRED_ENV, GENTRACK_RELAY_TENANT_ID: '', GENTRACK_RELAY_CONFIG_FILE: file },
+  });
+  assert.equal(config.tenantId, 'json-tenant');
+  assert.equal(config.http.port, 0);
+});
+
+test('every problem is listed at once, with its path and where the value came from', () => {
+  const text = [
+    'tenantId: t', //                    1
+    'salesforce:', //                    2
+    '  auth: password', //               3
+    '  batchSize: 200', //               4
+    '  clientSecret: do-not-put-me-here', // 5
+    'gentrack:', //                      6
+    '  baseUrl: ftp://example.com', //   7
+    '  clientId: g', //                  8
+    'delivery:', //                      9
+    '  maxAtempts: 3', //                10
+    '',
+  ].join('\n');
+  const problems = problemsOf(() =>
+    resolveRelayConfig({
+      text,
+      file: 'relay.yaml',
+      env: {
+        GENTRACK_RELAY_HTTP_PORT: 'eighty',
+        GENTRACK_RELAY_GENTRAK_CLIENT_ID: 'x',
+        GENTRACK_RELAY_SALESFORCE_CLIENT_ID: 'c',
+      },
+    }),
+  );
+  const byPath = new Map(problems.map((problem) => [problem.path || problem.message.split(' ')[0], problem]));
+  assert.deepEqual([...byPath.keys()].sort(), [
+    'GENTRACK_RELAY_GENTRAK_CLIENT_ID',
+    'delivery.maxAtempts',
+    'gentrack.baseUrl',
+    'http.port',
+    'salesforce.batchSize',
+    'salesforce.clientSecret',
+    'salesforce.username',
+  ]);
+  assert.match(
+    byPath.get('GENTRACK_RELAY_GENTRAK_CLIENT_ID')!.message,
+    /did you mean GENTRACK_RELAY_GENTRACK_CLIENT_ID/,
+  );
+  assert.deepEqual(byPath.get('salesforce.batchSize'), {
+    path: 'salesforce.batchSize',
+    source: 'relay.yaml:4:3',
+    message: 'must be at most 100',
+  });
+  assert.equal(byPath.get('gentrack.baseUrl')!.source, 'relay.yaml:7:3');
+  assert.equal(byPath.get('gentrack.baseUrl')!.message, 'must be an http(s) URL');
+  assert.equal(byPath.get('delivery.maxAtempts')!.source, 'relay.yaml:10:3');
+  assert.deepEqual(byPath.get('http.port'), {
+    path: 'http.port',
+    source: 'env GENTRACK_RELAY_HTTP_PORT',
+    message: 'must be a number, got text "eighty"',
+  });
+  assert.equal(byPath.get('salesforce.username')!.message, 'is required when auth is "password"');
+  assert.equal(
+    byPath.get('salesforce.username')!.source,
+    'not set in relay.yaml or env GENTRACK_RELAY_SALESFORCE_USERNAME',
+  );
+  const misplaced = byPath.get('salesforce.clientSecret')!;
+  assert.equal(misplaced.source, 'relay.yaml:5:3');
+  assert.match(misplaced.message, /set SALESFORCE_CLIENT_SECRET in the environment or the secrets file/);
+
+  const error = new RelayConfigError(problems);
+  assert.ok(!error.message.includes('do-not-put-me-here'), 'a misplaced secret is not echoed');
+  assert.match(error.message, /^the relay configuration has 7 problems:/);
+});
+
+test('a missing required value says where it can be set', () => {
+  const problems = problemsOf(() => loadRelayConfig({ env: {} }));
+  assert.deepEqual(
+    problems.map((problem) => `${problem.path}: ${problem.message} [${problem.source}]`),
+    [
+      'tenantId: is required [not set in env GENTRACK_RELAY_TENANT_ID (no config file)]',
+      'salesforce.auth: is required [not set in env GENTRACK_RELAY_SALESFORCE_AUTH (no config file)]',
+      'salesforce.clientId: is required [not set in env GENTRACK_RELAY_SALESFORCE_CLIENT_ID (no config file)]',
+      'gentrack.baseUrl: is required [not set in env GENTRACK_RELAY_GENTRACK_BASE_URL (no config file)]',
+      'gentrack.clientId: is required [not set in env GENTRACK_RELAY_GENTRACK_CLIENT_ID (no config file)]',
+    ],
+  );
+});
+
+test('cross-key rules: client credentials need a My Domain URL; backoff bounds are ordered; keepalive beats 270 s', () => {
+  const problems = problemsOf(() =>
+    loadRelayConfig({
+      env: {
+        ...REQUIRED_ENV,
+        GENTRACK_RELAY_SALESFORCE_LOGIN_URL: 'https://login.salesforce.com',
+        GENTRACK_RELAY_DELIVERY_INITIAL_BACKOFF_MS: '600000',
+        GENTRACK_RELAY_SALESFORCE_KEEPALIVE_TIMEOUT_MS: '60000',
+      },
+    }),
+  );
+  const messages = new Map(problems.map((problem) => [problem.path, problem.message]));
+  assert.deepEqual([...messages.keys()].sort(), [
+    'delivery.initialBackoffMs',
+    'salesforce.keepaliveTimeoutMs',
+    'salesforce.loginUrl',
+  ]);
+  assert.match(messages.get('salesforce.loginUrl')!, /My Domain/);
+  assert.match(messages.get('salesforce.keepaliveTimeoutMs')!, /270000 ms keepalive/);
+  assert.equal(messages.get('delivery.initialBackoffMs'), 'must not exceed maxBackoffMs');
+});
+
+test('YAML syntax errors and unreadable files are reported with their location', () => {
+  const syntax = problemsOf(() => resolveRelayConfig({ text: 'tenantId: [unclosed\n', file: 'bad.yaml', env: {} }));
+  assert.equal(syntax.length, 1);
+  assert.match(syntax[0]!.source, /^bad\.yaml:\d+:\d+$/);
+  const missing = problemsOf(() => loadRelayConfig({ file: '/nonexistent/relay.yaml', env: {} }));
+  assert.deepEqual(missing, [
+    { path: '', source: '/nonexistent/relay.yaml', message: 'cannot read the config file: file not found' },
+  ]);
+  const list = problemsOf(() => resolveRelayConfig({ text: '- a\n- b\n', file: 'list.yaml', env: REQUIRED_ENV }));
+  assert.match(list[0]!.message, /must be a mapping/);
+});
+
+test('config/relay.example.yaml is valid, documents every key and states the real defaults', () => {
+  const text = readFileSync(EXAMPLE_FILE, 'utf8');
+  const example = resolveRelayConfig({ text, file: 'relay.example.yaml', env: {} });
+  const defaults = loadRelayConfig({ env: REQUIRED_ENV });
+  for (const variable of RELAY_CONFIG_ENV_VARS) {
+    const key = variable.path[variable.path.length - 1]!;
+    assert.match(text, new RegExp(`^\\s*(# )?${key}:`, 'm'), `${variable.path.join('.')} is documented`);
+    const exampleValue = variable.path.reduce<any>((node, segment) => node?.[segment], example);
+    const defaultValue = variable.path.reduce<any>((node, segment) => node?.[segment], defaults);
+    const placeholder = ['tenantId', 'clientId', 'baseUrl', 'loginUrl'].includes(key);
+    if (!placeholder && exampleValue !== undefined) {
+      assert.equal(exampleValue, defaultValue, `${variable.path.join('.')} in the example is its default`);
+    }
+  }
+});
