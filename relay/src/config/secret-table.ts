@@ -1,0 +1,50 @@
+/**
+ * Every secret the relay reads, in one table: its variable name (in the environment or the secrets file), the
+ * property it is returned under, and when it is required. Adding a secret is adding a row; the logger redacts the
+ * names listed here too.
+ */
+import type { RelayConfig } from './relay-config-schema.js';
+
+export interface SecretSpec {
+  readonly name: string;
+  readonly key: string;
+  readonly description: string;
+  /** 'always', or a function returning why this config needs it (undefined when it does not). */
+  readonly requiredBy: 'always' | ((config: RelayConfig) => string | undefined);
+  /** Config keys someone might put it under by mistake; the config loader points them here instead. */
+  readonly misplacedAt?: readonly string[];
+}
+
+export const RELAY_SECRET_SPECS = [
+  {
+    name: 'SALESFORCE_CLIENT_SECRET',
+    key: 'salesforceClientSecret',
+    description: 'Connected App consumer secret (both OAuth flows)',
+    requiredBy: 'always',
+    misplacedAt: ['salesforce.clientSecret'],
+  },
+  {
+    name: 'SALESFORCE_PASSWORD',
+    key: 'salesforcePassword',
+    description: "the integration user's password (password flow)",
+    requiredBy: (config) => (config.salesforce.auth === 'password' ? 'salesforce.auth is "password"' : undefined),
+    misplacedAt: ['salesforce.password'],
+  },
+  {
+    name: 'SALESFORCE_SECURITY_TOKEN',
+    key: 'salesforceSecurityToken',
+    description: "the integration user's security token, appended to the password unless the relay's IP is trusted",
+    requiredBy: () => undefined,
+    misplacedAt: ['salesforce.securityToken'],
+  },
+  {
+    name: 'GENTRACK_CLIENT_SECRET',
+    key: 'gentrackClientSecret',
+    description: 'OAuth2 client secret for the Gentrack token URL',
+    requiredBy: 'always',
+    misplacedAt: ['gentrack.clientSecret'],
+  },
+] as const satisfies readonly SecretSpec[];
+
+export type RelaySecretSpec = (typeof RELAY_SECRET_SPECS)[number];
+export type RelaySecretName = RelaySecretSpec['name'];
