@@ -8,7 +8,7 @@ import type { MetadataDocument } from './metadata-document.js';
 import type { ObjectKind } from './project-inventory.js';
 
 /** An API name without its suffix: a letter first, then letters, digits and single underscores, no trailing one. */
-const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/;
+const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?=[A-Za-z0-9]))*$/;
 const API_NAME_MAX = 40;
 
 const COMMON_RULES: readonly ElementRule[] = [
