@@ -1,0 +1,206 @@
+/**
+ * The relay, assembled: Salesforce events come in through the subscriber, are stored in the outbox, go out to
+ * Gentrack through the dispatcher, and their results are written back to Salesforce. This module only wires the
+ * parts together and owns their start and stop order.
+ */
+import type { Logger } from 'pino';
+import type { ConnectorModel } from '../../generators/model/connector-model.js';
+import type { RelayConfig } from './config/relay-config-schema.js';
+import type { RelaySecrets } from './config/relay-secrets.js';
+import { createGentrackClient } from './delivery/gentrack-client.js';
+import { Dispatcher, type DeliveryObserver } from './delivery/dispatcher.js';
+import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './inbound/event-subscriber.js';
+import { connectorModel } from './mapping/connector-model.generated.js';
+import { BadEventError, readObjectEvent } from './mapping/object-event.js';
+import { reassemble } from './mapping/reassemble.js';
+import { SalesforceSession } from './salesforce/salesforce-session.js';
+import { WriteBackFlusher } from './salesforce/write-back-flusher.js';
+import { RelayStore, type IncomingEvent, type IngestOutcome } from './store/relay-store.js';
+
+/** Salesforce keeps events 72 hours: delivered transactions are remembered as long, to recognise redeliveries. */
+const REDELIVERY_WINDOW_MS = 72 * 60 * 60 * 1000;
+const HOUSEKEEPING_INTERVAL_MS = 10_000;
+/** Above this many undelivered changes the subscriber stops asking for more events. */
+const BACKLOG_HIGH_WATER = 20_000;
+
+export interface RelayObserver extends DeliveryObserver {
+  ingested?(outcome: IngestOutcome, count: number): void;
+  subscriptionChanged?(state: SubscriptionState): void;
+  writeBacksApplied?(count: number): void;
+}
+
+export interface RelayOptions {
+  readonly config: RelayConfig;
+  readonly secrets: RelaySecrets;
+  readonly logger: Logger;
+  readonly model?: ConnectorModel;
+  readonly observer?: RelayObserver;
+  /** Called when the relay cannot go on (e.g. the replay id is past retention); the caller decides to exit. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export interface RelayHealth {
+  readonly subscription: SubscriptionState;
+  readonly breakerOpen: boolean;
+  readonly pending: number;
+  readonly parts: number;
+  readonly deadLetters: number;
+  readonly writeBacks: number;
+}
+
+export class Relay {
+  readonly store: RelayStore;
+  readonly dispatcher: Dispatcher;
+  readonly salesforce: SalesforceSession;
+  private readonly subscriber: EventSubscriber;
+  private readonly writeBacks: WriteBackFlusher;
+  private readonly gentrack;
+  private housekeeping?: NodeJS.Timeout;
+  private subscriptionState: SubscriptionState = 'stopped';
+
+  constructor(private readonly options: RelayOptions) {
+    const { config, secrets, logger } = options;
+    const model = options.model ?? connectorModel;
+    const observer = options.observer ?? {};
+    this.store = new RelayStore({ path: config.store.path, synchronous: config.store.synchronous });
+    this.gentrack = createGentrackClient({
+      baseUrl: config.gentrack.baseUrl,
+      tokenUrl: config.gentrack.tokenUrl,
+      clientId: config.gentrack.clientId,
+      clientSecret: secrets.gentrackClientSecret.reveal(),
+      responseTimeoutMs: config.gentrack.responseTimeoutMs,
+      connectTimeoutMs: config.gentrack.connectTimeoutMs,
+      idleTimeoutMs: config.gentrack.idleTimeoutMs,
+      connections: config.gentrack.connections,
+      logger: logger.child({ component: 'gentrack' }),
+    });
+    this.dispatcher = new Dispatcher({
+      model,
+      store: this.store,
+      gentrack: this.gentrack,
+      logger: logger.child({ component: 'dispatcher' }),
+      concurrency: config.delivery.concurrency,
+      maxAttempts: config.delivery.maxAttempts,
+      initialBackoffMs: config.delivery.initialBackoffMs,
+      maxBackoffMs: config.delivery.maxBackoffMs,
+      breakerThreshold: config.delivery.breakerThreshold,
+      breakerHalfOpenAfterMs: config.delivery.breakerHalfOpenAfterMs,
+      observer,
+    });
+    this.salesforce = new SalesforceSession({
+      loginUrl: config.salesforce.instanceUrl ?? config.salesforce.loginUrl,
+      apiVersion: config.salesforce.apiVersion,
+      auth: config.salesforce.auth,
+      clientId: config.salesforce.clientId,
+      clientSecret: secrets.salesforceClientSecret,
+      ...(config.salesforce.username ? { username: config.salesforce.username } : {}),
+      ...(secrets.salesforcePassword ? { password: secrets.salesforcePassword } : {}),
+      ...(secrets.salesforceSecurityToken ? { securityToken: secrets.salesforceSecurityToken } : {}),
+      logger: logger.child({ component: 'salesforce' }),
+    });
+    this.writeBacks = new WriteBackFlusher({
+      store: this.store,
+      connection: async () => {
+        await this.salesforce.session();
+        return this.salesforce.connection;
+      },
+      logger: logger.child({ component: 'write-back' }),
+      ...(observer.writeBacksApplied ? { onApplied: observer.writeBacksApplied } : {}),
+    });
+    const topic = config.salesforce.topic;
+    this.subscriber = new EventSubscriber({
+      topic,
+      pubSubEndpoint: config.salesforce.pubSubEndpoint,
+      rejectUnauthorizedTls: config.salesforce.rejectUnauthorizedTls,
+      session: (request) => this.salesforce.session(request),
+      checkpoint: () => this.store.checkpoint(topic),
+      store: (events) => this.ingest(topic, events),
+      backlogged: () => this.dispatcher.pendingCount > BACKLOG_HIGH_WATER,
+      replayFallback: config.salesforce.replayFallback,
+      batchSize: config.salesforce.batchSize,
+      keepaliveTimeoutMs: config.salesforce.keepaliveTimeoutMs,
+      logger: logger.child({ component: 'subscriber' }),
+      onStateChange: (state) => {
+        this.subscriptionState = state;
+        observer.subscriptionChanged?.(state);
+      },
+      onFatal: (error) => {
+        logger.fatal({ code: error.code }, error.message);
+        this.options.onFatal?.(error);
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    this.dispatcher.start();
+    this.writeBacks.start();
+    this.housekeeping = setInterval(() => this.houseKeep(), HOUSEKEEPING_INTERVAL_MS);
+    await this.subscriber.start();
+  }
+
+  /**
+   * Stops taking events, lets calls in flight finish for up to the grace period (the rest stay pending and are sent
+   * again after a restart), applies the write-backs it can, and closes the store.
+   */
+  async stop(): Promise<void> {
+    clearInterval(this.housekeeping);
+    await this.subscriber.stop();
+    await this.dispatcher.stop(this.options.config.delivery.shutdownGraceMs);
+    await this.writeBacks.stop().catch((error: Error) => this.options.logger.warn({ err: error }, 'write-backs left for the next start'));
+    await this.gentrack.close({ abandonAfterMs: 1_000 });
+    this.store.close();
+  }
+
+  health(): RelayHealth {
+    const counts = this.store.counts();
+    return {
+      subscription: this.subscriptionState,
+      breakerOpen: this.dispatcher.breakerOpen,
+      pending: counts.pending,
+      parts: counts.parts,
+      deadLetters: counts.dead,
+      writeBacks: counts.writeBacks,
+    };
+  }
+
+  /** Applies due write-backs now (tests and the demo use it to settle). */
+  flushWriteBacks(): Promise<void> {
+    return this.writeBacks.flushOnce();
+  }
+
+  private ingest(topic: string, events: readonly ReceivedEvent[]): void {
+    const incoming: IncomingEvent[] = events.map((event) => {
+      if (event.error || !event.payload) {
+        return { replayId: event.replayId, part: { error: event.error ?? { code: 'CORRUPT_EVENT', message: 'no payload' }, raw: '' } };
+      }
+      try {
+        return { replayId: event.replayId, part: readObjectEvent(event.payload, `replay-${event.replayId}`) };
+      } catch (error) {
+        const message = error instanceof BadEventError ? error.message : String(error);
+        return { replayId: event.replayId, part: { error: { code: 'BAD_EVENT', message }, raw: safeJson(event.payload) } };
+      }
+    });
+    const { outcomes, stored } = this.store.ingest(topic, incoming, events[events.length - 1]!.replayId, reassemble);
+    this.dispatcher.enqueue(stored);
+    const observer = this.options.observer;
+    if (observer?.ingested) {
+      const counts = new Map<IngestOutcome, number>();
+      for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+      for (const [outcome, count] of counts) observer.ingested(outcome, count);
+    }
+  }
+
+  private houseKeep(): void {
+    const expired = this.store.expireIncompleteParts(this.options.config.delivery.partTimeoutMs);
+    if (expired > 0) this.options.logger.error({ expired }, 'changes with missing parts were dead-lettered');
+    this.store.pruneDelivered(Date.now() - REDELIVERY_WINDOW_MS);
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  } catch {
+    return String(value);
+  }
+}
