@@ -16,6 +16,7 @@ import type { Violation } from './metadata-rules/element-rules.js';
 import { loadMetadataDocuments, METADATA_NAMESPACE, type MetadataDocument } from './metadata-rules/metadata-document.js';
 import { checkPackageManifest, DEFAULT_MANIFEST, manifestFile } from './metadata-rules/package-manifest.js';
 import { checkCustomPermission, checkPermissionSet } from './metadata-rules/permission-set-rules.js';
+import { checkUiMetadata } from './metadata-rules/ui-metadata-rules.js';
 import { buildInventory, type ProjectInventory } from './metadata-rules/project-inventory.js';
 
 const CHECK = 'metadata-rules' as const;
@@ -78,6 +79,11 @@ function checkDocument(document: MetadataDocument, inventory: ProjectInventory, 
     case 'ApexClass':
     case 'ApexTrigger':
       violations.push(...checkApexMeta(document, minApiVersion));
+      break;
+    case 'CustomTab':
+    case 'ListView':
+    case 'LightningComponentBundle':
+      violations.push(...checkUiMetadata(document));
       break;
   }
   return violations;

@@ -11,6 +11,7 @@ import { checkCustomObject } from '../../generators/verify/metadata-rules/custom
 import type { MetadataDocument, ValidatedType } from '../../generators/verify/metadata-rules/metadata-document.js';
 import { checkPermissionSet } from '../../generators/verify/metadata-rules/permission-set-rules.js';
 import { buildInventory, type ObjectKind } from '../../generators/verify/metadata-rules/project-inventory.js';
+import { checkUiMetadata } from '../../generators/verify/metadata-rules/ui-metadata-rules.js';
 import { parseXmlDocument, XmlSyntaxError } from '../../generators/verify/xml-document.js';
 
 function document(type: ValidatedType, name: string, body: string, objectName?: string): MetadataDocument {
@@ -193,6 +194,20 @@ test('Apex meta files: apiVersion at least 62.0 and status Active', () => {
   assert.deepEqual(meta('<apiVersion>61.0</apiVersion><status>Active</status>'), ['apex-api-version']);
   assert.deepEqual(meta('<apiVersion>62</apiVersion><status>Active</status>'), ['apex-api-version']);
   assert.deepEqual(meta('<status>Inactive</status>'), ['apex-api-version', 'apex-status']);
+});
+
+test('tabs, list views and LWC bundles: what the deploy insists on', () => {
+  assert.deepEqual(rulesOf(checkUiMetadata(document('CustomTab', 'Reading__c', '<customObject>true</customObject>'))), ['tab-motif']);
+  assert.deepEqual(rulesOf(checkUiMetadata(document('ListView', 'Reading__c.All', '<columns>NAME</columns>', 'Reading__c'))), [
+    'list-view-filter-scope',
+    'list-view-label',
+  ]);
+  assert.deepEqual(rulesOf(checkUiMetadata(document('LightningComponentBundle', 'readingCard', '<isExposed>yes</isExposed>'))), [
+    'lwc-api-version',
+    'lwc-is-exposed',
+  ]);
+  const listView = parseXmlDocument('<ListView xmlns="http://soap.sforce.com/2006/04/metadata"><label>All</label><filterScope>Everything</filterScope><colums>NAME</colums></ListView>');
+  assert.match(findUnknownElements(listView, 'ListView')[0]!.message, /Did you mean <columns>\?/);
 });
 
 test('malformed XML is reported with its line', () => {

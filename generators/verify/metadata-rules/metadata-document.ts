@@ -6,7 +6,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseXmlDocument, XmlSyntaxError, type XmlElement } from '../xml-document.js';
 
-export type ValidatedType = 'CustomObject' | 'CustomField' | 'PermissionSet' | 'CustomPermission' | 'ApexClass' | 'ApexTrigger';
+export type ValidatedType =
+  | 'CustomObject'
+  | 'CustomField'
+  | 'PermissionSet'
+  | 'CustomPermission'
+  | 'ApexClass'
+  | 'ApexTrigger'
+  | 'CustomTab'
+  | 'ListView'
+  | 'LightningComponentBundle';
 
 export interface MetadataDocument {
   readonly type: ValidatedType;
@@ -16,7 +25,7 @@ export interface MetadataDocument {
   readonly name: string;
   /** The file name without its suffix: 'Trading_Name__c' for a field. */
   readonly fileName: string;
-  /** For a CustomField, the object it belongs to (the folder above fields/). */
+  /** For a CustomField or ListView, the object it belongs to (the folder above fields/ or listViews/). */
   readonly objectName?: string;
   readonly root: XmlElement;
 }
@@ -28,6 +37,9 @@ const SUFFIXES: readonly { readonly suffix: string; readonly type: ValidatedType
   { suffix: '.customPermission-meta.xml', type: 'CustomPermission' },
   { suffix: '.cls-meta.xml', type: 'ApexClass' },
   { suffix: '.trigger-meta.xml', type: 'ApexTrigger' },
+  { suffix: '.tab-meta.xml', type: 'CustomTab' },
+  { suffix: '.listView-meta.xml', type: 'ListView' },
+  { suffix: '.js-meta.xml', type: 'LightningComponentBundle' },
 ];
 
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
@@ -49,7 +61,7 @@ export async function loadMetadataDocuments(files: readonly string[]): Promise<M
       throw error;
     }
     const fileName = path.basename(file).slice(0, -match.suffix.length);
-    if (match.type === 'CustomField') {
+    if (match.type === 'CustomField' || match.type === 'ListView') {
       const objectName = path.basename(path.dirname(path.dirname(file)));
       documents.push({ type: match.type, file, name: `${objectName}.${fileName}`, fileName, objectName, root });
     } else {
