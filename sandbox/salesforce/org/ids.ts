@@ -1,0 +1,75 @@
+/**
+ * Salesforce record ids: 3-character key prefix, 12 more case-sensitive characters, then a 3-character suffix that
+ * makes the 18-character form unique even when compared case-insensitively.
+ */
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** The 3-character suffix: for each 5-character block, a bit per upper-case letter, read as an index. */
+export function caseSafeSuffix(id15: string): string {
+  let suffix = '';
+  for (let block = 0; block < 3; block++) {
+    let bits = 0;
+    for (let position = 0; position < 5; position++) {
+      const char = id15.charCodeAt(block * 5 + position);
+      if (char >= 65 && char <= 90) bits |= 1 << position;
+    }
+    suffix += SUFFIX_ALPHABET[bits];
+  }
+  return suffix;
+}
+
+export function isWellFormedId(value: string): boolean {
+  return toId18(value) !== undefined;
+}
+
+/**
+ * The canonical 18-character form of a 15- or 18-character id, or undefined if the value is no id at all. An
+ * 18-character id may arrive with its case changed (it is meant to survive that): the suffix restores the case.
+ */
+export function toId18(value: string): string | undefined {
+  if (!ID_PATTERN.test(value)) return undefined;
+  if (value.length === 15) return value + caseSafeSuffix(value);
+  const suffix = value.slice(15).toUpperCase();
+  let id15 = '';
+  for (let block = 0; block < 3; block++) {
+    const bits = SUFFIX_ALPHABET.indexOf(suffix[block]!);
+    if (bits < 0) return undefined;
+    for (let position = 0; position < 5; position++) {
+      const char = value[block * 5 + position]!;
+      id15 += bits & (1 << position) ? char.toUpperCase() : char.toLowerCase();
+    }
+  }
+  // A digit where the suffix announces an upper-case letter: not an id.
+  return caseSafeSuffix(id15) === suffix ? id15 + suffix : undefined;
+}
+
+export function keyPrefixOf(id: string): string {
+  return id.slice(0, 3);
+}
+
+/** Mints ids in sequence: prefix + a pod-like "8d0" + a 9-character base-62 counter, like a real org's ids. */
+export class IdSequence {
+  private next = 1;
+
+  constructor(private readonly pod = '8d0') {}
+
+  mint(keyPrefix: string): string {
+    let counter = this.next++;
+    let digits = '';
+    for (let i = 0; i < 9; i++) {
+      digits = BASE62[counter % 62] + digits;
+      counter = Math.floor(counter / 62);
+    }
+    const id15 = keyPrefix + this.pod + digits;
+    return id15 + caseSafeSuffix(id15);
+  }
+}
+
+/** Key prefixes for custom objects, in the ranges Salesforce uses: `a00`.. for objects and settings, `e00`.. for events. */
+export function customKeyPrefix(kind: 'object' | 'event', index: number): string {
+  const first = kind === 'event' ? 'e' : 'a';
+  return first + BASE62[Math.floor(index / 62) % 62] + BASE62[index % 62];
+}

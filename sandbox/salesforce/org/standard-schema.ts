@@ -1,0 +1,161 @@
+/**
+ * Standard objects as the sandbox org describes them: the connector's catalogue (generators/model/standard-objects.ts)
+ * plus what a real org has that the catalogue does not need to list: IsDeleted everywhere, compound names, the
+ * objects behind users and activities, and the platform's own rules on who may write which field.
+ */
+import { STANDARD_OBJECTS, type StandardField, type StandardObject } from '../../../generators/model/standard-objects.js';
+import { defineField, type FieldInit, type FieldSchema, type FieldValue, type ObjectDefinition } from './schema.js';
+
+/** Fields the platform maintains; no API call may set them. */
+export const AUDIT_FIELDS = ['CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'] as const;
+
+const systemField = (name: string, label: string, type: FieldInit['type'], extra: Partial<FieldInit> = {}): FieldSchema =>
+  defineField({ name, label, type, createable: false, updateable: false, ...extra });
+
+export const auditFieldSchemas = (): FieldSchema[] => [
+  systemField('Id', 'Record ID', 'id'),
+  systemField('IsDeleted', 'Deleted', 'boolean'),
+  systemField('CreatedDate', 'Created Date', 'datetime', { nillable: false }),
+  systemField('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false }),
+  systemField('LastModifiedDate', 'Last Modified Date', 'datetime', { nillable: false }),
+  systemField('LastModifiedById', 'Last Modified By ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'LastModifiedBy',
+    nillable: false,
+  }),
+  systemField('SystemModstamp', 'System Modstamp', 'datetime', { nillable: false }),
+];
+
+const fullName = (record: Readonly<Record<string, FieldValue>>): FieldValue =>
+  [record['FirstName'], record['LastName']].filter((part) => typeof part === 'string' && part !== '').join(' ') || null;
+
+/** Facts the catalogue leaves out, per object and field. */
+const FIELD_FACTS: Readonly<Record<string, Readonly<Record<string, Partial<FieldInit>>>>> = {
+  Account: { Name: { nameField: true } },
+  // Which account and contact a relationship joins is fixed once it exists.
+  AccountContactRelation: {
+    AccountId: { updateable: false },
+    ContactId: { updateable: false },
+    IsActive: { defaultValue: true },
+  },
+  Opportunity: { Name: { nameField: true } },
+  Quote: { Name: { nameField: true } },
+  Order: { Name: { nameField: true } },
+};
+
+/** Fields a real org has on catalogue objects that the catalogue does not list. */
+const EXTRA_FIELDS: Readonly<Record<string, readonly FieldInit[]>> = {
+  Contact: [
+    { name: 'Name', label: 'Full Name', type: 'string', length: 121, nameField: true, derive: fullName },
+  ],
+};
+
+function fromCatalogueField(objectName: string, field: StandardField): FieldSchema | undefined {
+  // The catalogue's audit fields are replaced by auditFieldSchemas(), which says they are read-only.
+  if (field.name === 'Id' || (AUDIT_FIELDS as readonly string[]).includes(field.name)) return undefined;
+  const init: FieldInit = {
+    name: field.name,
+    label: field.label,
+    type: field.type,
+    ...(field.length === undefined ? {} : { length: field.length }),
+    ...(field.referenceTo === undefined ? {} : { referenceTo: [field.referenceTo] }),
+    ...(field.updateable ? {} : { createable: false, updateable: false }),
+    ...(field.required ? { required: true, nillable: false } : {}),
+    ...FIELD_FACTS[objectName]?.[field.name],
+  };
+  return defineField(init);
+}
+
+function fromCatalogue(object: StandardObject): ObjectDefinition {
+  const fields = [
+    ...auditFieldSchemas(),
+    ...object.fields.map((field) => fromCatalogueField(object.name, field)).filter((field) => field !== undefined),
+    ...(EXTRA_FIELDS[object.name] ?? []).map(defineField),
+  ];
+  return {
+    name: object.name,
+    label: object.label,
+    labelPlural: object.pluralLabel,
+    keyPrefix: object.keyPrefix,
+    kind: 'standard',
+    supportsUndelete: object.supportsUndelete,
+    fields,
+  };
+}
+
+const picklist = (...values: string[]) => values.map((value, index) => ({ value, label: value, defaultValue: index === 0, active: true }));
+
+/** Objects the sandbox needs that the connector never syncs, so they stay out of the catalogue. */
+const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
+  {
+    name: 'User',
+    label: 'User',
+    labelPlural: 'Users',
+    keyPrefix: '005',
+    kind: 'standard',
+    supportsUndelete: false,
+    fields: [
+      ...auditFieldSchemas(),
+      defineField({ name: 'Username', label: 'Username', type: 'string', length: 80, unique: true, required: true, nillable: false }),
+      defineField({ name: 'FirstName', label: 'First Name', type: 'string', length: 40 }),
+      defineField({ name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, nillable: false }),
+      defineField({ name: 'Name', label: 'Full Name', type: 'string', length: 121, nameField: true, derive: fullName }),
+      defineField({ name: 'Email', label: 'Email', type: 'email', required: true, nillable: false }),
+      defineField({ name: 'IsActive', label: 'Active', type: 'boolean', defaultValue: true }),
+    ],
+  },
+  {
+    name: 'Task',
+    label: 'Task',
+    labelPlural: 'Tasks',
+    keyPrefix: '00T',
+    kind: 'standard',
+    supportsUndelete: true,
+    fields: [
+      ...auditFieldSchemas(),
+      defineField({ name: 'Subject', label: 'Subject', type: 'string', length: 255 }),
+      defineField({
+        name: 'WhatId',
+        label: 'Related To ID',
+        type: 'reference',
+        referenceTo: ['Account', 'Opportunity', 'Quote', 'Order'],
+      }),
+      defineField({ name: 'WhoId', label: 'Name ID', type: 'reference', referenceTo: ['Contact'] }),
+      defineField({ name: 'OwnerId', label: 'Assigned To ID', type: 'reference', referenceTo: ['User'], nillable: false }),
+      defineField({
+        name: 'Status',
+        label: 'Status',
+        type: 'picklist',
+        length: 40,
+        nillable: false,
+        defaultValue: 'Not Started',
+        picklistValues: picklist('Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'),
+      }),
+      defineField({
+        name: 'Priority',
+        label: 'Priority',
+        type: 'picklist',
+        length: 40,
+        nillable: false,
+        defaultValue: 'Normal',
+        picklistValues: picklist('Normal', 'High', 'Low'),
+      }),
+      defineField({ name: 'Description', label: 'Description', type: 'textarea', length: 32000 }),
+      defineField({ name: 'ActivityDate', label: 'Due Date Only', type: 'date' }),
+    ],
+  },
+  {
+    // The target of a hierarchy custom setting's org-wide default (SetupOwnerId = the org id).
+    name: 'Organization',
+    label: 'Organization',
+    labelPlural: 'Organizations',
+    keyPrefix: '00D',
+    kind: 'standard',
+    supportsUndelete: false,
+    fields: [...auditFieldSchemas(), defineField({ name: 'Name', label: 'Name', type: 'string', length: 80, nameField: true })],
+  },
+];
+
+export function standardObjectDefinitions(): ObjectDefinition[] {
+  return [...Object.values(STANDARD_OBJECTS).map(fromCatalogue), ...SANDBOX_ONLY_OBJECTS];
+}
