@@ -20,6 +20,7 @@ import { RelayStore, type IncomingEvent, type IngestOutcome } from './store/rela
 /** Salesforce keeps events 72 hours: delivered transactions are remembered as long, to recognise redeliveries. */
 const REDELIVERY_WINDOW_MS = 72 * 60 * 60 * 1000;
 const HOUSEKEEPING_INTERVAL_MS = 10_000;
+const REVIVAL_POLL_MS = 1_000;
 /** Above this many undelivered changes the subscriber stops asking for more events. */
 const BACKLOG_HIGH_WATER = 20_000;
 
@@ -56,6 +57,7 @@ export class Relay {
   private readonly writeBacks: WriteBackFlusher;
   private readonly gentrack;
   private housekeeping?: NodeJS.Timeout;
+  private revivals?: NodeJS.Timeout;
   private subscriptionState: SubscriptionState = 'stopped';
 
   constructor(private readonly options: RelayOptions) {
@@ -135,6 +137,7 @@ export class Relay {
     this.dispatcher.start();
     this.writeBacks.start();
     this.housekeeping = setInterval(() => this.houseKeep(), HOUSEKEEPING_INTERVAL_MS);
+    this.revivals = setInterval(() => this.pickUpRevived(), REVIVAL_POLL_MS);
     await this.subscriber.start();
   }
 
@@ -144,6 +147,7 @@ export class Relay {
    */
   async stop(): Promise<void> {
     clearInterval(this.housekeeping);
+    clearInterval(this.revivals);
     await this.subscriber.stop();
     await this.dispatcher.stop(this.options.config.delivery.shutdownGraceMs);
     await this.writeBacks.stop().catch((error: Error) => this.options.logger.warn({ err: error }, 'write-backs left for the next start'));
@@ -187,6 +191,15 @@ export class Relay {
       const counts = new Map<IngestOutcome, number>();
       for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
       for (const [outcome, count] of counts) observer.ingested(outcome, count);
+    }
+  }
+
+  /** Picks up changes an operator retried from the dead-letter store while the relay runs. */
+  private pickUpRevived(): void {
+    const revived = this.store.takeRevivedChanges();
+    if (revived.length > 0) {
+      this.options.logger.info({ count: revived.length }, 'retrying changes revived from the dead-letter store');
+      this.dispatcher.enqueue(revived);
     }
   }
 

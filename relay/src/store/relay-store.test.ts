@@ -113,6 +113,8 @@ test('a dead-lettered change can be retried into the outbox, or discarded', () =
     const [first, second] = store.deadLetters();
     const revived = store.retryDeadLetter(first!.id, reassemble);
     assert.equal(revived.change.transactionId, 't1');
+    assert.deepEqual(store.takeRevivedChanges().map((p) => p.change.transactionId), ['t1'], 'a running relay picks it up');
+    assert.deepEqual(store.takeRevivedChanges(), [], 'once');
     assert.deepEqual(store.pendingChanges().map((p) => p.change.transactionId), ['t1']);
     assert.equal(store.discardDeadLetter(second!.id), true);
     assert.equal(store.deadLetters().length, 0);

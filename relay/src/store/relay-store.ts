@@ -125,8 +125,13 @@ export class RelayStore {
       deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
       countDeadLetters: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
       revive: db.prepare(
-        `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, updated_at = ? WHERE seq = ?`,
+        `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, revived = 1, updated_at = ? WHERE seq = ?`,
       ),
+      markRevived: db.prepare(`UPDATE changes SET revived = 1 WHERE seq = ?`),
+      revived: db.prepare(
+        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id FROM changes WHERE state = 'pending' AND revived = 1 ORDER BY seq`,
+      ),
+      clearRevived: db.prepare(`UPDATE changes SET revived = 0 WHERE revived = 1`),
       upsertReference: db.prepare(
         `INSERT INTO gentrack_references (object_type, record_id, reference) VALUES (?, ?, ?)
          ON CONFLICT (object_type, record_id) DO UPDATE SET reference = excluded.reference`,
@@ -217,14 +222,19 @@ export class RelayStore {
 
   /** Every change still to deliver, in arrival order: what the dispatcher reloads after a restart. */
   pendingChanges(): PendingChange[] {
-    return (this.statements.pending.all() as ChangeRow[]).map((row) => ({
-      seq: row.seq,
-      entityKey: row.entity_key,
-      change: JSON.parse(row.change_json) as ObjectChange,
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      traceId: row.trace_id,
-    }));
+    return this.db.transaction(() => {
+      this.statements.clearRevived.run();
+      return (this.statements.pending.all() as ChangeRow[]).map(toPendingChange);
+    })();
+  }
+
+  /** Changes an operator put back into the outbox (dead-letter retry) since the last call. */
+  takeRevivedChanges(): PendingChange[] {
+    return this.db.transaction(() => {
+      const rows = this.statements.revived.all() as ChangeRow[];
+      if (rows.length > 0) this.statements.clearRevived.run();
+      return rows.map(toPendingChange);
+    })();
   }
 
   /** Records deliveries in one transaction; losing this batch in a crash only causes idempotent redelivery. */
@@ -297,6 +307,7 @@ export class RelayStore {
         const entityKey = entityKeyOf(change);
         const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
         if (result.changes === 0) throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
+        this.statements.markRevived.run(result.lastInsertRowid);
         pending = { seq: Number(result.lastInsertRowid), entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
       }
       this.statements.deleteDeadLetter.run(id);
@@ -418,6 +429,17 @@ interface WriteBackRow {
   record_id: string;
   fields_json: string;
   attempts: number;
+}
+
+function toPendingChange(row: ChangeRow): PendingChange {
+  return {
+    seq: row.seq,
+    entityKey: row.entity_key,
+    change: JSON.parse(row.change_json) as ObjectChange,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    traceId: row.trace_id,
+  };
 }
 
 function toDeadLetter(row: DeadLetterRow): DeadLetter {

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS changes (
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
   trace_id TEXT NOT NULL,
+  -- Set when an operator retries a dead letter, so a running relay picks the change up.
+  revived INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
