@@ -1,0 +1,555 @@
+/**
+ * Insert, update, upsert, delete and undelete, as the platform runs them: field-level validation, defaults and audit
+ * fields, unique and External ID checks, the object rules in dml-rules.ts, all-or-none or partial success, and the
+ * after-DML trigger hook fired once per operation and object in chunks of 200 records. The REST API and the code API
+ * both come through here.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  SalesforceError,
+  allOrNoneRolledBack,
+  entityIsDeleted,
+  invalidCrossReferenceKey,
+  invalidType,
+  malformedId,
+  noSuchColumn,
+  type SalesforceErrorDetail,
+} from '../errors.js';
+import { formatDateTime } from './datetime.js';
+import type { DmlPrimitives, ObjectRules } from './dml-rules.js';
+import { coerceFieldValue } from './field-values.js';
+import { keyPrefixOf, toId18, type IdSequence } from './ids.js';
+import type { RecordStore } from './record-store.js';
+import type { FieldSchema, FieldValue, OrgSchema, SObjectRecord, SObjectSchema } from './schema.js';
+import type { TransactionLog, Transactions } from './transactions.js';
+import type { SandboxUser } from './users.js';
+
+export type DmlOperation = 'insert' | 'update' | 'delete' | 'undelete';
+
+export interface RecordChange {
+  readonly old?: SObjectRecord;
+  readonly new?: SObjectRecord;
+}
+
+/** What a trigger on `objectType` sees: one call per DML operation and chunk of at most 200 records. */
+export interface AfterDmlEvent {
+  readonly objectType: string;
+  readonly operation: DmlOperation;
+  readonly records: readonly RecordChange[];
+  readonly user: SandboxUser;
+}
+
+/** Runs after the change is applied; throwing fails and rolls back the whole DML call, as a trigger exception does. */
+export type AfterDmlListener = (event: AfterDmlEvent) => void | Promise<void>;
+
+/** One applied record change, as the change feed keeps it. */
+export interface AppliedChange extends RecordChange {
+  readonly objectType: string;
+  readonly operation: DmlOperation;
+  readonly user: SandboxUser;
+  /** A cascade the platform makes without running triggers (contacts deleted with their account). */
+  readonly silent: boolean;
+}
+
+/** A platform event message published by an insert on a `__e` object. */
+export interface PublishedEvent {
+  readonly eventType: string;
+  readonly event: SObjectRecord;
+  readonly user: SandboxUser;
+}
+
+export interface DmlResult {
+  readonly id?: string;
+  readonly success: boolean;
+  readonly errors: readonly SalesforceErrorDetail[];
+  /** Upsert only: whether the record was created. */
+  readonly created?: boolean;
+}
+
+export interface DmlOptions {
+  readonly user: SandboxUser;
+  /** Roll every record back if one fails (REST single-record calls and Apex DML statements); default false. */
+  readonly allOrNone?: boolean;
+}
+
+export type RecordValues = Readonly<Record<string, unknown>>;
+
+/** Raised by a single-record upsert whose External ID value matches several records (REST answers 300). */
+export class MultipleMatchesError extends SalesforceError {
+  constructor(
+    readonly objectType: string,
+    readonly ids: readonly string[],
+    field: FieldSchema,
+    value: FieldValue,
+  ) {
+    super('DUPLICATE_EXTERNAL_ID', `${field.label}: more than one record found for external id field: [${ids.join(', ')}]`, [], 300);
+    void value;
+  }
+}
+
+export const TRIGGER_CHUNK_SIZE = 200;
+
+type Log = TransactionLog<AppliedChange, PublishedEvent>;
+
+interface Call {
+  readonly user: SandboxUser;
+  readonly now: string;
+  readonly log: Log;
+}
+
+const INSERT_UPDATE_HINT = 'Please check the security settings of this field and verify that it is read/write for your profile or permission set.';
+
+export class DmlEngine {
+  private readonly listeners: AfterDmlListener[] = [];
+  private readonly autoNumbers = new Map<string, number>();
+
+  constructor(
+    private readonly schema: OrgSchema,
+    private readonly store: RecordStore,
+    private readonly ids: IdSequence,
+    private readonly transactions: Transactions<AppliedChange, PublishedEvent>,
+    private readonly rules: ReadonlyMap<string, ObjectRules>,
+    private readonly orgId: string,
+    private readonly clock: () => number,
+  ) {}
+
+  onAfterDml(listener: AfterDmlListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  /** Inserts records, of one or several types (sObject Collections allow mixed types). */
+  insert(items: readonly { objectType: string; values: RecordValues }[], options: DmlOptions): Promise<DmlResult[]> {
+    return this.execute('insert', options, (call) =>
+      items.map((item) =>
+        this.attempt(call, undefined, () => {
+          const object = this.requireObject(item.objectType);
+          const record = object.kind === 'platformEvent' ? this.publishEvent(call, object, item.values) : this.insertRecord(call, object, item.values);
+          return { id: record.Id, success: true, errors: [] };
+        }),
+      ),
+    );
+  }
+
+  /** Updates records by id; `objectType` (when given) must match the id's object. */
+  update(items: readonly { objectType?: string; id: string; values: RecordValues }[], options: DmlOptions): Promise<DmlResult[]> {
+    return this.execute('update', options, (call) =>
+      items.map((item) =>
+        this.attempt(call, item.id, () => {
+          const { object, record } = this.requireLive(item.id, item.objectType);
+          this.updateRecord(call, object, record.Id, item.values);
+          return { id: record.Id, success: true, errors: [] };
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Upserts records of one type matched on `externalIdField` (an External ID field, or Id). Each record carries its
+   * own match value in that field.
+   */
+  upsert(objectType: string, externalIdField: string, records: readonly RecordValues[], options: DmlOptions): Promise<DmlResult[]> {
+    const object = this.requireObject(objectType);
+    const field = object.field(externalIdField);
+    if (!field || !(field.externalId || field.name === 'Id')) {
+      throw new SalesforceError('INVALID_FIELD', `Field name provided, ${externalIdField} is not an External ID or indexed field for ${object.name}`);
+    }
+    const valueOf = (values: RecordValues): unknown => {
+      const key = Object.keys(values).find((candidate) => candidate.toLowerCase() === field.name.toLowerCase());
+      return key === undefined ? null : values[key];
+    };
+    const seen = new Map<string, number>();
+    for (const values of records) {
+      const key = String(valueOf(values) ?? '').toLowerCase();
+      if (key !== '') seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    return this.execute('upsert', options, (call) =>
+      records.map((values) =>
+        this.attempt(call, undefined, () => {
+          const raw = valueOf(values);
+          if (raw !== null && raw !== undefined && raw !== '' && (seen.get(String(raw).toLowerCase()) ?? 0) > 1) {
+            throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [field.name]);
+          }
+          const match = this.matchExternalId(object, field, raw);
+          if (match === undefined) {
+            const record = this.insertRecord(call, object, field.name === 'Id' ? withoutKey(values, field.name) : values);
+            return { id: record.Id, success: true, errors: [], created: true };
+          }
+          this.updateRecord(call, object, match.Id, withoutKey(values, field.name));
+          return { id: match.Id, success: true, errors: [], created: false };
+        }),
+      ),
+    );
+  }
+
+  delete(ids: readonly string[], options: DmlOptions & { objectType?: string }): Promise<DmlResult[]> {
+    return this.execute('delete', options, (call) =>
+      ids.map((id) =>
+        this.attempt(call, id, () => {
+          const { object, record } = this.requireLive(id, options.objectType);
+          this.deleteRecord(call, object, record, {});
+          return { id: record.Id, success: true, errors: [] };
+        }),
+      ),
+    );
+  }
+
+  undelete(ids: readonly string[], options: DmlOptions): Promise<DmlResult[]> {
+    return this.execute('undelete', options, (call) =>
+      ids.map((id) =>
+        this.attempt(call, id, () => {
+          const found = toId18(id) === undefined ? undefined : this.store.find(toId18(id)!);
+          if (!found || found.record['IsDeleted'] !== true || !found.object.supportsUndelete) {
+            throw new SalesforceError('UNDELETE_FAILED', 'Entity is not in the recycle bin');
+          }
+          this.undeleteRecord(call, found.object, found.record, {});
+          return { id: found.record.Id, success: true, errors: [] };
+        }),
+      ),
+    );
+  }
+
+  /** The record an upsert would update: undefined for none, MultipleMatchesError for several. */
+  matchExternalId(object: SObjectSchema, field: FieldSchema, raw: unknown): SObjectRecord | undefined {
+    if (raw === null || raw === undefined || raw === '') {
+      if (field.name === 'Id') return undefined;
+      throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${field.name}]`, [field.name]);
+    }
+    if (field.name === 'Id') return this.requireLive(String(raw), object.name).record;
+    const value = coerceFieldValue(field, raw, this.schema);
+    const matches = [...this.store.findBy(object.name, field.name, value)];
+    if (matches.length > 1) throw new MultipleMatchesError(object.name, matches, field, value);
+    return matches.length === 1 ? this.store.get(object.name, matches[0]!) : undefined;
+  }
+
+  // ---- one DML call ------------------------------------------------------------------------------------------
+
+  private execute(
+    operation: DmlOperation | 'upsert',
+    options: DmlOptions,
+    body: (call: Call) => DmlResult[],
+  ): Promise<DmlResult[]> {
+    return this.transactions.run(async (log) => {
+      const savepoint = this.transactions.savepoint(log);
+      const firstChange = log.changes.length;
+      const call: Call = { user: options.user, now: formatDateTime(this.clock()), log };
+      const results = body(call);
+      const keepId = (result: DmlResult) => (operation === 'insert' || operation === 'upsert' || result.id === undefined ? {} : { id: result.id });
+      if (options.allOrNone && results.some((result) => !result.success)) {
+        savepoint.rollback();
+        return results.map((result) => (result.success ? { ...keepId(result), success: false, errors: [allOrNoneRolledBack().toDetail()] } : result));
+      }
+      try {
+        await this.fireTriggers(log.changes.slice(firstChange), options.user);
+      } catch (error) {
+        if (!(error instanceof SalesforceError)) throw error;
+        savepoint.rollback();
+        const failure = error.toDetail();
+        return results.map((result) => (result.success ? { ...keepId(result), success: false, errors: [failure] } : result));
+      }
+      return results;
+    });
+  }
+
+  /** Runs one record's work; a SalesforceError fails that record only and undoes its partial writes. */
+  private attempt(call: Call, failureId: string | undefined, work: () => DmlResult): DmlResult {
+    const savepoint = this.transactions.savepoint(call.log);
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof SalesforceError)) throw error;
+      savepoint.rollback();
+      const id = failureId === undefined ? undefined : (toId18(failureId) ?? failureId);
+      return { ...(id === undefined ? {} : { id }), success: false, errors: [error.toDetail()] };
+    }
+  }
+
+  private async fireTriggers(changes: readonly AppliedChange[], user: SandboxUser): Promise<void> {
+    if (this.listeners.length === 0) return;
+    const groups = new Map<string, AppliedChange[]>();
+    for (const change of changes) {
+      if (change.silent) continue;
+      const key = `${change.objectType}\u0000${change.operation}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
+      group.push(change);
+    }
+    for (const group of groups.values()) {
+      const { objectType, operation } = group[0]!;
+      for (let start = 0; start < group.length; start += TRIGGER_CHUNK_SIZE) {
+        const records = group.slice(start, start + TRIGGER_CHUNK_SIZE).map(toRecordChange);
+        for (const listener of [...this.listeners]) {
+          try {
+            await listener({ objectType, operation, records, user });
+          } catch (error) {
+            throw triggerFailure(objectType, operation, error);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- record primitives -------------------------------------------------------------------------------------
+
+  private primitives(call: Call): DmlPrimitives {
+    return {
+      store: this.store,
+      orgId: this.orgId,
+      insert: (objectType, values, system) => this.insertRecord(call, this.requireObject(objectType), values, system),
+      update: (objectType, id, values, system) => this.updateRecord(call, this.requireObject(objectType), id, values, system),
+      delete: (objectType, record, options) => this.deleteRecord(call, this.requireObject(objectType), record, options ?? {}),
+      undelete: (objectType, record, options) => this.undeleteRecord(call, this.requireObject(objectType), record, options ?? {}),
+    };
+  }
+
+  private insertRecord(call: Call, object: SObjectSchema, values: RecordValues, system: Readonly<Record<string, FieldValue>> = {}): SObjectRecord {
+    const draft: Record<string, FieldValue> = {};
+    for (const field of object.fields) draft[field.name] = null;
+    draft['Id'] = this.ids.mint(object.keyPrefix);
+    const given = this.applyInput(object, draft, values, 'insert');
+    Object.assign(draft, system);
+    for (const field of object.fields) {
+      if (draft[field.name] === null && !given.has(field.name) && field.defaultValue !== null) draft[field.name] = field.defaultValue;
+      if (field.autoNumberFormat !== undefined) draft[field.name] = this.nextAutoNumber(object, field);
+    }
+    if (object.field('OwnerId') && draft['OwnerId'] === null) draft['OwnerId'] = call.user.id;
+    // A custom object record saved without a name is named after its id.
+    if (object.kind === 'custom' && draft['Name'] === null && object.field('Name')?.createable) draft['Name'] = draft['Id'];
+    const rules = this.rules.get(object.name);
+    const dml = this.primitives(call);
+    rules?.applyDefaults?.(draft, dml);
+    Object.assign(draft, { IsDeleted: false, CreatedDate: call.now, CreatedById: call.user.id, LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now });
+    this.derive(object, draft);
+    this.checkRequired(object, draft, undefined);
+    this.checkReferences(object, draft, undefined);
+    this.checkUnique(object, draft, undefined);
+    rules?.validate?.(draft, undefined, dml);
+    const record = Object.freeze(draft) as SObjectRecord;
+    this.store.put(object.name, record);
+    this.record(call, object, 'insert', undefined, record, false);
+    rules?.afterInsert?.(record, dml);
+    return record;
+  }
+
+  private updateRecord(
+    call: Call,
+    object: SObjectSchema,
+    id: string,
+    values: RecordValues,
+    system: Readonly<Record<string, FieldValue>> = {},
+  ): SObjectRecord {
+    const old = this.store.get(object.name, id);
+    if (!old) throw invalidCrossReferenceKey();
+    if (old['IsDeleted'] === true) throw entityIsDeleted();
+    const draft: Record<string, FieldValue> = { ...old };
+    this.applyInput(object, draft, values, 'update');
+    Object.assign(draft, system, { LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now });
+    this.derive(object, draft);
+    this.checkRequired(object, draft, old);
+    this.checkReferences(object, draft, old);
+    this.checkUnique(object, draft, old);
+    const rules = this.rules.get(object.name);
+    const dml = this.primitives(call);
+    rules?.validate?.(draft, old, dml);
+    const record = Object.freeze(draft) as SObjectRecord;
+    this.store.put(object.name, record);
+    this.record(call, object, 'update', old, record, false);
+    rules?.afterUpdate?.(old, record, dml);
+    return record;
+  }
+
+  private deleteRecord(call: Call, object: SObjectSchema, record: SObjectRecord, options: { cascade?: boolean; silent?: boolean }): void {
+    const rules = this.rules.get(object.name);
+    const dml = this.primitives(call);
+    if (!options.cascade) rules?.beforeDelete?.(record, dml);
+    if (object.supportsUndelete) {
+      this.store.put(object.name, Object.freeze({ ...record, IsDeleted: true, SystemModstamp: call.now }));
+    } else {
+      this.store.remove(object.name, record.Id);
+    }
+    this.record(call, object, 'delete', record, undefined, options.silent ?? false);
+    rules?.afterDelete?.(record, dml);
+  }
+
+  private undeleteRecord(call: Call, object: SObjectSchema, deleted: SObjectRecord, options: { silent?: boolean }): void {
+    const restored: Record<string, FieldValue> = { ...deleted, IsDeleted: false, LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now };
+    this.checkUnique(object, restored, undefined);
+    const record = Object.freeze(restored) as SObjectRecord;
+    this.store.put(object.name, record);
+    this.record(call, object, 'undelete', undefined, record, options.silent ?? false);
+    this.rules.get(object.name)?.afterUndelete?.(record, this.primitives(call));
+  }
+
+  /** Platform events are not stored: they are validated like records and handed to the event bus on commit. */
+  private publishEvent(call: Call, object: SObjectSchema, values: RecordValues): SObjectRecord {
+    const draft: Record<string, FieldValue> = {};
+    for (const field of object.fields) draft[field.name] = field.defaultValue;
+    this.applyInput(object, draft, values, 'insert');
+    Object.assign(draft, { Id: this.ids.mint(object.keyPrefix), EventUuid: randomUUID(), CreatedDate: call.now, CreatedById: call.user.id });
+    this.checkRequired(object, draft, undefined);
+    const event = Object.freeze(draft) as SObjectRecord;
+    call.log.events.push({ eventType: object.name, event, user: call.user });
+    return event;
+  }
+
+  private record(call: Call, object: SObjectSchema, operation: DmlOperation, old: SObjectRecord | undefined, next: SObjectRecord | undefined, silent: boolean): void {
+    call.log.changes.push({
+      objectType: object.name,
+      operation,
+      ...(old ? { old } : {}),
+      ...(next ? { new: next } : {}),
+      user: call.user,
+      silent,
+    });
+  }
+
+  // ---- validation --------------------------------------------------------------------------------------------
+
+  /** Copies the given values into the draft; returns the names of the fields given. */
+  private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update'): Set<string> {
+    const given = new Set<string>();
+    for (const key of Object.keys(values)) {
+      if (key === 'attributes') continue;
+      const raw = values[key];
+      let field = object.field(key);
+      let value: FieldValue;
+      if (!field) {
+        const reference = object.relationship(key);
+        if (!reference || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw noSuchColumn(key, object.name);
+        field = reference;
+        value = this.resolveForeignKey(reference, raw as Record<string, unknown>);
+      } else {
+        if (field.name === 'Id') {
+          if (operation === 'update' && typeof raw === 'string' && toId18(raw) === draft['Id']) continue;
+          throw cannotWrite(field);
+        }
+        value = coerceFieldValue(field, raw, this.schema);
+      }
+      if (operation === 'insert' ? !field.createable : !field.updateable) throw cannotWrite(field);
+      // A checkbox is never null: clearing it unchecks it.
+      draft[field.name] = value === null && field.type === 'boolean' ? false : value;
+      given.add(field.name);
+    }
+    return given;
+  }
+
+  /** `{"Account": {"Gentrack_External_Id__c": "A1"}}` -> the id of that account. */
+  private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown>): string {
+    const { attributes, ...keys } = raw;
+    const typeName = (attributes as { type?: unknown } | undefined)?.type ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
+    const target = typeof typeName === 'string' ? this.schema.object(typeName) : undefined;
+    if (!target || !reference.referenceTo.includes(target.name)) {
+      throw new SalesforceError('INVALID_FIELD', `${reference.relationshipName}: name the referenced object type in attributes.type (one of ${reference.referenceTo.join(', ')})`, [reference.name]);
+    }
+    const entries = Object.entries(keys);
+    if (entries.length !== 1) {
+      throw new SalesforceError('INVALID_FIELD', `A foreign key reference to ${target.name} must give exactly one External ID field`, [reference.name]);
+    }
+    const [key, value] = entries[0]!;
+    const keyField = target.field(key);
+    if (!keyField || !(keyField.externalId || keyField.name === 'Id')) {
+      throw new SalesforceError('INVALID_FIELD', `Field name provided, ${key} is not an External ID or indexed field for ${target.name}`, [reference.name]);
+    }
+    if (keyField.name === 'Id') return coerceFieldValue(reference, value, this.schema) as string;
+    const matches = [...this.store.findBy(target.name, keyField.name, coerceFieldValue(keyField, value, this.schema))];
+    if (matches.length !== 1) {
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        matches.length === 0
+          ? `Foreign key external ID: ${String(value)} not found for field ${keyField.name} in entity ${target.name}`
+          : `Foreign key external ID: ${String(value)} matched more than one record for field ${keyField.name} in entity ${target.name}`,
+        [reference.name],
+      );
+    }
+    return matches[0]!;
+  }
+
+  private derive(object: SObjectSchema, draft: Record<string, FieldValue>): void {
+    for (const field of object.derivedFields) draft[field.name] = field.derive!(draft);
+  }
+
+  private checkRequired(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
+    const missing = object.fields
+      .filter((field) => !field.nillable && (field.createable || field.updateable) && draft[field.name] === null)
+      .filter((field) => !old || old[field.name] !== null)
+      .map((field) => field.name);
+    if (missing.length > 0) {
+      throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    }
+  }
+
+  private checkReferences(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
+    for (const field of object.fields) {
+      if (field.type !== 'reference' || !(field.createable || field.updateable)) continue;
+      const id = draft[field.name];
+      if (typeof id !== 'string' || (old && old[field.name] === id)) continue;
+      const target = this.store.find(id);
+      if (!target) throw invalidCrossReferenceKey(`${field.label}: invalid cross reference id`, [field.name]);
+      if (target.record['IsDeleted'] === true) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [field.name]);
+    }
+  }
+
+  private checkUnique(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
+    for (const field of object.uniqueFields) {
+      const value = draft[field.name] ?? null;
+      if (value === null || (old && old[field.name] === value)) continue;
+      for (const id of this.store.findBy(object.name, field.name, value)) {
+        if (id !== draft['Id']) {
+          throw new SalesforceError('DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${id}`, [field.name]);
+        }
+      }
+    }
+  }
+
+  // ---- lookups -----------------------------------------------------------------------------------------------
+
+  private requireObject(objectType: string): SObjectSchema {
+    const object = this.schema.object(objectType);
+    if (!object) throw invalidType(objectType);
+    return object;
+  }
+
+  /** The live record behind an id; `objectType`, when given, must be the id's object. */
+  private requireLive(rawId: string, objectType?: string): { object: SObjectSchema; record: SObjectRecord } {
+    const id = toId18(rawId);
+    if (!id) throw malformedId(rawId);
+    const object = this.schema.objectForKeyPrefix(keyPrefixOf(id));
+    if (!object || (objectType !== undefined && object.name.toLowerCase() !== objectType.toLowerCase())) {
+      throw malformedId(rawId);
+    }
+    const record = this.store.get(object.name, id);
+    if (!record) throw invalidCrossReferenceKey();
+    if (record['IsDeleted'] === true) throw entityIsDeleted();
+    return { object, record };
+  }
+
+  private nextAutoNumber(object: SObjectSchema, field: FieldSchema): string {
+    const key = `${object.name}.${field.name}`;
+    const next = (this.autoNumbers.get(key) ?? 0) + 1;
+    this.autoNumbers.set(key, next);
+    return field.autoNumberFormat!.replace(/\{(0+)\}/, (_, zeros: string) => String(next).padStart(zeros.length, '0'));
+  }
+}
+
+function toRecordChange(change: AppliedChange): RecordChange {
+  return { ...(change.old ? { old: change.old } : {}), ...(change.new ? { new: change.new } : {}) };
+}
+
+function withoutKey(values: RecordValues, field: string): RecordValues {
+  const lower = field.toLowerCase();
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key.toLowerCase() !== lower));
+}
+
+function cannotWrite(field: FieldSchema): SalesforceError {
+  return new SalesforceError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}. ${INSERT_UPDATE_HINT}`, [field.name]);
+}
+
+/** How Salesforce reports an exception a trigger did not handle. */
+function triggerFailure(objectType: string, operation: DmlOperation, error: unknown): SalesforceError {
+  const message = error instanceof Error ? error.message : String(error);
+  const event = `After${operation[0]!.toUpperCase()}${operation.slice(1)}`;
+  return new SalesforceError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `${objectType}Trigger: execution of ${event}\n\ncaused by: ${message}`);
+}

@@ -1,0 +1,160 @@
+/**
+ * The org's records: one table per object, secondary indexes for the lookups that must be O(1) (unique and External
+ * ID values, and the reference fields relationship rules follow), and an undo journal so a DML call can be rolled
+ * back as a whole.
+ */
+import { keyPrefixOf } from './ids.js';
+import type { FieldSchema, FieldValue, OrgSchema, SObjectRecord, SObjectSchema } from './schema.js';
+
+interface UndoEntry {
+  readonly objectType: string;
+  readonly id: string;
+  readonly previous: SObjectRecord | undefined;
+}
+
+/** Value -> ids of the live (not deleted) records holding it. */
+class FieldIndex {
+  private readonly ids = new Map<string, Set<string>>();
+
+  constructor(private readonly field: FieldSchema) {}
+
+  key(value: FieldValue): string | undefined {
+    if (value === null || value === '') return undefined;
+    const text = String(value);
+    return this.field.caseSensitive || this.field.type === 'reference' || this.field.type === 'id' ? text : text.toLowerCase();
+  }
+
+  find(value: FieldValue): ReadonlySet<string> {
+    const key = this.key(value);
+    return (key === undefined ? undefined : this.ids.get(key)) ?? EMPTY;
+  }
+
+  add(record: SObjectRecord): void {
+    const key = this.key(record[this.field.name] ?? null);
+    if (key === undefined) return;
+    let ids = this.ids.get(key);
+    if (!ids) this.ids.set(key, (ids = new Set()));
+    ids.add(record.Id);
+  }
+
+  remove(record: SObjectRecord): void {
+    const key = this.key(record[this.field.name] ?? null);
+    if (key === undefined) return;
+    const ids = this.ids.get(key);
+    ids?.delete(record.Id);
+    if (ids?.size === 0) this.ids.delete(key);
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+export class RecordStore {
+  private readonly tables = new Map<string, Map<string, SObjectRecord>>();
+  private readonly indexes = new Map<string, Map<string, FieldIndex>>();
+  private readonly journal: UndoEntry[] = [];
+  /** Only writes made inside a transaction are journaled (setup writes such as users are not). */
+  private journaling = false;
+
+  /** `indexedReferences`: reference fields to index per object, beyond the unique and External ID fields. */
+  constructor(
+    private readonly schema: OrgSchema,
+    indexedReferences: Readonly<Record<string, readonly string[]>> = {},
+  ) {
+    for (const object of schema.objects) {
+      this.tables.set(object.name, new Map());
+      const fields = object.fields.filter(
+        (field) => field.unique || field.externalId || indexedReferences[object.name]?.includes(field.name),
+      );
+      this.indexes.set(object.name, new Map(fields.map((field) => [field.name, new FieldIndex(field)])));
+    }
+  }
+
+  /** Every record of an object, deleted ones included, in insertion order. */
+  table(objectType: string): ReadonlyMap<string, SObjectRecord> {
+    return this.requireTable(objectType);
+  }
+
+  get(objectType: string, id: string): SObjectRecord | undefined {
+    return this.tables.get(objectType)?.get(id);
+  }
+
+  /** The record behind an 18-character id, whatever its object. */
+  find(id: string): { object: SObjectSchema; record: SObjectRecord } | undefined {
+    const object = this.schema.objectForKeyPrefix(keyPrefixOf(id));
+    const record = object && this.tables.get(object.name)?.get(id);
+    return object && record ? { object, record } : undefined;
+  }
+
+  /** Ids of the live records whose indexed `field` holds `value` (case-insensitively unless the field says otherwise). */
+  findBy(objectType: string, field: string, value: FieldValue): ReadonlySet<string> {
+    const index = this.indexes.get(objectType)?.get(field);
+    if (!index) throw new Error(`${objectType}.${field} is not indexed`);
+    return index.find(value);
+  }
+
+  isIndexed(objectType: string, field: string): boolean {
+    return this.indexes.get(objectType)?.has(field) ?? false;
+  }
+
+  /** Inserts or replaces a record (stored frozen), keeping indexes and the undo journal current. */
+  put(objectType: string, record: SObjectRecord): void {
+    const table = this.requireTable(objectType);
+    const previous = table.get(record.Id);
+    if (this.journaling) this.journal.push({ objectType, id: record.Id, previous });
+    this.write(objectType, table, previous, Object.isFrozen(record) ? record : Object.freeze(record));
+  }
+
+  /** Removes a record for good (objects without a Recycle Bin). */
+  remove(objectType: string, id: string): void {
+    const table = this.requireTable(objectType);
+    const previous = table.get(id);
+    if (!previous) return;
+    if (this.journaling) this.journal.push({ objectType, id, previous });
+    this.write(objectType, table, previous, undefined);
+  }
+
+  /** Starts journaling writes: the outermost transaction begins. */
+  begin(): void {
+    this.journaling = true;
+  }
+
+  /** A point to roll back to. */
+  mark(): number {
+    return this.journal.length;
+  }
+
+  rollbackTo(mark: number): void {
+    while (this.journal.length > mark) {
+      const entry = this.journal.pop()!;
+      const table = this.requireTable(entry.objectType);
+      this.write(entry.objectType, table, table.get(entry.id), entry.previous);
+    }
+  }
+
+  /** Forgets the undo journal once the outermost transaction has committed. */
+  commit(): void {
+    this.journal.length = 0;
+    this.journaling = false;
+  }
+
+  private write(
+    objectType: string,
+    table: Map<string, SObjectRecord>,
+    previous: SObjectRecord | undefined,
+    next: SObjectRecord | undefined,
+  ): void {
+    const indexes = this.indexes.get(objectType)!;
+    if (indexes.size > 0) {
+      if (previous && previous['IsDeleted'] !== true) for (const index of indexes.values()) index.remove(previous);
+      if (next && next['IsDeleted'] !== true) for (const index of indexes.values()) index.add(next);
+    }
+    if (next) table.set(next.Id, next);
+    else table.delete(previous!.Id);
+  }
+
+  private requireTable(objectType: string): Map<string, SObjectRecord> {
+    const table = this.tables.get(objectType);
+    if (!table) throw new Error(`the store has no table for ${objectType}`);
+    return table;
+  }
+}

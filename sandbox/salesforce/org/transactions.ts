@@ -1,0 +1,75 @@
+/**
+ * One DML call runs as one transaction: calls are serialised (the store is shared, and a trigger listener may be
+ * asynchronous), DML made from inside a trigger listener joins the running transaction (as DML in an Apex trigger
+ * does), and the outermost transaction commits or rolls back the store as a whole.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RecordStore } from './record-store.js';
+
+/** What a transaction accumulates until it commits: handed to the change feed and the event bus afterwards. */
+export interface TransactionLog<Change, Event> {
+  readonly changes: Change[];
+  readonly events: Event[];
+}
+
+export class Transactions<Change, Event> {
+  private readonly current = new AsyncLocalStorage<TransactionLog<Change, Event>>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: RecordStore,
+    private readonly onCommit: (log: TransactionLog<Change, Event>) => void,
+  ) {}
+
+  /**
+   * Runs `work` inside the current transaction, or in a new one (queued behind any running one). `work` gets the
+   * log to append to; if it throws, everything it wrote is rolled back.
+   */
+  async run<T>(work: (log: TransactionLog<Change, Event>) => Promise<T>): Promise<T> {
+    const joined = this.current.getStore();
+    if (joined) return this.nested(joined, work);
+    const turn = this.tail.then(() => this.outermost(work));
+    this.tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** A savepoint: the store and the log can be rolled back to it. */
+  savepoint(log: TransactionLog<Change, Event>): { rollback(): void } {
+    const mark = this.store.mark();
+    const changes = log.changes.length;
+    const events = log.events.length;
+    return {
+      rollback: () => {
+        this.store.rollbackTo(mark);
+        log.changes.length = changes;
+        log.events.length = events;
+      },
+    };
+  }
+
+  private async nested<T>(log: TransactionLog<Change, Event>, work: (log: TransactionLog<Change, Event>) => Promise<T>): Promise<T> {
+    const savepoint = this.savepoint(log);
+    try {
+      return await work(log);
+    } catch (error) {
+      savepoint.rollback();
+      throw error;
+    }
+  }
+
+  private async outermost<T>(work: (log: TransactionLog<Change, Event>) => Promise<T>): Promise<T> {
+    const log: TransactionLog<Change, Event> = { changes: [], events: [] };
+    this.store.begin();
+    let result: T;
+    try {
+      result = await this.current.run(log, () => work(log));
+    } catch (error) {
+      this.store.rollbackTo(0);
+      this.store.commit();
+      throw error;
+    }
+    this.store.commit();
+    this.onCommit(log);
+    return result;
+  }
+}
