@@ -3,6 +3,7 @@
  * registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerDlqCommand } from './commands/dlq.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
@@ -12,6 +13,7 @@ const program = new Command('gentrack-sf')
   .exitOverride();
 
 registerGenerateCommand(program);
+registerDlqCommand(program);
 registerVerifyCommand(program);
 
 try {

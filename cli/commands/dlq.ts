@@ -1,0 +1,122 @@
+/**
+ * `gentrack-sf dlq list | show <id> | retry <id> | discard <id>`: the relay's dead-letter store, for operators. It
+ * opens the relay's SQLite store directly (WAL lets it do so while the relay runs); a retried change is picked up by
+ * a running relay within a second, or at its next start.
+ */
+import type { Command } from 'commander';
+import { loadRelayConfig } from '../../relay/src/config/relay-config.js';
+import { reassemble } from '../../relay/src/mapping/reassemble.js';
+import { RelayStore, type DeadLetter } from '../../relay/src/store/relay-store.js';
+
+interface StoreOptions {
+  store?: string;
+  config?: string;
+}
+
+export function registerDlqCommand(program: Command): void {
+  const dlq = program
+    .command('dlq')
+    .description("Inspect, retry or discard what the relay could not deliver (its dead-letter store)")
+    .option('--store <path>', 'the relay store file (default: store.path of the relay configuration)')
+    .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)');
+
+  dlq
+    .command('list')
+    .description('List dead letters, oldest first')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action((options: { limit: string; json?: boolean }) =>
+      withStore(dlq.opts<StoreOptions>(), (store) => {
+        const letters = store.deadLetters(Number(options.limit));
+        if (options.json) return console.log(JSON.stringify(letters.map(summary), null, 2));
+        if (letters.length === 0) return console.log('The dead-letter store is empty.');
+        console.log(['ID', 'WHEN', 'CODE', 'RECORD', 'REASON'].join('\t'));
+        for (const letter of letters) {
+          console.log(
+            [letter.id, new Date(letter.createdAt).toISOString(), letter.reasonCode, letter.entityKey ?? '(event)', truncate(letter.reason, 100)].join('\t'),
+          );
+        }
+      }),
+    );
+
+  dlq
+    .command('show <id>')
+    .description('Show one dead letter with its reason and payload')
+    .action((id: string) =>
+      withStore(dlq.opts<StoreOptions>(), (store) => {
+        const letter = store.deadLetter(parseId(id));
+        if (!letter) throw new CliError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+        console.log(JSON.stringify({ ...summary(letter), payload: parsePayload(letter.payload) }, null, 2));
+      }),
+    );
+
+  dlq
+    .command('retry <id>')
+    .description('Put a dead letter back into the outbox after fixing its cause')
+    .action((id: string) =>
+      withStore(dlq.opts<StoreOptions>(), (store) => {
+        const revived = store.retryDeadLetter(parseId(id), reassemble);
+        console.log(
+          `Dead letter ${id} is back in the outbox as transaction ${revived.change.transactionId} (${revived.entityKey}). ` +
+            'A running relay sends it within a second; otherwise at its next start.',
+        );
+      }),
+    );
+
+  dlq
+    .command('discard <id>')
+    .description('Delete a dead letter for good')
+    .requiredOption('--yes', 'confirm: the change will never be sent')
+    .action((id: string) =>
+      withStore(dlq.opts<StoreOptions>(), (store) => {
+        if (!store.discardDeadLetter(parseId(id))) throw new CliError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+        console.log(`Dead letter ${id} discarded.`);
+      }),
+    );
+}
+
+export class CliError extends Error {
+  readonly code = 'CLI_USAGE';
+}
+
+function withStore(options: StoreOptions, run: (store: RelayStore) => void): void {
+  const path = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
+  const store = new RelayStore({ path });
+  try {
+    run(store);
+  } finally {
+    store.close();
+  }
+}
+
+function summary(letter: DeadLetter) {
+  return {
+    id: letter.id,
+    createdAt: new Date(letter.createdAt).toISOString(),
+    source: letter.source,
+    reasonCode: letter.reasonCode,
+    reason: letter.reason,
+    transactionId: letter.transactionId,
+    record: letter.entityKey,
+    attempts: letter.attempts,
+  };
+}
+
+function parseId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new CliError(`"${text}" is not a dead-letter id (a positive whole number)`);
+  return id;
+}
+
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function truncate(text: string, length: number): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > length ? `${oneLine.slice(0, length - 1)}…` : oneLine;
+}
