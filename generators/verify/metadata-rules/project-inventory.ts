@@ -46,6 +46,7 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
   const classes = new Set<string>();
   const customPermissions = new Set<string>();
 
+  const objectsWithFieldTables = new Set(Object.keys(STANDARD_OBJECT_FIELDS).map(key));
   for (const name of [...Object.keys(STANDARD_OBJECT_FIELDS), ...OTHER_STANDARD_OBJECTS]) objects.set(key(name), 'standardObject');
   for (const [objectName, standard] of Object.entries(STANDARD_OBJECT_FIELDS)) {
     const notPermissionable = new Set(standard.notPermissionable.map(key));
@@ -92,7 +93,7 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
       if (known) return known;
       // Standard fields of standard objects without a field table pass: the verifier cannot know them.
       const [objectName = '', fieldName = ''] = qualifiedName.split('.');
-      const unlisted = objects.get(key(objectName)) === 'standardObject' && !(objectName in STANDARD_OBJECT_FIELDS);
+      const unlisted = objects.get(key(objectName)) === 'standardObject' && !objectsWithFieldTables.has(key(objectName));
       return unlisted && fieldName !== '' && !fieldName.includes('__') ? {} : undefined;
     },
     hasApexClass: (name) => classes.has(key(name)),
