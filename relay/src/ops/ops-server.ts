@@ -1,0 +1,116 @@
+/**
+ * The operations HTTP server: `GET /healthz` (200 with a JSON report when healthy, 503 when any component is not)
+ * and `GET /metrics` (Prometheus text). It has no authentication, so it binds to loopback by default
+ * (config `http.host`). Request logging is off: probes and scrapes every few seconds would drown the relay's logs.
+ */
+import Fastify, {
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { componentLogger, type Logger } from './logger.js';
+import type { HealthReport } from './health.js';
+import type { RelayMetrics } from './metrics.js';
+
+/** The fastify instance extra routes are registered on. */
+export type OpsServerApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  Logger
+>;
+
+export interface OpsServerOptions {
+  readonly host: string;
+  /** 0 picks a free port; `OpsServer.port` tells which. */
+  readonly port: number;
+  readonly metrics: RelayMetrics;
+  /** Usually `() => healthChecks.report()`. */
+  readonly health: () => HealthReport | Promise<HealthReport>;
+  readonly logger: Logger;
+  /** More operator routes (e.g. dead-letter administration), registered before listening. */
+  readonly routes?: (app: OpsServerApp) => void | Promise<void>;
+}
+
+export interface OpsServer {
+  readonly host: string;
+  readonly port: number;
+  /** e.g. http://127.0.0.1:8787 */
+  readonly url: string;
+  /** Stops accepting connections and waits for in-flight requests; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export class OpsServerError extends Error {
+  constructor(
+    readonly code: 'OPS_SERVER_LISTEN_FAILED',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'OpsServerError';
+  }
+}
+
+export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  const logger = componentLogger(options.logger, 'ops-server');
+  const app: OpsServerApp = Fastify({ loggerInstance: logger, disableRequestLogging: true });
+
+  app.get('/healthz', async (_request, reply) => {
+    let report: HealthReport;
+    try {
+      report = await options.health();
+    } catch (error) {
+      logger.error({ err: error }, 'the health report failed');
+      report = { status: 'unhealthy', checkedAt: new Date().toISOString(), components: {} };
+    }
+    if (report.status !== 'ok') logger.warn({ health: report }, 'unhealthy');
+    return reply
+      .code(report.status === 'ok' ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(report);
+  });
+
+  app.get('/metrics', async (_request, reply) =>
+    reply
+      .type(options.metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(await options.metrics.render()),
+  );
+
+  await options.routes?.(app);
+
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EADDRINUSE'
+        ? 'the port is in use; set http.port (GENTRACK_RELAY_HTTP_PORT) to a free one'
+        : code === 'EADDRNOTAVAIL'
+          ? 'no local interface has that address; set http.host (GENTRACK_RELAY_HTTP_HOST)'
+          : (error as Error).message;
+    throw new OpsServerError(
+      'OPS_SERVER_LISTEN_FAILED',
+      `the ops server cannot listen on ${options.host}:${options.port}: ${hint}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  logger.info({ host: options.host, port }, 'ops server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: options.host,
+    port,
+    url: `http://${host}:${port}`,
+    close: () => (closing ??= app.close()),
+  };
+}
