@@ -130,7 +130,7 @@ export class EventSubscriber {
         {
           authType: 'user-supplied',
           accessToken: session.accessToken,
-          instanceUrl: session.instanceUrl,
+          instanceUrl: pubSubInstanceUrl(session.instanceUrl),
           organizationId: session.organizationId,
           pubSubEndpoint: this.options.pubSubEndpoint,
           rejectUnauthorizedSsl: this.options.rejectUnauthorizedTls,
@@ -308,6 +308,18 @@ export class EventSubscriber {
   private setState(state: SubscriptionState): void {
     this.options.onStateChange?.(state);
   }
+}
+
+/**
+ * The Pub/Sub API only passes the instance URL along as metadata, and the client refuses anything but https, which
+ * every real org has. A plain-http instance URL exists only on loopback stand-ins; their scheme is normalised.
+ */
+function pubSubInstanceUrl(instanceUrl: string): string {
+  const url = new URL(instanceUrl);
+  if (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname.startsWith('127.') || url.hostname === '[::1]')) {
+    url.protocol = 'https:';
+  }
+  return url.toString().replace(/\/$/, '');
 }
 
 function eventFrom(data: unknown): ReceivedEvent {

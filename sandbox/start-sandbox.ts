@@ -1,0 +1,101 @@
+/**
+ * The whole sandbox in one call: a Salesforce org (REST, OAuth, the Pub/Sub API over TLS) with the connector's
+ * metadata "deployed" from force-app and its triggers SIMULATED from the connector model, and a Gentrack tenant.
+ * Everything listens on loopback ports; tests, the demo, the benchmarks and `gentrack-sf sandbox` start it here.
+ */
+import path from 'node:path';
+import { PLATFORM_EVENT } from '../generators/model/connector-fields.js';
+import type { ConnectorModel } from '../generators/model/connector-model.js';
+import { PROJECT_ROOT } from '../generators/render.js';
+import { connectorModel } from '../relay/src/mapping/connector-model.generated.js';
+import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions } from './gentrack/index.js';
+import { startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';
+import { EventBus } from './salesforce/pubsub/event-bus.js';
+import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
+import { simulateConnectorTriggers, type TriggerSimulation } from './salesforce/trigger-simulation.js';
+
+export interface SandboxOptions {
+  readonly host?: string;
+  /** Salesforce org options (ports, schema changes such as dropped fields, users). */
+  readonly salesforce?: Omit<StartOptions, 'host'>;
+  readonly gentrack?: Omit<GentrackSandboxOptions, 'host'>;
+  /** Keepalive interval of idle Pub/Sub streams (Salesforce: 270 s). */
+  readonly keepaliveIntervalMs?: number;
+  readonly pubSubPort?: number;
+  readonly model?: ConnectorModel;
+  /** Leave the trigger simulation off, e.g. to test an org whose triggers are not deployed. */
+  readonly simulateTriggers?: boolean;
+}
+
+export interface Sandbox {
+  readonly salesforce: RunningSalesforceSandbox;
+  readonly bus: EventBus;
+  readonly pubsub: PubSubServer;
+  readonly gentrack: GentrackSandbox;
+  readonly triggers?: TriggerSimulation;
+  readonly topic: string;
+  /** The relay configuration (as a config file would hold it) pointing at this sandbox. */
+  relayConfigInput(overrides?: { storePath?: string }): Record<string, unknown>;
+  /** The secrets the relay needs for this sandbox, as environment variables. */
+  relaySecretsEnv(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const forceAppDir = path.join(PROJECT_ROOT, 'force-app');
+  const salesforce = await startSalesforceSandbox({ forceAppDir, ...options.salesforce, host });
+  const { org } = salesforce;
+  const bus = new EventBus();
+  const topic = bus.defineTopicFromMetadata(path.join(forceAppDir, 'main/default/objects', PLATFORM_EVENT)).name;
+  const pubsub = await startPubSubServer({
+    bus,
+    host,
+    port: options.pubSubPort ?? 0,
+    ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
+    authenticate: ({ accessToken }) => {
+      const userId = org.sessions.userIdFor(accessToken);
+      return userId ? { userId, organizationId: org.id } : null;
+    },
+  });
+  const triggers =
+    options.simulateTriggers === false
+      ? undefined
+      : simulateConnectorTriggers(org, options.model ?? connectorModel, (events, user) => {
+          bus.publish(topic, events, { createdById: user.id });
+        });
+  const gentrack = await startGentrackSandbox({ ...options.gentrack, host });
+
+  return {
+    salesforce,
+    bus,
+    pubsub,
+    gentrack,
+    ...(triggers ? { triggers } : {}),
+    topic,
+    relayConfigInput: ({ storePath } = {}) => ({
+      tenantId: 'sandbox',
+      salesforce: {
+        loginUrl: salesforce.loginUrl,
+        auth: 'client_credentials',
+        clientId: org.connectedApp.clientId,
+        pubSubEndpoint: pubsub.endpoint,
+        topic,
+        rejectUnauthorizedTls: false,
+      },
+      gentrack: { baseUrl: gentrack.baseUrl, tokenUrl: gentrack.tokenUrl, clientId: gentrack.clientId },
+      store: { path: storePath ?? path.join(PROJECT_ROOT, 'var', 'relay.db') },
+      http: { host, port: 0 },
+    }),
+    relaySecretsEnv: () => ({
+      SALESFORCE_CLIENT_SECRET: org.connectedApp.clientSecret,
+      GENTRACK_CLIENT_SECRET: gentrack.clientSecret,
+    }),
+    async close() {
+      triggers?.detach();
+      // The Pub/Sub server first: it ends open streams while their clients still listen.
+      await pubsub.close();
+      await Promise.allSettled([salesforce.close(), gentrack.close()]);
+    },
+  };
+}

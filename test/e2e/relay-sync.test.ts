@@ -1,0 +1,110 @@
+/**
+ * Salesforce -> Gentrack end to end on the sandbox: records changed through the REST API (real jsforce) publish
+ * events through the simulated triggers and the Pub/Sub API; the relay delivers them to the Gentrack stand-in and
+ * writes the results back without an echo.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, startE2E, type E2E } from './harness.js';
+
+let e2e: E2E;
+
+before(async () => {
+  e2e = await startE2E();
+  await e2e.startRelay();
+});
+
+after(async () => {
+  await e2e?.close();
+});
+
+const callsTo = (operation: string) => e2e.sandbox.gentrack.calls.list().filter((call) => call.operation === operation && call.status < 300);
+
+async function record(objectType: string, id: string): Promise<Record<string, unknown>> {
+  return (await e2e.admin.sobject(objectType).retrieve(id)) as unknown as Record<string, unknown>;
+}
+
+test('an account created in Salesforce becomes a Gentrack customer, and its account number comes back', async () => {
+  const created = (await e2e.admin.sobject('Account').create({ Name: 'Kauri Energy', BillingCity: 'Auckland', Trading_Name__c: 'Kauri' })) as { id: string };
+  const call = await eventually('customer-sync', () =>
+    callsTo('customer-sync').find((c) => (c.body as { salesforceId?: string }).salesforceId === created.id),
+  );
+  assert.deepEqual((call.body as { account: unknown }).account, { name: 'Kauri Energy', phone: null, website: null, billingAddress: { street: null, city: 'Auckland', state: null, postcode: null, country: null }, tradingName: 'Kauri', companyNumber: null });
+  assert.equal(call.headers['x-on-behalf-of'], e2e.sandbox.salesforce.org.credentials.admin.username);
+  assert.ok(call.headers['x-transaction-id'], 'a transaction id');
+  assert.match(String(call.headers['x-transaction-date-time']), /^\d{4}-\d{2}-\d{2}T/);
+
+  const account = await eventually('write-back', async () => {
+    await e2e.relay.flushWriteBacks();
+    const values = await record('Account', created.id);
+    return values.Gentrack_External_Id__c ? values : undefined;
+  });
+  const accountNumber = (call.response as { accountNumber: string }).accountNumber;
+  assert.equal(account.Gentrack_External_Id__c, accountNumber);
+  assert.equal(account.Gentrack_Sync_Status__c, 'Synced');
+  assert.ok(account.Gentrack_Last_Synced__c);
+
+  // No echo: the integration user's write-back published nothing, so Gentrack saw one call for this account.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const forThisAccount = e2e.sandbox.gentrack.calls.list().filter((c) => (c.body as { salesforceId?: string } | undefined)?.salesforceId === created.id);
+  assert.equal(forThisAccount.length, 1, 'the write-back was not sent back to Gentrack');
+});
+
+test('contacts, relationships, updates and deletes reach the right Gentrack operations', async () => {
+  const accountId = ((await e2e.admin.sobject('Account').create({ Name: 'Totara Power' })) as { id: string }).id;
+  const accountNumber = await eventually('account number', async () => {
+    await e2e.relay.flushWriteBacks();
+    return (await record('Account', accountId)).Gentrack_External_Id__c as string | undefined;
+  });
+  const otherId = ((await e2e.admin.sobject('Account').create({ Name: 'Rimu Water' })) as { id: string }).id;
+  const otherNumber = await eventually('second account number', async () => {
+    await e2e.relay.flushWriteBacks();
+    return (await record('Account', otherId)).Gentrack_External_Id__c as string | undefined;
+  });
+
+  const contactId = ((await e2e.admin.sobject('Contact').create({ FirstName: 'Aroha', LastName: 'Ngata', Email: 'aroha@example.com', AccountId: accountId })) as { id: string }).id;
+  const customerNumber = await eventually('customer number', async () => {
+    await e2e.relay.flushWriteBacks();
+    return (await record('Contact', contactId)).Gentrack_External_Id__c as string | undefined;
+  });
+  const createContact = callsTo('create-contact').find((c) => (c.body as { salesforceId: string }).salesforceId === contactId)!;
+  assert.equal((createContact.body as { accountNumber: string }).accountNumber, accountNumber, 'the contact is created under its account');
+  assert.equal(e2e.sandbox.gentrack.state.contact(customerNumber)?.contact.email, 'aroha@example.com');
+
+  const relation = (await e2e.admin.sobject('AccountContactRelation').create({ AccountId: otherId, ContactId: contactId, Roles: 'Payer' })) as { id: string };
+  await eventually('relationship', () => e2e.sandbox.gentrack.state.contact(customerNumber)?.relationships.find((r) => r.accountNumber === otherNumber));
+  const relationshipCall = callsTo('update-contact-relationships').find((c) => c.path === `/v1/contacts/${customerNumber}/relationships` && (c.body as { relationship: { accountNumber: string } }).relationship.accountNumber === otherNumber);
+  assert.ok(relationshipCall, 'PUT /contacts/{ref}/relationships with the related account');
+
+  await e2e.admin.sobject('Account').update({ Id: accountId, Name: 'Totara Power Ltd' });
+  await eventually('update-account', () => e2e.sandbox.gentrack.state.account(accountNumber)?.account.name === 'Totara Power Ltd');
+  const update = callsTo('update-account').find((c) => c.path === `/v1/accounts/${accountNumber}`)!;
+  assert.deepEqual(Object.keys((update.body as { account: object }).account).sort(), ['billingAddress', 'companyNumber', 'name', 'phone', 'tradingName', 'website']);
+
+  await e2e.admin.sobject('AccountContactRelation').destroy(relation.id);
+  await eventually('relationship removed', () => callsTo('remove-contact-relationships').some((c) => c.path === `/v1/contacts/${customerNumber}/relationships/remove`));
+
+  await e2e.admin.sobject('Contact').destroy(contactId);
+  await eventually('contact removed', () => e2e.sandbox.gentrack.state.contact(customerNumber)?.status === 'Removed');
+
+  await e2e.admin.sobject('Account').destroy(otherId);
+  await eventually('account review', () => callsTo('review-account').some((c) => c.path === `/v1/accounts/${otherNumber}/review`));
+});
+
+test('changes of untracked fields and the kill switch publish nothing', async () => {
+  const accountId = ((await e2e.admin.sobject('Account').create({ Name: 'Kowhai Gas' })) as { id: string }).id;
+  await eventually('insert delivered', () => callsTo('customer-sync').some((c) => (c.body as { salesforceId: string }).salesforceId === accountId));
+  const callsForAccount = () =>
+    e2e.sandbox.gentrack.calls.list().filter((c) => (c.body as { salesforceId?: string } | undefined)?.salesforceId === accountId).length;
+  const before = callsForAccount();
+
+  await e2e.admin.sobject('Account').update({ Id: accountId, Description: 'not tracked' });
+  const org = e2e.sandbox.salesforce.org;
+  await org.insert('Gentrack_Connector_Settings__c', { SetupOwnerId: org.id, Disable_Publishing__c: true }, { as: org.users.admin });
+  await e2e.admin.sobject('Account').update({ Id: accountId, Name: 'Kowhai Gas (renamed while switched off)' });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal(callsForAccount(), before, 'nothing was sent');
+  assert.equal(e2e.relay.health().pending, 0);
+  const settings = org.query(`SELECT Id FROM Gentrack_Connector_Settings__c`).records[0] as { Id: string };
+  await org.delete('Gentrack_Connector_Settings__c', settings.Id, { as: org.users.admin });
+});
