@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerGenerateCommand } from './commands/generate.js';
+import { registerRelayCommand } from './commands/relay.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
 const program = new Command('gentrack-sf')
@@ -14,6 +15,7 @@ const program = new Command('gentrack-sf')
 
 registerGenerateCommand(program);
 registerDlqCommand(program);
+registerRelayCommand(program);
 registerVerifyCommand(program);
 
 try {

@@ -1,0 +1,13 @@
+/** `gentrack-sf relay`: runs the relay service until SIGINT/SIGTERM. */
+import type { Command } from 'commander';
+import { runRelay } from '../../relay/src/run-relay.js';
+
+export function registerRelayCommand(program: Command): void {
+  program
+    .command('relay')
+    .description('Run the relay: Salesforce events to Gentrack, with /healthz and /metrics (see config/relay.example.yaml)')
+    .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
+    .action(async (options: { config?: string }) => {
+      process.exitCode = await runRelay(options.config ? { configFile: options.config } : {});
+    });
+}

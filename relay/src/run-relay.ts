@@ -1,0 +1,105 @@
+/**
+ * Runs the relay as a service: configuration and secrets, logs, metrics and health on the operations server, and a
+ * graceful shutdown on SIGINT/SIGTERM (a second signal exits at once). `gentrack-sf relay` calls this.
+ */
+import { loadRelayConfig } from './config/relay-config.js';
+import { loadRelaySecrets } from './config/relay-secrets.js';
+import { HealthChecks } from './ops/health.js';
+import { createLogger } from './ops/logger.js';
+import { createRelayMetrics, type RelayMetrics } from './ops/metrics.js';
+import { startOpsServer } from './ops/ops-server.js';
+import { Relay, type RelayObserver } from './relay.js';
+
+export interface RunRelayOptions {
+  readonly configFile?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Resolves when the relay has stopped; the exit code says how (0 after a signal, 2 after a fatal error). */
+export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const config = loadRelayConfig({ env, ...(options.configFile ? { file: options.configFile } : {}) });
+  const secrets = loadRelaySecrets({ config, env });
+  const logger = createLogger({ level: config.log.level, base: { tenantId: config.tenantId } });
+  const metrics = createRelayMetrics({ defaultLabels: { tenant: config.tenantId } });
+
+  let fatal: Error | undefined;
+  let stopRequested: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  const relay = new Relay({
+    config,
+    secrets,
+    logger,
+    observer: metricsObserver(metrics),
+    onFatal: (error) => {
+      fatal = error;
+      stopRequested();
+    },
+  });
+
+  metrics.onScrape(() => {
+    const health = relay.health();
+    metrics.changesPending.set(health.pending);
+    metrics.partsPending.set(health.parts);
+    metrics.deadLetters.set(health.deadLetters);
+    metrics.writeBacksPending.set(health.writeBacks);
+  });
+  const checks = new HealthChecks();
+  checks.register('subscription', () => {
+    const { subscription } = relay.health();
+    return { healthy: subscription === 'connected', detail: subscription };
+  });
+  checks.register('gentrack', () => {
+    const open = relay.health().breakerOpen;
+    return { healthy: !open, detail: open ? 'circuit breaker open: Gentrack keeps failing' : 'circuit breaker closed' };
+  });
+  checks.register('store', () => {
+    const health = relay.health();
+    return { healthy: true, detail: { pending: health.pending, deadLetters: health.deadLetters, writeBacks: health.writeBacks } };
+  });
+  const ops = await startOpsServer({
+    host: config.http.host,
+    port: config.http.port,
+    metrics,
+    health: () => checks.report(),
+    logger,
+  });
+  logger.info({ url: ops.url }, 'operations server listening (GET /healthz, GET /metrics)');
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for calls in flight');
+      process.exit(130);
+    }
+    logger.info({ signal }, 'stopping: finishing calls in flight');
+    stopRequested();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  await relay.start();
+  logger.info('relay started');
+  await stopped;
+  await relay.stop();
+  await ops.close();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  logger.info('relay stopped');
+  return fatal ? 2 : 0;
+}
+
+function metricsObserver(metrics: RelayMetrics): RelayObserver {
+  return {
+    ingested: (outcome, count) => metrics.eventsReceived.inc(outcome === 'part-waiting' ? 'stored' : outcome, count),
+    delivered: (change, calls) => metrics.deliveries.inc(change.objectType, 'delivered', Math.max(1, calls)),
+    retried: (change) => metrics.deliveries.inc(change.objectType, 'retried'),
+    deadLettered: (change) => metrics.deliveries.inc(change.objectType, 'dead_lettered'),
+    breakerChanged: (open) => metrics.circuitBreaker.set('gentrack', open ? 'open' : 'closed'),
+    subscriptionChanged: (state) => {
+      if (state === 'connected') metrics.replayIdCommitted.set();
+      metrics.subscription.set(state === 'connected' ? 'connected' : 'reconnecting');
+    },
+  };
+}
