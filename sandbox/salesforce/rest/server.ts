@@ -7,6 +7,7 @@ import { SalesforceError, invalidSession, jsonParserError, notFound, requestLimi
 import { createSandboxOrg, type SandboxOrg, type SandboxOrgOptions } from '../org/sandbox-org.js';
 import { parseApiVersion } from './api-version.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerBulkIngestRoutes } from './bulk-ingest-routes.js';
 import { registerCollectionRoutes } from './collection-routes.js';
 import { DescribeCache } from './describe.js';
 import { QueryCursors } from './query-cursors.js';
@@ -55,6 +56,7 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
   registerSObjectRoutes(app, dependencies);
   registerCollectionRoutes(app, dependencies);
   registerQueryRoutes(app, dependencies);
+  registerBulkIngestRoutes(app, dependencies);
   return app;
 }
 

@@ -1,0 +1,82 @@
+/** Bulk API 2.0 ingest through jsforce's bulk2 client, as the initial synchronisation uses it. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import jsforce from 'jsforce';
+import { parseCsv, toCsv } from './bulk/csv.js';
+import { startSalesforceSandbox, type RunningSalesforceSandbox } from './index.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/force-app', import.meta.url));
+/** Result rows as plain CSV cells (jsforce types them against its schema generics). */
+const rowsOf = (results: unknown) => results as Record<string, string>[];
+
+let sb: RunningSalesforceSandbox;
+let conn: jsforce.Connection;
+
+before(async () => {
+  sb = await startSalesforceSandbox({ port: 0, host: '127.0.0.1', forceAppDir: FIXTURE });
+  conn = new jsforce.Connection({ loginUrl: sb.loginUrl, version: '62.0' });
+  const { username, password, securityToken } = sb.org.credentials.integration;
+  await conn.login(username, password + securityToken);
+});
+
+after(() => sb.close());
+
+test('CSV round-trips quotes, commas and line breaks', () => {
+  const text = toCsv(['Name', 'Description'], [['Smith, "Jo"', 'line 1\nline 2']]);
+  assert.deepEqual(parseCsv(text), [['Name', 'Description'], ['Smith, "Jo"', 'line 1\nline 2']]);
+  assert.deepEqual(parseCsv('A,B\r\n1,\r\n\r\n'), [['A', 'B'], ['1', '']]);
+});
+
+test('an upsert job loads parents, then children referencing them by External ID, with per-record results', async () => {
+  const chunks: number[] = [];
+  sb.org.onAfterDml((event) => void chunks.push(event.records.length));
+  const accounts = ['Gentrack_External_Id__c,Name', ...Array.from({ length: 450 }, (_, index) => `B-${index},Bulk Account ${index}`)].join('\n');
+  const accountResults = await conn.bulk2.loadAndWaitForResults({
+    object: 'Account',
+    operation: 'upsert',
+    externalIdFieldName: 'Gentrack_External_Id__c',
+    input: accounts,
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.equal(accountResults.successfulResults.length, 450);
+  assert.equal(accountResults.failedResults.length, 0);
+  assert.deepEqual(chunks, [200, 200, 50], 'triggers fire in chunks of 200');
+  const first = rowsOf(accountResults.successfulResults)[0]!;
+  assert.equal(first['sf__Created'], 'true');
+  assert.notEqual(first['Gentrack_External_Id__c'], 'B-0', 'results are not in input order');
+
+  const contacts = 'Gentrack_External_Id__c,LastName,Account.Gentrack_External_Id__c\nC-1,Smith,b-1\nC-2,,B-2\nC-3,Ng,NOPE\n';
+  const contactResults = await conn.bulk2.loadAndWaitForResults({
+    object: 'Contact',
+    operation: 'upsert',
+    externalIdFieldName: 'Gentrack_External_Id__c',
+    input: contacts,
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.equal(contactResults.successfulResults.length, 1);
+  const errors = rowsOf(contactResults.failedResults).map((row) => row['sf__Error']!.split(':')[0]).sort();
+  assert.deepEqual(errors, ['INVALID_FIELD', 'REQUIRED_FIELD_MISSING']);
+  const smith = sb.org.query("SELECT Account.Gentrack_External_Id__c, CreatedById FROM Contact WHERE Gentrack_External_Id__c = 'C-1'").records[0]!;
+  assert.equal((smith['Account'] as Record<string, unknown>)['Gentrack_External_Id__c'], 'B-1');
+  assert.equal(smith['CreatedById'], sb.org.users.integration.id);
+
+  const update = await conn.bulk2.loadAndWaitForResults({
+    object: 'Contact',
+    operation: 'upsert',
+    externalIdFieldName: 'Gentrack_External_Id__c',
+    input: 'Gentrack_External_Id__c,Email\nC-1,#N/A\n',
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.equal(rowsOf(update.successfulResults)[0]!['sf__Created'], 'false');
+});
+
+test('job errors come back with Salesforce codes', async () => {
+  const job = conn.bulk2.createJob({ object: 'Nope__c', operation: 'insert' });
+  await assert.rejects(job.open(), { errorCode: 'INVALIDJOB' });
+  const upsert = conn.bulk2.createJob({ object: 'Account', operation: 'upsert', externalIdFieldName: 'Name' });
+  await assert.rejects(upsert.open(), { errorCode: 'INVALIDJOB' });
+});

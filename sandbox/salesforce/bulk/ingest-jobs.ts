@@ -1,0 +1,271 @@
+/**
+ * Bulk API 2.0 ingest jobs: open, upload CSV, UploadComplete, processing, JobComplete, results. Records are written
+ * through the same DML engine as REST, in DML calls of 200 (so the trigger hook sees what a Bulk API load fires) and
+ * partial success. Salesforce processes a job's batches in parallel, so result rows are NOT in input order: the
+ * sandbox returns them chunk by chunk from the last chunk to the first, so a client that assumes input order fails
+ * here as it would against an org.
+ */
+import { SalesforceError, notFound } from '../errors.js';
+import { formatDateTime } from '../org/datetime.js';
+import { caseSafeSuffix } from '../org/ids.js';
+import type { DmlResult, RecordValues } from '../org/dml-engine.js';
+import type { SandboxOrg } from '../org/sandbox-org.js';
+import type { SandboxUser } from '../org/users.js';
+import { parseCsv, toCsv } from './csv.js';
+
+export const BULK_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
+export type BulkOperation = (typeof BULK_OPERATIONS)[number];
+export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+
+/** Bulk API 2.0's marker for "set this field to null" (an empty cell leaves the field alone). */
+export const NULL_VALUE = '#N/A';
+const DML_CHUNK = 200;
+
+export interface IngestJobRequest {
+  readonly object?: unknown;
+  readonly operation?: unknown;
+  readonly externalIdFieldName?: unknown;
+  readonly contentType?: unknown;
+  readonly columnDelimiter?: unknown;
+  readonly lineEnding?: unknown;
+}
+
+interface Job {
+  readonly id: string;
+  readonly object: string;
+  readonly operation: BulkOperation;
+  readonly externalIdFieldName?: string;
+  readonly user: SandboxUser;
+  readonly createdDate: string;
+  readonly apiVersion: string;
+  state: JobState;
+  systemModstamp: string;
+  csv: string;
+  errorMessage?: string;
+  processed: number;
+  failed: number;
+  header: string[];
+  successRows: string[][];
+  failedRows: string[][];
+  unprocessedRows: string[][];
+}
+
+function invalidJob(message: string): SalesforceError {
+  return new SalesforceError('INVALIDJOB', `InvalidJob : ${message}`);
+}
+
+export class IngestJobs {
+  private readonly jobs = new Map<string, Job>();
+  private sequence = 0;
+
+  constructor(private readonly org: SandboxOrg) {}
+
+  create(request: IngestJobRequest, user: SandboxUser, apiVersion: string): Record<string, unknown> {
+    const objectName = typeof request.object === 'string' ? request.object : '';
+    const object = this.org.schema.object(objectName);
+    if (!object || object.kind === 'platformEvent') throw invalidJob(`Invalid object: ${objectName || '(none)'}`);
+    const operation = BULK_OPERATIONS.find((candidate) => candidate === request.operation);
+    if (!operation) throw invalidJob(`Invalid operation: ${String(request.operation)}; use one of ${BULK_OPERATIONS.join(', ')}`);
+    if (request.contentType !== undefined && request.contentType !== 'CSV') throw invalidJob('contentType must be CSV');
+    if ((request.columnDelimiter ?? 'COMMA') !== 'COMMA') throw invalidJob('the sandbox org reads COMMA-delimited CSV only');
+    let externalIdFieldName: string | undefined;
+    if (operation === 'upsert') {
+      const field = typeof request.externalIdFieldName === 'string' ? object.field(request.externalIdFieldName) : undefined;
+      if (!field || !(field.externalId || field.name === 'Id')) {
+        throw invalidJob(`External ID was blank or not an External ID field for ${object.name}: ${String(request.externalIdFieldName ?? '')}`);
+      }
+      externalIdFieldName = field.name;
+    }
+    const now = formatDateTime(this.org.now());
+    const id15 = `7508d${String(++this.sequence).padStart(10, '0')}`;
+    const id = id15 + caseSafeSuffix(id15);
+    const job: Job = {
+      id,
+      object: object.name,
+      operation,
+      ...(externalIdFieldName ? { externalIdFieldName } : {}),
+      user,
+      createdDate: now,
+      apiVersion,
+      state: 'Open',
+      systemModstamp: now,
+      csv: '',
+      processed: 0,
+      failed: 0,
+      header: [],
+      successRows: [],
+      failedRows: [],
+      unprocessedRows: [],
+    };
+    this.jobs.set(id, job);
+    return { ...this.info(id), contentUrl: `services/data/v${apiVersion}/jobs/ingest/${id}/batches` };
+  }
+
+  upload(id: string, csv: string): void {
+    const job = this.require(id);
+    if (job.state !== 'Open') throw new SalesforceError('INVALIDJOBSTATE', `Job is not in Open state: ${job.state}`, [], 409);
+    // One upload per job, as Salesforce allows.
+    if (job.csv !== '') throw new SalesforceError('INVALIDJOBSTATE', 'Found multiple contents for job; upload data in one request', [], 409);
+    job.csv = csv;
+  }
+
+  changeState(id: string, state: unknown): Record<string, unknown> {
+    const job = this.require(id);
+    if (state === 'UploadComplete' && job.state === 'Open') {
+      this.setState(job, 'UploadComplete');
+      // Processing is asynchronous, as in an org: clients poll the job.
+      setImmediate(() => void this.process(job));
+    } else if (state === 'Aborted' && (job.state === 'Open' || job.state === 'UploadComplete')) {
+      this.setState(job, 'Aborted');
+    } else {
+      throw new SalesforceError('INVALIDJOBSTATE', `Can't change the state of a job from ${job.state} to ${String(state)}`, [], 409);
+    }
+    return this.info(id);
+  }
+
+  info(id: string): Record<string, unknown> {
+    const job = this.require(id);
+    return {
+      id: job.id,
+      operation: job.operation,
+      object: job.object,
+      createdById: job.user.id,
+      createdDate: job.createdDate,
+      systemModstamp: job.systemModstamp,
+      state: job.state,
+      ...(job.externalIdFieldName ? { externalIdFieldName: job.externalIdFieldName } : {}),
+      concurrencyMode: 'Parallel',
+      contentType: 'CSV',
+      apiVersion: Number(job.apiVersion),
+      jobType: 'V2Ingest',
+      lineEnding: 'LF',
+      columnDelimiter: 'COMMA',
+      numberRecordsProcessed: job.processed,
+      numberRecordsFailed: job.failed,
+      retries: 0,
+      totalProcessingTime: 0,
+      apiActiveProcessingTime: 0,
+      apexProcessingTime: 0,
+      ...(job.errorMessage ? { errorMessage: job.errorMessage } : {}),
+    };
+  }
+
+  list(): Record<string, unknown> {
+    return { done: true, records: [...this.jobs.keys()].map((id) => this.info(id)), nextRecordsUrl: null };
+  }
+
+  delete(id: string): void {
+    const job = this.require(id);
+    if (job.state === 'Open' || job.state === 'UploadComplete' || job.state === 'InProgress') {
+      throw new SalesforceError('INVALIDJOBSTATE', `Can't delete a job in state ${job.state}`, [], 409);
+    }
+    this.jobs.delete(id);
+  }
+
+  successfulResults(id: string): string {
+    const job = this.finished(id);
+    return toCsv(['sf__Id', 'sf__Created', ...job.header], job.successRows);
+  }
+
+  failedResults(id: string): string {
+    const job = this.finished(id);
+    return toCsv(['sf__Id', 'sf__Error', ...job.header], job.failedRows);
+  }
+
+  unprocessedRecords(id: string): string {
+    const job = this.require(id);
+    const rows = job.state === 'Aborted' || job.state === 'Failed' ? job.unprocessedRows : [];
+    return toCsv(job.header, rows);
+  }
+
+  private async process(job: Job): Promise<void> {
+    if (job.state !== 'UploadComplete') return;
+    this.setState(job, 'InProgress');
+    let rows: string[][];
+    try {
+      rows = parseCsv(job.csv);
+      if (rows.length === 0) throw invalidJob('No data: the upload held no CSV header');
+    } catch (error) {
+      job.errorMessage = error instanceof Error ? error.message : String(error);
+      this.setState(job, 'Failed');
+      return;
+    }
+    job.header = rows[0]!;
+    const records = rows.slice(1);
+    const chunks: string[][][] = [];
+    for (let start = 0; start < records.length; start += DML_CHUNK) chunks.push(records.slice(start, start + DML_CHUNK));
+    const outcomes: { rows: string[][]; results: DmlResult[] }[] = [];
+    for (const chunk of chunks) {
+      if (this.jobs.get(job.id)?.state !== 'InProgress') return;
+      outcomes.push({ rows: chunk, results: await this.write(job, chunk) });
+    }
+    for (const { rows: chunk, results } of outcomes.reverse()) {
+      chunk.forEach((row, index) => {
+        const result = results[index]!;
+        if (result.success) {
+          job.successRows.push([result.id ?? '', String(result.created ?? job.operation === 'insert'), ...row]);
+        } else {
+          const error = result.errors[0]!;
+          job.failedRows.push([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]);
+          job.failed++;
+        }
+        job.processed++;
+      });
+    }
+    this.setState(job, 'JobComplete');
+  }
+
+  private write(job: Job, rows: readonly string[][]): Promise<DmlResult[]> {
+    const options = { user: job.user, allOrNone: false };
+    const records = rows.map((row) => this.recordOf(job.header, row));
+    switch (job.operation) {
+      case 'insert':
+        return this.org.dml.insert(records.map((values) => ({ objectType: job.object, values })), options);
+      case 'update':
+        return this.org.dml.update(
+          records.map(({ Id, ...values }) => ({ objectType: job.object, id: String(Id ?? ''), values })),
+          options,
+        );
+      case 'upsert':
+        return this.org.dml.upsert(job.object, job.externalIdFieldName!, records, options);
+      case 'delete':
+      case 'hardDelete':
+        // hardDelete skips the Recycle Bin in an org; the sandbox keeps the records there (still not queryable).
+        return this.org.dml.delete(records.map((record) => String(record['Id'] ?? '')), { ...options, objectType: job.object });
+    }
+  }
+
+  /** A CSV row as record values: `Relationship.ExternalIdField` headers become foreign-key references. */
+  private recordOf(header: readonly string[], row: readonly string[]): RecordValues {
+    const values: Record<string, unknown> = {};
+    header.forEach((column, index) => {
+      const cell = row[index] ?? '';
+      if (cell === '') return;
+      const value = cell === NULL_VALUE ? null : cell;
+      const dot = column.indexOf('.');
+      if (dot < 0) values[column] = value;
+      else values[column.slice(0, dot)] = { [column.slice(dot + 1)]: value };
+    });
+    return values;
+  }
+
+  private setState(job: Job, state: JobState): void {
+    job.state = state;
+    job.systemModstamp = formatDateTime(this.org.now());
+    if (state === 'Aborted') job.unprocessedRows = parseCsv(job.csv || '').slice(1);
+  }
+
+  private finished(id: string): Job {
+    const job = this.require(id);
+    if (job.state !== 'JobComplete' && job.state !== 'Failed') {
+      throw new SalesforceError('INVALIDJOBSTATE', `Job ${id} has not finished processing: ${job.state}`, [], 409);
+    }
+    return job;
+  }
+
+  private require(id: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw notFound();
+    return job;
+  }
+}
