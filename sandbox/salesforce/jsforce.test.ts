@@ -347,3 +347,24 @@ test('platform events can be published over REST', async () => {
   assert.equal(result.success, true);
   assert.equal(published.length, 1);
 });
+
+test('raw HTTP answers have Salesforce shapes: versions, unknown resources, empty 204s, usage header', async () => {
+  const versions = (await (await fetch(`${shared.instanceUrl}/services/data/`)).json()) as { version: string; url: string }[];
+  assert.ok(versions.some((entry) => entry.version === '62.0' && entry.url === '/services/data/v62.0'));
+  const fresh = await loginAsAdmin(shared);
+  const headers = { authorization: `Bearer ${fresh.accessToken}`, 'content-type': 'application/json' };
+  const unknown = await fetch(`${shared.instanceUrl}/services/data/v62.0/nothing/here`, { headers });
+  assert.equal(unknown.status, 404);
+  assert.deepEqual(await unknown.json(), [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
+  const badVersion = await fetch(`${shared.instanceUrl}/services/data/v99.0/sobjects`, { headers });
+  assert.equal(badVersion.status, 404);
+  const created = await fetch(`${shared.instanceUrl}/services/data/v62.0/sobjects/Account`, { method: 'POST', headers, body: JSON.stringify({ Name: 'Raw' }) });
+  assert.equal(created.status, 201);
+  assert.match(created.headers.get('sforce-limit-info') ?? '', /^api-usage=\d+\/\d+$/);
+  const { id } = (await created.json()) as { id: string };
+  const patched = await fetch(`${shared.instanceUrl}/services/data/v62.0/sobjects/Account/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ Phone: '1' }) });
+  assert.deepEqual([patched.status, await patched.text()], [204, '']);
+  const invalid = await fetch(`${shared.instanceUrl}/services/data/v62.0/sobjects/Account`, { method: 'POST', headers, body: '{"Name": ' });
+  assert.equal(invalid.status, 400);
+  assert.equal(((await invalid.json()) as { errorCode: string }[])[0]!.errorCode, 'JSON_PARSER_ERROR');
+});

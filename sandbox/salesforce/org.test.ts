@@ -248,3 +248,15 @@ test('concurrent DML calls are serialised and each is atomic', async () => {
   assert.equal(results.filter((result) => result.success).length, 1);
   assert.equal(org.query("SELECT COUNT() FROM Account WHERE Gentrack_External_Id__c = 'same'").totalSize, 1);
 });
+
+test('work a listener schedules for later starts its own transaction', async () => {
+  const org = newOrg();
+  let later: Promise<unknown> | undefined;
+  org.onAfterDml((event) => {
+    if (event.objectType !== 'Account') return;
+    later = new Promise((resolve) => setTimeout(resolve, 5)).then(() => org.insert('Contact', { LastName: 'Later' }));
+  });
+  await org.insert('Account', { Name: 'Acme' });
+  await later;
+  assert.equal(org.changes.all().filter((entry) => entry.objectType === 'Contact').length, 1, 'the later insert committed on its own');
+});

@@ -151,7 +151,7 @@ export class DmlEngine {
    * Upserts records of one type matched on `externalIdField` (an External ID field, or Id). Each record carries its
    * own match value in that field.
    */
-  upsert(objectType: string, externalIdField: string, records: readonly RecordValues[], options: DmlOptions): Promise<DmlResult[]> {
+  async upsert(objectType: string, externalIdField: string, records: readonly RecordValues[], options: DmlOptions): Promise<DmlResult[]> {
     const object = this.requireObject(objectType);
     const field = object.field(externalIdField);
     if (!field || !(field.externalId || field.name === 'Id')) {

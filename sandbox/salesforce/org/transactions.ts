@@ -12,8 +12,13 @@ export interface TransactionLog<Change, Event> {
   readonly events: Event[];
 }
 
+interface RunningTransaction<Change, Event> extends TransactionLog<Change, Event> {
+  /** False once the outermost transaction ended: work scheduled from inside it (timers, callbacks) starts anew. */
+  open: boolean;
+}
+
 export class Transactions<Change, Event> {
-  private readonly current = new AsyncLocalStorage<TransactionLog<Change, Event>>();
+  private readonly current = new AsyncLocalStorage<RunningTransaction<Change, Event>>();
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -27,7 +32,7 @@ export class Transactions<Change, Event> {
    */
   async run<T>(work: (log: TransactionLog<Change, Event>) => Promise<T>): Promise<T> {
     const joined = this.current.getStore();
-    if (joined) return this.nested(joined, work);
+    if (joined?.open) return this.nested(joined, work);
     const turn = this.tail.then(() => this.outermost(work));
     this.tail = turn.catch(() => undefined);
     return turn;
@@ -58,7 +63,7 @@ export class Transactions<Change, Event> {
   }
 
   private async outermost<T>(work: (log: TransactionLog<Change, Event>) => Promise<T>): Promise<T> {
-    const log: TransactionLog<Change, Event> = { changes: [], events: [] };
+    const log: RunningTransaction<Change, Event> = { changes: [], events: [], open: true };
     this.store.begin();
     let result: T;
     try {
@@ -67,6 +72,8 @@ export class Transactions<Change, Event> {
       this.store.rollbackTo(0);
       this.store.commit();
       throw error;
+    } finally {
+      log.open = false;
     }
     this.store.commit();
     this.onCommit(log);
