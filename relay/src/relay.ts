@@ -136,7 +136,9 @@ export class Relay {
   async start(): Promise<void> {
     this.dispatcher.start();
     this.writeBacks.start();
-    this.housekeeping = setInterval(() => this.houseKeep(), HOUSEKEEPING_INTERVAL_MS);
+    // Missing parts are noticed within half the part timeout.
+    const housekeepingMs = Math.min(HOUSEKEEPING_INTERVAL_MS, Math.max(50, this.options.config.delivery.partTimeoutMs / 2));
+    this.housekeeping = setInterval(() => this.houseKeep(), housekeepingMs);
     this.revivals = setInterval(() => this.pickUpRevived(), REVIVAL_POLL_MS);
     await this.subscriber.start();
   }

@@ -73,7 +73,12 @@ function setup(sender: GentrackSender, options: Partial<ConstructorParameters<ty
     ...options,
   });
   const ingest = (parts: ObjectEventPart[]) => {
-    const { stored } = store.ingest(TOPIC, parts.map((p, i) => ({ replayId: String(i), part: p })), '0', reassemble);
+    const { stored } = store.ingest(
+      TOPIC,
+      parts.map((p, i) => ({ replayId: String(i), part: p })),
+      '0',
+      reassemble,
+    );
     dispatcher.enqueue(stored);
   };
   return { store, dispatcher, ingest };
@@ -106,7 +111,9 @@ test('changes of one record go in order, one at a time; different records go in 
   assert.equal(sent.length, 30);
   for (let record = 1; record <= 6; record++) {
     const names = sent
-      .filter((request) => (request.body as { salesforceId: string }).salesforceId.startsWith(`001${String(record).padStart(12, '0')}`))
+      .filter((request) =>
+        (request.body as { salesforceId: string }).salesforceId.startsWith(`001${String(record).padStart(12, '0')}`),
+      )
       .map((request) => (request.body as { account: { name: string } }).account.name);
     assert.deepEqual(names, ['v0', 'v1', 'v2', 'v3', 'v4'], `record ${record} in order`);
   }
@@ -123,14 +130,17 @@ test('headers carry the transaction, its change time and the user behind it', as
   ingest([insert]);
   await dispatcher.idle();
   await dispatcher.stop();
-  assert.deepEqual({ ...sent[0]!.headers, traceId: undefined }, {
-    transactionId: insert.transactionId,
-    partNumber: 1,
-    partTotal: 1,
-    transactionDateTime: insert.changedAt,
-    traceId: undefined,
-    onBehalfOf: 'admin@example.com',
-  });
+  assert.deepEqual(
+    { ...sent[0]!.headers, traceId: undefined },
+    {
+      transactionId: insert.transactionId,
+      partNumber: 1,
+      partTotal: 1,
+      transactionDateTime: insert.changedAt,
+      traceId: undefined,
+      onBehalfOf: 'admin@example.com',
+    },
+  );
   assert.equal(sent[0]!.path, '/customer-sync');
   assert.equal(store.referenceOf('Account', insert.recordId), 'A00000077', 'the new account number is learnt');
   assert.equal(store.dueWriteBacks(10)[0]!.fields.Gentrack_External_Id__c, 'A00000077');
@@ -138,7 +148,12 @@ test('headers carry the transaction, its change time and the user behind it', as
 
 test('retryable failures are retried with backoff until they succeed; the record waits meanwhile', async () => {
   const { sender, sent } = fakeGentrack((request, index) => {
-    if (index < 2) return new CallError(index === 0 ? 'SERVICE_UNAVAILABLE' : 'TOO_MANY_REQUESTS', true, index === 1 ? 30 : undefined);
+    if (index < 2)
+      return new CallError(
+        index === 0 ? 'SERVICE_UNAVAILABLE' : 'TOO_MANY_REQUESTS',
+        true,
+        index === 1 ? 30 : undefined,
+      );
     return { accountNumber: 'A1' };
   });
   const { dispatcher, ingest, store } = setup(sender);
@@ -149,7 +164,10 @@ test('retryable failures are retried with backoff until they succeed; the record
   ingest([first, second]);
   await dispatcher.idle();
   await dispatcher.stop();
-  assert.deepEqual(sent.map((r) => r.headers.transactionId), [first.transactionId, first.transactionId, first.transactionId, second.transactionId]);
+  assert.deepEqual(
+    sent.map((r) => r.headers.transactionId),
+    [first.transactionId, first.transactionId, first.transactionId, second.transactionId],
+  );
   assert.ok(Date.now() - started >= 30, 'Retry-After is honoured');
   assert.equal(store.deadLetters().length, 0);
 });
@@ -186,7 +204,12 @@ test('attempts are bounded: a change that keeps failing ends as RETRY_EXHAUSTED'
 test('the circuit breaker stops calls while Gentrack is down, without spending attempts', async () => {
   let down = true;
   const { sender, sent } = fakeGentrack(() => (down ? new CallError('SERVICE_UNAVAILABLE', true) : {}));
-  const { dispatcher, ingest, store } = setup(sender, { breakerThreshold: 3, breakerHalfOpenAfterMs: 60, maxAttempts: 5, concurrency: 1 });
+  const { dispatcher, ingest, store } = setup(sender, {
+    breakerThreshold: 3,
+    breakerHalfOpenAfterMs: 60,
+    maxAttempts: 5,
+    concurrency: 1,
+  });
   dispatcher.start();
   ingest([1, 2, 3, 4, 5, 6].map((n) => accountChange(n, 'UPDATE', 'x')));
   await new Promise((resolve) => setTimeout(resolve, 40));
@@ -214,7 +237,12 @@ test('a child waits for its parent reference rather than reaching Gentrack witho
       ...accountChange(1, 'INSERT', 'x'),
       objectType: 'Contact',
       recordId: contactId,
-      newPayload: JSON.stringify({ Id: contactId, LastName: 'Ngata', AccountId: accountId, _references: { AccountId: null } }),
+      newPayload: JSON.stringify({
+        Id: contactId,
+        LastName: 'Ngata',
+        AccountId: accountId,
+        _references: { AccountId: null },
+      }),
     },
   ]);
   await new Promise((resolve) => setTimeout(resolve, 30));
@@ -224,5 +252,9 @@ test('a child waits for its parent reference rather than reaching Gentrack witho
   await dispatcher.idle();
   await dispatcher.stop();
   const contactCall = sent.find((request) => request.path === '/contacts');
-  assert.equal((contactCall?.body as { accountNumber?: string }).accountNumber, 'A00000001', 'the learnt reference is used');
+  assert.equal(
+    (contactCall?.body as { accountNumber?: string }).accountNumber,
+    'A00000001',
+    'the learnt reference is used',
+  );
 });

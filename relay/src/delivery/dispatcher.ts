@@ -6,7 +6,14 @@
  * The queue lives in memory for speed; the store is the truth. Deliveries are recorded in batches: losing a batch in
  * a crash only means those changes are sent again, and Gentrack de-duplicates them by X-Transaction-Id.
  */
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, CircuitState, IsolatedCircuitError } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  CircuitState,
+  IsolatedCircuitError,
+} from 'cockatiel';
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
 import type { ConnectorModel } from '../../../generators/model/connector-model.js';
@@ -14,7 +21,7 @@ import { MissingReferenceError, planGentrackCalls, type GentrackCall } from '../
 import { BadEventError } from '../mapping/object-event.js';
 import type { ObjectChange } from '../mapping/reassemble.js';
 import { failureWriteBack, successWriteBack, type FieldUpdates } from '../mapping/write-back.js';
-import type { DeliveredChange, PendingChange, RelayStore } from '../store/relay-store.js';
+import { transactionIdOf, type DeliveredChange, type PendingChange, type RelayStore } from '../store/relay-store.js';
 
 /** What the dispatcher needs from the Gentrack client. */
 export interface GentrackSender {
@@ -101,12 +108,18 @@ export class Dispatcher {
     };
     this.breaker = circuitBreaker(
       handleWhen((error) => isClassified(error) && error.retryable),
-      { halfOpenAfter: this.options.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(this.options.breakerThreshold) },
+      {
+        halfOpenAfter: this.options.breakerHalfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
+      },
     );
     this.breaker.onStateChange((state) => {
       const open = state === CircuitState.Open;
       if (state === CircuitState.Open || state === CircuitState.Closed) {
-        this.options.logger.warn({ state: CircuitState[state] }, open ? 'Gentrack circuit breaker opened' : 'Gentrack circuit breaker closed');
+        this.options.logger.warn(
+          { state: CircuitState[state] },
+          open ? 'Gentrack circuit breaker opened' : 'Gentrack circuit breaker closed',
+        );
       }
       this.options.observer.breakerChanged?.(open);
     });
@@ -164,7 +177,8 @@ export class Dispatcher {
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     clearInterval(this.flushTimer);
     this.flush();
-    if (this.inFlight > 0) this.options.logger.warn({ inFlight: this.inFlight }, 'abandoned calls still in flight at shutdown');
+    if (this.inFlight > 0)
+      this.options.logger.warn({ inFlight: this.inFlight }, 'abandoned calls still in flight at shutdown');
   }
 
   private markReadyOrWaiting(entityKey: string, nextAttemptAt: number, now: number): void {
@@ -202,7 +216,9 @@ export class Dispatcher {
     const { change } = pending;
     let calls: GentrackCall[];
     try {
-      calls = planGentrackCalls(this.options.model, change, (objectType, recordId) => this.referenceOf(objectType, recordId));
+      calls = planGentrackCalls(this.options.model, change, (objectType, recordId) =>
+        this.referenceOf(objectType, recordId),
+      );
     } catch (error) {
       if (error instanceof MissingReferenceError) return this.retryLater(pending, 'REFERENCE_PENDING', error.message);
       if (error instanceof BadEventError) return this.deadLetter(pending, 'BAD_EVENT', error.message);
@@ -218,7 +234,7 @@ export class Dispatcher {
             path: call.path,
             body: call.body,
             headers: {
-              transactionId: change.transactionId,
+              transactionId: transactionIdOf(pending),
               partNumber: call.partNumber,
               partTotal: call.partTotal,
               transactionDateTime: change.changedAt,
@@ -231,11 +247,18 @@ export class Dispatcher {
       } catch (error) {
         if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
           // Not the change's fault: wait for the breaker without spending an attempt.
-          return this.retryLater(pending, 'CIRCUIT_OPEN', 'Gentrack circuit breaker is open', this.options.breakerHalfOpenAfterMs, false);
+          return this.retryLater(
+            pending,
+            'CIRCUIT_OPEN',
+            'Gentrack circuit breaker is open',
+            this.options.breakerHalfOpenAfterMs,
+            false,
+          );
         }
         if (isClassified(error)) {
           const where = `${call.operation} ${call.method} ${call.path}`;
-          if (error.retryable) return this.retryLater(pending, error.errorType, `${where}: ${error.message}`, error.retryAfterMs);
+          if (error.retryable)
+            return this.retryLater(pending, error.errorType, `${where}: ${error.message}`, error.retryAfterMs);
           return this.deadLetter(pending, error.errorType, `${where}: ${error.message}`);
         }
         throw error;
@@ -250,7 +273,9 @@ export class Dispatcher {
     if (change.operationType !== 'DELETE' && calls.length > 0) {
       const fields: FieldUpdates = {};
       const syncedAt = new Date();
-      calls.forEach((call, index) => Object.assign(fields, successWriteBack(call.writeBack, responses[index], syncedAt)));
+      calls.forEach((call, index) =>
+        Object.assign(fields, successWriteBack(call.writeBack, responses[index], syncedAt)),
+      );
       entry.writeBack = { objectType: change.objectType, recordId: change.recordId, fields };
       const reference = fields[EXTERNAL_ID_FIELD] ?? (change.newValues?.[EXTERNAL_ID_FIELD] as string | undefined);
       if (reference) {
@@ -273,7 +298,11 @@ export class Dispatcher {
   ): void {
     const attempts = pending.attempts + (countsAsAttempt ? 1 : 0);
     if (attempts >= this.options.maxAttempts) {
-      return this.deadLetter(pending, 'RETRY_EXHAUSTED', `gave up after ${attempts} attempts; last error ${reasonCode}: ${message}`);
+      return this.deadLetter(
+        pending,
+        'RETRY_EXHAUSTED',
+        `gave up after ${attempts} attempts; last error ${reasonCode}: ${message}`,
+      );
     }
     const delayMs = Math.max(minimumDelayMs, this.backoffMs(attempts));
     const nextAttemptAt = Date.now() + delayMs;
@@ -282,7 +311,10 @@ export class Dispatcher {
     queue[0] = updated;
     this.options.store.scheduleRetry(pending.seq, attempts, nextAttemptAt, `${reasonCode}: ${message}`);
     this.options.observer.retried?.(pending.change, reasonCode, delayMs);
-    this.options.logger.debug({ transactionId: pending.change.transactionId, reasonCode, delayMs, attempts }, 'delivery will be retried');
+    this.options.logger.debug(
+      { transactionId: pending.change.transactionId, reasonCode, delayMs, attempts },
+      'delivery will be retried',
+    );
     if (this.running) this.waiting.set(pending.entityKey, nextAttemptAt);
   }
 
@@ -292,7 +324,11 @@ export class Dispatcher {
     const writeBack =
       change.operationType === 'DELETE'
         ? undefined
-        : { objectType: change.objectType, recordId: change.recordId, fields: failureWriteBack(`${reasonCode}: ${reason}`) };
+        : {
+            objectType: change.objectType,
+            recordId: change.recordId,
+            fields: failureWriteBack(`${reasonCode}: ${reason}`),
+          };
     this.options.store.deadLetterChange(pending.seq, reasonCode, reason, writeBack);
     this.options.observer.deadLettered?.(change, reasonCode);
     this.options.logger.error(
@@ -314,7 +350,9 @@ export class Dispatcher {
   }
 
   private referenceOf(objectType: string, recordId: string): string | undefined {
-    return this.learntReferences.get(`${objectType}:${recordId}`) ?? this.options.store.referenceOf(objectType, recordId);
+    return (
+      this.learntReferences.get(`${objectType}:${recordId}`) ?? this.options.store.referenceOf(objectType, recordId)
+    );
   }
 
   /** Exponential backoff with equal jitter: never less than half the step, so retries spread without bunching. */

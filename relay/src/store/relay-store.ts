@@ -22,6 +22,8 @@ export interface StoreOptions {
 
 export interface PendingChange {
   readonly seq: number;
+  /** 0 at first; bumped by each retry of a change Gentrack rejected (see transactionIdOf). */
+  readonly generation: number;
   readonly entityKey: string;
   readonly change: ObjectChange;
   readonly attempts: number;
@@ -69,6 +71,25 @@ export interface WriteBack {
 
 export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
 
+/**
+ * Errors by which Gentrack refused a call outright: it had no effect, and Gentrack remembers the refusal for that
+ * transaction id, so a retry after a fix must go out under a new one. A change that failed any other way (timeouts,
+ * 5xx until attempts ran out) may have taken effect, so its retry keeps its id and Gentrack's de-duplication.
+ */
+export const REJECTION_CODES: ReadonlySet<string> = new Set([
+  'BAD_REQUEST',
+  'CLIENT_ERROR',
+  'NOT_FOUND',
+  'NOT_ACCEPTABLE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNAUTHORIZED',
+]);
+
+/** X-Transaction-Id of a change: the Salesforce transaction id, with the generation after rejected retries. */
+export function transactionIdOf(pending: Pick<PendingChange, 'generation' | 'change'>): string {
+  return pending.generation === 0 ? pending.change.transactionId : `${pending.change.transactionId}-retry${pending.generation}`;
+}
+
 export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'>): string {
   return `${change.objectType}:${change.recordId}`;
 }
@@ -103,7 +124,7 @@ export class RelayStore {
       ),
       checkpoint: db.prepare(`SELECT replay_id FROM checkpoints WHERE topic = ?`),
       pending: db.prepare(
-        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id FROM changes WHERE state = 'pending' ORDER BY seq`,
+        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' ORDER BY seq`,
       ),
       markDelivered: db.prepare(`UPDATE changes SET state = 'delivered', updated_at = ? WHERE seq = ?`),
       scheduleRetry: db.prepare(
@@ -125,11 +146,12 @@ export class RelayStore {
       deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
       countDeadLetters: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
       revive: db.prepare(
-        `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, revived = 1, updated_at = ? WHERE seq = ?`,
+        `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, revived = 1,
+           generation = generation + ?, updated_at = ? WHERE seq = ? RETURNING generation, trace_id`,
       ),
       markRevived: db.prepare(`UPDATE changes SET revived = 1 WHERE seq = ?`),
       revived: db.prepare(
-        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id FROM changes WHERE state = 'pending' AND revived = 1 ORDER BY seq`,
+        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' AND revived = 1 ORDER BY seq`,
       ),
       clearRevived: db.prepare(`UPDATE changes SET revived = 0 WHERE revived = 1`),
       upsertReference: db.prepare(
@@ -208,7 +230,7 @@ export class RelayStore {
           continue;
         }
         outcomes.push('stored');
-        stored.push({ seq: Number(result.lastInsertRowid), entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
+        stored.push({ seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
       }
       this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
       return { outcomes, stored };
@@ -297,9 +319,18 @@ export class RelayStore {
       if (!row) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
       let pending: PendingChange;
       if (row.change_seq !== null) {
-        this.statements.revive.run(now, row.change_seq);
+        const bump = REJECTION_CODES.has(row.reason_code) ? 1 : 0;
+        const revived = this.statements.revive.get(bump, now, row.change_seq) as { generation: number; trace_id: string };
         const change = JSON.parse(row.payload) as ObjectChange;
-        pending = { seq: row.change_seq, entityKey: row.entity_key!, change, attempts: 0, nextAttemptAt: 0, traceId: crypto.randomUUID() };
+        pending = {
+          seq: row.change_seq,
+          generation: revived.generation,
+          entityKey: row.entity_key!,
+          change,
+          attempts: 0,
+          nextAttemptAt: 0,
+          traceId: revived.trace_id,
+        };
       } else {
         const parts = JSON.parse(row.payload) as ObjectEventPart[];
         const change = assemble(Array.isArray(parts) ? parts : [parts]);
@@ -308,7 +339,7 @@ export class RelayStore {
         const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
         if (result.changes === 0) throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
         this.statements.markRevived.run(result.lastInsertRowid);
-        pending = { seq: Number(result.lastInsertRowid), entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+        pending = { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
       }
       this.statements.deleteDeadLetter.run(id);
       return pending;
@@ -404,6 +435,7 @@ export class DeadLetterNotFoundError extends Error {
 
 interface ChangeRow {
   seq: number;
+  generation: number;
   entity_key: string;
   change_json: string;
   attempts: number;
@@ -434,6 +466,7 @@ interface WriteBackRow {
 function toPendingChange(row: ChangeRow): PendingChange {
   return {
     seq: row.seq,
+    generation: row.generation,
     entityKey: row.entity_key,
     change: JSON.parse(row.change_json) as ObjectChange,
     attempts: row.attempts,

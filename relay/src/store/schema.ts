@@ -12,6 +12,8 @@ CREATE TABLE IF NOT EXISTS changes (
   trace_id TEXT NOT NULL,
   -- Set when an operator retries a dead letter, so a running relay picks the change up.
   revived INTEGER NOT NULL DEFAULT 0,
+  -- Bumped when a change Gentrack rejected is retried: it goes out under a new X-Transaction-Id.
+  generation INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
