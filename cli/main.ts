@@ -3,6 +3,7 @@
  * registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerRelayCommand } from './commands/relay.js';
@@ -14,6 +15,7 @@ const program = new Command('gentrack-sf')
   .exitOverride();
 
 registerGenerateCommand(program);
+registerDemoCommand(program);
 registerDlqCommand(program);
 registerRelayCommand(program);
 registerVerifyCommand(program);

@@ -1,0 +1,21 @@
+/** The README's main command stays true: the demo runs, changes reach Gentrack, nothing is dead-lettered. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../generators/render.js';
+
+const run = promisify(execFile);
+
+test('npm run demo delivers a stream of Salesforce changes to Gentrack', { timeout: 90_000 }, async () => {
+  const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'demo', '--duration', '5', '--rate', '10'], {
+    cwd: PROJECT_ROOT,
+  });
+  const final = stdout.trim().split('\n').at(-1)!;
+  const changes = Number(/Salesforce changes: (\d+)/.exec(final)?.[1]);
+  const writes = Number(/Gentrack writes: (\d+)/.exec(final)?.[1]);
+  assert.ok(changes >= 10, `changes were made (${final})`);
+  assert.ok(writes >= changes, `every change reached Gentrack (${final})`);
+  assert.match(final, /relay pending: 0, dead letters: 0/);
+});
