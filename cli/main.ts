@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerRelayCommand } from './commands/relay.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
 const program = new Command('gentrack-sf')
@@ -18,6 +19,7 @@ registerGenerateCommand(program);
 registerDemoCommand(program);
 registerDlqCommand(program);
 registerRelayCommand(program);
+registerSandboxCommand(program);
 registerVerifyCommand(program);
 
 try {
