@@ -54,7 +54,7 @@ export async function checkApexPmd(projectDir: string, options: ApexPmdOptions =
     ...(problem.line ? { line: problem.line } : {}),
   }));
 
-  const { violations, runProblems } = await runPmd(project, options.categories ?? DEFAULT_PMD_CATEGORIES);
+  const { violations, runProblems } = await runPmdSerially(project, options.categories ?? DEFAULT_PMD_CATEGORIES);
   findings.push(...runProblems);
   const used = new Set<Justification>();
   for (const violation of violations) {
@@ -78,10 +78,27 @@ export async function checkApexPmd(projectDir: string, options: ApexPmdOptions =
  * Runs the rules on the package directories. `violations` are PMD's findings (which justifications may cover);
  * `runProblems` say the run itself was incomplete (unparseable files, required rules missing) and are never justified.
  */
-async function runPmd(
-  project: SfdxProject,
-  categories: readonly string[],
-): Promise<{ violations: Finding[]; runProblems: Finding[] }> {
+type PmdRun = { violations: Finding[]; runProblems: Finding[]; engineErrors: string[]; rulesSelected: number };
+
+/** PMD runs start a JVM each; on two cores, running them one after another is faster and never starves one. */
+let pmdQueue: Promise<unknown> = Promise.resolve();
+
+async function runPmdSerially(project: SfdxProject, categories: readonly string[]): Promise<PmdRun> {
+  const run = pmdQueue.then(async () => {
+    const first = await runPmd(project, categories);
+    if (first.rulesSelected > 0) return first;
+    // The engine describes its rules through a Java call; a JVM that failed to start yields no rules at all.
+    // Try once more before reporting the required rules as missing, with what the engine logged.
+    const second = await runPmd(project, categories);
+    if (second.rulesSelected > 0) return second;
+    const why = [...first.engineErrors, ...second.engineErrors].join(' | ') || 'the engine logged no error';
+    return { ...second, runProblems: second.runProblems.map((problem) => ({ ...problem, message: `${problem.message} (PMD selected no rules: ${why})` })) };
+  });
+  pmdQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function runPmd(project: SfdxProject, categories: readonly string[]): Promise<PmdRun> {
   // Our own working folder: the engine keeps its folder after an error, and this one is always removed.
   const workingFolder = await mkdtemp(path.join(os.tmpdir(), 'verify-pmd-'));
   try {
@@ -90,8 +107,12 @@ async function runPmd(
     );
     // A file PMD cannot parse is skipped with only a log line: make it a finding, or a clean run would lie.
     const runProblems: Finding[] = [];
+    const engineErrors: string[] = [];
     analyzer.onEvent<EngineLogEvent>(EventType.EngineLogEvent, (event) => {
-      if (event.logLevel === LogLevel.Error) runProblems.push(processingErrorFinding(project, event.message));
+      if (event.logLevel === LogLevel.Error) {
+        engineErrors.push(event.message);
+        runProblems.push(processingErrorFinding(project, event.message));
+      }
     });
     await analyzer.addEnginePlugin(pmdEngine.createEnginePlugin());
     const workspace = await analyzer.createWorkspace([...project.packageDirectories]);
@@ -108,9 +129,15 @@ async function runPmd(
         message: `PMD rule ${rule} was not selected by categories ${categories.join(', ')}; the engine may have renamed or moved it, update REQUIRED_PMD_RULES or the categories`,
       });
     }
-    if (selection.getCount() === 0) return { violations: [], runProblems };
+    const rulesSelected = selection.getCount();
+    if (rulesSelected === 0) return { violations: [], runProblems, engineErrors, rulesSelected };
     const results = await analyzer.run(selection, { workspace });
-    return { violations: results.getViolations().map((violation) => toFinding(project, violation)), runProblems };
+    return {
+      violations: results.getViolations().map((violation) => toFinding(project, violation)),
+      runProblems,
+      engineErrors,
+      rulesSelected,
+    };
   } finally {
     await rm(workingFolder, { recursive: true, force: true });
   }
