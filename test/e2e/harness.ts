@@ -19,7 +19,15 @@ export interface E2E {
   readonly storeDir: string;
   readonly config: RelayConfig;
   relay: Relay;
-  startRelay(overrides?: Record<string, unknown>, observer?: RelayObserver): Promise<Relay>;
+  /**
+   * Starts the relay. `overrides` go through config validation; `unchecked` replaces values after it, for settings
+   * a test needs outside the production bounds (e.g. a keepalive timeout of seconds).
+   */
+  startRelay(
+    overrides?: Record<string, unknown>,
+    observer?: RelayObserver,
+    extra?: { unchecked?: (config: RelayConfig) => RelayConfig; env?: Record<string, string>; onFatal?: (error: Error) => void; waitForConnection?: boolean },
+  ): Promise<Relay>;
   close(): Promise<void>;
 }
 
@@ -45,11 +53,19 @@ export async function startE2E(options: SandboxOptions = {}): Promise<E2E> {
     set relay(value) {
       relay = value;
     },
-    async startRelay(overrides = {}, observer) {
-      const config = configFor(overrides);
-      const secrets = loadRelaySecrets({ config, env: sandbox.relaySecretsEnv() });
-      relay = new Relay({ config, secrets, logger: pino({ level: process.env.E2E_LOG ?? 'silent' }), ...(observer ? { observer } : {}) });
+    async startRelay(overrides = {}, observer, extra = {}) {
+      const validated = configFor(overrides);
+      const config = extra.unchecked ? extra.unchecked(validated) : validated;
+      const secrets = loadRelaySecrets({ config, env: { ...sandbox.relaySecretsEnv(), ...extra.env } });
+      relay = new Relay({
+        config,
+        secrets,
+        logger: pino({ level: process.env.E2E_LOG ?? 'silent' }),
+        ...(observer ? { observer } : {}),
+        ...(extra.onFatal ? { onFatal: extra.onFatal } : {}),
+      });
       await relay.start();
+      if (extra.waitForConnection === false) return relay;
       // A first subscription starts at the latest event: wait until the stream is live before changing records.
       const started = relay;
       await eventually('the relay subscription', () => started.health().subscription === 'connected', 15_000);
