@@ -1,24 +1,10 @@
 /**
- * The error types Gentrack's APIs answer with (the connector reference lists exactly these), and the HTTP status
- * each one travels with. Pure data with no dependencies so the relay can import it too.
+ * The HTTP status each Gentrack error type travels with, as the sandbox tenant answers them. The types themselves
+ * are the connector's (generators/model/gentrack-error-types.ts).
  */
-export const GENTRACK_ERROR_TYPES = [
-  'BAD_REQUEST',
-  'CLIENT_ERROR',
-  'CONNECTIVITY',
-  'INTERNAL_SERVER_ERROR',
-  'NOT_ACCEPTABLE',
-  'NOT_FOUND',
-  'RETRY_EXHAUSTED',
-  'SERVER_ERROR',
-  'SERVICE_UNAVAILABLE',
-  'TIMEOUT',
-  'TOO_MANY_REQUESTS',
-  'UNAUTHORIZED',
-  'UNSUPPORTED_MEDIA_TYPE',
-] as const;
+import { GENTRACK_ERROR_TYPES, isGentrackErrorType, type GentrackErrorType } from '../../generators/model/gentrack-error-types.js';
 
-export type GentrackErrorType = (typeof GENTRACK_ERROR_TYPES)[number];
+export { GENTRACK_ERROR_TYPES, isGentrackErrorType, type GentrackErrorType };
 
 /** Status sent with each error type. CONNECTIVITY and RETRY_EXHAUSTED are client-side outcomes in Gentrack's own
  * connector; the sandbox only emits them when a scripted fault asks for them. */
@@ -64,6 +50,3 @@ export function errorTypeForStatus(status: number): GentrackErrorType {
   }
 }
 
-export function isGentrackErrorType(value: unknown): value is GentrackErrorType {
-  return typeof value === 'string' && (GENTRACK_ERROR_TYPES as readonly string[]).includes(value);
-}
