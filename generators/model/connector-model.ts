@@ -4,7 +4,7 @@
  */
 import type { DescribeFieldType } from './standard-objects.js';
 import type { CustomFieldType, DmlOperation, Master } from './schema.js';
-import type { GentrackOperationName } from './gentrack-operations.js';
+import type { GentrackOperationName, GentrackReadOperationName } from './gentrack-operations.js';
 
 export interface ConnectorModel {
   /** Path of the model file relative to the project root, quoted in generated headers. */
@@ -15,6 +15,28 @@ export interface ConnectorModel {
     readonly payloadFieldLength: number;
   };
   readonly objects: readonly SyncedObject[];
+  /** How Salesforce reaches the relay for on-demand syncs; absent when the model asks for none. */
+  readonly relay?: RelayEndpoint;
+}
+
+export interface RelayEndpoint {
+  /** The relay's public https address, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The relay's tenantId: the `:id` in /v1/salesforce/instances/:id. */
+  readonly tenantId: string;
+  /** Objects that can be synced on demand, in model order. */
+  readonly onDemandSync: readonly OnDemandSyncObject[];
+}
+
+export interface OnDemandSyncObject {
+  readonly object: string;
+  /** The Gentrack call that reads one entity of this object by its reference. */
+  readonly read: {
+    readonly operation: GentrackReadOperationName;
+    readonly method: 'GET';
+    /** Path below the tenant's base URI, with `{ref}` where the Gentrack reference goes. */
+    readonly path: string;
+  };
 }
 
 export interface SyncedObject {
@@ -86,4 +108,8 @@ export function gentrackMasteredFields(object: SyncedObject): readonly MappedFie
 
 export function customFields(object: SyncedObject): readonly (MappedField & { custom: CustomFieldSpec })[] {
   return object.fields.filter((field): field is MappedField & { custom: CustomFieldSpec } => !!field.custom);
+}
+
+export function onDemandSyncObject(model: ConnectorModel, name: string): OnDemandSyncObject | undefined {
+  return model.relay?.onDemandSync.find((entry) => entry.object === name);
 }

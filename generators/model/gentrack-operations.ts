@@ -50,3 +50,24 @@ export const GENTRACK_OPERATION_NAMES = Object.keys(GENTRACK_OPERATIONS) as Gent
 export function operationNeedsReference(name: GentrackOperationName): boolean {
   return GENTRACK_OPERATIONS[name].path.includes('{ref}');
 }
+
+/**
+ * Gentrack operations that read one entity by its reference: what an on-demand sync from Gentrack to Salesforce
+ * (model key `relay.onDemandSync.<Object>.read`) fetches before upserting the Gentrack-mastered fields.
+ */
+export interface GentrackReadOperation {
+  readonly method: 'GET';
+  readonly path: string;
+  readonly description: string;
+}
+
+export const GENTRACK_READ_OPERATIONS = {
+  'get-account': { method: 'GET', path: '/accounts/{ref}', description: 'Read an account' },
+  'get-contact': { method: 'GET', path: '/contacts/{ref}', description: 'Read a contact' },
+  'get-customer': { method: 'GET', path: '/customers/{ref}', description: 'Read a customer' },
+  'get-organisation': { method: 'GET', path: '/organisations/{ref}', description: 'Read an organisation' },
+} as const satisfies Record<string, GentrackReadOperation>;
+
+export type GentrackReadOperationName = keyof typeof GENTRACK_READ_OPERATIONS;
+
+export const GENTRACK_READ_OPERATION_NAMES = Object.keys(GENTRACK_READ_OPERATIONS) as GentrackReadOperationName[];

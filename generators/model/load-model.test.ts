@@ -167,3 +167,40 @@ test('the error message lists every problem as file:line:column', () => {
     assert.match(error.message, /config\/connector.yaml:\d+:\d+ {2}version: version must be 1/);
   }
 });
+
+test('the relay key resolves the on-demand sync objects with their Gentrack read operations', async () => {
+  const model = await loadConnectorModel();
+  assert.equal(model.relay?.baseUrl, 'https://relay.example.com');
+  assert.equal(model.relay?.tenantId, 'my-tenant');
+  assert.deepEqual(model.relay?.onDemandSync, [
+    { object: 'Account', read: { operation: 'get-account', method: 'GET', path: '/accounts/{ref}' } },
+    { object: 'Contact', read: { operation: 'get-contact', method: 'GET', path: '/contacts/{ref}' } },
+  ]);
+  const withoutRelay = parseConnectorModel(DEFAULT_MODEL.slice(0, DEFAULT_MODEL.indexOf('\nrelay:')), 'model.yaml');
+  assert.equal(withoutRelay.relay, undefined, 'the key is optional');
+});
+
+test('the relay key is validated: https base URL, tenant id, synced objects with insert and update, known reads', () => {
+  let text = edit(DEFAULT_MODEL, 'baseUrl: https://relay.example.com', 'baseUrl: http://relay.example.com/');
+  text = edit(text, 'tenantId: my-tenant', 'tenantId: my tenant');
+  text = edit(text, 'Contact: { read: get-contact }', 'Contact: { read: fetch-contact }\n    Opportunity: { read: get-account }');
+  const problems = problemsOf(text).map((p) => `${p.path}: ${p.message}`);
+  assert.ok(problems.some((m) => /^relay.baseUrl: baseUrl must be an https URL/.test(m)), problems.join('\n'));
+  assert.ok(problems.some((m) => /^relay.tenantId: tenantId is the relay's tenantId/.test(m)), problems.join('\n'));
+  assert.ok(problems.some((m) => /^relay.onDemandSync.Contact.read: unknown Gentrack read operation "fetch-contact"; known: get-account/.test(m)), problems.join('\n'));
+
+  const unsynced = problemsOf(edit(DEFAULT_MODEL, 'Contact: { read: get-contact }', 'Opportunity: { read: get-account }'));
+  assert.deepEqual(
+    unsynced.map((p) => [p.path, p.message]),
+    [['relay.onDemandSync.Opportunity', 'Opportunity is not a synced object of this model (synced: Account, Contact, AccountContactRelation)']],
+  );
+  assert.ok(unsynced[0]!.line! > 0, 'the problem has its line');
+
+  const noUpdate = problemsOf(
+    edit(DEFAULT_MODEL, '    Contact: { read: get-contact }', '    AccountContactRelation: { read: get-contact }').replace(
+      "      update:\n        - operation: update-contact-relationships\n          ref: ContactId\n",
+      '',
+    ),
+  );
+  assert.match(noUpdate[0]!.message, /sends it as an insert or an update: map operations.update of AccountContactRelation/);
+});

@@ -11,11 +11,18 @@ import {
   type FieldInput,
   type ObjectInput,
   type OperationRuleInput,
+  type RelayInput,
 } from './schema.js';
 import { CONNECTOR_FIELDS, EXTERNAL_ID_FIELD } from './connector-fields.js';
 import { findStandardField, STANDARD_OBJECTS, type DescribeFieldType } from './standard-objects.js';
-import { GENTRACK_OPERATIONS, operationNeedsReference, type GentrackOperationName } from './gentrack-operations.js';
-import type { ConnectorModel, CustomFieldSpec, MappedField, OperationRule, SyncedObject } from './connector-model.js';
+import {
+  GENTRACK_OPERATIONS,
+  GENTRACK_READ_OPERATIONS,
+  operationNeedsReference,
+  type GentrackOperationName,
+  type GentrackReadOperationName,
+} from './gentrack-operations.js';
+import type { ConnectorModel, CustomFieldSpec, MappedField, OperationRule, RelayEndpoint, SyncedObject } from './connector-model.js';
 
 export type ModelPath = readonly (string | number)[];
 
@@ -66,11 +73,36 @@ export function resolveModel(
     const resolved = resolveObject(name, object, objectNames, report);
     if (resolved) objects.push(resolved);
   }
+  const relay = input.relay ? resolveRelay(input.relay, objects, report) : undefined;
   if (problems.length > 0) return { problems };
   return {
     problems,
-    model: { sourcePath, apiVersion: input.apiVersion, event: input.event, objects },
+    model: { sourcePath, apiVersion: input.apiVersion, event: input.event, objects, ...(relay ? { relay } : {}) },
   };
+}
+
+/**
+ * On-demand sync reads a record and sends it as an insert or an update (Salesforce -> Gentrack), or reads the entity
+ * from Gentrack (Gentrack -> Salesforce), so each object needs insert and update rules besides its read operation.
+ */
+function resolveRelay(input: RelayInput, objects: readonly SyncedObject[], report: Report): RelayEndpoint {
+  const onDemandSync: RelayEndpoint['onDemandSync'][number][] = [];
+  for (const [name, entry] of Object.entries(input.onDemandSync)) {
+    const at: ModelPath = ['relay', 'onDemandSync', name];
+    const object = objects.find((candidate) => candidate.name === name);
+    if (!object) {
+      report(at, `${name} is not a synced object of this model (synced: ${objects.map((o) => o.name).join(', ')})`);
+      continue;
+    }
+    const missing = (['insert', 'update'] as const).filter((dml) => object.operations[dml] === undefined);
+    if (missing.length > 0) {
+      report(at, `syncing ${name} to Gentrack on demand sends it as an insert or an update: map operations.${missing.join(' and operations.')} of ${name}`);
+    }
+    const operation = entry.read as GentrackReadOperationName;
+    const { method, path } = GENTRACK_READ_OPERATIONS[operation];
+    onDemandSync.push({ object: name, read: { operation, method, path } });
+  }
+  return { baseUrl: input.baseUrl, tenantId: input.tenantId, onDemandSync };
 }
 
 type Report = (path: ModelPath, message: string) => void;

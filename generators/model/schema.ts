@@ -3,7 +3,7 @@
  * standard field that must exist, a reference to another synced object, duplicate names) live in validate-model.ts.
  */
 import { z } from 'zod';
-import { GENTRACK_OPERATION_NAMES } from './gentrack-operations.js';
+import { GENTRACK_OPERATION_NAMES, GENTRACK_READ_OPERATION_NAMES } from './gentrack-operations.js';
 
 /** Salesforce API names: a letter first, then letters, digits and single underscores, no trailing underscore. */
 const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$/;
@@ -162,6 +162,36 @@ const objectSchema = z.strictObject({
 });
 export type ObjectInput = z.infer<typeof objectSchema>;
 
+/** A Gentrack tenant id as the relay's sync-jobs API puts it in its path (`/v1/salesforce/instances/:id`). */
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Where Salesforce reaches the relay for on-demand syncs (the Named Credential Gentrack_Relay, the LWC sync button).
+ * Optional: without it nothing for on-demand sync is generated.
+ */
+const relaySchema = z.strictObject({
+  /** The relay's public address; Salesforce callouts need https. */
+  baseUrl: z
+    .url({ protocol: /^https$/, error: 'baseUrl must be an https URL such as https://relay.example.com' })
+    .refine((url) => !/[?#]/.test(url), 'baseUrl takes no query or fragment')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** The relay's `tenantId` (its relay configuration): the `:id` of /v1/salesforce/instances/:id. */
+  tenantId: z.string().regex(TENANT_ID, 'tenantId is the relay\'s tenantId: letters, digits, ".", "_" and "-", at most 64'),
+  /** Objects with the "Sync with Gentrack" button, each with the Gentrack operation that reads one entity. */
+  onDemandSync: z
+    .record(
+      apiNameSchema,
+      z.strictObject({
+        read: z.enum(GENTRACK_READ_OPERATION_NAMES as [string, ...string[]], {
+          error: (issue) =>
+            `unknown Gentrack read operation ${JSON.stringify(issue.input)}; known: ${GENTRACK_READ_OPERATION_NAMES.join(', ')}`,
+        }),
+      }),
+    )
+    .refine((objects) => Object.keys(objects).length > 0, 'name at least one object, or leave out onDemandSync'),
+});
+export type RelayInput = z.infer<typeof relaySchema>;
+
 export const connectorModelSchema = z.strictObject({
   version: z.literal(1, { error: 'version must be 1' }),
   apiVersion: z
@@ -173,5 +203,6 @@ export const connectorModelSchema = z.strictObject({
     payloadFieldLength: z.number().int().min(256).max(131072),
   }),
   objects: z.record(apiNameSchema, objectSchema).refine((o) => Object.keys(o).length > 0, 'sync at least one object'),
+  relay: relaySchema.optional(),
 });
 export type ConnectorModelInput = z.infer<typeof connectorModelSchema>;

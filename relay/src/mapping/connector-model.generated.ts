@@ -364,6 +364,14 @@ export const connectorModel = {
       triggerEvents: ['insert', 'update', 'delete'],
     },
   ],
+  relay: {
+    baseUrl: 'https://relay.example.com',
+    tenantId: 'my-tenant',
+    onDemandSync: [
+      { object: 'Account', read: { operation: 'get-account', method: 'GET', path: '/accounts/{ref}' } },
+      { object: 'Contact', read: { operation: 'get-contact', method: 'GET', path: '/contacts/{ref}' } },
+    ],
+  },
 } as const satisfies ConnectorModel;
 
 /** Objects whose changes the triggers publish. */
