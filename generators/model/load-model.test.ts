@@ -176,7 +176,8 @@ test('the relay key resolves the on-demand sync objects with their Gentrack read
     { object: 'Account', read: { operation: 'get-account', method: 'GET', path: '/accounts/{ref}' } },
     { object: 'Contact', read: { operation: 'get-contact', method: 'GET', path: '/contacts/{ref}' } },
   ]);
-  const withoutRelay = parseConnectorModel(DEFAULT_MODEL.slice(0, DEFAULT_MODEL.indexOf('\nrelay:')), 'model.yaml');
+  const start = DEFAULT_MODEL.indexOf('\nrelay:');
+  const withoutRelay = parseConnectorModel(DEFAULT_MODEL.slice(0, start) + DEFAULT_MODEL.slice(DEFAULT_MODEL.indexOf('\nobjects:')), 'model.yaml');
   assert.equal(withoutRelay.relay, undefined, 'the key is optional');
 });
 
