@@ -48,6 +48,8 @@ export interface SyncedObject {
     readonly label: string;
     readonly length: number;
     readonly description: string;
+    /** Property path of the reference in Gentrack records (extracts, responses); absent when the model gives none. */
+    readonly gentrackPath?: string;
   };
   /** Every mapped field, in model order. */
   readonly fields: readonly MappedField[];

@@ -205,3 +205,13 @@ test('the relay key is validated: https base URL, tenant id, synced objects with
   );
   assert.match(noUpdate[0]!.message, /sends it as an insert or an update: map operations.update of AccountContactRelation/);
 });
+
+test("the External ID's Gentrack property path is resolved, and must be a property path", async () => {
+  const model = await loadConnectorModel();
+  assert.equal(findObject(model, 'Account')!.externalId.gentrackPath, 'accountNumber');
+  assert.equal(findObject(model, 'AccountContactRelation')!.externalId.gentrackPath, 'relationship.relationshipId');
+  const problems = problemsOf(edit(DEFAULT_MODEL, 'gentrack: accountNumber', 'gentrack: account number'));
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.path, 'objects.Account.externalId.gentrack');
+  assert.match(problems[0]!.message, /property path/);
+});

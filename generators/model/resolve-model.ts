@@ -149,6 +149,7 @@ function resolveObject(
       label: input.externalId.label,
       length: input.externalId.length,
       description: input.externalId.description ?? `The reference of this ${standard.label} in Gentrack.`,
+      ...(input.externalId.gentrack === undefined ? {} : { gentrackPath: input.externalId.gentrack }),
     },
     fields,
     operations,

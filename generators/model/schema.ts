@@ -149,6 +149,8 @@ const objectSchema = z.strictObject({
     label: labelSchema,
     length: z.number().int().min(1).max(255),
     description: z.string().max(1000).optional(),
+    /** Property path of the reference in Gentrack records, e.g. accountNumber (the initial synchronisation reads it). */
+    gentrack: z.string().regex(GENTRACK_PATH, 'gentrack must be a property path such as accountNumber').optional(),
   }),
   fields: z.record(apiNameSchema, fieldSchema),
   operations: z

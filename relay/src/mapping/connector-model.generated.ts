@@ -16,6 +16,7 @@ export const connectorModel = {
         label: 'Gentrack Account Number',
         length: 30,
         description: "The Gentrack account number. Set by the relay from Gentrack's answer to customer-sync.",
+        gentrackPath: 'accountNumber',
       },
       fields: [
         { name: 'Name', master: 'Salesforce', tracked: true, gentrackPath: 'account.name', describeType: 'string' },
@@ -169,6 +170,7 @@ export const connectorModel = {
         label: 'Gentrack Customer Number',
         length: 30,
         description: "The Gentrack customer number. Set by the relay from Gentrack's answer to create-contact.",
+        gentrackPath: 'customerNumber',
       },
       fields: [
         {
@@ -285,6 +287,7 @@ export const connectorModel = {
         label: 'Gentrack Relationship Id',
         length: 64,
         description: 'The Gentrack reference of this account-contact relationship.',
+        gentrackPath: 'relationship.relationshipId',
       },
       fields: [
         {
