@@ -1,0 +1,51 @@
+/**
+ * Every API route but the token endpoint needs `Authorization: Bearer <access token>` issued by this relay and not
+ * expired; the token's client is then rate-limited. Refusals follow RFC 6750: 401 with WWW-Authenticate naming the
+ * problem, 429 with Retry-After.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessTokenRejectedError, type AccessTokenSigner } from './access-tokens.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated API client (the access token's subject). */
+    apiClientId?: string;
+  }
+}
+
+export interface BearerAuthenticationOptions {
+  readonly signer: AccessTokenSigner;
+  readonly limiter: RateLimiter;
+}
+
+export function bearerAuthentication(options: BearerAuthenticationOptions) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="gentrack-relay"')
+        .send({ errorCode: 'UNAUTHORIZED', message: 'an access token is required: Authorization: Bearer <token from POST /oauth/token>' });
+    }
+    let clientId: string;
+    try {
+      clientId = options.signer.verify(match[1]!).sub;
+    } catch (error) {
+      if (!(error instanceof AccessTokenRejectedError)) throw error;
+      return reply
+        .code(401)
+        .header('www-authenticate', `Bearer realm="gentrack-relay", error="invalid_token", error_description="${error.message}"`)
+        .send({ errorCode: error.code, message: error.message });
+    }
+    const decision = options.limiter.take(`api:${clientId}`);
+    if (!decision.allowed) {
+      return reply
+        .code(429)
+        .header('retry-after', String(decision.retryAfterSeconds))
+        .send({ errorCode: 'TOO_MANY_REQUESTS', message: `rate limit exceeded; retry after ${decision.retryAfterSeconds} s` });
+    }
+    request.apiClientId = clientId;
+    return undefined;
+  };
+}
