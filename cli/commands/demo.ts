@@ -1,6 +1,5 @@
 /** `gentrack-sf demo` (npm run demo): the sandbox, the relay, and a stream of changes arriving in Gentrack. */
 import type { Command } from 'commander';
-import { runDemo } from '../../scripts/demo/run-demo.js';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -9,6 +8,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
     .option('--rate <changes-per-second>', 'changes made in Salesforce per second', '8')
     .action(async (options: { duration?: string; rate: string }) => {
+      const { runDemo } = await import('../../scripts/demo/run-demo.js');
       const summary = await runDemo({
         ...(options.duration ? { durationSeconds: Number(options.duration) } : {}),
         changesPerSecond: Number(options.rate),

@@ -1,9 +1,6 @@
 /** `gentrack-sf generate [--check]`: force-app and the relay's typed model from config/connector.yaml. */
 import type { Command } from 'commander';
 import { DEFAULT_MODEL_PATH, loadConnectorModel } from '../../generators/model/load-model.js';
-import { generateFiles } from '../../generators/generate.js';
-import { compareWithDisk, writeGeneratedFiles } from '../../generators/write-output.js';
-import { PROJECT_ROOT } from '../../generators/render.js';
 
 export function registerGenerateCommand(program: Command): void {
   program
@@ -12,6 +9,12 @@ export function registerGenerateCommand(program: Command): void {
     .option('--check', 'write nothing; exit 1 listing the files that differ from what the model gives')
     .option('--model <path>', 'connector model file', DEFAULT_MODEL_PATH)
     .action(async (options: { check?: boolean; model: string }) => {
+      // The generators (ts-morph, prettier, handlebars) load only when this command runs.
+      const [{ generateFiles }, { compareWithDisk, writeGeneratedFiles }, { PROJECT_ROOT }] = await Promise.all([
+        import('../../generators/generate.js'),
+        import('../../generators/write-output.js'),
+        import('../../generators/render.js'),
+      ]);
       const model = await loadConnectorModel(options.model, PROJECT_ROOT);
       const files = await generateFiles(model);
       if (options.check) {

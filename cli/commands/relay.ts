@@ -1,6 +1,5 @@
 /** `gentrack-sf relay`: runs the relay service until SIGINT/SIGTERM. */
 import type { Command } from 'commander';
-import { runRelay } from '../../relay/src/run-relay.js';
 
 export function registerRelayCommand(program: Command): void {
   program
@@ -8,6 +7,9 @@ export function registerRelayCommand(program: Command): void {
     .description('Run the relay: Salesforce events to Gentrack, with /healthz and /metrics (see config/relay.example.yaml)')
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .action(async (options: { config?: string }) => {
+      // Loaded only now, and the other commands load theirs likewise: the long-running relay process carries no
+      // generator, verifier or sandbox code (their modules alone would add over 100 MB of memory).
+      const { runRelay } = await import('../../relay/src/run-relay.js');
       const code = await runRelay(options.config ? { configFile: options.config } : {});
       // Everything is stored and closed by now. The Pub/Sub client cannot cancel a live stream without risking an
       // uncaught error, so its socket would keep the process alive: exit explicitly.

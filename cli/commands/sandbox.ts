@@ -5,8 +5,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { PROJECT_ROOT } from '../../generators/render.js';
-import { startSandbox } from '../../sandbox/start-sandbox.js';
 
 interface SandboxCommandOptions {
   salesforcePort: string;
@@ -24,6 +22,10 @@ export function registerSandboxCommand(program: Command): void {
     .option('--gentrack-port <port>', 'Gentrack API port', '0')
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
     .action(async (options: SandboxCommandOptions) => {
+      const [{ PROJECT_ROOT }, { startSandbox }] = await Promise.all([
+        import('../../generators/render.js'),
+        import('../../sandbox/start-sandbox.js'),
+      ]);
       const sandbox = await startSandbox({
         salesforce: { port: Number(options.salesforcePort) },
         gentrack: { port: Number(options.gentrackPort) },

@@ -1,7 +1,8 @@
 /** `gentrack-sf verify [--project <dir>]`: the offline checks of the Salesforce metadata and Apex (no org needed). */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CHECK_NAMES, countFindings, formatFindingsTable, runAllChecks, type CheckName } from '../../generators/verify/index.js';
+// The checks (SDR, prettier, PMD drivers) load only when verify runs: other commands need not carry them.
+import { CHECK_NAMES, type CheckName } from '../../generators/verify/finding.js';
 
 export function registerVerifyCommand(program: Command): void {
   program
@@ -19,6 +20,7 @@ export function registerVerifyCommand(program: Command): void {
         return;
       }
       const projectDir = path.resolve(options.project);
+      const { countFindings, formatFindingsTable, runAllChecks } = await import('../../generators/verify/index.js');
       const findings = await runAllChecks(projectDir, options.only ? { only: options.only as CheckName[] } : {});
       console.log(formatFindingsTable(findings));
       if (countFindings(findings) > 0) process.exitCode = 1;

@@ -7,6 +7,9 @@
 
 export type CheckName = 'metadata-structure' | 'metadata-rules' | 'apex-syntax' | 'apex-semantics' | 'apex-pmd';
 
+/** Every check, in the order they run and report. */
+export const CHECK_NAMES: readonly CheckName[] = ['metadata-structure', 'metadata-rules', 'apex-syntax', 'apex-semantics', 'apex-pmd'];
+
 export interface Finding {
   readonly check: CheckName;
   readonly file: string;

@@ -5,7 +5,7 @@
 import { checkApexPmd, type ApexPmdOptions } from './apex-pmd.js';
 import { checkApexSemantics, type ApexSemanticsOptions } from './apex-semantics.js';
 import { checkApexSyntax } from './apex-syntax.js';
-import type { CheckName, Finding } from './finding.js';
+import { CHECK_NAMES, type CheckName, type Finding } from './finding.js';
 import type { FindingsByCheck } from './findings-table.js';
 import { checkMetadataRules, type MetadataRulesOptions } from './metadata-rules.js';
 import { checkMetadataStructure } from './metadata-structure.js';
@@ -22,7 +22,7 @@ export interface RunAllChecksOptions {
   readonly only?: readonly CheckName[];
 }
 
-export const CHECK_NAMES: readonly CheckName[] = ['metadata-structure', 'metadata-rules', 'apex-syntax', 'apex-semantics', 'apex-pmd'];
+export { CHECK_NAMES };
 
 export async function runAllChecks(projectDir: string, options: RunAllChecksOptions = {}): Promise<FindingsByCheck> {
   const checks: Record<CheckName, () => Promise<Finding[]>> = {
