@@ -86,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       gentrack: { baseUrl: gentrack.baseUrl, tokenUrl: gentrack.tokenUrl, clientId: gentrack.clientId },
       store: { path: storePath ?? path.join(PROJECT_ROOT, 'var', 'relay.db') },
       http: { host, port: 0 },
+      api: { host, port: 0 },
     }),
     relaySecretsEnv: () => ({
       SALESFORCE_CLIENT_SECRET: org.connectedApp.clientSecret,

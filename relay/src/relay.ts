@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { ConnectorModel } from '../../generators/model/connector-model.js';
 import type { RelayConfig } from './config/relay-config-schema.js';
 import type { RelaySecrets } from './config/relay-secrets.js';
-import { createGentrackClient } from './delivery/gentrack-client.js';
+import { createGentrackClient, type GentrackClient } from './delivery/gentrack-client.js';
 import { Dispatcher, type DeliveryObserver } from './delivery/dispatcher.js';
 import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './inbound/event-subscriber.js';
 import { connectorModel } from './mapping/connector-model.generated.js';
@@ -15,7 +15,12 @@ import { BadEventError, readObjectEvent } from './mapping/object-event.js';
 import { reassemble } from './mapping/reassemble.js';
 import { SalesforceSession } from './salesforce/salesforce-session.js';
 import { WriteBackFlusher } from './salesforce/write-back-flusher.js';
+import { ApiClientStore } from './store/api-client-store.js';
+import { openApiDatabase, type ApiDatabase } from './store/api-database.js';
 import { RelayStore, type IncomingEvent, type IngestOutcome } from './store/relay-store.js';
+import { SyncJobStore } from './store/sync-job-store.js';
+import type { SyncJob } from './sync-jobs/sync-job.js';
+import { SyncJobRunner } from './sync-jobs/sync-job-runner.js';
 
 /** Salesforce keeps events 72 hours: delivered transactions are remembered as long, to recognise redeliveries. */
 const REDELIVERY_WINDOW_MS = 72 * 60 * 60 * 1000;
@@ -38,6 +43,8 @@ export interface RelayOptions {
   readonly observer?: RelayObserver;
   /** Called when the relay cannot go on (e.g. the replay id is past retention); the caller decides to exit. */
   readonly onFatal?: (error: Error) => void;
+  /** Called with every on-demand sync job that finished (e.g. to keep a sync history). */
+  readonly onSyncJobFinished?: (job: SyncJob) => void;
 }
 
 export interface RelayHealth {
@@ -53,9 +60,13 @@ export class Relay {
   readonly store: RelayStore;
   readonly dispatcher: Dispatcher;
   readonly salesforce: SalesforceSession;
+  readonly gentrack: GentrackClient;
+  /** The API's registered client (token endpoint) and the on-demand sync jobs, in the store file's API tables. */
+  readonly apiClients: ApiClientStore;
+  readonly syncJobs: SyncJobRunner;
+  private readonly apiDatabase: ApiDatabase;
   private readonly subscriber: EventSubscriber;
   private readonly writeBacks: WriteBackFlusher;
-  private readonly gentrack;
   private housekeeping?: NodeJS.Timeout;
   private revivals?: NodeJS.Timeout;
   private subscriptionState: SubscriptionState = 'stopped';
@@ -109,6 +120,21 @@ export class Relay {
       logger: logger.child({ component: 'write-back' }),
       ...(observer.writeBacksApplied ? { onApplied: observer.writeBacksApplied } : {}),
     });
+    this.apiDatabase = openApiDatabase(config.store.path);
+    this.apiClients = new ApiClientStore(this.apiDatabase);
+    this.syncJobs = new SyncJobRunner({
+      model,
+      jobs: new SyncJobStore(this.apiDatabase),
+      outbox: this.store,
+      dispatcher: this.dispatcher,
+      salesforce: async () => {
+        await this.salesforce.session();
+        return this.salesforce.connection;
+      },
+      gentrack: this.gentrack,
+      logger: logger.child({ component: 'sync-jobs' }),
+      ...(options.onSyncJobFinished ? { onJobFinished: options.onSyncJobFinished } : {}),
+    });
     const topic = config.salesforce.topic;
     this.subscriber = new EventSubscriber({
       topic,
@@ -136,6 +162,7 @@ export class Relay {
   async start(): Promise<void> {
     this.dispatcher.start();
     this.writeBacks.start();
+    this.syncJobs.start();
     // Missing parts are noticed within half the part timeout.
     const housekeepingMs = Math.min(HOUSEKEEPING_INTERVAL_MS, Math.max(50, this.options.config.delivery.partTimeoutMs / 2));
     this.housekeeping = setInterval(() => this.houseKeep(), housekeepingMs);
@@ -151,10 +178,12 @@ export class Relay {
     clearInterval(this.housekeeping);
     clearInterval(this.revivals);
     await this.subscriber.stop();
+    await this.syncJobs.stop();
     await this.dispatcher.stop(this.options.config.delivery.shutdownGraceMs);
     await this.writeBacks.stop().catch((error: Error) => this.options.logger.warn({ err: error }, 'write-backs left for the next start'));
     await this.gentrack.close({ abandonAfterMs: 1_000 });
     this.store.close();
+    if (this.apiDatabase.open) this.apiDatabase.close();
   }
 
   health(): RelayHealth {

@@ -9,6 +9,7 @@ import { createLogger } from './ops/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './ops/metrics.js';
 import { startOpsServer } from './ops/ops-server.js';
 import { Relay, type RelayObserver } from './relay.js';
+import { startRelayApi } from './sync-jobs/relay-api.js';
 
 export interface RunRelayOptions {
   readonly configFile?: string;
@@ -79,9 +80,11 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const api = await startRelayApi({ relay, config, secrets, logger });
   await relay.start();
   logger.info('relay started');
   await stopped;
+  await api?.close();
   await relay.stop();
   await ops.close();
   process.off('SIGINT', onSignal);

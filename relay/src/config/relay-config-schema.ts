@@ -120,6 +120,24 @@ const httpSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8787),
 });
 
+const apiSchema = z.strictObject({
+  /** Serve the on-demand sync API and its token endpoint (what the Salesforce sync button calls). */
+  enabled: z.boolean().default(true),
+  /** Plain HTTP: bind it where a TLS-terminating proxy reaches it (Salesforce calls https only). */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 picks a free port (tests). */
+  port: z.number().int().min(0).max(65_535).default(8788),
+  /** Lifetime of the access tokens the relay issues; rotated or revoked secrets stop minting, not using, tokens. */
+  tokenTtlSeconds: z.number().int().min(60).max(86_400).default(900),
+  /** Per API client: requests at once, then this many per minute on average (429 with Retry-After beyond). */
+  rateLimit: z
+    .strictObject({
+      burst: positiveInt().default(60),
+      perMinute: positiveInt().default(600),
+    })
+    .prefault({}),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -133,6 +151,7 @@ export const relayConfigSchema = z.strictObject({
   store: storeSchema.prefault({}),
   delivery: deliverySchema.prefault({}),
   http: httpSchema.prefault({}),
+  api: apiSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 

@@ -72,6 +72,7 @@ test('the documented defaults fill everything not set', () => {
       shutdownGraceMs: 10_000,
     },
     http: { host: '127.0.0.1', port: 8787 },
+    api: { enabled: true, host: '127.0.0.1', port: 8788, tokenTtlSeconds: 900, rateLimit: { burst: 60, perMinute: 600 } },
     log: { level: 'info' },
   });
   assert.ok(Object.isFrozen(config.delivery), 'modules share the config, so it cannot be changed under them');

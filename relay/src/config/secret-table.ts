@@ -44,6 +44,14 @@ export const RELAY_SECRET_SPECS = [
     requiredBy: 'always',
     misplacedAt: ['gentrack.clientSecret'],
   },
+  {
+    name: 'RELAY_API_SIGNING_KEY',
+    key: 'apiSigningKey',
+    description:
+      "HMAC key (at least 32 bytes) signing the access tokens of the relay's API; without it each start picks a random one, so tokens do not survive a restart",
+    requiredBy: () => undefined,
+    misplacedAt: ['api.signingKey'],
+  },
 ] as const satisfies readonly SecretSpec[];
 
 export type RelaySecretSpec = (typeof RELAY_SECRET_SPECS)[number];

@@ -71,6 +71,14 @@ export interface WriteBack {
 
 export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
 
+export interface ChangeState {
+  readonly state: 'pending' | 'delivered' | 'dead';
+  /** The latest failure (a retry's reason, or why it was dead-lettered). */
+  readonly lastError: string | undefined;
+  /** Set once dead-lettered: the dead letter's reason code. */
+  readonly reasonCode: string | undefined;
+}
+
 /**
  * Errors by which Gentrack refused a call outright: it had no effect, and Gentrack remembers the refusal for that
  * transaction id, so a retry after a fix must go out under a new one. A change that failed any other way (timeouts,
@@ -172,6 +180,10 @@ export class RelayStore {
          FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
       ),
       pruneDelivered: db.prepare(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < ?`),
+      changeState: db.prepare(
+        `SELECT c.state, c.last_error, (SELECT d.reason_code FROM dead_letters d WHERE d.change_seq = c.seq ORDER BY d.id DESC LIMIT 1) AS reason_code
+         FROM changes c WHERE c.transaction_id = ?`,
+      ),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
                 (SELECT COUNT(*) FROM event_parts) AS parts,
@@ -236,6 +248,26 @@ export class RelayStore {
       return { outcomes, stored };
     });
     return run.immediate();
+  }
+
+  /**
+   * Puts a change that did not come from the event stream (an on-demand sync) into the outbox, de-duplicated by
+   * transaction id like events. Returns it for the dispatcher, or undefined when the transaction is already there.
+   */
+  enqueueChange(change: ObjectChange, now = Date.now()): PendingChange | undefined {
+    const traceId = crypto.randomUUID();
+    const entityKey = entityKeyOf(change);
+    const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+    if (result.changes === 0) return undefined;
+    return { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+  }
+
+  /** Where a change stands, by transaction id; undefined when the outbox has no such change (or pruned it). */
+  changeState(transactionId: string): ChangeState | undefined {
+    const row = this.statements.changeState.get(transactionId) as
+      | { state: ChangeState['state']; last_error: string | null; reason_code: string | null }
+      | undefined;
+    return row && { state: row.state, lastError: row.last_error ?? undefined, reasonCode: row.reason_code ?? undefined };
   }
 
   checkpoint(topic: string): string | undefined {

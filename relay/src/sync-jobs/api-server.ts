@@ -1,0 +1,86 @@
+/**
+ * The relay's API server: the OAuth2 token endpoint and the on-demand sync-jobs API, on its own host and port
+ * (config `api`), apart from the unauthenticated operations server. Every route but /oauth/token needs a bearer
+ * token. It speaks plain HTTP: put it behind a TLS-terminating proxy, since Salesforce calls it over https.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import type { AccessTokenSigner } from '../auth/access-tokens.js';
+import { bearerAuthentication } from '../auth/bearer-authentication.js';
+import { RateLimiter, type RateLimitOptions } from '../auth/rate-limiter.js';
+import { registerTokenEndpoint } from '../auth/token-endpoint.js';
+import { componentLogger, type Logger } from '../ops/logger.js';
+import type { ApiClientStore } from '../store/api-client-store.js';
+import { SyncJobRequestError } from './sync-job-request.js';
+import { registerSyncJobRoutes } from './sync-job-routes.js';
+import type { SyncJobRunner } from './sync-job-runner.js';
+
+export interface ApiServerOptions {
+  readonly tenantId: string;
+  readonly model: ConnectorModel;
+  readonly runner: Pick<SyncJobRunner, 'submit' | 'get'>;
+  readonly clients: Pick<ApiClientStore, 'find'>;
+  readonly signer: AccessTokenSigner;
+  readonly rateLimit: RateLimitOptions;
+  readonly logger: Logger;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export class ApiServerError extends Error {
+  readonly code = 'API_SERVER_LISTEN_FAILED';
+}
+
+/** Builds the server without listening (fastify's `inject` works on it). */
+export function buildApiServer(options: ApiServerOptions): FastifyInstance {
+  const logger = componentLogger(options.logger, 'api-server');
+  const app = Fastify({ loggerInstance: logger, disableRequestLogging: true, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof SyncJobRequestError) {
+      return reply.code(400).send({ errorCode: 'INVALID_REQUEST', message: error.message, problems: error.problems });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON (Content-Type: application/json)' });
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ errorCode: 'BAD_REQUEST', message: error.message });
+    }
+    request.log.error({ err: error }, 'API request failed');
+    return reply.code(500).send({ errorCode: 'INTERNAL_ERROR', message: 'the relay failed to answer; see its log' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ errorCode: 'NOT_FOUND', message: 'no such resource' }));
+
+  const limiter = new RateLimiter(options.rateLimit);
+  registerTokenEndpoint(app, { clients: options.clients, signer: options.signer, limiter, logger });
+  registerSyncJobRoutes(app, {
+    tenantId: options.tenantId,
+    model: options.model,
+    runner: options.runner,
+    authenticate: bearerAuthentication({ signer: options.signer, limiter }),
+  });
+  return app;
+}
+
+export async function startApiServer(options: ApiServerOptions & { readonly host: string; readonly port: number }): Promise<ApiServer> {
+  const app = buildApiServer(options);
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw new ApiServerError(`the API server cannot listen on ${options.host}:${options.port}: ${(error as Error).message}; set api.host/api.port`, {
+      cause: error,
+    });
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | undefined;
+  return { url: `http://${host}:${port}`, port, close: () => (closing ??= app.close()) };
+}

@@ -1,0 +1,271 @@
+/**
+ * Runs on-demand sync jobs. Salesforce -> Gentrack puts the record into the relay's outbox as a change and lets the
+ * dispatcher deliver it (ordering per record, idempotency by X-Transaction-Id, retries and dead letters are the
+ * events' own); the job ends when the store says the change was delivered or dead-lettered. Gentrack -> Salesforce
+ * reads the entity from Gentrack and upserts its Gentrack-mastered fields by External ID as the integration user,
+ * whose writes the triggers do not publish (no echo).
+ *
+ * Jobs are persisted: after a restart, unfinished jobs are resumed (the outbox de-duplicates the change by its
+ * transaction id, and an upsert can be repeated).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'jsforce';
+import type { Logger } from 'pino';
+import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
+import { findObject, onDemandSyncObject, type ConnectorModel, type SyncedObject } from '../../../generators/model/connector-model.js';
+import { GentrackCallError } from '../delivery/gentrack-call-error.js';
+import type { GentrackClient } from '../delivery/gentrack-client.js';
+import type { PendingChange, RelayStore, ChangeState } from '../store/relay-store.js';
+import { JOB_RETENTION_MS, type SyncJobStore } from '../store/sync-job-store.js';
+import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
+import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
+import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
+
+export interface SyncJobRunnerOptions {
+  readonly model: ConnectorModel;
+  readonly jobs: SyncJobStore;
+  /** The relay's outbox. */
+  readonly outbox: Pick<RelayStore, 'enqueueChange' | 'changeState' | 'referenceOf'>;
+  /** The relay's dispatcher: changes put into the outbox are queued there at once. */
+  readonly dispatcher: { enqueue(changes: readonly PendingChange[]): void };
+  /** The integration user's connection (the relay's Salesforce session). */
+  readonly salesforce: () => Promise<Connection>;
+  readonly gentrack: Pick<GentrackClient, 'send'>;
+  readonly logger: Logger;
+  /** How often the outbox is asked about changes jobs wait for. Default 100 ms. */
+  readonly watchIntervalMs?: number;
+  readonly clock?: () => number;
+  /** Called with every job that finished (succeeded or failed), e.g. to keep a sync history elsewhere. */
+  readonly onJobFinished?: (job: SyncJob) => void;
+}
+
+/** Why a job failed, with a code an API caller (and the sync button) can tell apart. */
+export class SyncJobFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncJobFailure';
+  }
+}
+
+/** The runner stopped while the job waited: it stays running and resumes at the next start. */
+class RunnerStopped extends Error {}
+
+interface Watch {
+  readonly transactionId: string;
+  resolve(state: ChangeState): void;
+  reject(error: Error): void;
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+export class SyncJobRunner {
+  private readonly clock: () => number;
+  private readonly watches = new Set<Watch>();
+  private readonly running = new Set<Promise<void>>();
+  private started = false;
+  private stopping = false;
+  private waitingToStart: string[] = [];
+  private watchTimer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: SyncJobRunnerOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Records a job (queued) and runs it; the request must have passed readSyncJobRequest. */
+  submit(request: SyncJobRequest): SyncJob {
+    const job = this.options.jobs.insert(randomUUID(), request, this.clock());
+    this.options.logger.info(
+      { jobId: job.id, source: job.source, entityType: job.entityType, entityId: job.entityId, onBehalfOf: job.onBehalfOf, clientId: job.clientId },
+      'on-demand sync requested',
+    );
+    if (this.started) this.launch(job.id);
+    else this.waitingToStart.push(job.id);
+    return job;
+  }
+
+  get(id: string): SyncJob | undefined {
+    return this.options.jobs.get(id);
+  }
+
+  /** Starts running jobs, resuming those a previous run left unfinished. Call after the dispatcher started. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
+    const resumed = this.options.jobs.unfinished().map((job) => job.id);
+    if (resumed.length > 0) this.options.logger.info({ count: resumed.length }, 'resuming unfinished on-demand sync jobs');
+    for (const id of new Set([...resumed, ...this.waitingToStart])) this.launch(id);
+    this.waitingToStart = [];
+    this.watchTimer = setInterval(() => this.checkWatches(), this.options.watchIntervalMs ?? 100);
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+
+  /** Stops: jobs waiting for a delivery stay running in the store and are resumed at the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.started = false;
+    clearInterval(this.watchTimer);
+    clearInterval(this.pruneTimer);
+    for (const watch of this.watches) watch.reject(new RunnerStopped());
+    this.watches.clear();
+    await Promise.allSettled([...this.running]);
+  }
+
+  private launch(id: string): void {
+    const task = this.run(id).finally(() => this.running.delete(task));
+    this.running.add(task);
+  }
+
+  private async run(id: string): Promise<void> {
+    const job = this.options.jobs.get(id);
+    if (!job || job.state === 'succeeded' || job.state === 'failed') return;
+    try {
+      const result = job.source === 'Salesforce' ? await this.toGentrack(job) : await this.toSalesforce(job);
+      this.options.jobs.markSucceeded(id, result, this.clock());
+      this.options.logger.info({ jobId: id, action: result.action, id: result.id }, 'on-demand sync succeeded');
+    } catch (error) {
+      if (error instanceof RunnerStopped || this.stopping) return;
+      const failure =
+        error instanceof SyncJobFailure ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
+      this.options.jobs.markFailed(id, { code: failure.code, message: failure.message }, this.clock());
+      this.options.logger.warn({ jobId: id, code: failure.code }, `on-demand sync failed: ${failure.message}`);
+    }
+    const finished = this.options.jobs.get(id);
+    if (finished) this.options.onJobFinished?.(finished);
+  }
+
+  private async toGentrack(job: SyncJob): Promise<SyncJobResult> {
+    const transactionId = transactionIdOfJob(job.id);
+    this.options.jobs.markRunning(job.id, transactionId, this.clock());
+    const object = this.objectOf(job);
+    const connection = await this.salesforceConnection();
+    let records: Record<string, unknown>[];
+    try {
+      records = (await connection.query<Record<string, unknown>>(recordQuery(object, job.entityId))).records;
+    } catch (error) {
+      throw new SyncJobFailure('SALESFORCE_ERROR', `reading ${job.entityType} ${job.entityId} from Salesforce failed: ${(error as Error).message}`);
+    }
+    const record = records[0];
+    if (!record) {
+      throw new SyncJobFailure(
+        'NOT_FOUND',
+        `Salesforce has no ${job.entityType} with id ${job.entityId} (deleted, never existed, or not visible to the integration user)`,
+      );
+    }
+    const change = changeFromRecord(object, record, {
+      transactionId,
+      requestedBy: job.onBehalfOf,
+      changedAt: new Date(this.clock()),
+      learntReference: this.options.outbox.referenceOf(object.name, String(record.Id)),
+    });
+    const pending = this.options.outbox.enqueueChange(change, this.clock());
+    if (pending) this.options.dispatcher.enqueue([pending]);
+    const outcome = await this.watch(transactionId);
+    if (outcome.state === 'dead') {
+      throw new SyncJobFailure(
+        outcome.reasonCode ?? 'DELIVERY_FAILED',
+        `Gentrack did not take the ${job.entityType}: ${outcome.lastError ?? 'the change was dead-lettered'} (see gentrack-sf dlq list)`,
+      );
+    }
+    return {
+      system: 'Gentrack',
+      action: change.operationType === 'INSERT' ? 'created' : 'updated',
+      entityType: job.entityType,
+      id: this.options.outbox.referenceOf(object.name, change.recordId) ?? ((change.newValues?.[EXTERNAL_ID_FIELD] as string | null) ?? null),
+      fields: gentrackValuesOf(object, change),
+    };
+  }
+
+  private async toSalesforce(job: SyncJob): Promise<SyncJobResult> {
+    this.options.jobs.markRunning(job.id, undefined, this.clock());
+    const object = this.objectOf(job);
+    const read = onDemandSyncObject(this.options.model, job.entityType)!.read;
+    let entity: unknown;
+    try {
+      const response = await this.options.gentrack.send({
+        method: read.method,
+        path: read.path.replace('{ref}', encodeURIComponent(job.entityId)),
+        headers: {
+          transactionId: transactionIdOfJob(job.id),
+          partNumber: 1,
+          partTotal: 1,
+          transactionDateTime: new Date(this.clock()).toISOString(),
+          traceId: randomUUID(),
+          onBehalfOf: job.onBehalfOf,
+        },
+      });
+      entity = response.body;
+    } catch (error) {
+      if (error instanceof GentrackCallError && error.errorType === 'NOT_FOUND') {
+        throw new SyncJobFailure('NOT_FOUND', `Gentrack has no ${job.entityType} with reference ${job.entityId}`);
+      }
+      if (error instanceof GentrackCallError) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
+      throw error;
+    }
+    const update = salesforceUpdateFromEntity(object, entity, new Date(this.clock()));
+    const connection = await this.salesforceConnection();
+    let saved: { id?: string; success: boolean; created?: boolean; errors?: unknown[] };
+    try {
+      saved = (await connection
+        .sobject(object.name)
+        .upsert({ [EXTERNAL_ID_FIELD]: job.entityId, ...update.fields, ...update.syncStatus }, EXTERNAL_ID_FIELD)) as typeof saved;
+    } catch (error) {
+      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${(error as Error).message}`);
+    }
+    if (!saved.success) {
+      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${JSON.stringify(saved.errors)}`);
+    }
+    return { system: 'Salesforce', action: saved.created ? 'created' : 'updated', entityType: job.entityType, id: saved.id ?? null, fields: update.fields };
+  }
+
+  private objectOf(job: SyncJob): SyncedObject {
+    const object = findObject(this.options.model, job.entityType);
+    if (!object || !onDemandSyncObject(this.options.model, job.entityType)) {
+      throw new SyncJobFailure('UNSUPPORTED_ENTITY_TYPE', `${job.entityType} cannot be synced on demand by this relay's connector model`);
+    }
+    return object;
+  }
+
+  private async salesforceConnection(): Promise<Connection> {
+    try {
+      return await this.options.salesforce();
+    } catch (error) {
+      throw new SyncJobFailure('SALESFORCE_UNAVAILABLE', `the relay has no Salesforce session: ${(error as Error).message}`);
+    }
+  }
+
+  /** Resolves when the outbox says the change was delivered or dead-lettered. */
+  private watch(transactionId: string): Promise<ChangeState> {
+    return new Promise<ChangeState>((resolve, reject) => {
+      const watch: Watch = { transactionId, resolve, reject };
+      this.watches.add(watch);
+      this.checkWatch(watch);
+    });
+  }
+
+  private checkWatches(): void {
+    for (const watch of this.watches) this.checkWatch(watch);
+  }
+
+  private checkWatch(watch: Watch): void {
+    const state = this.options.outbox.changeState(watch.transactionId);
+    if (state?.state === 'pending') return;
+    this.watches.delete(watch);
+    if (state) watch.resolve(state);
+    else {
+      // Only after the 72 h redelivery window, once the outbox pruned it: the outcome can no longer be known.
+      watch.reject(new SyncJobFailure('OUTCOME_UNKNOWN', `the outbox no longer holds transaction ${watch.transactionId}`));
+    }
+  }
+
+  private prune(): void {
+    const pruned = this.options.jobs.prune(this.clock() - JOB_RETENTION_MS);
+    if (pruned > 0) this.options.logger.info({ pruned }, 'pruned finished on-demand sync jobs');
+  }
+}
