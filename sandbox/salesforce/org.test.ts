@@ -260,3 +260,31 @@ test('work a listener schedules for later starts its own transaction', async () 
   await later;
   assert.equal(org.changes.all().filter((entry) => entry.objectType === 'Contact').length, 1, 'the later insert committed on its own');
 });
+
+test('deployed permission sets and triggers are queryable setup records; an org without force-app has none', () => {
+  const org = createSandboxOrg({ forceAppDir: fileURLToPath(new URL('../../force-app', import.meta.url)) });
+  const sets = org.query("SELECT Name, IsCustom FROM PermissionSet WHERE Name IN ('Gentrack_Integration_User', 'Gentrack_Connector_User')");
+  assert.deepEqual(sets.records.map((record) => record['Name']).sort(), ['Gentrack_Connector_User', 'Gentrack_Integration_User']);
+  const triggers = org.query("SELECT Name, TableEnumOrId, Status, UsageAfterUndelete FROM ApexTrigger ORDER BY Name");
+  assert.deepEqual(
+    triggers.records.map((record) => [record['Name'], record['TableEnumOrId'], record['Status'], record['UsageAfterUndelete']]),
+    [
+      ['AccountContactRelationTrigger', 'AccountContactRelation', 'Active', false],
+      ['AccountTrigger', 'Account', 'Active', true],
+      ['ContactTrigger', 'Contact', 'Active', true],
+    ],
+  );
+  const bare = createSandboxOrg({ forceAppDir: false });
+  assert.equal(bare.query('SELECT Id FROM ApexTrigger').totalSize, 0);
+  assert.equal(bare.query('SELECT Id FROM PermissionSet').totalSize, 0);
+});
+
+test('uploading a ContentVersion creates its ContentDocument', async () => {
+  const org = newOrg();
+  const data = Buffer.from('a,b\n1,2\n').toString('base64');
+  const [result] = await org.insert('ContentVersion', { Title: 'Report', PathOnClient: 'report.csv', VersionData: data });
+  const version = org.get('ContentVersion', result!.id!)!;
+  const document = org.get('ContentDocument', String(version['ContentDocumentId']))!;
+  assert.deepEqual([document['Title'], document['LatestPublishedVersionId'], version['OwnerId']], ['Report', version.Id, org.users.admin.id]);
+  await rejectsWith(org.insert('ContentVersion', { Title: 'No data', PathOnClient: 'x.csv' }), 'REQUIRED_FIELD_MISSING');
+});

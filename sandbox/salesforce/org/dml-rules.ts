@@ -1,7 +1,8 @@
 /**
  * What the platform does around a DML operation on particular objects, beyond field validation: Contacts to
  * Multiple Accounts (a contact's direct AccountContactRelation follows its AccountId; relations go with the
- * contact), cascade deletion of an account's contacts, and one hierarchy custom setting record per owner.
+ * contact), cascade deletion of an account's contacts, one hierarchy custom setting record per owner, and the
+ * ContentDocument behind an uploaded file.
  *
  * Side effects go through the DML engine's primitives, so they are validated, journaled and seen by the trigger hook
  * like any other change.
@@ -55,7 +56,19 @@ export function dmlRules(schema: OrgSchema): ReadonlyMap<string, ObjectRules> {
   for (const object of schema.objects) {
     if (object.customSettingsType === 'Hierarchy') rules.set(object.name, hierarchySettingRules(object));
   }
+  if (schema.object('ContentVersion') && schema.object('ContentDocument')) rules.set('ContentVersion', contentVersionRules());
   return rules;
+}
+
+/** Uploading a first ContentVersion creates its ContentDocument, as Salesforce Files does. */
+function contentVersionRules(): ObjectRules {
+  return {
+    afterInsert(version, dml) {
+      if (version['ContentDocumentId'] !== null) return;
+      const document = dml.insert('ContentDocument', {}, { Title: version['Title'] ?? null, LatestPublishedVersionId: version.Id, OwnerId: version['OwnerId'] ?? null });
+      dml.update('ContentVersion', version.Id, {}, { ContentDocumentId: document.Id });
+    },
+  };
 }
 
 function relationsOf(dml: DmlPrimitives, field: 'AccountId' | 'ContactId', id: string): SObjectRecord[] {

@@ -1,7 +1,7 @@
 /**
  * Reads the parts of a Salesforce DX source tree (force-app) that shape an org's schema and permissions: custom
- * objects, custom settings and platform events with their fields, custom fields on standard objects, and the custom
- * permissions each permission set grants.
+ * objects, custom settings and platform events with their fields, custom fields on standard objects, the custom
+ * permissions each permission set grants, and the Apex triggers (which the org lists as ApexTrigger records).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -38,9 +38,20 @@ export interface PermissionSetMetadata {
   readonly customPermissions: readonly string[];
 }
 
+export interface TriggerMetadata {
+  readonly name: string;
+  /** The object the trigger is on. */
+  readonly object: string;
+  /** `after insert` and the like, as the trigger declares them. */
+  readonly events: readonly string[];
+  readonly apiVersion: number;
+  readonly status: 'Active' | 'Inactive' | 'Deleted';
+}
+
 export interface ForceAppMetadata {
   readonly objects: readonly ObjectMetadata[];
   readonly permissionSets: readonly PermissionSetMetadata[];
+  readonly triggers: readonly TriggerMetadata[];
 }
 
 const LIST_ELEMENTS = new Set([
@@ -66,6 +77,7 @@ export function readForceAppMetadata(dir: string): ForceAppMetadata {
   return {
     objects: readObjects(join(root, 'objects')),
     permissionSets: readPermissionSets(join(root, 'permissionsets')),
+    triggers: readTriggers(join(root, 'triggers')),
   };
 }
 
@@ -128,6 +140,32 @@ function readPermissionSets(dir: string): PermissionSetMetadata[] {
         .map((permission) => text(permission, 'name'))
         .filter((permission): permission is string => permission !== undefined);
       return { name, label: text(node, 'label') ?? name, customPermissions: granted };
+    });
+}
+
+const TRIGGER_HEADER = /\btrigger\s+(\w+)\s+on\s+(\w+)\s*\(([^)]*)\)/i;
+
+function readTriggers(dir: string): TriggerMetadata[] {
+  return listDir(dir)
+    .filter((file) => file.endsWith('.trigger'))
+    .map((file) => {
+      const path = join(dir, file);
+      const header = TRIGGER_HEADER.exec(readFileSync(path, 'utf8'));
+      if (!header) throw new ForceAppMetadataError(path, 'no `trigger <Name> on <Object>(<events>)` declaration');
+      const metaFile = `${path}-meta.xml`;
+      if (!existsSync(metaFile)) throw new ForceAppMetadataError(path, `has no ${basename(metaFile)}`);
+      const meta = parseFile(metaFile, 'ApexTrigger');
+      const status = text(meta, 'status') ?? 'Active';
+      if (status !== 'Active' && status !== 'Inactive' && status !== 'Deleted') {
+        throw new ForceAppMetadataError(metaFile, `<status> must be Active, Inactive or Deleted, got ${status}`);
+      }
+      return {
+        name: basename(file, '.trigger'),
+        object: header[2]!,
+        events: header[3]!.split(',').map((event) => event.trim().toLowerCase().replace(/\s+/g, ' ')),
+        apiVersion: Number(text(meta, 'apiVersion') ?? '0'),
+        status,
+      };
     });
 }
 

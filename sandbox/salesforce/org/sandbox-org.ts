@@ -10,6 +10,7 @@ import {
   INTEGRATION_PERMISSION_SET,
 } from '../../../generators/model/connector-fields.js';
 import { DmlError } from '../errors.js';
+import { IngestJobs } from '../bulk/ingest-jobs.js';
 import { DailyApiRequests } from '../auth/api-usage.js';
 import { Sessions } from '../auth/sessions.js';
 import { compileQuery } from '../soql/compile.js';
@@ -23,6 +24,7 @@ import { DmlEngine, type AfterDmlListener, type AppliedChange, type DmlResult, t
 import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
 import { RecordStore } from './record-store.js';
+import { writeSetupRecords } from './setup-records.js';
 import type { OrgSchema, SObjectRecord } from './schema.js';
 import { Transactions, type TransactionLog } from './transactions.js';
 import { UserDirectory, type SandboxUser, type UserInit } from './users.js';
@@ -50,6 +52,8 @@ export interface SandboxOrgOptions extends SchemaOptions {
   readonly clock?: () => number;
   /** Change feed capacity (default 100,000 changes). */
   readonly changeFeedLimit?: number;
+  /** Largest Bulk API 2.0 upload accepted, in bytes (default 150 MB, as in an org); lower it to test splitting. */
+  readonly bulkUploadLimitBytes?: number;
 }
 
 export interface Credentials {
@@ -92,6 +96,8 @@ export class SandboxOrg {
   readonly sessions: Sessions;
   /** The engine behind both APIs; REST uses it directly for partial-success calls and mixed-type inserts. */
   readonly dml: DmlEngine;
+  /** Bulk API 2.0 ingest jobs (REST serves them; tests inject job failures here). */
+  readonly bulkIngest: IngestJobs;
   private readonly store: RecordStore;
   private readonly clock: () => number;
   private readonly eventListeners: EventPublishedListener[] = [];
@@ -135,6 +141,7 @@ export class SandboxOrg {
       ...integrationCredentials,
     });
     this.users = Object.assign(directory, { admin, integration });
+    writeSetupRecords(metadata, { schema: this.schema, store: this.store, ids, now: this.clock(), createdById: admin.id });
     this.credentials = { admin: adminCredentials, integration: integrationCredentials };
     this.connectedApp = {
       clientId: '3MVG9GentrackSandboxConnectedAppConsumerKey',
@@ -148,6 +155,7 @@ export class SandboxOrg {
     this.customSettings = new CustomSettings(this.schema, this.store, this.id);
     const transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
     this.dml = new DmlEngine(this.schema, this.store, ids, transactions, dmlRules(this.schema), this.id, this.clock);
+    this.bulkIngest = new IngestJobs(this, options.bulkUploadLimitBytes === undefined ? {} : { maxUploadBytes: options.bulkUploadLimitBytes });
   }
 
   /** Registers a trigger-like listener; returns a function that removes it. */
