@@ -80,3 +80,33 @@ test('job errors come back with Salesforce codes', async () => {
   const upsert = conn.bulk2.createJob({ object: 'Account', operation: 'upsert', externalIdFieldName: 'Name' });
   await assert.rejects(upsert.open(), { errorCode: 'INVALIDJOB' });
 });
+
+test('an upload over the job limit is refused with 413, and an injected job failure leaves the rows unprocessed', async () => {
+  const small = await startSalesforceSandbox({ port: 0, host: '127.0.0.1', forceAppDir: FIXTURE, bulkUploadLimitBytes: 1024 });
+  try {
+    const client = new jsforce.Connection({ loginUrl: small.loginUrl, version: '62.0' });
+    const { username, password, securityToken } = small.org.credentials.integration;
+    await client.login(username, password + securityToken);
+    const oversized = client.bulk2.createJob({ object: 'Account', operation: 'insert' });
+    await oversized.open();
+    const rows = ['Name', ...Array.from({ length: 100 }, (_, index) => `Account number ${index}`)].join('\n');
+    await assert.rejects(oversized.uploadData(rows), (error: Error & { errorCode?: string }) => {
+      assert.equal(error.errorCode, 'REQUEST_ENTITY_TOO_LARGE');
+      assert.match(error.message, /1024 bytes/);
+      return true;
+    });
+
+    small.org.bulkIngest.failNextJobs('Account', 'InvalidBatch : the org is under maintenance');
+    const failing = client.bulk2.createJob({ object: 'Account', operation: 'insert' });
+    await failing.open();
+    await failing.uploadData('Name\nOne\nTwo\n');
+    await failing.close();
+    await assert.rejects(failing.poll(20, 10_000), /under maintenance/);
+    assert.equal(rowsOf(await failing.getUnprocessedRecords()).length, 2);
+    assert.equal(small.org.query('SELECT Id FROM Account').totalSize, 0);
+    const next = await client.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input: 'Name\nThree\n', pollInterval: 20, pollTimeout: 10_000 });
+    assert.equal(next.successfulResults.length, 1, 'only the next job fails');
+  } finally {
+    await small.close();
+  }
+});

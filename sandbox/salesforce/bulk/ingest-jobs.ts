@@ -3,7 +3,9 @@
  * through the same DML engine as REST, in DML calls of 200 (so the trigger hook sees what a Bulk API load fires) and
  * partial success. Salesforce processes a job's batches in parallel, so result rows are NOT in input order: the
  * sandbox returns them chunk by chunk from the last chunk to the first, so a client that assumes input order fails
- * here as it would against an org.
+ * here as it would against an org. One upload per job, of at most 150 MB (configurable lower for tests); processing
+ * yields to the event loop between chunks so the org keeps answering (job polls, other jobs' uploads) meanwhile.
+ * Tests can make the next jobs on an object fail (`failNextJobs`), as a job fails in an org on a platform error.
  */
 import { SalesforceError, notFound } from '../errors.js';
 import { formatDateTime } from '../org/datetime.js';
@@ -20,6 +22,28 @@ export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' 
 /** Bulk API 2.0's marker for "set this field to null" (an empty cell leaves the field alone). */
 export const NULL_VALUE = '#N/A';
 const DML_CHUNK = 200;
+/** Bulk API 2.0 accepts up to 150 MB of CSV per job. */
+export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/** Chunks processed between yields to the event loop. */
+const CHUNKS_PER_TURN = 10;
+
+export interface IngestJobsOptions {
+  /** Largest upload accepted, in bytes (default MAX_UPLOAD_BYTES). */
+  readonly maxUploadBytes?: number;
+}
+
+export function uploadTooLarge(limit: number): SalesforceError {
+  return new SalesforceError(
+    'REQUEST_ENTITY_TOO_LARGE',
+    `The upload exceeds the ${formatBytes(limit)} a Bulk API 2.0 job accepts: split the data over several jobs`,
+    [],
+    413,
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
+}
 
 export interface IngestJobRequest {
   readonly object?: unknown;
@@ -55,10 +79,22 @@ function invalidJob(message: string): SalesforceError {
 }
 
 export class IngestJobs {
+  readonly maxUploadBytes: number;
   private readonly jobs = new Map<string, Job>();
+  private readonly injectedFailures = new Map<string, { remaining: number; message: string }>();
   private sequence = 0;
 
-  constructor(private readonly org: SandboxOrg) {}
+  constructor(
+    private readonly org: SandboxOrg,
+    options: IngestJobsOptions = {},
+  ) {
+    this.maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  }
+
+  /** The next `count` jobs on `object` fail while processing, with `message` as their errorMessage (fault injection). */
+  failNextJobs(object: string, message: string, count = 1): void {
+    this.injectedFailures.set(object.toLowerCase(), { remaining: count, message });
+  }
 
   create(request: IngestJobRequest, user: SandboxUser, apiVersion: string): Record<string, unknown> {
     const objectName = typeof request.object === 'string' ? request.object : '';
@@ -106,6 +142,7 @@ export class IngestJobs {
     if (job.state !== 'Open') throw new SalesforceError('INVALIDJOBSTATE', `Job is not in Open state: ${job.state}`, [], 409);
     // One upload per job, as Salesforce allows.
     if (job.csv !== '') throw new SalesforceError('INVALIDJOBSTATE', 'Found multiple contents for job; upload data in one request', [], 409);
+    if (Buffer.byteLength(csv) > this.maxUploadBytes) throw uploadTooLarge(this.maxUploadBytes);
     job.csv = csv;
   }
 
@@ -191,13 +228,22 @@ export class IngestJobs {
       return;
     }
     job.header = rows[0]!;
+    job.csv = '';
     const records = rows.slice(1);
+    const failure = this.takeInjectedFailure(job.object);
+    if (failure !== undefined) {
+      job.errorMessage = failure;
+      job.unprocessedRows = records;
+      this.setState(job, 'Failed');
+      return;
+    }
     const chunks: string[][][] = [];
     for (let start = 0; start < records.length; start += DML_CHUNK) chunks.push(records.slice(start, start + DML_CHUNK));
     const outcomes: { rows: string[][]; results: DmlResult[] }[] = [];
-    for (const chunk of chunks) {
+    for (const [index, chunk] of chunks.entries()) {
       if (this.jobs.get(job.id)?.state !== 'InProgress') return;
       outcomes.push({ rows: chunk, results: await this.write(job, chunk) });
+      if (index % CHUNKS_PER_TURN === CHUNKS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
     }
     for (const { rows: chunk, results } of outcomes.reverse()) {
       chunk.forEach((row, index) => {
@@ -253,6 +299,14 @@ export class IngestJobs {
     job.state = state;
     job.systemModstamp = formatDateTime(this.org.now());
     if (state === 'Aborted') job.unprocessedRows = parseCsv(job.csv || '').slice(1);
+  }
+
+  private takeInjectedFailure(object: string): string | undefined {
+    const key = object.toLowerCase();
+    const failure = this.injectedFailures.get(key);
+    if (!failure) return undefined;
+    if (--failure.remaining <= 0) this.injectedFailures.delete(key);
+    return failure.message;
   }
 
   private finished(id: string): Job {

@@ -1,13 +1,13 @@
 /** Bulk API 2.0 ingest over REST: /services/data/vXX.X/jobs/ingest[/{jobId}[/batches|/successfulResults|...]]. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { IngestJobs, type IngestJobRequest } from '../bulk/ingest-jobs.js';
+import type { IngestJobRequest } from '../bulk/ingest-jobs.js';
 import { requestContext } from './request-context.js';
 import { JSON_CONTENT_TYPE, type RouteDependencies } from './server.js';
 
 const CSV_CONTENT_TYPE = 'text/csv';
 
 export function registerBulkIngestRoutes(app: FastifyInstance, { org }: RouteDependencies): void {
-  const jobs = new IngestJobs(org);
+  const jobs = org.bulkIngest;
   const base = '/services/data/:version/jobs/ingest';
   const jobId = (request: FastifyRequest) => (request.params as { jobId: string }).jobId;
 
@@ -23,7 +23,8 @@ export function registerBulkIngestRoutes(app: FastifyInstance, { org }: RouteDep
     jobs.delete(jobId(request));
     return reply.code(204).send();
   });
-  app.put(`${base}/:jobId/batches`, async (request, reply) => {
+  // The route's body limit is the job's upload limit, so an oversized upload is refused as it streams in.
+  app.put(`${base}/:jobId/batches`, { bodyLimit: jobs.maxUploadBytes }, async (request, reply) => {
     jobs.upload(jobId(request), typeof request.body === 'string' ? request.body : '');
     return reply.code(201).send();
   });

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SalesforceError, invalidSession, jsonParserError, notFound, requestLimitExceeded } from '../errors.js';
+import { uploadTooLarge } from '../bulk/ingest-jobs.js';
 import { createSandboxOrg, type SandboxOrg, type SandboxOrgOptions } from '../org/sandbox-org.js';
 import { parseApiVersion } from './api-version.js';
 import { registerAuthRoutes } from './auth-routes.js';
@@ -47,7 +48,11 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
     setRequestContext(request, { user, apiVersion });
   });
 
-  app.setErrorHandler((error: FastifyError | SalesforceError, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error: FastifyError | SalesforceError, request, reply) =>
+    error instanceof SalesforceError || error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE' || !request.url.includes('/jobs/ingest/')
+      ? sendError(error, request, reply)
+      : sendSalesforceError(reply, uploadTooLarge(org.bulkIngest.maxUploadBytes)),
+  );
   app.setNotFoundHandler((_request, reply) => sendSalesforceError(reply, notFound()));
 
   const dependencies: RouteDependencies = { org, describe: new DescribeCache(org.schema), cursors: new QueryCursors() };
