@@ -5,6 +5,7 @@
 import type { DescribeFieldType } from './standard-objects.js';
 import type { CustomFieldType, DmlOperation, Master } from './schema.js';
 import type { GentrackOperationName, GentrackReadOperationName } from './gentrack-operations.js';
+import type { InboundModel } from './inbound-model.js';
 
 export interface ConnectorModel {
   /** Path of the model file relative to the project root, quoted in generated headers. */
@@ -17,6 +18,8 @@ export interface ConnectorModel {
   readonly objects: readonly SyncedObject[];
   /** How Salesforce reaches the relay for on-demand syncs; absent when the model asks for none. */
   readonly relay?: RelayEndpoint;
+  /** How Gentrack's webhook events change Salesforce records; absent when the model maps none. */
+  readonly inbound?: InboundModel;
 }
 
 export interface RelayEndpoint {

@@ -14,6 +14,7 @@ import {
   type RelayInput,
 } from './schema.js';
 import { CONNECTOR_FIELDS, EXTERNAL_ID_FIELD } from './connector-fields.js';
+import { resolveInbound } from './resolve-inbound.js';
 import { findStandardField, STANDARD_OBJECTS, type DescribeFieldType } from './standard-objects.js';
 import {
   GENTRACK_OPERATIONS,
@@ -74,10 +75,18 @@ export function resolveModel(
     if (resolved) objects.push(resolved);
   }
   const relay = input.relay ? resolveRelay(input.relay, objects, report) : undefined;
+  const inbound = input.inbound ? resolveInbound(input.inbound, objects, report) : undefined;
   if (problems.length > 0) return { problems };
   return {
     problems,
-    model: { sourcePath, apiVersion: input.apiVersion, event: input.event, objects, ...(relay ? { relay } : {}) },
+    model: {
+      sourcePath,
+      apiVersion: input.apiVersion,
+      event: input.event,
+      objects,
+      ...(relay ? { relay } : {}),
+      ...(inbound ? { inbound } : {}),
+    },
   };
 }
 

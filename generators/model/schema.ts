@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { GENTRACK_OPERATION_NAMES, GENTRACK_READ_OPERATION_NAMES } from './gentrack-operations.js';
+import { inboundSchema } from './inbound-schema.js';
 
 /** Salesforce API names: a letter first, then letters, digits and single underscores, no trailing underscore. */
 const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$/;
@@ -206,5 +207,7 @@ export const connectorModelSchema = z.strictObject({
   }),
   objects: z.record(apiNameSchema, objectSchema).refine((o) => Object.keys(o).length > 0, 'sync at least one object'),
   relay: relaySchema.optional(),
+  /** Gentrack -> Salesforce: how Gentrack's webhook events change records (see inbound-schema.ts). */
+  inbound: inboundSchema.optional(),
 });
 export type ConnectorModelInput = z.infer<typeof connectorModelSchema>;

@@ -101,6 +101,82 @@ export const connectorModel = {
             values: ['Pending', 'Active', 'Suspended', 'Final', 'Closed'],
           },
         },
+        {
+          name: 'Switch_Status__c',
+          master: 'Gentrack',
+          tracked: false,
+          gentrackPath: 'switch.status',
+          describeType: 'picklist',
+          custom: {
+            type: 'Picklist',
+            label: 'Switch Status',
+            description:
+              "Where a switch of this customer to another retailer stands, from Gentrack's switch-loss events.",
+            values: ['Loss Started', 'Loss Cancelled', 'Lost'],
+          },
+        },
+        {
+          name: 'Switch_Loss_Date__c',
+          master: 'Gentrack',
+          tracked: false,
+          gentrackPath: 'switch.switchDate',
+          describeType: 'date',
+          custom: {
+            type: 'Date',
+            label: 'Switch Loss Date',
+            description: 'The date the customer leaves (or was to leave) for another retailer.',
+          },
+        },
+        {
+          name: 'Quote_Reference__c',
+          master: 'Gentrack',
+          tracked: false,
+          gentrackPath: 'quote.quoteId',
+          describeType: 'string',
+          custom: {
+            type: 'Text',
+            label: 'Latest Quote Reference',
+            description: 'The Gentrack quote most recently created or changed for this account.',
+            length: 40,
+          },
+        },
+        {
+          name: 'Quote_Status__c',
+          master: 'Gentrack',
+          tracked: false,
+          gentrackPath: 'quote.status',
+          describeType: 'picklist',
+          custom: {
+            type: 'Picklist',
+            label: 'Latest Quote Status',
+            values: ['Created', 'Updated', 'Ready', 'Accepted', 'Cancelled'],
+          },
+        },
+        {
+          name: 'Contract_Reference__c',
+          master: 'Gentrack',
+          tracked: false,
+          gentrackPath: 'contract.contractId',
+          describeType: 'string',
+          custom: {
+            type: 'Text',
+            label: 'Contract Reference',
+            description: 'The Gentrack contract most recently created or changed for this account.',
+            length: 40,
+          },
+        },
+        {
+          name: 'Contract_Status__c',
+          master: 'Gentrack',
+          tracked: false,
+          gentrackPath: 'contract.status',
+          describeType: 'picklist',
+          custom: {
+            type: 'Picklist',
+            label: 'Contract Status',
+            values: ['Created', 'Active', 'Completed', 'Cancelled'],
+          },
+        },
       ],
       operations: {
         insert: [
@@ -373,6 +449,153 @@ export const connectorModel = {
     onDemandSync: [
       { object: 'Account', read: { operation: 'get-account', method: 'GET', path: '/accounts/{ref}' } },
       { object: 'Contact', read: { operation: 'get-contact', method: 'GET', path: '/contacts/{ref}' } },
+    ],
+  },
+  inbound: {
+    deliverTo: 'relay',
+    events: [
+      {
+        eventType: 'switch-loss-started',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Switch_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Loss Started' } },
+          { field: 'Switch_Loss_Date__c', describeType: 'date', source: { kind: 'data', path: 'switchDate' } },
+        ],
+        tasks: [
+          {
+            subject: 'Customer switching away: account {accountNumber}',
+            description:
+              'Gentrack reports that this customer is switching to another retailer on {switchDate}. Consider a retention call.',
+            priority: 'High',
+            dueInDays: 2,
+          },
+        ],
+      },
+      {
+        eventType: 'switch-loss-cancelled',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Switch_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Loss Cancelled' } },
+          { field: 'Switch_Loss_Date__c', describeType: 'date', source: { kind: 'value', value: null } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'switch-loss-finished',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        read: { operation: 'get-account', method: 'GET', path: '/accounts/{ref}' },
+        set: [
+          { field: 'Switch_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Lost' } },
+          { field: 'Switch_Loss_Date__c', describeType: 'date', source: { kind: 'data', path: 'switchDate' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'quote-created',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Quote_Reference__c', describeType: 'string', source: { kind: 'data', path: 'quoteId' } },
+          { field: 'Quote_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Created' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'quote-updated',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Quote_Reference__c', describeType: 'string', source: { kind: 'data', path: 'quoteId' } },
+          { field: 'Quote_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Updated' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'quote-ready',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Quote_Reference__c', describeType: 'string', source: { kind: 'data', path: 'quoteId' } },
+          { field: 'Quote_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Ready' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'quote-accepted',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Quote_Reference__c', describeType: 'string', source: { kind: 'data', path: 'quoteId' } },
+          { field: 'Quote_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Accepted' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'quote-cancelled',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Quote_Reference__c', describeType: 'string', source: { kind: 'data', path: 'quoteId' } },
+          { field: 'Quote_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Cancelled' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'contract-created',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Contract_Reference__c', describeType: 'string', source: { kind: 'data', path: 'contractId' } },
+          { field: 'Contract_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Created' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'contract-active',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        read: { operation: 'get-account', method: 'GET', path: '/accounts/{ref}' },
+        set: [
+          { field: 'Contract_Reference__c', describeType: 'string', source: { kind: 'data', path: 'contractId' } },
+          { field: 'Contract_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Active' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'contract-completed',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Contract_Reference__c', describeType: 'string', source: { kind: 'data', path: 'contractId' } },
+          { field: 'Contract_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Completed' } },
+        ],
+        tasks: [],
+      },
+      {
+        eventType: 'contract-cancelled',
+        object: 'Account',
+        externalIdField: 'Gentrack_External_Id__c',
+        referencePath: 'accountNumber',
+        set: [
+          { field: 'Contract_Reference__c', describeType: 'string', source: { kind: 'data', path: 'contractId' } },
+          { field: 'Contract_Status__c', describeType: 'picklist', source: { kind: 'value', value: 'Cancelled' } },
+        ],
+        tasks: [],
+      },
     ],
   },
 } as const satisfies ConnectorModel;
