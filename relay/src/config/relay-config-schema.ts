@@ -4,6 +4,7 @@
  * config/relay.example.yaml documents every key; a test keeps it in step with these defaults.
  */
 import { z } from 'zod';
+import { webhooksSchema } from './webhooks-config-schema.js';
 
 /** Salesforce sends a keepalive on an idle Pub/Sub stream every 270 s; a shorter timeout would drop healthy streams. */
 export const SALESFORCE_KEEPALIVE_INTERVAL_MS = 270_000;
@@ -153,6 +154,8 @@ export const relayConfigSchema = z.strictObject({
   http: httpSchema.prefault({}),
   api: apiSchema.prefault({}),
   log: logSchema.prefault({}),
+  /** Gentrack's signed webhook events; without this section the relay receives none. */
+  webhooks: webhooksSchema.optional(),
 });
 
 export type RelayConfig = z.output<typeof relayConfigSchema>;
