@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerGenerateCommand } from './commands/generate.js';
+import { registerHistoryCommand } from './commands/history.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerVerifyCommand } from './commands/verify.js';
@@ -18,6 +19,7 @@ const program = new Command('gentrack-sf')
 registerGenerateCommand(program);
 registerDemoCommand(program);
 registerDlqCommand(program);
+registerHistoryCommand(program);
 registerRelayCommand(program);
 registerSandboxCommand(program);
 registerVerifyCommand(program);
