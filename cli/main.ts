@@ -9,6 +9,7 @@ import { registerGenerateCommand } from './commands/generate.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerValidateOrgCommand } from './commands/validate-org.js';
 import { registerVerifyCommand } from './commands/verify.js';
 
 const program = new Command('gentrack-sf')
@@ -22,6 +23,7 @@ registerDlqCommand(program);
 registerHistoryCommand(program);
 registerRelayCommand(program);
 registerSandboxCommand(program);
+registerValidateOrgCommand(program);
 registerVerifyCommand(program);
 
 try {

@@ -32,7 +32,8 @@ export interface ModelProblem {
   readonly message: string;
 }
 
-const DESCRIBE_TYPE_OF_CUSTOM: Record<CustomFieldSpec['type'], DescribeFieldType> = {
+/** How describe reports each custom field type the model may declare. */
+export const DESCRIBE_TYPE_OF_CUSTOM: Record<CustomFieldSpec['type'], DescribeFieldType> = {
   Text: 'string',
   TextArea: 'textarea',
   LongTextArea: 'textarea',
