@@ -8,8 +8,10 @@ import { createRenderer } from './render.js';
 import { renderApex } from './emit/apex.js';
 import { renderConnectorObjects } from './emit/connector-objects.js';
 import { renderManifest } from './emit/manifest.js';
+import { renderNamedCredentials } from './emit/named-credentials.js';
 import { renderPermissionSets } from './emit/permission-sets.js';
 import { renderRelayModel } from './emit/relay-model.js';
+import { renderSyncButton } from './emit/sync-button.js';
 import { renderSyncedObjectFields } from './emit/synced-object-fields.js';
 
 export async function generateFiles(model: ConnectorModel): Promise<GeneratedFile[]> {
@@ -20,6 +22,8 @@ export async function generateFiles(model: ConnectorModel): Promise<GeneratedFil
       renderSyncedObjectFields(model, renderer),
       renderPermissionSets(model, renderer),
       renderApex(model, renderer),
+      renderNamedCredentials(model, renderer),
+      renderSyncButton(model, renderer),
     ])
   ).flat();
   const files = [...metadata, await renderManifest(model, metadata, renderer), await renderRelayModel(model)];

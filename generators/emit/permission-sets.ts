@@ -8,7 +8,10 @@ import {
   CONNECTOR_USER_PERMISSION_SET,
   EXTERNAL_ID_FIELD,
   INTEGRATION_PERMISSION_SET,
+  RELAY_CREDENTIAL_PRINCIPAL,
+  RELAY_EXTERNAL_CREDENTIAL,
   SETTINGS_OBJECT,
+  SYNC_CONTROLLER_CLASS,
   SYNC_ERROR_OBJECT,
 } from '../model/connector-fields.js';
 import { customFields, type ConnectorModel } from '../model/connector-model.js';
@@ -42,6 +45,8 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
     integrationFields.push({ field: `${SYNC_ERROR_OBJECT}.${field.name}`, editable: true });
     userFields.push({ field: `${SYNC_ERROR_OBJECT}.${field.name}`, editable: false });
   }
+  // On-demand sync: people may run the sync controller and call the relay through the External Credential's principal.
+  const onDemand = model.relay !== undefined;
   const syncedObjectPermissions = model.objects
     .filter((object) => !OBJECTS_WITHOUT_OBJECT_PERMISSIONS.has(object.name))
     .map((object) => ({ object: object.name, create: true, edit: true, delete: false, viewAll: true }));
@@ -60,6 +65,7 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
       label: 'Gentrack Integration User',
       description: `For the Gentrack relay's integration user only: API access, every connector field, and the ${BYPASS_PERMISSION} custom permission so its writes are not published back to Gentrack.`,
       classes: [],
+      externalCredentialPrincipals: [],
       customPermissions: [BYPASS_PERMISSION],
       customSettings: [SETTINGS_OBJECT],
       fields: sortByField(integrationFields),
@@ -72,8 +78,9 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
     }),
     render(CONNECTOR_USER_PERMISSION_SET, {
       label: 'Gentrack Connector User',
-      description: `For people working with Gentrack-synced records: reads ${EXTERNAL_ID_FIELD} and the sync status, edits the Salesforce-mastered connector fields only, and sees sync errors.`,
-      classes: [],
+      description: `For people working with Gentrack-synced records: reads ${EXTERNAL_ID_FIELD} and the sync status, edits the Salesforce-mastered connector fields only, sees sync errors${onDemand ? ' and may sync a record on demand' : ''}.`,
+      classes: onDemand ? [SYNC_CONTROLLER_CLASS] : [],
+      externalCredentialPrincipals: onDemand ? [`${RELAY_EXTERNAL_CREDENTIAL}-${RELAY_CREDENTIAL_PRINCIPAL}`] : [],
       customPermissions: [],
       customSettings: [],
       fields: sortByField(userFields),

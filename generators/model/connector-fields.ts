@@ -37,3 +37,14 @@ export const EVENT_FIELDS = {
   changedBy: 'Changed_By__c',
   changedAt: 'Changed_At__c',
 } as const;
+
+/** On-demand sync: how Salesforce calls the relay (generated when the model has a `relay` key). */
+export const RELAY_NAMED_CREDENTIAL = 'Gentrack_Relay';
+export const RELAY_EXTERNAL_CREDENTIAL = 'Gentrack_Relay';
+/** The External Credential's named principal: the relay's API client id and secret are stored under it. */
+export const RELAY_CREDENTIAL_PRINCIPAL = 'Gentrack_Relay_Client';
+export const SYNC_CONTROLLER_CLASS = 'GentrackSyncController';
+export const SYNC_BUTTON_COMPONENT = 'gentrackSyncButton';
+/** The relay API's paths, below the relay's base URL. */
+export const RELAY_TOKEN_PATH = '/oauth/token';
+export const relayInstancePath = (tenantId: string): string => `/v1/salesforce/instances/${encodeURIComponent(tenantId)}`;

@@ -12,6 +12,7 @@ import { findUnknownElements } from './metadata-rules/allowed-elements.js';
 import { checkApexMeta, DEFAULT_MIN_API_VERSION } from './metadata-rules/apex-meta-rules.js';
 import { checkCustomField } from './metadata-rules/custom-field-rules.js';
 import { checkCustomObject } from './metadata-rules/custom-object-rules.js';
+import { checkExternalCredential, checkNamedCredential } from './metadata-rules/credential-rules.js';
 import type { Violation } from './metadata-rules/element-rules.js';
 import { loadMetadataDocuments, METADATA_NAMESPACE, type MetadataDocument } from './metadata-rules/metadata-document.js';
 import { checkPackageManifest, DEFAULT_MANIFEST, manifestFile } from './metadata-rules/package-manifest.js';
@@ -79,6 +80,12 @@ function checkDocument(document: MetadataDocument, inventory: ProjectInventory, 
     case 'ApexClass':
     case 'ApexTrigger':
       violations.push(...checkApexMeta(document, minApiVersion));
+      break;
+    case 'ExternalCredential':
+      violations.push(...checkExternalCredential(document));
+      break;
+    case 'NamedCredential':
+      violations.push(...checkNamedCredential(document, inventory));
       break;
     case 'CustomTab':
     case 'ListView':

@@ -34,6 +34,13 @@ const ADDED_AFTER_WSDL: Readonly<Record<string, Readonly<Record<string, string>>
     mktDataModelFieldAttributes: 'any',
   },
   CustomObject: { mktDataLakeAttributes: 'any', mktDataModelAttributes: 'any' },
+  // The Named Credential model of API 56+ (the WSDL knows only the legacy fields).
+  NamedCredential: {
+    calloutStatus: 'string',
+    description: 'string',
+    namedCredentialParameters: 'NamedCredentialParameter',
+    namedCredentialType: 'string',
+  },
 };
 
 const ADDED_TYPES: Readonly<Record<string, SchemaType>> = {
@@ -41,6 +48,35 @@ const ADDED_TYPES: Readonly<Record<string, SchemaType>> = {
   PermissionSetExternalCredentialPrincipalAccess: { props: { enabled: 'boolean', externalCredentialPrincipal: 'string' } },
   PermissionSetEmailRoutingAddressAccess: { props: { emailRoutingAddress: 'string', enabled: 'boolean' } },
   PermissionSetAgentAccess: { props: { agentName: 'string', enabled: 'boolean' } },
+  ExternalCredential: {
+    props: { authenticationProtocol: 'string', description: 'string', externalCredentialParameters: 'ExternalCredentialParameter', label: 'string' },
+    extends: 'Metadata',
+  },
+  ExternalCredentialParameter: {
+    props: {
+      authProvider: 'string',
+      certificate: 'string',
+      description: 'string',
+      externalAuthIdentityProvider: 'string',
+      parameterGroup: 'string',
+      parameterName: 'string',
+      parameterType: 'string',
+      parameterValue: 'string',
+      sequenceNumber: 'number',
+    },
+  },
+  NamedCredentialParameter: {
+    props: {
+      certificate: 'string',
+      description: 'string',
+      externalCredential: 'string',
+      outboundNetworkConnection: 'string',
+      parameterName: 'string',
+      parameterType: 'string',
+      parameterValue: 'string',
+      sequenceNumber: 'number',
+    },
+  },
 };
 
 /** Child element name → schema type name of that child ('string', 'boolean', … for leaves; 'any' is not checked). */

@@ -15,7 +15,9 @@ export type ValidatedType =
   | 'ApexTrigger'
   | 'CustomTab'
   | 'ListView'
-  | 'LightningComponentBundle';
+  | 'LightningComponentBundle'
+  | 'ExternalCredential'
+  | 'NamedCredential';
 
 export interface MetadataDocument {
   readonly type: ValidatedType;
@@ -40,6 +42,8 @@ const SUFFIXES: readonly { readonly suffix: string; readonly type: ValidatedType
   { suffix: '.tab-meta.xml', type: 'CustomTab' },
   { suffix: '.listView-meta.xml', type: 'ListView' },
   { suffix: '.js-meta.xml', type: 'LightningComponentBundle' },
+  { suffix: '.externalCredential-meta.xml', type: 'ExternalCredential' },
+  { suffix: '.namedCredential-meta.xml', type: 'NamedCredential' },
 ];
 
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';

@@ -35,6 +35,12 @@ const REFERENCES: readonly {
     resolves: (inventory, name) => inventory.objectKind(name) === 'customSetting',
   },
   {
+    entry: 'externalCredentialPrincipalAccesses',
+    key: 'externalCredentialPrincipal',
+    what: 'External Credential principal (ExternalCredential-Principal)',
+    resolves: (inventory, name) => inventory.hasExternalCredentialPrincipal(name),
+  },
+  {
     entry: 'customMetadataTypeAccesses',
     key: 'name',
     what: 'custom metadata type',

@@ -2,7 +2,7 @@
  * What exists, so references can be resolved: the project's own objects, fields, classes and custom permissions,
  * plus the standard objects the verifier knows. Names compare case-insensitively, as Salesforce compares them.
  */
-import { childText } from '../xml-document.js';
+import { childrenNamed, childText } from '../xml-document.js';
 import type { MetadataDocument } from './metadata-document.js';
 import { OTHER_STANDARD_OBJECTS, STANDARD_OBJECT_FIELDS } from './standard-objects.js';
 
@@ -26,6 +26,9 @@ export interface ProjectInventory {
   field(qualifiedName: string): FieldInfo | undefined;
   hasApexClass(name: string): boolean;
   hasCustomPermission(name: string): boolean;
+  hasExternalCredential(name: string): boolean;
+  /** `qualifiedName` is ExternalCredential-Principal, as permission sets name it. */
+  hasExternalCredentialPrincipal(qualifiedName: string): boolean;
 }
 
 /** The kind an object's API name and definition make it. */
@@ -45,6 +48,8 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
   const fields = new Map<string, FieldInfo>();
   const classes = new Set<string>();
   const customPermissions = new Set<string>();
+  const externalCredentials = new Set<string>();
+  const externalCredentialPrincipals = new Set<string>();
 
   const objectsWithFieldTables = new Set(Object.keys(STANDARD_OBJECT_FIELDS).map(key));
   for (const name of [...Object.keys(STANDARD_OBJECT_FIELDS), ...OTHER_STANDARD_OBJECTS]) objects.set(key(name), 'standardObject');
@@ -81,6 +86,14 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
       case 'CustomPermission':
         customPermissions.add(key(document.name));
         break;
+      case 'ExternalCredential':
+        externalCredentials.add(key(document.name));
+        for (const parameter of childrenNamed(document.root, 'externalCredentialParameters')) {
+          if (/^(Named|PerUser|AwsSts)Principal$/.test(childText(parameter, 'parameterType') ?? '')) {
+            externalCredentialPrincipals.add(key(`${document.name}-${childText(parameter, 'parameterName') ?? ''}`));
+          }
+        }
+        break;
       default:
         break;
     }
@@ -98,5 +111,7 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
     },
     hasApexClass: (name) => classes.has(key(name)),
     hasCustomPermission: (name) => customPermissions.has(key(name)),
+    hasExternalCredential: (name) => externalCredentials.has(key(name)),
+    hasExternalCredentialPrincipal: (name) => externalCredentialPrincipals.has(key(name)),
   };
 }

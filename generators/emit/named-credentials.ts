@@ -1,0 +1,50 @@
+/**
+ * How Salesforce reaches the relay for on-demand syncs: the External Credential Gentrack_Relay (OAuth 2.0 client
+ * credentials against the relay's /oauth/token, one named principal holding the relay's API client id and secret)
+ * and the Named Credential Gentrack_Relay (the relay's instance URL, that credential, and X-On-Behalf-Of carrying the
+ * running user's username). Nothing is generated when the model has no `relay` key.
+ *
+ * The client id and secret are not metadata: `gentrack-sf credentials create | rotate` pushes them into the
+ * principal through the Connect REST API.
+ */
+import {
+  RELAY_CREDENTIAL_PRINCIPAL,
+  RELAY_EXTERNAL_CREDENTIAL,
+  RELAY_NAMED_CREDENTIAL,
+  RELAY_TOKEN_PATH,
+  relayInstancePath,
+} from '../model/connector-fields.js';
+import type { ConnectorModel } from '../model/connector-model.js';
+import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
+import type { Renderer } from '../render.js';
+
+/** Custom headers of the Named Credential: formulas evaluated per callout, for the running user. */
+export const RELAY_CALLOUT_HEADERS = [{ name: 'X-On-Behalf-Of', formula: '{!$User.Username}', sequence: 1 }] as const;
+
+export async function renderNamedCredentials(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
+  if (!model.relay) return [];
+  const { baseUrl, tenantId } = model.relay;
+  const externalPath = `${FORCE_APP_DIR}/externalCredentials/${RELAY_EXTERNAL_CREDENTIAL}.externalCredential-meta.xml`;
+  const namedPath = `${FORCE_APP_DIR}/namedCredentials/${RELAY_NAMED_CREDENTIAL}.namedCredential-meta.xml`;
+  const [external, named] = await Promise.all([
+    renderer.render('metadata/ExternalCredential.externalCredential-meta.xml.hbs', externalPath, {
+      label: 'Gentrack Relay',
+      description:
+        `OAuth 2.0 client credentials for the Gentrack relay's API. The principal ${RELAY_CREDENTIAL_PRINCIPAL} holds the relay's ` +
+        'API client id and secret; gentrack-sf credentials create or rotate sets them.',
+      tokenUrl: `${baseUrl}${RELAY_TOKEN_PATH}`,
+      principal: RELAY_CREDENTIAL_PRINCIPAL,
+    }),
+    renderer.render('metadata/NamedCredential.namedCredential-meta.xml.hbs', namedPath, {
+      label: 'Gentrack Relay',
+      description: `The Gentrack relay's on-demand sync API for tenant ${tenantId}. X-On-Behalf-Of names the user who asked, for audit.`,
+      url: `${baseUrl}${relayInstancePath(tenantId)}`,
+      externalCredential: RELAY_EXTERNAL_CREDENTIAL,
+      headers: RELAY_CALLOUT_HEADERS,
+    }),
+  ]);
+  return [
+    { path: externalPath, content: external, component: { type: 'ExternalCredential', name: RELAY_EXTERNAL_CREDENTIAL } },
+    { path: namedPath, content: named, component: { type: 'NamedCredential', name: RELAY_NAMED_CREDENTIAL } },
+  ];
+}

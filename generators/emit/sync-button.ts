@@ -1,0 +1,70 @@
+/**
+ * The "Sync with Gentrack" button: the Apex controller that calls the relay through the Named Credential (with its
+ * test), and the LWC for the model's on-demand objects (record pages and quick actions), its Jest tests included.
+ * Nothing is generated when the model has no `relay` key.
+ */
+import {
+  CONNECTOR_USER_PERMISSION_SET,
+  EXTERNAL_ID_FIELD,
+  LAST_SYNCED_FIELD,
+  RELAY_NAMED_CREDENTIAL,
+  SYNC_BUTTON_COMPONENT,
+  SYNC_CONTROLLER_CLASS,
+  SYNC_STATUS_FIELD,
+} from '../model/connector-fields.js';
+import type { ConnectorModel } from '../model/connector-model.js';
+import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
+import type { Renderer } from '../render.js';
+
+/** A well-formed record id of the first on-demand object, for the Jest tests (no record has it). */
+const TEST_RECORD_IDS: Record<string, string> = { Account: '001000000000001AAA', Contact: '003000000000001AAA' };
+
+export async function renderSyncButton(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
+  if (!model.relay) return [];
+  const objects = model.relay.onDemandSync.map((entry) => entry.object);
+  const view = {
+    objects,
+    objectList: objects.join(' and '),
+    object: objects[0]!,
+    recordId: TEST_RECORD_IDS[objects[0]!] ?? '001000000000001AAA',
+    controller: SYNC_CONTROLLER_CLASS,
+    namedCredential: RELAY_NAMED_CREDENTIAL,
+    externalIdField: EXTERNAL_ID_FIELD,
+    syncStatusField: SYNC_STATUS_FIELD,
+    lastSyncedField: LAST_SYNCED_FIELD,
+    connectorUserPermissionSet: CONNECTOR_USER_PERMISSION_SET,
+    apiVersion: model.apiVersion,
+  };
+
+  const apexClass = async (name: string): Promise<GeneratedFile[]> => {
+    const sourcePath = `${FORCE_APP_DIR}/classes/${name}.cls`;
+    const [source, meta] = await Promise.all([
+      renderer.render(`apex/${name}.cls.hbs`, sourcePath, view),
+      renderer.render('metadata/ApexClass.cls-meta.xml.hbs', `${sourcePath}-meta.xml`, { type: 'ApexClass', apiVersion: model.apiVersion }),
+    ]);
+    return [
+      { path: sourcePath, content: source, component: { type: 'ApexClass', name } },
+      { path: `${sourcePath}-meta.xml`, content: meta },
+    ];
+  };
+
+  const bundle = `${FORCE_APP_DIR}/lwc/${SYNC_BUTTON_COMPONENT}`;
+  const lwcFile = async (file: string, component?: GeneratedFile['component']): Promise<GeneratedFile> => ({
+    path: `${bundle}/${file}`,
+    content: await renderer.render(`lwc/${SYNC_BUTTON_COMPONENT}/${file}.hbs`, `${bundle}/${file}`, view),
+    ...(component ? { component } : {}),
+  });
+
+  return (
+    await Promise.all([
+      apexClass(SYNC_CONTROLLER_CLASS),
+      apexClass(`${SYNC_CONTROLLER_CLASS}Test`),
+      Promise.all([
+        lwcFile(`${SYNC_BUTTON_COMPONENT}.js`),
+        lwcFile(`${SYNC_BUTTON_COMPONENT}.html`),
+        lwcFile(`${SYNC_BUTTON_COMPONENT}.js-meta.xml`, { type: 'LightningComponentBundle', name: SYNC_BUTTON_COMPONENT }),
+        lwcFile(`__tests__/${SYNC_BUTTON_COMPONENT}.test.js`),
+      ]),
+    ])
+  ).flat();
+}
