@@ -18,6 +18,7 @@ import { WriteBackFlusher } from './salesforce/write-back-flusher.js';
 import { ApiClientStore } from './store/api-client-store.js';
 import { openApiDatabase, type ApiDatabase } from './store/api-database.js';
 import { RelayStore, type IncomingEvent, type IngestOutcome } from './store/relay-store.js';
+import { SyncHistory } from './store/sync-history.js';
 import { SyncJobStore } from './store/sync-job-store.js';
 import type { SyncJob } from './sync-jobs/sync-job.js';
 import { SyncJobRunner } from './sync-jobs/sync-job-runner.js';
@@ -132,6 +133,7 @@ export class Relay {
         return this.salesforce.connection;
       },
       gentrack: this.gentrack,
+      history: new SyncHistory(this.apiDatabase),
       logger: logger.child({ component: 'sync-jobs' }),
       ...(options.onSyncJobFinished ? { onJobFinished: options.onSyncJobFinished } : {}),
     });

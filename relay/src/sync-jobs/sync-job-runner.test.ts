@@ -11,6 +11,7 @@ import type { GentrackRequest } from '../delivery/gentrack-client.js';
 import { connectorModel } from '../mapping/connector-model.generated.js';
 import { openApiDatabase } from '../store/api-database.js';
 import { RelayStore, type PendingChange } from '../store/relay-store.js';
+import { SyncHistory } from '../store/sync-history.js';
 import { SyncJobStore } from '../store/sync-job-store.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 import { SyncJobRunner } from './sync-job-runner.js';
@@ -21,7 +22,9 @@ const toSalesforce: SyncJobRequest = { source: 'Gentrack', destination: 'Salesfo
 
 function world() {
   const outbox = new RelayStore({ path: ':memory:' });
-  const jobs = new SyncJobStore(openApiDatabase(':memory:'));
+  const database = openApiDatabase(':memory:');
+  const jobs = new SyncJobStore(database);
+  const history = new SyncHistory(database);
   const records = new Map<string, Record<string, unknown>>([[ACCOUNT_ID, { Id: ACCOUNT_ID, Gentrack_External_Id__c: null, Name: 'Kauri', ParentId: null, Parent: null }]]);
   const upserts: { objectType: string; record: Record<string, unknown>; externalIdField: string }[] = [];
   const connection = {
@@ -51,9 +54,10 @@ function world() {
       },
       logger: pino({ level: 'silent' }),
       watchIntervalMs: 5,
+      history,
       onJobFinished: (job) => finished.push(job),
     });
-  return { outbox, jobs, records, upserts, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+  return { outbox, jobs, history, records, upserts, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
 }
 
 async function until<T>(check: () => T | undefined | false): Promise<T> {
@@ -91,6 +95,11 @@ test('Salesforce -> Gentrack: the record goes into the outbox as the triggers wo
   });
   assert.equal(done.result!.fields['account.name'], 'Kauri');
   assert.deepEqual(w.finished.map((j) => j.id), [job.id], 'the finished hook saw it');
+  const run = w.history.get(job.id);
+  assert.equal(run?.kind, 'on-demand');
+  assert.equal(run?.subject, `Account ${ACCOUNT_ID} Salesforce -> Gentrack`);
+  assert.equal(run?.initiatedBy, 'ana@example.com');
+  assert.equal(run?.outcome, 'completed');
   await runner.stop();
 });
 
@@ -104,6 +113,8 @@ test('Salesforce -> Gentrack: a dead-lettered change fails the job with its reas
   w.outbox.deadLetterChange(pending!.seq, 'BAD_REQUEST', 'customer-sync POST /customer-sync: 400 BAD_REQUEST: account.name is required', undefined);
   const failed = await until(() => runner.get(job.id)?.state === 'failed' && runner.get(job.id));
   assert.equal(failed.error?.code, 'BAD_REQUEST');
+  assert.equal(w.history.get(job.id)?.outcome, 'failed');
+  assert.match(w.history.get(job.id)?.error ?? '', /^BAD_REQUEST: Gentrack did not take the Account/);
   assert.match(failed.error!.message, /Gentrack did not take the Account: customer-sync .*account.name is required/);
 
   const missing = runner.submit({ ...toGentrack, entityId: '001000000000404AAA' });
@@ -132,6 +143,8 @@ test('a job waiting for its delivery survives a restart: it resumes without a se
   w.outbox.recordDelivered([{ seq: pending!.seq }]);
   await until(() => after.get(job.id)?.state === 'succeeded');
   assert.equal(second.length, 0, 'the outbox already held the change (the dispatcher reloads it at start)');
+  assert.equal(w.history.list({ kind: 'on-demand' }).length, 1, 'one run in the history, resumed');
+  assert.equal(w.history.get(job.id)?.outcome, 'completed');
   assert.equal(w.outbox.counts().pending, 0);
   await after.stop();
 });

@@ -16,6 +16,7 @@ import { findObject, onDemandSyncObject, type ConnectorModel, type SyncedObject 
 import { GentrackCallError } from '../delivery/gentrack-call-error.js';
 import type { GentrackClient } from '../delivery/gentrack-client.js';
 import type { PendingChange, RelayStore, ChangeState } from '../store/relay-store.js';
+import type { SyncHistory } from '../store/sync-history.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from '../store/sync-job-store.js';
 import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
@@ -35,7 +36,9 @@ export interface SyncJobRunnerOptions {
   /** How often the outbox is asked about changes jobs wait for. Default 100 ms. */
   readonly watchIntervalMs?: number;
   readonly clock?: () => number;
-  /** Called with every job that finished (succeeded or failed), e.g. to keep a sync history elsewhere. */
+  /** The synchronisation history (gentrack-sf history): each job is a run of kind on-demand, under the job's id. */
+  readonly history?: Pick<SyncHistory, 'get' | 'recordSyncStart' | 'recordSyncEnd'>;
+  /** Called with every job that finished (succeeded or failed). */
   readonly onJobFinished?: (job: SyncJob) => void;
 }
 
@@ -125,6 +128,7 @@ export class SyncJobRunner {
   private async run(id: string): Promise<void> {
     const job = this.options.jobs.get(id);
     if (!job || job.state === 'succeeded' || job.state === 'failed') return;
+    this.recordStart(job);
     try {
       const result = job.source === 'Salesforce' ? await this.toGentrack(job) : await this.toSalesforce(job);
       this.options.jobs.markSucceeded(id, result, this.clock());
@@ -137,7 +141,31 @@ export class SyncJobRunner {
       this.options.logger.warn({ jobId: id, code: failure.code }, `on-demand sync failed: ${failure.message}`);
     }
     const finished = this.options.jobs.get(id);
-    if (finished) this.options.onJobFinished?.(finished);
+    if (!finished) return;
+    this.recordEnd(finished);
+    this.options.onJobFinished?.(finished);
+  }
+
+  /** A resumed job is already in the history: its run goes on under the same id. */
+  private recordStart(job: SyncJob): void {
+    const history = this.options.history;
+    if (!history || history.get(job.id)) return;
+    history.recordSyncStart({
+      kind: 'on-demand',
+      id: job.id,
+      subject: `${job.entityType} ${job.entityId} ${job.source} -> ${job.destination}`,
+      initiatedBy: job.onBehalfOf,
+      startedAt: this.clock(),
+    });
+  }
+
+  private recordEnd(job: SyncJob): void {
+    this.options.history?.recordSyncEnd(job.id, {
+      outcome: job.state === 'succeeded' ? 'completed' : 'failed',
+      counts: { records: 1, [job.state === 'succeeded' ? 'synced' : 'failed']: 1 },
+      ...(job.error ? { error: `${job.error.code}: ${job.error.message}` } : {}),
+      ...(job.finishedAt ? { endedAt: job.finishedAt } : {}),
+    });
   }
 
   private async toGentrack(job: SyncJob): Promise<SyncJobResult> {
