@@ -10,6 +10,7 @@ import type { RelaySecrets } from './config/relay-secrets.js';
 import { createGentrackClient, type GentrackClient } from './delivery/gentrack-client.js';
 import { Dispatcher, type DeliveryObserver } from './delivery/dispatcher.js';
 import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './inbound/event-subscriber.js';
+import { GentrackInbound } from './inbound/gentrack-inbound.js';
 import { connectorModel } from './mapping/connector-model.generated.js';
 import { BadEventError, readObjectEvent } from './mapping/object-event.js';
 import { reassemble } from './mapping/reassemble.js';
@@ -65,6 +66,8 @@ export class Relay {
   /** The API's registered client (token endpoint) and the on-demand sync jobs, in the store file's API tables. */
   readonly apiClients: ApiClientStore;
   readonly syncJobs: SyncJobRunner;
+  /** Gentrack's webhook events into Salesforce; present when the configuration has a `webhooks` section. */
+  readonly gentrackEvents?: GentrackInbound;
   private readonly apiDatabase: ApiDatabase;
   private readonly subscriber: EventSubscriber;
   private readonly writeBacks: WriteBackFlusher;
@@ -137,6 +140,20 @@ export class Relay {
       logger: logger.child({ component: 'sync-jobs' }),
       ...(options.onSyncJobFinished ? { onJobFinished: options.onSyncJobFinished } : {}),
     });
+    if (config.webhooks) {
+      this.gentrackEvents = new GentrackInbound({
+        webhooks: config.webhooks,
+        store: config.store,
+        delivery: config.delivery,
+        model,
+        gentrack: this.gentrack,
+        salesforce: async () => {
+          await this.salesforce.session();
+          return this.salesforce.connection;
+        },
+        logger,
+      });
+    }
     const topic = config.salesforce.topic;
     this.subscriber = new EventSubscriber({
       topic,
@@ -169,6 +186,7 @@ export class Relay {
     const housekeepingMs = Math.min(HOUSEKEEPING_INTERVAL_MS, Math.max(50, this.options.config.delivery.partTimeoutMs / 2));
     this.housekeeping = setInterval(() => this.houseKeep(), housekeepingMs);
     this.revivals = setInterval(() => this.pickUpRevived(), REVIVAL_POLL_MS);
+    await this.gentrackEvents?.start();
     await this.subscriber.start();
   }
 
@@ -180,6 +198,7 @@ export class Relay {
     clearInterval(this.housekeeping);
     clearInterval(this.revivals);
     await this.subscriber.stop();
+    await this.gentrackEvents?.stop();
     await this.syncJobs.stop();
     await this.dispatcher.stop(this.options.config.delivery.shutdownGraceMs);
     await this.writeBacks.stop().catch((error: Error) => this.options.logger.warn({ err: error }, 'write-backs left for the next start'));

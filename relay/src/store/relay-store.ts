@@ -31,7 +31,8 @@ export interface PendingChange {
   readonly traceId: string;
 }
 
-export type DeadLetterSource = 'event' | 'change';
+/** 'gentrack-event' letters belong to the inbox (Gentrack -> Salesforce); InboxStore retries them. */
+export type DeadLetterSource = 'event' | 'change' | 'gentrack-event';
 
 export interface DeadLetter {
   readonly id: number;

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS event_parts (
 
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  source TEXT NOT NULL CHECK (source IN ('event', 'change')),
+  -- 'gentrack-event': a Gentrack webhook event that could not be applied in Salesforce (see inbox-store.ts).
+  source TEXT NOT NULL CHECK (source IN ('event', 'change', 'gentrack-event')),
   transaction_id TEXT,
   entity_key TEXT,
   change_seq INTEGER,
