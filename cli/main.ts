@@ -3,6 +3,7 @@
  * registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCredentialsCommand } from './commands/credentials.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerGenerateCommand } from './commands/generate.js';
@@ -19,6 +20,7 @@ const program = new Command('gentrack-sf')
 
 registerGenerateCommand(program);
 registerDemoCommand(program);
+registerCredentialsCommand(program);
 registerDlqCommand(program);
 registerHistoryCommand(program);
 registerRelayCommand(program);

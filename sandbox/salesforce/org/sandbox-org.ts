@@ -23,6 +23,7 @@ import { formatDateTime } from './datetime.js';
 import { DmlEngine, type AfterDmlListener, type AppliedChange, type DmlResult, type PublishedEvent, type RecordValues } from './dml-engine.js';
 import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
+import { NamedCredentials, readExternalCredentials } from './named-credentials.js';
 import { RecordStore } from './record-store.js';
 import { writeSetupRecords } from './setup-records.js';
 import type { OrgSchema, SObjectRecord } from './schema.js';
@@ -94,6 +95,8 @@ export class SandboxOrg {
   readonly changes: ChangeFeed;
   readonly apiRequests: DailyApiRequests;
   readonly sessions: Sessions;
+  /** External Credentials from force-app and the credentials stored under their principals (Connect REST API). */
+  readonly namedCredentials: NamedCredentials;
   /** The engine behind both APIs; REST uses it directly for partial-success calls and mixed-type inserts. */
   readonly dml: DmlEngine;
   /** Bulk API 2.0 ingest jobs (REST serves them; tests inject job failures here). */
@@ -152,6 +155,7 @@ export class SandboxOrg {
     this.changes = new ChangeFeed(options.changeFeedLimit);
     this.apiRequests = new DailyApiRequests(options.dailyApiRequestLimit ?? 1_000_000);
     this.sessions = new Sessions(this.id);
+    this.namedCredentials = new NamedCredentials(readExternalCredentials(options.forceAppDir), this.clock);
     this.customSettings = new CustomSettings(this.schema, this.store, this.id);
     const transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
     this.dml = new DmlEngine(this.schema, this.store, ids, transactions, dmlRules(this.schema), this.id, this.clock);

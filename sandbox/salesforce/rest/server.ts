@@ -10,6 +10,7 @@ import { parseApiVersion } from './api-version.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBulkIngestRoutes } from './bulk-ingest-routes.js';
 import { registerCollectionRoutes } from './collection-routes.js';
+import { registerNamedCredentialRoutes } from './named-credential-routes.js';
 import { DescribeCache } from './describe.js';
 import { QueryCursors } from './query-cursors.js';
 import { registerQueryRoutes } from './query-routes.js';
@@ -62,6 +63,7 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
   registerCollectionRoutes(app, dependencies);
   registerQueryRoutes(app, dependencies);
   registerBulkIngestRoutes(app, dependencies);
+  registerNamedCredentialRoutes(app, dependencies);
   return app;
 }
 
