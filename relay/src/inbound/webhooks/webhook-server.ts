@@ -87,7 +87,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const logger = options.logger;
   const clock = options.clock ?? Date.now;
   const tenants = new Set(options.tenantIds);
-  const app = Fastify({ bodyLimit: options.bodyLimitBytes, disableRequestLogging: true, return503OnClosing: true });
+  // No fastify logger: it would log every request; refusals and receipts are logged here, without bodies.
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes, return503OnClosing: true });
 
   // The signature covers the bytes as sent: keep them, parse JSON only after the signature verified.
   app.removeAllContentTypeParsers();
