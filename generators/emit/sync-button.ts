@@ -1,7 +1,7 @@
 /**
  * The "Sync with Gentrack" button: the Apex controller that calls the relay through the Named Credential (with its
- * test), and the LWC for the model's on-demand objects (record pages and quick actions), its Jest tests included.
- * Nothing is generated when the model has no `relay` key.
+ * test), the LWC for the model's on-demand objects (record pages and quick actions) with its Jest tests, and a quick
+ * action per object that admins can add to page layouts. Nothing is generated when the model has no `relay` key.
  */
 import {
   CONNECTOR_USER_PERMISSION_SET,
@@ -17,6 +17,8 @@ import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 
 /** A well-formed record id of the first on-demand object, for the Jest tests (no record has it). */
+export const SYNC_QUICK_ACTION = 'Sync_with_Gentrack';
+
 const TEST_RECORD_IDS: Record<string, string> = { Account: '001000000000001AAA', Contact: '003000000000001AAA' };
 
 export async function renderSyncButton(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
@@ -55,8 +57,22 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     ...(component ? { component } : {}),
   });
 
+  const quickAction = async (object: string): Promise<GeneratedFile> => {
+    const outputPath = `${FORCE_APP_DIR}/quickActions/${object}.${SYNC_QUICK_ACTION}.quickAction-meta.xml`;
+    return {
+      path: outputPath,
+      content: await renderer.render('metadata/QuickAction.quickAction-meta.xml.hbs', outputPath, {
+        label: 'Sync with Gentrack',
+        description: `Sends this ${object} to Gentrack, or fetches its Gentrack-owned fields, now.`,
+        component: SYNC_BUTTON_COMPONENT,
+      }),
+      component: { type: 'QuickAction', name: `${object}.${SYNC_QUICK_ACTION}` },
+    };
+  };
+
   return (
     await Promise.all([
+      Promise.all(objects.map(quickAction)),
       apexClass(SYNC_CONTROLLER_CLASS),
       apexClass(`${SYNC_CONTROLLER_CLASS}Test`),
       Promise.all([
