@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { loadRelayConfig } from '../../relay/src/config/relay-config.js';
 import { reassemble } from '../../relay/src/mapping/reassemble.js';
+import { GENTRACK_EVENT_SOURCE, InboxStore } from '../../relay/src/store/inbox-store.js';
 import { RelayStore, type DeadLetter } from '../../relay/src/store/relay-store.js';
 
 interface StoreOptions {
@@ -52,9 +53,10 @@ export function registerDlqCommand(program: Command): void {
 
   dlq
     .command('retry <id>')
-    .description('Put a dead letter back into the outbox after fixing its cause')
+    .description('Put a dead letter back into the outbox (or a Gentrack event back into the inbox) after fixing its cause')
     .action((id: string) =>
-      withStore(dlq.opts<StoreOptions>(), (store) => {
+      withStore(dlq.opts<StoreOptions>(), (store, storePath) => {
+        if (store.deadLetter(parseId(id))?.source === GENTRACK_EVENT_SOURCE) return retryGentrackEvent(storePath, parseId(id));
         const revived = store.retryDeadLetter(parseId(id), reassemble);
         console.log(
           `Dead letter ${id} is back in the outbox as transaction ${revived.change.transactionId} (${revived.entityKey}). ` +
@@ -79,13 +81,25 @@ export class CliError extends Error {
   readonly code = 'CLI_USAGE';
 }
 
-function withStore(options: StoreOptions, run: (store: RelayStore) => void): void {
+function withStore(options: StoreOptions, run: (store: RelayStore, path: string) => void): void {
   const path = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
   const store = new RelayStore({ path });
   try {
-    run(store);
+    run(store, path);
   } finally {
     store.close();
+  }
+}
+
+/** Gentrack events live in the inbox: a retry puts the event back there, where a running relay picks it up. */
+function retryGentrackEvent(storePath: string, id: number): void {
+  const inbox = new InboxStore(storePath);
+  try {
+    const eventId = inbox.retryDeadLetter(id);
+    if (eventId === undefined) throw new CliError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+    console.log(`Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`);
+  } finally {
+    inbox.close();
   }
 }
 

@@ -7,6 +7,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../generators/render.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 import type { WebhookDelivery } from '../../sandbox/gentrack/index.js';
 
@@ -203,8 +207,12 @@ test('an unmapped event type and a record Salesforce refuses are dead-lettered w
   // After the cause is fixed (the account now exists), an operator's retry applies it.
   const { org } = e2e.sandbox.salesforce;
   await org.insert('Account', { Name: 'Late arrival', Gentrack_External_Id__c: 'A99999999' }, { as: org.users.integration });
-  assert.equal(e2e.relay.gentrackEvents!.inbox.retryDeadLetter(byEvent.get(unknown.envelope.eventId)!.id), unknown.envelope.eventId);
-  e2e.relay.gentrackEvents!.dispatcher.wake();
+  const cli = [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'dlq', '--store', e2e.config.store.path];
+  const listed = await promisify(execFile)(process.execPath, [...cli, 'list'], { cwd: PROJECT_ROOT });
+  assert.match(listed.stdout, /REQUIRED_FIELD_MISSING\tAccount:A99999999/);
+  const letterId = byEvent.get(unknown.envelope.eventId)!.id;
+  const retried = await promisify(execFile)(process.execPath, [...cli, 'retry', String(letterId)], { cwd: PROJECT_ROOT });
+  assert.match(retried.stdout, new RegExp(`back in the inbox as Gentrack event ${unknown.envelope.eventId}`));
   await eventually('the retried event applied', () => e2e.relay.gentrackEvents!.inbox.record(unknown.envelope.eventId)?.state === 'applied');
   const [late] = org.query(`SELECT Quote_Reference__c FROM Account WHERE Gentrack_External_Id__c = 'A99999999'`).records as Record<string, unknown>[];
   assert.equal(late!.Quote_Reference__c, 'Q-X');
