@@ -289,4 +289,3 @@ test('rotation: the old secret mints nothing, tokens it minted work until expiry
   assert.equal((await mintToken(before.clientId, rotated.secret!)).status, 401, 'no secret mints');
   assert.equal((await callout('GET', '/sync-jobs/00000000-0000-0000-0000-000000000000', undefined, oldToken)).status, 404, 'issued tokens expire on their own');
 });
-
