@@ -1,0 +1,61 @@
+/**
+ * `gentrack-sf initial-sync --extract <dir>`: loads a Gentrack extract into Salesforce over Bulk API 2.0 (upsert by
+ * External ID) with publishing disabled meanwhile, and reports what did not load. See
+ * relay/src/initial-sync/run-initial-sync.ts for the stages and relay/src/initial-sync/extract-files.ts for the
+ * extract's layout.
+ */
+import type { Command } from 'commander';
+
+interface InitialSyncCliOptions {
+  extract: string;
+  reportDir: string;
+  notify?: string;
+  shareReportWith?: string;
+  config?: string;
+  store?: string;
+  maxUploadMb?: string;
+  maxRecordsPerJob?: string;
+  jobConcurrency?: string;
+}
+
+export function registerInitialSyncCommand(program: Command): void {
+  program
+    .command('initial-sync')
+    .description('Load a Gentrack extract into Salesforce (Bulk API 2.0, upsert by External ID) with publishing disabled meanwhile')
+    .requiredOption('--extract <dir>', 'the extract directory: accounts, contacts, relations as .jsonl or .csv')
+    .option('--report-dir <dir>', 'where the report of rows that did not load is written', 'initial-sync-reports')
+    .option('--notify <url>', 'POST the outcome (JSON) to this webhook URL at the end')
+    .option('--share-report-with <id>', 'publish the report file to this Salesforce record, user or library (default: the integration user)')
+    .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
+    .option('--store <path>', 'relay store recording the history (default: store.path of the relay configuration)')
+    .option('--max-upload-mb <n>', 'largest CSV upload per Bulk API job, in MB (Salesforce: 150 after base64; default 100)')
+    .option('--max-records-per-job <n>', 'rows per Bulk API job (default 100000)')
+    .option('--job-concurrency <n>', 'jobs processing at once per stage (default 2)')
+    .action(async (options: InitialSyncCliOptions) => {
+      const bulk = {
+        ...(options.maxUploadMb ? { maxUploadBytes: Math.floor(positive(options.maxUploadMb, '--max-upload-mb') * 1024 * 1024) } : {}),
+        ...(options.maxRecordsPerJob ? { maxRecordsPerJob: positive(options.maxRecordsPerJob, '--max-records-per-job') } : {}),
+        ...(options.jobConcurrency ? { jobConcurrency: positive(options.jobConcurrency, '--job-concurrency') } : {}),
+      };
+      const { initialSyncCommand } = await import('../../relay/src/initial-sync/initial-sync-command.js');
+      process.exitCode = await initialSyncCommand({
+        extract: options.extract,
+        reportDir: options.reportDir,
+        bulk,
+        ...(options.notify ? { notify: options.notify } : {}),
+        ...(options.shareReportWith ? { shareReportWith: options.shareReportWith } : {}),
+        ...(options.config ? { configFile: options.config } : {}),
+        ...(options.store ? { store: options.store } : {}),
+      });
+    });
+}
+
+export class InitialSyncUsageError extends Error {
+  readonly code = 'CLI_USAGE';
+}
+
+function positive(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InitialSyncUsageError(`${option} must be a positive number, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,270 @@
+/**
+ * One pass of rows into Salesforce through Bulk API 2.0 (jsforce's bulk2): rows are written as CSV straight into a
+ * job's upload stream; a job is closed and a new one opened before the upload would pass the size or record limit;
+ * a few jobs process at once while the next one uploads; each job is polled with backoff until it ends, then its
+ * successful, failed and unprocessed results are streamed back and matched to their rows by External ID (Salesforce
+ * returns them in no particular order).
+ *
+ * Results are downloaded with a plain streamed GET rather than jsforce's getSuccessfulResults(), which holds a
+ * job's whole result set in memory.
+ */
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import type { Connection } from 'jsforce';
+import { request } from 'undici';
+import { csvLine, parseCsvStream } from './csv.js';
+
+export interface BulkSettings {
+  /** Largest upload per job, in bytes. Salesforce accepts 150 MB counted after base64 encoding (about 112 MB of CSV). */
+  readonly maxUploadBytes: number;
+  /** Rows per job; bounds the memory that matches results to rows. */
+  readonly maxRecordsPerJob: number;
+  /** Jobs processing at once (plus the one uploading). */
+  readonly jobConcurrency: number;
+  /** First wait before polling a closed job; doubled up to pollMaxIntervalMs. */
+  readonly pollIntervalMs: number;
+  readonly pollMaxIntervalMs: number;
+  /** A job still running after this long fails the pass. */
+  readonly jobTimeoutMs: number;
+}
+
+export const DEFAULT_BULK_SETTINGS: BulkSettings = {
+  maxUploadBytes: 100 * 1024 * 1024,
+  maxRecordsPerJob: 100_000,
+  jobConcurrency: 2,
+  pollIntervalMs: 500,
+  pollMaxIntervalMs: 10_000,
+  jobTimeoutMs: 2 * 60 * 60 * 1000,
+};
+
+/** The Salesforce side of a pass: the integration user's connection, and a way to renew its session. */
+export interface SalesforceAccess {
+  readonly connection: Connection;
+  renewSession(): Promise<void>;
+}
+
+export interface PassSpec {
+  readonly object: string;
+  readonly operation: 'upsert' | 'update';
+  /** The column every row carries its key in; upserts match on it. */
+  readonly keyField: string;
+  readonly header: readonly string[];
+}
+
+export interface RowOrigin {
+  /** Case-insensitive key (the External ID, lower-cased). */
+  readonly key: string;
+  /** Line in the extract file; 0 when a result matches no row sent (it should not happen). */
+  readonly line: number;
+}
+
+export interface PassHandlers {
+  onSuccess(origin: RowOrigin, result: { readonly id: string; readonly created: boolean }): void;
+  onFailure(origin: RowOrigin, result: { readonly errorCode: string; readonly message: string; readonly values: Record<string, string> }): void;
+  onUnprocessed(origin: RowOrigin, values: Record<string, string>): void;
+}
+
+export class BulkJobError extends Error {
+  readonly code = 'BULK_JOB_FAILED';
+  constructor(
+    message: string,
+    readonly jobId?: string,
+  ) {
+    super(message);
+  }
+}
+
+type IngestJob = ReturnType<Connection['bulk2']['createJob']>;
+
+interface OpenPart {
+  readonly job: IngestJob;
+  readonly input: PassThrough;
+  readonly upload: Promise<void>;
+  readonly lines: Map<string, number>;
+  bytes: number;
+  records: number;
+}
+
+export interface PassSummary {
+  readonly jobs: readonly string[];
+}
+
+export class BulkPass {
+  private current?: OpenPart;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly jobIds: string[] = [];
+  private failure?: Error;
+  private readonly headerLine: string;
+  private readonly keyIndex: number;
+
+  constructor(
+    private readonly salesforce: SalesforceAccess,
+    private readonly spec: PassSpec,
+    private readonly settings: BulkSettings,
+    private readonly handlers: PassHandlers,
+  ) {
+    this.headerLine = csvLine(spec.header);
+    this.keyIndex = spec.header.indexOf(spec.keyField);
+    if (this.keyIndex < 0) throw new Error(`the pass header has no ${spec.keyField} column`);
+  }
+
+  /** Sends one row (cells in header order); waits while uploads or jobs are at their limits. */
+  async add(cells: readonly string[], origin: RowOrigin): Promise<void> {
+    if (this.failure) throw this.failure;
+    const text = csvLine(cells);
+    const bytes = Buffer.byteLength(text);
+    const part = this.current;
+    if (part && (part.bytes + bytes > this.settings.maxUploadBytes || part.records >= this.settings.maxRecordsPerJob)) await this.closePart();
+    const target = this.current ?? (await this.openPart());
+    if (Buffer.byteLength(this.headerLine) + bytes > this.settings.maxUploadBytes) {
+      throw new BulkJobError(`a row of ${bytes} bytes does not fit in an upload of ${this.settings.maxUploadBytes} bytes`);
+    }
+    target.lines.set(origin.key, origin.line);
+    target.bytes += bytes;
+    target.records++;
+    if (!target.input.write(text)) await Promise.race([once(target.input, 'drain'), target.upload]);
+  }
+
+  /** Uploads what is left and waits for every job; throws the first job failure after collecting all results. */
+  async finish(): Promise<PassSummary> {
+    try {
+      if (this.current && !this.failure) await this.closePart();
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    if (this.failure) throw this.failure;
+    return { jobs: this.jobIds };
+  }
+
+  /** Stops after a failure elsewhere: the open upload is abandoned (its job aborted), submitted jobs run to the end. */
+  async abandon(): Promise<void> {
+    const part = this.current;
+    this.current = undefined;
+    if (part) {
+      part.input.destroy();
+      await part.upload.catch(() => undefined);
+      await part.job.abort().catch(() => undefined);
+    }
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async openPart(): Promise<OpenPart> {
+    while (this.inFlight.size >= this.settings.jobConcurrency) await Promise.race([...this.inFlight]);
+    if (this.failure) throw this.failure;
+    const job = this.salesforce.connection.bulk2.createJob({
+      object: this.spec.object,
+      operation: this.spec.operation,
+      ...(this.spec.operation === 'upsert' ? { externalIdFieldName: this.spec.keyField } : {}),
+      contentType: 'CSV',
+      columnDelimiter: 'COMMA',
+      lineEnding: 'LF',
+    });
+    await job.open();
+    this.jobIds.push(job.id);
+    const input = new PassThrough();
+    const upload = job.uploadData(input);
+    // A failed upload is reported by closePart; this keeps it from being an unhandled rejection meanwhile.
+    upload.catch(() => undefined);
+    input.write(this.headerLine);
+    this.current = { job, input, upload, lines: new Map(), bytes: Buffer.byteLength(this.headerLine), records: 0 };
+    return this.current;
+  }
+
+  private async closePart(): Promise<void> {
+    const part = this.current!;
+    this.current = undefined;
+    part.input.end();
+    try {
+      await part.upload;
+    } catch (error) {
+      await part.job.abort().catch(() => undefined);
+      throw new BulkJobError(`uploading ${this.spec.object} rows to job ${part.job.id} failed: ${(error as Error).message}`, part.job.id);
+    }
+    await part.job.close();
+    const done: Promise<void> = this.complete(part)
+      .catch((error: Error) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+  }
+
+  /** Polls the job until it ends, then streams its results to the handlers. */
+  private async complete(part: OpenPart): Promise<void> {
+    const { job } = part;
+    const deadline = Date.now() + this.settings.jobTimeoutMs;
+    let wait = this.settings.pollIntervalMs;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      const info = await job.check();
+      if (info.state === 'JobComplete') break;
+      if (info.state === 'Failed' || info.state === 'Aborted') {
+        await this.collect(job.id, part.lines, true);
+        throw new BulkJobError(`Salesforce ${info.state === 'Failed' ? 'failed' : 'aborted'} ${this.spec.object} job ${job.id}: ${info.errorMessage ?? 'no reason given'}`, job.id);
+      }
+      if (Date.now() > deadline) {
+        throw new BulkJobError(`${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`, job.id);
+      }
+      wait = Math.min(wait * 2, this.settings.pollMaxIntervalMs);
+    }
+    await this.collect(job.id, part.lines, false);
+  }
+
+  private async collect(jobId: string, lines: ReadonlyMap<string, number>, withUnprocessed: boolean): Promise<void> {
+    const origin = (values: readonly string[], keyIndex: number): RowOrigin => {
+      const key = (values[keyIndex] ?? '').toLowerCase();
+      return { key, line: lines.get(key) ?? 0 };
+    };
+    await this.results(jobId, 'successfulResults', (header, cells) => {
+      const index = header.indexOf(this.spec.keyField);
+      this.handlers.onSuccess(origin(cells, index), { id: cells[header.indexOf('sf__Id')] ?? '', created: cells[header.indexOf('sf__Created')] === 'true' });
+    });
+    await this.results(jobId, 'failedResults', (header, cells) => {
+      const { errorCode, message } = parseBulkError(cells[header.indexOf('sf__Error')] ?? '');
+      this.handlers.onFailure(origin(cells, header.indexOf(this.spec.keyField)), { errorCode, message, values: valuesOf(header, cells, 2) });
+    });
+    if (withUnprocessed) {
+      await this.results(jobId, 'unprocessedrecords', (header, cells) => {
+        this.handlers.onUnprocessed(origin(cells, header.indexOf(this.spec.keyField)), valuesOf(header, cells, 0));
+      });
+    }
+  }
+
+  private async results(jobId: string, kind: string, onRow: (header: readonly string[], cells: string[]) => void, renewed = false): Promise<void> {
+    const { connection } = this.salesforce;
+    const url = `${connection.instanceUrl}/services/data/v${connection.version}/jobs/ingest/${jobId}/${kind}`;
+    const response = await request(url, { headers: { authorization: `Bearer ${connection.accessToken}`, accept: 'text/csv' } });
+    if (response.statusCode === 401 && !renewed) {
+      await response.body.dump();
+      await this.salesforce.renewSession();
+      return this.results(jobId, kind, onRow, true);
+    }
+    if (response.statusCode !== 200) {
+      const text = await response.body.text();
+      throw new BulkJobError(`reading ${kind} of job ${jobId} failed: ${response.statusCode} ${text.slice(0, 300)}`, jobId);
+    }
+    let header: string[] | undefined;
+    for await (const { cells } of parseCsvStream(response.body)) {
+      if (!header) header = cells;
+      else onRow(header, cells);
+    }
+  }
+}
+
+/** `CODE:message:Field1,Field2 --` as Bulk API writes sf__Error. */
+export function parseBulkError(text: string): { errorCode: string; message: string } {
+  const trimmed = text.replace(/\s*--\s*$/, '');
+  const colon = trimmed.indexOf(':');
+  if (colon < 0) return { errorCode: 'UNKNOWN_EXCEPTION', message: trimmed };
+  const errorCode = trimmed.slice(0, colon);
+  const rest = trimmed.slice(colon + 1);
+  const fields = /:([A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*)?$/.exec(rest);
+  return { errorCode, message: fields ? rest.slice(0, fields.index) : rest };
+}
+
+function valuesOf(header: readonly string[], cells: readonly string[], skip: number): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (let index = skip; index < header.length; index++) if ((cells[index] ?? '') !== '') values[header[index]!] = cells[index]!;
+  return values;
+}

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CsvStreamParser, CsvSyntaxError, csvLine, parseCsvStream } from './csv.js';
+
+const parseAll = (text: string, chunkSize: number) => {
+  const parser = new CsvStreamParser();
+  const records = [];
+  for (let start = 0; start < text.length; start += chunkSize) records.push(...parser.push(text.slice(start, start + chunkSize)));
+  records.push(...parser.end());
+  return records.map((record) => [record.line, ...record.cells]);
+};
+
+test('records survive any chunking: quotes, escaped quotes, commas and line breaks in cells, CRLF, blank lines', () => {
+  const text = 'a,b,c\r\n"x, y","say ""hi""",\n\n"multi\nline",2,3\nlast,"",end';
+  const expected = [
+    [1, 'a', 'b', 'c'],
+    [2, 'x, y', 'say "hi"', ''],
+    [4, 'multi\nline', '2', '3'],
+    [6, 'last', '', 'end'],
+  ];
+  for (const size of [1, 2, 3, 5, 7, 1000]) assert.deepEqual(parseAll(text, size), expected, `chunks of ${size}`);
+});
+
+test('what csvLine writes parses back to the same cells', async () => {
+  const rows = [['plain', ' padded ', 'comma,', 'quote"', 'line\nbreak', '']];
+  const text = rows.map(csvLine).join('');
+  const parsed = [];
+  for await (const record of parseCsvStream([Buffer.from(text)])) parsed.push(record.cells);
+  assert.deepEqual(parsed, rows);
+  assert.equal(csvLine(['a', 'b']), 'a,b\n');
+});
+
+test('an unterminated quote is an error naming the line', () => {
+  const parser = new CsvStreamParser();
+  parser.push('a\n"open,\nstill');
+  assert.throws(() => parser.end(), (error: CsvSyntaxError) => error.code === 'CSV_SYNTAX' && /line 2: unterminated/.test(error.message));
+});
+
+test('multi-byte characters split across buffers decode intact', async () => {
+  const bytes = Buffer.from('name\nZoë Ōtautahi\n');
+  const parsed = [];
+  for await (const record of parseCsvStream([bytes.subarray(0, 8), bytes.subarray(8, 15), bytes.subarray(15)])) parsed.push(record.cells[0]);
+  assert.deepEqual(parsed, ['name', 'Zoë Ōtautahi']);
+});

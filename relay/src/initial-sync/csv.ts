@@ -1,0 +1,149 @@
+/**
+ * RFC 4180 CSV as Bulk API 2.0 reads and writes it (comma-separated, double quotes, LF or CRLF), streamed: records
+ * are parsed from text chunks as they arrive, so neither an extract nor a job's results is ever held whole.
+ */
+
+/** One cell, quoted only when it has to be. */
+export function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvLine(cells: readonly string[]): string {
+  return `${cells.map(csvCell).join(',')}\n`;
+}
+
+export interface CsvRecord {
+  readonly cells: string[];
+  /** The 1-based line the record starts on (a quoted cell may span lines). */
+  readonly line: number;
+}
+
+export class CsvSyntaxError extends Error {
+  readonly code = 'CSV_SYNTAX';
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+/** Parses CSV records out of text chunks; blank lines are skipped. */
+export class CsvStreamParser {
+  private buffer = '';
+  private line = 1;
+
+  /** The records completed by this chunk. */
+  push(chunk: string): CsvRecord[] {
+    this.buffer += chunk;
+    return this.drain(false);
+  }
+
+  /** The last record (the text may lack a final line break); throws on an unterminated quote. */
+  end(): CsvRecord[] {
+    return this.drain(true);
+  }
+
+  private drain(final: boolean): CsvRecord[] {
+    const records: CsvRecord[] = [];
+    const text = this.buffer;
+    let position = 0;
+    for (;;) {
+      const parsed = parseRecord(text, position, final);
+      if (!parsed) break;
+      const startLine = this.line;
+      this.line += parsed.lineBreaks;
+      position = parsed.next;
+      if (parsed.cells.length === 1 && parsed.cells[0] === '') continue;
+      records.push({ cells: parsed.cells, line: startLine });
+    }
+    this.buffer = text.slice(position);
+    if (final && this.buffer !== '') throw new CsvSyntaxError(this.line, 'unterminated quoted field');
+    return records;
+  }
+}
+
+/** One record starting at `start`, or undefined when the text ends before the record does (and more may come). */
+function parseRecord(text: string, start: number, final: boolean): { cells: string[]; next: number; lineBreaks: number } | undefined {
+  if (start >= text.length) return undefined;
+  const cells: string[] = [];
+  let position = start;
+  let lineBreaks = 0;
+  for (;;) {
+    if (text.charCodeAt(position) === QUOTE) {
+      let cell = '';
+      let from = position + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) return undefined;
+        cell += text.slice(from, quote);
+        if (text.charCodeAt(quote + 1) === QUOTE) {
+          cell += '"';
+          from = quote + 2;
+          continue;
+        }
+        if (quote + 1 >= text.length && !final) return undefined;
+        position = quote + 1;
+        break;
+      }
+      lineBreaks += countLineBreaks(cell);
+      cells.push(cell);
+    } else {
+      let end = position;
+      while (end < text.length) {
+        const code = text.charCodeAt(end);
+        if (code === COMMA || code === LF || code === CR) break;
+        end++;
+      }
+      if (end >= text.length && !final) return undefined;
+      cells.push(text.slice(position, end));
+      position = end;
+    }
+    if (position < text.length && !isDelimiter(text.charCodeAt(position))) {
+      // Text after a closing quote: taken as part of the cell, as lenient readers do.
+      const next = text.slice(position).search(/[,\r\n]/);
+      if (next < 0 && !final) return undefined;
+      cells[cells.length - 1] += text.slice(position, next < 0 ? undefined : position + next);
+      position = next < 0 ? text.length : position + next;
+    }
+    if (position >= text.length) return final ? { cells, next: position, lineBreaks } : undefined;
+    const code = text.charCodeAt(position);
+    if (code === COMMA) {
+      position++;
+      continue;
+    }
+    if (code === CR) {
+      if (position + 1 >= text.length && !final) return undefined;
+      position += text.charCodeAt(position + 1) === LF ? 2 : 1;
+      return { cells, next: position, lineBreaks: lineBreaks + 1 };
+    }
+    return { cells, next: position + 1, lineBreaks: lineBreaks + 1 };
+  }
+}
+
+function isDelimiter(code: number): boolean {
+  return code === COMMA || code === LF || code === CR;
+}
+
+function countLineBreaks(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) count++;
+  return count;
+}
+
+/** Records of a text stream (a file or an HTTP body), chunk by chunk. */
+export async function* parseCsvStream(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): AsyncGenerator<CsvRecord> {
+  const parser = new CsvStreamParser();
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    yield* parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+  }
+  const tail = decoder.decode();
+  if (tail) yield* parser.push(tail);
+  yield* parser.end();
+}

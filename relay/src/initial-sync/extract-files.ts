@@ -1,0 +1,119 @@
+/**
+ * The Gentrack extract: a directory with one file per entity, `<stage>.jsonl` (JSON Lines: one Gentrack record per
+ * line, properties at the model's Gentrack paths, e.g. {"accountNumber":"A1","account":{"name":"Acme"}}) or
+ * `<stage>.csv` (a header row naming the Gentrack paths, e.g. `accountNumber,account.name`). Files are read line by
+ * line, never whole; each record comes with its line number so problems can name file:line.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseCsvStream } from './csv.js';
+import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
+
+export type ExtractFormat = 'jsonl' | 'csv';
+
+export interface ExtractFile {
+  readonly plan: ObjectPlan;
+  readonly path: string;
+  readonly format: ExtractFormat;
+}
+
+export type ExtractRow =
+  | { readonly line: number; readonly record: GentrackRecord }
+  | { readonly line: number; readonly error: string };
+
+export class ExtractError extends Error {
+  readonly code = 'INVALID_EXTRACT';
+}
+
+/** The extract file of each planned object; objects without one are left out (nothing to load for them). */
+export function locateExtractFiles(dir: string, plans: readonly ObjectPlan[]): ExtractFile[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ExtractError(`the extract directory ${dir} does not exist`);
+  const files: ExtractFile[] = [];
+  for (const plan of plans) {
+    const found = (['jsonl', 'csv'] as const)
+      .map((format) => ({ plan, format, path: path.join(dir, `${plan.stage}.${format}`) }))
+      .filter((file) => existsSync(file.path));
+    if (found.length > 1) throw new ExtractError(`${dir} has both ${plan.stage}.jsonl and ${plan.stage}.csv: keep one`);
+    if (found[0]) files.push(found[0]);
+  }
+  if (files.length === 0) {
+    throw new ExtractError(`${dir} holds no extract file: expected ${plans.map((plan) => `${plan.stage}.jsonl or .csv`).join(', ')}`);
+  }
+  return files;
+}
+
+/** Gentrack paths of a CSV file's header, and those the model does not map (a typo, or data the sync ignores). */
+export async function csvHeader(file: ExtractFile): Promise<{ columns: string[]; unknown: string[] }> {
+  const rows = readCsv(file.path);
+  const first = await rows.next();
+  await rows.return(undefined);
+  if (first.done) throw new ExtractError(`${file.path} is empty: a CSV extract starts with a header row of Gentrack paths`);
+  const columns = first.value.cells.map((cell) => cell.trim());
+  const known = new Set([file.plan.externalIdPath, ...[...file.plan.columns, ...file.plan.selfReferences].map((column) => column.gentrackPath)]);
+  if (!columns.includes(file.plan.externalIdPath)) {
+    throw new ExtractError(`${file.path}:1: the header has no ${file.plan.externalIdPath} column (the ${file.plan.object} External ID)`);
+  }
+  return { columns, unknown: columns.filter((column) => !known.has(column)) };
+}
+
+export async function* readExtract(file: ExtractFile): AsyncGenerator<ExtractRow> {
+  if (file.format === 'jsonl') {
+    yield* readJsonLines(file.path);
+    return;
+  }
+  let columns: Map<string, number> | undefined;
+  for await (const { cells, line } of readCsv(file.path)) {
+    if (!columns) {
+      columns = new Map(cells.map((cell, index) => [cell.trim(), index]));
+      continue;
+    }
+    if (cells.length !== columns.size) {
+      yield { line, error: `has ${cells.length} columns, the header ${columns.size}` };
+      continue;
+    }
+    const index = columns;
+    yield { line, record: { get: (property) => emptyAsUndefined(cells[index.get(property) ?? -1]) } };
+  }
+}
+
+async function* readJsonLines(file: string): AsyncGenerator<ExtractRow> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield { line, error: `is not valid JSON: ${(error as Error).message}` };
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      yield { line, error: 'is not a JSON object' };
+      continue;
+    }
+    yield { line, record: jsonRecord(value) };
+  }
+}
+
+function readCsv(file: string) {
+  return parseCsvStream(createReadStream(file, { highWaterMark: 256 * 1024 }));
+}
+
+function emptyAsUndefined(cell: string | undefined): string | undefined {
+  return cell === undefined || cell === '' ? undefined : cell;
+}
+
+/** Records in a file, for the progress total: its lines (minus the CSV header); an estimate when cells span lines. */
+export async function countRecords(file: ExtractFile): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file.path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    for (let index = chunk.indexOf(10); index >= 0; index = chunk.indexOf(10, index + 1)) lines++;
+    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+  }
+  if (last !== 10) lines++;
+  return file.format === 'csv' ? Math.max(0, lines - 1) : lines;
+}

@@ -1,0 +1,131 @@
+/**
+ * `gentrack-sf initial-sync`: runs the initial synchronisation with the relay's configuration and secrets, as the
+ * relay's integration user, recording the run in the relay store's synchronisation history. Ctrl-C stops the load
+ * at the next row and still re-enables publishing; a second Ctrl-C exits at once.
+ *
+ * Exit codes: 0 completed, 2 completed with errors (see the report), 1 failed.
+ */
+import os from 'node:os';
+import { Pool } from 'undici';
+import { loadRelayConfig } from '../config/relay-config.js';
+import type { RelayConfig } from '../config/relay-config-schema.js';
+import { loadRelaySecrets, type RelaySecrets } from '../config/relay-secrets.js';
+import { AccessTokenSource } from '../delivery/access-token-source.js';
+import { connectorModel } from '../mapping/connector-model.generated.js';
+import { createLogger, type Logger } from '../ops/logger.js';
+import { integrationSession } from '../salesforce/integration-session.js';
+import { SyncHistory } from '../store/sync-history.js';
+import type { BulkSettings } from './bulk-pass.js';
+import { createProgress } from './progress.js';
+import { runInitialSync, type InitialSyncResult } from './run-initial-sync.js';
+
+export interface InitialSyncCommandOptions {
+  readonly extract: string;
+  readonly reportDir: string;
+  readonly notify?: string;
+  readonly shareReportWith?: string;
+  readonly configFile?: string;
+  /** The relay store holding the history (default: store.path of the configuration). */
+  readonly store?: string;
+  readonly bulk?: Partial<BulkSettings>;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly output?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function initialSyncCommand(options: InitialSyncCommandOptions): Promise<number> {
+  const env = options.env ?? process.env;
+  const output = options.output ?? process.stdout;
+  const config = loadRelayConfig({ env, ...(options.configFile ? { file: options.configFile } : {}) });
+  const secrets = loadRelaySecrets({ config, env });
+  const logger = createLogger({ level: 'warn', destination: process.stderr, base: { tenantId: config.tenantId } });
+  const session = integrationSession(config, secrets, logger);
+  const history = SyncHistory.open(options.store ?? config.store.path);
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals > 1) {
+      output.write('\nSecond interrupt: exiting now. Check Gentrack_Connector_Settings__c.Disable_Publishing__c in Setup.\n');
+      process.exit(130);
+    }
+    output.write('\nInterrupted: stopping at the next row, then re-enabling publishing (Ctrl-C again to exit at once).\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runInitialSync({
+      extractDir: options.extract,
+      reportDir: options.reportDir,
+      model: connectorModel,
+      salesforce: {
+        connection: session.connection,
+        renewSession: async () => void (await session.session({ forceRefresh: true })),
+        organizationId: async () => (await session.session()).organizationId,
+      },
+      checkGentrack: () => checkGentrackReachable(config, secrets, logger),
+      progress: createProgress(output),
+      history,
+      initiatedBy: `${os.userInfo().username}@${os.hostname()}`,
+      signal: abort.signal,
+      ...(options.bulk ? { bulk: options.bulk } : {}),
+      ...(options.notify ? { notifyUrl: options.notify } : {}),
+      ...(options.shareReportWith ? { shareReportWith: options.shareReportWith } : {}),
+    });
+    output.write(formatResult(result));
+    return result.outcome === 'completed' ? 0 : result.outcome === 'completed with errors' ? 2 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    history.close();
+  }
+}
+
+/** Gentrack is reachable when its token endpoint issues the relay a token. */
+async function checkGentrackReachable(config: RelayConfig, secrets: RelaySecrets, logger: Logger): Promise<void> {
+  const tokenUrl = new URL(config.gentrack.tokenUrl);
+  const pool = new Pool(tokenUrl.origin, {
+    connectTimeout: config.gentrack.connectTimeoutMs,
+    headersTimeout: config.gentrack.responseTimeoutMs,
+    bodyTimeout: config.gentrack.responseTimeoutMs,
+  });
+  try {
+    await new AccessTokenSource({
+      tokenUrl,
+      clientId: config.gentrack.clientId,
+      clientSecret: secrets.gentrackClientSecret.reveal(),
+      clientAuthentication: 'basic',
+      dispatcher: pool,
+      responseTimeoutMs: config.gentrack.responseTimeoutMs,
+      logger,
+    }).token();
+  } finally {
+    await pool.close();
+  }
+}
+
+export function formatResult(result: InitialSyncResult): string {
+  const number = (value: number) => value.toLocaleString('en-US');
+  const lines = ['', 'STAGE                 OUTCOME                READ     CREATED  UPDATED  UNCHANGED  NOT LOADED  TOOK'];
+  for (const stage of result.stages) {
+    const counts = stage.counts;
+    const notLoaded = counts ? counts.unmapped + counts.failed + counts.unprocessed : undefined;
+    lines.push(
+      [
+        stage.name.padEnd(21),
+        (stage.outcome ?? '').padEnd(22),
+        (counts ? number(counts.read) : '').padStart(8),
+        (counts ? number(counts.created) : '').padStart(8),
+        (counts ? number(counts.updated) : '').padStart(8),
+        (counts ? number(counts.unchanged) : '').padStart(10),
+        (notLoaded === undefined ? '' : number(notLoaded)).padStart(11),
+        `${(((stage.endedAt ?? stage.startedAt) - stage.startedAt) / 1000).toFixed(1)} s`.padStart(9),
+      ].join(' '),
+    );
+  }
+  lines.push('', `Outcome: ${result.outcome}${result.failedStage ? ` at stage "${result.failedStage}": ${result.error}` : ''}`);
+  if (result.reportFile) lines.push(`Report of rows that did not load: ${result.reportFile}`);
+  if (result.attachedReport) lines.push(`Attached in Salesforce: ${result.attachedReport.url}`);
+  if (result.notificationError) lines.push(`Notification not delivered: ${result.notificationError}`);
+  lines.push(`Run ${result.runId} is in the history: gentrack-sf history`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,265 @@
+/**
+ * The initial synchronisation: Gentrack's extract loaded into Salesforce over Bulk API 2.0, upserting by External ID,
+ * in named stages: preflight (Validate Data Model, both systems reachable, the extract readable), disable
+ * publishing, one stage per object (accounts, contacts, relations: parents' jobs complete before children's
+ * start), re-enable publishing (always, also after a failure, restoring the previous value) and report.
+ *
+ * The outcome is exactly one of: completed; completed with errors (some rows did not load: they are in a CSV report,
+ * also attached in Salesforce as a file); failed (naming the stage). Every run is recorded in the synchronisation
+ * history. A re-run after fixing the data converges: unchanged rows are not sent again.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import type { SyncHistory, SyncOutcome, SyncStage } from '../store/sync-history.js';
+import { validateOrg } from '../validate-org/check-org.js';
+import { DEFAULT_BULK_SETTINGS, type BulkSettings, type SalesforceAccess } from './bulk-pass.js';
+import { ExistingRecords } from './existing-records.js';
+import { countRecords, csvHeader, locateExtractFiles, type ExtractFile } from './extract-files.js';
+import { attachReport, FailedRowsReport, type AttachedReport } from './failed-rows-report.js';
+import { loadPlan } from './load-plan.js';
+import { notifyWebhook } from './notify.js';
+import { loadObjectStage, zeroCounts, type StageCounts } from './object-stage.js';
+import type { Progress } from './progress.js';
+import { disablePublishing, restorePublishing, type PublishingState } from './publishing-switch.js';
+
+export const STAGES = { preflight: 'preflight', disablePublishing: 'disable publishing', enablePublishing: 're-enable publishing', report: 'report' } as const;
+
+export interface InitialSyncOptions {
+  readonly extractDir: string;
+  /** Where the report of failed rows is written. */
+  readonly reportDir: string;
+  readonly model: ConnectorModel;
+  /** The integration user's session: the connection, its organization, and renewal. */
+  readonly salesforce: SalesforceAccess & { organizationId(): Promise<string> };
+  /** Throws when Gentrack cannot be reached (its token endpoint refuses or does not answer). */
+  readonly checkGentrack: () => Promise<void>;
+  readonly progress: Progress;
+  readonly history?: SyncHistory;
+  /** Who started the run, for the history. */
+  readonly initiatedBy: string;
+  readonly bulk?: Partial<BulkSettings>;
+  /** POSTs the outcome here at the end. */
+  readonly notifyUrl?: string;
+  /** A record, user or library id to publish the report file to (default: the integration user's files). */
+  readonly shareReportWith?: string;
+  /** Scratch files (existing records, rows to adopt); default the OS temp directory. */
+  readonly scratchDir?: string;
+  /** Aborting stops the load at the next row; publishing is still re-enabled and the run recorded as failed. */
+  readonly signal?: AbortSignal;
+  /** Tries at re-enabling publishing before giving up (default 5, a second apart). */
+  readonly restoreAttempts?: number;
+}
+
+export interface StageResult extends SyncStage {
+  readonly counts?: StageCounts;
+}
+
+export interface InitialSyncResult {
+  readonly runId: string;
+  readonly outcome: SyncOutcome;
+  readonly failedStage?: string;
+  readonly error?: string;
+  readonly stages: readonly StageResult[];
+  readonly totals: StageCounts;
+  readonly reportFile?: string;
+  readonly attachedReport?: AttachedReport;
+  /** Set when the notification could not be delivered. */
+  readonly notificationError?: string;
+}
+
+class StageFailure extends Error {
+  constructor(
+    readonly stage: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+export async function runInitialSync(options: InitialSyncOptions): Promise<InitialSyncResult> {
+  const startedAt = Date.now();
+  const runId = randomUUID();
+  const settings: BulkSettings = { ...DEFAULT_BULK_SETTINGS, ...options.bulk };
+  const { progress, history } = options;
+  history?.recordSyncStart({ id: runId, kind: 'initial', subject: `extract ${path.resolve(options.extractDir)}`, initiatedBy: options.initiatedBy, startedAt });
+  const stages: StageResult[] = [];
+  const totals = zeroCounts();
+  mkdirSync(options.reportDir, { recursive: true });
+  const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const report = new FailedRowsReport(path.join(options.reportDir, `initial-sync-${stamp}-${runId.slice(0, 8)}-failed-rows.csv`));
+  const existing = new ExistingRecords(options.scratchDir);
+
+  const stage = async <T>(name: string, work: (counts: StageCounts) => Promise<T>, withCounts = false): Promise<T> => {
+    const started = Date.now();
+    progress.stage(name);
+    const counts = zeroCounts();
+    const finish = (result: Omit<StageResult, 'name' | 'startedAt'>) => {
+      const entry: StageResult = { name, startedAt: started, endedAt: Date.now(), ...result, ...(withCounts ? { counts } : {}) };
+      stages.push(entry);
+      history?.recordSyncStage(runId, entry);
+      for (const key of Object.keys(totals) as (keyof StageCounts)[]) totals[key] += withCounts ? counts[key] : 0;
+    };
+    try {
+      const value = await work(counts);
+      const problems = counts.unmapped + counts.failed + counts.unprocessed;
+      finish({ outcome: problems > 0 ? 'completed with errors' : 'completed' });
+      return value;
+    } catch (error) {
+      finish({ outcome: 'failed', error: messageOf(error) });
+      throw new StageFailure(name, error);
+    }
+  };
+
+  let failure: StageFailure | undefined;
+  let publishing: PublishingState | undefined;
+  try {
+    const files = await stage(STAGES.preflight, () => preflight(options));
+    publishing = await stage(STAGES.disablePublishing, async () => disablePublishing(options.salesforce.connection, await options.salesforce.organizationId()));
+    const context = {
+      salesforce: options.salesforce,
+      existing,
+      report,
+      settings,
+      progress,
+      scratchDir: options.scratchDir ?? os.tmpdir(),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    for (const plan of loadPlan(options.model)) {
+      const file = files.find((candidate) => candidate.plan.object === plan.object);
+      if (!file) {
+        progress.stage(plan.stage);
+        progress.note(`  no ${plan.stage}.jsonl or ${plan.stage}.csv in the extract: nothing to load for ${plan.object}`);
+        const skipped: StageResult = { name: plan.stage, startedAt: Date.now(), endedAt: Date.now(), outcome: 'skipped' };
+        stages.push(skipped);
+        history?.recordSyncStage(runId, skipped);
+        continue;
+      }
+      await stage(plan.stage, (counts) => loadObjectStage(context, plan, file, counts), true);
+    }
+  } catch (error) {
+    failure = error instanceof StageFailure ? error : new StageFailure('preflight', error);
+  } finally {
+    existing.close();
+    if (publishing) {
+      const state = publishing;
+      try {
+        await stage(STAGES.enablePublishing, () => withRetries(() => restorePublishing(options.salesforce.connection, state), options.restoreAttempts ?? 5));
+      } catch (error) {
+        const stageError = error as StageFailure;
+        progress.note(
+          `  PUBLISHING IS STILL DISABLED: set Gentrack_Connector_Settings__c.Disable_Publishing__c back to ${String(state.previous)} (org default) in Setup > Custom Settings. ${stageError.message}`,
+        );
+        failure ??= stageError;
+      }
+    }
+  }
+
+  let reportFile: string | undefined;
+  let attachedReport: AttachedReport | undefined;
+  try {
+    await stage(STAGES.report, async () => {
+      reportFile = report.close();
+      if (!reportFile) return;
+      progress.note(`  ${report.count.toLocaleString('en-US')} rows did not load: ${reportFile}`);
+      attachedReport = await attachReport(options.salesforce.connection, reportFile, {
+        title: `Gentrack initial synchronisation ${stamp}: rows that did not load`,
+        description: `Run ${runId} of ${path.resolve(options.extractDir)}; ${report.count} rows.`,
+        ...(options.shareReportWith ? { shareWith: options.shareReportWith } : {}),
+      });
+      progress.note(`  attached in Salesforce: ${attachedReport.url}`);
+    });
+  } catch (error) {
+    failure ??= error as StageFailure;
+  }
+
+  const problems = totals.unmapped + totals.failed + totals.unprocessed;
+  const outcome: SyncOutcome = failure ? 'failed' : problems > 0 ? 'completed with errors' : 'completed';
+  const reportLocation = [reportFile, attachedReport && `${attachedReport.url} (ContentVersion ${attachedReport.contentVersionId})`].filter(Boolean).join('\n');
+  const endedAt = Date.now();
+  history?.recordSyncEnd(runId, {
+    outcome,
+    counts: { ...totals },
+    stages,
+    endedAt,
+    ...(failure ? { failedStage: failure.stage, error: failure.message } : {}),
+    ...(reportLocation ? { reportLocation } : {}),
+  });
+  progress.end();
+
+  let notificationError: string | undefined;
+  if (options.notifyUrl) {
+    const summary = failure ? `failed at ${failure.stage}: ${failure.message}` : outcome;
+    await notifyWebhook(options.notifyUrl, {
+      runId,
+      kind: 'initial-sync',
+      outcome,
+      ...(failure ? { failedStage: failure.stage, error: failure.message } : {}),
+      counts: { ...totals },
+      ...(reportLocation ? { reportLocation } : {}),
+      startedAt: new Date(startedAt).toISOString(),
+      endedAt: new Date(endedAt).toISOString(),
+      text: `Gentrack initial synchronisation ${summary} (${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged, ${problems} not loaded)`,
+    }).catch((error: Error) => {
+      notificationError = error.message;
+    });
+  }
+
+  return {
+    runId,
+    outcome,
+    ...(failure ? { failedStage: failure.stage, error: failure.message } : {}),
+    stages,
+    totals,
+    ...(reportFile ? { reportFile } : {}),
+    ...(attachedReport ? { attachedReport } : {}),
+    ...(notificationError ? { notificationError } : {}),
+  };
+}
+
+/** Both systems reachable, the org as the model needs it, the extract readable; returns the extract files. */
+async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
+  const { progress } = options;
+  const files = locateExtractFiles(options.extractDir, loadPlan(options.model));
+  for (const file of files) {
+    if (file.format !== 'csv') continue;
+    const { unknown } = await csvHeader(file);
+    if (unknown.length > 0) progress.note(`  ${path.basename(file.path)}: columns the model does not map are ignored: ${unknown.join(', ')}`);
+  }
+  await options.salesforce.organizationId();
+  const validation = await validateOrg(options.salesforce.connection, options.model);
+  if (validation.problems.length > 0) {
+    throw new Error(
+      `the org lacks what the connector needs (gentrack-sf validate-org shows the fixes): ${validation.problems
+        .map((problem) => `${problem.check}: ${problem.detail}`)
+        .join('; ')}`,
+    );
+  }
+  try {
+    await options.checkGentrack();
+  } catch (error) {
+    throw new Error(`Gentrack is not reachable: ${messageOf(error)}`);
+  }
+  let total = 0;
+  for (const file of files) total += await countRecords(file);
+  progress.setTotal(total);
+  progress.note(`  ${files.map((file) => path.basename(file.path)).join(', ')}: about ${total.toLocaleString('en-US')} records`);
+  return files;
+}
+
+async function withRetries<T>(work: () => Promise<T>, attempts: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,301 @@
+/**
+ * The initial synchronisation end to end on the sandbox, through `gentrack-sf initial-sync`'s code path (relay
+ * config and secrets, the integration user's session, the real jsforce bulk2 client): a mixed extract with bad rows
+ * loads and reports them (file and Salesforce file), a second run changes nothing, fixed data converges, a job that
+ * fails mid-way fails the run at its stage with publishing restored, and uploads are split below the limit.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../generators/model/connector-fields.js';
+import { initialSyncCommand } from '../../relay/src/initial-sync/initial-sync-command.js';
+import type { BulkSettings } from '../../relay/src/initial-sync/bulk-pass.js';
+import { SyncHistory } from '../../relay/src/store/sync-history.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/start-sandbox.js';
+import { parseCsv } from '../../sandbox/salesforce/bulk/csv.js';
+
+const FAST_POLLING: Partial<BulkSettings> = { pollIntervalMs: 10, pollMaxIntervalMs: 50 };
+const SYNCED = new Set(['Account', 'Contact', 'AccountContactRelation']);
+
+interface Rig {
+  readonly sandbox: Sandbox;
+  readonly dir: string;
+  readonly store: string;
+  run(extract: Record<string, string>, options?: { bulk?: Partial<BulkSettings>; notify?: string }): Promise<{ code: number; output: string; reportDir: string }>;
+  close(): Promise<void>;
+}
+
+async function startRig(options: SandboxOptions = {}): Promise<Rig> {
+  const sandbox = await startSandbox(options);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'initial-sync-e2e-'));
+  const store = path.join(dir, 'relay.db');
+  const config = path.join(dir, 'relay.json');
+  writeFileSync(config, JSON.stringify(sandbox.relayConfigInput({ storePath: store })));
+  let runs = 0;
+  return {
+    sandbox,
+    dir,
+    store,
+    async run(extract, runOptions = {}) {
+      const run = ++runs;
+      const extractDir = path.join(dir, `extract-${run}`);
+      const reportDir = path.join(dir, `reports-${run}`);
+      rmSync(extractDir, { recursive: true, force: true });
+      mkdirSync(extractDir, { recursive: true });
+      for (const [name, text] of Object.entries(extract)) writeFileSync(path.join(extractDir, name), text);
+      let output = '';
+      const sink = new Writable({
+        write(chunk, _encoding, callback) {
+          output += String(chunk);
+          callback();
+        },
+      });
+      const code = await initialSyncCommand({
+        extract: extractDir,
+        reportDir,
+        configFile: config,
+        env: { ...sandbox.relaySecretsEnv() },
+        bulk: { ...FAST_POLLING, ...runOptions.bulk },
+        output: sink,
+        ...(runOptions.notify ? { notify: runOptions.notify } : {}),
+      });
+      return { code, output, reportDir };
+    },
+    async close() {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const jsonl = (...records: unknown[]) => records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n';
+
+const ACCOUNTS = jsonl(
+  { accountNumber: 'A-1', account: { name: 'Kauri Energy', phone: '+64 9 555 0101', billingAddress: { city: 'Auckland', country: 'NZ' }, accountClass: 'Business', status: 'Active' } },
+  { accountNumber: 'A-2', parentAccountNumber: 'A-1', account: { name: 'Kauri Energy North', accountClass: 'Business' } },
+  { accountNumber: 'A-3', account: { name: 'Rimu Homes', accountClass: 'Residential', tradingName: 'Rimu, "the" homes\nsecond line' } },
+  { accountNumber: 'A-4', account: { name: 'Bad Class', accountClass: 'Alien' } },
+  { account: { name: 'No number' } },
+  'not json',
+  { accountNumber: 'A-5', account: { name: 'Totara', companyNumber: '1'.repeat(50) } },
+);
+const CONTACTS = [
+  'customerNumber,accountNumber,contact.firstName,contact.lastName,contact.email,contact.dateOfBirth,contact.segment',
+  'C-1,A-1,Aroha,Ngata,aroha@example.com,1980-02-29,Standard',
+  'C-2,A-1,Ben,Smith,ben@x,1990-01-01,',
+  'C-3,A-3,Cara,,,,',
+  'C-4,A-9,Dan,Doe,,,',
+  'C-5,A-2,Eve,Tan,,1990-02-30,',
+  'C-6,A-4,Fay,Lee,,,',
+  'C-7,A-3,"Gus, Jr",Hone,gus@example.com,,Vulnerable',
+].join('\r\n');
+const RELATIONS = jsonl(
+  { relationship: { relationshipId: 'R-1', accountNumber: 'A-2', customerNumber: 'C-1', roles: ['Billing'], startDate: '2020-01-01', active: true } },
+  // C-1's primary account: Salesforce created this relationship with the contact, so the row adopts it.
+  { relationship: { relationshipId: 'R-2', accountNumber: 'A-1', customerNumber: 'C-1', roles: ['Primary'] } },
+  { relationship: { relationshipId: 'R-3', accountNumber: 'A-3', customerNumber: 'C-9' } },
+  { relationship: { relationshipId: 'R-4', accountNumber: 'A-3' } },
+);
+const MIXED = { 'accounts.jsonl': ACCOUNTS, 'contacts.csv': CONTACTS, 'relations.jsonl': RELATIONS };
+const FIXED = {
+  'accounts.jsonl': ACCOUNTS.replace('"Alien"', '"Government"').replace('{"account":{"name":"No number"}}', '{"accountNumber":"A-6","account":{"name":"Now numbered"}}')
+    .replace('not json\n', '').replace('1'.repeat(50), '1'.repeat(40)),
+  'contacts.csv': CONTACTS.replace('ben@x', 'ben@example.com').replace('C-3,A-3,Cara,,', 'C-3,A-3,Cara,Reti,').replace('A-9', 'A-3').replace('1990-02-30', '1990-02-28'),
+  'relations.jsonl': RELATIONS.replace('"C-9"', '"C-2"').replace('"accountNumber":"A-3"}', '"accountNumber":"A-3","customerNumber":"C-3"}'),
+};
+
+const reportRows = (reportDir: string): Record<string, string>[] => {
+  const files = readdirSync(reportDir).filter((file) => file.endsWith('-failed-rows.csv'));
+  if (files.length === 0) return [];
+  const [header, ...rows] = parseCsv(readFileSync(path.join(reportDir, files[0]!), 'utf8'));
+  return rows.map((row) => Object.fromEntries(header!.map((name, index) => [name, row[index] ?? ''])));
+};
+
+let rig: Rig;
+before(async () => {
+  rig = await startRig();
+});
+after(() => rig.close());
+
+test('a mixed extract loads, bad rows are reported in a file and in Salesforce, a second run changes nothing, fixed data converges', async () => {
+  const org = rig.sandbox.salesforce.org;
+  const killSwitchDuringLoad: unknown[] = [];
+  const stopWatching = org.onAfterDml((event) => {
+    if (SYNCED.has(event.objectType)) killSwitchDuringLoad.push(org.customSettings.getOrgDefaults(SETTINGS_OBJECT)[KILL_SWITCH_FIELD]);
+  });
+  const first = await rig.run(MIXED);
+  stopWatching();
+  assert.equal(first.code, 2, first.output);
+  assert.match(first.output, /== preflight\n[\s\S]*== disable publishing\n== accounts\n== contacts\n== relations\n== re-enable publishing\n== report\n/);
+  assert.match(first.output, /Outcome: completed with errors/);
+  assert.ok(killSwitchDuringLoad.length > 0 && killSwitchDuringLoad.every((value) => value === true), 'publishing was disabled during the load');
+  assert.equal(org.customSettings.getOrgDefaults(SETTINGS_OBJECT)[KILL_SWITCH_FIELD], false, 're-enabled');
+  assert.equal(org.query(`SELECT Id FROM ${SETTINGS_OBJECT}`).totalSize, 0, 'the org default the run created is gone again');
+  assert.equal(rig.sandbox.triggers!.publishCalls, 0, "the integration user's load published nothing");
+
+  const accounts = org.query('SELECT Gentrack_External_Id__c, Name, Trading_Name__c, Parent.Gentrack_External_Id__c, CreatedById FROM Account ORDER BY Gentrack_External_Id__c').records;
+  assert.deepEqual(accounts.map((record) => record['Gentrack_External_Id__c']), ['A-1', 'A-2', 'A-3']);
+  assert.equal((accounts[1]!['Parent'] as Record<string, unknown>)['Gentrack_External_Id__c'], 'A-1', 'the parent is set in the second pass');
+  assert.equal(accounts[2]!['Trading_Name__c'], 'Rimu, "the" homes\nsecond line');
+  assert.ok(accounts.every((record) => record['CreatedById'] === org.users.integration.id));
+  const contacts = org.query('SELECT Gentrack_External_Id__c, FirstName, Birthdate, Account.Gentrack_External_Id__c FROM Contact ORDER BY Gentrack_External_Id__c').records;
+  assert.deepEqual(contacts.map((record) => [record['Gentrack_External_Id__c'], record['FirstName'], record['Birthdate']]), [['C-1', 'Aroha', '1980-02-29'], ['C-7', 'Gus, Jr', null]]);
+  const relations = org.query(
+    'SELECT Gentrack_External_Id__c, Roles, IsDirect, Account.Gentrack_External_Id__c, Contact.Gentrack_External_Id__c FROM AccountContactRelation WHERE Gentrack_External_Id__c != null ORDER BY Gentrack_External_Id__c',
+  ).records;
+  assert.deepEqual(
+    relations.map((record) => [record['Gentrack_External_Id__c'], record['Roles'], record['IsDirect'], (record['Account'] as Record<string, unknown>)['Gentrack_External_Id__c']]),
+    [['R-1', 'Billing', false, 'A-2'], ['R-2', 'Primary', true, 'A-1']],
+    "R-2 adopted the contact's direct relationship instead of failing as a duplicate",
+  );
+
+  const rows = reportRows(first.reportDir);
+  const summary = rows.map((row) => `${row['stage']} ${row['problem']} ${row['file']}:${row['line']} ${row['external_id']} ${row['error_code']}`).sort();
+  assert.deepEqual(summary, [
+    'accounts failed accounts.jsonl:4 A-4 INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+    'accounts failed accounts.jsonl:7 A-5 STRING_TOO_LONG',
+    'accounts unmapped accounts.jsonl:5  UNMAPPABLE_ROW',
+    'accounts unmapped accounts.jsonl:6  UNREADABLE_ROW',
+    'contacts failed contacts.csv:3 C-2 INVALID_EMAIL_ADDRESS',
+    'contacts failed contacts.csv:4 C-3 REQUIRED_FIELD_MISSING',
+    'contacts failed contacts.csv:5 C-4 INVALID_FIELD',
+    'contacts failed contacts.csv:7 C-6 INVALID_FIELD',
+    'contacts unmapped contacts.csv:6 C-5 UNMAPPABLE_ROW',
+    'relations failed relations.jsonl:3 R-3 INVALID_FIELD',
+    'relations unmapped relations.jsonl:4 R-4 UNMAPPABLE_ROW',
+  ]);
+  const missingName = rows.find((row) => row['external_id'] === 'C-3')!;
+  assert.equal(missingName['error_message'], 'Required fields are missing: [LastName]');
+  assert.deepEqual(JSON.parse(missingName['values']!), { Gentrack_External_Id__c: 'C-3', FirstName: 'Cara', 'Account.Gentrack_External_Id__c': 'A-3' });
+
+  const history = SyncHistory.open(rig.store);
+  const [run] = history.list({ limit: 1 });
+  history.close();
+  assert.equal(run!.outcome, 'completed with errors');
+  assert.deepEqual(run!.counts, { read: 18, unmapped: 4, unchanged: 0, created: 6, updated: 1, failed: 7, unprocessed: 0 });
+  assert.deepEqual(run!.stages.map((stage) => stage.name), ['preflight', 'disable publishing', 'accounts', 'contacts', 'relations', 're-enable publishing', 'report']);
+  const [reportFile, attachedUrl] = run!.reportLocation!.split('\n');
+  assert.equal(path.dirname(reportFile!), first.reportDir);
+  const documentId = /ContentDocument\/(\w+)\/view/.exec(attachedUrl!)![1]!;
+  const document = org.get('ContentDocument', documentId)!;
+  const version = org.get('ContentVersion', String(document['LatestPublishedVersionId']))!;
+  assert.equal(Buffer.from(String(version['VersionData']), 'base64').toString('utf8'), readFileSync(reportFile!, 'utf8'), 'the attached file is the report');
+
+  // A second run over the same extract: the same rows fail again, nothing else is sent, no record changes.
+  const before = org.changes.latestSequence;
+  const modified = org.query('SELECT Id, LastModifiedDate FROM Account').records.map((record) => record['LastModifiedDate']);
+  const second = await rig.run(MIXED);
+  assert.equal(second.code, 2);
+  assert.match(second.output, /accounts\s+completed with errors\s+7\s+0\s+0\s+3\s+4/);
+  assert.match(second.output, /relations\s+completed with errors\s+4\s+0\s+0\s+2\s+2/);
+  assert.deepEqual(org.changes.since(before).filter((change) => SYNCED.has(change.objectType)), [], 'no synced record changed');
+  assert.deepEqual(org.query('SELECT Id, LastModifiedDate FROM Account').records.map((record) => record['LastModifiedDate']), modified);
+
+  // The data fixed: every row loads, then a further run has nothing left to do.
+  const fixed = await rig.run(FIXED);
+  assert.equal(fixed.code, 0, fixed.output);
+  assert.match(fixed.output, /Outcome: completed\n/);
+  assert.deepEqual(reportRows(fixed.reportDir), [], 'no report when every row loaded');
+  assert.equal(org.query('SELECT Id FROM Account').totalSize, 6);
+  assert.equal(org.query("SELECT Id FROM Contact WHERE Gentrack_External_Id__c != null").totalSize, 7);
+  assert.equal(org.query("SELECT Account_Class__c FROM Account WHERE Gentrack_External_Id__c = 'A-4'").records[0]!['Account_Class__c'], 'Government');
+  const settled = await rig.run(FIXED);
+  assert.equal(settled.code, 0);
+  assert.match(settled.output, /accounts\s+completed\s+6\s+0\s+0\s+6\s+0/);
+  assert.match(settled.output, /contacts\s+completed\s+7\s+0\s+0\s+7\s+0/);
+  assert.match(settled.output, /relations\s+completed\s+4\s+0\s+0\s+4\s+0/);
+});
+
+test('a bulk job that fails at the contacts stage fails the run there, and publishing is restored to what it was', async () => {
+  const failing = await startRig();
+  try {
+    const org = failing.sandbox.salesforce.org;
+    // An org default already exists with publishing on: it must be put back, not deleted.
+    await org.insert(SETTINGS_OBJECT, { [KILL_SWITCH_FIELD]: false });
+    org.bulkIngest.failNextJobs('Contact', 'InvalidBatch : Failed to process the batch: the org is being maintained');
+    const result = await failing.run(MIXED);
+    assert.equal(result.code, 1, result.output);
+    assert.match(result.output, /Outcome: failed at stage "contacts": Salesforce failed Contact job \w+: InvalidBatch : Failed to process the batch/);
+    const settings = org.query(`SELECT ${KILL_SWITCH_FIELD} FROM ${SETTINGS_OBJECT}`).records;
+    assert.deepEqual(settings.map((record) => record[KILL_SWITCH_FIELD]), [false], 'publishing re-enabled on the same record');
+
+    const history = SyncHistory.open(failing.store);
+    const [run] = history.list({ limit: 1 });
+    history.close();
+    assert.equal(run!.outcome, 'failed');
+    assert.equal(run!.failedStage, 'contacts');
+    assert.deepEqual(
+      run!.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
+      ['preflight: completed', 'disable publishing: completed', 'accounts: completed with errors', 'contacts: failed', 're-enable publishing: completed', 'report: completed'],
+    );
+    const unprocessed = reportRows(result.reportDir).filter((row) => row['problem'] === 'unprocessed');
+    assert.deepEqual(unprocessed.map((row) => row['external_id']).sort(), ['C-1', 'C-2', 'C-3', 'C-4', 'C-6', 'C-7']);
+    assert.equal(org.query('SELECT Id FROM Contact').totalSize, 0);
+
+    // The fault gone, a re-run picks up where it failed: accounts are unchanged, contacts and relations load.
+    const rerun = await failing.run(MIXED);
+    assert.equal(rerun.code, 2);
+    assert.match(rerun.output, /accounts\s+completed with errors\s+7\s+0\s+0\s+3\s+4/);
+    assert.match(rerun.output, /contacts\s+completed with errors\s+7\s+2\s+0\s+0\s+5/);
+  } finally {
+    await failing.close();
+  }
+});
+
+test('an org that fails validation, or an unreachable Gentrack, fails the run at preflight without touching publishing', async () => {
+  const drifted = await startRig({ salesforce: { dropFields: ['Account.Trading_Name__c'] } });
+  try {
+    const result = await drifted.run(MIXED);
+    assert.equal(result.code, 1);
+    assert.match(result.output, /Outcome: failed at stage "preflight": the org lacks what the connector needs .*field Account\.Trading_Name__c: not in the org/);
+    assert.doesNotMatch(result.output, /== disable publishing/);
+    assert.equal(drifted.sandbox.salesforce.org.query(`SELECT Id FROM ${SETTINGS_OBJECT}`).totalSize, 0);
+  } finally {
+    await drifted.close();
+  }
+  const offline = await startRig();
+  try {
+    await offline.sandbox.gentrack.close();
+    const result = await offline.run(MIXED);
+    assert.equal(result.code, 1);
+    assert.match(result.output, /failed at stage "preflight": Gentrack is not reachable/);
+  } finally {
+    await offline.close().catch(() => undefined);
+  }
+});
+
+test('uploads are split into jobs below the size limit, and the outcome is posted to the webhook', async () => {
+  const small = await startRig({ salesforce: { bulkUploadLimitBytes: 4096 } });
+  const received: unknown[] = [];
+  const webhook = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      received.push(JSON.parse(body));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (webhook.address() as { port: number }).port;
+    const accounts = jsonl(...Array.from({ length: 300 }, (_, index) => ({ accountNumber: `S-${index}`, account: { name: `Split Account ${index}` } })));
+    const result = await small.run({ 'accounts.jsonl': accounts }, { bulk: { maxUploadBytes: 3000 }, notify: `http://127.0.0.1:${port}/hooks/sync` });
+    assert.equal(result.code, 0, result.output);
+    const jobs = (small.sandbox.salesforce.org.bulkIngest.list() as { records: { object: string; numberRecordsProcessed: number }[] }).records.filter((job) => job.object === 'Account');
+    assert.ok(jobs.length >= 3, `${jobs.length} jobs`);
+    assert.equal(jobs.reduce((sum, job) => sum + job.numberRecordsProcessed, 0), 300);
+    assert.equal(small.sandbox.salesforce.org.query('SELECT Id FROM Account').totalSize, 300);
+    assert.match(result.output, /contacts: no contacts\.jsonl or contacts\.csv|no contacts\.jsonl or contacts\.csv in the extract/);
+    assert.equal(received.length, 1);
+    const notification = received[0] as { outcome: string; counts: { created: number }; kind: string; text: string };
+    assert.deepEqual([notification.kind, notification.outcome, notification.counts.created], ['initial-sync', 'completed', 300]);
+    assert.match(notification.text, /completed \(300 created/);
+  } finally {
+    webhook.close();
+    await small.close();
+  }
+});
