@@ -5,6 +5,12 @@
  *
  * The invariant the whole relay rests on: a batch of events and the replay id after it are committed in ONE
  * transaction, so a replay id is never stored for an event that is not.
+ *
+ * Durability: only commits that acknowledge something to the outside (events and their replay id, a change put in
+ * the outbox for a sync job, an operator's dead-letter retry or discard) wait for the disk with the configured
+ * `synchronous` level. The bookkeeping that follows (deliveries, retries, dead letters, write-backs) commits with
+ * NORMAL: a crash can lose at most its latest commits, never tear one, and every one of them is recovered by an
+ * idempotent redelivery; the next acknowledging commit syncs the write-ahead log, and them with it.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -16,7 +22,7 @@ import { SCHEMA } from './schema.js';
 export interface StoreOptions {
   /** Database file; ':memory:' for throwaway stores in tests. */
   readonly path: string;
-  /** FULL survives power loss; NORMAL (WAL) survives process crashes only. */
+  /** For acknowledging commits: FULL survives power loss; NORMAL (WAL) survives process crashes only. */
   readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
@@ -106,12 +112,14 @@ export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'
 export class RelayStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly acknowledgingSync: 'FULL' | 'NORMAL';
 
   constructor(options: StoreOptions) {
     if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.acknowledgingSync = options.synchronous ?? 'FULL';
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     const db = this.db;
@@ -248,7 +256,7 @@ export class RelayStore {
       this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
       return { outcomes, stored };
     });
-    return run.immediate();
+    return this.acknowledging(() => run.immediate());
   }
 
   /**
@@ -258,7 +266,9 @@ export class RelayStore {
   enqueueChange(change: ObjectChange, now = Date.now()): PendingChange | undefined {
     const traceId = crypto.randomUUID();
     const entityKey = entityKeyOf(change);
-    const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+    const result = this.acknowledging(() =>
+      this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now),
+    );
     if (result.changes === 0) return undefined;
     return { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
   }
@@ -347,7 +357,7 @@ export class RelayStore {
    * payload through `assemble`. Returns the revived change, or throws when it still cannot be read.
    */
   retryDeadLetter(id: number, assemble: Assembler, now = Date.now()): PendingChange {
-    return this.db.transaction(() => {
+    const retry = this.db.transaction(() => {
       const row = this.statements.deadLetter.get(id) as (DeadLetterRow & { change_seq: number | null }) | undefined;
       if (!row) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
       let pending: PendingChange;
@@ -376,11 +386,12 @@ export class RelayStore {
       }
       this.statements.deleteDeadLetter.run(id);
       return pending;
-    })();
+    });
+    return this.acknowledging(() => retry());
   }
 
   discardDeadLetter(id: number): boolean {
-    return this.statements.deleteDeadLetter.run(id).changes > 0;
+    return this.acknowledging(() => this.statements.deleteDeadLetter.run(id).changes > 0);
   }
 
   referenceOf(objectType: string, recordId: string): string | undefined {
@@ -445,6 +456,20 @@ export class RelayStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Runs one commit at the acknowledging `synchronous` level. The level applies when a transaction commits and
+   * cannot change inside one; a PRAGMA takes effect when it is prepared, so it is executed afresh each time.
+   */
+  private acknowledging<T>(commit: () => T): T {
+    if (this.acknowledgingSync === 'NORMAL') return commit();
+    this.db.exec(`PRAGMA synchronous = ${this.acknowledgingSync}`);
+    try {
+      return commit();
+    } finally {
+      this.db.exec('PRAGMA synchronous = NORMAL');
+    }
   }
 
   private insertDeadLetter(
