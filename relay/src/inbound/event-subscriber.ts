@@ -3,8 +3,10 @@
  *
  * salesforce-pubsub-api-client does the gRPC and Avro work but never reconnects, can stall silently, and throws if
  * a stream it was told to forget ends with an error later. This wrapper owns the lifecycle around it:
- * - flow control: asks for `batchSize` events, hands each batch to `store` (which commits the events and the replay
- *   id after them in one transaction) and only then asks for more, pausing while the relay is backlogged;
+ * - flow control: at most `batchSize` events are requested and not yet received; events that arrive are handed to
+ *   `store` (which commits them and the replay id after them in one transaction) and only then asked for again, as
+ *   soon as half a batch is stored, so the next events are already on their way while these are stored and
+ *   delivered; nothing is asked for while the relay is backlogged;
  * - resumption from the last committed replay id, with a clear error (or the configured fallback) when that id is
  *   past Salesforce's retention;
  * - a watchdog: no event and no keepalive for `keepaliveTimeoutMs` means the stream is dead, so it is replaced;
@@ -82,7 +84,11 @@ export class EventSubscriber {
   private current?: Connection;
   private buffer: ReceivedEvent[] = [];
   private flushScheduled = false;
-  private allRequestedReceived = false;
+  /** Requested on the current stream and not received yet. */
+  private outstanding = 0;
+  /** Received and stored, not asked for again yet. */
+  private owed = 0;
+  private recheckScheduled = false;
   private lastActivityAt = 0;
   private failures = 0;
   private watchdog?: NodeJS.Timeout;
@@ -141,7 +147,8 @@ export class EventSubscriber {
       await client.connect();
       if (this.stopped) return this.retire(connection);
       this.current = connection;
-      this.allRequestedReceived = false;
+      this.outstanding = this.options.batchSize;
+      this.owed = 0;
       this.lastActivityAt = Date.now();
       const callback = this.callbackFor(connection);
       const resumeAfter = this.options.checkpoint();
@@ -164,7 +171,7 @@ export class EventSubscriber {
           this.received(eventFrom(data));
           break;
         case 'lastEvent':
-          this.allRequestedReceived = true;
+          // The client's own count restarts with every request, so flow control keeps its own (outstanding).
           this.scheduleFlush();
           break;
         case 'grpcKeepAlive':
@@ -188,6 +195,7 @@ export class EventSubscriber {
   }
 
   private received(event: ReceivedEvent): void {
+    this.outstanding = Math.max(0, this.outstanding - 1);
     this.lastActivityAt = Date.now();
     this.failures = 0;
     this.setState('connected');
@@ -211,19 +219,32 @@ export class EventSubscriber {
     const batch = this.buffer;
     this.buffer = [];
     this.options.store(batch);
+    this.owed += batch.length;
     // The checkpoint is valid again: later reconnections resume from it, not from the fallback.
     this.fallbackInUse = undefined;
   }
 
+  /**
+   * Asks for as many events as were stored since the last request, once that is half a batch or nothing is left in
+   * flight: fewer, larger requests, and never more than `batchSize` events unstored.
+   */
   private requestMoreWhenReady(): void {
     const connection = this.current;
-    if (!connection || connection.retired || !this.allRequestedReceived || this.stopped) return;
+    if (!connection || connection.retired || this.stopped || this.owed === 0) return;
+    if (this.owed < this.options.batchSize / 2 && this.outstanding > 0) return;
     if (this.options.backlogged?.()) {
-      setTimeout(() => this.requestMoreWhenReady(), BACKLOG_RECHECK_MS);
+      if (!this.recheckScheduled) {
+        this.recheckScheduled = true;
+        setTimeout(() => {
+          this.recheckScheduled = false;
+          this.requestMoreWhenReady();
+        }, BACKLOG_RECHECK_MS);
+      }
       return;
     }
-    this.allRequestedReceived = false;
-    connection.client.requestAdditionalEvents(this.options.topic, this.options.batchSize);
+    connection.client.requestAdditionalEvents(this.options.topic, this.owed);
+    this.outstanding += this.owed;
+    this.owed = 0;
   }
 
   private streamError(connection: Connection, data: unknown): void {
