@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:relay`: how fast the relay carries Salesforce changes to Gentrack on this machine.
+ *
+ * The sandbox runs in this process; the relay runs as its own process (`gentrack-sf relay`), so the RSS is the
+ * relay's own and the two do not share an event loop. Events are published straight into the sandbox event bus,
+ * shaped as the simulated triggers publish them: UPDATEs of accounts that exist in both systems, one Gentrack call
+ * each. Phases:
+ *   1. raw ceiling: a bare keep-alive undici loop (own process, same request shape, headers, token, concurrency);
+ *   2. throughput with the durable outbox (store.synchronous FULL), publish -> Gentrack receipt;
+ *   3. latency at a fixed offered rate (500 events/s), publish -> receipt from the Gentrack call log;
+ *   4. throughput with synchronous NORMAL, for comparison.
+ * Each phase checks the outcome too: every event exactly one effective write, none out of order, nothing
+ * dead-lettered, every write-back applied. It is a benchmark, not a test: it prints the table and exits 0.
+ *
+ * Options: --events N (throughput phases, default 30000), --accounts N (default 2000), --latency-seconds N
+ * (default 10), --rate N (latency phase, default 500), --skip-normal, --cpu-prof DIR (V8 CPU profiles of the relays, in DIR/full and DIR/normal).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveRelayConfig } from '../relay/src/config/relay-config.js';
+import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
+import { seedAccounts } from './bench-relay/bench-accounts.js';
+import { measureLatency, measureThroughput, type ThroughputResult, type Workload } from './bench-relay/phases.js';
+import { schedulerTime, since } from './bench-relay/cpu-accounting.js';
+import { runRawCeiling } from './bench-relay/raw-ceiling.js';
+import { startRelayChild, type RelayChild } from './bench-relay/relay-child.js';
+import { formatNumber, renderReport, type ReportRow } from './bench-relay/report.js';
+
+const TARGETS = { eventsPerSecond: 3_000, rawRatio: 0.5, p99Ms: 50, rssMB: 200 };
+/** Above this share of waiting for a CPU, the run competed with other work on the machine. */
+const CONTENDED = 0.1;
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '30000' },
+    accounts: { type: 'string', default: '2000' },
+    'latency-seconds': { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
+    'skip-normal': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const EVENTS = Number(args.events);
+const ACCOUNTS = Number(args.accounts);
+const LATENCY_SECONDS = Number(args['latency-seconds']);
+const RATE = Number(args.rate);
+
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gentrack-bench-'));
+  const sandbox = await startSandbox({ keepaliveIntervalMs: 1_000, gentrack: { recordCalls: false } });
+  let relay: RelayChild | undefined;
+  // The configuration the relay child resolves: the raw loop uses the same concurrency and pool size.
+  const relayConfig = resolveRelayConfig({ text: JSON.stringify(sandbox.relayConfigInput()), env: {} });
+  const concurrency = relayConfig.delivery.concurrency;
+  const connections = relayConfig.gentrack.connections;
+  try {
+    log(`seeding ${ACCOUNTS} accounts in Salesforce and Gentrack`);
+    const workload: Workload = { sandbox, accounts: await seedAccounts(sandbox, ACCOUNTS), cursor: 0 };
+
+    log(`raw ceiling: ${EVENTS} requests, ${concurrency} in flight`);
+    const raw = await runRawCeiling(sandbox, {
+      requests: EVENTS,
+      concurrency: concurrency,
+      connections: connections,
+      changedBy: sandbox.salesforce.org.users.admin.username,
+      accounts: workload.accounts,
+    });
+    if (raw.failures > 0) log(`WARNING: ${raw.failures} raw requests failed`);
+    log(`  ${formatNumber(raw.perSecond)} requests/s; CPU per request: loop ${formatNumber(raw.clientUsPerRequest)} µs, sandbox ${formatNumber(raw.sandboxUsPerRequest)} µs`);
+    sandbox.gentrack.calls.clear();
+
+    log('relay with store.synchronous FULL: throughput');
+    relay = await startRelayChild(sandbox, { dir, name: 'full', synchronous: 'FULL', ...profileDir('full') });
+    const full = await throughputPhase(sandbox, workload, relay);
+    log(`relay with store.synchronous FULL: latency at ${RATE} events/s for ${LATENCY_SECONDS} s`);
+    const latency = await measureLatency(workload, RATE, LATENCY_SECONDS);
+    await settle(sandbox, relay, latency.events);
+    const rssMB = relay.peakRssMiB() * 1.048576;
+    await relay.stop();
+    relay = undefined;
+
+    let normal: { result: ThroughputPhase; rssMB: number } | undefined;
+    if (!args['skip-normal']) {
+      log('relay with store.synchronous NORMAL: throughput');
+      relay = await startRelayChild(sandbox, { dir, name: 'normal', synchronous: 'NORMAL', ...profileDir('normal') });
+      const result = await throughputPhase(sandbox, workload, relay);
+      normal = { result, rssMB: relay.peakRssMiB() * 1.048576 };
+      await relay.stop();
+      relay = undefined;
+    }
+
+    const ratio = full.perSecond / raw.perSecond;
+    const rows: ReportRow[] = [
+      { metric: 'throughput, durable outbox (synchronous FULL)', measured: `${formatNumber(full.perSecond)} events/s`, target: `>= ${formatNumber(TARGETS.eventsPerSecond)} events/s`, met: full.perSecond >= TARGETS.eventsPerSecond },
+      ...(normal ? [{ metric: 'throughput, synchronous NORMAL', measured: `${formatNumber(normal.result.perSecond)} events/s` }] : []),
+      { metric: 'raw ceiling (bare undici loop, same requests)', measured: `${formatNumber(raw.perSecond)} requests/s` },
+      { metric: 'relay / raw (FULL)', measured: `${formatNumber(ratio * 100)} %`, target: `>= ${TARGETS.rawRatio * 100} %`, met: ratio >= TARGETS.rawRatio },
+      ...(normal ? [{ metric: 'relay / raw (NORMAL)', measured: `${formatNumber((normal.result.perSecond / raw.perSecond) * 100)} %` }] : []),
+      { metric: `latency p50 at ${RATE} events/s`, measured: `${formatNumber(latency.p50Ms)} ms` },
+      { metric: `latency p99 at ${RATE} events/s`, measured: `${formatNumber(latency.p99Ms)} ms`, target: `< ${TARGETS.p99Ms} ms`, met: latency.p99Ms < TARGETS.p99Ms },
+      { metric: 'peak RSS of the relay (VmHWM, FULL run)', measured: `${formatNumber(rssMB)} MB`, target: `< ${TARGETS.rssMB} MB`, met: rssMB < TARGETS.rssMB },
+      ...(normal ? [{ metric: 'peak RSS of the relay (VmHWM, NORMAL run)', measured: `${formatNumber(normal.rssMB)} MB` }] : []),
+    ];
+    const notes = [
+      `${formatNumber(EVENTS)} events per throughput phase over ${formatNumber(ACCOUNTS)} accounts; latency: ${formatNumber(latency.events)} events, max ${formatNumber(latency.maxMs)} ms.`,
+      `Relay defaults: delivery.concurrency ${concurrency}, gentrack.connections ${connections}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}.`,
+      `Throughput = events / (first publish -> last Gentrack receipt); latency = publish -> Gentrack receipt (call log, ms clock).`,
+      `CPU per event (FULL): relay ${formatNumber(full.relayUsPerEvent)} µs, sandbox + publisher ${formatNumber(full.sandboxUsPerEvent)} µs; ` +
+        `raw loop per request: client ${formatNumber(raw.clientUsPerRequest)} µs, sandbox ${formatNumber(raw.sandboxUsPerRequest)} µs.`,
+      ...[full, ...(normal ? [normal.result] : [])]
+        .filter((phase) => phase.waitedForCpu > CONTENDED)
+        .slice(0, 1)
+        .map(() => `WARNING: other work on this machine kept the relay and the sandbox waiting for a CPU (over ${CONTENDED * 100} % of their run time): throughput figures are low.`),
+    ];
+    process.stdout.write(renderReport('Relay benchmark (sandbox in this process, relay as a child process)', rows, notes));
+  } finally {
+    await relay?.stop();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface ThroughputPhase extends ThroughputResult {
+  /** CPU time per event while events flowed: the relay process, and this process (the sandbox and the publisher). */
+  readonly relayUsPerEvent: number;
+  readonly sandboxUsPerEvent: number;
+  /** Time the relay and the sandbox waited for a CPU, relative to the time they ran: other load on the machine. */
+  readonly waitedForCpu: number;
+}
+
+/** With --cpu-prof DIR, each relay writes its V8 CPU profile into DIR/<run>. */
+function profileDir(run: string): { cpuProfileDir?: string } {
+  return args['cpu-prof'] ? { cpuProfileDir: path.resolve(args['cpu-prof'], run) } : {};
+}
+
+/** Throughput, then a check that the run was correct and the relay has caught up (write-backs applied). */
+async function throughputPhase(sandbox: Sandbox, workload: Workload, relay: RelayChild): Promise<ThroughputPhase> {
+  const before = sandbox.gentrack.calls.counters;
+  const relayBefore = schedulerTime(relay.pid);
+  const loopBefore = schedulerTime(relay.pid, true);
+  const sandboxBefore = schedulerTime(process.pid);
+  const result = await measureThroughput(workload, EVENTS);
+  const relayTime = since(relayBefore, schedulerTime(relay.pid));
+  const loopTime = since(loopBefore, schedulerTime(relay.pid, true));
+  const sandboxTime = since(sandboxBefore, schedulerTime(process.pid));
+  // The relay's event loop neither ran nor waited for a CPU: it waited for I/O (events, answers, the disk).
+  const loopIdle = Math.max(0, 1 - (loopTime.runMs + loopTime.waitMs) / (result.seconds * 1000));
+  const cpu = {
+    relayUsPerEvent: (relayTime.runMs * 1000) / EVENTS,
+    sandboxUsPerEvent: (sandboxTime.runMs * 1000) / EVENTS,
+    waitedForCpu: (relayTime.waitMs + sandboxTime.waitMs) / (relayTime.runMs + sandboxTime.runMs),
+  };
+  log(
+    `  ${formatNumber(result.perSecond)} events/s (${result.seconds.toFixed(2)} s); CPU per event: relay ${formatNumber(cpu.relayUsPerEvent)} µs, ` +
+      `sandbox ${formatNumber(cpu.sandboxUsPerEvent)} µs; waited for a CPU ${formatNumber(cpu.waitedForCpu * 100)} % of the time they ran; ` +
+      `relay event loop idle ${formatNumber(loopIdle * 100)} %`,
+  );
+  await settle(sandbox, relay, before.effectiveWrites + EVENTS, before.outOfOrder);
+  return { ...result, ...cpu };
+}
+
+/** Waits until the relay has nothing pending, then checks exactly-once, order and dead letters. */
+async function settle(sandbox: Sandbox, relay: RelayChild, expectedWrites: number, outOfOrderBefore = 0): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const gauges = await relay.gauges();
+    if (gauges.changesPending === 0 && gauges.writeBacksPending === 0) {
+      if (gauges.deadLetters !== 0) throw new Error(`the relay dead-lettered ${gauges.deadLetters} changes:\n${relay.output.slice(-10).join('\n')}`);
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`the relay did not settle: ${JSON.stringify(gauges)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const counters = sandbox.gentrack.calls.counters;
+  if (counters.effectiveWrites !== expectedWrites) throw new Error(`Gentrack has ${counters.effectiveWrites} effective writes, expected ${expectedWrites}`);
+  if (counters.outOfOrder !== outOfOrderBefore) throw new Error(`${counters.outOfOrder - outOfOrderBefore} writes arrived out of order`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
