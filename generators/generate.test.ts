@@ -93,7 +93,8 @@ test('generated Apex carries the model: tracked fields, references and published
     assert.doesNotMatch(file.content, /\{\{|\}\}/, `${file.path} has no template leftovers`);
   }
   const classes = files.filter((f) => f.path.endsWith('.cls') && !f.path.endsWith('Test.cls') && !f.path.endsWith('TestData.cls'));
-  for (const file of classes) assert.match(file.content, /public (with|without) sharing class/, `${file.path} declares sharing`);
+  // REST resources must be global (GentrackEventEndpoint); everything else is public.
+  for (const file of classes) assert.match(file.content, /(public|global) (with|without) sharing class/, `${file.path} declares sharing`);
 });
 
 test('permission sets enforce data masters: connector users cannot edit Gentrack-mastered fields', async () => {

@@ -7,6 +7,7 @@ import type { GeneratedFile } from './generated-file.js';
 import { createRenderer } from './render.js';
 import { renderApex } from './emit/apex.js';
 import { renderConnectorObjects } from './emit/connector-objects.js';
+import { renderEventEndpoint } from './emit/event-endpoint.js';
 import { renderManifest } from './emit/manifest.js';
 import { renderNamedCredentials } from './emit/named-credentials.js';
 import { renderPermissionSets } from './emit/permission-sets.js';
@@ -24,6 +25,7 @@ export async function generateFiles(model: ConnectorModel): Promise<GeneratedFil
       renderApex(model, renderer),
       renderNamedCredentials(model, renderer),
       renderSyncButton(model, renderer),
+      renderEventEndpoint(model, renderer),
     ])
   ).flat();
   const files = [...metadata, await renderManifest(model, metadata, renderer), await renderRelayModel(model)];

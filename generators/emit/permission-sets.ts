@@ -7,6 +7,9 @@ import {
   BYPASS_PERMISSION,
   CONNECTOR_USER_PERMISSION_SET,
   EXTERNAL_ID_FIELD,
+  EVENT_ENDPOINT_CLASS,
+  INBOUND_EVENT_CLASS,
+  INBOUND_RULES_CLASS,
   INTEGRATION_PERMISSION_SET,
   RELAY_CREDENTIAL_PRINCIPAL,
   RELAY_EXTERNAL_CREDENTIAL,
@@ -64,7 +67,8 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
     render(INTEGRATION_PERMISSION_SET, {
       label: 'Gentrack Integration User',
       description: `For the Gentrack relay's integration user only: API access, every connector field, and the ${BYPASS_PERMISSION} custom permission so its writes are not published back to Gentrack.`,
-      classes: [],
+      // The Event Endpoint is the relay's to call (inbound.deliverTo: apex).
+      classes: model.inbound ? [EVENT_ENDPOINT_CLASS, INBOUND_EVENT_CLASS, INBOUND_RULES_CLASS] : [],
       externalCredentialPrincipals: [],
       customPermissions: [BYPASS_PERMISSION],
       customSettings: [SETTINGS_OBJECT],
@@ -74,7 +78,8 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
         { object: SYNC_ERROR_OBJECT, create: true, edit: true, delete: true, viewAll: true },
       ].sort((a, b) => a.object.localeCompare(b.object)),
       tabs: [SYNC_ERROR_OBJECT],
-      userPermissions: ['ApiEnabled'],
+      // Gentrack events may create Tasks for record owners (inbound follow-ups).
+      userPermissions: ['ApiEnabled', ...(model.inbound?.events.some((rule) => rule.tasks.length > 0) ? ['EditTask'] : [])],
     }),
     render(CONNECTOR_USER_PERMISSION_SET, {
       label: 'Gentrack Connector User',

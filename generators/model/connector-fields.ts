@@ -48,3 +48,11 @@ export const SYNC_BUTTON_COMPONENT = 'gentrackSyncButton';
 /** The relay API's paths, below the relay's base URL. */
 export const RELAY_TOKEN_PATH = '/oauth/token';
 export const relayInstancePath = (tenantId: string): string => `/v1/salesforce/instances/${encodeURIComponent(tenantId)}`;
+
+/** The Apex REST resource that applies Gentrack events in the org (`inbound.deliverTo: apex`), and its URL mapping. */
+export const EVENT_ENDPOINT_CLASS = 'GentrackEventEndpoint';
+export const EVENT_ENDPOINT_PATH = '/gentrack/events';
+/** One Gentrack event as the Event Endpoint reads and applies it. */
+export const INBOUND_EVENT_CLASS = 'GentrackInboundEvent';
+/** The model's inbound rules as Apex (generated from `inbound`). */
+export const INBOUND_RULES_CLASS = 'GentrackInboundRules';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { connectorModel } from '../mapping/connector-model.generated.js';
-import { SalesforceCallError, type SaveOutcome } from '../salesforce/inbound-writer.js';
+import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import { SalesforceCallError, type EndpointEvent, type SaveOutcome } from '../salesforce/inbound-writer.js';
 import { InboxStore } from '../store/inbox-store.js';
 import { InboundDispatcher } from './inbound-dispatcher.js';
 
@@ -14,23 +15,35 @@ interface Harness {
   readonly upserts: { objectType: string; references: string[]; fields: Record<string, unknown>[] }[];
   readonly tasks: Record<string, unknown>[];
   readonly reads: string[];
+  readonly posted: EndpointEvent[];
   now: number;
   send(eventType: string, data: Record<string, unknown>, eventId?: string, createdAt?: string): string;
 }
 
 let eventSeq = 0;
 
-function harness(options: { upsert?: Upsert; read?: (path: string) => Promise<{ body: unknown }>; maxAttempts?: number; breakerThreshold?: number } = {}): Harness {
+interface HarnessOptions {
+  upsert?: Upsert;
+  read?: (path: string) => Promise<{ body: unknown }>;
+  postEvents?: (events: readonly EndpointEvent[]) => Promise<SaveOutcome[]>;
+  model?: ConnectorModel;
+  maxAttempts?: number;
+  breakerThreshold?: number;
+}
+
+function harness(options: HarnessOptions = {}): Harness {
   const inbox = new InboxStore(':memory:');
   const upserts: Harness['upserts'] = [];
   const tasks: Record<string, unknown>[] = [];
   const reads: string[] = [];
+  const posted: EndpointEvent[] = [];
   const ok = (reference: string): SaveOutcome => ({ ok: true, id: `001${reference.padStart(15, '0')}`, created: false });
   const h: Harness = {
     inbox,
     upserts,
     tasks,
     reads,
+    posted,
     now: 1_000_000,
     dispatcher: undefined as unknown as InboundDispatcher,
     send(eventType, data, eventId = `evt-${++eventSeq}`, createdAt = '2024-06-01T00:00:00.000Z') {
@@ -40,7 +53,7 @@ function harness(options: { upsert?: Upsert; read?: (path: string) => Promise<{ 
     },
   };
   (h as { dispatcher: InboundDispatcher }).dispatcher = new InboundDispatcher({
-    model: connectorModel,
+    model: options.model ?? connectorModel,
     inbox,
     logger: pino({ level: 'silent' }),
     writer: {
@@ -49,6 +62,10 @@ function harness(options: { upsert?: Upsert; read?: (path: string) => Promise<{ 
         return options.upsert ? options.upsert(objectType, externalIdField, records) : records.map((r) => ok(r.reference));
       },
       ownersOf: async (_objectType, ids) => new Map(ids.map((id) => [id, '005000000000000AAA'])),
+      postEvents: async (events) => {
+        posted.push(...events);
+        return options.postEvents ? options.postEvents(events) : events.map((event) => ok(event.eventId));
+      },
       createTasks: async (created) => {
         tasks.push(...created);
         return created.map((_, index) => ({ ok: true, id: `00T${index}`, created: true }));
@@ -201,4 +218,41 @@ test('Tasks go to the record owner, only for events that were applied', async ()
   assert.equal(h.tasks.length, 1);
   assert.equal(h.tasks[0]!.OwnerId, '005000000000000AAA');
   assert.equal(h.tasks[0]!.WhatId, `001${'A2'.padStart(15, '0')}`);
+});
+
+test('with deliverTo apex the events go to the Event Endpoint with what the relay knows: the entity and the fields to skip', async () => {
+  const h = harness({
+    model: { ...connectorModel, inbound: { ...connectorModel.inbound, deliverTo: 'apex' } } as ConnectorModel,
+    read: async () => ({ body: { accountNumber: 'A1', account: { status: 'Final' } } }),
+    postEvents: async (events) =>
+      events.map((event): SaveOutcome =>
+        event.eventId === 'busy'
+          ? { ok: false, code: 'RECORD_BUSY', message: 'RECORD_BUSY: another event of this call', retryable: true }
+          : event.eventId === 'missing'
+            ? { ok: false, code: 'NOT_FOUND', message: 'NOT_FOUND: no Account you can see has Gentrack_External_Id__c A9', retryable: false }
+            : { ok: true, id: '001000000000001AAA', created: false },
+      ),
+  });
+  h.send('switch-loss-cancelled', { accountNumber: 'A1' }, 'newer', '2024-06-05T00:00:00.000Z');
+  await h.dispatcher.drain();
+  h.send('switch-loss-finished', { accountNumber: 'A1', switchDate: '2024-08-01' }, 'finished', '2024-06-01T00:00:00.000Z');
+  h.send('switch-loss-started', { accountNumber: 'A2', switchDate: '2024-08-01' }, 'busy');
+  h.send('quote-created', { accountNumber: 'A9', quoteId: 'Q' }, 'missing');
+  await h.dispatcher.drain();
+
+  assert.equal(h.upserts.length, 0, 'the relay writes nothing itself');
+  assert.equal(h.tasks.length, 0, 'Tasks are the endpoint\'s to create');
+  const finished = h.posted.find((event) => event.eventId === 'finished')!;
+  assert.deepEqual(finished, {
+    eventId: 'finished',
+    eventType: 'switch-loss-finished',
+    createdAt: '2024-06-01T00:00:00.000Z',
+    data: { accountNumber: 'A1', switchDate: '2024-08-01' },
+    entity: { accountNumber: 'A1', account: { status: 'Final' } },
+    skipFields: ['Switch_Status__c', 'Switch_Loss_Date__c'],
+  });
+  assert.equal(h.inbox.record('finished')?.state, 'applied', 'its entity fields were still new');
+  assert.equal(h.inbox.record('busy')?.state, 'pending', 'RECORD_BUSY is retried');
+  assert.match(h.inbox.record('missing')!.lastError!, /^NOT_FOUND: Salesforce refused Account A9: NOT_FOUND: no Account/);
+  assert.equal(h.inbox.record('missing')?.state, 'dead');
 });

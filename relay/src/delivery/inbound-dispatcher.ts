@@ -16,7 +16,7 @@ import {
   withoutSuperseded,
   type InboundPlan,
 } from '../mapping/inbound-plan.js';
-import type { InboundWriter, SaveOutcome } from '../salesforce/inbound-writer.js';
+import type { EndpointEvent, InboundWriter, SaveOutcome } from '../salesforce/inbound-writer.js';
 import type { InboxEvent, InboxOutcome, InboxStore } from '../store/inbox-store.js';
 import { backoffWithJitterMs } from './backoff.js';
 import type { GentrackClient } from './gentrack-client.js';
@@ -31,7 +31,7 @@ export interface InboundObserver {
 export interface InboundDispatcherOptions {
   readonly model: ConnectorModel;
   readonly inbox: InboxStore;
-  readonly writer: Pick<InboundWriter, 'upsert' | 'ownersOf' | 'createTasks'>;
+  readonly writer: Pick<InboundWriter, 'upsert' | 'ownersOf' | 'createTasks' | 'postEvents'>;
   readonly gentrack: Pick<GentrackClient, 'send'>;
   readonly logger: Logger;
   /** Attempts before a retryable failure is dead-lettered as RETRY_EXHAUSTED. Default 12. */
@@ -66,12 +66,27 @@ interface Work {
   readonly event: InboxEvent;
   readonly envelope: GentrackEnvelope;
   readonly plan: InboundPlan;
+  /** The entity read from Gentrack, and its Gentrack-mastered fields. */
+  entity?: unknown;
   entityFields?: Record<string, unknown>;
   apply?: Record<string, unknown>;
   superseded?: string[];
   recordId?: string;
   tasksCreated?: number;
   failure?: Failure;
+}
+
+/** An event as the Event Endpoint takes it: the fields a newer event set are skipped there too. */
+function endpointEvent(work: Work): EndpointEvent {
+  const { envelope } = work;
+  return {
+    eventId: envelope.eventId,
+    eventType: envelope.eventType,
+    createdAt: envelope.createdAt,
+    data: envelope.data,
+    ...(work.entity === undefined ? {} : { entity: work.entity }),
+    skipFields: work.superseded ?? [],
+  };
 }
 
 const CLASSIFIED = (error: unknown): error is { retryable: boolean; errorType?: string; code?: string; retryAfterMs?: number; message: string } =>
@@ -115,6 +130,11 @@ export class InboundDispatcher {
     };
     this.gentrackBreaker = breaker('Gentrack read');
     this.salesforceBreaker = breaker('Salesforce write');
+  }
+
+  /** `inbound.deliverTo: apex`: the generated Event Endpoint applies the events in the org. */
+  private get inApex(): boolean {
+    return this.options.model.inbound?.deliverTo === 'apex';
   }
 
   get breakerOpen(): { gentrack: boolean; salesforce: boolean } {
@@ -233,6 +253,7 @@ export class InboundDispatcher {
               },
             }),
           );
+          work.entity = response.body;
           work.entityFields = fieldsFromEntity(findObject(this.options.model, plan.objectType)!, response.body);
         } catch (error) {
           work.failure = this.failureOf(error, `${plan.read!.operation} GET ${plan.read!.path}`, 'Gentrack');
@@ -265,14 +286,16 @@ export class InboundDispatcher {
       let outcomes: SaveOutcome[];
       try {
         outcomes = await this.salesforceBreaker.execute(() =>
-          this.options.writer.upsert(
-            objectType,
-            works[0]!.plan.externalIdField,
-            works.map((work) => ({ reference: work.plan.reference, fields: work.apply! })),
-          ),
+          this.inApex
+            ? this.options.writer.postEvents(works.map((work) => endpointEvent(work)))
+            : this.options.writer.upsert(
+                objectType,
+                works[0]!.plan.externalIdField,
+                works.map((work) => ({ reference: work.plan.reference, fields: work.apply! })),
+              ),
         );
       } catch (error) {
-        const failure = this.failureOf(error, `upsert ${objectType}`, 'Salesforce');
+        const failure = this.failureOf(error, this.inApex ? 'the Event Endpoint' : `upsert ${objectType}`, 'Salesforce');
         for (const work of works) work.failure = failure;
         continue;
       }
@@ -286,6 +309,7 @@ export class InboundDispatcher {
 
   /** Tasks for the owners of the records just written (events that were superseded create none). */
   private async followUp(batch: Work[]): Promise<void> {
+    if (this.inApex) return; // the Event Endpoint creates them in the org
     const byObject = new Map<string, Work[]>();
     for (const work of batch) {
       if (work.failure || !work.recordId || work.plan.tasks.length === 0) continue;

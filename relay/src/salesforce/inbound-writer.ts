@@ -1,9 +1,11 @@
 /**
  * Writes Gentrack events' changes into Salesforce as the integration user (whose bypass permission keeps the
  * triggers from publishing them back to Gentrack): sObject Collections upsert by External ID, up to 200 records per
- * call, allOrNone false so each record succeeds or fails on its own; and the Tasks that follow some events.
+ * call, allOrNone false so each record succeeds or fails on its own; and the Tasks that follow some events. With
+ * `inbound.deliverTo: apex` the events go to the generated Event Endpoint instead, which does the same in the org.
  */
 import type { Connection } from 'jsforce';
+import { EVENT_ENDPOINT_PATH } from '../../../generators/model/connector-fields.js';
 
 export const COLLECTION_LIMIT = 200;
 
@@ -23,8 +25,9 @@ export class SalesforceCallError extends Error {
   }
 }
 
-/** Per-record failures that pass: another transaction held the row, or the org was briefly busy. */
-const RETRYABLE_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG']);
+/** Per-record failures that pass: another transaction held the row, the org was briefly busy, or (Event Endpoint)
+ * another event of the same call changed the record. */
+const RETRYABLE_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'RECORD_BUSY']);
 /** Whole-call failures that pass; any other coded answer is about the request itself and will not change. */
 const RETRYABLE_CALL_CODES = new Set([
   'SERVER_UNAVAILABLE',
@@ -41,6 +44,25 @@ interface RawSaveResult {
   success: boolean;
   created?: boolean;
   errors?: { statusCode?: string; errorCode?: string; message: string; fields?: string[] }[];
+}
+
+/** What the Event Endpoint takes per event: the envelope's parts, the entity read from Gentrack, and the fields a
+ * newer event has already set (left alone). */
+export interface EndpointEvent {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly createdAt: string;
+  readonly data: unknown;
+  readonly entity?: unknown;
+  readonly skipFields: readonly string[];
+}
+
+interface EndpointResult {
+  eventId?: string;
+  status?: string;
+  recordId?: string;
+  errorCode?: string;
+  message?: string;
 }
 
 export interface InboundWriterOptions {
@@ -83,6 +105,33 @@ export class InboundWriter {
       for (const record of result) owners.set(record.Id, record.OwnerId);
     }
     return owners;
+  }
+
+  /**
+   * Hands events to the generated Event Endpoint (Apex REST, `inbound.deliverTo: apex`), which applies the rules in
+   * the org; one outcome per event, in order.
+   */
+  async postEvents(events: readonly EndpointEvent[]): Promise<SaveOutcome[]> {
+    const connection = await this.connect();
+    const outcomes: SaveOutcome[] = [];
+    for (let start = 0; start < events.length; start += COLLECTION_LIMIT) {
+      const chunk = events.slice(start, start + COLLECTION_LIMIT);
+      const answer = await call(`POST /services/apexrest${EVENT_ENDPOINT_PATH}`, () =>
+        connection.apex.post<{ results?: EndpointResult[] }>(EVENT_ENDPOINT_PATH, { events: chunk }),
+      );
+      const results = answer?.results;
+      if (!Array.isArray(results) || results.length !== chunk.length) {
+        throw new SalesforceCallError('UNEXPECTED_ANSWER', `the Event Endpoint answered ${JSON.stringify(answer).slice(0, 200)} for ${chunk.length} events`, true);
+      }
+      for (const result of results) {
+        if (result.status === 'applied' && result.recordId) outcomes.push({ ok: true, id: result.recordId, created: false });
+        else {
+          const code = result.errorCode ?? 'UNKNOWN_ERROR';
+          outcomes.push({ ok: false, code, message: `${code}: ${result.message ?? 'no message'}`, retryable: RETRYABLE_RECORD_CODES.has(code) });
+        }
+      }
+    }
+    return outcomes;
   }
 
   /** Creates Tasks; one outcome per task, in order. */
