@@ -58,6 +58,8 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
     const health = relay.health();
     return { healthy: true, detail: { pending: health.pending, deadLetters: health.deadLetters, writeBacks: health.writeBacks } };
   });
+  const gentrackEvents = relay.gentrackEvents;
+  if (gentrackEvents) checks.register('gentrack-events', () => gentrackEvents.health());
   const ops = await startOpsServer({
     host: config.http.host,
     port: config.http.port,

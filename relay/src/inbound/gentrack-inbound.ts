@@ -11,6 +11,7 @@ import type { WebhooksConfig } from '../config/webhooks-config-schema.js';
 import type { GentrackClient } from '../delivery/gentrack-client.js';
 import { InboundDispatcher, type InboundObserver } from '../delivery/inbound-dispatcher.js';
 import { InboundWriter } from '../salesforce/inbound-writer.js';
+import type { ComponentHealth } from '../ops/health.js';
 import { InboxStore } from '../store/inbox-store.js';
 import { loadWebhookKeys } from './webhooks/webhook-keys.js';
 import { startWebhookServer, type RefusalCode, type WebhookServer } from './webhooks/webhook-server.js';
@@ -85,6 +86,22 @@ export class GentrackInbound {
     });
     this.pruneTimer = setInterval(() => this.inbox.pruneFinished(Date.now() - INBOX_RETENTION_MS), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
+  }
+
+  /** For GET /healthz: unhealthy while a breaker is open (Gentrack reads or Salesforce writes keep failing). */
+  health(): ComponentHealth {
+    const breakers = this.dispatcher.breakerOpen;
+    const counts = this.inbox.counts();
+    const open = [breakers.gentrack ? 'Gentrack reads' : undefined, breakers.salesforce ? 'Salesforce writes' : undefined].filter(Boolean);
+    return {
+      healthy: open.length === 0,
+      detail: {
+        listening: this.server?.url ?? 'not started',
+        pending: counts.pending,
+        deadLetters: counts.dead,
+        ...(open.length > 0 ? { circuitOpen: `${open.join(' and ')} keep failing` } : {}),
+      },
+    };
   }
 
   /** Stops receiving first (Gentrack redelivers what it could not deliver), then finishes the batch in hand. */
