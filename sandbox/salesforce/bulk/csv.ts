@@ -43,10 +43,16 @@ export function parseCsv(text: string): string[][] {
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => cells.map(quote).join(',');
-  return [line(header), ...rows.map(line)].map((text) => `${text}\n`).join('');
+  return csvLine(header) + rows.map(csvLine).join('');
 }
 
-function quote(cell: string): string {
-  return `"${cell.replace(/"/g, '""')}"`;
+/** One line, every cell quoted (as Salesforce writes result files), with its line break. */
+export function csvLine(cells: readonly string[]): string {
+  let line = '';
+  for (let index = 0; index < cells.length; index++) line += (index === 0 ? '"' : ',"') + quoteContent(cells[index]!) + '"';
+  return `${line}\n`;
+}
+
+function quoteContent(cell: string): string {
+  return cell.includes('"') ? cell.replace(/"/g, '""') : cell;
 }

@@ -13,7 +13,7 @@ import { caseSafeSuffix } from '../org/ids.js';
 import type { DmlResult, RecordValues } from '../org/dml-engine.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
-import { parseCsv, toCsv } from './csv.js';
+import { csvLine, parseCsv, toCsv } from './csv.js';
 
 export const BULK_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
 export type BulkOperation = (typeof BULK_OPERATIONS)[number];
@@ -69,8 +69,9 @@ interface Job {
   processed: number;
   failed: number;
   header: string[];
-  successRows: string[][];
-  failedRows: string[][];
+  /** Result rows as CSV lines (compact: a job may hold a million). */
+  successLines: string[];
+  failedLines: string[];
   unprocessedRows: string[][];
 }
 
@@ -129,8 +130,8 @@ export class IngestJobs {
       processed: 0,
       failed: 0,
       header: [],
-      successRows: [],
-      failedRows: [],
+      successLines: [],
+      failedLines: [],
       unprocessedRows: [],
     };
     this.jobs.set(id, job);
@@ -201,12 +202,12 @@ export class IngestJobs {
 
   successfulResults(id: string): string {
     const job = this.finished(id);
-    return toCsv(['sf__Id', 'sf__Created', ...job.header], job.successRows);
+    return csvLine(['sf__Id', 'sf__Created', ...job.header]) + job.successLines.join('');
   }
 
   failedResults(id: string): string {
     const job = this.finished(id);
-    return toCsv(['sf__Id', 'sf__Error', ...job.header], job.failedRows);
+    return csvLine(['sf__Id', 'sf__Error', ...job.header]) + job.failedLines.join('');
   }
 
   unprocessedRecords(id: string): string {
@@ -249,10 +250,10 @@ export class IngestJobs {
       chunk.forEach((row, index) => {
         const result = results[index]!;
         if (result.success) {
-          job.successRows.push([result.id ?? '', String(result.created ?? job.operation === 'insert'), ...row]);
+          job.successLines.push(csvLine([result.id ?? '', String(result.created ?? job.operation === 'insert'), ...row]));
         } else {
           const error = result.errors[0]!;
-          job.failedRows.push([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]);
+          job.failedLines.push(csvLine([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]));
           job.failed++;
         }
         job.processed++;

@@ -95,6 +95,8 @@ interface Call {
   readonly user: SandboxUser;
   readonly now: string;
   readonly log: Log;
+  /** The rules' view of this call, made once per call (not per record). */
+  primitives?: DmlPrimitives;
 }
 
 const INSERT_UPDATE_HINT = 'Please check the security settings of this field and verify that it is read/write for your profile or permission set.';
@@ -256,12 +258,12 @@ export class DmlEngine {
 
   /** Runs one record's work; a SalesforceError fails that record only and undoes its partial writes. */
   private attempt(call: Call, failureId: string | undefined, work: () => DmlResult): DmlResult {
-    const savepoint = this.transactions.savepoint(call.log);
+    const mark = this.transactions.mark(call.log);
     try {
       return work();
     } catch (error) {
       if (!(error instanceof SalesforceError)) throw error;
-      savepoint.rollback();
+      this.transactions.rollbackTo(call.log, mark);
       const id = failureId === undefined ? undefined : (toId18(failureId) ?? failureId);
       return { ...(id === undefined ? {} : { id }), success: false, errors: [error.toDetail()] };
     }
@@ -295,36 +297,41 @@ export class DmlEngine {
   // ---- record primitives -------------------------------------------------------------------------------------
 
   private primitives(call: Call): DmlPrimitives {
-    return {
+    return (call.primitives ??= {
       store: this.store,
       orgId: this.orgId,
       insert: (objectType, values, system) => this.insertRecord(call, this.requireObject(objectType), values, system),
       update: (objectType, id, values, system) => this.updateRecord(call, this.requireObject(objectType), id, values, system),
       delete: (objectType, record, options) => this.deleteRecord(call, this.requireObject(objectType), record, options ?? {}),
       undelete: (objectType, record, options) => this.undeleteRecord(call, this.requireObject(objectType), record, options ?? {}),
-    };
+    });
   }
 
   private insertRecord(call: Call, object: SObjectSchema, values: RecordValues, system: Readonly<Record<string, FieldValue>> = {}): SObjectRecord {
-    const draft: Record<string, FieldValue> = {};
-    for (const field of object.fields) draft[field.name] = null;
+    const draft: Record<string, FieldValue> = { ...object.blankRecord };
     draft['Id'] = this.ids.mint(object.keyPrefix);
-    const given = this.applyInput(object, draft, values, 'insert');
-    Object.assign(draft, system);
-    for (const field of object.fields) {
-      if (draft[field.name] === null && !given.has(field.name) && field.defaultValue !== null) draft[field.name] = field.defaultValue;
-      if (field.autoNumberFormat !== undefined) draft[field.name] = this.nextAutoNumber(object, field);
+    const resolved: string[] = [];
+    const given = this.applyInput(object, draft, values, 'insert', resolved);
+    for (const key in system) draft[key] = system[key]!;
+    for (const field of object.defaultedFields) {
+      if (draft[field.name] === null && !given.has(field.name)) draft[field.name] = field.defaultValue;
     }
+    for (const field of object.autoNumberFields) draft[field.name] = this.nextAutoNumber(object, field);
     if (object.field('OwnerId') && draft['OwnerId'] === null) draft['OwnerId'] = call.user.id;
     // A custom object record saved without a name is named after its id.
     if (object.kind === 'custom' && draft['Name'] === null && object.field('Name')?.createable) draft['Name'] = draft['Id'];
     const rules = this.rules.get(object.name);
     const dml = this.primitives(call);
     rules?.applyDefaults?.(draft, dml);
-    Object.assign(draft, { IsDeleted: false, CreatedDate: call.now, CreatedById: call.user.id, LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now });
+    draft['IsDeleted'] = false;
+    draft['CreatedDate'] = call.now;
+    draft['CreatedById'] = call.user.id;
+    draft['LastModifiedDate'] = call.now;
+    draft['LastModifiedById'] = call.user.id;
+    draft['SystemModstamp'] = call.now;
     this.derive(object, draft);
     this.checkRequired(object, draft, undefined);
-    this.checkReferences(object, draft, undefined);
+    this.checkReferences(call, object, draft, undefined, resolved);
     this.checkUnique(object, draft, undefined);
     rules?.validate?.(draft, undefined, dml);
     const record = Object.freeze(draft) as SObjectRecord;
@@ -345,11 +352,12 @@ export class DmlEngine {
     if (!old) throw invalidCrossReferenceKey();
     if (old['IsDeleted'] === true) throw entityIsDeleted();
     const draft: Record<string, FieldValue> = { ...old };
-    this.applyInput(object, draft, values, 'update');
+    const resolved: string[] = [];
+    this.applyInput(object, draft, values, 'update', resolved);
     Object.assign(draft, system, { LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now });
     this.derive(object, draft);
     this.checkRequired(object, draft, old);
-    this.checkReferences(object, draft, old);
+    this.checkReferences(call, object, draft, old, resolved);
     this.checkUnique(object, draft, old);
     const rules = this.rules.get(object.name);
     const dml = this.primitives(call);
@@ -408,8 +416,11 @@ export class DmlEngine {
 
   // ---- validation --------------------------------------------------------------------------------------------
 
-  /** Copies the given values into the draft; returns the names of the fields given. */
-  private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update'): Set<string> {
+  /**
+   * Copies the given values into the draft; returns the names of the fields given. Ids found through External ID
+   * references (live records, by the index) are added to `resolved`, so they are not looked up again.
+   */
+  private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update', resolved?: string[]): Set<string> {
     const given = new Set<string>();
     for (const key of Object.keys(values)) {
       if (key === 'attributes') continue;
@@ -420,7 +431,7 @@ export class DmlEngine {
         const reference = object.relationship(key);
         if (!reference || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw noSuchColumn(key, object.name);
         field = reference;
-        value = this.resolveForeignKey(reference, raw as Record<string, unknown>);
+        value = this.resolveForeignKey(reference, raw as Record<string, unknown>, resolved);
       } else {
         if (field.name === 'Id') {
           if (operation === 'update' && typeof raw === 'string' && toId18(raw) === draft['Id']) continue;
@@ -437,7 +448,7 @@ export class DmlEngine {
   }
 
   /** `{"Account": {"Gentrack_External_Id__c": "A1"}}` -> the id of that account. */
-  private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown>): string {
+  private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown>, resolved?: string[]): string {
     const { attributes, ...keys } = raw;
     const typeName = (attributes as { type?: unknown } | undefined)?.type ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
     const target = typeof typeName === 'string' ? this.schema.object(typeName) : undefined;
@@ -454,7 +465,7 @@ export class DmlEngine {
       throw new SalesforceError('INVALID_FIELD', `Field name provided, ${key} is not an External ID or indexed field for ${target.name}`, [reference.name]);
     }
     if (keyField.name === 'Id') return coerceFieldValue(reference, value, this.schema) as string;
-    const matches = [...this.store.findBy(target.name, keyField.name, coerceFieldValue(keyField, value, this.schema))];
+    const matches = this.store.findBy(target.name, keyField.name, coerceFieldValue(keyField, value, this.schema));
     if (matches.length !== 1) {
       throw new SalesforceError(
         'INVALID_FIELD',
@@ -464,6 +475,7 @@ export class DmlEngine {
         [reference.name],
       );
     }
+    resolved?.push(matches[0]!);
     return matches[0]!;
   }
 
@@ -472,23 +484,23 @@ export class DmlEngine {
   }
 
   private checkRequired(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
-    const missing = object.fields
-      .filter((field) => !field.nillable && (field.createable || field.updateable) && draft[field.name] === null)
-      .filter((field) => !old || old[field.name] !== null)
-      .map((field) => field.name);
-    if (missing.length > 0) {
+    let missing: string[] | undefined;
+    for (const field of object.requiredFields) {
+      if (draft[field.name] === null && (!old || old[field.name] !== null)) (missing ??= []).push(field.name);
+    }
+    if (missing) {
       throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
     }
   }
 
-  private checkReferences(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
-    for (const field of object.fields) {
-      if (field.type !== 'reference' || !(field.createable || field.updateable)) continue;
+  private checkReferences(call: Call, object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined, resolved: readonly string[]): void {
+    for (const field of object.writableReferenceFields) {
       const id = draft[field.name];
-      if (typeof id !== 'string' || (old && old[field.name] === id)) continue;
-      const target = this.store.find(id);
+      // The calling user exists, and ids just resolved by External ID are live records.
+      if (typeof id !== 'string' || (old && old[field.name] === id) || id === call.user.id || resolved.includes(id)) continue;
+      const target = this.store.findRecord(id);
       if (!target) throw invalidCrossReferenceKey(`${field.label}: invalid cross reference id`, [field.name]);
-      if (target.record['IsDeleted'] === true) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [field.name]);
+      if (target['IsDeleted'] === true) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [field.name]);
     }
   }
 

@@ -48,7 +48,8 @@ export function coerceFieldValue(field: FieldSchema, raw: unknown, schema: OrgSc
       if (typeof raw !== 'string') throw notOfRequiredType(field, raw);
       const epoch = parseDate(raw.slice(0, 10));
       if (epoch === undefined || (raw.length > 10 && parseDateTime(raw) === undefined)) throw cannotDeserialize(field, raw);
-      return formatDate(epoch);
+      // A valid YYYY-MM-DD is already in the stored form.
+      return raw.length === 10 ? raw : formatDate(epoch);
     }
     case 'datetime': {
       if (typeof raw !== 'string') throw notOfRequiredType(field, raw);

@@ -12,9 +12,12 @@ interface UndoEntry {
   readonly previous: SObjectRecord | undefined;
 }
 
-/** Value -> ids of the live (not deleted) records holding it. */
+/**
+ * Value -> ids of the live (not deleted) records holding it. Most values (External IDs, unique fields) belong to one
+ * record, so a value maps to its id itself, and to a list only when several records share it.
+ */
 class FieldIndex {
-  private readonly ids = new Map<string, Set<string>>();
+  private readonly ids = new Map<string, string | string[]>();
 
   constructor(private readonly field: FieldSchema) {}
 
@@ -24,29 +27,36 @@ class FieldIndex {
     return this.field.caseSensitive || this.field.type === 'reference' || this.field.type === 'id' ? text : text.toLowerCase();
   }
 
-  find(value: FieldValue): ReadonlySet<string> {
+  find(value: FieldValue): readonly string[] {
     const key = this.key(value);
-    return (key === undefined ? undefined : this.ids.get(key)) ?? EMPTY;
+    const found = key === undefined ? undefined : this.ids.get(key);
+    return found === undefined ? EMPTY : typeof found === 'string' ? [found] : [...found];
   }
 
   add(record: SObjectRecord): void {
     const key = this.key(record[this.field.name] ?? null);
     if (key === undefined) return;
-    let ids = this.ids.get(key);
-    if (!ids) this.ids.set(key, (ids = new Set()));
-    ids.add(record.Id);
+    const found = this.ids.get(key);
+    if (found === undefined) this.ids.set(key, record.Id);
+    else if (typeof found === 'string') {
+      if (found !== record.Id) this.ids.set(key, [found, record.Id]);
+    } else if (!found.includes(record.Id)) found.push(record.Id);
   }
 
   remove(record: SObjectRecord): void {
     const key = this.key(record[this.field.name] ?? null);
     if (key === undefined) return;
-    const ids = this.ids.get(key);
-    ids?.delete(record.Id);
-    if (ids?.size === 0) this.ids.delete(key);
+    const found = this.ids.get(key);
+    if (found === record.Id) this.ids.delete(key);
+    else if (Array.isArray(found)) {
+      const rest = found.filter((id) => id !== record.Id);
+      if (rest.length === 0) this.ids.delete(key);
+      else this.ids.set(key, rest.length === 1 ? rest[0]! : rest);
+    }
   }
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
+const EMPTY: readonly string[] = Object.freeze([]);
 
 export class RecordStore {
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
@@ -85,8 +95,14 @@ export class RecordStore {
     return object && record ? { object, record } : undefined;
   }
 
+  /** The record behind an 18-character id, whatever its object (find without its object, for hot paths). */
+  findRecord(id: string): SObjectRecord | undefined {
+    const object = this.schema.objectForKeyPrefix(keyPrefixOf(id));
+    return object && this.tables.get(object.name)?.get(id);
+  }
+
   /** Ids of the live records whose indexed `field` holds `value` (case-insensitively unless the field says otherwise). */
-  findBy(objectType: string, field: string, value: FieldValue): ReadonlySet<string> {
+  findBy(objectType: string, field: string, value: FieldValue): readonly string[] {
     const index = this.indexes.get(objectType)?.get(field);
     if (!index) throw new Error(`${objectType}.${field} is not indexed`);
     return index.find(value);

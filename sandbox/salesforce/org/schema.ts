@@ -160,6 +160,17 @@ export class SObjectSchema implements ObjectDefinition {
   readonly externalIdFields: readonly FieldSchema[];
   readonly uniqueFields: readonly FieldSchema[];
   readonly derivedFields: readonly FieldSchema[];
+  // Precomputed for the DML engine's per-record work (bulk loads run it millions of times).
+  /** Fields with a default applied on create. */
+  readonly defaultedFields: readonly FieldSchema[];
+  readonly autoNumberFields: readonly FieldSchema[];
+  /** Fields a save must not leave empty (not nillable, and writable by someone). */
+  readonly requiredFields: readonly FieldSchema[];
+  /** Reference fields a save may set, whose targets must exist. */
+  readonly writableReferenceFields: readonly FieldSchema[];
+  /** Every field, null: the start of a new record. */
+  readonly blankRecord: Readonly<Record<string, FieldValue>>;
+  private readonly fieldsByName: ReadonlyMap<string, FieldSchema>;
   private readonly fieldsByLowerName: ReadonlyMap<string, FieldSchema>;
   private readonly relationshipsByLowerName: ReadonlyMap<string, FieldSchema>;
 
@@ -172,6 +183,7 @@ export class SObjectSchema implements ObjectDefinition {
     this.supportsUndelete = definition.supportsUndelete;
     if (definition.customSettingsType) this.customSettingsType = definition.customSettingsType;
     this.fields = definition.fields;
+    this.fieldsByName = new Map(definition.fields.map((field) => [field.name, field]));
     this.fieldsByLowerName = new Map(definition.fields.map((field) => [field.name.toLowerCase(), field]));
     this.relationshipsByLowerName = new Map(
       definition.fields
@@ -181,6 +193,11 @@ export class SObjectSchema implements ObjectDefinition {
     this.externalIdFields = definition.fields.filter((field) => field.externalId);
     this.uniqueFields = definition.fields.filter((field) => field.unique);
     this.derivedFields = definition.fields.filter((field) => field.derive);
+    this.defaultedFields = definition.fields.filter((field) => field.defaultValue !== null);
+    this.autoNumberFields = definition.fields.filter((field) => field.autoNumberFormat !== undefined);
+    this.requiredFields = definition.fields.filter((field) => !field.nillable && (field.createable || field.updateable));
+    this.writableReferenceFields = definition.fields.filter((field) => field.type === 'reference' && (field.createable || field.updateable));
+    this.blankRecord = Object.freeze(Object.fromEntries(definition.fields.map((field) => [field.name, null])));
   }
 
   get custom(): boolean {
@@ -189,7 +206,7 @@ export class SObjectSchema implements ObjectDefinition {
 
   /** Field names are case-insensitive in every API. */
   field(name: string): FieldSchema | undefined {
-    return this.fieldsByLowerName.get(name.toLowerCase());
+    return this.fieldsByName.get(name) ?? this.fieldsByLowerName.get(name.toLowerCase());
   }
 
   /** The reference field behind a relationship name (`Account` -> AccountId). */

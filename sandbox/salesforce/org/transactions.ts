@@ -12,6 +12,12 @@ export interface TransactionLog<Change, Event> {
   readonly events: Event[];
 }
 
+export interface TransactionMark {
+  readonly store: number;
+  readonly changes: number;
+  readonly events: number;
+}
+
 interface RunningTransaction<Change, Event> extends TransactionLog<Change, Event> {
   /** False once the outermost transaction ended: work scheduled from inside it (timers, callbacks) starts anew. */
   open: boolean;
@@ -36,6 +42,17 @@ export class Transactions<Change, Event> {
     const turn = this.tail.then(() => this.outermost(work));
     this.tail = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** Where the store and the log stand, to roll back to (a savepoint without the allocation, for per-record use). */
+  mark(log: TransactionLog<Change, Event>): TransactionMark {
+    return { store: this.store.mark(), changes: log.changes.length, events: log.events.length };
+  }
+
+  rollbackTo(log: TransactionLog<Change, Event>, mark: TransactionMark): void {
+    this.store.rollbackTo(mark.store);
+    log.changes.length = mark.changes;
+    log.events.length = mark.events;
   }
 
   /** A savepoint: the store and the log can be rolled back to it. */
