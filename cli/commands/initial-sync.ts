@@ -29,8 +29,8 @@ export function registerInitialSyncCommand(program: Command): void {
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .option('--store <path>', 'relay store recording the history (default: store.path of the relay configuration)')
     .option('--max-upload-mb <n>', 'largest CSV upload per Bulk API job, in MB (Salesforce: 150 after base64; default 100)')
-    .option('--max-records-per-job <n>', 'rows per Bulk API job (default 100000)')
-    .option('--job-concurrency <n>', 'jobs processing at once per stage (default 2)')
+    .option('--max-records-per-job <n>', 'rows per Bulk API job (default 50000)')
+    .option('--job-concurrency <n>', 'jobs processing at once per stage (default 4)')
     .action(async (options: InitialSyncCliOptions) => {
       const bulk = {
         ...(options.maxUploadMb ? { maxUploadBytes: Math.floor(positive(options.maxUploadMb, '--max-upload-mb') * 1024 * 1024) } : {}),

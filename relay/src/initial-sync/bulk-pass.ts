@@ -21,7 +21,7 @@ export interface BulkSettings {
   readonly maxRecordsPerJob: number;
   /** Jobs processing at once (plus the one uploading). */
   readonly jobConcurrency: number;
-  /** First wait before polling a closed job; doubled up to pollMaxIntervalMs. */
+  /** First wait before polling a closed job; growing by half each time up to pollMaxIntervalMs. */
   readonly pollIntervalMs: number;
   readonly pollMaxIntervalMs: number;
   /** A job still running after this long fails the pass. */
@@ -30,10 +30,11 @@ export interface BulkSettings {
 
 export const DEFAULT_BULK_SETTINGS: BulkSettings = {
   maxUploadBytes: 100 * 1024 * 1024,
-  maxRecordsPerJob: 100_000,
-  jobConcurrency: 2,
-  pollIntervalMs: 500,
-  pollMaxIntervalMs: 10_000,
+  maxRecordsPerJob: 50_000,
+  // Enough jobs queued that Salesforce always has one to process while the results of another are read.
+  jobConcurrency: 4,
+  pollIntervalMs: 250,
+  pollMaxIntervalMs: 5_000,
   jobTimeoutMs: 2 * 60 * 60 * 1000,
 };
 
@@ -83,7 +84,12 @@ interface OpenPart {
   readonly lines: Map<string, number>;
   bytes: number;
   records: number;
+  /** Rows not yet written to the upload: written in chunks, not a stream write per row. */
+  pending: string;
 }
+
+/** Upload chunk size. */
+const WRITE_CHUNK = 64 * 1024;
 
 export interface PassSummary {
   readonly jobs: readonly string[];
@@ -122,7 +128,14 @@ export class BulkPass {
     target.lines.set(origin.key, origin.line);
     target.bytes += bytes;
     target.records++;
-    if (!target.input.write(text)) await Promise.race([once(target.input, 'drain'), target.upload]);
+    target.pending += text;
+    if (target.pending.length >= WRITE_CHUNK) await this.write(target);
+  }
+
+  private async write(part: OpenPart): Promise<void> {
+    const chunk = part.pending;
+    part.pending = '';
+    if (!part.input.write(chunk)) await Promise.race([once(part.input, 'drain'), part.upload]);
   }
 
   /** Uploads what is left and waits for every job; throws the first job failure after collecting all results. */
@@ -166,15 +179,15 @@ export class BulkPass {
     const upload = job.uploadData(input);
     // A failed upload is reported by closePart; this keeps it from being an unhandled rejection meanwhile.
     upload.catch(() => undefined);
-    input.write(this.headerLine);
-    this.current = { job, input, upload, lines: new Map(), bytes: Buffer.byteLength(this.headerLine), records: 0 };
+    this.current = { job, input, upload, lines: new Map(), bytes: Buffer.byteLength(this.headerLine), records: 0, pending: this.headerLine };
     return this.current;
   }
 
   private async closePart(): Promise<void> {
     const part = this.current!;
     this.current = undefined;
-    part.input.end();
+    part.input.end(part.pending);
+    part.pending = '';
     try {
       await part.upload;
     } catch (error) {
@@ -206,7 +219,7 @@ export class BulkPass {
       if (Date.now() > deadline) {
         throw new BulkJobError(`${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`, job.id);
       }
-      wait = Math.min(wait * 2, this.settings.pollMaxIntervalMs);
+      wait = Math.min(wait * 1.5, this.settings.pollMaxIntervalMs);
     }
     await this.collect(job.id, part.lines, false);
   }

@@ -3,13 +3,19 @@
  * are parsed from text chunks as they arrive, so neither an extract nor a job's results is ever held whole.
  */
 
-/** One cell, quoted only when it has to be. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One cell, quoted only when it has to be (a delimiter, a quote, a line break, or spaces Salesforce would trim). */
 export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
+  if (value === '') return value;
+  const padded = value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32;
+  return padded || NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function csvLine(cells: readonly string[]): string {
-  return `${cells.map(csvCell).join(',')}\n`;
+  let line = '';
+  for (let index = 0; index < cells.length; index++) line += index === 0 ? csvCell(cells[index]!) : `,${csvCell(cells[index]!)}`;
+  return `${line}\n`;
 }
 
 export interface CsvRecord {

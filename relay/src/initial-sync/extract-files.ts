@@ -6,11 +6,13 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseCsvStream } from './csv.js';
 import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
 
 export type ExtractFormat = 'jsonl' | 'csv';
+
+/** Read size: large enough for few system calls, small enough that read buffers do not pile up before a GC. */
+const READ_CHUNK = 128 * 1024;
 
 export interface ExtractFile {
   readonly plan: ObjectPlan;
@@ -78,9 +80,8 @@ export async function* readExtract(file: ExtractFile): AsyncGenerator<ExtractRow
 }
 
 async function* readJsonLines(file: string): AsyncGenerator<ExtractRow> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
+  for await (const text of readLines(file)) {
     line++;
     if (text.trim() === '') continue;
     let value: unknown;
@@ -98,8 +99,25 @@ async function* readJsonLines(file: string): AsyncGenerator<ExtractRow> {
   }
 }
 
+/** The file's lines (LF or CRLF), read in large chunks: a JSON Lines extract holds a record per line. */
+async function* readLines(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
 function readCsv(file: string) {
-  return parseCsvStream(createReadStream(file, { highWaterMark: 256 * 1024 }));
+  return parseCsvStream(createReadStream(file, { highWaterMark: READ_CHUNK }));
 }
 
 function emptyAsUndefined(cell: string | undefined): string | undefined {
@@ -110,7 +128,7 @@ function emptyAsUndefined(cell: string | undefined): string | undefined {
 export async function countRecords(file: ExtractFile): Promise<number> {
   let lines = 0;
   let last = 10;
-  for await (const chunk of createReadStream(file.path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
     for (let index = chunk.indexOf(10); index >= 0; index = chunk.indexOf(10, index + 1)) lines++;
     if (chunk.length > 0) last = chunk[chunk.length - 1]!;
   }

@@ -1,13 +1,12 @@
 /**
  * How a Gentrack extract row becomes a Bulk API 2.0 CSV row, from the connector model alone: the External ID and
- * every mapped field are read at their Gentrack property paths (`gentrackPath`), lookups become relationship
+ * every mapped field are read at their Gentrack property paths (`gentrackPath`, as relay/src/mapping/property-path.ts reads them), lookups become relationship
  * columns resolved by the parent's External ID (`Account.Gentrack_External_Id__c`), and values are put in the form
  * Salesforce reads. Pure: no I/O, so every rule is unit-tested.
  */
 import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
 import type { ConnectorModel, MappedField, SyncedObject } from '../../../generators/model/connector-model.js';
 import { STANDARD_OBJECTS, type DescribeFieldType } from '../../../generators/model/standard-objects.js';
-import { getAtPath } from '../mapping/property-path.js';
 
 /** The stage (and extract file) name of each object the brief names; other objects use their plural label. */
 const STAGE_NAMES: Readonly<Record<string, string>> = {
@@ -127,7 +126,21 @@ export interface GentrackRecord {
 }
 
 export function jsonRecord(value: unknown): GentrackRecord {
-  return { get: (path) => getAtPath(value, path) };
+  return { get: (path) => readPath(value, path) };
+}
+
+const SPLIT_PATHS = new Map<string, readonly string[]>();
+
+/** getAtPath with the model's few paths split once, not once per row. */
+function readPath(source: unknown, path: string): unknown {
+  let keys = SPLIT_PATHS.get(path);
+  if (!keys) SPLIT_PATHS.set(path, (keys = path.split('.')));
+  let node = source;
+  for (const key of keys) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 export function mapRow(plan: ObjectPlan, record: GentrackRecord): RowMapping {
@@ -140,23 +153,32 @@ export function mapRow(plan: ObjectPlan, record: GentrackRecord): RowMapping {
     return { ok: false, reason: `${plan.externalIdPath} "${externalId}" is longer than the ${plan.externalIdLength} characters of ${plan.object}.${EXTERNAL_ID_FIELD}` };
   }
   const problems: string[] = [];
-  const cellsOf = (columns: readonly ColumnPlan[]) =>
-    columns.map((column) => {
-      if (column.header === EXTERNAL_ID_FIELD) return externalId;
-      const value = salesforceValue(column.type, record.get(column.gentrackPath));
-      if (typeof value === 'object') {
-        problems.push(`${column.gentrackPath} (${plan.object}.${column.field}): ${value.problem}`);
-        return '';
-      }
-      if (value === '' && column.required && column.references) {
-        problems.push(`${column.gentrackPath} (${plan.object}.${column.field}) is missing: it names the ${column.references} this record belongs to`);
-      }
-      return value;
-    });
-  const cells = cellsOf(plan.columns);
-  const selfCells = cellsOf(plan.selfReferences);
+  const cells = cellsOf(plan, plan.columns, record, externalId, problems);
+  const selfCells = plan.selfReferences.length === 0 ? [] : cellsOf(plan, plan.selfReferences, record, externalId, problems);
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
   return { ok: true, row: { externalId, key: externalId.toLowerCase(), cells, selfCells } };
+}
+
+function cellsOf(plan: ObjectPlan, columns: readonly ColumnPlan[], record: GentrackRecord, externalId: string, problems: string[]): string[] {
+  const cells = new Array<string>(columns.length);
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index]!;
+    if (column.header === EXTERNAL_ID_FIELD) {
+      cells[index] = externalId;
+      continue;
+    }
+    const value = salesforceValue(column.type, record.get(column.gentrackPath));
+    if (typeof value === 'object') {
+      problems.push(`${column.gentrackPath} (${plan.object}.${column.field}): ${value.problem}`);
+      cells[index] = '';
+      continue;
+    }
+    if (value === '' && column.required && column.references) {
+      problems.push(`${column.gentrackPath} (${plan.object}.${column.field}) is missing: it names the ${column.references} this record belongs to`);
+    }
+    cells[index] = value;
+  }
+  return cells;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -201,9 +223,12 @@ export function salesforceValue(type: DescribeFieldType, raw: unknown): string |
   }
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isRealDate(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 function shown(value: unknown): string {
