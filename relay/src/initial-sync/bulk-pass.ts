@@ -90,6 +90,8 @@ interface OpenPart {
 
 /** Upload chunk size. */
 const WRITE_CHUNK = 64 * 1024;
+/** Rows in the first job of a pass; each next job may hold four times as many, up to maxRecordsPerJob. */
+const FIRST_JOB_RECORDS = 2_000;
 
 export interface PassSummary {
   readonly jobs: readonly string[];
@@ -120,7 +122,7 @@ export class BulkPass {
     const text = csvLine(cells);
     const bytes = Buffer.byteLength(text);
     const part = this.current;
-    if (part && (part.bytes + bytes > this.settings.maxUploadBytes || part.records >= this.settings.maxRecordsPerJob)) await this.closePart();
+    if (part && (part.bytes + bytes > this.settings.maxUploadBytes || part.records >= this.recordLimit())) await this.closePart();
     const target = this.current ?? (await this.openPart());
     if (Buffer.byteLength(this.headerLine) + bytes > this.settings.maxUploadBytes) {
       throw new BulkJobError(`a row of ${bytes} bytes does not fit in an upload of ${this.settings.maxUploadBytes} bytes`);
@@ -130,6 +132,15 @@ export class BulkPass {
     target.records++;
     target.pending += text;
     if (target.pending.length >= WRITE_CHUNK) await this.write(target);
+  }
+
+  /**
+   * Rows for the job being filled: the first jobs of a pass are small, so Salesforce starts processing while the
+   * rest is still read (each job is processed only once its upload is complete).
+   */
+  private recordLimit(): number {
+    const ramp = FIRST_JOB_RECORDS * 4 ** this.jobIds.length;
+    return Math.min(this.settings.maxRecordsPerJob, ramp / 4);
   }
 
   private async write(part: OpenPart): Promise<void> {

@@ -7,8 +7,8 @@
  * 2. for such junctions, a row Salesforce refuses as a duplicate names a relationship that exists without this
  *    External ID (the one Salesforce creates with a contact for its primary account, or one made by hand): the
  *    existing record is adopted (found by its parents' External IDs and updated by Id), not reported;
- * 3. lookups to the object itself (Account.ParentId) are set in a second pass over the file, once every record of
- *    the first pass exists.
+ * 3. lookups to the object itself (Account.ParentId) are set in a second pass, once every record of the first pass
+ *    exists (the rows that need it wait in a scratch file meanwhile).
  */
 import { createReadStream, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -71,6 +71,9 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
   const adoptionFile = path.join(context.scratchDir, `adopt-${plan.stage}-${process.pid}.jsonl`);
   const adoptions = new BufferedFile(adoptionFile);
   let waitingForAdoption = 0;
+  const selfReferenceFile = path.join(context.scratchDir, `self-references-${plan.stage}-${process.pid}.jsonl`);
+  const selfReferences = new BufferedFile(selfReferenceFile);
+  let waitingForSelfReferences = 0;
 
   const countResults = (adoptDuplicates: boolean): PassHandlers => ({
     onSuccess(_origin, result) {
@@ -109,7 +112,6 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
     countResults(false),
   );
   const passes = [upserts, updates];
-  let selfReferencesToSet = false;
 
   try {
     for await (const row of readExtract(file)) {
@@ -132,7 +134,8 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
       const { key, cells, selfCells } = mapping.row;
       const record = existing.get(plan.object, key);
       if (selfCells.some((cell) => cell !== '') && (!record || compareRow(plan.selfReferences, selfCells, { id: record.id, values: record.values.slice(plan.columns.length) }) !== 'unchanged')) {
-        selfReferencesToSet = true;
+        selfReferences.write(`${JSON.stringify({ key, line: row.line, cells: [mapping.row.externalId, ...selfCells] })}\n`);
+        waitingForSelfReferences++;
       }
       const comparison = compareRow(plan.columns, cells, record);
       if (comparison === 'unchanged') {
@@ -176,14 +179,23 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
     }
     await updates.finish();
 
-    if (selfReferencesToSet) await setSelfReferences(context, plan, file, counts, reportRow);
+    selfReferences.close();
+    if (waitingForSelfReferences > 0) await setSelfReferences(context, plan, selfReferenceFile, counts, reportRow);
   } catch (error) {
     await Promise.allSettled(passes.map((pass) => pass.abandon()));
     throw error;
   } finally {
-    adoptions.close();
-    rmSync(adoptionFile, { force: true });
+    for (const scratch of [adoptions, selfReferences]) {
+      scratch.close();
+      rmSync(scratch.path, { force: true });
+    }
   }
+}
+
+/** The JSON lines of a scratch file. */
+async function* scratchLines<T>(file: string): AsyncGenerator<T> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 128 * 1024 }), crlfDelay: Infinity });
+  for await (const text of lines) if (text !== '') yield JSON.parse(text) as T;
 }
 
 interface AdoptionHandlers {
@@ -224,10 +236,8 @@ async function adoptExisting(context: StageContext, plan: ObjectPlan, file: stri
       }
     }
   };
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const text of lines) {
-    if (text === '') continue;
-    pending.push(JSON.parse(text) as (typeof pending)[number]);
+  for await (const entry of scratchLines<(typeof pending)[number]>(file)) {
+    pending.push(entry);
     if (pending.length >= ADOPTION_BATCH) await flush();
   }
   if (pending.length > 0) await flush();
@@ -280,11 +290,11 @@ function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** Second pass: lookups to the object itself, for rows whose parent is new or changed. */
+/** Second pass: lookups to the object itself, for the rows (in `file`) whose parent is new or changed. */
 async function setSelfReferences(
   context: StageContext,
   plan: ObjectPlan,
-  file: ExtractFile,
+  file: string,
   counts: StageCounts,
   reportRow: (origin: RowOrigin, row: Omit<ReportRow, 'stage' | 'object' | 'file' | 'line' | 'externalId'> & { externalId?: string }) => void,
 ): Promise<void> {
@@ -311,15 +321,9 @@ async function setSelfReferences(
     },
   );
   try {
-    for await (const row of readExtract(file)) {
+    for await (const row of scratchLines<{ key: string; line: number; cells: string[] }>(file)) {
       if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
-      if ('error' in row) continue;
-      const mapping = mapRow(plan, row.record);
-      if (!mapping.ok || mapping.row.selfCells.every((cell) => cell === '')) continue;
-      const record = context.existing.get(plan.object, mapping.row.key);
-      const before = record && { id: record.id, values: record.values.slice(plan.columns.length) };
-      if (compareRow(plan.selfReferences, mapping.row.selfCells, before) === 'unchanged') continue;
-      await pass.add([mapping.row.externalId, ...mapping.row.selfCells], { key: mapping.row.key, line: row.line });
+      await pass.add(row.cells, { key: row.key, line: row.line });
     }
     await pass.finish();
   } catch (error) {
