@@ -130,7 +130,7 @@ test('a mixed extract loads, bad rows are reported in a file and in Salesforce, 
   const first = await rig.run(MIXED);
   stopWatching();
   assert.equal(first.code, 2, first.output);
-  assert.match(first.output, /== preflight\n[\s\S]*== disable publishing\n== accounts\n== contacts\n== relations\n== re-enable publishing\n== report\n/);
+  assert.match(first.output, /== preflight\n[\s\S]*== disable publishing\n[\s\S]*== accounts\n[\s\S]*== contacts\n[\s\S]*== relations\n[\s\S]*== re-enable publishing\n[\s\S]*== report\n/);
   assert.match(first.output, /Outcome: completed with errors/);
   assert.ok(killSwitchDuringLoad.length > 0 && killSwitchDuringLoad.every((value) => value === true), 'publishing was disabled during the load');
   assert.equal(org.customSettings.getOrgDefaults(SETTINGS_OBJECT)[KILL_SWITCH_FIELD], false, 're-enabled');

@@ -13,6 +13,7 @@ import { PassThrough } from 'node:stream';
 import type { Connection } from 'jsforce';
 import { request } from 'undici';
 import { csvLine, parseCsvStream } from './csv.js';
+import { RowLines } from './row-lines.js';
 
 export interface BulkSettings {
   /** Largest upload per job, in bytes. Salesforce accepts 150 MB counted after base64 encoding (about 112 MB of CSV). */
@@ -60,7 +61,8 @@ export interface RowOrigin {
 }
 
 export interface PassHandlers {
-  onSuccess(origin: RowOrigin, result: { readonly id: string; readonly created: boolean }): void;
+  /** A row loaded (its line is not looked up: nothing is reported for it). */
+  onSuccess(result: { readonly id: string; readonly created: boolean }): void;
   onFailure(origin: RowOrigin, result: { readonly errorCode: string; readonly message: string; readonly values: Record<string, string> }): void;
   onUnprocessed(origin: RowOrigin, values: Record<string, string>): void;
 }
@@ -81,7 +83,7 @@ interface OpenPart {
   readonly job: IngestJob;
   readonly input: PassThrough;
   readonly upload: Promise<void>;
-  readonly lines: Map<string, number>;
+  readonly lines: RowLines;
   bytes: number;
   records: number;
   /** Rows not yet written to the upload: written in chunks, not a stream write per row. */
@@ -190,7 +192,7 @@ export class BulkPass {
     const upload = job.uploadData(input);
     // A failed upload is reported by closePart; this keeps it from being an unhandled rejection meanwhile.
     upload.catch(() => undefined);
-    this.current = { job, input, upload, lines: new Map(), bytes: Buffer.byteLength(this.headerLine), records: 0, pending: this.headerLine };
+    this.current = { job, input, upload, lines: new RowLines(Math.min(this.recordLimit(), this.settings.maxRecordsPerJob)), bytes: Buffer.byteLength(this.headerLine), records: 0, pending: this.headerLine };
     return this.current;
   }
 
@@ -235,14 +237,13 @@ export class BulkPass {
     await this.collect(job.id, part.lines, false);
   }
 
-  private async collect(jobId: string, lines: ReadonlyMap<string, number>, withUnprocessed: boolean): Promise<void> {
+  private async collect(jobId: string, lines: RowLines, withUnprocessed: boolean): Promise<void> {
     const origin = (values: readonly string[], keyIndex: number): RowOrigin => {
       const key = (values[keyIndex] ?? '').toLowerCase();
-      return { key, line: lines.get(key) ?? 0 };
+      return { key, line: lines.get(key) };
     };
     await this.results(jobId, 'successfulResults', (header, cells) => {
-      const index = header.indexOf(this.spec.keyField);
-      this.handlers.onSuccess(origin(cells, index), { id: cells[header.indexOf('sf__Id')] ?? '', created: cells[header.indexOf('sf__Created')] === 'true' });
+      this.handlers.onSuccess({ id: cells[header.indexOf('sf__Id')] ?? '', created: cells[header.indexOf('sf__Created')] === 'true' });
     });
     await this.results(jobId, 'failedResults', (header, cells) => {
       const { errorCode, message } = parseBulkError(cells[header.indexOf('sf__Error')] ?? '');

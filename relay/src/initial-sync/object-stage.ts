@@ -76,7 +76,7 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
   let waitingForSelfReferences = 0;
 
   const countResults = (adoptDuplicates: boolean): PassHandlers => ({
-    onSuccess(_origin, result) {
+    onSuccess(result) {
       if (result.created) counts.created++;
       else counts.updated++;
       progress.advance(1);
