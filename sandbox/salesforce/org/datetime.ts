@@ -30,9 +30,18 @@ export function parseDateTime(text: string): number | undefined {
   return epoch - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Epoch milliseconds of midnight UTC of a `YYYY-MM-DD` date, or undefined if it is not a real date. */
 export function parseDate(text: string): number | undefined {
-  return DATE.test(text) ? parseDateTime(text) : undefined;
+  const match = DATE.exec(text);
+  if (!match) return undefined;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
+  return Date.UTC(year, month - 1, day);
 }
 
 export function startOfUtcDay(epochMs: number): number {

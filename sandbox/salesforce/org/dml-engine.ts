@@ -177,7 +177,8 @@ export class DmlEngine {
           }
           const match = this.matchExternalId(object, field, raw);
           if (match === undefined) {
-            const record = this.insertRecord(call, object, field.name === 'Id' ? withoutKey(values, field.name) : values);
+            // matchExternalId just found no record holding this value: its uniqueness needs no second lookup.
+            const record = this.insertRecord(call, object, field.name === 'Id' ? withoutKey(values, field.name) : values, {}, field.name);
             return { id: record.Id, success: true, errors: [], created: true };
           }
           this.updateRecord(call, object, match.Id, withoutKey(values, field.name));
@@ -307,7 +308,13 @@ export class DmlEngine {
     });
   }
 
-  private insertRecord(call: Call, object: SObjectSchema, values: RecordValues, system: Readonly<Record<string, FieldValue>> = {}): SObjectRecord {
+  private insertRecord(
+    call: Call,
+    object: SObjectSchema,
+    values: RecordValues,
+    system: Readonly<Record<string, FieldValue>> = {},
+    checkedUnique?: string,
+  ): SObjectRecord {
     const draft: Record<string, FieldValue> = { ...object.blankRecord };
     draft['Id'] = this.ids.mint(object.keyPrefix);
     const resolved: string[] = [];
@@ -332,7 +339,7 @@ export class DmlEngine {
     this.derive(object, draft);
     this.checkRequired(object, draft, undefined);
     this.checkReferences(call, object, draft, undefined, resolved);
-    this.checkUnique(object, draft, undefined);
+    this.checkUnique(object, draft, undefined, checkedUnique);
     rules?.validate?.(draft, undefined, dml);
     const record = Object.freeze(draft) as SObjectRecord;
     this.store.put(object.name, record);
@@ -504,8 +511,9 @@ export class DmlEngine {
     }
   }
 
-  private checkUnique(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
+  private checkUnique(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined, checked?: string): void {
     for (const field of object.uniqueFields) {
+      if (field.name === checked) continue;
       const value = draft[field.name] ?? null;
       if (value === null || (old && old[field.name] === value)) continue;
       for (const id of this.store.findBy(object.name, field.name, value)) {
