@@ -80,15 +80,16 @@ function duplicateValue(field: string, existingId: string): SalesforceError {
 }
 
 function contactRules(): ObjectRules {
-  const makeDirect = (contact: SObjectRecord, dml: DmlPrimitives): void => {
+  const makeDirect = (contact: SObjectRecord, dml: DmlPrimitives, isNew = false): void => {
     const accountId = contact['AccountId'];
     if (typeof accountId !== 'string') return;
-    const existing = relationsOf(dml, 'ContactId', contact.Id).find((relation) => relation['AccountId'] === accountId);
+    // A contact just inserted has no relationships yet.
+    const existing = isNew ? undefined : relationsOf(dml, 'ContactId', contact.Id).find((relation) => relation['AccountId'] === accountId);
     if (existing) dml.update(ACR, existing.Id, {}, { IsDirect: true });
     else dml.insert(ACR, { AccountId: accountId, ContactId: contact.Id }, { IsDirect: true, IsActive: true });
   };
   return {
-    afterInsert: makeDirect,
+    afterInsert: (contact, dml) => makeDirect(contact, dml, true),
     afterUpdate(old, next, dml) {
       if (old['AccountId'] === next['AccountId']) return;
       // The previous primary account stays related, as an indirect relationship.
