@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:initial-sync`: how fast the initial synchronisation loads a Gentrack extract into the sandbox org,
+ * and how much memory the loader needs, at two sizes.
+ *
+ * Per size: a synthetic extract (N accounts, one contact each, one relationship each: 3N records, JSON Lines) is
+ * written to disk; the sandbox runs in one child process and the loader (`gentrack-sf initial-sync`'s code) in
+ * another, so each process's peak RSS is its own (the sandbox holds every record it receives; the loader should hold
+ * almost nothing). Printed: records/s per stage and end to end, and both peak RSS figures, for the full size and for
+ * the comparison size. It is a benchmark, not a test: it prints the table and exits 0.
+ *
+ * Options: --accounts N (default 1,000,000), --compare-accounts N (default 100,000; 0 skips the comparison run),
+ * --sandbox-heap-mb N (the sandbox child's V8 heap, default 16,384), --keep (keep the extracts in var/), --cpu-prof DIR
+ * (V8 CPU profiles of both children, in DIR/sandbox and DIR/loader).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { writeSyntheticExtract } from './bench-initial-sync/synthetic-extract.js';
+
+const TARGETS = { recordsPerSecond: 50_000, loaderRssMB: 300, rssRatio: 1.3 };
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WORK = path.join(HERE, '..', 'var', 'bench-initial-sync');
+
+const { values: args } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '1000000' },
+    'compare-accounts': { type: 'string', default: '100000' },
+    'sandbox-heap-mb': { type: 'string', default: '16384' },
+    keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const ACCOUNTS = Number(args.accounts);
+const COMPARE = Number(args['compare-accounts']);
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+interface StageFigures {
+  readonly name: string;
+  readonly records: number;
+  readonly seconds: number;
+}
+
+interface SizeResult {
+  readonly accounts: number;
+  readonly records: number;
+  readonly outcome: string;
+  readonly seconds: number;
+  readonly loadSeconds: number;
+  readonly stages: readonly StageFigures[];
+  readonly loaderPeakRssBytes: number;
+  readonly sandboxPeakRssBytes: number;
+  readonly loaderCpuSeconds: number;
+  readonly sandboxCpuSeconds: number;
+  readonly generateSeconds: number;
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(ACCOUNTS) || ACCOUNTS < 1) throw new Error(`--accounts must be a positive whole number, got ${args.accounts}`);
+  const sizes = [...(COMPARE > 0 && COMPARE !== ACCOUNTS ? [COMPARE] : []), ACCOUNTS];
+  const results: SizeResult[] = [];
+  for (const accounts of sizes) results.push(await runSize(accounts));
+  process.stdout.write(render(results));
+}
+
+async function runSize(accounts: number): Promise<SizeResult> {
+  const dir = path.join(WORK, String(accounts));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`${accounts.toLocaleString('en-US')} accounts: writing the synthetic extract`);
+  const generateStart = Date.now();
+  const extract = await writeSyntheticExtract(path.join(dir, 'extract'), accounts);
+  const generateSeconds = (Date.now() - generateStart) / 1000;
+  log(`  ${(extract.bytes / 1024 / 1024).toFixed(0)} MB in ${generateSeconds.toFixed(1)} s; starting the sandbox`);
+
+  const sandbox = fork(path.join(HERE, 'bench-initial-sync', 'sandbox-child.ts'), [], {
+    // A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate otherwise.
+    execArgv: ['--import', 'tsx', `--max-old-space-size=${args['sandbox-heap-mb']}`, '--max-semi-space-size=64', ...profiling('sandbox')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const ready = (await nextMessage(sandbox, 'ready')) as { configInput: Record<string, unknown>; secretsEnv: Record<string, string> };
+    const configFile = path.join(dir, 'relay.json');
+    const store = path.join(dir, 'relay.db');
+    writeFileSync(configFile, JSON.stringify({ ...ready.configInput, store: { path: store } }));
+    log('  loading (the loader is a process of its own)');
+    const loaded = await runLoader(configFile, extract.dir, path.join(dir, 'reports'), store, ready.secretsEnv);
+    sandbox.send({ type: 'rss' });
+    const sandboxRss = (await nextMessage(sandbox, 'rss')) as { peakRssBytes: number; cpuSeconds: number };
+    const stages = (loaded.stages ?? []).map((stage) => ({
+      name: stage.name,
+      records: stage.counts ? stage.counts.read : 0,
+      seconds: ((stage.endedAt ?? stage.startedAt) - stage.startedAt) / 1000,
+    }));
+    const loadSeconds = stages.filter((stage) => stage.records > 0).reduce((sum, stage) => sum + stage.seconds, 0);
+    log(`  ${loaded.outcome} in ${loaded.seconds.toFixed(1)} s; loader memory peaks (MB): ${Object.entries(loaded.peaks ?? {}).map(([name, bytes]) => `${name} ${Math.round(bytes / 1024 / 1024)}`).join(', ')}`);
+    return {
+      accounts,
+      records: extract.records.accounts + extract.records.contacts + extract.records.relations,
+      outcome: loaded.outcome ?? `exit ${loaded.code}`,
+      seconds: loaded.seconds,
+      loadSeconds,
+      stages,
+      loaderPeakRssBytes: loaded.peakRssBytes,
+      sandboxPeakRssBytes: sandboxRss.peakRssBytes,
+      loaderCpuSeconds: loaded.cpuSeconds,
+      sandboxCpuSeconds: sandboxRss.cpuSeconds,
+      generateSeconds,
+    };
+  } finally {
+    sandbox.send({ type: 'stop' });
+    await Promise.race([once(sandbox, 'exit'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (sandbox.exitCode === null) sandbox.kill('SIGKILL');
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface LoaderOutput {
+  code: number;
+  seconds: number;
+  outcome?: string;
+  stages?: { name: string; startedAt: number; endedAt?: number; counts?: { read: number } }[];
+  peakRssBytes: number;
+  cpuSeconds: number;
+  peaks?: Record<string, number>;
+}
+
+async function runLoader(configFile: string, extract: string, reportDir: string, store: string, secretsEnv: Record<string, string>): Promise<LoaderOutput> {
+  const child = fork(path.join(HERE, 'bench-initial-sync', 'loader-child.ts'), [configFile, extract, reportDir, store], {
+    execArgv: ['--import', 'tsx', ...profiling('loader')],
+    env: { ...process.env, ...secretsEnv },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`the loader exited with ${String(code)}: ${stdout.slice(-500)}`);
+  return JSON.parse(line) as LoaderOutput;
+}
+
+function profiling(name: string): string[] {
+  return args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'], name)}`] : [];
+}
+
+async function nextMessage(child: ChildProcess, type: string): Promise<unknown> {
+  for (;;) {
+    const [message] = (await Promise.race([
+      once(child, 'message'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`the sandbox exited (${String(code)}) before sending "${type}"`);
+      }),
+    ])) as [{ type: string }];
+    if (message.type === type) return message;
+  }
+}
+
+function render(results: readonly SizeResult[]): string {
+  const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+  const rate = (records: number, seconds: number) => (seconds > 0 ? Math.round(records / seconds).toLocaleString('en-US') : '-');
+  const lines = ['', 'Initial synchronisation into the sandbox (loader and sandbox in separate processes)', ''];
+  const rows: string[][] = [['accounts', 'stage', 'records', 'seconds', 'records/s']];
+  for (const result of results) {
+    for (const stage of result.stages) {
+      rows.push([result.accounts.toLocaleString('en-US'), stage.name, stage.records ? stage.records.toLocaleString('en-US') : '', stage.seconds.toFixed(1), stage.records ? rate(stage.records, stage.seconds) : '']);
+    }
+    rows.push([result.accounts.toLocaleString('en-US'), 'END TO END (whole run)', result.records.toLocaleString('en-US'), result.seconds.toFixed(1), rate(result.records, result.seconds)]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  lines.push(...rows.map((row) => row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ')));
+  lines.push('', 'accounts     records  outcome                 loader peak RSS  sandbox peak RSS  loader CPU  sandbox CPU  extract written in');
+  for (const result of results) {
+    lines.push(
+      `${result.accounts.toLocaleString('en-US').padEnd(11)}  ${result.records.toLocaleString('en-US').padStart(9)}  ${result.outcome.padEnd(22)}  ${mb(result.loaderPeakRssBytes).padStart(15)}  ${mb(result.sandboxPeakRssBytes).padStart(16)}  ${`${result.loaderCpuSeconds.toFixed(1)} s`.padStart(10)}  ${`${result.sandboxCpuSeconds.toFixed(1)} s`.padStart(11)}  ${result.generateSeconds.toFixed(1)} s`,
+    );
+  }
+  const load = os.loadavg()[0]!;
+  lines.push(`(2 cores; 1-minute load average at the end ${load.toFixed(1)}: above ~2 the run competed with other work and the rates are low)`);
+  const full = results[results.length - 1]!;
+  const small = results.length > 1 ? results[0] : undefined;
+  const endToEnd = full.records / full.seconds;
+  lines.push('', 'Targets:');
+  lines.push(`  >= ${TARGETS.recordsPerSecond.toLocaleString('en-US')} records/s end to end: ${Math.round(endToEnd).toLocaleString('en-US')} (${endToEnd >= TARGETS.recordsPerSecond ? 'met' : 'NOT met'})`);
+  lines.push(`  loader peak RSS < ${TARGETS.loaderRssMB} MB: ${mb(full.loaderPeakRssBytes)} (${full.loaderPeakRssBytes < TARGETS.loaderRssMB * 1024 * 1024 ? 'met' : 'NOT met'})`);
+  if (small) {
+    const ratio = full.loaderPeakRssBytes / small.loaderPeakRssBytes;
+    lines.push(`  loader peak RSS within ${TARGETS.rssRatio}x between ${small.accounts.toLocaleString('en-US')} and ${full.accounts.toLocaleString('en-US')} accounts: ${ratio.toFixed(2)}x (${ratio <= TARGETS.rssRatio ? 'met' : 'NOT met'})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+await main();
