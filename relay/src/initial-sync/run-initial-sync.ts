@@ -87,7 +87,6 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
   history?.recordSyncStart({ id: runId, kind: 'initial', subject: `extract ${path.resolve(options.extractDir)}`, initiatedBy: options.initiatedBy, startedAt });
   const stages: StageResult[] = [];
   const totals = zeroCounts();
-  mkdirSync(options.reportDir, { recursive: true });
   const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const report = new FailedRowsReport(path.join(options.reportDir, `initial-sync-${stamp}-${runId.slice(0, 8)}-failed-rows.csv`));
   const existing = new ExistingRecords(options.scratchDir);
@@ -222,6 +221,7 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
 /** Both systems reachable, the org as the model needs it, the extract readable; returns the extract files. */
 async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
   const { progress } = options;
+  mkdirSync(options.reportDir, { recursive: true });
   const files = locateExtractFiles(options.extractDir, loadPlan(options.model));
   for (const file of files) {
     if (file.format !== 'csv') continue;
