@@ -3,10 +3,14 @@
  *
  * salesforce-pubsub-api-client does the gRPC and Avro work but never reconnects, can stall silently, and throws if
  * a stream it was told to forget ends with an error later. This wrapper owns the lifecycle around it:
- * - flow control: at most `batchSize` events are requested and not yet received; events that arrive are handed to
- *   `store` (which commits them and the replay id after them in one transaction) and only then asked for again, as
- *   soon as half a batch is stored, so the next events are already on their way while these are stored and
- *   delivered; nothing is asked for while the relay is backlogged;
+ * - flow control: at most `batchSize` events are requested and not yet stored; events that arrive are handed to
+ *   `store` (which commits them and the replay id after them in one transaction) in replay id order, and only then
+ *   asked for again, as soon as half a batch is free, so the next events are already on their way while these are
+ *   stored and delivered; nothing is asked for while the relay is backlogged;
+ * - ordering: the client handles each server response in an async loop and fetches the event schema on first use
+ *   without sharing the fetch, so responses arriving during it can overtake each other. A new stream therefore asks
+ *   for one event first; once the schema is known, responses that arrive together only interleave within one
+ *   flush, which is stored sorted;
  * - resumption from the last committed replay id, with a clear error (or the configured fallback) when that id is
  *   past Salesforce's retention;
  * - a watchdog: no event and no keepalive for `keepaliveTimeoutMs` means the stream is dead, so it is replaced;
@@ -69,6 +73,8 @@ export class SubscriptionError extends Error {
 const REPLAY_ID_UNAVAILABLE = 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted';
 const AUTH_ERROR = 'sfdc.platform.eventbus.grpc.service.auth.error';
 const BACKLOG_RECHECK_MS = 50;
+/** Events asked for when a stream opens: one, so the client fetches the event schema with one response in flight. */
+const FIRST_REQUEST = 1;
 /** The client logs every event at info level to the console; route what matters through pino instead. */
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -86,8 +92,8 @@ export class EventSubscriber {
   private flushScheduled = false;
   /** Requested on the current stream and not received yet. */
   private outstanding = 0;
-  /** Received and stored, not asked for again yet. */
-  private owed = 0;
+  /** The highest replay id stored from the current stream, to notice an event arriving after later ones. */
+  private highestStored?: string;
   private recheckScheduled = false;
   private lastActivityAt = 0;
   private failures = 0;
@@ -147,14 +153,14 @@ export class EventSubscriber {
       await client.connect();
       if (this.stopped) return this.retire(connection);
       this.current = connection;
-      this.outstanding = this.options.batchSize;
-      this.owed = 0;
+      this.outstanding = FIRST_REQUEST;
+      this.highestStored = undefined;
       this.lastActivityAt = Date.now();
       const callback = this.callbackFor(connection);
       const resumeAfter = this.options.checkpoint();
-      if (this.fallbackInUse === 'earliest') client.subscribeFromEarliestEvent(this.options.topic, callback, this.options.batchSize);
-      else if (this.fallbackInUse === 'latest' || resumeAfter === undefined) client.subscribe(this.options.topic, callback, this.options.batchSize);
-      else client.subscribeFromReplayId(this.options.topic, callback, this.options.batchSize, Number(resumeAfter));
+      if (this.fallbackInUse === 'earliest') client.subscribeFromEarliestEvent(this.options.topic, callback, FIRST_REQUEST);
+      else if (this.fallbackInUse === 'latest' || resumeAfter === undefined) client.subscribe(this.options.topic, callback, FIRST_REQUEST);
+      else client.subscribeFromReplayId(this.options.topic, callback, FIRST_REQUEST, Number(resumeAfter));
       this.options.logger.info({ topic: this.options.topic, resumeAfter, fallback: this.fallbackInUse }, 'subscribed');
     } catch (error) {
       if (connection) this.retire(connection);
@@ -216,22 +222,42 @@ export class EventSubscriber {
 
   private flush(): void {
     if (this.buffer.length === 0) return;
-    const batch = this.buffer;
+    const batch = inReplayOrder(this.buffer);
     this.buffer = [];
+    this.noticeLateEvents(batch);
     this.options.store(batch);
-    this.owed += batch.length;
     // The checkpoint is valid again: later reconnections resume from it, not from the fallback.
     this.fallbackInUse = undefined;
   }
 
   /**
-   * Asks for as many events as were stored since the last request, once that is half a batch or nothing is left in
-   * flight: fewer, larger requests, and never more than `batchSize` events unstored.
+   * An event older than one already stored from this stream (the client let a response overtake another, e.g. when
+   * the event schema changed mid-stream): it is still stored, but a change of its record may already have gone out
+   * after a later one, and the checkpoint had moved past it.
+   */
+  private noticeLateEvents(batch: readonly ReceivedEvent[]): void {
+    const numbered = batch.filter((event) => /^\d+$/.test(event.replayId));
+    if (numbered.length === 0) return;
+    const first = numbered[0]!.replayId;
+    if (this.highestStored !== undefined && compareReplayIds(first, this.highestStored) < 0) {
+      this.options.logger.error(
+        { replayId: first, highestStored: this.highestStored },
+        'events arrived after later ones were stored: changes of their records may reach Gentrack out of order',
+      );
+    }
+    const last = numbered[numbered.length - 1]!.replayId;
+    if (this.highestStored === undefined || compareReplayIds(last, this.highestStored) > 0) this.highestStored = last;
+  }
+
+  /**
+   * Fills the request window (`batchSize` events requested and not stored) once half of it is free or nothing is
+   * left in flight: fewer, larger requests, and never more than `batchSize` events unstored.
    */
   private requestMoreWhenReady(): void {
     const connection = this.current;
-    if (!connection || connection.retired || this.stopped || this.owed === 0) return;
-    if (this.owed < this.options.batchSize / 2 && this.outstanding > 0) return;
+    const free = this.options.batchSize - this.outstanding - this.buffer.length;
+    if (!connection || connection.retired || this.stopped || free <= 0) return;
+    if (free < this.options.batchSize / 2 && this.outstanding > 0) return;
     if (this.options.backlogged?.()) {
       if (!this.recheckScheduled) {
         this.recheckScheduled = true;
@@ -242,9 +268,8 @@ export class EventSubscriber {
       }
       return;
     }
-    connection.client.requestAdditionalEvents(this.options.topic, this.owed);
-    this.outstanding += this.owed;
-    this.owed = 0;
+    connection.client.requestAdditionalEvents(this.options.topic, free);
+    this.outstanding += free;
   }
 
   private streamError(connection: Connection, data: unknown): void {
@@ -341,6 +366,24 @@ function pubSubInstanceUrl(instanceUrl: string): string {
     url.protocol = 'https:';
   }
   return url.toString().replace(/\/$/, '');
+}
+
+/**
+ * The events in replay id order. The client handles each server response in an async loop (one await per event),
+ * so two responses that arrive together reach the callback interleaved: without this, a record's later change could
+ * be stored, and sent, before its earlier one. Replay ids are opaque but ordered within a topic: they are compared,
+ * never computed with. Events without one (undecodable) keep their place.
+ */
+export function inReplayOrder(events: readonly ReceivedEvent[]): ReceivedEvent[] {
+  const ordered = [...events];
+  const slots = ordered.flatMap((event, index) => (/^\d+$/.test(event.replayId) ? [index] : []));
+  const sorted = slots.map((index) => ordered[index]!).sort((a, b) => compareReplayIds(a.replayId, b.replayId));
+  slots.forEach((index, k) => (ordered[index] = sorted[k]!));
+  return ordered;
+}
+
+function compareReplayIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function eventFrom(data: unknown): ReceivedEvent {
