@@ -69,52 +69,83 @@ export class WriteBackFlusher {
   }
 
   private async apply(connection: Connection, objectType: string, writeBacks: WriteBack[]): Promise<void> {
-    // The latest write-back of a record wins; earlier ones in the batch are done with it.
-    const latest = new Map<string, WriteBack>();
-    for (const writeBack of writeBacks) latest.set(writeBack.recordId, writeBack);
-    const superseded = writeBacks.filter((w) => latest.get(w.recordId) !== w).map((w) => w.id);
-    const batch = [...latest.values()];
+    const batch = mergeByRecord(writeBacks);
     let results: { success: boolean; errors?: { errorCode?: string; statusCode?: string; message: string }[] }[];
     try {
       const answer = await connection.sobject(objectType).update(
-        batch.map((w) => ({ Id: w.recordId, ...w.fields })),
+        batch.map(({ writeBack }) => ({ Id: writeBack.recordId, ...writeBack.fields })),
         { allOrNone: false },
       );
       results = (Array.isArray(answer) ? answer : [answer]) as typeof results;
     } catch (error) {
       this.options.logger.warn({ err: error, objectType, count: batch.length }, 'write-back call failed; will retry');
       this.retryOrDrop(batch, String((error as Error).message));
-      this.options.store.completeWriteBacks(superseded);
       return;
     }
-    const done: number[] = [...superseded];
-    const failed: WriteBack[] = [];
+    const done: number[] = [];
+    const failed: MergedWriteBack[] = [];
+    let applied = 0;
     results.forEach((result, index) => {
-      const writeBack = batch[index]!;
+      const merged = batch[index]!;
       const code = result.errors?.[0]?.errorCode ?? result.errors?.[0]?.statusCode;
-      if (result.success) done.push(writeBack.id);
-      else if (code && FINAL_ERRORS.has(code)) {
-        this.options.logger.info({ objectType, recordId: writeBack.recordId, code }, 'write-back skipped: record no longer exists');
-        done.push(writeBack.id);
-      } else failed.push(writeBack);
+      if (result.success) {
+        done.push(...merged.ids);
+        applied++;
+      } else if (code && FINAL_ERRORS.has(code)) {
+        this.options.logger.info({ objectType, recordId: merged.writeBack.recordId, code }, 'write-back skipped: record no longer exists');
+        done.push(...merged.ids);
+        applied++;
+      } else failed.push(merged);
     });
     this.options.store.completeWriteBacks(done);
-    this.options.onApplied?.(done.length - superseded.length);
+    this.options.onApplied?.(applied);
     if (failed.length > 0) this.retryOrDrop(failed, JSON.stringify(results.filter((r) => !r.success).map((r) => r.errors)));
   }
 
-  private retryOrDrop(writeBacks: readonly WriteBack[], reason: string): void {
+  private retryOrDrop(batch: readonly MergedWriteBack[], reason: string): void {
     const maxAttempts = this.options.maxAttempts ?? 10;
-    const drop = writeBacks.filter((w) => w.attempts + 1 >= maxAttempts);
-    for (const writeBack of drop) {
+    const drop = batch.filter(({ writeBack }) => writeBack.attempts + 1 >= maxAttempts);
+    for (const { writeBack } of drop) {
       this.options.logger.error(
         { objectType: writeBack.objectType, recordId: writeBack.recordId, fields: Object.keys(writeBack.fields), reason },
         'write-back abandoned after repeated failures',
       );
     }
-    this.options.store.completeWriteBacks(drop.map((w) => w.id));
-    const retry = writeBacks.filter((w) => w.attempts + 1 < maxAttempts);
-    const delay = Math.min(60_000, 1_000 * 2 ** (retry[0]?.attempts ?? 0));
-    this.options.store.retryWriteBacks(retry.map((w) => w.id), Date.now() + delay);
+    this.options.store.completeWriteBacks(drop.flatMap((merged) => merged.ids));
+    const retry = batch.filter(({ writeBack }) => writeBack.attempts + 1 < maxAttempts);
+    const delay = Math.min(60_000, 1_000 * 2 ** (retry[0]?.writeBack.attempts ?? 0));
+    this.options.store.retryWriteBacks(retry.flatMap((merged) => merged.ids), Date.now() + delay);
   }
+}
+
+/** The write-backs of one record, applied as one update; all of them stay stored until it is applied. */
+interface MergedWriteBack {
+  readonly writeBack: WriteBack;
+  readonly ids: readonly number[];
+}
+
+/**
+ * One update per record, its write-backs merged in order: a later one's fields win, and an earlier one's other
+ * fields (e.g. the new Gentrack reference from an insert, before an update's sync status) are still written. A
+ * retry merges the same stored write-backs again.
+ */
+function mergeByRecord(writeBacks: readonly WriteBack[]): MergedWriteBack[] {
+  const byRecord = new Map<string, MergedWriteBack>();
+  for (const writeBack of writeBacks) {
+    const earlier = byRecord.get(writeBack.recordId);
+    byRecord.set(
+      writeBack.recordId,
+      earlier
+        ? {
+            writeBack: {
+              ...writeBack,
+              fields: { ...earlier.writeBack.fields, ...writeBack.fields },
+              attempts: Math.max(earlier.writeBack.attempts, writeBack.attempts),
+            },
+            ids: [...earlier.ids, writeBack.id],
+          }
+        : { writeBack, ids: [writeBack.id] },
+    );
+  }
+  return [...byRecord.values()];
 }
