@@ -18,6 +18,8 @@ export interface RelayChildOptions {
   readonly synchronous: 'FULL' | 'NORMAL';
   /** Write a V8 CPU profile of the relay into this directory (node --cpu-prof). */
   readonly cpuProfileDir?: string;
+  /** More node options for the relay process, e.g. V8 heap limits. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** The relay's own gauges, read from /metrics. */
@@ -50,7 +52,7 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
   const configFile = path.join(options.dir, `${options.name}.json`);
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
   const child: ChildProcess = spawn(
     process.execPath,
     [...nodeArgs, path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'relay', '--config', configFile],
