@@ -9,7 +9,8 @@
  * the comparison size. It is a benchmark, not a test: it prints the table and exits 0.
  *
  * Options: --accounts N (default 1,000,000), --compare-accounts N (default 100,000; 0 skips the comparison run),
- * --sandbox-heap-mb N (the sandbox child's V8 heap, default 16,384), --keep (keep the extracts in var/), --cpu-prof DIR
+ * --sandbox-heap-mb N (the sandbox child's V8 heap, default 16,384), --loader-heap-mb N (cap the loader's V8 heap, as
+ * NODE_OPTIONS=--max-old-space-size=N would for `gentrack-sf initial-sync`; default: Node's own limit), --keep (keep the extracts in var/), --cpu-prof DIR
  * (V8 CPU profiles of both children, in DIR/sandbox and DIR/loader).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '1000000' },
     'compare-accounts': { type: 'string', default: '100000' },
     'sandbox-heap-mb': { type: 'string', default: '16384' },
+    'loader-heap-mb': { type: 'string' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
@@ -131,7 +133,7 @@ interface LoaderOutput {
 
 async function runLoader(configFile: string, extract: string, reportDir: string, store: string, secretsEnv: Record<string, string>): Promise<LoaderOutput> {
   const child = fork(path.join(HERE, 'bench-initial-sync', 'loader-child.ts'), [configFile, extract, reportDir, store], {
-    execArgv: ['--import', 'tsx', ...profiling('loader')],
+    execArgv: ['--import', 'tsx', ...(process.env.LOADER_FLAGS ? process.env.LOADER_FLAGS.split(' ') : []), ...(args['loader-heap-mb'] ? [`--max-old-space-size=${args['loader-heap-mb']}`] : []), ...profiling('loader')],
     env: { ...process.env, ...secretsEnv },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
