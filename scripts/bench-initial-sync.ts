@@ -133,7 +133,7 @@ interface LoaderOutput {
 
 async function runLoader(configFile: string, extract: string, reportDir: string, store: string, secretsEnv: Record<string, string>): Promise<LoaderOutput> {
   const child = fork(path.join(HERE, 'bench-initial-sync', 'loader-child.ts'), [configFile, extract, reportDir, store], {
-    execArgv: ['--import', 'tsx', ...(process.env.LOADER_FLAGS ? process.env.LOADER_FLAGS.split(' ') : []), ...(args['loader-heap-mb'] ? [`--max-old-space-size=${args['loader-heap-mb']}`] : []), ...profiling('loader')],
+    execArgv: ['--import', 'tsx', ...(args['loader-heap-mb'] ? [`--max-old-space-size=${args['loader-heap-mb']}`] : []), ...profiling('loader')],
     env: { ...process.env, ...secretsEnv },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
