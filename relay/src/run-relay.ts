@@ -2,6 +2,7 @@
  * Runs the relay as a service: configuration and secrets, logs, metrics and health on the operations server, and a
  * graceful shutdown on SIGINT/SIGTERM (a second signal exits at once). `gentrack-sf relay` calls this.
  */
+import v8 from 'node:v8';
 import { loadRelayConfig } from './config/relay-config.js';
 import { loadRelaySecrets } from './config/relay-secrets.js';
 import { HealthChecks } from './ops/health.js';
@@ -16,8 +17,16 @@ export interface RunRelayOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * V8 lets the heap grow to several times its live size before collecting. The relay's live data is small and steady
+ * (about 45 MB, most of it loaded code) while thousands of events a second pass through it, so that growth is garbage
+ * held as RSS: grow the heap by at most a third between collections instead, as the initial sync does.
+ */
+const HEAP_GROWING_PERCENT = 30;
+
 /** Resolves when the relay has stopped; the exit code says how (0 after a signal, 2 after a fatal error). */
 export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const env = options.env ?? process.env;
   const config = loadRelayConfig({ env, ...(options.configFile ? { file: options.configFile } : {}) });
   const secrets = loadRelaySecrets({ config, env });
