@@ -13,7 +13,7 @@ import { caseSafeSuffix } from '../org/ids.js';
 import type { DmlResult, RecordValues } from '../org/dml-engine.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
-import { csvLine, parseCsv, toCsv } from './csv.js';
+import { CsvReader, csvLine, parseCsv, pushCsvCells, toCsv } from './csv.js';
 
 export const BULK_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
 export type BulkOperation = (typeof BULK_OPERATIONS)[number];
@@ -39,6 +39,38 @@ export function uploadTooLarge(limit: number): SalesforceError {
     [],
     413,
   );
+}
+
+/** A header cell: a field name, or `Relationship.ExternalIdField` for a foreign key resolved by External ID. */
+interface BulkColumn {
+  readonly name: string;
+  /** Set for `Relationship.ExternalIdField`: the External ID field. */
+  readonly keyField?: string;
+}
+
+function bulkColumn(header: string): BulkColumn {
+  const dot = header.indexOf('.');
+  return dot < 0 ? { name: header } : { name: header.slice(0, dot), keyField: header.slice(dot + 1) };
+}
+
+/** A CSV row as record values: empty cells are left out, #N/A is null, relationship columns become foreign-key references. */
+function recordOf(columns: readonly BulkColumn[], row: readonly string[]): RecordValues {
+  const values: Record<string, unknown> = {};
+  for (let index = 0; index < columns.length; index++) {
+    const cell = row[index];
+    if (cell === undefined || cell === '') continue;
+    const value = cell === NULL_VALUE ? null : cell;
+    const column = columns[index]!;
+    values[column.name] = column.keyField === undefined ? value : { [column.keyField]: value };
+  }
+  return values;
+}
+
+/** Result chunks, last processed first: Salesforce processes a job's batches in parallel, so results are not in input order. */
+function inReverse(chunks: readonly string[]): string {
+  let text = '';
+  for (let index = chunks.length - 1; index >= 0; index--) text += chunks[index]!;
+  return text;
 }
 
 function formatBytes(bytes: number): string {
@@ -69,9 +101,12 @@ interface Job {
   processed: number;
   failed: number;
   header: string[];
-  /** Result rows as CSV lines (compact: a job may hold a million). */
-  successLines: string[];
-  failedLines: string[];
+  /**
+   * Result rows as CSV text, one string per DML chunk in processing order (compact: a job may hold a million rows,
+   * and a chunk's rows are garbage as soon as its results are written).
+   */
+  successChunks: string[];
+  failedChunks: string[];
   unprocessedRows: string[][];
 }
 
@@ -130,8 +165,8 @@ export class IngestJobs {
       processed: 0,
       failed: 0,
       header: [],
-      successLines: [],
-      failedLines: [],
+      successChunks: [],
+      failedChunks: [],
       unprocessedRows: [],
     };
     this.jobs.set(id, job);
@@ -202,12 +237,12 @@ export class IngestJobs {
 
   successfulResults(id: string): string {
     const job = this.finished(id);
-    return csvLine(['sf__Id', 'sf__Created', ...job.header]) + job.successLines.join('');
+    return csvLine(['sf__Id', 'sf__Created', ...job.header]) + inReverse(job.successChunks);
   }
 
   failedResults(id: string): string {
     const job = this.finished(id);
-    return csvLine(['sf__Id', 'sf__Error', ...job.header]) + job.failedLines.join('');
+    return csvLine(['sf__Id', 'sf__Error', ...job.header]) + inReverse(job.failedChunks);
   }
 
   unprocessedRecords(id: string): string {
@@ -219,52 +254,69 @@ export class IngestJobs {
   private async process(job: Job): Promise<void> {
     if (job.state !== 'UploadComplete') return;
     this.setState(job, 'InProgress');
-    let rows: string[][];
+    // The whole upload is checked before any row is written (a quoted cell that never closes fails the job), then
+    // read again chunk by chunk: only a chunk's rows exist at a time.
+    let header: string[] | undefined;
     try {
-      rows = parseCsv(job.csv);
-      if (rows.length === 0) throw invalidJob('No data: the upload held no CSV header');
+      if (job.csv.indexOf('"') >= 0) parseCsv(job.csv);
+      header = new CsvReader(job.csv).next();
+      if (header === undefined) throw invalidJob('No data: the upload held no CSV header');
     } catch (error) {
       job.errorMessage = error instanceof Error ? error.message : String(error);
       this.setState(job, 'Failed');
       return;
     }
-    job.header = rows[0]!;
+    job.header = header;
+    const reader = new CsvReader(job.csv);
+    reader.next();
     job.csv = '';
-    const records = rows.slice(1);
     const failure = this.takeInjectedFailure(job.object);
     if (failure !== undefined) {
       job.errorMessage = failure;
-      job.unprocessedRows = records;
+      const rows: string[][] = [];
+      for (let row = reader.next(); row !== undefined; row = reader.next()) rows.push(row);
+      job.unprocessedRows = rows;
       this.setState(job, 'Failed');
       return;
     }
-    const chunks: string[][][] = [];
-    for (let start = 0; start < records.length; start += DML_CHUNK) chunks.push(records.slice(start, start + DML_CHUNK));
-    const outcomes: { rows: string[][]; results: DmlResult[] }[] = [];
-    for (const [index, chunk] of chunks.entries()) {
+    const columns = header.map(bulkColumn);
+    for (let chunks = 1; ; chunks++) {
       if (this.jobs.get(job.id)?.state !== 'InProgress') return;
-      outcomes.push({ rows: chunk, results: await this.write(job, chunk) });
-      if (index % CHUNKS_PER_TURN === CHUNKS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
-    }
-    for (const { rows: chunk, results } of outcomes.reverse()) {
-      chunk.forEach((row, index) => {
-        const result = results[index]!;
-        if (result.success) {
-          job.successLines.push(csvLine([result.id ?? '', String(result.created ?? job.operation === 'insert'), ...row]));
-        } else {
-          const error = result.errors[0]!;
-          job.failedLines.push(csvLine([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]));
-          job.failed++;
-        }
-        job.processed++;
-      });
+      const rows: string[][] = [];
+      for (let row = rows.length < DML_CHUNK ? reader.next() : undefined; row !== undefined; row = rows.length < DML_CHUNK ? reader.next() : undefined) rows.push(row);
+      if (rows.length === 0) break;
+      this.recordResults(job, rows, await this.write(job, columns, rows));
+      if (chunks % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.setState(job, 'JobComplete');
   }
 
-  private write(job: Job, rows: readonly string[][]): Promise<DmlResult[]> {
+  /** A chunk's result rows, as Salesforce writes them: the record id, created or the error, then the row as sent. */
+  private recordResults(job: Job, rows: readonly string[][], results: readonly DmlResult[]): void {
+    const success: string[] = [];
+    let failed: string[] | undefined;
+    const created = String(job.operation === 'insert');
+    for (let index = 0; index < rows.length; index++) {
+      const result = results[index]!;
+      const row = rows[index]!;
+      if (result.success) {
+        success.push('"', result.id ?? '', '","', result.created === undefined ? created : String(result.created), '"');
+        pushCsvCells(success, row, false);
+        success.push('\n');
+      } else {
+        const error = result.errors[0]!;
+        (failed ??= []).push(csvLine([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]));
+        job.failed++;
+      }
+      job.processed++;
+    }
+    job.successChunks.push(success.join(''));
+    if (failed) job.failedChunks.push(failed.join(''));
+  }
+
+  private write(job: Job, columns: readonly BulkColumn[], rows: readonly string[][]): Promise<DmlResult[]> {
     const options = { user: job.user, allOrNone: false };
-    const records = rows.map((row) => this.recordOf(job.header, row));
+    const records = rows.map((row) => recordOf(columns, row));
     switch (job.operation) {
       case 'insert':
         return this.org.dml.insert(records.map((values) => ({ objectType: job.object, values })), options);
@@ -280,20 +332,6 @@ export class IngestJobs {
         // hardDelete skips the Recycle Bin in an org; the sandbox keeps the records there (still not queryable).
         return this.org.dml.delete(records.map((record) => String(record['Id'] ?? '')), { ...options, objectType: job.object });
     }
-  }
-
-  /** A CSV row as record values: `Relationship.ExternalIdField` headers become foreign-key references. */
-  private recordOf(header: readonly string[], row: readonly string[]): RecordValues {
-    const values: Record<string, unknown> = {};
-    header.forEach((column, index) => {
-      const cell = row[index] ?? '';
-      if (cell === '') return;
-      const value = cell === NULL_VALUE ? null : cell;
-      const dot = column.indexOf('.');
-      if (dot < 0) values[column] = value;
-      else values[column.slice(0, dot)] = { [column.slice(dot + 1)]: value };
-    });
-    return values;
   }
 
   private setState(job: Job, state: JobState): void {
