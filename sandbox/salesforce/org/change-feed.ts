@@ -29,17 +29,18 @@ export class ChangeFeed {
   append(changes: readonly AppliedChange[]): void {
     for (const change of changes) {
       const record = (change.new ?? change.old)!;
-      this.entries.push({
+      const entry: { -readonly [K in keyof ChangeFeedEntry]: ChangeFeedEntry[K] } = {
         sequence: ++this.sequence,
         objectType: change.objectType,
         operation: change.operation,
         recordId: record.Id,
-        ...(change.old ? { old: change.old } : {}),
-        ...(change.new ? { new: change.new } : {}),
         userId: change.user.id,
         username: change.user.username,
         silent: change.silent,
-      });
+      };
+      if (change.old) entry.old = change.old;
+      if (change.new) entry.new = change.new;
+      this.entries.push(entry);
     }
     // Drop the oldest half at once: amortised O(1) per change.
     if (this.entries.length > this.limit) this.entries = this.entries.slice(this.entries.length - Math.floor(this.limit / 2));

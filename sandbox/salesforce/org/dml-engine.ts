@@ -89,6 +89,9 @@ export class MultipleMatchesError extends SalesforceError {
 
 export const TRIGGER_CHUNK_SIZE = 200;
 
+/** The errors of every successful result (shared: results are read, never changed). */
+const NO_ERRORS: readonly SalesforceErrorDetail[] = Object.freeze([]);
+
 type Log = TransactionLog<AppliedChange, PublishedEvent>;
 
 interface Call {
@@ -130,7 +133,7 @@ export class DmlEngine {
         this.attempt(call, undefined, () => {
           const object = this.requireObject(item.objectType);
           const record = object.kind === 'platformEvent' ? this.publishEvent(call, object, item.values) : this.insertRecord(call, object, item.values);
-          return { id: record.Id, success: true, errors: [] };
+          return { id: record.Id, success: true, errors: NO_ERRORS };
         }),
       ),
     );
@@ -143,7 +146,7 @@ export class DmlEngine {
         this.attempt(call, item.id, () => {
           const { object, record } = this.requireLive(item.id, item.objectType);
           this.updateRecord(call, object, record.Id, item.values);
-          return { id: record.Id, success: true, errors: [] };
+          return { id: record.Id, success: true, errors: NO_ERRORS };
         }),
       ),
     );
@@ -160,7 +163,7 @@ export class DmlEngine {
       throw new SalesforceError('INVALID_FIELD', `Field name provided, ${externalIdField} is not an External ID or indexed field for ${object.name}`);
     }
     const valueOf = (values: RecordValues): unknown => {
-      const key = Object.keys(values).find((candidate) => candidate.toLowerCase() === field.name.toLowerCase());
+      const key = keyOf(values, field.name);
       return key === undefined ? null : values[key];
     };
     const seen = new Map<string, number>();
@@ -179,10 +182,10 @@ export class DmlEngine {
           if (match === undefined) {
             // matchExternalId just found no record holding this value: its uniqueness needs no second lookup.
             const record = this.insertRecord(call, object, field.name === 'Id' ? withoutKey(values, field.name) : values, {}, field.name);
-            return { id: record.Id, success: true, errors: [], created: true };
+            return { id: record.Id, success: true, errors: NO_ERRORS, created: true };
           }
           this.updateRecord(call, object, match.Id, withoutKey(values, field.name));
-          return { id: match.Id, success: true, errors: [], created: false };
+          return { id: match.Id, success: true, errors: NO_ERRORS, created: false };
         }),
       ),
     );
@@ -194,7 +197,7 @@ export class DmlEngine {
         this.attempt(call, id, () => {
           const { object, record } = this.requireLive(id, options.objectType);
           this.deleteRecord(call, object, record, {});
-          return { id: record.Id, success: true, errors: [] };
+          return { id: record.Id, success: true, errors: NO_ERRORS };
         }),
       ),
     );
@@ -209,7 +212,7 @@ export class DmlEngine {
             throw new SalesforceError('UNDELETE_FAILED', 'Entity is not in the recycle bin');
           }
           this.undeleteRecord(call, found.object, found.record, {});
-          return { id: found.record.Id, success: true, errors: [] };
+          return { id: found.record.Id, success: true, errors: NO_ERRORS };
         }),
       ),
     );
@@ -272,15 +275,18 @@ export class DmlEngine {
 
   private async fireTriggers(changes: readonly AppliedChange[], user: SandboxUser): Promise<void> {
     if (this.listeners.length === 0) return;
-    const groups = new Map<string, AppliedChange[]>();
+    // Grouped by object, then operation, in the order each group first appears.
+    const groups: AppliedChange[][] = [];
+    let last: AppliedChange[] | undefined;
     for (const change of changes) {
       if (change.silent) continue;
-      const key = `${change.objectType}\u0000${change.operation}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = []));
+      let group = last && last[0]!.objectType === change.objectType && last[0]!.operation === change.operation ? last : undefined;
+      group ??= groups.find((candidate) => candidate[0]!.objectType === change.objectType && candidate[0]!.operation === change.operation);
+      if (!group) groups.push((group = []));
       group.push(change);
+      last = group;
     }
-    for (const group of groups.values()) {
+    for (const group of groups) {
       const { objectType, operation } = group[0]!;
       for (let start = 0; start < group.length; start += TRIGGER_CHUNK_SIZE) {
         const records = group.slice(start, start + TRIGGER_CHUNK_SIZE).map(toRecordChange);
@@ -315,13 +321,16 @@ export class DmlEngine {
     system: Readonly<Record<string, FieldValue>> = {},
     checkedUnique?: string,
   ): SObjectRecord {
+    // Defaults first: a field given (even as null) replaces its default.
     const draft: Record<string, FieldValue> = { ...object.blankRecord };
     draft['Id'] = this.ids.mint(object.keyPrefix);
     const resolved: string[] = [];
-    const given = this.applyInput(object, draft, values, 'insert', resolved);
-    for (const key in system) draft[key] = system[key]!;
-    for (const field of object.defaultedFields) {
-      if (draft[field.name] === null && !given.has(field.name)) draft[field.name] = field.defaultValue;
+    this.applyInput(object, draft, values, 'insert', resolved);
+    for (const key in system) {
+      const value = system[key]!;
+      // A system null does not clear the default of a field the input left out.
+      const field = value === null ? object.field(key) : undefined;
+      draft[key] = field && field.defaultValue !== null && !this.givesField(object, values, field) ? field.defaultValue : value;
     }
     for (const field of object.autoNumberFields) draft[field.name] = this.nextAutoNumber(object, field);
     if (object.field('OwnerId') && draft['OwnerId'] === null) draft['OwnerId'] = call.user.id;
@@ -400,8 +409,7 @@ export class DmlEngine {
 
   /** Platform events are not stored: they are validated like records and handed to the event bus on commit. */
   private publishEvent(call: Call, object: SObjectSchema, values: RecordValues): SObjectRecord {
-    const draft: Record<string, FieldValue> = {};
-    for (const field of object.fields) draft[field.name] = field.defaultValue;
+    const draft: Record<string, FieldValue> = { ...object.blankRecord };
     this.applyInput(object, draft, values, 'insert');
     Object.assign(draft, { Id: this.ids.mint(object.keyPrefix), EventUuid: randomUUID(), CreatedDate: call.now, CreatedById: call.user.id });
     this.checkRequired(object, draft, undefined);
@@ -411,14 +419,10 @@ export class DmlEngine {
   }
 
   private record(call: Call, object: SObjectSchema, operation: DmlOperation, old: SObjectRecord | undefined, next: SObjectRecord | undefined, silent: boolean): void {
-    call.log.changes.push({
-      objectType: object.name,
-      operation,
-      ...(old ? { old } : {}),
-      ...(next ? { new: next } : {}),
-      user: call.user,
-      silent,
-    });
+    const change: { -readonly [K in keyof AppliedChange]: AppliedChange[K] } = { objectType: object.name, operation, user: call.user, silent };
+    if (old) change.old = old;
+    if (next) change.new = next;
+    call.log.changes.push(change);
   }
 
   // ---- validation --------------------------------------------------------------------------------------------
@@ -427,8 +431,7 @@ export class DmlEngine {
    * Copies the given values into the draft; returns the names of the fields given. Ids found through External ID
    * references (live records, by the index) are added to `resolved`, so they are not looked up again.
    */
-  private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update', resolved?: string[]): Set<string> {
-    const given = new Set<string>();
+  private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update', resolved?: string[]): void {
     for (const key of Object.keys(values)) {
       if (key === 'attributes') continue;
       const raw = values[key];
@@ -449,9 +452,12 @@ export class DmlEngine {
       if (operation === 'insert' ? !field.createable : !field.updateable) throw cannotWrite(field);
       // A checkbox is never null: clearing it unchecks it.
       draft[field.name] = value === null && field.type === 'boolean' ? false : value;
-      given.add(field.name);
     }
-    return given;
+  }
+
+  /** Whether `values` sets `field`, by its name or its relationship's. */
+  private givesField(object: SObjectSchema, values: RecordValues, field: FieldSchema): boolean {
+    return Object.keys(values).some((key) => key !== 'attributes' && (object.field(key) ?? object.relationship(key)) === field);
   }
 
   /** `{"Account": {"Gentrack_External_Id__c": "A1"}}` -> the id of that account. */
@@ -555,7 +561,19 @@ export class DmlEngine {
 }
 
 function toRecordChange(change: AppliedChange): RecordChange {
-  return { ...(change.old ? { old: change.old } : {}), ...(change.new ? { new: change.new } : {}) };
+  if (!change.old) return change.new ? { new: change.new } : {};
+  return change.new ? { old: change.old, new: change.new } : { old: change.old };
+}
+
+/** The first key of `values` naming `field` (field names are case-insensitive), or undefined. */
+function keyOf(values: RecordValues, field: string): string | undefined {
+  let lower: string | undefined;
+  for (const key in values) {
+    if (key === field) return key;
+    // Only a key of the same length can differ from the name in case alone.
+    if (key.length === field.length && key.toLowerCase() === (lower ??= field.toLowerCase())) return key;
+  }
+  return undefined;
 }
 
 function withoutKey(values: RecordValues, field: string): RecordValues {

@@ -5,7 +5,7 @@
 import { SalesforceError, jsonParserError, malformedId } from '../errors.js';
 import { formatDate, formatDateTime, parseDate, parseDateTime } from './datetime.js';
 import { keyPrefixOf, toId18 } from './ids.js';
-import { isNumberType, isTextType, type FieldSchema, type FieldValue, type OrgSchema } from './schema.js';
+import { isNumberType, isTextType, type FieldSchema, type FieldValue, type OrgSchema, type PicklistValue } from './schema.js';
 
 // The HTML5 rule, close to what Salesforce accepts.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -82,26 +82,36 @@ function coerceText(field: FieldSchema, raw: string | number | boolean): string 
 }
 
 function coercePicklist(field: FieldSchema, value: string): string {
-  const chosen = field.type === 'multipicklist' ? value.split(';').map((part) => part.trim()).filter(Boolean) : [value];
-  const canonical = chosen.map((choice) => {
-    const known =
-      field.picklistValues.find((entry) => entry.value === choice) ??
-      field.picklistValues.find((entry) => entry.value.toLowerCase() === choice.toLowerCase());
-    if (known?.active) return known.value;
-    if (field.restrictedPicklist) {
-      throw new SalesforceError(
-        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-        `${field.label}: bad value for restricted picklist field: ${choice}`,
-        [field.name],
-      );
-    }
-    return choice;
-  });
-  const stored = canonical.join(';');
+  const stored =
+    field.type === 'multipicklist'
+      ? value
+          .split(';')
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map((choice) => canonicalChoice(field, choice))
+          .join(';')
+      : canonicalChoice(field, value);
   if (stored.length > field.length) {
     throw new SalesforceError('STRING_TOO_LONG', `${field.label}: data value too large: ${stored} (max length=${field.length})`, [field.name]);
   }
   return stored;
+}
+
+/** The value as the picklist defines it (matched exactly, else ignoring case), or as given on an unrestricted picklist. */
+function canonicalChoice(field: FieldSchema, choice: string): string {
+  const known = picklistEntry(field.picklistValues, choice);
+  if (known?.active) return known.value;
+  if (field.restrictedPicklist) {
+    throw new SalesforceError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.label}: bad value for restricted picklist field: ${choice}`, [field.name]);
+  }
+  return choice;
+}
+
+function picklistEntry(entries: readonly PicklistValue[], choice: string): PicklistValue | undefined {
+  for (const entry of entries) if (entry.value === choice) return entry;
+  const lower = choice.toLowerCase();
+  for (const entry of entries) if (entry.value.toLowerCase() === lower) return entry;
+  return undefined;
 }
 
 function coerceNumber(field: FieldSchema, raw: string | number | boolean): number {

@@ -30,6 +30,7 @@ export function isWellFormedId(value: string): boolean {
  * 18-character id may arrive with its case changed (it is meant to survive that): the suffix restores the case.
  */
 export function toId18(value: string): string | undefined {
+  if (value.length === 18 && isCanonicalId18(value)) return value;
   if (!ID_PATTERN.test(value)) return undefined;
   if (value.length === 15) return value + caseSafeSuffix(value);
   const suffix = value.slice(15).toUpperCase();
@@ -44,6 +45,23 @@ export function toId18(value: string): string | undefined {
   }
   // A digit where the suffix announces an upper-case letter: not an id.
   return caseSafeSuffix(id15) === suffix ? id15 + suffix : undefined;
+}
+
+/** An 18-character id exactly as this module writes it (alphanumeric, suffix matching the case): the common case, checked without allocating. */
+function isCanonicalId18(value: string): boolean {
+  for (let index = 0; index < 15; index++) {
+    const char = value.charCodeAt(index);
+    if (!((char >= 48 && char <= 57) || (char >= 65 && char <= 90) || (char >= 97 && char <= 122))) return false;
+  }
+  for (let block = 0; block < 3; block++) {
+    let bits = 0;
+    for (let position = 0; position < 5; position++) {
+      const char = value.charCodeAt(block * 5 + position);
+      if (char >= 65 && char <= 90) bits |= 1 << position;
+    }
+    if (value.charCodeAt(15 + block) !== SUFFIX_ALPHABET.charCodeAt(bits)) return false;
+  }
+  return true;
 }
 
 export function keyPrefixOf(id: string): string {

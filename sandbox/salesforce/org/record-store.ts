@@ -18,13 +18,17 @@ interface UndoEntry {
  */
 class FieldIndex {
   private readonly ids = new Map<string, string | string[]>();
+  /** Ids and case-sensitive fields compare exactly; other values ignoring case. */
+  private readonly exact: boolean;
 
-  constructor(private readonly field: FieldSchema) {}
+  constructor(readonly field: FieldSchema) {
+    this.exact = field.caseSensitive || field.type === 'reference' || field.type === 'id';
+  }
 
   key(value: FieldValue): string | undefined {
     if (value === null || value === '') return undefined;
-    const text = String(value);
-    return this.field.caseSensitive || this.field.type === 'reference' || this.field.type === 'id' ? text : text.toLowerCase();
+    const text = typeof value === 'string' ? value : String(value);
+    return this.exact ? text : text.toLowerCase();
   }
 
   find(value: FieldValue): readonly string[] {
@@ -61,6 +65,8 @@ const EMPTY: readonly string[] = Object.freeze([]);
 export class RecordStore {
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
   private readonly indexes = new Map<string, Map<string, FieldIndex>>();
+  /** The same indexes as lists, for the per-write loops. */
+  private readonly indexLists = new Map<string, readonly FieldIndex[]>();
   private readonly journal: UndoEntry[] = [];
   /** Only writes made inside a transaction are journaled (setup writes such as users are not). */
   private journaling = false;
@@ -75,7 +81,9 @@ export class RecordStore {
       const fields = object.fields.filter(
         (field) => field.unique || field.externalId || indexedReferences[object.name]?.includes(field.name),
       );
-      this.indexes.set(object.name, new Map(fields.map((field) => [field.name, new FieldIndex(field)])));
+      const indexes = fields.map((field) => new FieldIndex(field));
+      this.indexes.set(object.name, new Map(indexes.map((index) => [index.field.name, index])));
+      this.indexLists.set(object.name, indexes);
     }
   }
 
@@ -159,10 +167,10 @@ export class RecordStore {
     previous: SObjectRecord | undefined,
     next: SObjectRecord | undefined,
   ): void {
-    const indexes = this.indexes.get(objectType)!;
-    if (indexes.size > 0) {
-      if (previous && previous['IsDeleted'] !== true) for (const index of indexes.values()) index.remove(previous);
-      if (next && next['IsDeleted'] !== true) for (const index of indexes.values()) index.add(next);
+    const indexes = this.indexLists.get(objectType)!;
+    if (indexes.length > 0) {
+      if (previous && previous['IsDeleted'] !== true) for (let index = 0; index < indexes.length; index++) indexes[index]!.remove(previous);
+      if (next && next['IsDeleted'] !== true) for (let index = 0; index < indexes.length; index++) indexes[index]!.add(next);
     }
     if (next) table.set(next.Id, next);
     else table.delete(previous!.Id);

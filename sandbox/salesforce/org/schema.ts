@@ -161,17 +161,16 @@ export class SObjectSchema implements ObjectDefinition {
   readonly uniqueFields: readonly FieldSchema[];
   readonly derivedFields: readonly FieldSchema[];
   // Precomputed for the DML engine's per-record work (bulk loads run it millions of times).
-  /** Fields with a default applied on create. */
-  readonly defaultedFields: readonly FieldSchema[];
   readonly autoNumberFields: readonly FieldSchema[];
   /** Fields a save must not leave empty (not nillable, and writable by someone). */
   readonly requiredFields: readonly FieldSchema[];
   /** Reference fields a save may set, whose targets must exist. */
   readonly writableReferenceFields: readonly FieldSchema[];
-  /** Every field, null: the start of a new record. */
+  /** Every field at its default value (null for most): the start of a new record. */
   readonly blankRecord: Readonly<Record<string, FieldValue>>;
   private readonly fieldsByName: ReadonlyMap<string, FieldSchema>;
   private readonly fieldsByLowerName: ReadonlyMap<string, FieldSchema>;
+  private readonly relationshipsByName: ReadonlyMap<string, FieldSchema>;
   private readonly relationshipsByLowerName: ReadonlyMap<string, FieldSchema>;
 
   constructor(definition: ObjectDefinition) {
@@ -185,19 +184,16 @@ export class SObjectSchema implements ObjectDefinition {
     this.fields = definition.fields;
     this.fieldsByName = new Map(definition.fields.map((field) => [field.name, field]));
     this.fieldsByLowerName = new Map(definition.fields.map((field) => [field.name.toLowerCase(), field]));
-    this.relationshipsByLowerName = new Map(
-      definition.fields
-        .filter((field) => field.relationshipName !== null)
-        .map((field) => [field.relationshipName!.toLowerCase(), field]),
-    );
+    const references = definition.fields.filter((field) => field.relationshipName !== null);
+    this.relationshipsByName = new Map(references.map((field) => [field.relationshipName!, field]));
+    this.relationshipsByLowerName = new Map(references.map((field) => [field.relationshipName!.toLowerCase(), field]));
     this.externalIdFields = definition.fields.filter((field) => field.externalId);
     this.uniqueFields = definition.fields.filter((field) => field.unique);
     this.derivedFields = definition.fields.filter((field) => field.derive);
-    this.defaultedFields = definition.fields.filter((field) => field.defaultValue !== null);
     this.autoNumberFields = definition.fields.filter((field) => field.autoNumberFormat !== undefined);
     this.requiredFields = definition.fields.filter((field) => !field.nillable && (field.createable || field.updateable));
     this.writableReferenceFields = definition.fields.filter((field) => field.type === 'reference' && (field.createable || field.updateable));
-    this.blankRecord = Object.freeze(Object.fromEntries(definition.fields.map((field) => [field.name, null])));
+    this.blankRecord = Object.freeze(Object.fromEntries(definition.fields.map((field) => [field.name, field.defaultValue])));
   }
 
   get custom(): boolean {
@@ -211,21 +207,23 @@ export class SObjectSchema implements ObjectDefinition {
 
   /** The reference field behind a relationship name (`Account` -> AccountId). */
   relationship(name: string): FieldSchema | undefined {
-    return this.relationshipsByLowerName.get(name.toLowerCase());
+    return this.relationshipsByName.get(name) ?? this.relationshipsByLowerName.get(name.toLowerCase());
   }
 }
 
 export class OrgSchema {
+  private readonly byName: ReadonlyMap<string, SObjectSchema>;
   private readonly byLowerName: ReadonlyMap<string, SObjectSchema>;
   private readonly byKeyPrefix: ReadonlyMap<string, SObjectSchema>;
 
   constructor(readonly objects: readonly SObjectSchema[]) {
+    this.byName = new Map(objects.map((object) => [object.name, object]));
     this.byLowerName = new Map(objects.map((object) => [object.name.toLowerCase(), object]));
     this.byKeyPrefix = new Map(objects.map((object) => [object.keyPrefix, object]));
   }
 
   object(name: string): SObjectSchema | undefined {
-    return this.byLowerName.get(name.toLowerCase());
+    return this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase());
   }
 
   objectForKeyPrefix(keyPrefix: string): SObjectSchema | undefined {
