@@ -1,6 +1,27 @@
 #!/usr/bin/env node
-// Entry point of the `gentrack-sf` CLI. The project runs its TypeScript sources through tsx: no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of the `gentrack-sf` CLI. It runs the JavaScript compiled into dist/ on install (`npm run build`)
+// while that still matches the TypeScript sources, and otherwise the sources themselves through tsx, so an edit is
+// live at once and dist/ is never run stale. dist/ spares long-running commands (the relay) tsx's loader thread.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sourceFingerprint } from './source-fingerprint.js';
 
-register();
-await import('../cli/main.ts');
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+function builtFingerprint() {
+  try {
+    return readFileSync(path.join(root, 'dist', 'fingerprint'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+if (process.env.GENTRACK_SF_FROM_SOURCE !== '1' && builtFingerprint() === sourceFingerprint(root)) {
+  process.setSourceMapsEnabled(true);
+  await import('../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/main.ts');
+}

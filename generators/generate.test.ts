@@ -11,7 +11,7 @@ import { loadConnectorModel, parseConnectorModel } from './model/load-model.js';
 import { generateFiles } from './generate.js';
 import { compareWithDisk, writeGeneratedFiles } from './write-output.js';
 import type { GeneratedFile } from './generated-file.js';
-import { PROJECT_ROOT } from './render.js';
+import { PROJECT_ROOT } from './project-root.js';
 
 const run = promisify(execFile);
 const xml = new XMLParser({ ignoreAttributes: true, isArray: (name) => ['fieldPermissions', 'value', 'types', 'members'].includes(name) });

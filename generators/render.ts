@@ -4,13 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import * as prettier from 'prettier';
 import type { ConnectorModel } from './model/connector-model.js';
+import { PROJECT_ROOT } from './project-root.js';
 
-const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'generators', 'templates');
 
 export interface Renderer {
   /** Renders `templates/<template>` with the view and formats it as the file type of `outputPath`. */

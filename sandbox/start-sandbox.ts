@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { PLATFORM_EVENT } from '../generators/model/connector-fields.js';
 import type { ConnectorModel } from '../generators/model/connector-model.js';
-import { PROJECT_ROOT } from '../generators/render.js';
+import { PROJECT_ROOT } from '../generators/project-root.js';
 import { connectorModel } from '../relay/src/mapping/connector-model.generated.js';
 import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions } from './gentrack/index.js';
 import { startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';

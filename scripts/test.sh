@@ -7,6 +7,9 @@ export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_
 echo "== typecheck"
 npx tsc --noEmit
 
+echo "== compile dist/ (what bin/gentrack-sf.js runs)"
+npm run build --silent
+
 echo "== generated metadata is current"
 node bin/gentrack-sf.js generate --check
 

@@ -13,7 +13,7 @@ export function registerGenerateCommand(program: Command): void {
       const [{ generateFiles }, { compareWithDisk, writeGeneratedFiles }, { PROJECT_ROOT }] = await Promise.all([
         import('../../generators/generate.js'),
         import('../../generators/write-output.js'),
-        import('../../generators/render.js'),
+        import('../../generators/project-root.js'),
       ]);
       const model = await loadConnectorModel(options.model, PROJECT_ROOT);
       const files = await generateFiles(model);

@@ -14,7 +14,7 @@ import { connectorModel } from '../../relay/src/mapping/connector-model.generate
 import { planGentrackCalls } from '../../relay/src/mapping/gentrack-calls.js';
 import { readObjectEvent } from '../../relay/src/mapping/object-event.js';
 import { reassemble } from '../../relay/src/mapping/reassemble.js';
-import { PROJECT_ROOT } from '../../generators/render.js';
+import { PROJECT_ROOT } from '../../generators/project-root.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
 import { nextUpdateEvent, type BenchAccount } from './bench-accounts.js';
 

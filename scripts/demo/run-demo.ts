@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import jsforce from 'jsforce';
-import { PROJECT_ROOT } from '../../generators/render.js';
+import { PROJECT_ROOT } from '../../generators/project-root.js';
 import { resolveRelayConfig } from '../../relay/src/config/relay-config.js';
 import { loadRelaySecrets } from '../../relay/src/config/relay-secrets.js';
 import { createLogger } from '../../relay/src/ops/logger.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { RELAY_CREDENTIAL_PRINCIPAL, RELAY_EXTERNAL_CREDENTIAL } from '../../generators/model/connector-fields.js';
-import { PROJECT_ROOT } from '../../generators/render.js';
+import { PROJECT_ROOT } from '../../generators/project-root.js';
 import type { ApiServer } from '../../relay/src/sync-jobs/api-server.js';
 import { startRelayApi } from '../../relay/src/sync-jobs/relay-api.js';
 import { eventually, startE2E, type E2E } from './harness.js';

@@ -1,0 +1,3 @@
+export declare const SOURCE_DIRS: readonly string[];
+export declare function sourceFiles(root: string): string[];
+export declare function sourceFingerprint(root: string): string;

@@ -1,0 +1,32 @@
+// Which TypeScript sources the compiled copy in dist/ was built from: their paths, sizes and modification times,
+// hashed. Shared by the build (scripts/build-dist.ts writes it) and the CLI entry point (which compares it), in plain
+// JavaScript because the entry point reads it before any TypeScript loader exists.
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** The folders compiled into dist/, relative to the project root. */
+export const SOURCE_DIRS = ['cli', 'generators', 'relay/src', 'sandbox', 'scripts/demo'];
+
+/** Relative paths of the compiled sources: TypeScript, not tests, not templates' own files. */
+export function sourceFiles(root) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const relative = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(relative);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) files.push(relative);
+    }
+  };
+  for (const dir of SOURCE_DIRS) walk(dir);
+  return files.sort();
+}
+
+export function sourceFingerprint(root) {
+  const hash = createHash('sha256');
+  for (const file of sourceFiles(root)) {
+    const { size, mtimeMs } = statSync(path.join(root, file));
+    hash.update(`${file}\0${size}\0${mtimeMs}\n`);
+  }
+  return hash.digest('hex');
+}
