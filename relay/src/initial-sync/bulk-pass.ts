@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Connection } from 'jsforce';
 import { request } from 'undici';
-import { csvLine, parseCsvStream } from './csv.js';
+import { CsvStreamParser, csvLine, parseCsvBatches } from './csv.js';
 import { RowLines } from './row-lines.js';
 
 export interface BulkSettings {
@@ -118,22 +118,34 @@ export class BulkPass {
     if (this.keyIndex < 0) throw new Error(`the pass header has no ${spec.keyField} column`);
   }
 
-  /** Sends one row (cells in header order); waits while uploads or jobs are at their limits. */
-  async add(cells: readonly string[], origin: RowOrigin): Promise<void> {
+  /**
+   * Sends one row (cells in header order). Returns a promise to await while uploads or jobs are at their limits, and
+   * undefined otherwise: most rows only join the pending chunk, and a million awaits would cost more than the rows.
+   */
+  add(cells: readonly string[], origin: RowOrigin): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const text = csvLine(cells);
     const bytes = Buffer.byteLength(text);
     const part = this.current;
-    if (part && (part.bytes + bytes > this.settings.maxUploadBytes || part.records >= this.recordLimit())) await this.closePart();
-    const target = this.current ?? (await this.openPart());
+    if (!part || part.bytes + bytes > this.settings.maxUploadBytes || part.records >= this.recordLimit()) return this.addToNextPart(text, bytes, origin);
+    return this.append(part, text, bytes, origin);
+  }
+
+  private async addToNextPart(text: string, bytes: number, origin: RowOrigin): Promise<void> {
+    if (this.current) await this.closePart();
+    const target = await this.openPart();
     if (Buffer.byteLength(this.headerLine) + bytes > this.settings.maxUploadBytes) {
       throw new BulkJobError(`a row of ${bytes} bytes does not fit in an upload of ${this.settings.maxUploadBytes} bytes`);
     }
-    target.lines.set(origin.key, origin.line);
-    target.bytes += bytes;
-    target.records++;
-    target.pending += text;
-    if (target.pending.length >= WRITE_CHUNK) await this.write(target);
+    await this.append(target, text, bytes, origin);
+  }
+
+  private append(part: OpenPart, text: string, bytes: number, origin: RowOrigin): Promise<void> | undefined {
+    part.lines.set(origin.key, origin.line);
+    part.bytes += bytes;
+    part.records++;
+    part.pending += text;
+    return part.pending.length >= WRITE_CHUNK ? this.write(part) : undefined;
   }
 
   /**
@@ -145,10 +157,12 @@ export class BulkPass {
     return Math.min(this.settings.maxRecordsPerJob, ramp / 4);
   }
 
-  private async write(part: OpenPart): Promise<void> {
+  /** Writes the pending chunk; a promise when the upload wants it to wait (until drained). */
+  private write(part: OpenPart): Promise<void> | undefined {
     const chunk = part.pending;
     part.pending = '';
-    if (!part.input.write(chunk)) await Promise.race([once(part.input, 'drain'), part.upload]);
+    if (part.input.write(chunk)) return undefined;
+    return Promise.race([once(part.input, 'drain'), part.upload]).then(() => undefined);
   }
 
   /** Uploads what is left and waits for every job; throws the first job failure after collecting all results. */
@@ -242,37 +256,61 @@ export class BulkPass {
       const key = (values[keyIndex] ?? '').toLowerCase();
       return { key, line: lines.get(key) };
     };
-    await this.results(jobId, 'successfulResults', (header, cells) => {
-      this.handlers.onSuccess({ id: cells[header.indexOf('sf__Id')] ?? '', created: cells[header.indexOf('sf__Created')] === 'true' });
-    });
-    await this.results(jobId, 'failedResults', (header, cells) => {
+    let idIndex = -1;
+    let createdIndex = -1;
+    await this.results(
+      jobId,
+      'successfulResults',
+      (header, parser) => {
+        idIndex = header.indexOf('sf__Id');
+        createdIndex = header.indexOf('sf__Created');
+        // Only the result columns are read: the row's own cells are skipped, not copied.
+        parser.maxCells = Math.max(idIndex, createdIndex) + 1;
+      },
+      (_header, cells) => {
+        this.handlers.onSuccess({ id: cells[idIndex] ?? '', created: cells[createdIndex] === 'true' });
+      },
+    );
+    await this.results(jobId, 'failedResults', undefined, (header, cells) => {
       const { errorCode, message } = parseBulkError(cells[header.indexOf('sf__Error')] ?? '');
       this.handlers.onFailure(origin(cells, header.indexOf(this.spec.keyField)), { errorCode, message, values: valuesOf(header, cells, 2) });
     });
     if (withUnprocessed) {
-      await this.results(jobId, 'unprocessedrecords', (header, cells) => {
+      await this.results(jobId, 'unprocessedrecords', undefined, (header, cells) => {
         this.handlers.onUnprocessed(origin(cells, header.indexOf(this.spec.keyField)), valuesOf(header, cells, 0));
       });
     }
   }
 
-  private async results(jobId: string, kind: string, onRow: (header: readonly string[], cells: string[]) => void, renewed = false): Promise<void> {
+  private async results(
+    jobId: string,
+    kind: string,
+    onHeader: ((header: readonly string[], parser: CsvStreamParser) => void) | undefined,
+    onRow: (header: readonly string[], cells: string[]) => void,
+    renewed = false,
+  ): Promise<void> {
     const { connection } = this.salesforce;
     const url = `${connection.instanceUrl}/services/data/v${connection.version}/jobs/ingest/${jobId}/${kind}`;
     const response = await request(url, { headers: { authorization: `Bearer ${connection.accessToken}`, accept: 'text/csv' } });
     if (response.statusCode === 401 && !renewed) {
       await response.body.dump();
       await this.salesforce.renewSession();
-      return this.results(jobId, kind, onRow, true);
+      return this.results(jobId, kind, onHeader, onRow, true);
     }
     if (response.statusCode !== 200) {
       const text = await response.body.text();
       throw new BulkJobError(`reading ${kind} of job ${jobId} failed: ${response.statusCode} ${text.slice(0, 300)}`, jobId);
     }
     let header: string[] | undefined;
-    for await (const { cells } of parseCsvStream(response.body)) {
-      if (!header) header = cells;
-      else onRow(header, cells);
+    const parser = new CsvStreamParser();
+    for await (const records of parseCsvBatches(response.body, parser)) {
+      for (const { cells } of records) {
+        if (header) onRow(header, cells);
+        else {
+          header = cells;
+          onHeader?.(header, parser);
+        }
+      }
     }
   }
 }

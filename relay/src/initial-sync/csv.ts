@@ -3,19 +3,29 @@
  * are parsed from text chunks as they arrive, so neither an extract nor a job's results is ever held whole.
  */
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
 /** One cell, quoted only when it has to be (a delimiter, a quote, a line break, or spaces Salesforce would trim). */
 export function csvCell(value: string): string {
   if (value === '') return value;
   const padded = value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32;
-  return padded || NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return padded || needsQuotes(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/** Whether the value holds a quote, a comma or a line break (by character code: this runs for every cell sent). */
+function needsQuotes(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === QUOTE || code === COMMA || code === LF || code === CR) return true;
+  }
+  return false;
+}
+
+/** One line with its line break, as one flat string (its byte length is measured next, and a rope would be flattened for it). */
 export function csvLine(cells: readonly string[]): string {
-  let line = '';
-  for (let index = 0; index < cells.length; index++) line += index === 0 ? csvCell(cells[index]!) : `,${csvCell(cells[index]!)}`;
-  return `${line}\n`;
+  if (cells.length === 0) return '\n';
+  const quoted = new Array<string>(cells.length);
+  for (let index = 0; index < cells.length; index++) quoted[index] = csvCell(cells[index]!);
+  quoted[cells.length - 1] += '\n';
+  return quoted.join(',');
 }
 
 export interface CsvRecord {
@@ -43,6 +53,8 @@ const CR = 13;
 export class CsvStreamParser {
   private buffer = '';
   private line = 1;
+  /** Cells kept per record; the rest are skipped, not copied (a reader that needs the first few cells sets it). */
+  maxCells = Infinity;
 
   /** The records completed by this chunk. */
   push(chunk: string): CsvRecord[] {
@@ -60,7 +72,7 @@ export class CsvStreamParser {
     const text = this.buffer;
     let position = 0;
     for (;;) {
-      const parsed = parseRecord(text, position, final);
+      const parsed = parseRecord(text, position, final, this.maxCells);
       if (!parsed) break;
       const startLine = this.line;
       this.line += parsed.lineBreaks;
@@ -75,30 +87,34 @@ export class CsvStreamParser {
 }
 
 /** One record starting at `start`, or undefined when the text ends before the record does (and more may come). */
-function parseRecord(text: string, start: number, final: boolean): { cells: string[]; next: number; lineBreaks: number } | undefined {
+function parseRecord(text: string, start: number, final: boolean, maxCells: number): { cells: string[]; next: number; lineBreaks: number } | undefined {
   if (start >= text.length) return undefined;
   const cells: string[] = [];
   let position = start;
   let lineBreaks = 0;
+  // Cells past maxCells are only skipped over; `skipped` stands in for the last one kept, for the lenient tail below.
+  let skipped = 0;
   for (;;) {
+    const keep = cells.length < maxCells;
     if (text.charCodeAt(position) === QUOTE) {
       let cell = '';
       let from = position + 1;
       for (;;) {
         const quote = text.indexOf('"', from);
         if (quote < 0) return undefined;
-        cell += text.slice(from, quote);
+        if (keep) cell += text.slice(from, quote);
         if (text.charCodeAt(quote + 1) === QUOTE) {
-          cell += '"';
+          if (keep) cell += '"';
           from = quote + 2;
           continue;
         }
         if (quote + 1 >= text.length && !final) return undefined;
+        lineBreaks += countLineBreaks(text, position + 1, quote);
         position = quote + 1;
         break;
       }
-      lineBreaks += countLineBreaks(cell);
-      cells.push(cell);
+      if (keep) cells.push(cell);
+      else skipped++;
     } else {
       let end = position;
       while (end < text.length) {
@@ -107,14 +123,15 @@ function parseRecord(text: string, start: number, final: boolean): { cells: stri
         end++;
       }
       if (end >= text.length && !final) return undefined;
-      cells.push(text.slice(position, end));
+      if (keep) cells.push(text.slice(position, end));
+      else skipped++;
       position = end;
     }
     if (position < text.length && !isDelimiter(text.charCodeAt(position))) {
       // Text after a closing quote: taken as part of the cell, as lenient readers do.
       const next = text.slice(position).search(/[,\r\n]/);
       if (next < 0 && !final) return undefined;
-      cells[cells.length - 1] += text.slice(position, next < 0 ? undefined : position + next);
+      if (skipped === 0) cells[cells.length - 1] += text.slice(position, next < 0 ? undefined : position + next);
       position = next < 0 ? text.length : position + next;
     }
     if (position >= text.length) return final ? { cells, next: position, lineBreaks } : undefined;
@@ -136,20 +153,30 @@ function isDelimiter(code: number): boolean {
   return code === COMMA || code === LF || code === CR;
 }
 
-function countLineBreaks(text: string): number {
+/** Line feeds in text[from, to). */
+function countLineBreaks(text: string, from: number, to: number): number {
   let count = 0;
-  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) count++;
+  for (let index = text.indexOf('\n', from); index >= 0 && index < to; index = text.indexOf('\n', index + 1)) count++;
   return count;
 }
 
 /** Records of a text stream (a file or an HTTP body), chunk by chunk. */
 export async function* parseCsvStream(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): AsyncGenerator<CsvRecord> {
-  const parser = new CsvStreamParser();
+  for await (const records of parseCsvBatches(chunks)) yield* records;
+}
+
+/**
+ * The records each chunk completes, as one array per chunk: a consumer of millions of records loops over arrays
+ * instead of awaiting every record. `parser` may be given to set its options (maxCells) as records arrive.
+ */
+export async function* parseCsvBatches(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, parser = new CsvStreamParser()): AsyncGenerator<CsvRecord[]> {
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of chunks) {
-    yield* parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const records = parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    if (records.length > 0) yield records;
   }
   const tail = decoder.decode();
-  if (tail) yield* parser.push(tail);
-  yield* parser.end();
+  const records = tail ? parser.push(tail) : [];
+  records.push(...parser.end());
+  if (records.length > 0) yield records;
 }

@@ -6,7 +6,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseCsvStream } from './csv.js';
+import { parseCsvBatches, parseCsvStream } from './csv.js';
 import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
 
 export type ExtractFormat = 'jsonl' | 'csv';
@@ -60,60 +60,75 @@ export async function csvHeader(file: ExtractFile): Promise<{ columns: string[];
 }
 
 export async function* readExtract(file: ExtractFile): AsyncGenerator<ExtractRow> {
+  for await (const rows of readExtractBatches(file)) yield* rows;
+}
+
+/** The rows of an extract file, one array per chunk read (a loop over arrays, not an await per row). */
+export async function* readExtractBatches(file: ExtractFile): AsyncGenerator<ExtractRow[]> {
   if (file.format === 'jsonl') {
     yield* readJsonLines(file.path);
     return;
   }
   let columns: Map<string, number> | undefined;
-  for await (const { cells, line } of readCsv(file.path)) {
-    if (!columns) {
-      columns = new Map(cells.map((cell, index) => [cell.trim(), index]));
-      continue;
+  for await (const records of parseCsvBatches(createReadStream(file.path, { highWaterMark: READ_CHUNK }))) {
+    const rows: ExtractRow[] = [];
+    for (const { cells, line } of records) {
+      if (!columns) {
+        columns = new Map(cells.map((cell, index) => [cell.trim(), index]));
+        continue;
+      }
+      if (cells.length !== columns.size) {
+        rows.push({ line, error: `has ${cells.length} columns, the header ${columns.size}` });
+        continue;
+      }
+      const index = columns;
+      rows.push({ line, record: { get: (property) => emptyAsUndefined(cells[index.get(property) ?? -1]) } });
     }
-    if (cells.length !== columns.size) {
-      yield { line, error: `has ${cells.length} columns, the header ${columns.size}` };
-      continue;
-    }
-    const index = columns;
-    yield { line, record: { get: (property) => emptyAsUndefined(cells[index.get(property) ?? -1]) } };
+    if (rows.length > 0) yield rows;
   }
 }
 
-async function* readJsonLines(file: string): AsyncGenerator<ExtractRow> {
+async function* readJsonLines(file: string): AsyncGenerator<ExtractRow[]> {
   let line = 0;
-  for await (const text of readLines(file)) {
-    line++;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { line, error: `is not valid JSON: ${(error as Error).message}` };
-      continue;
+  for await (const texts of readLines(file)) {
+    const rows: ExtractRow[] = [];
+    for (const text of texts) {
+      line++;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        rows.push({ line, error: `is not valid JSON: ${(error as Error).message}` });
+        continue;
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        rows.push({ line, error: 'is not a JSON object' });
+        continue;
+      }
+      rows.push({ line, record: jsonRecord(value) });
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      yield { line, error: 'is not a JSON object' };
-      continue;
-    }
-    yield { line, record: jsonRecord(value) };
+    if (rows.length > 0) yield rows;
   }
 }
 
-/** The file's lines (LF or CRLF), read in large chunks: a JSON Lines extract holds a record per line. */
-async function* readLines(file: string): AsyncGenerator<string> {
+/** The file's lines (LF or CRLF), read in large chunks, one array per chunk: a JSON Lines extract holds a record per line. */
+async function* readLines(file: string): AsyncGenerator<string[]> {
   const decoder = new TextDecoder('utf-8');
   let rest = '';
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
     const text = rest + decoder.decode(chunk, { stream: true });
+    const lines: string[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      lines.push(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end));
       start = end + 1;
     }
     rest = text.slice(start);
+    if (lines.length > 0) yield lines;
   }
   rest += decoder.decode();
-  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+  if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
 }
 
 function readCsv(file: string) {

@@ -126,7 +126,16 @@ export interface GentrackRecord {
 }
 
 export function jsonRecord(value: unknown): GentrackRecord {
-  return { get: (path) => readPath(value, path) };
+  return new JsonRecord(value);
+}
+
+/** A class, not an object with a closure: one is made per extract row. */
+class JsonRecord implements GentrackRecord {
+  constructor(private readonly value: unknown) {}
+
+  get(path: string): unknown {
+    return readPath(this.value, path);
+  }
 }
 
 const SPLIT_PATHS = new Map<string, readonly string[]>();

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
 import { BulkPass, type BulkSettings, type PassHandlers, type RowOrigin, type SalesforceAccess } from './bulk-pass.js';
 import { compareRow, type ExistingRecords } from './existing-records.js';
-import { readExtract, type ExtractFile } from './extract-files.js';
+import { readExtractBatches, type ExtractFile } from './extract-files.js';
 import { BufferedFile, type FailedRowsReport, type ReportRow } from './failed-rows-report.js';
 import { mapRow, type ColumnPlan, type ObjectPlan } from './load-plan.js';
 import type { Progress } from './progress.js';
@@ -114,7 +114,7 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
   const passes = [upserts, updates];
 
   try {
-    for await (const row of readExtract(file)) {
+    for await (const rows of readExtractBatches(file)) for (const row of rows) {
       if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
       counts.read++;
       const origin = { key: '', line: row.line };
@@ -160,10 +160,12 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
           progress.advance(1);
           continue;
         }
-        await updates.add([record!.id, ...updatable.map((column) => cells[plan.columns.indexOf(column)]!)], rowOrigin);
+        const waitForUpdates = updates.add([record!.id, ...updatable.map((column) => cells[plan.columns.indexOf(column)]!)], rowOrigin);
+        if (waitForUpdates) await waitForUpdates;
         continue;
       }
-      await upserts.add(cells, rowOrigin);
+      const waitForUpserts = upserts.add(cells, rowOrigin);
+      if (waitForUpserts) await waitForUpserts;
     }
     await upserts.finish();
 
@@ -323,7 +325,8 @@ async function setSelfReferences(
   try {
     for await (const row of scratchLines<{ key: string; line: number; cells: string[] }>(file)) {
       if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
-      await pass.add(row.cells, { key: row.key, line: row.line });
+      const wait = pass.add(row.cells, { key: row.key, line: row.line });
+      if (wait) await wait;
     }
     await pass.finish();
   } catch (error) {
