@@ -79,7 +79,12 @@ export class Relay {
     const { config, secrets, logger } = options;
     const model = options.model ?? connectorModel;
     const observer = options.observer ?? {};
-    this.store = new RelayStore({ path: config.store.path, synchronous: config.store.synchronous });
+    this.store = new RelayStore({
+      path: config.store.path,
+      synchronous: config.store.synchronous,
+      checkpointInBackground: true,
+      onCheckpointFailure: (reason) => logger.warn({ reason }, 'store checkpoints are back on the relay thread'),
+    });
     this.gentrack = createGentrackClient({
       baseUrl: config.gentrack.baseUrl,
       tokenUrl: config.gentrack.tokenUrl,

@@ -18,13 +18,26 @@ import path from 'node:path';
 import type { ObjectChange } from '../mapping/reassemble.js';
 import type { ObjectEventPart } from '../mapping/object-event.js';
 import { SCHEMA } from './schema.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface StoreOptions {
   /** Database file; ':memory:' for throwaway stores in tests. */
   readonly path: string;
   /** For acknowledging commits: FULL survives power loss; NORMAL (WAL) survives process crashes only. */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Checkpoint the write-ahead log on a worker thread instead of inside commits (see wal-checkpointer.ts): for the
+   * long-running relay. Off by default, for short-lived users such as the dlq commands.
+   */
+  readonly checkpointInBackground?: boolean;
+  /** Told when background checkpoints stop working (SQLite's own take over again). */
+  readonly onCheckpointFailure?: (reason: string) => void;
 }
+
+/** SQLite's default: checkpoint inside the commit that grows the log past this many pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
+/** After a checkpoint the log file is reused from its start; keep at most this much of it on disk. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface PendingChange {
   readonly seq: number;
@@ -113,6 +126,7 @@ export class RelayStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly acknowledgingSync: 'FULL' | 'NORMAL';
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(options: StoreOptions) {
     if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
@@ -121,7 +135,18 @@ export class RelayStore {
     this.acknowledgingSync = options.synchronous ?? 'FULL';
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.db.exec(SCHEMA);
+    if (options.checkpointInBackground && options.path !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new WalCheckpointer({
+        path: options.path,
+        onFailure: (reason) => {
+          if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+          options.onCheckpointFailure?.(reason);
+        },
+      });
+    }
     const db = this.db;
     this.statements = {
       insertChange: db.prepare(
@@ -455,6 +480,7 @@ export class RelayStore {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
