@@ -74,6 +74,22 @@ test('an upsert job loads parents, then children referencing them by External ID
   assert.equal(rowsOf(update.successfulResults)[0]!['sf__Created'], 'false');
 });
 
+test('result rows quote every cell as sent, whether or not the upload quoted any', async () => {
+  const load = async (csv: string) => {
+    const info = sb.org.bulkIngest.create({ object: 'Account', operation: 'insert' }, sb.org.users.integration, '62.0');
+    const id = info['id'] as string;
+    sb.org.bulkIngest.upload(id, csv);
+    sb.org.bulkIngest.changeState(id, 'UploadComplete');
+    while (sb.org.bulkIngest.info(id)['state'] !== 'JobComplete') await new Promise((resolve) => setTimeout(resolve, 5));
+    // Without the record ids, which differ.
+    return sb.org.bulkIngest.successfulResults(id).replace(/"\w{18}"/g, '"ID"');
+  };
+  const plain = await load('Name,Description,Site\nQuote Free 1,,x\r\nQuote Free 2,d,\n');
+  assert.equal(plain, '"sf__Id","sf__Created","Name","Description","Site"\n"ID","true","Quote Free 1","","x"\n"ID","true","Quote Free 2","d",""\n');
+  const quoted = await load('Name,Description,Site\n"Quote Free 1",,x\r\nQuote Free 2,"d",\n');
+  assert.equal(quoted, plain);
+});
+
 test('job errors come back with Salesforce codes', async () => {
   const job = conn.bulk2.createJob({ object: 'Nope__c', operation: 'insert' });
   await assert.rejects(job.open(), { errorCode: 'INVALIDJOB' });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvStreamParser, CsvSyntaxError, csvLine, parseCsvStream } from './csv.js';
+import { CsvStreamParser, CsvSyntaxError, csvLine, parseCsvBatches, parseCsvStream } from './csv.js';
 
 const parseAll = (text: string, chunkSize: number) => {
   const parser = new CsvStreamParser();
@@ -41,4 +41,22 @@ test('multi-byte characters split across buffers decode intact', async () => {
   const parsed = [];
   for await (const record of parseCsvStream([bytes.subarray(0, 8), bytes.subarray(8, 15), bytes.subarray(15)])) parsed.push(record.cells[0]);
   assert.deepEqual(parsed, ['name', 'Zoë Ōtautahi']);
+});
+
+test('with maxCells, later cells are skipped (quoted line breaks still counted), and batches keep every record', async () => {
+  const text = 'id,created,a,b\n"1","true","x\ny","z"\n2,false,plain,"q""uote"tail\n"3",true,,\n';
+  const parser = new CsvStreamParser();
+  const seen: [number, ...string[]][] = [];
+  for await (const records of parseCsvBatches([Buffer.from(text.slice(0, 20)), Buffer.from(text.slice(20))], parser)) {
+    for (const record of records) {
+      seen.push([record.line, ...record.cells]);
+      parser.maxCells = 2;
+    }
+  }
+  assert.deepEqual(seen, [
+    [1, 'id', 'created', 'a', 'b'],
+    [2, '1', 'true'],
+    [4, '2', 'false'],
+    [5, '3', 'true'],
+  ]);
 });

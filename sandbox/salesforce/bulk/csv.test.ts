@@ -60,3 +60,10 @@ test('result lines quote every cell and double quotes, and read back as written'
   assert.equal(line, '"001","He said ""hi"", then\nleft",""\n');
   assert.deepEqual(parseCsv(line), [['001', 'He said "hi", then\nleft', '']]);
 });
+
+test('the text of the row last read, without its line break', () => {
+  const reader = new CsvReader('A,B\r\n1,2\n\n3,\n4,"x\ny"');
+  const texts: string[] = [];
+  while (reader.next()) texts.push(reader.lastRowText());
+  assert.deepEqual(texts, ['A,B', '1,2', '3,', '4,"x\ny"']);
+});

@@ -22,8 +22,15 @@ export function unterminatedQuote(): SalesforceError {
  */
 export class CsvReader {
   private position = 0;
+  private rowStart = 0;
+  private rowEnd = 0;
 
   constructor(private readonly text: string) {}
+
+  /** The text of the row `next` last returned, without its line break (quotes and all, as sent). */
+  lastRowText(): string {
+    return this.text.slice(this.rowStart, this.rowEnd);
+  }
 
   /** The next row's cells, or undefined at the end. Throws INVALIDJOB on a quoted cell that never closes. */
   next(): string[] | undefined {
@@ -32,7 +39,10 @@ export class CsvReader {
     for (;;) {
       if (this.position >= length) return undefined;
       const cells: string[] = [];
-      let position = this.position;
+      const start = this.position;
+      let position = start;
+      // Where the row's text ends (before its line break), if it has one.
+      let end = length;
       for (;;) {
         let cell: string;
         if (text.charCodeAt(position) === QUOTE) {
@@ -68,11 +78,16 @@ export class CsvReader {
           else continue;
           break;
         }
+        end = position - 1;
         if (code === CR && text.charCodeAt(position) === LF) position++;
         break;
       }
       this.position = position;
-      if (cells.length > 1 || cells[0] !== '') return cells;
+      if (cells.length > 1 || cells[0] !== '') {
+        this.rowStart = start;
+        this.rowEnd = end;
+        return cells;
+      }
     }
   }
 }

@@ -267,6 +267,8 @@ export class IngestJobs {
       return;
     }
     job.header = header;
+    // Without a quote anywhere, a row's cells are its text split at commas: its result line is that text requoted.
+    const quoteFree = job.csv.indexOf('"') < 0;
     const reader = new CsvReader(job.csv);
     reader.next();
     job.csv = '';
@@ -283,16 +285,23 @@ export class IngestJobs {
     for (let chunks = 1; ; chunks++) {
       if (this.jobs.get(job.id)?.state !== 'InProgress') return;
       const rows: string[][] = [];
-      for (let row = rows.length < DML_CHUNK ? reader.next() : undefined; row !== undefined; row = rows.length < DML_CHUNK ? reader.next() : undefined) rows.push(row);
+      const texts: string[] | undefined = quoteFree ? [] : undefined;
+      for (let row = reader.next(); row !== undefined; row = rows.length < DML_CHUNK ? reader.next() : undefined) {
+        rows.push(row);
+        texts?.push(reader.lastRowText());
+      }
       if (rows.length === 0) break;
-      this.recordResults(job, rows, await this.write(job, columns, rows));
+      this.recordResults(job, rows, texts, await this.write(job, columns, rows));
       if (chunks % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.setState(job, 'JobComplete');
   }
 
-  /** A chunk's result rows, as Salesforce writes them: the record id, created or the error, then the row as sent. */
-  private recordResults(job: Job, rows: readonly string[][], results: readonly DmlResult[]): void {
+  /**
+   * A chunk's result rows, as Salesforce writes them: the record id, created or the error, then the row as sent,
+   * every cell quoted. `texts`: the rows' text when the upload has no quotes (each cell is then quoted in one replace).
+   */
+  private recordResults(job: Job, rows: readonly string[][], texts: readonly string[] | undefined, results: readonly DmlResult[]): void {
     const success: string[] = [];
     let failed: string[] | undefined;
     const created = String(job.operation === 'insert');
@@ -300,9 +309,13 @@ export class IngestJobs {
       const result = results[index]!;
       const row = rows[index]!;
       if (result.success) {
-        success.push('"', result.id ?? '', '","', result.created === undefined ? created : String(result.created), '"');
-        pushCsvCells(success, row, false);
-        success.push('\n');
+        success.push('"', result.id ?? '', '","', result.created === undefined ? created : String(result.created));
+        if (texts) success.push('","', texts[index]!.replaceAll(',', '","'), '"\n');
+        else {
+          success.push('"');
+          pushCsvCells(success, row, false);
+          success.push('\n');
+        }
       } else {
         const error = result.errors[0]!;
         (failed ??= []).push(csvLine([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]));
