@@ -74,6 +74,7 @@ export class Relay {
   private housekeeping?: NodeJS.Timeout;
   private revivals?: NodeJS.Timeout;
   private subscriptionState: SubscriptionState = 'stopped';
+  private stopping = false;
 
   constructor(private readonly options: RelayOptions) {
     const { config, secrets, logger } = options;
@@ -200,6 +201,7 @@ export class Relay {
    * again after a restart), applies the write-backs it can, and closes the store.
    */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.housekeeping);
     clearInterval(this.revivals);
     await this.subscriber.stop();
@@ -224,6 +226,14 @@ export class Relay {
     };
   }
 
+  /** The disk refused to sync the outbox: its durability is gone, so the relay stops rather than go on without it. */
+  private storeFailed(error: unknown): void {
+    if (this.stopping) return;
+    const failure = new Error(`the relay store could not be synced to disk: ${error instanceof Error ? error.message : String(error)}`);
+    this.options.logger.fatal({ err: error }, failure.message);
+    this.options.onFatal?.(failure);
+  }
+
   /** Applies due write-backs now (tests and the demo use it to settle). */
   flushWriteBacks(): Promise<void> {
     return this.writeBacks.flushOnce();
@@ -241,8 +251,12 @@ export class Relay {
         return { replayId: event.replayId, part: { error: { code: 'BAD_EVENT', message }, raw: safeJson(event.payload) } };
       }
     });
-    const { outcomes, stored } = this.store.ingest(topic, incoming, events[events.length - 1]!.replayId, reassemble);
-    this.dispatcher.enqueue(stored);
+    const { outcomes, stored, durable } = this.store.ingest(topic, incoming, events[events.length - 1]!.replayId, reassemble);
+    // Nothing of a batch reaches Gentrack before the batch is on disk. Batches become durable in commit order.
+    durable.then(
+      () => this.dispatcher.enqueue(stored),
+      (error: unknown) => this.storeFailed(error),
+    );
     const observer = this.options.observer;
     if (observer?.ingested) {
       const counts = new Map<IngestOutcome, number>();

@@ -7,8 +7,8 @@
  * transaction, so a replay id is never stored for an event that is not.
  *
  * Durability: only commits that acknowledge something to the outside (events and their replay id, a change put in
- * the outbox for a sync job, an operator's dead-letter retry or discard) wait for the disk with the configured
- * `synchronous` level. The bookkeeping that follows (deliveries, retries, dead letters, write-backs) commits with
+ * the outbox for a sync job, an operator's dead-letter retry or discard) are made durable at the configured
+ * `synchronous` level; ingested batches through WalSync, off the event loop, before their changes are delivered. The bookkeeping that follows (deliveries, retries, dead letters, write-backs) commits with
  * NORMAL: a crash can lose at most its latest commits, never tear one, and every one of them is recovered by an
  * idempotent redelivery; the next acknowledging commit syncs the write-ahead log, and them with it.
  */
@@ -19,6 +19,7 @@ import type { ObjectChange } from '../mapping/reassemble.js';
 import type { ObjectEventPart } from '../mapping/object-event.js';
 import { SCHEMA } from './schema.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { WalSync } from './wal-sync.js';
 
 export interface StoreOptions {
   /** Database file; ':memory:' for throwaway stores in tests. */
@@ -127,6 +128,8 @@ export class RelayStore {
   private readonly statements;
   private readonly acknowledgingSync: 'FULL' | 'NORMAL';
   private readonly checkpointer?: WalCheckpointer;
+  /** Syncs ingested batches off the event loop, when the acknowledging level is FULL and the store is a file. */
+  private readonly walSync?: WalSync;
 
   constructor(options: StoreOptions) {
     if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
@@ -137,6 +140,7 @@ export class RelayStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.db.exec(SCHEMA);
+    if (this.acknowledgingSync === 'FULL' && options.path !== ':memory:') this.walSync = new WalSync(options.path);
     if (options.checkpointInBackground && options.path !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new WalCheckpointer({
@@ -228,8 +232,12 @@ export class RelayStore {
   }
 
   /**
-   * Stores a batch of events and the checkpoint after it in one transaction. Returns the outcome per event and the
-   * changes that became complete, in arrival order, for the dispatcher to queue.
+   * Stores a batch of events and the checkpoint after it in one transaction. Returns the outcome per event, the
+   * changes that became complete, in arrival order, for the dispatcher to queue once `durable` resolves: the batch
+   * is then on disk as the `synchronous` level promises. At FULL the commit itself does not wait for the disk; the
+   * write-ahead log is synced off the event loop, once for all the batches committed meanwhile (see wal-sync.ts).
+   * Both the batch and its checkpoint are in the same commit, so until it is durable a crash loses both together and
+   * the events are simply received again.
    */
   ingest(
     topic: string,
@@ -237,7 +245,7 @@ export class RelayStore {
     checkpointReplayId: string,
     assemble: Assembler,
     now = Date.now(),
-  ): { outcomes: IngestOutcome[]; stored: PendingChange[] } {
+  ): { outcomes: IngestOutcome[]; stored: PendingChange[]; durable: Promise<void> } {
     const run = this.db.transaction(() => {
       const outcomes: IngestOutcome[] = [];
       const stored: PendingChange[] = [];
@@ -281,7 +289,12 @@ export class RelayStore {
       this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
       return { outcomes, stored };
     });
-    return this.acknowledging(() => run.immediate());
+    if (!this.walSync) return { ...this.acknowledging(() => run.immediate()), durable: Promise.resolve() };
+    const result = run.immediate();
+    const durable = this.walSync.sync();
+    // Callers that do not wait for durability (tools, tests) must not turn a failure after close into a crash.
+    durable.catch(() => undefined);
+    return { ...result, durable };
   }
 
   /**
@@ -481,6 +494,7 @@ export class RelayStore {
 
   close(): void {
     this.checkpointer?.stop();
+    this.walSync?.close();
     if (this.db.open) this.db.close();
   }
 
