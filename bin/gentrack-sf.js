@@ -1,7 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 // Entry point of the `gentrack-sf` CLI. It runs the JavaScript compiled into dist/ on install (`npm run build`)
 // while that still matches the TypeScript sources, and otherwise the sources themselves through tsx, so an edit is
 // live at once and dist/ is never run stale. dist/ spares long-running commands (the relay) tsx's loader thread.
+//
+// The shebang caps V8's young generation at 8 MB a semi-space (the default grows to 16): a long-running relay
+// carries thousands of short-lived objects a second, and the larger space only held their garbage as RSS
+// (bench:relay: peak 199 -> 181 MB at the same CPU per event; 4 MB costs CPU). V8 reads the flag only at start, so
+// it cannot be set from here; where env has no -S (BusyBox), run `node --max-semi-space-size=8 bin/gentrack-sf.js`.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -53,11 +53,14 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
   const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'relay', '--config', configFile],
-    { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // Started as an operator starts it: the executable itself, so its shebang's node options apply; more through
+  // NODE_OPTIONS, which node reads after them.
+  const env = { PATH: process.env.PATH ?? '', ...(nodeArgs.length > 0 ? { NODE_OPTIONS: nodeArgs.join(' ') } : {}), ...sandbox.relaySecretsEnv() };
+  const child: ChildProcess = spawn(path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), ['relay', '--config', configFile], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
   child.stdout!.on('data', collect);
