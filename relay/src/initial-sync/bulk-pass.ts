@@ -1,7 +1,7 @@
 /**
  * One pass of rows into Salesforce through Bulk API 2.0 (jsforce's bulk2): rows are written as CSV straight into a
  * job's upload stream; a job is closed and a new one opened before the upload would pass the size or record limit;
- * a few jobs process at once while the next one uploads; each job is polled with backoff until it ends, then its
+ * a few jobs process at once while the next one uploads; each job is polled (poll-schedule.ts) until it ends, then its
  * successful, failed and unprocessed results are streamed back and matched to their rows by External ID (Salesforce
  * returns them in no particular order).
  *
@@ -13,6 +13,7 @@ import { PassThrough } from 'node:stream';
 import type { Connection } from 'jsforce';
 import { request } from 'undici';
 import { CsvStreamParser, csvLine, parseCsvBatches } from './csv.js';
+import { nextPollWait, type JobProgress } from './poll-schedule.js';
 import { RowLines } from './row-lines.js';
 
 export interface BulkSettings {
@@ -22,7 +23,7 @@ export interface BulkSettings {
   readonly maxRecordsPerJob: number;
   /** Jobs processing at once (plus the one uploading). */
   readonly jobConcurrency: number;
-  /** First wait before polling a closed job; growing by half each time up to pollMaxIntervalMs. */
+  /** First wait before polling a closed job; then see poll-schedule.ts (backoff up to pollMaxIntervalMs, or the job's rate). */
   readonly pollIntervalMs: number;
   readonly pollMaxIntervalMs: number;
   /** A job still running after this long fails the pass. */
@@ -235,9 +236,11 @@ export class BulkPass {
     const { job } = part;
     const deadline = Date.now() + this.settings.jobTimeoutMs;
     let wait = this.settings.pollIntervalMs;
+    let last: JobProgress | undefined;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, wait));
       const info = await job.check();
+      const now: JobProgress = { processed: info.numberRecordsProcessed ?? 0, at: Date.now() };
       if (info.state === 'JobComplete') break;
       if (info.state === 'Failed' || info.state === 'Aborted') {
         await this.collect(job.id, part.lines, true);
@@ -246,7 +249,8 @@ export class BulkPass {
       if (Date.now() > deadline) {
         throw new BulkJobError(`${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`, job.id);
       }
-      wait = Math.min(wait * 1.5, this.settings.pollMaxIntervalMs);
+      wait = nextPollWait(this.settings, wait, part.records, last, now);
+      last = now;
     }
     await this.collect(job.id, part.lines, false);
   }

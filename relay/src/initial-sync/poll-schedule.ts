@@ -1,0 +1,35 @@
+/**
+ * When to look at a closed Bulk API job again. While it waits its turn (no records processed yet, or none since the
+ * last look), the wait grows by half each time up to the maximum, as Salesforce asks. Once it is processing, the
+ * next look is when its observed rate says it will finish (never sooner than the first wait, never later than the
+ * maximum): a finished job is noticed within a fraction of a second instead of up to the backoff's maximum, so its
+ * results are read and the next upload gets its place, without polling a long job any more often.
+ */
+export interface PollSettings {
+  readonly pollIntervalMs: number;
+  readonly pollMaxIntervalMs: number;
+}
+
+export interface JobProgress {
+  /** Records Salesforce has processed (successful or failed). */
+  readonly processed: number;
+  readonly at: number;
+}
+
+/** A look past the estimate by this share of it: rates wobble while other jobs share the org. */
+const ESTIMATE_MARGIN = 0.1;
+
+export function nextPollWait(
+  settings: PollSettings,
+  previousWaitMs: number,
+  totalRecords: number,
+  last: JobProgress | undefined,
+  now: JobProgress,
+): number {
+  const backoff = Math.min(previousWaitMs * 1.5, settings.pollMaxIntervalMs);
+  if (!last || now.processed <= last.processed || now.at <= last.at) return backoff;
+  const perMs = (now.processed - last.processed) / (now.at - last.at);
+  const remaining = Math.max(0, totalRecords - now.processed);
+  const estimate = (remaining / perMs) * (1 + ESTIMATE_MARGIN);
+  return Math.min(settings.pollMaxIntervalMs, Math.max(settings.pollIntervalMs, Math.round(estimate)));
+}
