@@ -258,3 +258,17 @@ test('a child waits for its parent reference rather than reaching Gentrack witho
     'the learnt reference is used',
   );
 });
+
+test('a second insert of the same record (an on-demand sync racing its insert event) updates what the first created', async () => {
+  const { sender, sent } = fakeGentrack((request) => (request.path === '/customer-sync' ? { accountNumber: 'A00000042' } : {}));
+  const { dispatcher, ingest } = setup(sender);
+  dispatcher.start();
+  ingest([accountChange(42, 'INSERT', 'Acme'), accountChange(42, 'INSERT', 'Acme Energy')]);
+  await dispatcher.idle();
+  await dispatcher.stop();
+  assert.deepEqual(
+    sent.map((request) => `${request.method} ${request.path}`),
+    ['POST /customer-sync', 'PUT /accounts/A00000042', 'PUT /accounts/A00000042/parent'],
+  );
+  assert.equal((sent[1]!.body as { account: { name: string } }).account.name, 'Acme Energy');
+});

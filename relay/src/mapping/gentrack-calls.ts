@@ -39,9 +39,14 @@ export function planGentrackCalls(model: ConnectorModel, change: ObjectChange, l
   if (!object) {
     throw new BadEventError(`${change.objectType} is not an object of the connector model (${model.sourcePath})`);
   }
-  const dml = change.operationType.toLowerCase() as 'insert' | 'update' | 'delete' | 'undelete';
+  let dml = change.operationType.toLowerCase() as 'insert' | 'update' | 'delete' | 'undelete';
+  // Gentrack already has the record (the relay learnt its reference, or the payload carries it): creating it again
+  // would make a duplicate, e.g. when an on-demand sync and the record's insert event both went out as inserts.
+  // The insert is sent as an update of every field instead.
+  const wholeRecord = dml === 'insert' && (object.operations.update?.length ?? 0) > 0 && ownReference(change, lookup) !== undefined;
+  if (wholeRecord) dml = 'update';
   const rules = (object.operations[dml] ?? []).filter(
-    (rule) => dml !== 'update' || !rule.whenChanged || rule.whenChanged.some((field) => change.changedFields.includes(field)),
+    (rule) => dml !== 'update' || wholeRecord || !rule.whenChanged || rule.whenChanged.some((field) => change.changedFields.includes(field)),
   );
   if (rules.length === 0) return [];
 
@@ -82,6 +87,13 @@ export function planGentrackCalls(model: ConnectorModel, change: ObjectChange, l
       writeBack: rule.writeBack,
     };
   });
+}
+
+/** The record's own Gentrack reference: its External ID in the payload, or the one the relay learnt. */
+function ownReference(change: ObjectChange, lookup: ReferenceLookup): string | undefined {
+  const own = change.newValues?.[EXTERNAL_ID_FIELD];
+  if (typeof own === 'string' && own.length > 0) return own;
+  return lookup(change.objectType, change.recordId) || undefined;
 }
 
 function pathReference(

@@ -142,6 +142,23 @@ test('references missing from the payload come from what the relay learnt, or wa
   assert.equal(planGentrackCalls(connectorModel, update, ownLearnt)[0]!.path, '/contacts/C00000004');
 });
 
+test('an insert of a record Gentrack already has is sent as an update of every field, never as a second create', () => {
+  const values = { Id: ACCOUNT_ID, Gentrack_External_Id__c: null, Name: 'Acme Energy', ParentId: null, _references: { ParentId: null } };
+  const learnt = (objectType: string, id: string) => (objectType === 'Account' && id === ACCOUNT_ID ? 'A00000001' : undefined);
+  // E.g. an on-demand sync queued while the record's insert event was still on its way: that insert created it.
+  const again = planGentrackCalls(connectorModel, change({ newValues: values }), learnt);
+  assert.deepEqual(again.map((call) => [call.operation, call.path, call.partNumber, call.partTotal]), [
+    ['update-account', '/accounts/A00000001', 1, 2],
+    ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
+  ]);
+  assert.equal(again[0]!.body.account && (again[0]!.body.account as { name: string }).name, 'Acme Energy');
+  // The payload's own External ID says the same.
+  const linked = planGentrackCalls(connectorModel, change({ newValues: { ...values, Gentrack_External_Id__c: 'A00000007' } }), noReferences);
+  assert.deepEqual(linked.map((call) => call.path), ['/accounts/A00000007', '/accounts/A00000007/parent']);
+  // Not known anywhere: a create, as before.
+  assert.deepEqual(planGentrackCalls(connectorModel, change({ newValues: values }), noReferences).map((call) => call.operation), ['customer-sync']);
+});
+
 test('a relationship delete removes it from the contact, with the old values', () => {
   const [call] = planGentrackCalls(
     connectorModel,
