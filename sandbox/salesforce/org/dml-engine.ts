@@ -432,8 +432,8 @@ export class DmlEngine {
    * references (live records, by the index) are added to `resolved`, so they are not looked up again.
    */
   private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update', resolved?: string[]): void {
-    for (const key of Object.keys(values)) {
-      if (key === 'attributes') continue;
+    for (const key in values) {
+      if (key === 'attributes' || !Object.hasOwn(values, key)) continue;
       const raw = values[key];
       let field = object.field(key);
       let value: FieldValue;
@@ -462,17 +462,23 @@ export class DmlEngine {
 
   /** `{"Account": {"Gentrack_External_Id__c": "A1"}}` -> the id of that account. */
   private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown>, resolved?: string[]): string {
-    const { attributes, ...keys } = raw;
-    const typeName = (attributes as { type?: unknown } | undefined)?.type ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
+    const typeName = (raw['attributes'] as { type?: unknown } | undefined)?.type ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
     const target = typeof typeName === 'string' ? this.schema.object(typeName) : undefined;
     if (!target || !reference.referenceTo.includes(target.name)) {
       throw new SalesforceError('INVALID_FIELD', `${reference.relationshipName}: name the referenced object type in attributes.type (one of ${reference.referenceTo.join(', ')})`, [reference.name]);
     }
-    const entries = Object.entries(keys);
-    if (entries.length !== 1) {
+    // The one key besides attributes (counted without copying: this runs for every relationship cell of a load).
+    let key: string | undefined;
+    let keys = 0;
+    for (const name in raw) {
+      if (name === 'attributes' || !Object.hasOwn(raw, name)) continue;
+      key = name;
+      keys++;
+    }
+    if (keys !== 1 || key === undefined) {
       throw new SalesforceError('INVALID_FIELD', `A foreign key reference to ${target.name} must give exactly one External ID field`, [reference.name]);
     }
-    const [key, value] = entries[0]!;
+    const value = raw[key];
     const keyField = target.field(key);
     if (!keyField || !(keyField.externalId || keyField.name === 'Id')) {
       throw new SalesforceError('INVALID_FIELD', `Field name provided, ${key} is not an External ID or indexed field for ${target.name}`, [reference.name]);
