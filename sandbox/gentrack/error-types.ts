@@ -2,7 +2,12 @@
  * The HTTP status each Gentrack error type travels with, as the sandbox tenant answers them. The types themselves
  * are the connector's (generators/model/gentrack-error-types.ts).
  */
-import { GENTRACK_ERROR_TYPES, isGentrackErrorType, type GentrackErrorType } from '../../generators/model/gentrack-error-types.js';
+import {
+  GENTRACK_ERROR_TYPES,
+  errorTypeForBareStatus,
+  isGentrackErrorType,
+  type GentrackErrorType,
+} from '../../generators/model/gentrack-error-types.js';
 
 export { GENTRACK_ERROR_TYPES, isGentrackErrorType, type GentrackErrorType };
 
@@ -24,29 +29,10 @@ export const GENTRACK_ERROR_STATUS: Readonly<Record<GentrackErrorType, number>> 
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
-/** The error type that best describes a bare HTTP status (used for scripted faults that only give a status). */
+/**
+ * The error type that best describes a bare HTTP status (used for scripted faults that only give a status): 504 is
+ * TIMEOUT, the status the tenant sends TIMEOUT with.
+ */
 export function errorTypeForStatus(status: number): GentrackErrorType {
-  switch (status) {
-    case 400:
-      return 'BAD_REQUEST';
-    case 401:
-      return 'UNAUTHORIZED';
-    case 404:
-      return 'NOT_FOUND';
-    case 406:
-      return 'NOT_ACCEPTABLE';
-    case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case 429:
-      return 'TOO_MANY_REQUESTS';
-    case 500:
-      return 'INTERNAL_SERVER_ERROR';
-    case 503:
-      return 'SERVICE_UNAVAILABLE';
-    case 504:
-      return 'TIMEOUT';
-    default:
-      return status >= 500 ? 'SERVER_ERROR' : 'CLIENT_ERROR';
-  }
+  return errorTypeForBareStatus(status, GENTRACK_ERROR_STATUS.TIMEOUT);
 }
-

@@ -11,25 +11,11 @@ import {
 } from './failure-classification.js';
 
 describe('failure classification', () => {
-  test('the error types are exactly those of the Gentrack connector reference', () => {
-    assert.deepEqual(
-      [...GENTRACK_ERROR_TYPES],
-      [
-        'BAD_REQUEST',
-        'CLIENT_ERROR',
-        'CONNECTIVITY',
-        'INTERNAL_SERVER_ERROR',
-        'NOT_ACCEPTABLE',
-        'NOT_FOUND',
-        'RETRY_EXHAUSTED',
-        'SERVER_ERROR',
-        'SERVICE_UNAVAILABLE',
-        'TIMEOUT',
-        'TOO_MANY_REQUESTS',
-        'UNAUTHORIZED',
-        'UNSUPPORTED_MEDIA_TYPE',
-      ],
-    );
+  test('every error type of the connector reference that Gentrack names in a body is reported as it is', () => {
+    // The list itself is pinned against the reference in generators/model/gentrack-error-types.test.ts.
+    for (const errorType of GENTRACK_ERROR_TYPES) {
+      assert.equal(failureFromResponse(418, {}, JSON.stringify({ errorType }), 0).errorType, errorType);
+    }
   });
 
   test('status table', () => {

@@ -5,32 +5,14 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GentrackCallFailure, GentrackErrorDetail } from './gentrack-call-error.js';
-import { isGentrackErrorType, type GentrackErrorType } from './gentrack-error-types.js';
+import { errorTypeForBareStatus, isGentrackErrorType, type GentrackErrorType } from './gentrack-error-types.js';
 
-/** The error type a bare status stands for, when Gentrack's body does not name one. */
+/**
+ * The error type a bare status stands for, when Gentrack's body does not name one: 408 Request Timeout is TIMEOUT, a
+ * 504 from a gateway SERVER_ERROR.
+ */
 export function errorTypeForStatus(status: number): GentrackErrorType {
-  switch (status) {
-    case 400:
-      return 'BAD_REQUEST';
-    case 401:
-      return 'UNAUTHORIZED';
-    case 404:
-      return 'NOT_FOUND';
-    case 406:
-      return 'NOT_ACCEPTABLE';
-    case 408:
-      return 'TIMEOUT';
-    case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case 429:
-      return 'TOO_MANY_REQUESTS';
-    case 500:
-      return 'INTERNAL_SERVER_ERROR';
-    case 503:
-      return 'SERVICE_UNAVAILABLE';
-    default:
-      return status >= 500 ? 'SERVER_ERROR' : 'CLIENT_ERROR';
-  }
+  return errorTypeForBareStatus(status, 408);
 }
 
 /**
