@@ -4,6 +4,7 @@
  * (config `http.host`). Request logging is off: probes and scrapes every few seconds would drown the relay's logs.
  */
 import Fastify, {
+  LogController,
   type FastifyInstance,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -55,7 +56,7 @@ export class OpsServerError extends Error {
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const logger = componentLogger(options.logger, 'ops-server');
-  const app: OpsServerApp = Fastify({ loggerInstance: logger, disableRequestLogging: true });
+  const app: OpsServerApp = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) });
 
   app.get('/healthz', async (_request, reply) => {
     let report: HealthReport;

@@ -3,7 +3,7 @@
  * (config `api`), apart from the unauthenticated operations server. Every route but /oauth/token needs a bearer
  * token. It speaks plain HTTP: put it behind a TLS-terminating proxy, since Salesforce calls it over https.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { ConnectorModel } from '../../../generators/model/connector-model.js';
 import type { AccessTokenSigner } from '../auth/access-tokens.js';
 import { bearerAuthentication } from '../auth/bearer-authentication.js';
@@ -38,7 +38,7 @@ export class ApiServerError extends Error {
 /** Builds the server without listening (fastify's `inject` works on it). */
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const logger = componentLogger(options.logger, 'api-server');
-  const app = Fastify({ loggerInstance: logger, disableRequestLogging: true, bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
