@@ -1,26 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { ConnectorModelError, loadConnectorModel, parseConnectorModel } from './load-model.js';
+import { DEFAULT_MODEL, edit, problemsOf } from './model-test-fixture.js';
 import { findObject, trackedFields } from './connector-model.js';
-
-const DEFAULT_MODEL = readFileSync(new URL('../../config/connector.yaml', import.meta.url), 'utf8');
-
-function problemsOf(text: string): ConnectorModelError['problems'] {
-  try {
-    parseConnectorModel(text, 'model.yaml');
-  } catch (error) {
-    assert.ok(error instanceof ConnectorModelError, `expected a ConnectorModelError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail('the model was accepted');
-}
-
-/** Replaces one exact piece of the default model, failing loudly if the piece is not there. */
-function edit(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `the default model no longer contains ${JSON.stringify(from)}`);
-  return text.replace(from, to);
-}
 
 test('the default model resolves Account, Contact and AccountContactRelation', async () => {
   const model = await loadConnectorModel();
