@@ -47,25 +47,15 @@ export function registerCredentialsCommand(program: Command): void {
 
 /** The relay's own Salesforce session (its integration user), opened only when needed. */
 async function salesforceConnection(config: import('../../relay/src/config/relay-config-schema.js').RelayConfig) {
-  const [{ loadRelaySecrets }, { SalesforceSession }, { default: pino }] = await Promise.all([
+  const [{ loadRelaySecrets }, { integrationSession }, { default: pino }] = await Promise.all([
     import('../../relay/src/config/relay-secrets.js'),
-    import('../../relay/src/salesforce/salesforce-session.js'),
+    import('../../relay/src/salesforce/integration-session.js'),
     import('pino'),
   ]);
   // Secrets are read before anything changes: a missing one stops the command with nothing done.
   const secrets = loadRelaySecrets({ config });
   return async () => {
-    const session = new SalesforceSession({
-      loginUrl: config.salesforce.instanceUrl ?? config.salesforce.loginUrl,
-      apiVersion: config.salesforce.apiVersion,
-      auth: config.salesforce.auth,
-      clientId: config.salesforce.clientId,
-      clientSecret: secrets.salesforceClientSecret,
-      ...(config.salesforce.username ? { username: config.salesforce.username } : {}),
-      ...(secrets.salesforcePassword ? { password: secrets.salesforcePassword } : {}),
-      ...(secrets.salesforceSecurityToken ? { securityToken: secrets.salesforceSecurityToken } : {}),
-      logger: pino({ level: 'silent' }),
-    });
+    const session = integrationSession(config, secrets, pino({ level: 'silent' }));
     await session.session();
     return session.connection;
   };
