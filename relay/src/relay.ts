@@ -10,7 +10,7 @@ import type { RelaySecrets } from './config/relay-secrets.js';
 import { createGentrackClient, type GentrackClient } from './delivery/gentrack-client.js';
 import { Dispatcher, type DeliveryObserver } from './delivery/dispatcher.js';
 import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './inbound/event-subscriber.js';
-import { GentrackInbound } from './inbound/gentrack-inbound.js';
+import { GentrackInbound, type GentrackInboundObserver } from './inbound/gentrack-inbound.js';
 import { connectorModel } from './mapping/connector-model.generated.js';
 import { BadEventError, readObjectEvent } from './mapping/object-event.js';
 import { reassemble } from './mapping/reassemble.js';
@@ -35,6 +35,8 @@ export interface RelayObserver extends DeliveryObserver {
   ingested?(outcome: IngestOutcome, count: number): void;
   subscriptionChanged?(state: SubscriptionState): void;
   writeBacksApplied?(count: number): void;
+  /** Gentrack's webhook events into Salesforce (when the configuration has `webhooks`). */
+  readonly gentrackEvents?: GentrackInboundObserver;
 }
 
 export interface RelayOptions {
@@ -158,6 +160,7 @@ export class Relay {
           return this.salesforce.connection;
         },
         logger,
+        ...(observer.gentrackEvents ? { observer: observer.gentrackEvents } : {}),
       });
     }
     const topic = config.salesforce.topic;

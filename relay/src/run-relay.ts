@@ -115,5 +115,13 @@ function metricsObserver(metrics: RelayMetrics): RelayObserver {
       if (state === 'connected') metrics.replayIdCommitted.set();
       metrics.subscription.set(state === 'connected' ? 'connected' : 'reconnecting');
     },
+    gentrackEvents: {
+      accepted: (eventType) => metrics.gentrackEvents.inc(eventType, 'accepted'),
+      applied: (eventType) => metrics.gentrackEvents.inc(eventType, 'applied'),
+      superseded: (eventType) => metrics.gentrackEvents.inc(eventType, 'superseded'),
+      retried: (eventType) => metrics.gentrackEvents.inc(eventType, 'retried'),
+      deadLettered: (eventType) => metrics.gentrackEvents.inc(eventType, 'dead_lettered'),
+      refused: (reason) => metrics.webhookRefusals.inc(reason),
+    },
   };
 }

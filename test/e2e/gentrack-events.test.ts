@@ -21,12 +21,25 @@ let accountSeq = 0;
 const APP_ID = 'gentrack-sandbox-app';
 const TENANT_ID = 'gentrack-sandbox-tenant';
 
+/** What the relay reported about Gentrack events (what /metrics counts), as `outcome eventType` lines. */
+const observed: string[] = [];
+
 before(async () => {
   e2e = await startE2E();
-  await e2e.startRelay({
-    webhooks: { host: '127.0.0.1', port: 0, appId: APP_ID, tenantIds: [TENANT_ID], publicKeys: [e2e.sandbox.gentrack.publicKeyPem] },
-    delivery: { initialBackoffMs: 20, maxBackoffMs: 200 },
-  });
+  await e2e.startRelay(
+    {
+      webhooks: { host: '127.0.0.1', port: 0, appId: APP_ID, tenantIds: [TENANT_ID], publicKeys: [e2e.sandbox.gentrack.publicKeyPem] },
+      delivery: { initialBackoffMs: 20, maxBackoffMs: 200 },
+    },
+    {
+      gentrackEvents: {
+        accepted: (eventType) => observed.push(`accepted ${eventType}`),
+        applied: (eventType) => observed.push(`applied ${eventType}`),
+        deadLettered: (eventType, reasonCode) => observed.push(`dead_lettered ${eventType} ${reasonCode}`),
+        refused: (reason) => observed.push(`refused ${reason}`),
+      },
+    },
+  );
   url = e2e.relay.gentrackEvents!.url!;
 });
 
@@ -222,4 +235,17 @@ test('an unmapped event type and a record Salesforce refuses are dead-lettered w
   assert.equal(health.healthy, true);
   assert.deepEqual(Object.keys(health.detail as object), ['listening', 'pending', 'deadLetters']);
   assert.ok((health.detail as { deadLetters: number }).deadLetters >= 2, 'the two dead letters left are counted');
+});
+
+test('the inbound direction is observable: accepted, applied, dead-lettered and refused events are reported', async () => {
+  const { number } = await account();
+  const applied = await send('quote-created', { accountNumber: number, quoteId: 'Q-M1' });
+  await settled(applied.envelope.eventId);
+  const unmapped = await send('switch-gain-started', { accountNumber: number });
+  await settled(unmapped.envelope.eventId);
+  const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(unsigned.status, 401);
+  for (const line of ['accepted quote-created', 'applied quote-created', 'accepted switch-gain-started', 'dead_lettered switch-gain-started NO_MAPPING', 'refused SIGNATURE_MISSING']) {
+    assert.ok(observed.includes(line), `reported: ${line} (got ${observed.join('; ')})`);
+  }
 });

@@ -21,6 +21,8 @@ export const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface GentrackInboundObserver extends InboundObserver {
+  /** A new event was stored in the inbox (a repeated eventId is not counted again). */
+  accepted?(eventType: string): void;
   refused?(code: RefusalCode): void;
 }
 
@@ -80,7 +82,10 @@ export class GentrackInbound {
       toleranceSeconds: webhooks.timestampToleranceSeconds,
       bodyLimitBytes: webhooks.bodyLimitBytes,
       store: (envelope, rawBody) => this.inbox.receive(envelope, rawBody),
-      onStored: () => this.dispatcher.wake(),
+      onStored: (envelope) => {
+        this.options.observer?.accepted?.(envelope.eventType);
+        this.dispatcher.wake();
+      },
       ...(this.options.observer?.refused ? { onRefused: this.options.observer.refused } : {}),
       logger: this.options.logger.child({ component: 'webhooks' }),
     });

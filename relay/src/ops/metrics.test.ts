@@ -14,6 +14,8 @@ const RELAY_METRIC_NAMES = [
   'gentrack_relay_subscription_state',
   'gentrack_relay_last_replay_id_commit_timestamp_seconds',
   'gentrack_relay_metrics_refresh_failures_total',
+  'gentrack_relay_gentrack_events_total',
+  'gentrack_relay_webhook_refusals_total',
 ];
 
 test('the exposition holds every relay metric, documented, and the process metrics', async () => {
@@ -37,6 +39,8 @@ test('the typed object records what modules report', async () => {
   metrics.subscription.set('connected');
   metrics.replayIdCommitted.set(new Date('2025-01-01T00:00:00Z'));
   metrics.deadLetters.set(2);
+  metrics.gentrackEvents.inc('switch-loss-started', 'applied');
+  metrics.webhookRefusals.inc('SIGNATURE_INVALID');
   let pending = 0;
   metrics.onScrape(() => void metrics.changesPending.set(++pending * 10));
   metrics.onScrape(() => Promise.reject(new Error('store closed')));
@@ -59,6 +63,8 @@ test('the typed object records what modules report', async () => {
   has('gentrack_relay_dead_letters{tenant="t1"} 2');
   has('gentrack_relay_changes_pending{tenant="t1"} 10');
   has('gentrack_relay_metrics_refresh_failures_total{tenant="t1"} 1');
+  has('gentrack_relay_gentrack_events_total{event_type="switch-loss-started",outcome="applied",tenant="t1"} 1');
+  has('gentrack_relay_webhook_refusals_total{reason="SIGNATURE_INVALID",tenant="t1"} 1');
   assert.ok(!text.includes('process_cpu'), 'default metrics can be left out');
 });
 

@@ -12,6 +12,8 @@ export const METRIC_PREFIX = 'gentrack_relay_';
 
 export type EventOutcome = 'stored' | 'duplicate' | 'rejected';
 export type DeliveryOutcome = 'delivered' | 'retried' | 'dead_lettered';
+/** What became of a Gentrack event in Salesforce: applied, superseded (a newer event had set its fields), ... */
+export type GentrackEventOutcome = 'accepted' | 'applied' | 'superseded' | 'retried' | 'dead_lettered';
 export type BreakerState = 'closed' | 'half_open' | 'open';
 export type SubscriptionState = 'connected' | 'reconnecting';
 /** An HTTP status, or 'error' when no response came back (timeout, connection refused). */
@@ -64,6 +66,10 @@ export interface RelayMetrics {
   readonly subscription: { set(state: SubscriptionState): void };
   /** When a replay id was last committed (after its event was durably stored). */
   readonly replayIdCommitted: { set(at?: Date): void };
+  /** Gentrack webhook events, by event type and what became of them (accepted into the inbox, then applied, ...). */
+  readonly gentrackEvents: { inc(eventType: string, outcome: GentrackEventOutcome): void };
+  /** Webhook requests refused before anything was stored, by reason (e.g. SIGNATURE_INVALID). */
+  readonly webhookRefusals: { inc(reason: string): void };
 }
 
 export function statusClassOf(status: CallStatus): StatusClass {
@@ -143,6 +149,19 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     'Unix time when a replay id was last committed; a stale value while events flow means the relay is stuck.',
   );
 
+  const gentrackEvents = new Counter({
+    name: `${METRIC_PREFIX}gentrack_events_total`,
+    help: 'Gentrack webhook events, by event type and outcome: accepted (stored in the inbox), applied (written into Salesforce), superseded (a newer event had already set its fields), retried, dead_lettered.',
+    labelNames: ['event_type', 'outcome'] as const,
+    registers,
+  });
+  const webhookRefusals = new Counter({
+    name: `${METRIC_PREFIX}webhook_refusals_total`,
+    help: 'Webhook requests refused before anything was stored, by reason (SIGNATURE_INVALID, TIMESTAMP_OUT_OF_TOLERANCE, TENANT_UNKNOWN, ...): forged or misconfigured senders show here.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+
   const refreshFailures = new Counter({
     name: `${METRIC_PREFIX}metrics_refresh_failures_total`,
     help: 'Scrape-time refreshers (e.g. store counts) that failed; the gauges they feed kept their last value.',
@@ -185,6 +204,8 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
       },
     },
     replayIdCommitted: { set: (at = new Date()) => replayIdCommitted.set(at.getTime() / 1000) },
+    gentrackEvents: { inc: (eventType, outcome) => gentrackEvents.inc({ event_type: eventType, outcome }) },
+    webhookRefusals: { inc: (reason) => webhookRefusals.inc({ reason }) },
   };
 }
 
