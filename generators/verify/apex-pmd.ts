@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { CodeAnalyzer, CodeAnalyzerConfig, EventType, LogLevel, type EngineLogEvent, type Violation } from '@salesforce/code-analyzer-core';
 import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
-import { VerifyError, type Finding } from './finding.js';
+import type { Finding } from './finding.js';
 import { DEFAULT_JUSTIFICATIONS_FILE, justificationMatches, loadJustifications, type Justification } from './pmd-justifications.js';
-import { projectRelative, readSfdxProject, type SfdxProject } from './sfdx-project.js';
+import { projectRelative, readSfdxProjectFor, type SfdxProject } from './sfdx-project.js';
 
 const CHECK = 'apex-pmd' as const;
 
@@ -36,13 +36,9 @@ export interface ApexPmdOptions {
 }
 
 export async function checkApexPmd(projectDir: string, options: ApexPmdOptions = {}): Promise<Finding[]> {
-  let project: SfdxProject;
-  try {
-    project = await readSfdxProject(projectDir);
-  } catch (error) {
-    if (error instanceof VerifyError) return [{ check: CHECK, file: 'sfdx-project.json', rule: 'sfdx-project', message: error.message }];
-    throw error;
-  }
+  const read = await readSfdxProjectFor(CHECK, projectDir);
+  if ('unreadable' in read) return [read.unreadable];
+  const { project } = read;
   const justificationsPath = path.resolve(project.root, options.justificationsFile ?? DEFAULT_JUSTIFICATIONS_FILE);
   const justificationsRelative = projectRelative(project, justificationsPath);
   const { justifications, problems } = await loadJustifications(justificationsPath);

@@ -8,8 +8,8 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { VerifyError, type Finding } from './finding.js';
-import { projectRelative, readSfdxProject, type SfdxProject } from './sfdx-project.js';
+import type { Finding } from './finding.js';
+import { projectRelative, readSfdxProjectFor } from './sfdx-project.js';
 
 const CHECK = 'apex-semantics' as const;
 
@@ -29,13 +29,9 @@ interface ApexLsReport {
 }
 
 export async function checkApexSemantics(projectDir: string, options: ApexSemanticsOptions = {}): Promise<Finding[]> {
-  let project: SfdxProject;
-  try {
-    project = await readSfdxProject(projectDir);
-  } catch (error) {
-    if (error instanceof VerifyError) return [{ check: CHECK, file: 'sfdx-project.json', rule: 'sfdx-project', message: error.message }];
-    throw error;
-  }
+  const read = await readSfdxProjectFor(CHECK, projectDir);
+  if ('unreadable' in read) return [read.unreadable];
+  const { project } = read;
   const javaCommand = options.javaCommand ?? defaultJava();
   // -n: no cache (a cache in $HOME would make CI depend on earlier runs); -d warnings: errors and warnings;
   // -f json: machine-readable; -w: the workspace, i.e. the folder with sfdx-project.json.

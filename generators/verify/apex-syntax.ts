@@ -8,9 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import * as prettier from 'prettier';
 import * as apexPlugin from 'prettier-plugin-apex';
-import { VerifyError, type Finding } from './finding.js';
+import type { Finding } from './finding.js';
 import { locateApexSyntaxErrors } from './apex-parse-errors.js';
-import { listSourceFiles, projectRelative, readSfdxProject, type SfdxProject } from './sfdx-project.js';
+import { listSourceFiles, projectRelative, readSfdxProjectFor, type SfdxProject } from './sfdx-project.js';
 
 const CHECK = 'apex-syntax' as const;
 
@@ -20,13 +20,9 @@ export const APEX_PRETTIER_DEFAULTS: prettier.Options = { printWidth: 120, tabWi
 const APEX_SUFFIXES = ['.cls', '.trigger'];
 
 export async function checkApexSyntax(projectDir: string): Promise<Finding[]> {
-  let project: SfdxProject;
-  try {
-    project = await readSfdxProject(projectDir);
-  } catch (error) {
-    if (error instanceof VerifyError) return [{ check: CHECK, file: 'sfdx-project.json', rule: 'sfdx-project', message: error.message }];
-    throw error;
-  }
+  const read = await readSfdxProjectFor(CHECK, projectDir);
+  if ('unreadable' in read) return [read.unreadable];
+  const { project } = read;
   const files = (await listSourceFiles(project)).filter((file) => APEX_SUFFIXES.some((suffix) => file.endsWith(suffix)));
   const findings = await Promise.all(files.map((file) => checkFile(project, file)));
   return findings.flat();

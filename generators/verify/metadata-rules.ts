@@ -6,8 +6,8 @@
  * The rules themselves are tables in metadata-rules/; this module finds the documents and dispatches them.
  */
 import path from 'node:path';
-import { VerifyError, type Finding } from './finding.js';
-import { listSourceFiles, projectRelative, readSfdxProject, type SfdxProject } from './sfdx-project.js';
+import type { Finding } from './finding.js';
+import { listSourceFiles, projectRelative, readSfdxProjectFor, type SfdxProject } from './sfdx-project.js';
 import { findUnknownElements } from './metadata-rules/allowed-elements.js';
 import { checkApexMeta, DEFAULT_MIN_API_VERSION } from './metadata-rules/apex-meta-rules.js';
 import { checkCustomField } from './metadata-rules/custom-field-rules.js';
@@ -30,13 +30,9 @@ export interface MetadataRulesOptions {
 }
 
 export async function checkMetadataRules(projectDir: string, options: MetadataRulesOptions = {}): Promise<Finding[]> {
-  let project: SfdxProject;
-  try {
-    project = await readSfdxProject(projectDir);
-  } catch (error) {
-    if (error instanceof VerifyError) return [{ check: CHECK, file: 'sfdx-project.json', rule: 'sfdx-project', message: error.message }];
-    throw error;
-  }
+  const read = await readSfdxProjectFor(CHECK, projectDir);
+  if ('unreadable' in read) return [read.unreadable];
+  const { project } = read;
   const documents = await loadMetadataDocuments(await listSourceFiles(project));
   const inventory = buildInventory(documents);
   const minApiVersion = options.minApiVersion ?? DEFAULT_MIN_API_VERSION;

@@ -10,8 +10,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ComponentSet, MetadataConverter, type SourceComponent } from '@salesforce/source-deploy-retrieve';
-import { VerifyError, type Finding } from './finding.js';
-import { listSourceFiles, projectRelative, readSfdxProject, type SfdxProject } from './sfdx-project.js';
+import type { Finding } from './finding.js';
+import { listSourceFiles, projectRelative, readSfdxProjectFor, type SfdxProject } from './sfdx-project.js';
 import { parseXmlDocument, XmlSyntaxError } from './xml-document.js';
 
 const CHECK = 'metadata-structure' as const;
@@ -20,13 +20,9 @@ const CHECK = 'metadata-structure' as const;
 const APEX_SOURCE_SUFFIXES = ['.cls', '.trigger'] as const;
 
 export async function checkMetadataStructure(projectDir: string): Promise<Finding[]> {
-  let project: SfdxProject;
-  try {
-    project = await readSfdxProject(projectDir);
-  } catch (error) {
-    if (error instanceof VerifyError) return [{ check: CHECK, file: 'sfdx-project.json', rule: 'sfdx-project', message: error.message }];
-    throw error;
-  }
+  const read = await readSfdxProjectFor(CHECK, projectDir);
+  if ('unreadable' in read) return [read.unreadable];
+  const { project } = read;
   const findings: Finding[] = [];
   const report = (absolute: string, rule: string, message: string, line?: number): void => {
     findings.push({ check: CHECK, file: projectRelative(project, absolute), rule, message, ...(line ? { line } : {}) });

@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ForceIgnore } from '@salesforce/source-deploy-retrieve';
-import { VerifyError } from './finding.js';
+import { VerifyError, type CheckName, type Finding } from './finding.js';
 
 export interface SfdxProject {
   /** Absolute path of the folder holding sfdx-project.json. */
@@ -47,6 +47,24 @@ export async function readSfdxProject(projectDir: string): Promise<SfdxProject> 
     packageDirectories: directories.map((directory) => path.resolve(root, directory)),
     ...(typeof json.sourceApiVersion === 'string' ? { sourceApiVersion: json.sourceApiVersion } : {}),
   };
+}
+
+/**
+ * readSfdxProject for one check: an unreadable sfdx-project.json is that check's finding (so the report names it under
+ * the check that could not run) rather than an error; anything else is thrown.
+ */
+export async function readSfdxProjectFor(
+  check: CheckName,
+  projectDir: string,
+): Promise<{ readonly project: SfdxProject } | { readonly unreadable: Finding }> {
+  try {
+    return { project: await readSfdxProject(projectDir) };
+  } catch (error) {
+    if (error instanceof VerifyError) {
+      return { unreadable: { check, file: 'sfdx-project.json', rule: 'sfdx-project', message: error.message } };
+    }
+    throw error;
+  }
 }
 
 /** Every deployable file under the package directories (absolute paths, sorted). Missing directories yield none. */
