@@ -9,6 +9,7 @@
 import { ApiSchemas } from 'jsforce/lib/api/metadata/schema.js';
 import type { XmlElement } from '../xml-document.js';
 import type { Violation } from './element-rules.js';
+import { editDistance } from '../../edit-distance.js';
 
 interface SchemaType {
   readonly props: Readonly<Record<string, string | readonly string[]>>;
@@ -130,16 +131,4 @@ function suggestion(name: string, allowed: readonly string[]): string {
   if (closest && closest.distance <= Math.max(2, Math.floor(name.length / 4))) return `Did you mean <${closest.candidate}>?`;
   if (allowed.length <= 15) return `Remove it or use one of: ${[...allowed].sort().join(', ')}.`;
   return 'Remove it, or check the element name in the Metadata API reference.';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

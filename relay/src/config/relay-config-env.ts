@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { relayConfigSchema } from './relay-config-schema.js';
+import { editDistance } from '../../../generators/edit-distance.js';
 
 export const RELAY_ENV_PREFIX = 'GENTRACK_RELAY_';
 /** Names with the prefix that are not config keys. */
@@ -101,16 +102,4 @@ export function closestEnvVarName(name: string): string | undefined {
     if (!best || distance < best.distance) best = { name: candidate, distance };
   }
   return best && best.distance <= 3 ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
