@@ -4,30 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRelayConfig, RelayConfigError, resolveRelayConfig } from './relay-config.js';
+import { EXAMPLE_FILE, problemsOf, REQUIRED_ENV } from './relay-config-test-fixture.js';
 import { RELAY_CONFIG_ENV_VARS } from './relay-config-env.js';
-
-const EXAMPLE_FILE = new URL('../../../config/relay.example.yaml', import.meta.url);
-
-/** The smallest valid configuration, all in the environment. */
-const REQUIRED_ENV = {
-  GENTRACK_RELAY_TENANT_ID: 'tenant-1',
-  GENTRACK_RELAY_SALESFORCE_AUTH: 'client_credentials',
-  GENTRACK_RELAY_SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
-  GENTRACK_RELAY_SALESFORCE_CLIENT_ID: 'sf-client',
-  GENTRACK_RELAY_GENTRACK_BASE_URL: 'https://api.crm.pool1.gentrack.cloud/v1',
-  GENTRACK_RELAY_GENTRACK_CLIENT_ID: 'gt-client',
-};
-
-function problemsOf(run: () => unknown): RelayConfigError['problems'] {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RelayConfigError, `expected a RelayConfigError, got ${String(error)}`);
-    assert.equal(error.code, 'INVALID_RELAY_CONFIG');
-    return error.problems;
-  }
-  assert.fail('the configuration was accepted');
-}
 
 function tempFile(name: string, text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'relay-config-')), name);

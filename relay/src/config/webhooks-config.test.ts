@@ -3,32 +3,12 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadRelayConfig, RelayConfigError, resolveRelayConfig } from './relay-config.js';
-
-const EXAMPLE_FILE = new URL('../../../config/relay.example.yaml', import.meta.url);
-
-const REQUIRED_ENV = {
-  GENTRACK_RELAY_TENANT_ID: 'tenant-1',
-  GENTRACK_RELAY_SALESFORCE_AUTH: 'client_credentials',
-  GENTRACK_RELAY_SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
-  GENTRACK_RELAY_SALESFORCE_CLIENT_ID: 'sf-client',
-  GENTRACK_RELAY_GENTRACK_BASE_URL: 'https://api.crm.pool1.gentrack.cloud/v1',
-  GENTRACK_RELAY_GENTRACK_CLIENT_ID: 'gt-client',
-};
+import { EXAMPLE_FILE, problemsOf, REQUIRED_ENV } from './relay-config-test-fixture.js';
 
 const rsaPublicKey = (bits = 2048) =>
   generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
 const currentKey = rsaPublicKey();
 const nextKey = rsaPublicKey();
-
-function problemsOf(run: () => unknown): RelayConfigError['problems'] {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RelayConfigError, `expected a RelayConfigError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail('the configuration was accepted');
-}
 
 test('without a webhooks section the relay receives no Gentrack events', () => {
   assert.equal(loadRelayConfig({ env: REQUIRED_ENV }).webhooks, undefined);
