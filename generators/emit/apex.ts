@@ -74,15 +74,18 @@ export async function renderApex(model: ConnectorModel, renderer: Renderer): Pro
     ['GentrackTestData', { objects: model.objects.map((object) => ({ name: object.name, testRecords: STANDARD_OBJECTS[object.name]!.testRecords })) }],
   ];
 
-  const files: Promise<GeneratedFile[]>[] = classes.map(([name, view]) =>
-    apexFile(renderer, model, 'ApexClass', name, `apex/${name}.cls.hbs`, view),
-  );
+  const files: Promise<GeneratedFile[]>[] = classes.map(([name, view]) => apexClass(renderer, model, name, view));
   for (const object of model.objects) {
     const view = { ...shared, ...triggerView(object) };
     files.push(apexFile(renderer, model, 'ApexTrigger', view.triggerName, 'apex/ObjectTrigger.trigger.hbs', view));
     files.push(apexFile(renderer, model, 'ApexClass', `${view.triggerName}Test`, 'apex/ObjectTriggerTest.cls.hbs', view));
   }
   return (await Promise.all(files)).flat();
+}
+
+/** The Apex class rendered from apex/<name>.cls.hbs, with its meta file. */
+export function apexClass(renderer: Renderer, model: ConnectorModel, name: string, view: object): Promise<GeneratedFile[]> {
+  return apexFile(renderer, model, 'ApexClass', name, `apex/${name}.cls.hbs`, view);
 }
 
 async function apexFile(

@@ -16,6 +16,7 @@ import type { InboundEventRule, InboundFieldSource } from '../model/inbound-mode
 import { findStandardField, type DescribeFieldType } from '../model/standard-objects.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
+import { apexClass } from './apex.js';
 
 export class EventEndpointGenerationError extends Error {
   readonly code = 'EVENT_ENDPOINT_GENERATION';
@@ -219,16 +220,4 @@ function withValue(data: Record<string, unknown>, path: string, value: unknown):
   const copy = structuredClone(data);
   setAt(copy, path, value);
   return copy;
-}
-
-async function apexClass(renderer: Renderer, model: ConnectorModel, name: string, view: object): Promise<GeneratedFile[]> {
-  const sourcePath = `${FORCE_APP_DIR}/classes/${name}.cls`;
-  const [source, meta] = await Promise.all([
-    renderer.render(`apex/${name}.cls.hbs`, sourcePath, view),
-    renderer.render('metadata/ApexClass.cls-meta.xml.hbs', `${sourcePath}-meta.xml`, { type: 'ApexClass', apiVersion: model.apiVersion }),
-  ]);
-  return [
-    { path: sourcePath, content: source, component: { type: 'ApexClass', name } },
-    { path: `${sourcePath}-meta.xml`, content: meta },
-  ];
 }

@@ -15,6 +15,7 @@ import {
 import type { ConnectorModel } from '../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
+import { apexClass } from './apex.js';
 
 /** A well-formed record id of the first on-demand object, for the Jest tests (no record has it). */
 export const SYNC_QUICK_ACTION = 'Sync_with_Gentrack';
@@ -36,18 +37,6 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     lastSyncedField: LAST_SYNCED_FIELD,
     connectorUserPermissionSet: CONNECTOR_USER_PERMISSION_SET,
     apiVersion: model.apiVersion,
-  };
-
-  const apexClass = async (name: string): Promise<GeneratedFile[]> => {
-    const sourcePath = `${FORCE_APP_DIR}/classes/${name}.cls`;
-    const [source, meta] = await Promise.all([
-      renderer.render(`apex/${name}.cls.hbs`, sourcePath, view),
-      renderer.render('metadata/ApexClass.cls-meta.xml.hbs', `${sourcePath}-meta.xml`, { type: 'ApexClass', apiVersion: model.apiVersion }),
-    ]);
-    return [
-      { path: sourcePath, content: source, component: { type: 'ApexClass', name } },
-      { path: `${sourcePath}-meta.xml`, content: meta },
-    ];
   };
 
   const bundle = `${FORCE_APP_DIR}/lwc/${SYNC_BUTTON_COMPONENT}`;
@@ -73,8 +62,8 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
   return (
     await Promise.all([
       Promise.all(objects.map(quickAction)),
-      apexClass(SYNC_CONTROLLER_CLASS),
-      apexClass(`${SYNC_CONTROLLER_CLASS}Test`),
+      apexClass(renderer, model, SYNC_CONTROLLER_CLASS, view),
+      apexClass(renderer, model, `${SYNC_CONTROLLER_CLASS}Test`, view),
       Promise.all([
         lwcFile(`${SYNC_BUTTON_COMPONENT}.js`),
         lwcFile(`${SYNC_BUTTON_COMPONENT}.html`),
