@@ -21,46 +21,55 @@ export interface ChangeFeedEntry {
 }
 
 export class ChangeFeed {
-  private entries: ChangeFeedEntry[] = [];
-  private sequence = 0;
+  /** The committed changes themselves; entries are made from them only when read (loads append millions). */
+  private changes: AppliedChange[] = [];
+  /** The sequence number of changes[0]. */
+  private firstSequence = 1;
 
   constructor(private readonly limit = 100_000) {}
 
   append(changes: readonly AppliedChange[]): void {
-    for (const change of changes) {
-      const record = (change.new ?? change.old)!;
-      const entry: { -readonly [K in keyof ChangeFeedEntry]: ChangeFeedEntry[K] } = {
-        sequence: ++this.sequence,
-        objectType: change.objectType,
-        operation: change.operation,
-        recordId: record.Id,
-        userId: change.user.id,
-        username: change.user.username,
-        silent: change.silent,
-      };
-      if (change.old) entry.old = change.old;
-      if (change.new) entry.new = change.new;
-      this.entries.push(entry);
-    }
+    for (let index = 0; index < changes.length; index++) this.changes.push(changes[index]!);
     // Drop the oldest half at once: amortised O(1) per change.
-    if (this.entries.length > this.limit) this.entries = this.entries.slice(this.entries.length - Math.floor(this.limit / 2));
+    if (this.changes.length > this.limit) {
+      const dropped = this.changes.length - Math.floor(this.limit / 2);
+      this.changes = this.changes.slice(dropped);
+      this.firstSequence += dropped;
+    }
   }
 
   all(): readonly ChangeFeedEntry[] {
-    return this.entries;
+    return this.changes.map((change, index) => entryOf(change, this.firstSequence + index));
   }
 
   /** Changes after `sequence` (take `latestSequence` before acting, then read what the action changed). */
   since(sequence: number): readonly ChangeFeedEntry[] {
-    const first = this.entries.findIndex((entry) => entry.sequence > sequence);
-    return first < 0 ? [] : this.entries.slice(first);
+    const first = Math.max(0, sequence + 1 - this.firstSequence);
+    return this.changes.slice(first).map((change, index) => entryOf(change, this.firstSequence + first + index));
   }
 
   get latestSequence(): number {
-    return this.sequence;
+    return this.firstSequence + this.changes.length - 1;
   }
 
   clear(): void {
-    this.entries = [];
+    this.firstSequence += this.changes.length;
+    this.changes = [];
   }
+}
+
+function entryOf(change: AppliedChange, sequence: number): ChangeFeedEntry {
+  const record = (change.new ?? change.old)!;
+  const entry: { -readonly [K in keyof ChangeFeedEntry]: ChangeFeedEntry[K] } = {
+    sequence,
+    objectType: change.objectType,
+    operation: change.operation,
+    recordId: record.Id,
+    userId: change.user.id,
+    username: change.user.username,
+    silent: change.silent,
+  };
+  if (change.old) entry.old = change.old;
+  if (change.new) entry.new = change.new;
+  return entry;
 }

@@ -162,20 +162,24 @@ export class DmlEngine {
     if (!field || !(field.externalId || field.name === 'Id')) {
       throw new SalesforceError('INVALID_FIELD', `Field name provided, ${externalIdField} is not an External ID or indexed field for ${object.name}`);
     }
-    const valueOf = (values: RecordValues): unknown => {
-      const key = keyOf(values, field.name);
-      return key === undefined ? null : values[key];
-    };
+    // Each record's match value, and how often it occurs in this call (case-insensitively), read once per record.
+    const raws: unknown[] = new Array(records.length);
+    const keys: string[] = new Array(records.length);
     const seen = new Map<string, number>();
-    for (const values of records) {
-      const key = String(valueOf(values) ?? '').toLowerCase();
+    for (let index = 0; index < records.length; index++) {
+      const values = records[index]!;
+      const name = keyOf(values, field.name);
+      const raw = name === undefined ? null : values[name];
+      const key = String(raw ?? '').toLowerCase();
+      raws[index] = raw;
+      keys[index] = key;
       if (key !== '') seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     return this.execute('upsert', options, (call) =>
-      records.map((values) =>
+      records.map((values, index) =>
         this.attempt(call, undefined, () => {
-          const raw = valueOf(values);
-          if (raw !== null && raw !== undefined && raw !== '' && (seen.get(String(raw).toLowerCase()) ?? 0) > 1) {
+          const raw = raws[index];
+          if (keys[index] !== '' && seen.get(keys[index]!)! > 1) {
             throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [field.name]);
           }
           const match = this.matchExternalId(object, field, raw);
@@ -289,7 +293,8 @@ export class DmlEngine {
     for (const group of groups) {
       const { objectType, operation } = group[0]!;
       for (let start = 0; start < group.length; start += TRIGGER_CHUNK_SIZE) {
-        const records = group.slice(start, start + TRIGGER_CHUNK_SIZE).map(toRecordChange);
+        // An applied change is the record change a trigger sees (its old and new only set when there is one).
+        const records: readonly RecordChange[] = group.slice(start, start + TRIGGER_CHUNK_SIZE);
         for (const listener of [...this.listeners]) {
           try {
             await listener({ objectType, operation, records, user });
@@ -564,11 +569,6 @@ export class DmlEngine {
     this.autoNumbers.set(key, next);
     return field.autoNumberFormat!.replace(/\{(0+)\}/, (_, zeros: string) => String(next).padStart(zeros.length, '0'));
   }
-}
-
-function toRecordChange(change: AppliedChange): RecordChange {
-  if (!change.old) return change.new ? { new: change.new } : {};
-  return change.new ? { old: change.old, new: change.new } : { old: change.old };
 }
 
 /** The first key of `values` naming `field` (field names are case-insensitive), or undefined. */

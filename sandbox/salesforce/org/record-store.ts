@@ -25,10 +25,19 @@ class FieldIndex {
     this.exact = field.caseSensitive || field.type === 'reference' || field.type === 'id';
   }
 
+  /** The last value lower-cased: a record's External ID is looked up, then indexed, one after the other. */
+  private lastText = '';
+  private lastKey = '';
+
   key(value: FieldValue): string | undefined {
     if (value === null || value === '') return undefined;
     const text = typeof value === 'string' ? value : String(value);
-    return this.exact ? text : text.toLowerCase();
+    if (this.exact) return text;
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.lastKey = text.toLowerCase();
+    }
+    return this.lastKey;
   }
 
   find(value: FieldValue): readonly string[] {
