@@ -46,3 +46,14 @@ export class PubSubStatusError extends Error {
     this.metadata.set('rpc-id', rpcId);
   }
 }
+
+/** The error as the call's final status: a status error as it is, anything else as INTERNAL with its message. */
+export function asStatusError(error: unknown, rpcId: string): PubSubStatusError {
+  if (error instanceof PubSubStatusError) return error;
+  return new PubSubStatusError(
+    grpc.status.INTERNAL,
+    PubSubErrorCode.SERVICE_UNAVAILABLE,
+    `Internal error: ${(error as Error).message}`,
+    rpcId,
+  );
+}

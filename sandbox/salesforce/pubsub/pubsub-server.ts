@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { EventBusError, type EventBus } from './event-bus.js';
 import { EventPayloadError } from './event-payload.js';
 import { authenticateCall, type PubSubAuthenticator, type PubSubPrincipal } from './pubsub-auth.js';
-import { PubSubErrorCode, PubSubStatusError } from './pubsub-errors.js';
+import { asStatusError, PubSubErrorCode, PubSubStatusError } from './pubsub-errors.js';
 import {
   loadPubSubService,
   PublishErrorCode,
@@ -319,14 +319,4 @@ export async function startPubSubServer(options: PubSubServerOptions): Promise<P
       });
     },
   };
-}
-
-function asStatusError(error: unknown, rpcId: string): PubSubStatusError {
-  if (error instanceof PubSubStatusError) return error;
-  return new PubSubStatusError(
-    grpc.status.INTERNAL,
-    PubSubErrorCode.SERVICE_UNAVAILABLE,
-    `Internal error: ${(error as Error).message}`,
-    rpcId,
-  );
 }

@@ -11,7 +11,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { EventBusError, type EventBus, type ReplayStart } from './event-bus.js';
-import { PubSubErrorCode, PubSubStatusError } from './pubsub-errors.js';
+import { asStatusError, PubSubErrorCode, PubSubStatusError } from './pubsub-errors.js';
 import { ReplayPreset, type FetchRequest, type FetchResponse } from './pubsub-proto.js';
 import { decodeReplayId, encodeReplayId, InvalidReplayIdError } from './replay-id.js';
 
@@ -106,15 +106,7 @@ export class SubscribeStream {
       this.deliver();
       this.armKeepalive();
     } catch (error) {
-      this.fail(
-        error instanceof PubSubStatusError
-          ? error
-          : this.error(
-              grpc.status.INTERNAL,
-              PubSubErrorCode.SERVICE_UNAVAILABLE,
-              `Internal error: ${(error as Error).message}`,
-            ),
-      );
+      this.fail(asStatusError(error, this.rpcId));
     }
   }
 
@@ -215,15 +207,7 @@ export class SubscribeStream {
     try {
       await this.options.reauthenticate();
     } catch (error) {
-      return this.fail(
-        error instanceof PubSubStatusError
-          ? error
-          : this.error(
-              grpc.status.INTERNAL,
-              PubSubErrorCode.SERVICE_UNAVAILABLE,
-              `Internal error: ${(error as Error).message}`,
-            ),
-      );
+      return this.fail(asStatusError(error, this.rpcId));
     }
     if (this.closed || this.stalled) return;
     this.send([]);
