@@ -14,7 +14,8 @@ import { GentrackInbound, type GentrackInboundObserver } from './inbound/gentrac
 import { connectorModel } from './mapping/connector-model.generated.js';
 import { BadEventError, readObjectEvent } from './mapping/object-event.js';
 import { reassemble } from './mapping/reassemble.js';
-import { SalesforceSession } from './salesforce/salesforce-session.js';
+import { integrationSession } from './salesforce/integration-session.js';
+import type { SalesforceSession } from './salesforce/salesforce-session.js';
 import { WriteBackFlusher } from './salesforce/write-back-flusher.js';
 import { ApiClientStore } from './store/api-client-store.js';
 import { openApiDatabase, type ApiDatabase } from './store/api-database.js';
@@ -112,17 +113,7 @@ export class Relay {
       breakerHalfOpenAfterMs: config.delivery.breakerHalfOpenAfterMs,
       observer,
     });
-    this.salesforce = new SalesforceSession({
-      loginUrl: config.salesforce.instanceUrl ?? config.salesforce.loginUrl,
-      apiVersion: config.salesforce.apiVersion,
-      auth: config.salesforce.auth,
-      clientId: config.salesforce.clientId,
-      clientSecret: secrets.salesforceClientSecret,
-      ...(config.salesforce.username ? { username: config.salesforce.username } : {}),
-      ...(secrets.salesforcePassword ? { password: secrets.salesforcePassword } : {}),
-      ...(secrets.salesforceSecurityToken ? { securityToken: secrets.salesforceSecurityToken } : {}),
-      logger: logger.child({ component: 'salesforce' }),
-    });
+    this.salesforce = integrationSession(config, secrets, logger.child({ component: 'salesforce' }));
     this.writeBacks = new WriteBackFlusher({
       store: this.store,
       connection: async () => {

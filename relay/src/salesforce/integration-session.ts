@@ -1,7 +1,7 @@
 /**
- * The integration user's Salesforce session built from the relay's configuration and secrets, for the commands that
- * work on the org outside the relay service (validate-org, initial-sync): same user, same OAuth flow, same
- * renewal as the relay itself.
+ * The integration user's Salesforce session built from the relay's configuration and secrets: the relay service's own,
+ * and that of the commands that work on the org outside it (validate-org, initial-sync, credentials --push), so all
+ * use the same user, the same OAuth flow and the same renewal.
  */
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config/relay-config-schema.js';
