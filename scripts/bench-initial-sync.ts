@@ -8,7 +8,11 @@
  * almost nothing). Printed: records/s per stage and end to end, and both peak RSS figures, for the full size and for
  * the comparison size. It is a benchmark, not a test: it prints the table and exits 0.
  *
- * Options: --accounts N (default 1,000,000), --compare-accounts N (default 100,000; 0 skips the comparison run),
+ * In the same run, per size, the raw ceiling: the sandbox org alone taking the same extract through its ingest jobs in
+ * process (scripts/bench-initial-sync/ceiling-child.ts), so the end-to-end rate can be read as a share of what the
+ * sandbox can absorb at all on this machine.
+ *
+ * Options: --accounts N (default 1,000,000), --compare-accounts N (default 100,000; 0 skips the comparison run), --skip-ceiling,
  * --sandbox-heap-mb N (the sandbox child's V8 heap, default 16,384), --loader-heap-mb N (cap the loader's V8 heap, as
  * NODE_OPTIONS=--max-old-space-size=N would for `gentrack-sf initial-sync`; default: Node's own limit), --keep (keep the extracts in var/), --cpu-prof DIR
  * (V8 CPU profiles of both children, in DIR/sandbox and DIR/loader).
@@ -33,6 +37,7 @@ const { values: args } = parseArgs({
     'sandbox-heap-mb': { type: 'string', default: '16384' },
     'loader-heap-mb': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'skip-ceiling': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -40,6 +45,8 @@ const ACCOUNTS = Number(args.accounts);
 const COMPARE = Number(args['compare-accounts']);
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+/** A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate otherwise. */
+const SANDBOX_NODE_ARGS = (name: string) => ['--import', 'tsx', `--max-old-space-size=${args['sandbox-heap-mb']}`, '--max-semi-space-size=64', ...profiling(name)];
 
 interface StageFigures {
   readonly name: string;
@@ -59,6 +66,15 @@ interface SizeResult {
   readonly loaderCpuSeconds: number;
   readonly sandboxCpuSeconds: number;
   readonly generateSeconds: number;
+  /** The sandbox org alone, in process, on the same extract: what no loader can exceed here. */
+  readonly ceiling?: CeilingOutput;
+}
+
+interface CeilingOutput {
+  readonly records: number;
+  readonly seconds: number;
+  readonly failed: number;
+  readonly stages: readonly { name: string; records: number; seconds: number }[];
 }
 
 async function main(): Promise<void> {
@@ -79,9 +95,32 @@ async function runSize(accounts: number): Promise<SizeResult> {
   const generateSeconds = (Date.now() - generateStart) / 1000;
   log(`  ${(extract.bytes / 1024 / 1024).toFixed(0)} MB in ${generateSeconds.toFixed(1)} s; starting the sandbox`);
 
+  try {
+    const loaded = await loadIntoSandbox(dir, extract.dir);
+    let ceiling: CeilingOutput | undefined;
+    if (!args['skip-ceiling']) {
+      log('  raw ceiling: the sandbox org alone, in process, on the same extract');
+      ceiling = await runCeiling(extract.dir);
+      log(`  ${Math.round(ceiling.records / ceiling.seconds).toLocaleString('en-US')} records/s`);
+    }
+    return {
+      ...loaded,
+      accounts,
+      records: extract.records.accounts + extract.records.contacts + extract.records.relations,
+      generateSeconds,
+      ...(ceiling ? { ceiling } : {}),
+    };
+  } finally {
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type LoadFigures = Omit<SizeResult, 'accounts' | 'records' | 'generateSeconds' | 'ceiling'>;
+
+/** The sandbox in one process, the loader in another: the benchmark proper. */
+async function loadIntoSandbox(dir: string, extractDir: string): Promise<LoadFigures> {
   const sandbox = fork(path.join(HERE, 'bench-initial-sync', 'sandbox-child.ts'), [], {
-    // A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate otherwise.
-    execArgv: ['--import', 'tsx', `--max-old-space-size=${args['sandbox-heap-mb']}`, '--max-semi-space-size=64', ...profiling('sandbox')],
+    execArgv: SANDBOX_NODE_ARGS('sandbox'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -90,7 +129,7 @@ async function runSize(accounts: number): Promise<SizeResult> {
     const store = path.join(dir, 'relay.db');
     writeFileSync(configFile, JSON.stringify({ ...ready.configInput, store: { path: store } }));
     log('  loading (the loader is a process of its own)');
-    const loaded = await runLoader(configFile, extract.dir, path.join(dir, 'reports'), store, ready.secretsEnv);
+    const loaded = await runLoader(configFile, extractDir, path.join(dir, 'reports'), store, ready.secretsEnv);
     sandbox.send({ type: 'rss' });
     const sandboxRss = (await nextMessage(sandbox, 'rss')) as { peakRssBytes: number; cpuSeconds: number };
     const stages = (loaded.stages ?? []).map((stage) => ({
@@ -101,8 +140,6 @@ async function runSize(accounts: number): Promise<SizeResult> {
     const loadSeconds = stages.filter((stage) => stage.records > 0).reduce((sum, stage) => sum + stage.seconds, 0);
     log(`  ${loaded.outcome} in ${loaded.seconds.toFixed(1)} s; loader memory peaks (MB): ${Object.entries(loaded.peaks ?? {}).map(([name, bytes]) => `${name} ${Math.round(bytes / 1024 / 1024)}`).join(', ')}`);
     return {
-      accounts,
-      records: extract.records.accounts + extract.records.contacts + extract.records.relations,
       outcome: loaded.outcome ?? `exit ${loaded.code}`,
       seconds: loaded.seconds,
       loadSeconds,
@@ -111,14 +148,26 @@ async function runSize(accounts: number): Promise<SizeResult> {
       sandboxPeakRssBytes: sandboxRss.peakRssBytes,
       loaderCpuSeconds: loaded.cpuSeconds,
       sandboxCpuSeconds: sandboxRss.cpuSeconds,
-      generateSeconds,
     };
   } finally {
     sandbox.send({ type: 'stop' });
     await Promise.race([once(sandbox, 'exit'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
     if (sandbox.exitCode === null) sandbox.kill('SIGKILL');
-    if (!args.keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The raw ceiling, after the sandbox of the load has stopped (each holds every record in memory). */
+async function runCeiling(extractDir: string): Promise<CeilingOutput> {
+  const child = fork(path.join(HERE, 'bench-initial-sync', 'ceiling-child.ts'), [extractDir], {
+    execArgv: SANDBOX_NODE_ARGS('ceiling'),
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`the ceiling run exited with ${String(code)}: ${stdout.slice(-500)}`);
+  return JSON.parse(line) as CeilingOutput;
 }
 
 interface LoaderOutput {
@@ -171,6 +220,12 @@ function render(results: readonly SizeResult[]): string {
       rows.push([result.accounts.toLocaleString('en-US'), stage.name, stage.records ? stage.records.toLocaleString('en-US') : '', stage.seconds.toFixed(1), stage.records ? rate(stage.records, stage.seconds) : '']);
     }
     rows.push([result.accounts.toLocaleString('en-US'), 'END TO END (whole run)', result.records.toLocaleString('en-US'), result.seconds.toFixed(1), rate(result.records, result.seconds)]);
+    if (result.ceiling) {
+      for (const stage of result.ceiling.stages) {
+        rows.push([result.accounts.toLocaleString('en-US'), `  raw ceiling: ${stage.name}`, stage.records.toLocaleString('en-US'), stage.seconds.toFixed(1), rate(stage.records, stage.seconds)]);
+      }
+      rows.push([result.accounts.toLocaleString('en-US'), 'RAW CEILING (sandbox org alone)', result.ceiling.records.toLocaleString('en-US'), result.ceiling.seconds.toFixed(1), rate(result.ceiling.records, result.ceiling.seconds)]);
+    }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   lines.push(...rows.map((row) => row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ')));
@@ -182,11 +237,17 @@ function render(results: readonly SizeResult[]): string {
   }
   const load = os.loadavg()[0]!;
   lines.push(`(2 cores; 1-minute load average at the end ${load.toFixed(1)}: above ~2 the run competed with other work and the rates are low)`);
+  lines.push('Raw ceiling: the same extract through the sandbox org\'s Bulk API ingest jobs in process (no HTTP, no loader; CSV built before');
+  lines.push('each job\'s clock starts): the most any loader can reach against this sandbox on this machine.');
   const full = results[results.length - 1]!;
   const small = results.length > 1 ? results[0] : undefined;
   const endToEnd = full.records / full.seconds;
   lines.push('', 'Targets:');
   lines.push(`  >= ${TARGETS.recordsPerSecond.toLocaleString('en-US')} records/s end to end: ${Math.round(endToEnd).toLocaleString('en-US')} (${endToEnd >= TARGETS.recordsPerSecond ? 'met' : 'NOT met'})`);
+  if (full.ceiling) {
+    const ceiling = full.ceiling.records / full.ceiling.seconds;
+    lines.push(`     raw ceiling of the sandbox org alone: ${Math.round(ceiling).toLocaleString('en-US')} records/s; end to end reaches ${Math.round((endToEnd / ceiling) * 100)} % of it`);
+  }
   lines.push(`  loader peak RSS < ${TARGETS.loaderRssMB} MB: ${mb(full.loaderPeakRssBytes)} (${full.loaderPeakRssBytes < TARGETS.loaderRssMB * 1024 * 1024 ? 'met' : 'NOT met'})`);
   if (small) {
     const ratio = full.loaderPeakRssBytes / small.loaderPeakRssBytes;
