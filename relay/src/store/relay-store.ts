@@ -9,8 +9,9 @@
  * Durability: only commits that acknowledge something to the outside (events and their replay id, a change put in
  * the outbox for a sync job, an operator's dead-letter retry or discard) are made durable at the configured
  * `synchronous` level; ingested batches through WalSync, off the event loop, before their changes are delivered.
- * The bookkeeping that follows (deliveries, retries, dead letters, write-backs) commits with NORMAL: a crash can lose at most its latest commits, never tear one, and every one of them is recovered by an
- * idempotent redelivery; the next acknowledging commit syncs the write-ahead log, and them with it.
+ * The bookkeeping that follows (deliveries, retries, dead letters, write-backs) commits with NORMAL: a crash can
+ * lose at most its latest commits, never tear one, and every one of them is recovered by an idempotent redelivery;
+ * the next acknowledging commit syncs the write-ahead log, and them with it.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
