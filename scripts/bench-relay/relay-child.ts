@@ -53,12 +53,11 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
   const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
-  // Started as an operator starts it: the executable itself, so its shebang's node options apply; more through
-  // NODE_OPTIONS, which node reads after them.
-  const env = { PATH: process.env.PATH ?? '', ...(nodeArgs.length > 0 ? { NODE_OPTIONS: nodeArgs.join(' ') } : {}), ...sandbox.relaySecretsEnv() };
-  const child: ChildProcess = spawn(path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), ['relay', '--config', configFile], {
+  // Started as an operator starts it: with the node options of the executable's shebang, then the benchmark's own
+  // (node refuses some of them, such as --cpu-prof, in NODE_OPTIONS, so they go on the command line).
+  const child: ChildProcess = spawn(process.execPath, [...shebangNodeOptions(BIN), ...nodeArgs, BIN, 'relay', '--config', configFile], {
     cwd: PROJECT_ROOT,
-    env,
+    env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -106,6 +105,15 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
       return exited;
     },
   };
+}
+
+const BIN = path.join(PROJECT_ROOT, 'bin/gentrack-sf.js');
+
+/** The node options in an executable's `#!/usr/bin/env -S node <options>` line. */
+function shebangNodeOptions(file: string): string[] {
+  const shebang = readFileSync(file, 'utf8').split('\n', 1)[0]!;
+  const match = /^#!.*?\bnode\b(.*)$/.exec(shebang);
+  return (match?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 }
 
 function freePort(): Promise<number> {
