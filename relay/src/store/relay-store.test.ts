@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { RelayStore, type IncomingEvent } from './relay-store.js';
+import { SCHEMA } from './schema.js';
 import { reassemble } from '../mapping/reassemble.js';
 import type { ObjectEventPart } from '../mapping/object-event.js';
 
@@ -142,4 +144,28 @@ test('deliveries record learnt references and write-backs; old deliveries are pr
     assert.equal(store.pruneDelivered(1_500), 0, 'kept while within the redelivery window');
     assert.equal(store.pruneDelivered(3_000), 1);
   });
+});
+
+test('the outbox queries use their indexes: pending changes in order, and pruning only reaches old deliveries', () => {
+  withStore((_store, file) => {
+    const db = new Database(file, { readonly: true });
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+    assert.match(plan(`SELECT seq FROM changes WHERE state = 'pending' ORDER BY seq`), /USING (COVERING )?INDEX changes_pending/);
+    assert.match(plan(`SELECT COUNT(*) FROM changes WHERE state = 'pending'`), /USING (COVERING )?INDEX changes_pending/);
+    assert.match(plan(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < 1`), /USING (COVERING )?INDEX changes_delivered_by_time \(updated_at<\?\)/);
+    db.close();
+  });
+});
+
+test('a store made before the partial indexes gets them, and loses the old one', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
+  const file = path.join(dir, 'relay.db');
+  const old = new Database(file);
+  old.exec(SCHEMA.replace(/DROP INDEX[\s\S]*?WHERE state = 'delivered';/, 'CREATE INDEX changes_by_state ON changes (state, seq);'));
+  old.close();
+  new RelayStore({ path: file }).close();
+  const db = new Database(file, { readonly: true });
+  const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+  assert.deepEqual(indexes, ['changes_delivered_by_time', 'changes_pending']);
+  db.close();
 });
