@@ -327,7 +327,7 @@ export class DmlEngine {
     checkedUnique?: string,
   ): SObjectRecord {
     // Defaults first: a field given (even as null) replaces its default.
-    const draft: Record<string, FieldValue> = { ...object.blankRecord };
+    const draft = object.newRecord();
     draft['Id'] = this.ids.mint(object.keyPrefix);
     const resolved: string[] = [];
     this.applyInput(object, draft, values, 'insert', resolved);
@@ -356,7 +356,7 @@ export class DmlEngine {
     this.checkUnique(object, draft, undefined, checkedUnique);
     rules?.validate?.(draft, undefined, dml);
     const record = Object.freeze(draft) as SObjectRecord;
-    this.store.put(object.name, record);
+    this.store.add(object.name, record);
     this.record(call, object, 'insert', undefined, record, false);
     rules?.afterInsert?.(record, dml);
     return record;
@@ -414,7 +414,7 @@ export class DmlEngine {
 
   /** Platform events are not stored: they are validated like records and handed to the event bus on commit. */
   private publishEvent(call: Call, object: SObjectSchema, values: RecordValues): SObjectRecord {
-    const draft: Record<string, FieldValue> = { ...object.blankRecord };
+    const draft = object.newRecord();
     this.applyInput(object, draft, values, 'insert');
     Object.assign(draft, { Id: this.ids.mint(object.keyPrefix), EventUuid: randomUUID(), CreatedDate: call.now, CreatedById: call.user.id });
     this.checkRequired(object, draft, undefined);

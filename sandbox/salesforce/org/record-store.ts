@@ -40,15 +40,31 @@ class FieldIndex {
     return this.lastKey;
   }
 
+  /**
+   * The last key find() found no record for, while still true: an upsert looks its External ID up, then the insert
+   * that follows indexes that same value, and the second lookup in a table of millions is not free.
+   */
+  private absentKey: string | undefined;
+
   find(value: FieldValue): readonly string[] {
     const key = this.key(value);
     const found = key === undefined ? undefined : this.ids.get(key);
-    return found === undefined ? EMPTY : typeof found === 'string' ? [found] : [...found];
+    if (found === undefined) {
+      this.absentKey = key;
+      return EMPTY;
+    }
+    return typeof found === 'string' ? [found] : [...found];
   }
 
   add(record: SObjectRecord): void {
     const key = this.key(record[this.field.name] ?? null);
     if (key === undefined) return;
+    if (key === this.absentKey) {
+      // Only add() puts a key in the index, so it is still absent.
+      this.absentKey = undefined;
+      this.ids.set(key, record.Id);
+      return;
+    }
     const found = this.ids.get(key);
     if (found === undefined) this.ids.set(key, record.Id);
     else if (typeof found === 'string') {
@@ -135,6 +151,16 @@ export class RecordStore {
     const previous = table.get(record.Id);
     if (this.journaling) this.journal.push({ objectType, id: record.Id, previous });
     this.write(objectType, table, previous, Object.isFrozen(record) ? record : Object.freeze(record));
+  }
+
+  /**
+   * Stores a record whose id was just minted, so no version of it can exist yet: a bulk load adds millions, and the
+   * lookup put makes for the previous version is a sizeable share of each.
+   */
+  add(objectType: string, record: SObjectRecord): void {
+    const table = this.requireTable(objectType);
+    if (this.journaling) this.journal.push({ objectType, id: record.Id, previous: undefined });
+    this.write(objectType, table, undefined, Object.isFrozen(record) ? record : Object.freeze(record));
   }
 
   /** Removes a record for good (objects without a Recycle Bin). */

@@ -168,6 +168,8 @@ export class SObjectSchema implements ObjectDefinition {
   readonly writableReferenceFields: readonly FieldSchema[];
   /** Every field at its default value (null for most): the start of a new record. */
   readonly blankRecord: Readonly<Record<string, FieldValue>>;
+  /** A new, unfrozen copy of blankRecord, made fast (see recordFactory). */
+  readonly newRecord: () => Record<string, FieldValue>;
   private readonly fieldsByName: ReadonlyMap<string, FieldSchema>;
   private readonly fieldsByLowerName: ReadonlyMap<string, FieldSchema>;
   private readonly relationshipsByName: ReadonlyMap<string, FieldSchema>;
@@ -194,6 +196,7 @@ export class SObjectSchema implements ObjectDefinition {
     this.requiredFields = definition.fields.filter((field) => !field.nillable && (field.createable || field.updateable));
     this.writableReferenceFields = definition.fields.filter((field) => field.type === 'reference' && (field.createable || field.updateable));
     this.blankRecord = Object.freeze(Object.fromEntries(definition.fields.map((field) => [field.name, field.defaultValue])));
+    this.newRecord = recordFactory(this.blankRecord);
   }
 
   get custom(): boolean {
@@ -209,6 +212,23 @@ export class SObjectSchema implements ObjectDefinition {
   relationship(name: string): FieldSchema | undefined {
     return this.relationshipsByName.get(name) ?? this.relationshipsByLowerName.get(name.toLowerCase());
   }
+}
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * A function returning a copy of `blank`, compiled from an object literal of its field names. Records made by one
+ * literal share a hidden class, and freezing them stays cheap: a spread copy of a 40-field record costs about six
+ * times as much once frozen, which a bulk load of millions of records pays on every row. The literal's keys are the
+ * schema's field names (API names, checked against FIELD_NAME) and its values come from an array, so no data is
+ * ever compiled.
+ */
+function recordFactory(blank: Readonly<Record<string, FieldValue>>): () => Record<string, FieldValue> {
+  const names = Object.keys(blank);
+  if (!names.every((name) => FIELD_NAME.test(name))) return () => ({ ...blank });
+  const defaults = names.map((name) => blank[name]);
+  const literal = names.map((name, index) => `${JSON.stringify(name)}: defaults[${index}]`).join(', ');
+  return new Function('defaults', `return () => ({ ${literal} });`)(defaults) as () => Record<string, FieldValue>;
 }
 
 export class OrgSchema {
