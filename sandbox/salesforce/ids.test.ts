@@ -21,5 +21,7 @@ test('minted ids carry the key prefix, are unique, and are their own 18-characte
     assert.match(id, /^003[0-9a-zA-Z]{12}[A-Z0-5]{3}$/);
     assert.equal(toId18(id), id);
   }
+  // Prefix, pod, then the counter in base 62: the 1st, 10th and 62nd ids minted.
+  assert.deepEqual([minted[0]!.slice(0, 15), minted[9]!.slice(0, 15), minted[61]!.slice(0, 15)], ['0038d0000000001', '0038d000000000A', '0038d0000000010']);
   assert.deepEqual([customKeyPrefix('object', 0), customKeyPrefix('object', 63), customKeyPrefix('event', 1)], ['a00', 'a11', 'e01']);
 });
