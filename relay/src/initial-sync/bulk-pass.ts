@@ -239,6 +239,8 @@ export class BulkPass {
     let last: JobProgress | undefined;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, wait));
+      // Jobs of this pass closed and not yet collected: at most that many processed during the wait just ended.
+      const jobsProcessing = this.inFlight.size;
       const info = await job.check();
       const now: JobProgress = { processed: info.numberRecordsProcessed ?? 0, at: Date.now() };
       if (info.state === 'JobComplete') break;
@@ -249,7 +251,7 @@ export class BulkPass {
       if (Date.now() > deadline) {
         throw new BulkJobError(`${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`, job.id);
       }
-      wait = nextPollWait(this.settings, wait, part.records, last, now);
+      wait = nextPollWait(this.settings, wait, part.records, last, now, jobsProcessing);
       last = now;
     }
     await this.collect(job.id, part.lines, false);

@@ -16,6 +16,11 @@ test('a processing job is looked at again when its rate says it will be done, wi
   assert.equal(nextPollWait(settings, 4_000, 50_000, { processed: 10_000, at: 1_000 }, { processed: 20_000, at: 1_500 }), 1_650);
 });
 
+test('a job sharing the org with other jobs of its pass is looked at when it would be done alone', () => {
+  // 20 a ms while 4 jobs processed: up to 80 a ms once the others end; 30,000 left: 375 ms, plus 10 %.
+  assert.equal(nextPollWait(settings, 4_000, 50_000, { processed: 10_000, at: 1_000 }, { processed: 20_000, at: 1_500 }, 4), 413);
+});
+
 test('the estimate is kept between the first wait and the maximum', () => {
   assert.equal(nextPollWait(settings, 250, 50_000, { processed: 0, at: 0 }, { processed: 49_990, at: 1_000 }), 250);
   assert.equal(nextPollWait(settings, 250, 1_000_000, { processed: 0, at: 0 }, { processed: 10, at: 1_000 }), 5_000);

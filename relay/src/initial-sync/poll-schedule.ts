@@ -4,6 +4,10 @@
  * next look is when its observed rate says it will finish (never sooner than the first wait, never later than the
  * maximum): a finished job is noticed within a fraction of a second instead of up to the backoff's maximum, so its
  * results are read and the next upload gets its place, without polling a long job any more often.
+ *
+ * A pass's jobs process side by side, so a rate observed while others were processing too may grow as they end: the
+ * estimate is for the job having the org to itself (the rate times the jobs that shared it). Waiting for the shared
+ * rate left a pass's last job unnoticed for seconds after it had finished, with nothing else to process meanwhile.
  */
 export interface PollSettings {
   readonly pollIntervalMs: number;
@@ -25,10 +29,12 @@ export function nextPollWait(
   totalRecords: number,
   last: JobProgress | undefined,
   now: JobProgress,
+  /** Jobs of the pass processing while the rate was observed, this one included. */
+  jobsProcessing = 1,
 ): number {
   const backoff = Math.min(previousWaitMs * 1.5, settings.pollMaxIntervalMs);
   if (!last || now.processed <= last.processed || now.at <= last.at) return backoff;
-  const perMs = (now.processed - last.processed) / (now.at - last.at);
+  const perMs = ((now.processed - last.processed) / (now.at - last.at)) * Math.max(1, jobsProcessing);
   const remaining = Math.max(0, totalRecords - now.processed);
   const estimate = (remaining / perMs) * (1 + ESTIMATE_MARGIN);
   return Math.min(settings.pollMaxIntervalMs, Math.max(settings.pollIntervalMs, Math.round(estimate)));
