@@ -60,3 +60,30 @@ test('with maxCells, later cells are skipped (quoted line breaks still counted),
     [5, '3', 'true'],
   ]);
 });
+
+test('skipped cells end their record at the right line break wherever the chunks split, with LF or CRLF', async () => {
+  const text = '"sf__Id","sf__Created","a","b"\r\n"1","true","x\r\ny","say ""hi"", ok"\r\n"2","false","","""q"""\n"3","true","z",""';
+  const expected = [
+    [1, 'sf__Id', 'sf__Created'],
+    [2, '1', 'true'],
+    [4, '2', 'false'],
+    [5, '3', 'true'],
+  ];
+  for (let split = 1; split < text.length; split++) {
+    const parser = new CsvStreamParser();
+    parser.maxCells = 2;
+    const seen: (string | number)[][] = [];
+    for await (const records of parseCsvBatches([text.slice(0, split), text.slice(split)], parser)) {
+      for (const record of records) seen.push([record.line, ...record.cells]);
+    }
+    assert.deepEqual(seen, expected, `split at ${split}`);
+  }
+});
+
+test('a quoted cell left open in the skipped part is an error, not a lost row', async () => {
+  const parser = new CsvStreamParser();
+  parser.maxCells = 1;
+  await assert.rejects(async () => {
+    for await (const records of parseCsvBatches(['"1","open\n'], parser)) void records;
+  }, /line 1: unterminated quoted field/);
+});
