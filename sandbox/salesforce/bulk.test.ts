@@ -74,6 +74,33 @@ test('an upsert job loads parents, then children referencing them by External ID
   assert.equal(rowsOf(update.successfulResults)[0]!['sf__Created'], 'false');
 });
 
+test('header names are read in any case, results echo them as sent, and an unknown column fails its rows', async () => {
+  await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'upsert', externalIdFieldName: 'Gentrack_External_Id__c', input: 'Gentrack_External_Id__c,Name\nH-1,Header Case Account\n', pollInterval: 20, pollTimeout: 10_000 });
+  const results = await conn.bulk2.loadAndWaitForResults({
+    object: 'Contact',
+    operation: 'upsert',
+    externalIdFieldName: 'Gentrack_External_Id__c',
+    input: 'GENTRACK_EXTERNAL_ID__C,lastname,account.gentrack_external_id__c\nHC-1,Case,h-1\n',
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.deepEqual(rowsOf(results.failedResults), []);
+  assert.equal(rowsOf(results.successfulResults)[0]!['account.gentrack_external_id__c'], 'h-1');
+  const contact = sb.org.query("SELECT LastName, Account.Name FROM Contact WHERE Gentrack_External_Id__c = 'HC-1'").records[0]!;
+  assert.equal(contact['LastName'], 'Case');
+  assert.equal((contact['Account'] as Record<string, unknown>)['Name'], 'Header Case Account');
+
+  const unknown = await conn.bulk2.loadAndWaitForResults({
+    object: 'Contact',
+    operation: 'upsert',
+    externalIdFieldName: 'Gentrack_External_Id__c',
+    input: 'Gentrack_External_Id__c,LastName,Acount.Gentrack_External_Id__c\nHC-2,Typo,h-1\n',
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
+  assert.match(rowsOf(unknown.failedResults)[0]!['sf__Error']!, /^INVALID_FIELD:No such column 'Acount' on sobject of type Contact/);
+});
+
 test('result rows quote every cell as sent, whether or not the upload quoted any', async () => {
   const load = async (csv: string) => {
     const info = sb.org.bulkIngest.create({ object: 'Account', operation: 'insert' }, sb.org.users.integration, '62.0');

@@ -1,7 +1,7 @@
 /** The sandbox's Bulk API 2.0 CSV reader and writer. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvReader, csvLine, parseCsv } from './csv.js';
+import { CsvReader, QuoteFreeCsvReader, csvLine, parseCsv } from './csv.js';
 
 test('quoted cells hold commas, doubled quotes and line breaks (LF and CRLF)', () => {
   assert.deepEqual(parseCsv('Name,Description\n"Smith, ""Jo""","line 1\nline 2"\n"a\r\nb",x\n'), [
@@ -66,4 +66,21 @@ test('the text of the row last read, without its line break', () => {
   const texts: string[] = [];
   while (reader.next()) texts.push(reader.lastRowText());
   assert.deepEqual(texts, ['A,B', '1,2', '3,', '4,"x\ny"']);
+});
+
+test('the quote-free reader reads text without quotes or carriage returns exactly as the full reader does', () => {
+  const texts = ['A,B,C\n,,\n1,,\n\n\nx,y,z', 'A\n1\n2\n', 'A,B\n9,', 'A,B\n,\n', '', '\n\n', 'A,B\n1,2,3\n4\n'];
+  for (const text of texts) {
+    assert.ok(QuoteFreeCsvReader.canRead(text));
+    const full = new CsvReader(text);
+    const quick = new QuoteFreeCsvReader(text);
+    for (;;) {
+      const expected = full.next();
+      assert.deepEqual(quick.next(), expected, JSON.stringify(text));
+      if (expected === undefined) break;
+      assert.equal(quick.lastRowText(), full.lastRowText());
+    }
+  }
+  assert.equal(QuoteFreeCsvReader.canRead('A\n"1"\n'), false);
+  assert.equal(QuoteFreeCsvReader.canRead('A\r\n1\r\n'), false);
 });

@@ -92,6 +92,41 @@ export class CsvReader {
   }
 }
 
+/**
+ * Reads CSV text without quotes or carriage returns (what a loader sends when no cell needs quoting): each line is a
+ * row and its cells are the line split at commas, which takes native string operations instead of a scan by character
+ * code. Reads exactly as CsvReader does for such text.
+ */
+export class QuoteFreeCsvReader {
+  private position = 0;
+  private row = '';
+
+  constructor(private readonly text: string) {}
+
+  /** Whether this reader reads `text` as CsvReader would. */
+  static canRead(text: string): boolean {
+    return text.indexOf('"') < 0 && text.indexOf('\r') < 0;
+  }
+
+  lastRowText(): string {
+    return this.row;
+  }
+
+  next(): string[] | undefined {
+    const text = this.text;
+    while (this.position < text.length) {
+      let end = text.indexOf('\n', this.position);
+      if (end < 0) end = text.length;
+      const row = text.slice(this.position, end);
+      this.position = end + 1;
+      if (row === '') continue;
+      this.row = row;
+      return row.split(',');
+    }
+    return undefined;
+  }
+}
+
 /** The index of the first comma or line break at or after `from` (the text's length if none). */
 function delimiterAt(text: string, from: number): number {
   const length = text.length;

@@ -10,10 +10,11 @@
 import { SalesforceError, notFound } from '../errors.js';
 import { formatDateTime } from '../org/datetime.js';
 import { caseSafeSuffix } from '../org/ids.js';
-import type { DmlResult, RecordValues } from '../org/dml-engine.js';
+import { ExternalIdReference, type DmlResult, type RecordValues } from '../org/dml-engine.js';
+import type { OrgSchema, SObjectSchema } from '../org/schema.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
-import { CsvReader, csvLine, parseCsv, pushCsvCells, toCsv } from './csv.js';
+import { CsvReader, QuoteFreeCsvReader, csvLine, parseCsv, pushCsvCells, toCsv } from './csv.js';
 
 export const BULK_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const;
 export type BulkOperation = (typeof BULK_OPERATIONS)[number];
@@ -48,9 +49,19 @@ interface BulkColumn {
   readonly keyField?: string;
 }
 
-function bulkColumn(header: string): BulkColumn {
+/**
+ * A header cell, with the names the schema knows in the schema's own spelling: header names are case-insensitive,
+ * and resolving them once per job spares a case-insensitive lookup per cell. Unknown names are kept as given, for the
+ * row's error to name them.
+ */
+function bulkColumn(schema: OrgSchema, object: SObjectSchema, header: string): BulkColumn {
   const dot = header.indexOf('.');
-  return dot < 0 ? { name: header } : { name: header.slice(0, dot), keyField: header.slice(dot + 1) };
+  if (dot < 0) return { name: object.field(header)?.name ?? header };
+  const name = header.slice(0, dot);
+  const keyField = header.slice(dot + 1);
+  const reference = object.relationship(name);
+  const target = reference?.referenceTo.length === 1 ? schema.object(reference.referenceTo[0]!) : undefined;
+  return { name: reference?.relationshipName ?? name, keyField: target?.field(keyField)?.name ?? keyField };
 }
 
 /** A CSV row as record values: empty cells are left out, #N/A is null, relationship columns become foreign-key references. */
@@ -61,7 +72,7 @@ function recordOf(columns: readonly BulkColumn[], row: readonly string[]): Recor
     if (cell === undefined || cell === '') continue;
     const value = cell === NULL_VALUE ? null : cell;
     const column = columns[index]!;
-    values[column.name] = column.keyField === undefined ? value : { [column.keyField]: value };
+    values[column.name] = column.keyField === undefined ? value : new ExternalIdReference(column.keyField, value);
   }
   return values;
 }
@@ -269,7 +280,7 @@ export class IngestJobs {
     job.header = header;
     // Without a quote anywhere, a row's cells are its text split at commas: its result line is that text requoted.
     const quoteFree = job.csv.indexOf('"') < 0;
-    const reader = new CsvReader(job.csv);
+    const reader = QuoteFreeCsvReader.canRead(job.csv) ? new QuoteFreeCsvReader(job.csv) : new CsvReader(job.csv);
     reader.next();
     job.csv = '';
     const failure = this.takeInjectedFailure(job.object);
@@ -281,7 +292,8 @@ export class IngestJobs {
       this.setState(job, 'Failed');
       return;
     }
-    const columns = header.map(bulkColumn);
+    const object = this.org.schema.object(job.object)!;
+    const columns = header.map((cell) => bulkColumn(this.org.schema, object, cell));
     for (let chunks = 1; ; chunks++) {
       if (this.jobs.get(job.id)?.state !== 'InProgress') return;
       const rows: string[][] = [];

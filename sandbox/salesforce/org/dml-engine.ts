@@ -74,6 +74,18 @@ export interface DmlOptions {
 
 export type RecordValues = Readonly<Record<string, unknown>>;
 
+/**
+ * A foreign key given by the parent's External ID, as a Bulk API relationship column (`Account.Gentrack_External_Id__c`)
+ * gives it: the same as `{ Account: { Gentrack_External_Id__c: value } }` in a REST body, without an object with a
+ * computed key to build and take apart for every cell of a load.
+ */
+export class ExternalIdReference {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+  ) {}
+}
+
 /** Raised by a single-record upsert whose External ID value matches several records (REST answers 300). */
 export class MultipleMatchesError extends SalesforceError {
   constructor(
@@ -440,13 +452,13 @@ export class DmlEngine {
     for (const key in values) {
       if (key === 'attributes' || !Object.hasOwn(values, key)) continue;
       const raw = values[key];
-      let field = object.field(key);
+      let field = raw instanceof ExternalIdReference ? undefined : object.field(key);
       let value: FieldValue;
       if (!field) {
         const reference = object.relationship(key);
         if (!reference || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw noSuchColumn(key, object.name);
         field = reference;
-        value = this.resolveForeignKey(reference, raw as Record<string, unknown>, resolved);
+        value = this.resolveForeignKey(reference, raw as Record<string, unknown> | ExternalIdReference, resolved);
       } else {
         if (field.name === 'Id') {
           if (operation === 'update' && typeof raw === 'string' && toId18(raw) === draft['Id']) continue;
@@ -466,24 +478,31 @@ export class DmlEngine {
   }
 
   /** `{"Account": {"Gentrack_External_Id__c": "A1"}}` -> the id of that account. */
-  private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown>, resolved?: string[]): string {
-    const typeName = (raw['attributes'] as { type?: unknown } | undefined)?.type ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
+  private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown> | ExternalIdReference, resolved?: string[]): string {
+    const byColumn = raw instanceof ExternalIdReference;
+    const typeName = (byColumn ? undefined : (raw['attributes'] as { type?: unknown } | undefined)?.type) ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
     const target = typeof typeName === 'string' ? this.schema.object(typeName) : undefined;
     if (!target || !reference.referenceTo.includes(target.name)) {
       throw new SalesforceError('INVALID_FIELD', `${reference.relationshipName}: name the referenced object type in attributes.type (one of ${reference.referenceTo.join(', ')})`, [reference.name]);
     }
-    // The one key besides attributes (counted without copying: this runs for every relationship cell of a load).
     let key: string | undefined;
-    let keys = 0;
-    for (const name in raw) {
-      if (name === 'attributes' || !Object.hasOwn(raw, name)) continue;
-      key = name;
-      keys++;
+    let value: unknown;
+    if (byColumn) {
+      key = raw.field;
+      value = raw.value;
+    } else {
+      // The one key besides attributes (counted without copying).
+      let keys = 0;
+      for (const name in raw) {
+        if (name === 'attributes' || !Object.hasOwn(raw, name)) continue;
+        key = name;
+        keys++;
+      }
+      if (keys !== 1 || key === undefined) {
+        throw new SalesforceError('INVALID_FIELD', `A foreign key reference to ${target.name} must give exactly one External ID field`, [reference.name]);
+      }
+      value = raw[key];
     }
-    if (keys !== 1 || key === undefined) {
-      throw new SalesforceError('INVALID_FIELD', `A foreign key reference to ${target.name} must give exactly one External ID field`, [reference.name]);
-    }
-    const value = raw[key];
     const keyField = target.field(key);
     if (!keyField || !(keyField.externalId || keyField.name === 'Id')) {
       throw new SalesforceError('INVALID_FIELD', `Field name provided, ${key} is not an External ID or indexed field for ${target.name}`, [reference.name]);
