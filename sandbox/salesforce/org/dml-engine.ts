@@ -324,7 +324,7 @@ export class DmlEngine {
     return (call.primitives ??= {
       store: this.store,
       orgId: this.orgId,
-      insert: (objectType, values, system) => this.insertRecord(call, this.requireObject(objectType), values, system),
+      insert: (objectType, values, system, live) => this.insertRecord(call, this.requireObject(objectType), values, system, undefined, live),
       update: (objectType, id, values, system) => this.updateRecord(call, this.requireObject(objectType), id, values, system),
       delete: (objectType, record, options) => this.deleteRecord(call, this.requireObject(objectType), record, options ?? {}),
       undelete: (objectType, record, options) => this.undeleteRecord(call, this.requireObject(objectType), record, options ?? {}),
@@ -337,11 +337,13 @@ export class DmlEngine {
     values: RecordValues,
     system: Readonly<Record<string, FieldValue>> = {},
     checkedUnique?: string,
+    live: readonly string[] = [],
   ): SObjectRecord {
     // Defaults first: a field given (even as null) replaces its default.
     const draft = object.newRecord();
     draft['Id'] = this.ids.mint(object.keyPrefix);
-    const resolved: string[] = [];
+    // Ids known to be live records: the caller's, then those resolved by External ID.
+    const resolved: string[] = [...live];
     this.applyInput(object, draft, values, 'insert', resolved);
     for (const key in system) {
       const value = system[key]!;

@@ -15,7 +15,8 @@ import type { FieldValue, OrgSchema, SObjectRecord, SObjectSchema } from './sche
 export interface DmlPrimitives {
   readonly store: RecordStore;
   readonly orgId: string;
-  insert(objectType: string, values: Readonly<Record<string, unknown>>, system?: Readonly<Record<string, FieldValue>>): SObjectRecord;
+  /** `live`: ids the rule knows are live records (just saved in this call), whose existence need not be looked up. */
+  insert(objectType: string, values: Readonly<Record<string, unknown>>, system?: Readonly<Record<string, FieldValue>>, live?: readonly string[]): SObjectRecord;
   update(objectType: string, id: string, values: Readonly<Record<string, unknown>>, system?: Readonly<Record<string, FieldValue>>): SObjectRecord;
   /** `cascade`: a deletion the platform makes itself (no delete rules run; `silent` also skips the trigger hook). */
   delete(objectType: string, record: SObjectRecord, options?: { readonly cascade?: boolean; readonly silent?: boolean }): void;
@@ -79,6 +80,8 @@ function duplicateValue(field: string, existingId: string): SalesforceError {
   return new SalesforceError('DUPLICATE_VALUE', `duplicate value found: ${field} duplicates value on record with id: ${existingId}`);
 }
 
+const DIRECT_RELATION: Readonly<Record<string, FieldValue>> = Object.freeze({ IsDirect: true, IsActive: true });
+
 function contactRules(): ObjectRules {
   const makeDirect = (contact: SObjectRecord, dml: DmlPrimitives, isNew = false): void => {
     const accountId = contact['AccountId'];
@@ -86,7 +89,8 @@ function contactRules(): ObjectRules {
     // A contact just inserted has no relationships yet.
     const existing = isNew ? undefined : relationsOf(dml, 'ContactId', contact.Id).find((relation) => relation['AccountId'] === accountId);
     if (existing) dml.update(ACR, existing.Id, {}, { IsDirect: true });
-    else dml.insert(ACR, { AccountId: accountId, ContactId: contact.Id }, { IsDirect: true, IsActive: true });
+    // The contact was just saved with this account, both checked then.
+    else dml.insert(ACR, { AccountId: accountId, ContactId: contact.Id }, DIRECT_RELATION, [accountId, contact.Id]);
   };
   return {
     afterInsert: (contact, dml) => makeDirect(contact, dml, true),
