@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IdSequence, caseSafeSuffix, customKeyPrefix, toId18 } from './org/ids.js';
+import { IdSequence, caseSafeSuffix, customKeyPrefix, mintedSequence, toId18 } from './org/ids.js';
 
 test('the case-safe suffix encodes the upper-case letters of each 5-character block', () => {
   assert.equal(caseSafeSuffix('0015000000Gv7qJ'), 'AAR');
@@ -23,5 +23,7 @@ test('minted ids carry the key prefix, are unique, and are their own 18-characte
   }
   // Prefix, pod, then the counter in base 62: the 1st, 10th and 62nd ids minted.
   assert.deepEqual([minted[0]!.slice(0, 15), minted[9]!.slice(0, 15), minted[61]!.slice(0, 15)], ['0038d0000000001', '0038d000000000A', '0038d0000000010']);
+  assert.deepEqual([minted[0]!, minted[61]!].map(mintedSequence), [1, 62]);
+  for (const notMinted of ['0038d0000000001', '0038d00000000-1AAA', '']) assert.equal(mintedSequence(notMinted), undefined, notMinted);
   assert.deepEqual([customKeyPrefix('object', 0), customKeyPrefix('object', 63), customKeyPrefix('event', 1)], ['a00', 'a11', 'e01']);
 });

@@ -47,6 +47,10 @@ test('inserts fill ids, audit fields, owner and defaults, and know who made them
   const [result] = await org.insert('Account', { Name: 'Acme' }, { as: org.users.integration });
   const account = org.get('Account', result!.id!)!;
   assert.match(account.Id, /^001[a-zA-Z0-9]{15}$/);
+  // Records are found by their exact id only: not by the same sequence number under another prefix, nor a prefix of it.
+  assert.equal(org.get('Account', `003${account.Id.slice(3, 15)}`), undefined);
+  assert.equal(org.get('Account', `003${account.Id.slice(3)}`), undefined);
+  assert.equal(org.get('Account', 'not an id'), undefined);
   assert.equal(account['CreatedDate'], '2024-05-01T10:00:00.000+0000');
   assert.equal(account['CreatedById'], org.users.integration.id);
   assert.equal(account['OwnerId'], org.users.integration.id);

@@ -64,6 +64,26 @@ function isCanonicalId18(value: string): boolean {
   return true;
 }
 
+const BASE62_VALUE = new Int8Array(128).fill(-1);
+for (let index = 0; index < BASE62.length; index++) BASE62_VALUE[BASE62.charCodeAt(index)] = index;
+
+/**
+ * The sequence number an IdSequence minted into an 18-character id (its 9 base-62 characters after prefix and pod),
+ * or undefined when the id cannot be one of them. The record store keys its tables by it: a number is hashed and
+ * compared without reading a string, which in tables of millions of records saves a cache miss per lookup.
+ */
+export function mintedSequence(id: string): number | undefined {
+  if (id.length !== 18) return undefined;
+  let sequence = 0;
+  for (let index = 6; index < 15; index++) {
+    const code = id.charCodeAt(index);
+    const digit = code < 128 ? BASE62_VALUE[code]! : -1;
+    if (digit < 0) return undefined;
+    sequence = sequence * 62 + digit;
+  }
+  return sequence;
+}
+
 export function keyPrefixOf(id: string): string {
   return id.slice(0, 3);
 }

@@ -3,7 +3,7 @@
  * ID values, and the reference fields relationship rules follow), and an undo journal so a DML call can be rolled
  * back as a whole.
  */
-import { keyPrefixOf } from './ids.js';
+import { keyPrefixOf, mintedSequence } from './ids.js';
 import type { FieldSchema, FieldValue, OrgSchema, SObjectRecord, SObjectSchema } from './schema.js';
 
 interface UndoEntry {
@@ -87,8 +87,34 @@ class FieldIndex {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
+/**
+ * One object's records, in insertion order, by the sequence number minted into their ids (ids.ts mintedSequence):
+ * a number key is hashed and compared without reading a string, which matters in tables of millions of records.
+ * Every record's id is minted by the org, so every record has one; a lookup confirms the whole id.
+ */
+type Table = Map<number, SObjectRecord>;
+
+/** An object's records as a query reads them. */
+export interface RecordTable {
+  get(id: string): SObjectRecord | undefined;
+  values(): IterableIterator<SObjectRecord>;
+}
+
+/** The record of `table` behind exactly `id`. */
+function lookup(table: Table | undefined, id: string): SObjectRecord | undefined {
+  const sequence = mintedSequence(id);
+  const record = sequence === undefined ? undefined : table?.get(sequence);
+  return record !== undefined && record.Id === id ? record : undefined;
+}
+
+function sequenceOf(id: string): number {
+  const sequence = mintedSequence(id);
+  if (sequence === undefined) throw new Error(`the record store keeps records whose ids the org minted, not ${id}`);
+  return sequence;
+}
+
 export class RecordStore {
-  private readonly tables = new Map<string, Map<string, SObjectRecord>>();
+  private readonly tables = new Map<string, Table>();
   private readonly indexes = new Map<string, Map<string, FieldIndex>>();
   /** The same indexes as lists, for the per-write loops. */
   private readonly indexLists = new Map<string, readonly FieldIndex[]>();
@@ -113,25 +139,26 @@ export class RecordStore {
   }
 
   /** Every record of an object, deleted ones included, in insertion order. */
-  table(objectType: string): ReadonlyMap<string, SObjectRecord> {
-    return this.requireTable(objectType);
+  table(objectType: string): RecordTable {
+    const table = this.requireTable(objectType);
+    return { get: (id) => lookup(table, id), values: () => table.values() };
   }
 
   get(objectType: string, id: string): SObjectRecord | undefined {
-    return this.tables.get(objectType)?.get(id);
+    return lookup(this.tables.get(objectType), id);
   }
 
   /** The record behind an 18-character id, whatever its object. */
   find(id: string): { object: SObjectSchema; record: SObjectRecord } | undefined {
     const object = this.schema.objectForKeyPrefix(keyPrefixOf(id));
-    const record = object && this.tables.get(object.name)?.get(id);
+    const record = object && lookup(this.tables.get(object.name), id);
     return object && record ? { object, record } : undefined;
   }
 
   /** The record behind an 18-character id, whatever its object (find without its object, for hot paths). */
   findRecord(id: string): SObjectRecord | undefined {
     const object = this.schema.objectForKeyPrefix(keyPrefixOf(id));
-    return object && this.tables.get(object.name)?.get(id);
+    return object && lookup(this.tables.get(object.name), id);
   }
 
   /** Ids of the live records whose indexed `field` holds `value` (case-insensitively unless the field says otherwise). */
@@ -148,7 +175,8 @@ export class RecordStore {
   /** Inserts or replaces a record (stored frozen), keeping indexes and the undo journal current. */
   put(objectType: string, record: SObjectRecord): void {
     const table = this.requireTable(objectType);
-    const previous = table.get(record.Id);
+    const previous = table.get(sequenceOf(record.Id));
+    if (previous !== undefined && previous.Id !== record.Id) throw new Error(`${record.Id} and ${previous.Id} have one sequence number: ids must come from one IdSequence`);
     if (this.journaling) this.journal.push({ objectType, id: record.Id, previous });
     this.write(objectType, table, previous, Object.isFrozen(record) ? record : Object.freeze(record));
   }
@@ -166,7 +194,7 @@ export class RecordStore {
   /** Removes a record for good (objects without a Recycle Bin). */
   remove(objectType: string, id: string): void {
     const table = this.requireTable(objectType);
-    const previous = table.get(id);
+    const previous = lookup(table, id);
     if (!previous) return;
     if (this.journaling) this.journal.push({ objectType, id, previous });
     this.write(objectType, table, previous, undefined);
@@ -186,7 +214,7 @@ export class RecordStore {
     while (this.journal.length > mark) {
       const entry = this.journal.pop()!;
       const table = this.requireTable(entry.objectType);
-      this.write(entry.objectType, table, table.get(entry.id), entry.previous);
+      this.write(entry.objectType, table, lookup(table, entry.id), entry.previous);
     }
   }
 
@@ -198,7 +226,7 @@ export class RecordStore {
 
   private write(
     objectType: string,
-    table: Map<string, SObjectRecord>,
+    table: Table,
     previous: SObjectRecord | undefined,
     next: SObjectRecord | undefined,
   ): void {
@@ -207,11 +235,11 @@ export class RecordStore {
       if (previous && previous['IsDeleted'] !== true) for (let index = 0; index < indexes.length; index++) indexes[index]!.remove(previous);
       if (next && next['IsDeleted'] !== true) for (let index = 0; index < indexes.length; index++) indexes[index]!.add(next);
     }
-    if (next) table.set(next.Id, next);
-    else table.delete(previous!.Id);
+    if (next) table.set(sequenceOf(next.Id), next);
+    else table.delete(sequenceOf(previous!.Id));
   }
 
-  private requireTable(objectType: string): Map<string, SObjectRecord> {
+  private requireTable(objectType: string): Table {
     const table = this.tables.get(objectType);
     if (!table) throw new Error(`the store has no table for ${objectType}`);
     return table;
