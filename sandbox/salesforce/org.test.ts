@@ -154,6 +154,10 @@ test('Contacts to Multiple Accounts: direct relations follow the contact, duplic
   const direct = org.query(`SELECT Id, AccountId, IsDirect, IsActive FROM AccountContactRelation WHERE ContactId = '${contact!.id}'`).records;
   assert.equal(direct.length, 1);
   assert.deepEqual([direct[0]!['AccountId'], direct[0]!['IsDirect'], direct[0]!['IsActive']], [home!.id, true, true]);
+  // The index finds the exact id only, not another prefix on the same sequence number.
+  const forged = `001${contact!.id!.slice(3)}`;
+  assert.equal(org.query(`SELECT Id FROM AccountContactRelation WHERE ContactId = '${forged}'`).records.length, 0);
+  assert.equal(org.query(`SELECT Id FROM AccountContactRelation WHERE AccountId IN ('${home!.id}', '${forged}')`).records.length, 1);
   assert.deepEqual(seen.slice(-2), ['Contact:insert:1', 'AccountContactRelation:insert:1']);
 
   await org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: contact!.id, Roles: 'Billing' });

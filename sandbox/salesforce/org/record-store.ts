@@ -17,21 +17,28 @@ interface UndoEntry {
  * record, so a value maps to its id itself, and to a list only when several records share it.
  */
 class FieldIndex {
-  private readonly ids = new Map<string, string | string[]>();
+  private readonly ids = new Map<IndexKey, string | string[]>();
   /** Ids and case-sensitive fields compare exactly; other values ignoring case. */
   private readonly exact: boolean;
+  /**
+   * Ids are keyed by their minted sequence number, as the tables are (see Table). Every id a reference field holds is
+   * a record's exact id, one per number, so the number stands for it; RecordStore.findBy confirms the whole id.
+   */
+  readonly bySequence: boolean;
 
   constructor(readonly field: FieldSchema) {
-    this.exact = field.caseSensitive || field.type === 'reference' || field.type === 'id';
+    this.bySequence = field.type === 'reference' || field.type === 'id';
+    this.exact = field.caseSensitive || this.bySequence;
   }
 
   /** The last value lower-cased: a record's External ID is looked up, then indexed, one after the other. */
   private lastText = '';
   private lastKey = '';
 
-  key(value: FieldValue): string | undefined {
+  key(value: FieldValue): IndexKey | undefined {
     if (value === null || value === '') return undefined;
     const text = typeof value === 'string' ? value : String(value);
+    if (this.bySequence) return mintedSequence(text) ?? text;
     if (this.exact) return text;
     if (text !== this.lastText) {
       this.lastText = text;
@@ -44,7 +51,7 @@ class FieldIndex {
    * The last key find() found no record for, while still true: an upsert looks its External ID up, then the insert
    * that follows indexes that same value, and the second lookup in a table of millions is not free.
    */
-  private absentKey: string | undefined;
+  private absentKey: IndexKey | undefined;
 
   find(value: FieldValue): readonly string[] {
     const key = this.key(value);
@@ -86,6 +93,9 @@ class FieldIndex {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
+
+/** A value as an index holds it: lower-cased text, exact text, or an id's sequence number. */
+type IndexKey = string | number;
 
 /**
  * One object's records, in insertion order, by the sequence number minted into their ids (ids.ts mintedSequence):
@@ -165,7 +175,10 @@ export class RecordStore {
   findBy(objectType: string, field: string, value: FieldValue): readonly string[] {
     const index = this.indexes.get(objectType)?.get(field);
     if (!index) throw new Error(`${objectType}.${field} is not indexed`);
-    return index.find(value);
+    const ids = index.find(value);
+    // An id keyed by its sequence number: the records found hold exactly this id, or another with its number.
+    if (index.bySequence && ids.length > 0 && this.get(objectType, ids[0]!)?.[field] !== value) return EMPTY;
+    return ids;
   }
 
   isIndexed(objectType: string, field: string): boolean {
