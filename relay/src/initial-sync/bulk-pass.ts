@@ -85,6 +85,8 @@ interface OpenPart {
   readonly input: PassThrough;
   readonly upload: Promise<void>;
   readonly lines: RowLines;
+  /** Rows this job may hold (see recordLimit). */
+  readonly recordLimit: number;
   bytes: number;
   records: number;
   /** Rows not yet written to the upload: written in chunks, not a stream write per row. */
@@ -128,7 +130,7 @@ export class BulkPass {
     const text = csvLine(cells);
     const bytes = Buffer.byteLength(text);
     const part = this.current;
-    if (!part || part.bytes + bytes > this.settings.maxUploadBytes || part.records >= this.recordLimit()) return this.addToNextPart(text, bytes, origin);
+    if (!part || part.bytes + bytes > this.settings.maxUploadBytes || part.records >= part.recordLimit) return this.addToNextPart(text, bytes, origin);
     return this.append(part, text, bytes, origin);
   }
 
@@ -150,7 +152,7 @@ export class BulkPass {
   }
 
   /**
-   * Rows for the job being filled: the first jobs of a pass are small, so Salesforce starts processing while the
+   * Rows for the job opened now (kept with it): the first jobs of a pass are small, so Salesforce starts processing while the
    * rest is still read (each job is processed only once its upload is complete).
    */
   private recordLimit(): number {
@@ -207,7 +209,8 @@ export class BulkPass {
     const upload = job.uploadData(input);
     // A failed upload is reported by closePart; this keeps it from being an unhandled rejection meanwhile.
     upload.catch(() => undefined);
-    this.current = { job, input, upload, lines: new RowLines(Math.min(this.recordLimit(), this.settings.maxRecordsPerJob)), bytes: Buffer.byteLength(this.headerLine), records: 0, pending: this.headerLine };
+    const recordLimit = this.recordLimit();
+    this.current = { job, input, upload, lines: new RowLines(recordLimit), recordLimit, bytes: Buffer.byteLength(this.headerLine), records: 0, pending: this.headerLine };
     return this.current;
   }
 
