@@ -152,8 +152,8 @@ export class BulkPass {
   }
 
   /**
-   * Rows for the job opened now (kept with it): the first jobs of a pass are small, so Salesforce starts processing while the
-   * rest is still read (each job is processed only once its upload is complete).
+   * Rows for the job opened now (kept with it): the first jobs of a pass are small, so Salesforce starts processing
+   * while the rest is still read (each job is processed only once its upload is complete).
    */
   private recordLimit(): number {
     const ramp = FIRST_JOB_RECORDS * 4 ** this.jobIds.length;

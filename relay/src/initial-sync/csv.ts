@@ -106,7 +106,7 @@ function parseRecord(text: string, start: number, final: boolean, maxCells: numb
           continue;
         }
         if (quote + 1 >= text.length && !final) return undefined;
-        if (cell.indexOf('\n') >= 0) lineBreaks += countLineBreaks(cell, 0, cell.length);
+        lineBreaks += countLineBreaks(cell, 0, cell.length);
         position = quote + 1;
         break;
       }

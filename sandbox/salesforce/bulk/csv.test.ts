@@ -71,7 +71,7 @@ test('the text of the row last read, without its line break', () => {
 test('the quote-free reader reads text without quotes or carriage returns exactly as the full reader does', () => {
   const texts = ['A,B,C\n,,\n1,,\n\n\nx,y,z', 'A\n1\n2\n', 'A,B\n9,', 'A,B\n,\n', '', '\n\n', 'A,B\n1,2,3\n4\n'];
   for (const text of texts) {
-    assert.ok(QuoteFreeCsvReader.canRead(text));
+    assert.ok(!/["\r]/.test(text), 'the case is quote-free text');
     const full = new CsvReader(text);
     const quick = new QuoteFreeCsvReader(text);
     for (;;) {
@@ -81,6 +81,4 @@ test('the quote-free reader reads text without quotes or carriage returns exactl
       assert.equal(quick.lastRowText(), full.lastRowText());
     }
   }
-  assert.equal(QuoteFreeCsvReader.canRead('A\n"1"\n'), false);
-  assert.equal(QuoteFreeCsvReader.canRead('A\r\n1\r\n'), false);
 });

@@ -95,18 +95,13 @@ export class CsvReader {
 /**
  * Reads CSV text without quotes or carriage returns (what a loader sends when no cell needs quoting): each line is a
  * row and its cells are the line split at commas, which takes native string operations instead of a scan by character
- * code. Reads exactly as CsvReader does for such text.
+ * code. Reads such text exactly as CsvReader does; the caller checks that it is such text.
  */
 export class QuoteFreeCsvReader {
   private position = 0;
   private row = '';
 
   constructor(private readonly text: string) {}
-
-  /** Whether this reader reads `text` as CsvReader would. */
-  static canRead(text: string): boolean {
-    return text.indexOf('"') < 0 && text.indexOf('\r') < 0;
-  }
 
   lastRowText(): string {
     return this.row;

@@ -265,12 +265,15 @@ export class IngestJobs {
   private async process(job: Job): Promise<void> {
     if (job.state !== 'UploadComplete') return;
     this.setState(job, 'InProgress');
-    // The whole upload is checked before any row is written (a quoted cell that never closes fails the job), then
-    // read again chunk by chunk: only a chunk's rows exist at a time.
+    // Without a quote anywhere, a row's cells are its text split at commas: its result line is that text requoted.
+    const quoteFree = job.csv.indexOf('"') < 0;
+    const reader = quoteFree && job.csv.indexOf('\r') < 0 ? new QuoteFreeCsvReader(job.csv) : new CsvReader(job.csv);
     let header: string[] | undefined;
     try {
-      if (job.csv.indexOf('"') >= 0) parseCsv(job.csv);
-      header = new CsvReader(job.csv).next();
+      // An upload with quotes is checked whole before any row is written (a quoted cell that never closes fails the
+      // job); rows are then read chunk by chunk, so only a chunk's rows exist at a time.
+      if (!quoteFree) parseCsv(job.csv);
+      header = reader.next();
       if (header === undefined) throw invalidJob('No data: the upload held no CSV header');
     } catch (error) {
       job.errorMessage = error instanceof Error ? error.message : String(error);
@@ -278,10 +281,6 @@ export class IngestJobs {
       return;
     }
     job.header = header;
-    // Without a quote anywhere, a row's cells are its text split at commas: its result line is that text requoted.
-    const quoteFree = job.csv.indexOf('"') < 0;
-    const reader = QuoteFreeCsvReader.canRead(job.csv) ? new QuoteFreeCsvReader(job.csv) : new CsvReader(job.csv);
-    reader.next();
     job.csv = '';
     const failure = this.takeInjectedFailure(job.object);
     if (failure !== undefined) {

@@ -10,15 +10,18 @@ const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 /** The 3-character suffix: for each 5-character block, a bit per upper-case letter, read as an index. */
 export function caseSafeSuffix(id15: string): string {
   let suffix = '';
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let position = 0; position < 5; position++) {
-      const char = id15.charCodeAt(block * 5 + position);
-      if (char >= 65 && char <= 90) bits |= 1 << position;
-    }
-    suffix += SUFFIX_ALPHABET[bits];
-  }
+  for (let block = 0; block < 3; block++) suffix += SUFFIX_ALPHABET[suffixIndex(id15, block)];
   return suffix;
+}
+
+/** The suffix character's index for one 5-character block of an id's first 15 characters (text or character codes). */
+function suffixIndex(id: string | readonly number[], block: number): number {
+  let bits = 0;
+  for (let position = 0; position < 5; position++) {
+    const char = typeof id === 'string' ? id.charCodeAt(block * 5 + position) : id[block * 5 + position]!;
+    if (char >= 65 && char <= 90) bits |= 1 << position;
+  }
+  return bits;
 }
 
 export function isWellFormedId(value: string): boolean {
@@ -54,12 +57,7 @@ function isCanonicalId18(value: string): boolean {
     if (!((char >= 48 && char <= 57) || (char >= 65 && char <= 90) || (char >= 97 && char <= 122))) return false;
   }
   for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let position = 0; position < 5; position++) {
-      const char = value.charCodeAt(block * 5 + position);
-      if (char >= 65 && char <= 90) bits |= 1 << position;
-    }
-    if (value.charCodeAt(15 + block) !== SUFFIX_ALPHABET.charCodeAt(bits)) return false;
+    if (value.charCodeAt(15 + block) !== SUFFIX_ALPHABET.charCodeAt(suffixIndex(value, block))) return false;
   }
   return true;
 }
@@ -110,14 +108,7 @@ export class IdSequence {
       codes[index] = BASE62.charCodeAt(counter % 62);
       counter = Math.floor(counter / 62);
     }
-    for (let block = 0; block < 3; block++) {
-      let bits = 0;
-      for (let position = 0; position < 5; position++) {
-        const char = codes[block * 5 + position]!;
-        if (char >= 65 && char <= 90) bits |= 1 << position;
-      }
-      codes[15 + block] = SUFFIX_ALPHABET.charCodeAt(bits);
-    }
+    for (let block = 0; block < 3; block++) codes[15 + block] = SUFFIX_ALPHABET.charCodeAt(suffixIndex(codes, block));
     return String.fromCharCode(...codes);
   }
 }
