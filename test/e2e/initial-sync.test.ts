@@ -235,6 +235,9 @@ test('a bulk job that fails at the contacts stage fails the run there, and publi
     const unprocessed = reportRows(result.reportDir).filter((row) => row['problem'] === 'unprocessed');
     assert.deepEqual(unprocessed.map((row) => row['external_id']).sort(), ['C-1', 'C-2', 'C-3', 'C-4', 'C-6', 'C-7']);
     assert.equal(org.query('SELECT Id FROM Contact').totalSize, 0);
+    // The relations stage may have read ahead: a job it uploaded was aborted, never submitted.
+    const relationJobs = (org.bulkIngest.list() as { records: { object: string; state: string }[] }).records.filter((job) => job.object === 'AccountContactRelation');
+    assert.deepEqual(relationJobs.filter((job) => job.state !== 'Aborted'), []);
 
     // The fault gone, a re-run picks up where it failed: accounts are unchanged, contacts and relations load.
     const rerun = await failing.run(MIXED);
@@ -297,5 +300,73 @@ test('uploads are split into jobs below the size limit, and the outcome is poste
   } finally {
     webhook.close();
     await small.close();
+  }
+});
+
+test("a stage uploads its first jobs while the previous stage's last jobs run, and submits none before those complete", async () => {
+  const staged = await startRig();
+  try {
+    const jobs = staged.sandbox.salesforce.org.bulkIngest;
+    const objectOf = new Map<string, string>();
+    const seenComplete = new Set<string>();
+    const violations: string[] = [];
+    let uploadedAhead = 0;
+    const unfinished = (object: string) => [...objectOf].filter(([id, of]) => of === object && !seenComplete.has(id)).map(([id]) => id);
+    // A slow org: once every account row is uploaded, the Account jobs read as InProgress until a Contact job exists (or
+    // 3 s pass), as the last big jobs of a stage would.
+    let accountRowsUploaded = 0;
+    let holdSince: number | undefined;
+    const upload = jobs.upload.bind(jobs);
+    jobs.upload = (id, csv) => {
+      upload(id, csv);
+      if (objectOf.get(id) === 'Account') accountRowsUploaded += csv.trim().split('\n').length - 1;
+      if (accountRowsUploaded === 60) holdSince ??= Date.now();
+    };
+    const create = jobs.create.bind(jobs);
+    jobs.create = (request, user, apiVersion) => {
+      const info = create(request, user, apiVersion);
+      objectOf.set(String(info.id), String(info.object));
+      if (info.object === 'Contact' && unfinished('Account').length > 0) uploadedAhead++;
+      return info;
+    };
+    const info = jobs.info.bind(jobs);
+    jobs.info = (id) => {
+      const current = info(id);
+      const holding = current.object === 'Account' && holdSince !== undefined && ![...objectOf.values()].includes('Contact') && Date.now() - holdSince < 3_000;
+      if (holding && current.state === 'JobComplete') return { ...current, state: 'InProgress' };
+      if (current.state === 'JobComplete' || current.state === 'Failed') seenComplete.add(id);
+      return current;
+    };
+    const changeState = jobs.changeState.bind(jobs);
+    jobs.changeState = (id, state) => {
+      const parent = { Contact: 'Account', AccountContactRelation: 'Contact' }[objectOf.get(id) ?? ''];
+      const waiting = parent ? unfinished(parent) : [];
+      if (state === 'UploadComplete' && waiting.length > 0) violations.push(`${objectOf.get(id)} job ${id} submitted before ${parent} jobs ${waiting.join(', ')} completed`);
+      return changeState(id, state);
+    };
+
+    const accounts = jsonl(...Array.from({ length: 60 }, (_, index) => ({ accountNumber: `O-${index}`, account: { name: `Ordered ${index}` } })));
+    const contacts = jsonl(...Array.from({ length: 60 }, (_, index) => ({ customerNumber: `OC-${index}`, accountNumber: `O-${index}`, contact: { lastName: `Ordered ${index}` } })));
+    const relations = jsonl(
+      ...Array.from({ length: 60 }, (_, index) => ({ relationship: { relationshipId: `OR-${index}`, accountNumber: `O-${(index + 1) % 60}`, customerNumber: `OC-${index}` } })),
+    );
+    const result = await staged.run({ 'accounts.jsonl': accounts, 'contacts.jsonl': contacts, 'relations.jsonl': relations }, { bulk: { maxRecordsPerJob: 10 } });
+    assert.equal(result.code, 0, result.output);
+    assert.deepEqual(violations, []);
+    assert.ok(uploadedAhead > 0, 'a Contact job was opened while Account jobs ran');
+    assert.match(result.output, /accounts\s+completed\s+60\s+60\s+0\s+0\s+0/);
+    assert.match(result.output, /contacts\s+completed\s+60\s+60\s+0\s+0\s+0/);
+    assert.match(result.output, /relations\s+completed\s+60\s+60\s+0\s+0\s+0/);
+
+    const history = SyncHistory.open(staged.store);
+    const [run] = history.list({ limit: 1 });
+    history.close();
+    const loaded = run!.stages.filter((stage) => ['accounts', 'contacts', 'relations'].includes(stage.name));
+    assert.deepEqual(loaded.map((stage) => stage.name), ['accounts', 'contacts', 'relations']);
+    for (let index = 1; index < loaded.length; index++) {
+      assert.ok(loaded[index]!.startedAt >= loaded[index - 1]!.endedAt!, `${loaded[index]!.name} starts once ${loaded[index - 1]!.name} has ended`);
+    }
+  } finally {
+    await staged.close();
   }
 });

@@ -5,6 +5,11 @@
  * successful, failed and unprocessed results are streamed back and matched to their rows by External ID (Salesforce
  * returns them in no particular order).
  *
+ * A pass may be given a promise to submit after (`submitAfter`, the previous stage's completion): its first jobs are
+ * then opened and uploaded at once, but closed (marked UploadComplete, which is what makes Salesforce process them)
+ * only when it resolves, and aborted if it rejects. Parents' jobs still complete before children's start, and the
+ * children's first rows are read while the parents' last jobs run.
+ *
  * Results are downloaded with a plain streamed GET rather than jsforce's getSuccessfulResults(), which holds a
  * job's whole result set in memory.
  */
@@ -109,16 +114,25 @@ export class BulkPass {
   private failure?: Error;
   private readonly headerLine: string;
   private readonly keyIndex: number;
+  /** Resolves when the pass is abandoned: uploaded jobs still waiting for submitAfter are aborted, not submitted. */
+  private readonly abandoned: Promise<'abandoned'>;
+  private markAbandoned: () => void = () => undefined;
 
   constructor(
     private readonly salesforce: SalesforceAccess,
     private readonly spec: PassSpec,
     private readonly settings: BulkSettings,
     private readonly handlers: PassHandlers,
+    private readonly submitAfter: Promise<unknown> = Promise.resolve(),
   ) {
     this.headerLine = csvLine(spec.header);
     this.keyIndex = spec.header.indexOf(spec.keyField);
     if (this.keyIndex < 0) throw new Error(`the pass header has no ${spec.keyField} column`);
+    this.abandoned = new Promise((resolve) => (this.markAbandoned = () => resolve('abandoned')));
+    // The stage before failed: stop taking rows now rather than at the next job.
+    submitAfter.catch((error: Error) => {
+      this.failure ??= error;
+    });
   }
 
   /**
@@ -180,8 +194,12 @@ export class BulkPass {
     return { jobs: this.jobIds };
   }
 
-  /** Stops after a failure elsewhere: the open upload is abandoned (its job aborted), submitted jobs run to the end. */
+  /**
+   * Stops after a failure elsewhere: the open upload is abandoned and jobs not yet submitted are aborted; submitted
+   * jobs run to the end.
+   */
   async abandon(): Promise<void> {
+    this.markAbandoned();
     const part = this.current;
     this.current = undefined;
     if (part) {
@@ -225,13 +243,29 @@ export class BulkPass {
       await part.job.abort().catch(() => undefined);
       throw new BulkJobError(`uploading ${this.spec.object} rows to job ${part.job.id} failed: ${(error as Error).message}`, part.job.id);
     }
-    await part.job.close();
-    const done: Promise<void> = this.complete(part)
+    const done: Promise<void> = this.submit(part)
       .catch((error: Error) => {
         this.failure ??= error;
       })
       .finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
+  }
+
+  /** Closes the uploaded job once submitAfter resolves (aborts it if that rejects), then sees it to the end. */
+  private async submit(part: OpenPart): Promise<void> {
+    let gate: unknown;
+    try {
+      gate = await Promise.race([this.submitAfter, this.abandoned]);
+    } catch (error) {
+      await part.job.abort().catch(() => undefined);
+      throw error;
+    }
+    if (gate === 'abandoned' || this.failure) {
+      await part.job.abort().catch(() => undefined);
+      return;
+    }
+    await part.job.close();
+    await this.complete(part);
   }
 
   /** Polls the job until it ends, then streams its results to the handlers. */

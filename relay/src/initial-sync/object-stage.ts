@@ -9,6 +9,10 @@
  *    existing record is adopted (found by its parents' External IDs and updated by Id), not reported;
  * 3. lookups to the object itself (Account.ParentId) are set in a second pass, once every record of the first pass
  *    exists (the rows that need it wait in a scratch file meanwhile).
+ *
+ * A stage may start while the previous one's last jobs still run (`StageOrder`): it reads the object's existing
+ * records and uploads its first jobs, and its jobs are submitted once the previous stage has completed. The existing
+ * records are read early safely: a stage writes no other object's External IDs.
  */
 import { createReadStream, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -49,6 +53,14 @@ export interface StageContext {
   readonly signal?: AbortSignal;
 }
 
+/** Where a stage stands among the others: when its jobs may be submitted, and whom to tell once its rows are read. */
+export interface StageOrder {
+  /** Resolves when the previous stage has completed (rejects if it failed): no job is submitted before. */
+  readonly after: Promise<unknown>;
+  /** Called once every row of the main pass is uploaded or waiting to be: the next stage may start reading. */
+  readonly onRowsRead: () => void;
+}
+
 export class InterruptedError extends Error {
   readonly code = 'INTERRUPTED';
 }
@@ -56,7 +68,13 @@ export class InterruptedError extends Error {
 /** Records to adopt are looked up this many at a time (one query per parent object). */
 const ADOPTION_BATCH = 200;
 
-export async function loadObjectStage(context: StageContext, plan: ObjectPlan, file: ExtractFile, counts: StageCounts): Promise<void> {
+export async function loadObjectStage(
+  context: StageContext,
+  plan: ObjectPlan,
+  file: ExtractFile,
+  counts: StageCounts,
+  order: StageOrder = { after: Promise.resolve(), onRowsRead: () => undefined },
+): Promise<void> {
   const { existing, report, progress } = context;
   const fileName = path.basename(file.path);
   const readColumns = [...plan.columns, ...plan.selfReferences];
@@ -103,6 +121,7 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
     { object: plan.object, operation: 'upsert', keyField: EXTERNAL_ID_FIELD, header: plan.columns.map((column) => column.header) },
     context.settings,
     countResults(createOnly.length > 0),
+    order.after,
   );
   // Existing records with insert-only fields are updated by Id, without those fields.
   const updates = new BulkPass(
@@ -110,6 +129,7 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
     { object: plan.object, operation: 'update', keyField: EXTERNAL_ID_FIELD, header: ['Id', ...updatable.map((column) => column.header)] },
     context.settings,
     countResults(false),
+    order.after,
   );
   const passes = [upserts, updates];
 
@@ -167,6 +187,7 @@ export async function loadObjectStage(context: StageContext, plan: ObjectPlan, f
       const waitForUpserts = upserts.add(cells, rowOrigin);
       if (waitForUpserts) await waitForUpserts;
     }
+    order.onRowsRead();
     await upserts.finish();
 
     adoptions.close();

@@ -4,6 +4,10 @@
  * publishing, one stage per object (accounts, contacts, relations: parents' jobs complete before children's
  * start), re-enable publishing (always, also after a failure, restoring the previous value) and report.
  *
+ * An object stage reads its extract and uploads its first jobs while the previous stage's last jobs run, and submits
+ * them once that stage has completed: Salesforce goes from one object to the next without waiting for the loader.
+ * The stage starts, for progress and the history, when its jobs may be submitted.
+ *
  * The outcome is exactly one of: completed; completed with errors (some rows did not load: they are in a CSV report,
  * also attached in Salesforce as a file); failed (naming the stage). Every run is recorded in the synchronisation
  * history. A re-run after fixing the data converges: unchanged rows are not sent again.
@@ -91,9 +95,18 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
   const report = new FailedRowsReport(path.join(options.reportDir, `initial-sync-${stamp}-${runId.slice(0, 8)}-failed-rows.csv`));
   const existing = new ExistingRecords(options.scratchDir);
 
-  const stage = async <T>(name: string, work: (counts: StageCounts) => Promise<T>, withCounts = false): Promise<T> => {
-    const started = Date.now();
-    progress.stage(name);
+  /**
+   * Runs and records a stage. With `after`, the work begins at once but the stage starts when `after` resolves; if
+   * `after` rejects, the stage never started: it is not recorded, and the earlier failure is thrown instead.
+   */
+  const stage = async <T>(name: string, work: (counts: StageCounts) => Promise<T>, withCounts = false, after?: Promise<unknown>): Promise<T> => {
+    let started = Date.now();
+    const start = () => {
+      started = Date.now();
+      progress.stage(name);
+    };
+    if (after) after.then(start, () => undefined);
+    else start();
     const counts = zeroCounts();
     const finish = (result: Omit<StageResult, 'name' | 'startedAt'>) => {
       const entry: StageResult = { name, startedAt: started, endedAt: Date.now(), ...result, ...(withCounts ? { counts } : {}) };
@@ -101,15 +114,19 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
       history?.recordSyncStage(runId, entry);
       for (const key of Object.keys(totals) as (keyof StageCounts)[]) totals[key] += withCounts ? counts[key] : 0;
     };
+    let value: T;
     try {
-      const value = await work(counts);
-      const problems = counts.unmapped + counts.failed + counts.unprocessed;
-      finish({ outcome: problems > 0 ? 'completed with errors' : 'completed' });
-      return value;
+      value = await work(counts);
     } catch (error) {
+      const earlier = after && (await after.then(() => undefined, (reason: unknown) => reason ?? new Error('an earlier stage failed')));
+      if (earlier) throw earlier;
       finish({ outcome: 'failed', error: messageOf(error) });
       throw new StageFailure(name, error);
     }
+    if (after) await after;
+    const problems = counts.unmapped + counts.failed + counts.unprocessed;
+    finish({ outcome: problems > 0 ? 'completed with errors' : 'completed' });
+    return value;
   };
 
   let failure: StageFailure | undefined;
@@ -126,9 +143,13 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
       scratchDir: options.scratchDir ?? os.tmpdir(),
       ...(options.signal ? { signal: options.signal } : {}),
     };
+    // The stage before: the next one's jobs wait for it.
+    let previous: Promise<unknown> = Promise.resolve();
     for (const plan of loadPlan(options.model)) {
       const file = files.find((candidate) => candidate.plan.object === plan.object);
       if (!file) {
+        await previous;
+        previous = Promise.resolve();
         progress.stage(plan.stage);
         progress.note(`  no ${plan.stage}.jsonl or ${plan.stage}.csv in the extract: nothing to load for ${plan.object}`);
         const skipped: StageResult = { name: plan.stage, startedAt: Date.now(), endedAt: Date.now(), outcome: 'skipped' };
@@ -136,8 +157,16 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
         history?.recordSyncStage(runId, skipped);
         continue;
       }
-      await stage(plan.stage, (counts) => loadObjectStage(context, plan, file, counts), true);
+      let rowsRead = () => {};
+      const reading = new Promise<'read'>((resolve) => (rowsRead = () => resolve('read')));
+      const after = previous;
+      const done = stage(plan.stage, (counts) => loadObjectStage(context, plan, file, counts, { after, onRowsRead: rowsRead }), true, after);
+      // The next stage starts reading once this one has read its rows (or has ended).
+      const state = await Promise.race([reading, done.then(() => 'done' as const, () => 'failed' as const)]);
+      if (state === 'failed') await done;
+      previous = done;
     }
+    await previous;
   } catch (error) {
     failure = error instanceof StageFailure ? error : new StageFailure('preflight', error);
   } finally {
