@@ -2,6 +2,7 @@
  * RFC 4180 CSV as Bulk API 2.0 reads and writes it (comma-separated, double quotes, LF or CRLF), streamed: records
  * are parsed from text chunks as they arrive, so neither an extract nor a job's results is ever held whole.
  */
+import { Utf8Chunks } from './utf8-chunks.js';
 
 /** A quote, a comma or a line break: a cell holding one is quoted. */
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -189,12 +190,12 @@ export async function* parseCsvStream(chunks: AsyncIterable<string | Buffer> | I
  * instead of awaiting every record. `parser` may be given to set its options (maxCells) as records arrive.
  */
 export async function* parseCsvBatches(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, parser = new CsvStreamParser()): AsyncGenerator<CsvRecord[]> {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new Utf8Chunks();
   for await (const chunk of chunks) {
-    const records = parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const records = parser.push(typeof chunk === 'string' ? chunk : decoder.text(chunk));
     if (records.length > 0) yield records;
   }
-  const tail = decoder.decode();
+  const tail = decoder.end();
   const records = tail ? parser.push(tail) : [];
   records.push(...parser.end());
   if (records.length > 0) yield records;

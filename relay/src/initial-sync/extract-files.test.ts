@@ -36,6 +36,22 @@ test('JSON Lines: LF or CRLF, blank lines skipped, bad lines reported with their
     );
   }));
 
+test('a byte order mark is dropped, and a character split between two reads is read whole', async () => {
+  await withExtract({ 'accounts.jsonl': '\ufeff{"accountNumber":"A1"}\n', 'contacts.csv': '\ufeffcustomerNumber,contact.lastName\nC1,Smith\n' }, async (dir) => {
+    const [account] = await rows(dir, 'Account');
+    assert.equal(account && 'record' in account ? account.record.get('accountNumber') : account, 'A1');
+    const [contact] = await rows(dir, 'Contact');
+    assert.equal(contact && 'record' in contact ? contact.record.get('customerNumber') : contact, 'C1');
+  });
+  // The extract is read 128 KiB at a time: the two bytes of this 'ë' straddle the first boundary.
+  const prefix = '{"accountNumber":"A1","account":{"name":"';
+  const name = `${'x'.repeat(128 * 1024 - prefix.length - 1)}ë`;
+  await withExtract({ 'accounts.jsonl': `${prefix}${name}"}}\n{"accountNumber":"A2"}\n` }, async (dir) => {
+    const found = await rows(dir, 'Account');
+    assert.deepEqual(found.map((row) => ('record' in row ? row.record.get('account.name') ?? row.record.get('accountNumber') : row.error)), [name, 'A2']);
+  });
+});
+
 test('CSV: the header names Gentrack paths; a row with the wrong number of cells is reported; unknown columns are listed', () =>
   withExtract({ 'contacts.csv': 'customerNumber,contact.lastName,loyaltyTier\nC1,"Ngata, Jr",gold\nC2,Smith\n' }, async (dir) => {
     const found = await rows(dir, 'Contact');

@@ -8,6 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseCsvBatches, parseCsvStream } from './csv.js';
 import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
+import { Utf8Chunks } from './utf8-chunks.js';
 
 export type ExtractFormat = 'jsonl' | 'csv';
 
@@ -114,10 +115,10 @@ async function* readJsonLines(file: string): AsyncGenerator<ExtractRow[]> {
 
 /** The file's lines (LF or CRLF), read in large chunks, one array per chunk: a JSON Lines extract holds a record per line. */
 async function* readLines(file: string): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new Utf8Chunks();
   let rest = '';
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-    const text = rest + decoder.decode(chunk, { stream: true });
+    const text = rest + decoder.text(chunk);
     const lines: string[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
@@ -127,7 +128,7 @@ async function* readLines(file: string): AsyncGenerator<string[]> {
     rest = text.slice(start);
     if (lines.length > 0) yield lines;
   }
-  rest += decoder.decode();
+  rest += decoder.end();
   if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
 }
 
