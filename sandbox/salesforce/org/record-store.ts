@@ -5,6 +5,7 @@
  */
 import { keyPrefixOf, mintedSequence } from './ids.js';
 import type { FieldSchema, FieldValue, OrgSchema, SObjectRecord, SObjectSchema } from './schema.js';
+import { SequenceTable } from './sequence-table.js';
 
 interface UndoEntry {
   readonly objectType: string;
@@ -17,7 +18,9 @@ interface UndoEntry {
  * record, so a value maps to its id itself, and to a list only when several records share it.
  */
 class FieldIndex {
-  private readonly ids = new Map<IndexKey, string | string[]>();
+  private readonly byText = new Map<string, string | string[]>();
+  /** Values that are minted ids, by their sequence number. */
+  private readonly byNumber = new SequenceTable<string | string[]>();
   /** Ids and case-sensitive fields compare exactly; other values ignoring case. */
   private readonly exact: boolean;
   /**
@@ -55,7 +58,7 @@ class FieldIndex {
 
   find(value: FieldValue): readonly string[] {
     const key = this.key(value);
-    const found = key === undefined ? undefined : this.ids.get(key);
+    const found = key === undefined ? undefined : this.get(key);
     if (found === undefined) {
       this.absentKey = key;
       return EMPTY;
@@ -69,26 +72,40 @@ class FieldIndex {
     if (key === this.absentKey) {
       // Only add() puts a key in the index, so it is still absent.
       this.absentKey = undefined;
-      this.ids.set(key, record.Id);
+      this.set(key, record.Id);
       return;
     }
-    const found = this.ids.get(key);
-    if (found === undefined) this.ids.set(key, record.Id);
+    const found = this.get(key);
+    if (found === undefined) this.set(key, record.Id);
     else if (typeof found === 'string') {
-      if (found !== record.Id) this.ids.set(key, [found, record.Id]);
+      if (found !== record.Id) this.set(key, [found, record.Id]);
     } else if (!found.includes(record.Id)) found.push(record.Id);
   }
 
   remove(record: SObjectRecord): void {
     const key = this.key(record[this.field.name] ?? null);
     if (key === undefined) return;
-    const found = this.ids.get(key);
-    if (found === record.Id) this.ids.delete(key);
+    const found = this.get(key);
+    if (found === record.Id) this.delete(key);
     else if (Array.isArray(found)) {
       const rest = found.filter((id) => id !== record.Id);
-      if (rest.length === 0) this.ids.delete(key);
-      else this.ids.set(key, rest.length === 1 ? rest[0]! : rest);
+      if (rest.length === 0) this.delete(key);
+      else this.set(key, rest.length === 1 ? rest[0]! : rest);
     }
+  }
+
+  private get(key: IndexKey): string | string[] | undefined {
+    return typeof key === 'number' ? this.byNumber.get(key) : this.byText.get(key);
+  }
+
+  private set(key: IndexKey, ids: string | string[]): void {
+    if (typeof key === 'number') this.byNumber.set(key, ids);
+    else this.byText.set(key, ids);
+  }
+
+  private delete(key: IndexKey): void {
+    if (typeof key === 'number') this.byNumber.delete(key);
+    else this.byText.delete(key);
   }
 }
 
@@ -98,11 +115,11 @@ const EMPTY: readonly string[] = Object.freeze([]);
 type IndexKey = string | number;
 
 /**
- * One object's records, in insertion order, by the sequence number minted into their ids (ids.ts mintedSequence):
- * a number key is hashed and compared without reading a string, which matters in tables of millions of records.
- * Every record's id is minted by the org, so every record has one; a lookup confirms the whole id.
+ * One object's records by the sequence number minted into their ids (ids.ts mintedSequence), in minting order: a
+ * lookup reads an array slot instead of hashing an 18-character id in a table of millions of records. Every record's
+ * id is minted by the org, so every record has one; a lookup confirms the whole id.
  */
-type Table = Map<number, SObjectRecord>;
+type Table = SequenceTable<SObjectRecord>;
 
 /** An object's records as a query reads them. */
 export interface RecordTable {
@@ -138,7 +155,7 @@ export class RecordStore {
     indexedReferences: Readonly<Record<string, readonly string[]>> = {},
   ) {
     for (const object of schema.objects) {
-      this.tables.set(object.name, new Map());
+      this.tables.set(object.name, new SequenceTable());
       const fields = object.fields.filter(
         (field) => field.unique || field.externalId || indexedReferences[object.name]?.includes(field.name),
       );
@@ -148,7 +165,7 @@ export class RecordStore {
     }
   }
 
-  /** Every record of an object, deleted ones included, in insertion order. */
+  /** Every record of an object, deleted ones included, in the order their ids were minted. */
   table(objectType: string): RecordTable {
     const table = this.requireTable(objectType);
     return { get: (id) => lookup(table, id), values: () => table.values() };
