@@ -370,3 +370,51 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
     await staged.close();
   }
 });
+
+// A time limit: abandoning an upload once left its request open for ever, and this test hung rather than failed.
+test('a stage that fails while reading ahead aborts the jobs it uploaded and is recorded after the stage before it', { timeout: 60_000 }, async () => {
+  const staged = await startRig();
+  try {
+    const jobs = staged.sandbox.salesforce.org.bulkIngest;
+    const objectOf = new Map<string, string>();
+    const create = jobs.create.bind(jobs);
+    jobs.create = (request, user, apiVersion) => {
+      const info = create(request, user, apiVersion);
+      objectOf.set(String(info.id), String(info.object));
+      return info;
+    };
+    // Account jobs read as InProgress until a Contact job has been aborted (or 3 s pass): the contacts stage fails
+    // while the accounts are still loading.
+    const started = Date.now();
+    const contactAborted = () => [...objectOf].some(([id, object]) => object === 'Contact' && jobs.info(id).state === 'Aborted');
+    const info = jobs.info.bind(jobs);
+    jobs.info = (id) => {
+      const current = info(id);
+      if (current.object === 'Account' && current.state === 'JobComplete' && !contactAborted() && Date.now() - started < 3_000) return { ...current, state: 'InProgress' };
+      return current;
+    };
+
+    const accounts = jsonl(...Array.from({ length: 30 }, (_, index) => ({ accountNumber: `F-${index}`, account: { name: `Failing ahead ${index}` } })));
+    // 25 good contacts, then a quote that never closes: the file is found unreadable only at its end.
+    const contacts = ['customerNumber,accountNumber,contact.lastName', ...Array.from({ length: 25 }, (_, index) => `FC-${index},F-${index},Last ${index}`), 'FC-99,F-1,"never closed'].join('\n');
+    const result = await staged.run({ 'accounts.jsonl': accounts, 'contacts.csv': contacts }, { bulk: { maxRecordsPerJob: 10 } });
+    assert.equal(result.code, 1, result.output);
+    assert.match(result.output, /Outcome: failed at stage "contacts": .*unterminated quoted field/);
+
+    const contactJobs = [...objectOf].filter(([, object]) => object === 'Contact').map(([id]) => jobs.info(id).state);
+    assert.ok(contactJobs.length > 0, 'the contacts stage uploaded jobs ahead');
+    assert.deepEqual(contactJobs.filter((state) => state !== 'Aborted'), [], 'none was submitted');
+    assert.equal(staged.sandbox.salesforce.org.query('SELECT Id FROM Contact').totalSize, 0);
+    assert.equal(staged.sandbox.salesforce.org.query("SELECT Id FROM Account WHERE Name LIKE 'Failing ahead%'").totalSize, 30);
+
+    const history = SyncHistory.open(staged.store);
+    const [run] = history.list({ limit: 1 });
+    history.close();
+    assert.deepEqual(
+      run!.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
+      ['preflight: completed', 'disable publishing: completed', 'accounts: completed', 'contacts: failed', 're-enable publishing: completed', 'report: completed'],
+    );
+  } finally {
+    await staged.close();
+  }
+});

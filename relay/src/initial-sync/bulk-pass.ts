@@ -203,7 +203,9 @@ export class BulkPass {
     const part = this.current;
     this.current = undefined;
     if (part) {
-      part.input.destroy();
+      // Ended, not destroyed: jsforce pipes the stream into its request, and a destroyed source would leave that
+      // request (and this await) open for ever. The rows written so far make a valid CSV; the job is aborted next.
+      part.input.end();
       await part.upload.catch(() => undefined);
       await part.job.abort().catch(() => undefined);
     }
