@@ -115,6 +115,16 @@ const reportRows = (reportDir: string): Record<string, string>[] => {
   return rows.map((row) => Object.fromEntries(header!.map((name, index) => [name, row[index] ?? ''])));
 };
 
+/** The newest run in a rig's synchronisation history. */
+const lastRun = (store: string) => {
+  const history = SyncHistory.open(store);
+  try {
+    return history.list({ limit: 1 })[0]!;
+  } finally {
+    history.close();
+  }
+};
+
 let rig: Rig;
 before(async () => {
   rig = await startRig();
@@ -172,13 +182,11 @@ test('a mixed extract loads, bad rows are reported in a file and in Salesforce, 
   assert.equal(missingName['error_message'], 'Required fields are missing: [LastName]');
   assert.deepEqual(JSON.parse(missingName['values']!), { Gentrack_External_Id__c: 'C-3', FirstName: 'Cara', 'Account.Gentrack_External_Id__c': 'A-3' });
 
-  const history = SyncHistory.open(rig.store);
-  const [run] = history.list({ limit: 1 });
-  history.close();
-  assert.equal(run!.outcome, 'completed with errors');
-  assert.deepEqual(run!.counts, { read: 18, unmapped: 4, unchanged: 0, created: 6, updated: 1, failed: 7, unprocessed: 0 });
-  assert.deepEqual(run!.stages.map((stage) => stage.name), ['preflight', 'disable publishing', 'accounts', 'contacts', 'relations', 're-enable publishing', 'report']);
-  const [reportFile, attachedUrl] = run!.reportLocation!.split('\n');
+  const run = lastRun(rig.store);
+  assert.equal(run.outcome, 'completed with errors');
+  assert.deepEqual(run.counts, { read: 18, unmapped: 4, unchanged: 0, created: 6, updated: 1, failed: 7, unprocessed: 0 });
+  assert.deepEqual(run.stages.map((stage) => stage.name), ['preflight', 'disable publishing', 'accounts', 'contacts', 'relations', 're-enable publishing', 'report']);
+  const [reportFile, attachedUrl] = run.reportLocation!.split('\n');
   assert.equal(path.dirname(reportFile!), first.reportDir);
   const documentId = /ContentDocument\/(\w+)\/view/.exec(attachedUrl!)![1]!;
   const document = org.get('ContentDocument', documentId)!;
@@ -223,13 +231,11 @@ test('a bulk job that fails at the contacts stage fails the run there, and publi
     const settings = org.query(`SELECT ${KILL_SWITCH_FIELD} FROM ${SETTINGS_OBJECT}`).records;
     assert.deepEqual(settings.map((record) => record[KILL_SWITCH_FIELD]), [false], 'publishing re-enabled on the same record');
 
-    const history = SyncHistory.open(failing.store);
-    const [run] = history.list({ limit: 1 });
-    history.close();
-    assert.equal(run!.outcome, 'failed');
-    assert.equal(run!.failedStage, 'contacts');
+    const run = lastRun(failing.store);
+    assert.equal(run.outcome, 'failed');
+    assert.equal(run.failedStage, 'contacts');
     assert.deepEqual(
-      run!.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
+      run.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
       ['preflight: completed', 'disable publishing: completed', 'accounts: completed with errors', 'contacts: failed', 're-enable publishing: completed', 'report: completed'],
     );
     const unprocessed = reportRows(result.reportDir).filter((row) => row['problem'] === 'unprocessed');
@@ -358,10 +364,8 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
     assert.match(result.output, /contacts\s+completed\s+60\s+60\s+0\s+0\s+0/);
     assert.match(result.output, /relations\s+completed\s+60\s+60\s+0\s+0\s+0/);
 
-    const history = SyncHistory.open(staged.store);
-    const [run] = history.list({ limit: 1 });
-    history.close();
-    const loaded = run!.stages.filter((stage) => ['accounts', 'contacts', 'relations'].includes(stage.name));
+    const run = lastRun(staged.store);
+    const loaded = run.stages.filter((stage) => ['accounts', 'contacts', 'relations'].includes(stage.name));
     assert.deepEqual(loaded.map((stage) => stage.name), ['accounts', 'contacts', 'relations']);
     for (let index = 1; index < loaded.length; index++) {
       assert.ok(loaded[index]!.startedAt >= loaded[index - 1]!.endedAt!, `${loaded[index]!.name} starts once ${loaded[index - 1]!.name} has ended`);
@@ -407,11 +411,9 @@ test('a stage that fails while reading ahead aborts the jobs it uploaded and is 
     assert.equal(staged.sandbox.salesforce.org.query('SELECT Id FROM Contact').totalSize, 0);
     assert.equal(staged.sandbox.salesforce.org.query("SELECT Id FROM Account WHERE Name LIKE 'Failing ahead%'").totalSize, 30);
 
-    const history = SyncHistory.open(staged.store);
-    const [run] = history.list({ limit: 1 });
-    history.close();
+    const run = lastRun(staged.store);
     assert.deepEqual(
-      run!.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
+      run.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
       ['preflight: completed', 'disable publishing: completed', 'accounts: completed', 'contacts: failed', 're-enable publishing: completed', 'report: completed'],
     );
   } finally {

@@ -479,7 +479,7 @@ export class DmlEngine {
     return Object.keys(values).some((key) => key !== 'attributes' && (object.field(key) ?? object.relationship(key)) === field);
   }
 
-  /** `{"Account": {"Gentrack_External_Id__c": "A1"}}` -> the id of that account. */
+  /** `{"Account": {"Gentrack_External_Id__c": "A1"}}`, or a Bulk API column's ExternalIdReference -> the id of that account. */
   private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown> | ExternalIdReference, resolved?: string[]): string {
     const byColumn = raw instanceof ExternalIdReference;
     const typeName = (byColumn ? undefined : (raw['attributes'] as { type?: unknown } | undefined)?.type) ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);

@@ -67,8 +67,8 @@ for (let index = 0; index < BASE62.length; index++) BASE62_VALUE[BASE62.charCode
 
 /**
  * The sequence number an IdSequence minted into an 18-character id (its 9 base-62 characters after prefix and pod),
- * or undefined when the id cannot be one of them. The record store keys its tables by it: a number is hashed and
- * compared without reading a string, which in tables of millions of records saves a cache miss per lookup.
+ * or undefined when the id cannot be one of them. The record store keys its tables and reference indexes by it
+ * (sequence-table.ts): an array slot found by number, not an 18-character string hashed in a table of millions.
  */
 export function mintedSequence(id: string): number | undefined {
   if (id.length !== 18) return undefined;
