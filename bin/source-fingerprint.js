@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folders compiled into dist/, relative to the project root. */
-export const SOURCE_DIRS = ['cli', 'generators', 'relay/src', 'sandbox', 'scripts/demo'];
+export const SOURCE_DIRS = ['cli', 'generators', 'model', 'relay/src', 'sandbox', 'scripts/demo'];
 
 /** Relative paths of the compiled sources: TypeScript, not tests, not templates' own files. */
 export function sourceFiles(root) {

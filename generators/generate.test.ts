@@ -7,11 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
-import { loadConnectorModel, parseConnectorModel } from './model/load-model.js';
+import { loadConnectorModel, parseConnectorModel } from '../model/load-model.js';
 import { generateFiles } from './generate.js';
 import { compareWithDisk, writeGeneratedFiles } from './write-output.js';
 import type { GeneratedFile } from './generated-file.js';
-import { PROJECT_ROOT } from './project-root.js';
+import { PROJECT_ROOT } from '../model/project-root.js';
 
 const run = promisify(execFile);
 const xml = new XMLParser({ ignoreAttributes: true, isArray: (name) => ['fieldPermissions', 'value', 'types', 'members'].includes(name) });

@@ -2,7 +2,7 @@
  * Runs every generator over the connector model and returns the files they make, in a stable order. Nothing is
  * written here: write-output.ts decides whether to write or to compare.
  */
-import type { ConnectorModel } from './model/connector-model.js';
+import type { ConnectorModel } from '../model/connector-model.js';
 import type { GeneratedFile } from './generated-file.js';
 import { createRenderer } from './render.js';
 import { renderApex } from './emit/apex.js';

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import * as prettier from 'prettier';
-import type { ConnectorModel } from './model/connector-model.js';
-import { PROJECT_ROOT } from './project-root.js';
+import type { ConnectorModel } from '../model/connector-model.js';
+import { PROJECT_ROOT } from '../model/project-root.js';
 
 const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'generators', 'templates');
 

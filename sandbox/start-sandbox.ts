@@ -4,10 +4,10 @@
  * Everything listens on loopback ports; tests, the demo, the benchmarks and `gentrack-sf sandbox` start it here.
  */
 import path from 'node:path';
-import { PLATFORM_EVENT } from '../generators/model/connector-fields.js';
-import type { ConnectorModel } from '../generators/model/connector-model.js';
-import { PROJECT_ROOT } from '../generators/project-root.js';
-import { connectorModel } from '../relay/src/mapping/connector-model.generated.js';
+import { PLATFORM_EVENT } from '../model/connector-fields.js';
+import type { ConnectorModel } from '../model/connector-model.js';
+import { PROJECT_ROOT } from '../model/project-root.js';
+import { connectorModel } from '../relay/src/platform/connector-model.generated.js';
 import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions } from './gentrack/index.js';
 import { startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';
 import { EventBus } from './salesforce/pubsub/event-bus.js';

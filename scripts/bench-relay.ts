@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveRelayConfig } from '../relay/src/config/relay-config.js';
+import { resolveRelayConfig } from '../relay/src/platform/config/relay-config.js';
 import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
 import { seedAccounts } from './bench-relay/bench-accounts.js';
 import { measureLatency, measureThroughput, type ThroughputResult, type Workload } from './bench-relay/phases.js';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SOURCE_DIRS, sourceFiles, sourceFingerprint } from '../bin/source-fingerprint.js';
-import { PROJECT_ROOT } from '../generators/project-root.js';
+import { PROJECT_ROOT } from '../model/project-root.js';
 
 function scratchProject(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fingerprint-'));

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sourceFiles, sourceFingerprint } from '../bin/source-fingerprint.js';
-import { PROJECT_ROOT } from '../generators/project-root.js';
+import { PROJECT_ROOT } from '../model/project-root.js';
 
 const DIST = path.join(PROJECT_ROOT, 'dist');
 

@@ -20,5 +20,5 @@ if [ -d force-app/main/default/lwc ]; then
 fi
 
 echo "== node tests"
-mapfile -t files < <(find cli generators relay sandbox scripts test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
+mapfile -t files < <(find cli generators model relay sandbox scripts test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
 node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"

@@ -31,8 +31,8 @@ export function registerCredentialsCommand(program: Command): void {
       .description(description)
       .action(async () => {
         const options = credentials.opts<CredentialsOptions>();
-        const { loadRelayConfig } = await import('../../relay/src/config/relay-config.js');
-        const { manageCredentials } = await import('../../relay/src/auth/manage-credentials.js');
+        const { loadRelayConfig } = await import('../../relay/src/platform/config/relay-config.js');
+        const { manageCredentials } = await import('../../relay/src/platform/api-auth/manage-credentials.js');
         const config = loadRelayConfig(options.config ? { file: options.config } : {});
         const salesforce = options.push ? await salesforceConnection(config) : undefined;
         process.exitCode = await manageCredentials(action, {
@@ -46,10 +46,10 @@ export function registerCredentialsCommand(program: Command): void {
 }
 
 /** The relay's own Salesforce session (its integration user), opened only when needed. */
-async function salesforceConnection(config: import('../../relay/src/config/relay-config-schema.js').RelayConfig) {
+async function salesforceConnection(config: import('../../relay/src/platform/config/relay-config-schema.js').RelayConfig) {
   const [{ loadRelaySecrets }, { integrationSession }, { default: pino }] = await Promise.all([
-    import('../../relay/src/config/relay-secrets.js'),
-    import('../../relay/src/salesforce/integration-session.js'),
+    import('../../relay/src/platform/config/relay-secrets.js'),
+    import('../../relay/src/platform/salesforce/integration-session.js'),
     import('pino'),
   ]);
   // Secrets are read before anything changes: a missing one stops the command with nothing done.

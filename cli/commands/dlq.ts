@@ -4,10 +4,10 @@
  * a running relay within a second, or at its next start.
  */
 import type { Command } from 'commander';
-import { loadRelayConfig } from '../../relay/src/config/relay-config.js';
-import { reassemble } from '../../relay/src/mapping/reassemble.js';
-import { GENTRACK_EVENT_SOURCE, InboxStore } from '../../relay/src/store/inbox-store.js';
-import { RelayStore, type DeadLetter } from '../../relay/src/store/relay-store.js';
+import { loadRelayConfig } from '../../relay/src/platform/config/relay-config.js';
+import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
+import { GENTRACK_EVENT_SOURCE, InboxStore } from '../../relay/src/to-salesforce/inbox-store.js';
+import { RelayStore, type DeadLetter } from '../../relay/src/to-gentrack/relay-store.js';
 
 interface StoreOptions {
   store?: string;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { SyncHistory } from '../../relay/src/store/sync-history.js';
+import { SyncHistory } from '../../relay/src/platform/db/sync-history.js';
 import { formatHistory } from './history.js';
 
 const CLI = fileURLToPath(new URL('../../bin/gentrack-sf.js', import.meta.url));

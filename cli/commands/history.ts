@@ -3,7 +3,7 @@
  * syncs) from the relay's store, latest first.
  */
 import type { Command } from 'commander';
-import type { SyncRun } from '../../relay/src/store/sync-history.js';
+import type { SyncRun } from '../../relay/src/platform/db/sync-history.js';
 
 interface HistoryOptions {
   limit: string;
@@ -28,8 +28,8 @@ export function registerHistoryCommand(program: Command): void {
       if (options.kind !== undefined && options.kind !== 'initial' && options.kind !== 'on-demand') {
         throw new HistoryUsageError(`--kind must be "initial" or "on-demand", got "${options.kind}"`);
       }
-      const { SyncHistory } = await import('../../relay/src/store/sync-history.js');
-      const { loadRelayConfig } = await import('../../relay/src/config/relay-config.js');
+      const { SyncHistory } = await import('../../relay/src/platform/db/sync-history.js');
+      const { loadRelayConfig } = await import('../../relay/src/platform/config/relay-config.js');
       const file = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
       const history = SyncHistory.open(file);
       try {

@@ -2,10 +2,17 @@
  * The Apex classes, triggers and their tests. The publishing logic is model-independent (templates); the model
  * reaches Apex through one generated class, GentrackConnectorModel, and through the per-object triggers and tests.
  */
-import { CONNECTOR_USER_PERMISSION_SET, EXTERNAL_ID_FIELD, INTEGRATION_PERMISSION_SET, SYNC_STATUS_FIELD } from '../model/connector-fields.js';
-import { trackedFields, type ConnectorModel, type MappedField, type SyncedObject } from '../model/connector-model.js';
-import { DML_OPERATIONS, type DmlOperation } from '../model/schema.js';
-import { STANDARD_OBJECTS } from '../model/standard-objects.js';
+import {
+  CONNECTOR_USER_PERMISSION_SET,
+  EXTERNAL_ID_FIELD,
+  INTEGRATION_PERMISSION_SET,
+  REFERENCES_KEY,
+  SYNC_STATUS_FIELD,
+} from '../../model/connector-fields.js';
+import { triggerNameOf } from '../../model/apex-names.js';
+import { trackedFields, type ConnectorModel, type MappedField, type SyncedObject } from '../../model/connector-model.js';
+import { DML_OPERATIONS, type DmlOperation } from '../../model/schema.js';
+import { STANDARD_OBJECTS } from '../../model/standard-objects.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 
@@ -30,10 +37,6 @@ const MIN_CHANGEABLE_LENGTH = 20;
 
 export class ApexGenerationError extends Error {
   readonly code = 'APEX_GENERATION';
-}
-
-export function triggerNameOf(object: SyncedObject): string {
-  return `${object.name}Trigger`;
 }
 
 export async function renderApex(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
@@ -126,7 +129,7 @@ function triggerView(object: SyncedObject) {
     name: object.name,
     triggerName: triggerNameOf(object),
     triggerEvents: object.triggerEvents.map((dml) => `after ${dml}`).join(', '),
-    payloadKeys: ['Id', EXTERNAL_ID_FIELD, ...trackedFields(object).map((field) => field.name), ...(references.length > 0 ? ['_references'] : [])],
+    payloadKeys: ['Id', EXTERNAL_ID_FIELD, ...trackedFields(object).map((field) => field.name), ...(references.length > 0 ? [REFERENCES_KEY] : [])],
     publishesInsert: object.operations.insert !== undefined,
     publishesUpdate: object.operations.update !== undefined,
     publishesDelete: object.operations.delete !== undefined,

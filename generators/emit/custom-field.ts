@@ -2,19 +2,12 @@
  * Turns a field description into the view of the CustomField template, choosing the XML elements Salesforce expects
  * for each field type and for the kind of object the field lives on.
  */
-import type { CustomFieldSpec } from '../model/connector-model.js';
+import type { FieldDefinition } from '../../model/connector-metadata.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 
 /** Platform event fields have no history trending; custom setting fields have no picklists. */
 export type FieldHost = 'object' | 'platformEvent' | 'customSetting';
-
-export interface FieldDefinition extends CustomFieldSpec {
-  readonly name: string;
-  readonly description: string;
-  readonly helpText?: string;
-  readonly externalId?: boolean;
-}
 
 const DEFAULT_VISIBLE_LINES = 3;
 

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConnectorModel, parseConnectorModel } from '../model/load-model.js';
+import { loadConnectorModel, parseConnectorModel } from '../../model/load-model.js';
 import { generateFiles } from '../generate.js';
 import type { GeneratedFile } from '../generated-file.js';
-import { PROJECT_ROOT } from '../project-root.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import { apexString } from './event-endpoint.js';
 
 const DEFAULT_MODEL_TEXT = readFileSync(path.join(PROJECT_ROOT, 'config/connector.yaml'), 'utf8');

@@ -10,10 +10,10 @@ import {
   INBOUND_EVENT_CLASS,
   INBOUND_RULES_CLASS,
   INTEGRATION_PERMISSION_SET,
-} from '../model/connector-fields.js';
-import { findObject, type ConnectorModel } from '../model/connector-model.js';
-import type { InboundEventRule, InboundFieldSource } from '../model/inbound-model.js';
-import { findStandardField, type DescribeFieldType } from '../model/standard-objects.js';
+} from '../../model/connector-fields.js';
+import { findObject, type ConnectorModel } from '../../model/connector-model.js';
+import type { InboundEventRule, InboundFieldSource } from '../../model/inbound-model.js';
+import { findStandardField, type DescribeFieldType } from '../../model/standard-objects.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { apexClass } from './apex.js';

@@ -1,5 +1,5 @@
 /** manifest/package.xml: every generated component, so admins can deploy by manifest as well as by directory. */
-import type { ConnectorModel } from '../model/connector-model.js';
+import type { ConnectorModel } from '../../model/connector-model.js';
 import type { GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 

@@ -13,8 +13,8 @@ import {
   RELAY_NAMED_CREDENTIAL,
   RELAY_TOKEN_PATH,
   relayInstancePath,
-} from '../model/connector-fields.js';
-import type { ConnectorModel } from '../model/connector-model.js';
+} from '../../model/connector-fields.js';
+import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 

@@ -16,12 +16,11 @@ import {
   SETTINGS_OBJECT,
   SYNC_CONTROLLER_CLASS,
   SYNC_ERROR_OBJECT,
-} from '../model/connector-fields.js';
-import { customFields, type ConnectorModel } from '../model/connector-model.js';
+} from '../../model/connector-fields.js';
+import { customFields, type ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
-import { SYNC_ERROR_FIELDS } from './connector-objects.js';
-import { connectorFieldsOf } from './synced-object-fields.js';
+import { connectorFieldsOf, SYNC_ERROR_FIELDS } from '../../model/connector-metadata.js';
 
 /** Access to AccountContactRelation follows Account and Contact access; it takes no object permissions. */
 const OBJECTS_WITHOUT_OBJECT_PERMISSIONS = new Set(['AccountContactRelation']);

@@ -1,13 +1,13 @@
 /**
- * relay/src/mapping/connector-model.generated.ts: the resolved model as a typed constant, so the relay maps events
+ * relay/src/platform/connector-model.generated.ts: the resolved model as a typed constant, so the relay maps events
  * with exactly the model the Apex was generated from, and object names are checked by the compiler.
  */
 import { Project, VariableDeclarationKind } from 'ts-morph';
-import type { ConnectorModel } from '../model/connector-model.js';
+import type { ConnectorModel } from '../../model/connector-model.js';
 import type { GeneratedFile } from '../generated-file.js';
 import { formatTypeScript } from '../render.js';
 
-export const RELAY_MODEL_PATH = 'relay/src/mapping/connector-model.generated.ts';
+export const RELAY_MODEL_PATH = 'relay/src/platform/connector-model.generated.ts';
 
 export async function renderRelayModel(model: ConnectorModel): Promise<GeneratedFile> {
   const project = new Project({ useInMemoryFileSystem: true });
@@ -15,7 +15,7 @@ export async function renderRelayModel(model: ConnectorModel): Promise<Generated
   file.addImportDeclaration({
     isTypeOnly: true,
     namedImports: ['ConnectorModel'],
-    moduleSpecifier: '../../../generators/model/connector-model.js',
+    moduleSpecifier: '../../../model/connector-model.js',
   });
   file.insertStatements(
     0,

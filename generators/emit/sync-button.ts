@@ -11,8 +11,8 @@ import {
   SYNC_BUTTON_COMPONENT,
   SYNC_CONTROLLER_CLASS,
   SYNC_STATUS_FIELD,
-} from '../model/connector-fields.js';
-import type { ConnectorModel } from '../model/connector-model.js';
+} from '../../model/connector-fields.js';
+import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { apexClass } from './apex.js';

@@ -4,24 +4,24 @@
  * parts together and owns their start and stop order.
  */
 import type { Logger } from 'pino';
-import type { ConnectorModel } from '../../generators/model/connector-model.js';
-import type { RelayConfig } from './config/relay-config-schema.js';
-import type { RelaySecrets } from './config/relay-secrets.js';
-import { createGentrackClient, type GentrackClient } from './delivery/gentrack-client.js';
-import { Dispatcher, type DeliveryObserver } from './delivery/dispatcher.js';
-import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './inbound/event-subscriber.js';
-import { GentrackInbound, type GentrackInboundObserver } from './inbound/gentrack-inbound.js';
-import { connectorModel } from './mapping/connector-model.generated.js';
-import { BadEventError, readObjectEvent } from './mapping/object-event.js';
-import { reassemble } from './mapping/reassemble.js';
-import { integrationSession } from './salesforce/integration-session.js';
-import type { SalesforceSession } from './salesforce/salesforce-session.js';
-import { WriteBackFlusher } from './salesforce/write-back-flusher.js';
-import { ApiClientStore } from './store/api-client-store.js';
-import { openApiDatabase, type ApiDatabase } from './store/api-database.js';
-import { RelayStore, type IncomingEvent, type IngestOutcome } from './store/relay-store.js';
-import { SyncHistory } from './store/sync-history.js';
-import { SyncJobStore } from './store/sync-job-store.js';
+import type { ConnectorModel } from '../../model/connector-model.js';
+import type { RelayConfig } from './platform/config/relay-config-schema.js';
+import type { RelaySecrets } from './platform/config/relay-secrets.js';
+import { createGentrackClient, type GentrackClient } from './platform/gentrack/gentrack-client.js';
+import { Dispatcher, type DeliveryObserver } from './to-gentrack/outbox-dispatcher.js';
+import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './to-gentrack/event-subscriber.js';
+import { GentrackInbound, type GentrackInboundObserver } from './to-salesforce/gentrack-inbound.js';
+import { connectorModel } from './platform/connector-model.generated.js';
+import { BadEventError, readObjectEvent } from './to-gentrack/object-event.js';
+import { reassemble } from './to-gentrack/reassemble.js';
+import { integrationSession } from './platform/salesforce/integration-session.js';
+import type { SalesforceSession } from './platform/salesforce/salesforce-session.js';
+import { WriteBackFlusher } from './to-gentrack/write-back-flusher.js';
+import { ApiClientStore } from './platform/api-auth/api-client-store.js';
+import { openApiDatabase, type ApiDatabase } from './platform/db/api-database.js';
+import { RelayStore, type IncomingEvent, type IngestOutcome } from './to-gentrack/relay-store.js';
+import { SyncHistory } from './platform/db/sync-history.js';
+import { SyncJobStore } from './sync-jobs/sync-job-store.js';
 import type { SyncJob } from './sync-jobs/sync-job.js';
 import { SyncJobRunner } from './sync-jobs/sync-job-runner.js';
 

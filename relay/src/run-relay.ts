@@ -3,14 +3,14 @@
  * graceful shutdown on SIGINT/SIGTERM (a second signal exits at once). `gentrack-sf relay` calls this.
  */
 import v8 from 'node:v8';
-import { loadRelayConfig } from './config/relay-config.js';
-import { loadRelaySecrets } from './config/relay-secrets.js';
-import { HealthChecks } from './ops/health.js';
-import { createLogger } from './ops/logger.js';
-import { createRelayMetrics, type RelayMetrics } from './ops/metrics.js';
-import { startOpsServer } from './ops/ops-server.js';
+import { loadRelayConfig } from './platform/config/relay-config.js';
+import { loadRelaySecrets } from './platform/config/relay-secrets.js';
+import { HealthChecks } from './platform/ops/health.js';
+import { createLogger } from './platform/ops/logger.js';
+import { createRelayMetrics, type RelayMetrics } from './platform/ops/metrics.js';
+import { startOpsServer } from './platform/ops/ops-server.js';
 import { Relay, type RelayObserver } from './relay.js';
-import { startRelayApi } from './sync-jobs/relay-api.js';
+import { startRelayApi } from './relay-api.js';
 
 export interface RunRelayOptions {
   readonly configFile?: string;

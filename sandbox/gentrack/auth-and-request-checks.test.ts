@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { request } from 'undici';
-import { GENTRACK_ERROR_TYPES as CONNECTOR_ERROR_TYPES } from '../../generators/model/gentrack-error-types.js';
+import { GENTRACK_ERROR_TYPES as CONNECTOR_ERROR_TYPES } from '../../model/gentrack-error-types.js';
 import { GENTRACK_ERROR_STATUS, GENTRACK_ERROR_TYPES, errorTypeForStatus } from './error-types.js';
 import type { GentrackSandbox } from './start.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestTenant, type TenantClient, type TestClock } from './sandbox-test-client.js';
@@ -140,7 +140,7 @@ describe('request checks', () => {
   const account = { account: { name: 'Checks Ltd' } };
 
   test('the error type list is the one Gentrack documents, each with a status', () => {
-    // The list itself is pinned against the reference in generators/model/gentrack-error-types.test.ts.
+    // The list itself is pinned against the reference in model/gentrack-error-types.test.ts.
     assert.equal(GENTRACK_ERROR_TYPES, CONNECTOR_ERROR_TYPES);
     assert.deepEqual(Object.keys(GENTRACK_ERROR_STATUS).sort(), [...GENTRACK_ERROR_TYPES].sort());
     for (const type of GENTRACK_ERROR_TYPES) assert.ok(GENTRACK_ERROR_STATUS[type] >= 400);

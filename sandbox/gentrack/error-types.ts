@@ -1,13 +1,13 @@
 /**
  * The HTTP status each Gentrack error type travels with, as the sandbox tenant answers them. The types themselves
- * are the connector's (generators/model/gentrack-error-types.ts).
+ * are the connector's (model/gentrack-error-types.ts).
  */
 import {
   GENTRACK_ERROR_TYPES,
   errorTypeForBareStatus,
   isGentrackErrorType,
   type GentrackErrorType,
-} from '../../generators/model/gentrack-error-types.js';
+} from '../../model/gentrack-error-types.js';
 
 export { GENTRACK_ERROR_TYPES, isGentrackErrorType, type GentrackErrorType };
 

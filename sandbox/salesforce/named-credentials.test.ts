@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import { createSandboxOrg } from './org/sandbox-org.js';
 import { buildSalesforceServer } from './rest/server.js';
 

@@ -13,14 +13,14 @@ import {
   EXTERNAL_ID_FIELD,
   KILL_SWITCH_FIELD,
   PLATFORM_EVENT,
+  REFERENCES_KEY,
   SETTINGS_OBJECT,
-} from '../../generators/model/connector-fields.js';
-import { findObject, trackedFields, type ConnectorModel, type SyncedObject } from '../../generators/model/connector-model.js';
+} from '../../model/connector-fields.js';
+import { findObject, trackedFields, type ConnectorModel, type SyncedObject } from '../../model/connector-model.js';
 import type { AfterDmlEvent } from './org/dml-engine.js';
 import type { SandboxOrg } from './org/sandbox-org.js';
 import type { SandboxUser } from './org/users.js';
 
-export const REFERENCES_KEY = '_references';
 
 /** Where simulated events go: the sandbox event bus, with the publishing user. */
 export type EventSink = (events: Record<string, unknown>[], user: SandboxUser) => void;

@@ -8,11 +8,11 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { EXTERNAL_ID_FIELD } from '../../generators/model/connector-fields.js';
+import { EXTERNAL_ID_FIELD } from '../../model/connector-fields.js';
 import { csvLine } from '../../relay/src/initial-sync/csv.js';
 import { DEFAULT_BULK_SETTINGS } from '../../relay/src/initial-sync/bulk-pass.js';
 import { jsonRecord, loadPlan, mapRow, type ObjectPlan } from '../../relay/src/initial-sync/load-plan.js';
-import { connectorModel } from '../../relay/src/mapping/connector-model.generated.js';
+import { connectorModel } from '../../relay/src/platform/connector-model.generated.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import type { SandboxOrg } from '../../sandbox/salesforce/org/sandbox-org.js';
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { initialSyncCommand } from '../../relay/src/initial-sync/initial-sync-command.js';
-import { SyncHistory } from '../../relay/src/store/sync-history.js';
+import { SyncHistory } from '../../relay/src/platform/db/sync-history.js';
 
 const [configFile, extract, reportDir, store] = process.argv.slice(2) as [string, string, string, string];
 const peaks = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };

@@ -3,11 +3,12 @@
  * number, the same account in Gentrack), and UPDATE events of them shaped exactly as the simulated triggers publish
  * them (`toEvents`), so each event becomes one `update-account` call.
  */
-import { EVENT_FIELDS, EXTERNAL_ID_FIELD } from '../../generators/model/connector-fields.js';
-import { findObject, trackedFields } from '../../generators/model/connector-model.js';
-import { connectorModel } from '../../relay/src/mapping/connector-model.generated.js';
+import { EVENT_FIELDS, EXTERNAL_ID_FIELD } from '../../model/connector-fields.js';
+import { findObject, trackedFields } from '../../model/connector-model.js';
+import { connectorModel } from '../../relay/src/platform/connector-model.generated.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
-import { REFERENCES_KEY, toEvents } from '../../sandbox/salesforce/trigger-simulation.js';
+import { REFERENCES_KEY } from '../../model/connector-fields.js';
+import { toEvents } from '../../sandbox/salesforce/trigger-simulation.js';
 
 export interface BenchAccount {
   readonly recordId: string;

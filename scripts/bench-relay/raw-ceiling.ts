@@ -10,11 +10,11 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Pool, request } from 'undici';
-import { connectorModel } from '../../relay/src/mapping/connector-model.generated.js';
-import { planGentrackCalls } from '../../relay/src/mapping/gentrack-calls.js';
-import { readObjectEvent } from '../../relay/src/mapping/object-event.js';
-import { reassemble } from '../../relay/src/mapping/reassemble.js';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { connectorModel } from '../../relay/src/platform/connector-model.generated.js';
+import { planGentrackCalls } from '../../relay/src/to-gentrack/gentrack-calls.js';
+import { readObjectEvent } from '../../relay/src/to-gentrack/object-event.js';
+import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
 import { nextUpdateEvent, type BenchAccount } from './bench-accounts.js';
 

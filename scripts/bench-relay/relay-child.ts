@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
 
 export interface RelayChildOptions {

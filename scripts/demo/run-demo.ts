@@ -6,10 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import jsforce from 'jsforce';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
-import { resolveRelayConfig } from '../../relay/src/config/relay-config.js';
-import { loadRelaySecrets } from '../../relay/src/config/relay-secrets.js';
-import { createLogger } from '../../relay/src/ops/logger.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
+import { resolveRelayConfig } from '../../relay/src/platform/config/relay-config.js';
+import { loadRelaySecrets } from '../../relay/src/platform/config/relay-secrets.js';
+import { createLogger } from '../../relay/src/platform/ops/logger.js';
 import { Relay } from '../../relay/src/relay.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { ChangeStream } from './change-stream.js';

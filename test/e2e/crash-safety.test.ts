@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox.js';
-import { RelayStore } from '../../relay/src/store/relay-store.js';
+import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
 import { eventually } from './harness.js';
 import { startRelayProcess, writeRelayConfig, type RelayProcess } from './relay-process.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 
 const run = promisify(execFile);
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 import type { WebhookDelivery } from '../../sandbox/gentrack/index.js';
 

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import jsforce, { type Connection } from 'jsforce';
 import pino from 'pino';
-import { resolveRelayConfig } from '../../relay/src/config/relay-config.js';
-import type { RelayConfig } from '../../relay/src/config/relay-config-schema.js';
-import { loadRelaySecrets } from '../../relay/src/config/relay-secrets.js';
+import { resolveRelayConfig } from '../../relay/src/platform/config/relay-config.js';
+import type { RelayConfig } from '../../relay/src/platform/config/relay-config-schema.js';
+import { loadRelaySecrets } from '../../relay/src/platform/config/relay-secrets.js';
 import { Relay, type RelayObserver } from '../../relay/src/relay.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/start-sandbox.js';
 

@@ -11,10 +11,10 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../generators/model/connector-fields.js';
+import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../model/connector-fields.js';
 import { initialSyncCommand } from '../../relay/src/initial-sync/initial-sync-command.js';
 import type { BulkSettings } from '../../relay/src/initial-sync/bulk-pass.js';
-import { SyncHistory } from '../../relay/src/store/sync-history.js';
+import { SyncHistory } from '../../relay/src/platform/db/sync-history.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/start-sandbox.js';
 import { parseCsv } from '../../sandbox/salesforce/bulk/csv.js';
 

@@ -11,10 +11,10 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import { RELAY_CREDENTIAL_PRINCIPAL, RELAY_EXTERNAL_CREDENTIAL } from '../../generators/model/connector-fields.js';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { RELAY_CREDENTIAL_PRINCIPAL, RELAY_EXTERNAL_CREDENTIAL } from '../../model/connector-fields.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import type { ApiServer } from '../../relay/src/sync-jobs/api-server.js';
-import { startRelayApi } from '../../relay/src/sync-jobs/relay-api.js';
+import { startRelayApi } from '../../relay/src/relay-api.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
-import { PROJECT_ROOT } from '../../generators/project-root.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
 import { eventually } from './harness.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RelayStore } from '../../relay/src/store/relay-store.js';
+import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
 let e2e: E2E | undefined;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import jsforce from 'jsforce';
-import { connectorModel } from '../../relay/src/mapping/connector-model.generated.js';
+import { connectorModel } from '../../relay/src/platform/connector-model.generated.js';
 import { validateOrg, type Finding, type OrgValidation } from '../../relay/src/validate-org/check-org.js';
 import { startSalesforceSandbox, type StartOptions } from '../../sandbox/salesforce/index.js';
 

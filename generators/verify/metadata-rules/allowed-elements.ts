@@ -9,7 +9,7 @@
 import { ApiSchemas } from 'jsforce/lib/api/metadata/schema.js';
 import type { XmlElement } from '../xml-document.js';
 import type { Violation } from './element-rules.js';
-import { editDistance } from '../../edit-distance.js';
+import { editDistance } from '../../../model/edit-distance.js';
 
 interface SchemaType {
   readonly props: Readonly<Record<string, string | readonly string[]>>;

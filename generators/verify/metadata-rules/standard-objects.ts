@@ -2,7 +2,7 @@
  * What the verifier knows about Salesforce's standard objects, to resolve permission-set references that do not point
  * into the project.
  *
- * Kept independent of generators/model/standard-objects.ts on purpose: a verifier that shares the generator's tables
+ * Kept independent of model/standard-objects.ts on purpose: a verifier that shares the generator's tables
  * cannot catch a mistake in them. Field lists follow Salesforce's Object Reference (API 62.0).
  */
 

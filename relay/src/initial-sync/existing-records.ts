@@ -12,8 +12,8 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'jsforce';
-import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
-import type { DescribeFieldType } from '../../../generators/model/standard-objects.js';
+import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
+import type { DescribeFieldType } from '../../../model/standard-objects.js';
 import type { ColumnPlan } from './load-plan.js';
 
 export type Comparison = 'new' | 'unchanged' | 'changed';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectorModel } from '../mapping/connector-model.generated.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
 import { countRecords, csvHeader, ExtractError, locateExtractFiles, readExtract, type ExtractRow } from './extract-files.js';
 import { loadPlan } from './load-plan.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectorModel } from '../mapping/connector-model.generated.js';
-import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
+import type { ConnectorModel } from '../../../model/connector-model.js';
 import { jsonRecord, loadPlan, LoadPlanError, mapRow, salesforceValue, type ObjectPlan } from './load-plan.js';
 
 const plans = loadPlan(connectorModel);

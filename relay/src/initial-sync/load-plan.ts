@@ -1,12 +1,12 @@
 /**
  * How a Gentrack extract row becomes a Bulk API 2.0 CSV row, from the connector model alone: the External ID and
- * every mapped field are read at their Gentrack property paths (`gentrackPath`, as relay/src/mapping/property-path.ts reads them), lookups become relationship
+ * every mapped field are read at their Gentrack property paths (`gentrackPath`, as model/property-path.ts reads them), lookups become relationship
  * columns resolved by the parent's External ID (`Account.Gentrack_External_Id__c`), and values are put in the form
  * Salesforce reads. Pure: no I/O, so every rule is unit-tested.
  */
-import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
-import type { ConnectorModel, MappedField, SyncedObject } from '../../../generators/model/connector-model.js';
-import { STANDARD_OBJECTS, type DescribeFieldType } from '../../../generators/model/standard-objects.js';
+import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
+import type { ConnectorModel, MappedField, SyncedObject } from '../../../model/connector-model.js';
+import { STANDARD_OBJECTS, type DescribeFieldType } from '../../../model/standard-objects.js';
 
 /** The stage (and extract file) name of each object the brief names; other objects use their plural label. */
 const STAGE_NAMES: Readonly<Record<string, string>> = {

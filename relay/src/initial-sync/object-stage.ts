@@ -17,7 +17,7 @@
 import { createReadStream, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
+import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import { BulkPass, type BulkSettings, type PassHandlers, type RowOrigin, type SalesforceAccess } from './bulk-pass.js';
 import { compareRow, type ExistingRecords } from './existing-records.js';
 import { readExtractBatches, type ExtractFile } from './extract-files.js';

@@ -5,7 +5,7 @@
  * permission). Restoring puts back exactly what was there: the previous value, or no org default record at all.
  */
 import type { Connection } from 'jsforce';
-import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../../generators/model/connector-fields.js';
+import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../../model/connector-fields.js';
 
 export interface PublishingState {
   readonly recordId: string;

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { Secret } from '../config/secret.js';
-import { AccessTokenSigner } from '../auth/access-tokens.js';
-import { createCredentials, revokeCredentials, rotateCredentials } from '../auth/credential-lifecycle.js';
-import { connectorModel } from '../mapping/connector-model.generated.js';
-import { ApiClientStore } from '../store/api-client-store.js';
-import { openApiDatabase } from '../store/api-database.js';
+import { Secret } from '../platform/config/secret.js';
+import { AccessTokenSigner } from '../platform/api-auth/access-tokens.js';
+import { createCredentials, revokeCredentials, rotateCredentials } from '../platform/api-auth/credential-lifecycle.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
+import { ApiClientStore } from '../platform/api-auth/api-client-store.js';
+import { openApiDatabase } from '../platform/db/api-database.js';
 import { buildApiServer } from './api-server.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 

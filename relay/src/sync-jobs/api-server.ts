@@ -4,13 +4,13 @@
  * token. It speaks plain HTTP: put it behind a TLS-terminating proxy, since Salesforce calls it over https.
  */
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
-import type { ConnectorModel } from '../../../generators/model/connector-model.js';
-import type { AccessTokenSigner } from '../auth/access-tokens.js';
-import { bearerAuthentication } from '../auth/bearer-authentication.js';
-import { RateLimiter, type RateLimitOptions } from '../auth/rate-limiter.js';
-import { registerTokenEndpoint } from '../auth/token-endpoint.js';
-import { componentLogger, type Logger } from '../ops/logger.js';
-import type { ApiClientStore } from '../store/api-client-store.js';
+import type { ConnectorModel } from '../../../model/connector-model.js';
+import type { AccessTokenSigner } from '../platform/api-auth/access-tokens.js';
+import { bearerAuthentication } from '../platform/api-auth/bearer-authentication.js';
+import { RateLimiter, type RateLimitOptions } from '../platform/api-auth/rate-limiter.js';
+import { registerTokenEndpoint } from '../platform/api-auth/token-endpoint.js';
+import { componentLogger, type Logger } from '../platform/ops/logger.js';
+import type { ApiClientStore } from '../platform/api-auth/api-client-store.js';
 import { SyncJobRequestError } from './sync-job-request.js';
 import { registerSyncJobRoutes } from './sync-job-routes.js';
 import type { SyncJobRunner } from './sync-job-runner.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findObject } from '../../../generators/model/connector-model.js';
-import { connectorModel } from '../mapping/connector-model.generated.js';
+import { findObject } from '../../../model/connector-model.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
 import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
 
 test('only Gentrack-mastered fields are taken from the entity, with the sync status', () => {

@@ -3,9 +3,9 @@
  * Gentrack-mastered fields are written (Salesforce-mastered ones are Salesforce's to change), plus the record's
  * sync status, so the record page shows when it was last synced.
  */
-import { LAST_ERROR_FIELD, LAST_SYNCED_FIELD, SYNC_STATUS_FIELD } from '../../../generators/model/connector-fields.js';
-import type { SyncedObject } from '../../../generators/model/connector-model.js';
-import { getAtPath } from '../mapping/property-path.js';
+import { LAST_ERROR_FIELD, LAST_SYNCED_FIELD, SYNC_STATUS_FIELD } from '../../../model/connector-fields.js';
+import type { SyncedObject } from '../../../model/connector-model.js';
+import { getAtPath } from '../../../model/property-path.js';
 
 export interface SalesforceUpdate {
   /** Gentrack-mastered fields the entity has a value for (null clears the field). */

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findObject } from '../../../generators/model/connector-model.js';
-import { connectorModel } from '../mapping/connector-model.generated.js';
-import { planGentrackCalls } from '../mapping/gentrack-calls.js';
+import { findObject } from '../../../model/connector-model.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
+import { planGentrackCalls } from '../to-gentrack/gentrack-calls.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery, relationshipNameOf } from './salesforce-record-change.js';
 
 const account = findObject(connectorModel, 'Account')!;

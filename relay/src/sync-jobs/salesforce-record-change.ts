@@ -4,10 +4,9 @@
  * The change has the same shape as one the triggers publish (see sandbox/salesforce/trigger-simulation.ts), so it
  * takes the same mapping, delivery, ordering, idempotency and dead-letter path.
  */
-import { EXTERNAL_ID_FIELD } from '../../../generators/model/connector-fields.js';
-import { trackedFields, type MappedField, type SyncedObject } from '../../../generators/model/connector-model.js';
-import { REFERENCES_KEY } from '../mapping/gentrack-calls.js';
-import type { ObjectChange } from '../mapping/reassemble.js';
+import { EXTERNAL_ID_FIELD, REFERENCES_KEY } from '../../../model/connector-fields.js';
+import { trackedFields, type MappedField, type SyncedObject } from '../../../model/connector-model.js';
+import type { ObjectChange } from '../to-gentrack/reassemble.js';
 
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 

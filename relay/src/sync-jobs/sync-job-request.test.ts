@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectorModel } from '../mapping/connector-model.generated.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
 import { readSyncJobRequest, SyncJobRequestError } from './sync-job-request.js';
 
 const caller = { clientId: 'grc_1', onBehalfOf: 'ana@example.com' };

@@ -4,7 +4,7 @@
  * is reported at once, in words a caller can act on.
  */
 import { z } from 'zod';
-import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import type { ConnectorModel } from '../../../model/connector-model.js';
 import { isSalesforceId } from './salesforce-record-change.js';
 import { SYNC_SYSTEMS, type SyncJobRequest } from './sync-job.js';
 

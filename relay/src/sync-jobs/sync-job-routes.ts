@@ -6,7 +6,7 @@
  * `:id` is the tenant this relay serves (a wrong one is 404); X-On-Behalf-Of names the Salesforce user, for audit.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import type { ConnectorModel } from '../../../model/connector-model.js';
 import { readSyncJobRequest } from './sync-job-request.js';
 import type { SyncJob } from './sync-job.js';
 import type { SyncJobRunner } from './sync-job-runner.js';

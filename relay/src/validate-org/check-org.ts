@@ -4,7 +4,7 @@
  * Reading the org (readOrgFacts) is separate from judging it (evaluateOrg, pure), so the rules are tested alone.
  */
 import type { Connection } from 'jsforce';
-import type { ConnectorModel } from '../../../generators/model/connector-model.js';
+import type { ConnectorModel } from '../../../model/connector-model.js';
 import {
   orgExpectations,
   type FieldExpectation,

@@ -4,10 +4,8 @@
  * objects with their mapped and connector fields, the platform event, the kill-switch setting, the sync error
  * object, the permission sets, the triggers, and the features the model relies on.
  */
-import { connectorFieldsOf } from '../../../generators/emit/synced-object-fields.js';
-import { platformEventFields, SYNC_ERROR_FIELDS } from '../../../generators/emit/connector-objects.js';
-import { triggerNameOf } from '../../../generators/emit/apex.js';
-import type { FieldDefinition } from '../../../generators/emit/custom-field.js';
+import { triggerNameOf } from '../../../model/apex-names.js';
+import { connectorFieldsOf, platformEventFields, SYNC_ERROR_FIELDS, type FieldDefinition } from '../../../model/connector-metadata.js';
 import {
   CONNECTOR_USER_PERMISSION_SET,
   INTEGRATION_PERMISSION_SET,
@@ -15,10 +13,10 @@ import {
   PLATFORM_EVENT,
   SETTINGS_OBJECT,
   SYNC_ERROR_OBJECT,
-} from '../../../generators/model/connector-fields.js';
-import type { ConnectorModel } from '../../../generators/model/connector-model.js';
-import { DESCRIBE_TYPE_OF_CUSTOM } from '../../../generators/model/resolve-model.js';
-import type { DescribeFieldType } from '../../../generators/model/standard-objects.js';
+} from '../../../model/connector-fields.js';
+import type { ConnectorModel } from '../../../model/connector-model.js';
+import { DESCRIBE_TYPE_OF_CUSTOM } from '../../../model/resolve-model.js';
+import type { DescribeFieldType } from '../../../model/standard-objects.js';
 
 export type ObjectRole = 'synced' | 'platformEvent' | 'customSetting' | 'connector';
 

@@ -2,11 +2,11 @@
  * `gentrack-sf validate-org`: the seeds' "Validate Data Model" against the org the relay configuration points at,
  * as the integration user. Exit code 0 when the org has everything the connector needs, 1 otherwise.
  */
-import { loadRelayConfig } from '../config/relay-config.js';
-import { loadRelaySecrets } from '../config/relay-secrets.js';
-import { connectorModel } from '../mapping/connector-model.generated.js';
-import { createLogger } from '../ops/logger.js';
-import { integrationSession } from '../salesforce/integration-session.js';
+import { loadRelayConfig } from '../platform/config/relay-config.js';
+import { loadRelaySecrets } from '../platform/config/relay-secrets.js';
+import { connectorModel } from '../platform/connector-model.generated.js';
+import { createLogger } from '../platform/ops/logger.js';
+import { integrationSession } from '../platform/salesforce/integration-session.js';
 import { formatOrgValidation, validateOrg } from './check-org.js';
 
 export interface RunValidateOrgOptions {

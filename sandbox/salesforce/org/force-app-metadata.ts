@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { DESCRIBE_TYPE_OF_CUSTOM } from '../../../model/resolve-model.js';
 import { defineField, relationshipNameOf, type FieldInit, type FieldSchema, type FieldValue, type PicklistValue } from './schema.js';
 
 export class ForceAppMetadataError extends Error {
@@ -169,23 +170,11 @@ function readTriggers(dir: string): TriggerMetadata[] {
     });
 }
 
-/** Metadata type -> how describe reports it. */
+/** Metadata type -> how describe reports it: the model's custom field types, and the others a force-app may hold. */
 const FIELD_TYPES: Readonly<Record<string, FieldInit['type']>> = {
-  Text: 'string',
-  TextArea: 'textarea',
-  LongTextArea: 'textarea',
+  ...DESCRIBE_TYPE_OF_CUSTOM,
   Html: 'textarea',
   EncryptedText: 'string',
-  Number: 'double',
-  Currency: 'currency',
-  Percent: 'percent',
-  Checkbox: 'boolean',
-  Date: 'date',
-  DateTime: 'datetime',
-  Email: 'email',
-  Phone: 'phone',
-  Url: 'url',
-  Picklist: 'picklist',
   MultiselectPicklist: 'multipicklist',
   Lookup: 'reference',
   MasterDetail: 'reference',

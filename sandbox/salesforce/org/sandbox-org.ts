@@ -8,7 +8,7 @@ import {
   CONNECTOR_USER_PERMISSION_SET,
   EXTERNAL_ID_FIELD,
   INTEGRATION_PERMISSION_SET,
-} from '../../../generators/model/connector-fields.js';
+} from '../../../model/connector-fields.js';
 import { DmlError } from '../errors.js';
 import { IngestJobs } from '../bulk/ingest-jobs.js';
 import { DailyApiRequests } from '../auth/api-usage.js';

@@ -2,7 +2,7 @@
  * The org's schema: every sObject the sandbox knows, with the field facts Salesforce's describe reports and the
  * validation and SOQL layers need. Built once per org (see build-schema.ts); immutable afterwards.
  */
-import type { DescribeFieldType } from '../../../generators/model/standard-objects.js';
+import type { DescribeFieldType } from '../../../model/standard-objects.js';
 
 export type { DescribeFieldType };
 

@@ -1,9 +1,9 @@
 /**
- * Standard objects as the sandbox org describes them: the connector's catalogue (generators/model/standard-objects.ts)
+ * Standard objects as the sandbox org describes them: the connector's catalogue (model/standard-objects.ts)
  * plus what a real org has that the catalogue does not need to list: IsDeleted everywhere, compound names, the
  * objects behind users and activities, and the platform's own rules on who may write which field.
  */
-import { STANDARD_OBJECTS, type StandardField, type StandardObject } from '../../../generators/model/standard-objects.js';
+import { STANDARD_OBJECTS, type StandardField, type StandardObject } from '../../../model/standard-objects.js';
 import { defineField, type FieldInit, type FieldSchema, type FieldValue, type ObjectDefinition } from './schema.js';
 
 /** Fields the platform maintains; no API call may set them. */

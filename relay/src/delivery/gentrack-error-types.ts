@@ -1,7 +1,0 @@
-/** The error types of Gentrack's connector reference, as the relay reports them. */
-export {
-  GENTRACK_ERROR_TYPES,
-  errorTypeForBareStatus,
-  isGentrackErrorType,
-} from '../../../generators/model/gentrack-error-types.js';
-export type { GentrackErrorType } from '../../../generators/model/gentrack-error-types.js';

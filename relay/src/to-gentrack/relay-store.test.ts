@@ -1,0 +1,171 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { RelayStore, type IncomingEvent } from './relay-store.js';
+import { SCHEMA } from '../platform/db/schema.js';
+import { reassemble } from './reassemble.js';
+import type { ObjectEventPart } from './object-event.js';
+
+const TOPIC = '/event/Gentrack_Object_Event__e';
+
+function part(transactionId: string, partNumber = 1, partTotal = 1, newPayload = '{"Id":"001000000000001AAA","Name":"A"}'): ObjectEventPart {
+  return {
+    objectType: 'Account',
+    operationType: 'INSERT',
+    recordId: '001000000000001AAA',
+    transactionId,
+    partNumber,
+    partTotal,
+    oldPayload: null,
+    newPayload,
+    changedFields: [],
+    changedBy: 'a@example.com',
+    changedAt: '2026-11-23T10:00:00.000Z',
+  };
+}
+
+const incoming = (replayId: number, eventPart: ObjectEventPart): IncomingEvent => ({ replayId: String(replayId), part: eventPart });
+
+function withStore(run: (store: RelayStore, file: string) => void): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
+  const file = path.join(dir, 'relay.db');
+  const store = new RelayStore({ path: file });
+  try {
+    run(store, file);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a batch and its checkpoint are committed together, and survive reopening', () => {
+  withStore((store, file) => {
+    const result = store.ingest(TOPIC, [incoming(1, part('t1')), incoming(2, part('t2'))], '2', reassemble);
+    assert.deepEqual(result.outcomes, ['stored', 'stored']);
+    store.close();
+    const reopened = new RelayStore({ path: file });
+    try {
+      assert.equal(reopened.checkpoint(TOPIC), '2');
+      assert.deepEqual(reopened.pendingChanges().map((p) => p.change.transactionId), ['t1', 't2']);
+    } finally {
+      reopened.close();
+    }
+  });
+});
+
+test('a redelivered transaction is recognised and stored once', () => {
+  withStore((store) => {
+    store.ingest(TOPIC, [incoming(1, part('t1'))], '1', reassemble);
+    const again = store.ingest(TOPIC, [incoming(1, part('t1'))], '1', reassemble);
+    assert.deepEqual(again.outcomes, ['duplicate']);
+    assert.equal(store.pendingChanges().length, 1);
+  });
+});
+
+test('parts wait for their siblings across batches, then become one change', () => {
+  withStore((store) => {
+    const json = '{"Id":"001000000000001AAA","Name":"' + 'x'.repeat(30) + '"}';
+    const first = store.ingest(TOPIC, [incoming(1, part('t9', 2, 2, json.slice(20)))], '1', reassemble);
+    assert.deepEqual(first.outcomes, ['part-waiting']);
+    assert.equal(store.counts().parts, 1);
+    const second = store.ingest(TOPIC, [incoming(2, part('t9', 1, 2, json.slice(0, 20)))], '2', reassemble);
+    assert.deepEqual(second.outcomes, ['stored']);
+    assert.deepEqual(second.stored[0]!.change.newValues, JSON.parse(json));
+    assert.equal(store.counts().parts, 0);
+  });
+});
+
+test('parts that never complete become a dead letter naming what is missing', () => {
+  withStore((store) => {
+    store.ingest(TOPIC, [incoming(1, part('t5', 1, 3, '{"a"'))], '1', reassemble, 1_000);
+    assert.equal(store.expireIncompleteParts(60_000, 30_000), 0, 'not yet timed out');
+    assert.equal(store.expireIncompleteParts(60_000, 62_000), 1);
+    const [letter] = store.deadLetters();
+    assert.equal(letter!.reasonCode, 'PARTS_MISSING');
+    assert.match(letter!.reason, /only 1 of 3 parts arrived within 60 s/);
+    assert.equal(store.counts().parts, 0);
+  });
+});
+
+test('undecodable events and unassemblable changes are dead-lettered in the same commit as the checkpoint', () => {
+  withStore((store) => {
+    const bad: IncomingEvent = { replayId: '1', part: { error: { code: 'CORRUPT_EVENT', message: 'bad avro' }, raw: 'AAEC' } };
+    const result = store.ingest(TOPIC, [bad, incoming(2, part('t2', 1, 1, '{not json'))], '2', reassemble);
+    assert.deepEqual(result.outcomes, ['rejected', 'rejected']);
+    assert.deepEqual(store.deadLetters().map((l) => l.reasonCode), ['CORRUPT_EVENT', 'BAD_EVENT']);
+    assert.match(store.deadLetters()[1]!.reason, /New_Payload__c is not valid JSON/);
+    assert.equal(store.checkpoint(TOPIC), '2');
+  });
+});
+
+test('a dead-lettered change can be retried into the outbox, or discarded', () => {
+  withStore((store) => {
+    const { stored } = store.ingest(TOPIC, [incoming(1, part('t1')), incoming(2, { ...part('t2'), recordId: '001000000000002AAA' })], '2', reassemble);
+    store.deadLetterChange(stored[0]!.seq, 'BAD_REQUEST', '400 account.name is required', {
+      objectType: 'Account',
+      recordId: '001000000000001AAA',
+      fields: { Gentrack_Sync_Status__c: 'Failed' },
+    });
+    store.deadLetterChange(stored[1]!.seq, 'NOT_FOUND', 'gone', undefined);
+    assert.equal(store.pendingChanges().length, 0);
+    assert.equal(store.dueWriteBacks(10).length, 1, 'the failure is written back to Salesforce');
+    const [first, second] = store.deadLetters();
+    const revived = store.retryDeadLetter(first!.id, reassemble);
+    assert.equal(revived.change.transactionId, 't1');
+    assert.deepEqual(store.takeRevivedChanges().map((p) => p.change.transactionId), ['t1'], 'a running relay picks it up');
+    assert.deepEqual(store.takeRevivedChanges(), [], 'once');
+    assert.deepEqual(store.pendingChanges().map((p) => p.change.transactionId), ['t1']);
+    assert.equal(store.discardDeadLetter(second!.id), true);
+    assert.equal(store.deadLetters().length, 0);
+  });
+});
+
+test('deliveries record learnt references and write-backs; old deliveries are pruned', () => {
+  withStore((store) => {
+    const { stored } = store.ingest(TOPIC, [incoming(1, part('t1'))], '1', reassemble, 1_000);
+    store.recordDelivered(
+      [
+        {
+          seq: stored[0]!.seq,
+          learntReference: { objectType: 'Account', recordId: '001000000000001AAA', reference: 'A00000001' },
+          writeBack: { objectType: 'Account', recordId: '001000000000001AAA', fields: { Gentrack_External_Id__c: 'A00000001' } },
+        },
+      ],
+      2_000,
+    );
+    assert.equal(store.referenceOf('Account', '001000000000001AAA'), 'A00000001');
+    assert.equal(store.pendingChanges().length, 0);
+    const [writeBack] = store.dueWriteBacks(10);
+    assert.deepEqual(writeBack!.fields, { Gentrack_External_Id__c: 'A00000001' });
+    store.completeWriteBacks([writeBack!.id]);
+    assert.equal(store.pruneDelivered(1_500), 0, 'kept while within the redelivery window');
+    assert.equal(store.pruneDelivered(3_000), 1);
+  });
+});
+
+test('the outbox queries use their indexes: pending changes in order, and pruning only reaches old deliveries', () => {
+  withStore((_store, file) => {
+    const db = new Database(file, { readonly: true });
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+    assert.match(plan(`SELECT seq FROM changes WHERE state = 'pending' ORDER BY seq`), /USING (COVERING )?INDEX changes_pending/);
+    assert.match(plan(`SELECT COUNT(*) FROM changes WHERE state = 'pending'`), /USING (COVERING )?INDEX changes_pending/);
+    assert.match(plan(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < 1`), /USING (COVERING )?INDEX changes_delivered_by_time \(updated_at<\?\)/);
+    db.close();
+  });
+});
+
+test('a store made before the partial indexes gets them, and loses the old one', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
+  const file = path.join(dir, 'relay.db');
+  const old = new Database(file);
+  old.exec(SCHEMA.replace(/DROP INDEX[\s\S]*?WHERE state = 'delivered';/, 'CREATE INDEX changes_by_state ON changes (state, seq);'));
+  old.close();
+  new RelayStore({ path: file }).close();
+  const db = new Database(file, { readonly: true });
+  const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+  assert.deepEqual(indexes, ['changes_delivered_by_time', 'changes_pending']);
+  db.close();
+});

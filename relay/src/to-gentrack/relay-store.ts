@@ -1,0 +1,596 @@
+/**
+ * The relay's durable state in one embedded SQLite database (WAL): the outbox of changes to deliver, parts of split
+ * payloads waiting for their siblings, the dead-letter store, the Gentrack references learnt from write-backs, the
+ * write-backs still to apply in Salesforce, and the subscription checkpoint.
+ *
+ * The invariant the whole relay rests on: a batch of events and the replay id after it are committed in ONE
+ * transaction, so a replay id is never stored for an event that is not.
+ *
+ * Durability: only commits that acknowledge something to the outside (events and their replay id, a change put in
+ * the outbox for a sync job, an operator's dead-letter retry or discard) are made durable at the configured
+ * `synchronous` level; ingested batches through WalSync, off the event loop, before their changes are delivered.
+ * The bookkeeping that follows (deliveries, retries, dead letters, write-backs) commits with NORMAL: a crash can
+ * lose at most its latest commits, never tear one, and every one of them is recovered by an idempotent redelivery;
+ * the next acknowledging commit syncs the write-ahead log, and them with it.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ObjectChange } from './reassemble.js';
+import type { ObjectEventPart } from './object-event.js';
+import { SCHEMA } from '../platform/db/schema.js';
+import { WalCheckpointer } from '../platform/db/wal-checkpointer.js';
+import { WalSync } from '../platform/db/wal-sync.js';
+
+export interface StoreOptions {
+  /** Database file; ':memory:' for throwaway stores in tests. */
+  readonly path: string;
+  /** For acknowledging commits: FULL survives power loss; NORMAL (WAL) survives process crashes only. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Checkpoint the write-ahead log on a worker thread instead of inside commits (see wal-checkpointer.ts): for the
+   * long-running relay. Off by default, for short-lived users such as the dlq commands.
+   */
+  readonly checkpointInBackground?: boolean;
+  /** Told when background checkpoints stop working (SQLite's own take over again). */
+  readonly onCheckpointFailure?: (reason: string) => void;
+}
+
+/** SQLite's default: checkpoint inside the commit that grows the log past this many pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
+/** After a checkpoint the log file is reused from its start; keep at most this much of it on disk. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export interface PendingChange {
+  readonly seq: number;
+  /** 0 at first; bumped by each retry of a change Gentrack rejected (see transactionIdOf). */
+  readonly generation: number;
+  readonly entityKey: string;
+  readonly change: ObjectChange;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly traceId: string;
+}
+
+/** 'gentrack-event' letters belong to the inbox (Gentrack -> Salesforce); InboxStore retries them. */
+export type DeadLetterSource = 'event' | 'change' | 'gentrack-event';
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly source: DeadLetterSource;
+  readonly transactionId: string | null;
+  readonly entityKey: string | null;
+  readonly reasonCode: string;
+  readonly reason: string;
+  /** The event payload or the change, as JSON, so it can be retried after a fix. */
+  readonly payload: string;
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
+/** What happened to one event of an ingested batch. */
+export type IngestOutcome = 'stored' | 'duplicate' | 'part-waiting' | 'rejected';
+
+export interface IncomingEvent {
+  readonly replayId: string;
+  /** The decoded part, or the reason it could not be read. */
+  readonly part: ObjectEventPart | { readonly error: { code: string; message: string }; readonly raw: string };
+}
+
+export interface DeliveredChange {
+  readonly seq: number;
+  readonly writeBack?: { objectType: string; recordId: string; fields: Record<string, string | null> };
+  readonly learntReference?: { objectType: string; recordId: string; reference: string };
+}
+
+export interface WriteBack {
+  readonly id: number;
+  readonly objectType: string;
+  readonly recordId: string;
+  readonly fields: Record<string, string | null>;
+  readonly attempts: number;
+}
+
+export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
+
+export interface ChangeState {
+  readonly state: 'pending' | 'delivered' | 'dead';
+  /** The latest failure (a retry's reason, or why it was dead-lettered). */
+  readonly lastError: string | undefined;
+  /** Set once dead-lettered: the dead letter's reason code. */
+  readonly reasonCode: string | undefined;
+}
+
+/**
+ * Errors by which Gentrack refused a call outright: it had no effect, and Gentrack remembers the refusal for that
+ * transaction id, so a retry after a fix must go out under a new one. A change that failed any other way (timeouts,
+ * 5xx until attempts ran out) may have taken effect, so its retry keeps its id and Gentrack's de-duplication.
+ */
+export const REJECTION_CODES: ReadonlySet<string> = new Set([
+  'BAD_REQUEST',
+  'CLIENT_ERROR',
+  'NOT_FOUND',
+  'NOT_ACCEPTABLE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNAUTHORIZED',
+]);
+
+/** X-Transaction-Id of a change: the Salesforce transaction id, with the generation after rejected retries. */
+export function transactionIdOf(pending: Pick<PendingChange, 'generation' | 'change'>): string {
+  return pending.generation === 0 ? pending.change.transactionId : `${pending.change.transactionId}-retry${pending.generation}`;
+}
+
+export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'>): string {
+  return `${change.objectType}:${change.recordId}`;
+}
+
+export class RelayStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly acknowledgingSync: 'FULL' | 'NORMAL';
+  private readonly checkpointer?: WalCheckpointer;
+  /** Syncs ingested batches off the event loop, when the acknowledging level is FULL and the store is a file. */
+  private readonly walSync?: WalSync;
+
+  constructor(options: StoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.acknowledgingSync = options.synchronous ?? 'FULL';
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    this.db.exec(SCHEMA);
+    if (this.acknowledgingSync === 'FULL' && options.path !== ':memory:') this.walSync = new WalSync(options.path);
+    if (options.checkpointInBackground && options.path !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new WalCheckpointer({
+        path: options.path,
+        onFailure: (reason) => {
+          if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+          options.onCheckpointFailure?.(reason);
+        },
+      });
+    }
+    const db = this.db;
+    this.statements = {
+      insertChange: db.prepare(
+        `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (transaction_id) DO NOTHING`,
+      ),
+      insertPart: db.prepare(
+        `INSERT INTO event_parts (transaction_id, part_number, part_total, replay_id, part_json, received_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      partsOf: db.prepare(`SELECT part_json FROM event_parts WHERE transaction_id = ? ORDER BY part_number`),
+      deleteParts: db.prepare(`DELETE FROM event_parts WHERE transaction_id = ?`),
+      knownTransaction: db.prepare(`SELECT 1 FROM changes WHERE transaction_id = ?`),
+      saveCheckpoint: db.prepare(
+        `INSERT INTO checkpoints (topic, replay_id, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (topic) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
+      ),
+      checkpoint: db.prepare(`SELECT replay_id FROM checkpoints WHERE topic = ?`),
+      pending: db.prepare(
+        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' ORDER BY seq`,
+      ),
+      markDelivered: db.prepare(`UPDATE changes SET state = 'delivered', updated_at = ? WHERE seq = ?`),
+      scheduleRetry: db.prepare(
+        `UPDATE changes SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ?`,
+      ),
+      markDead: db.prepare(`UPDATE changes SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
+      changeBySeq: db.prepare(`SELECT transaction_id, entity_key, change_json, attempts FROM changes WHERE seq = ?`),
+      insertDeadLetter: db.prepare(
+        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listDeadLetters: db.prepare(
+        `SELECT id, source, transaction_id, entity_key, reason_code, reason, payload, attempts, created_at
+         FROM dead_letters ORDER BY id LIMIT ? OFFSET ?`,
+      ),
+      deadLetter: db.prepare(
+        `SELECT id, source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at FROM dead_letters WHERE id = ?`,
+      ),
+      deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
+      countDeadLetters: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
+      revive: db.prepare(
+        `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, revived = 1,
+           generation = generation + ?, updated_at = ? WHERE seq = ? RETURNING generation, trace_id`,
+      ),
+      markRevived: db.prepare(`UPDATE changes SET revived = 1 WHERE seq = ?`),
+      revived: db.prepare(
+        `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' AND revived = 1 ORDER BY seq`,
+      ),
+      clearRevived: db.prepare(`UPDATE changes SET revived = 0 WHERE revived = 1`),
+      upsertReference: db.prepare(
+        `INSERT INTO gentrack_references (object_type, record_id, reference) VALUES (?, ?, ?)
+         ON CONFLICT (object_type, record_id) DO UPDATE SET reference = excluded.reference`,
+      ),
+      reference: db.prepare(`SELECT reference FROM gentrack_references WHERE object_type = ? AND record_id = ?`),
+      insertWriteBack: db.prepare(
+        `INSERT INTO write_backs (object_type, record_id, fields_json, attempts, next_attempt_at) VALUES (?, ?, ?, 0, 0)`,
+      ),
+      dueWriteBacks: db.prepare(
+        `SELECT id, object_type, record_id, fields_json, attempts FROM write_backs WHERE next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      ),
+      deleteWriteBack: db.prepare(`DELETE FROM write_backs WHERE id = ?`),
+      retryWriteBack: db.prepare(`UPDATE write_backs SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`),
+      stalePartTransactions: db.prepare(
+        `SELECT transaction_id, MIN(received_at) AS first_at, COUNT(*) AS parts, MAX(part_total) AS total
+         FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
+      ),
+      pruneDelivered: db.prepare(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < ?`),
+      changeState: db.prepare(
+        `SELECT c.state, c.last_error, (SELECT d.reason_code FROM dead_letters d WHERE d.change_seq = c.seq ORDER BY d.id DESC LIMIT 1) AS reason_code
+         FROM changes c WHERE c.transaction_id = ?`,
+      ),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
+                (SELECT COUNT(*) FROM event_parts) AS parts,
+                (SELECT COUNT(*) FROM dead_letters) AS dead,
+                (SELECT COUNT(*) FROM write_backs) AS writeBacks`,
+      ),
+    };
+  }
+
+  /**
+   * Stores a batch of events and the checkpoint after it in one transaction. Returns the outcome per event, the
+   * changes that became complete, in arrival order, for the dispatcher to queue once `durable` resolves: the batch
+   * is then on disk as the `synchronous` level promises. At FULL the commit itself does not wait for the disk; the
+   * write-ahead log is synced off the event loop, once for all the batches committed meanwhile (see wal-sync.ts).
+   * Both the batch and its checkpoint are in the same commit, so until it is durable a crash loses both together and
+   * the events are simply received again.
+   */
+  ingest(
+    topic: string,
+    events: readonly IncomingEvent[],
+    checkpointReplayId: string,
+    assemble: Assembler,
+    now = Date.now(),
+  ): { outcomes: IngestOutcome[]; stored: PendingChange[]; durable: Promise<void> } {
+    const run = this.db.transaction(() => {
+      const outcomes: IngestOutcome[] = [];
+      const stored: PendingChange[] = [];
+      for (const event of events) {
+        const { part } = event;
+        if ('error' in part) {
+          this.insertDeadLetter('event', null, null, null, part.error.code, part.error.message, part.raw, 0, now);
+          outcomes.push('rejected');
+          continue;
+        }
+        let parts: ObjectEventPart[] = [part];
+        if (part.partTotal > 1) {
+          this.statements.insertPart.run(part.transactionId, part.partNumber, part.partTotal, event.replayId, JSON.stringify(part), now);
+          const rows = this.statements.partsOf.all(part.transactionId) as { part_json: string }[];
+          if (rows.length < part.partTotal) {
+            outcomes.push('part-waiting');
+            continue;
+          }
+          parts = rows.map((row) => JSON.parse(row.part_json) as ObjectEventPart);
+          this.statements.deleteParts.run(part.transactionId);
+        }
+        let change: ObjectChange;
+        try {
+          change = assemble(parts);
+        } catch (error) {
+          const { code, message } = describe(error);
+          this.insertDeadLetter('event', part.transactionId, null, null, code, message, JSON.stringify(parts), 0, now);
+          outcomes.push('rejected');
+          continue;
+        }
+        const traceId = crypto.randomUUID();
+        const entityKey = entityKeyOf(change);
+        const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+        if (result.changes === 0) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        outcomes.push('stored');
+        stored.push({ seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
+      }
+      this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
+      return { outcomes, stored };
+    });
+    if (!this.walSync) return { ...this.acknowledging(() => run.immediate()), durable: Promise.resolve() };
+    const result = run.immediate();
+    const durable = this.walSync.sync();
+    // Callers that do not wait for durability (tools, tests) must not turn a failure after close into a crash.
+    durable.catch(() => undefined);
+    return { ...result, durable };
+  }
+
+  /**
+   * Puts a change that did not come from the event stream (an on-demand sync) into the outbox, de-duplicated by
+   * transaction id like events. Returns it for the dispatcher, or undefined when the transaction is already there.
+   */
+  enqueueChange(change: ObjectChange, now = Date.now()): PendingChange | undefined {
+    const traceId = crypto.randomUUID();
+    const entityKey = entityKeyOf(change);
+    const result = this.acknowledging(() =>
+      this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now),
+    );
+    if (result.changes === 0) return undefined;
+    return { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+  }
+
+  /** Where a change stands, by transaction id; undefined when the outbox has no such change (or pruned it). */
+  changeState(transactionId: string): ChangeState | undefined {
+    const row = this.statements.changeState.get(transactionId) as
+      | { state: ChangeState['state']; last_error: string | null; reason_code: string | null }
+      | undefined;
+    return row && { state: row.state, lastError: row.last_error ?? undefined, reasonCode: row.reason_code ?? undefined };
+  }
+
+  checkpoint(topic: string): string | undefined {
+    return (this.statements.checkpoint.get(topic) as { replay_id: string } | undefined)?.replay_id;
+  }
+
+  /** Every change still to deliver, in arrival order: what the dispatcher reloads after a restart. */
+  pendingChanges(): PendingChange[] {
+    return this.db.transaction(() => {
+      this.statements.clearRevived.run();
+      return (this.statements.pending.all() as ChangeRow[]).map(toPendingChange);
+    })();
+  }
+
+  /** Changes an operator put back into the outbox (dead-letter retry) since the last call. */
+  takeRevivedChanges(): PendingChange[] {
+    return this.db.transaction(() => {
+      const rows = this.statements.revived.all() as ChangeRow[];
+      if (rows.length > 0) this.statements.clearRevived.run();
+      return rows.map(toPendingChange);
+    })();
+  }
+
+  /** Records deliveries in one transaction; losing this batch in a crash only causes idempotent redelivery. */
+  recordDelivered(delivered: readonly DeliveredChange[], now = Date.now()): void {
+    this.db.transaction(() => {
+      for (const item of delivered) {
+        this.statements.markDelivered.run(now, item.seq);
+        if (item.learntReference) {
+          const { objectType, recordId, reference } = item.learntReference;
+          this.statements.upsertReference.run(objectType, recordId, reference);
+        }
+        if (item.writeBack) {
+          this.statements.insertWriteBack.run(item.writeBack.objectType, item.writeBack.recordId, JSON.stringify(item.writeBack.fields));
+        }
+      }
+    })();
+  }
+
+  scheduleRetry(seq: number, attempts: number, nextAttemptAt: number, error: string, now = Date.now()): void {
+    this.statements.scheduleRetry.run(attempts, nextAttemptAt, error, now, seq);
+  }
+
+  /** Moves a change to the dead-letter store, with the write-back telling Salesforce users it failed. */
+  deadLetterChange(
+    seq: number,
+    reasonCode: string,
+    reason: string,
+    writeBack: DeliveredChange['writeBack'],
+    now = Date.now(),
+  ): void {
+    this.db.transaction(() => {
+      const row = this.statements.changeBySeq.get(seq) as
+        | { transaction_id: string; entity_key: string; change_json: string; attempts: number }
+        | undefined;
+      if (!row) return;
+      this.statements.markDead.run(reason, now, seq);
+      this.insertDeadLetter('change', row.transaction_id, row.entity_key, seq, reasonCode, reason, row.change_json, row.attempts, now);
+      if (writeBack) {
+        this.statements.insertWriteBack.run(writeBack.objectType, writeBack.recordId, JSON.stringify(writeBack.fields));
+      }
+    })();
+  }
+
+  deadLetters(limit = 100, offset = 0): DeadLetter[] {
+    return (this.statements.listDeadLetters.all(limit, offset) as DeadLetterRow[]).map(toDeadLetter);
+  }
+
+  deadLetter(id: number): DeadLetter | undefined {
+    const row = this.statements.deadLetter.get(id) as DeadLetterRow | undefined;
+    return row ? toDeadLetter(row) : undefined;
+  }
+
+  /**
+   * Puts a dead-lettered change back into the outbox (after the cause was fixed), or re-ingests a rejected event's
+   * payload through `assemble`. Returns the revived change, or throws when it still cannot be read.
+   */
+  retryDeadLetter(id: number, assemble: Assembler, now = Date.now()): PendingChange {
+    const retry = this.db.transaction(() => {
+      const row = this.statements.deadLetter.get(id) as (DeadLetterRow & { change_seq: number | null }) | undefined;
+      if (!row) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
+      let pending: PendingChange;
+      if (row.change_seq !== null) {
+        const bump = REJECTION_CODES.has(row.reason_code) ? 1 : 0;
+        const revived = this.statements.revive.get(bump, now, row.change_seq) as { generation: number; trace_id: string };
+        const change = JSON.parse(row.payload) as ObjectChange;
+        pending = {
+          seq: row.change_seq,
+          generation: revived.generation,
+          entityKey: row.entity_key!,
+          change,
+          attempts: 0,
+          nextAttemptAt: 0,
+          traceId: revived.trace_id,
+        };
+      } else {
+        const parts = JSON.parse(row.payload) as ObjectEventPart[];
+        const change = assemble(Array.isArray(parts) ? parts : [parts]);
+        const traceId = crypto.randomUUID();
+        const entityKey = entityKeyOf(change);
+        const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+        if (result.changes === 0) throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
+        this.statements.markRevived.run(result.lastInsertRowid);
+        pending = { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+      }
+      this.statements.deleteDeadLetter.run(id);
+      return pending;
+    });
+    return this.acknowledging(() => retry());
+  }
+
+  discardDeadLetter(id: number): boolean {
+    return this.acknowledging(() => this.statements.deleteDeadLetter.run(id).changes > 0);
+  }
+
+  referenceOf(objectType: string, recordId: string): string | undefined {
+    return (this.statements.reference.get(objectType, recordId) as { reference: string } | undefined)?.reference;
+  }
+
+  dueWriteBacks(limit: number, now = Date.now()): WriteBack[] {
+    return (this.statements.dueWriteBacks.all(now, limit) as WriteBackRow[]).map((row) => ({
+      id: row.id,
+      objectType: row.object_type,
+      recordId: row.record_id,
+      fields: JSON.parse(row.fields_json) as Record<string, string | null>,
+      attempts: row.attempts,
+    }));
+  }
+
+  completeWriteBacks(ids: readonly number[]): void {
+    this.db.transaction(() => ids.forEach((id) => this.statements.deleteWriteBack.run(id)))();
+  }
+
+  retryWriteBacks(ids: readonly number[], nextAttemptAt: number): void {
+    this.db.transaction(() => ids.forEach((id) => this.statements.retryWriteBack.run(nextAttemptAt, id)))();
+  }
+
+  /** Parts whose siblings never arrived within `timeoutMs` become dead letters naming what is missing. */
+  expireIncompleteParts(timeoutMs: number, now = Date.now()): number {
+    return this.db.transaction(() => {
+      const stale = this.statements.stalePartTransactions.all(now - timeoutMs) as {
+        transaction_id: string;
+        parts: number;
+        total: number;
+      }[];
+      for (const transaction of stale) {
+        const parts = (this.statements.partsOf.all(transaction.transaction_id) as { part_json: string }[]).map((row) =>
+          JSON.parse(row.part_json),
+        );
+        this.insertDeadLetter(
+          'event',
+          transaction.transaction_id,
+          null,
+          null,
+          'PARTS_MISSING',
+          `transaction ${transaction.transaction_id}: only ${transaction.parts} of ${transaction.total} parts arrived within ${Math.round(timeoutMs / 1000)} s`,
+          JSON.stringify(parts),
+          0,
+          now,
+        );
+        this.statements.deleteParts.run(transaction.transaction_id);
+      }
+      return stale.length;
+    })();
+  }
+
+  /** Delivered changes are kept as long as Salesforce may redeliver them (72 h), to recognise duplicates. */
+  pruneDelivered(olderThan: number): number {
+    return this.statements.pruneDelivered.run(olderThan).changes;
+  }
+
+  counts(): { pending: number; parts: number; dead: number; writeBacks: number } {
+    return this.statements.counts.get() as { pending: number; parts: number; dead: number; writeBacks: number };
+  }
+
+  close(): void {
+    this.checkpointer?.stop();
+    this.walSync?.close();
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Runs one commit at the acknowledging `synchronous` level. The level applies when a transaction commits and
+   * cannot change inside one; a PRAGMA takes effect when it is prepared, so it is executed afresh each time.
+   */
+  private acknowledging<T>(commit: () => T): T {
+    if (this.acknowledgingSync === 'NORMAL') return commit();
+    this.db.exec(`PRAGMA synchronous = ${this.acknowledgingSync}`);
+    try {
+      return commit();
+    } finally {
+      this.db.exec('PRAGMA synchronous = NORMAL');
+    }
+  }
+
+  private insertDeadLetter(
+    source: DeadLetterSource,
+    transactionId: string | null,
+    entityKey: string | null,
+    changeSeq: number | null,
+    reasonCode: string,
+    reason: string,
+    payload: string,
+    attempts: number,
+    now: number,
+  ): void {
+    this.statements.insertDeadLetter.run(source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, now);
+  }
+}
+
+export class DeadLetterNotFoundError extends Error {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+}
+
+interface ChangeRow {
+  seq: number;
+  generation: number;
+  entity_key: string;
+  change_json: string;
+  attempts: number;
+  next_attempt_at: number;
+  trace_id: string;
+}
+
+interface DeadLetterRow {
+  id: number;
+  source: DeadLetterSource;
+  transaction_id: string | null;
+  entity_key: string | null;
+  reason_code: string;
+  reason: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+}
+
+interface WriteBackRow {
+  id: number;
+  object_type: string;
+  record_id: string;
+  fields_json: string;
+  attempts: number;
+}
+
+function toPendingChange(row: ChangeRow): PendingChange {
+  return {
+    seq: row.seq,
+    generation: row.generation,
+    entityKey: row.entity_key,
+    change: JSON.parse(row.change_json) as ObjectChange,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    traceId: row.trace_id,
+  };
+}
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    source: row.source,
+    transactionId: row.transaction_id,
+    entityKey: row.entity_key,
+    reasonCode: row.reason_code,
+    reason: row.reason,
+    payload: row.payload,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof Error) {
+    return { code: (error as { code?: string }).code ?? 'BAD_EVENT', message: error.message };
+  }
+  return { code: 'BAD_EVENT', message: String(error) };
+}

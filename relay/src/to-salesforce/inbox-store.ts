@@ -1,0 +1,263 @@
+/**
+ * The inbox: Gentrack webhook events, stored before the relay answers 2xx (so an accepted event survives a crash),
+ * de-duplicated by eventId, and worked off by the inbound dispatcher. Beside it, per record and field, the createdAt
+ * of the event that last set the field, so an older event that arrives late cannot overwrite a newer one.
+ *
+ * It opens the relay's store file with a connection of its own (WAL lets several share it), like the API tables, so
+ * the outbox's hot path is untouched. Events that cannot be applied go to the relay's one dead-letter store (source
+ * 'gentrack-event'), where `gentrack-sf dlq` lists them; retrying one puts its event back into the inbox.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
+import { SCHEMA } from '../platform/db/schema.js';
+
+const INBOX_SCHEMA = `
+CREATE TABLE IF NOT EXISTS inbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  event_type TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  -- The body exactly as signed and received.
+  raw_body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'superseded', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  -- What processing did: the record, the fields applied and the fields a newer event had already set.
+  outcome_json TEXT,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_due ON inbox (state, next_attempt_at, seq);
+
+CREATE TABLE IF NOT EXISTS inbound_field_versions (
+  object_type TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  field TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (object_type, reference, field)
+);
+`;
+
+export const GENTRACK_EVENT_SOURCE = 'gentrack-event';
+
+export type InboxState = 'pending' | 'applied' | 'superseded' | 'dead';
+
+export interface InboxEvent {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly createdAtMs: number;
+  readonly rawBody: string;
+  readonly attempts: number;
+}
+
+export interface InboxOutcome {
+  readonly record?: string;
+  readonly applied?: readonly string[];
+  readonly superseded?: readonly string[];
+  readonly tasks?: number;
+}
+
+export interface FieldVersions {
+  readonly objectType: string;
+  readonly reference: string;
+  readonly fields: readonly string[];
+  readonly createdAtMs: number;
+  readonly eventId: string;
+}
+
+export interface InboxRecord {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly state: InboxState;
+  readonly attempts: number;
+  readonly lastError: string | undefined;
+  readonly outcome: InboxOutcome | undefined;
+}
+
+export class InboxStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  /** `file` is the relay's store path (store.path); ':memory:' for throwaway stores in tests. */
+  constructor(file: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    // The outbox's tables too: the dead-letter store is shared, and the inbox may open the file first.
+    this.db.exec(SCHEMA);
+    allowGentrackEventDeadLetters(this.db);
+    this.db.exec(INBOX_SCHEMA);
+    const db = this.db;
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO inbox (event_id, event_type, created_at_ms, raw_body, received_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+      ),
+      due: db.prepare(
+        `SELECT seq, event_id, event_type, created_at_ms, raw_body, attempts FROM inbox
+         WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+      ),
+      nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM inbox WHERE state = 'pending'`),
+      finish: db.prepare(`UPDATE inbox SET state = ?, outcome_json = ?, last_error = NULL, updated_at = ? WHERE seq = ?`),
+      scheduleRetry: db.prepare(`UPDATE inbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ?`),
+      markDead: db.prepare(`UPDATE inbox SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
+      eventBySeq: db.prepare(`SELECT event_id, raw_body, attempts FROM inbox WHERE seq = ?`),
+      insertDeadLetter: db.prepare(
+        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
+         VALUES ('${GENTRACK_EVENT_SOURCE}', ?, ?, NULL, ?, ?, ?, ?, ?)`,
+      ),
+      deadLetter: db.prepare(`SELECT id, source, transaction_id FROM dead_letters WHERE id = ?`),
+      deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
+      revive: db.prepare(
+        `UPDATE inbox SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, updated_at = ? WHERE event_id = ?`,
+      ),
+      versions: db.prepare(`SELECT field, created_at_ms FROM inbound_field_versions WHERE object_type = ? AND reference = ?`),
+      // Only ever forward: an older event finishing late must not lower a field's version.
+      upsertVersion: db.prepare(
+        `INSERT INTO inbound_field_versions (object_type, reference, field, created_at_ms, event_id) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (object_type, reference, field) DO UPDATE SET created_at_ms = excluded.created_at_ms, event_id = excluded.event_id
+         WHERE excluded.created_at_ms >= inbound_field_versions.created_at_ms`,
+      ),
+      record: db.prepare(`SELECT event_id, event_type, state, attempts, last_error, outcome_json FROM inbox WHERE event_id = ?`),
+      prune: db.prepare(`DELETE FROM inbox WHERE state IN ('applied', 'superseded') AND updated_at < ?`),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM inbox WHERE state = 'pending') AS pending,
+                (SELECT COUNT(*) FROM inbox WHERE state = 'dead') AS dead,
+                (SELECT COUNT(*) FROM inbox) AS total`,
+      ),
+    };
+  }
+
+  /** Stores an accepted event durably; 'duplicate' when its eventId is already in the inbox. */
+  receive(envelope: Pick<GentrackEnvelope, 'eventId' | 'eventType' | 'createdAtMs'>, rawBody: string, now = Date.now()): 'stored' | 'duplicate' {
+    const result = this.statements.insert.run(envelope.eventId, envelope.eventType, envelope.createdAtMs, rawBody, now, now);
+    return result.changes === 0 ? 'duplicate' : 'stored';
+  }
+
+  /** Pending events whose time has come, oldest first. */
+  due(limit: number, now = Date.now()): InboxEvent[] {
+    return (this.statements.due.all(now, limit) as InboxRow[]).map((row) => ({
+      seq: row.seq,
+      eventId: row.event_id,
+      eventType: row.event_type,
+      createdAtMs: row.created_at_ms,
+      rawBody: row.raw_body,
+      attempts: row.attempts,
+    }));
+  }
+
+  /** When the next pending event is due (epoch ms), or undefined when none is pending. */
+  nextDueAt(): number | undefined {
+    return (this.statements.nextDueAt.get() as { at: number | null }).at ?? undefined;
+  }
+
+  /** Finishes events in one transaction with the field versions they set. */
+  finish(items: readonly { seq: number; state: 'applied' | 'superseded'; outcome: InboxOutcome; versions?: FieldVersions }[], now = Date.now()): void {
+    this.db.transaction(() => {
+      for (const item of items) {
+        this.statements.finish.run(item.state, JSON.stringify(item.outcome), now, item.seq);
+        const versions = item.versions;
+        if (!versions) continue;
+        for (const field of versions.fields) {
+          this.statements.upsertVersion.run(versions.objectType, versions.reference, field, versions.createdAtMs, versions.eventId);
+        }
+      }
+    })();
+  }
+
+  scheduleRetry(seq: number, attempts: number, nextAttemptAt: number, error: string, now = Date.now()): void {
+    this.statements.scheduleRetry.run(attempts, nextAttemptAt, error, now, seq);
+  }
+
+  /** Moves an event to the dead-letter store with the reason, keeping the inbox row (its eventId stays known). */
+  deadLetter(seq: number, reasonCode: string, reason: string, entityKey: string | null, now = Date.now()): void {
+    this.db.transaction(() => {
+      const row = this.statements.eventBySeq.get(seq) as { event_id: string; raw_body: string; attempts: number } | undefined;
+      if (!row) return;
+      this.statements.markDead.run(`${reasonCode}: ${reason}`, now, seq);
+      this.statements.insertDeadLetter.run(row.event_id, entityKey, reasonCode, reason, row.raw_body, row.attempts, now);
+    })();
+  }
+
+  /** The createdAt (epoch ms) of the event that last set each field of a record. */
+  fieldVersions(objectType: string, reference: string): Map<string, number> {
+    const rows = this.statements.versions.all(objectType, reference) as { field: string; created_at_ms: number }[];
+    return new Map(rows.map((row) => [row.field, row.created_at_ms]));
+  }
+
+  /**
+   * Puts a dead-lettered Gentrack event back into the inbox (after its cause was fixed); a running relay picks it up
+   * at its next poll. Returns the eventId, or undefined when the dead letter is not a Gentrack event.
+   */
+  retryDeadLetter(id: number, now = Date.now()): string | undefined {
+    return this.db.transaction(() => {
+      const letter = this.statements.deadLetter.get(id) as { source: string; transaction_id: string | null } | undefined;
+      if (!letter || letter.source !== GENTRACK_EVENT_SOURCE || !letter.transaction_id) return undefined;
+      this.statements.revive.run(now, letter.transaction_id);
+      this.statements.deleteDeadLetter.run(id);
+      return letter.transaction_id;
+    })();
+  }
+
+  /** Where an event stands (tests, operators). */
+  record(eventId: string): InboxRecord | undefined {
+    const row = this.statements.record.get(eventId) as
+      | { event_id: string; event_type: string; state: InboxState; attempts: number; last_error: string | null; outcome_json: string | null }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      eventId: row.event_id,
+      eventType: row.event_type,
+      state: row.state,
+      attempts: row.attempts,
+      lastError: row.last_error ?? undefined,
+      outcome: row.outcome_json ? (JSON.parse(row.outcome_json) as InboxOutcome) : undefined,
+    };
+  }
+
+  /** Finished events are remembered this long to recognise Gentrack's redeliveries, then forgotten. */
+  pruneFinished(olderThan: number): number {
+    return this.statements.prune.run(olderThan).changes;
+  }
+
+  counts(): { pending: number; dead: number; total: number } {
+    return this.statements.counts.get() as { pending: number; dead: number; total: number };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface InboxRow {
+  seq: number;
+  event_id: string;
+  event_type: string;
+  created_at_ms: number;
+  raw_body: string;
+  attempts: number;
+}
+
+/**
+ * Stores created before Gentrack events existed have a dead_letters CHECK that refuses their source. SQLite cannot
+ * change a CHECK in place, so the table is rebuilt once, in one transaction, with the current definition.
+ */
+function allowGentrackEventDeadLetters(db: Database.Database): void {
+  const current = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'`).get() as { sql: string } | undefined)?.sql;
+  if (!current || current.includes(`'${GENTRACK_EVENT_SOURCE}'`)) return;
+  const definition = /CREATE TABLE IF NOT EXISTS dead_letters \([\s\S]*?\n\);/.exec(SCHEMA)?.[0];
+  if (!definition) throw new Error('store/schema.ts has no dead_letters table definition');
+  db.transaction(() => {
+    db.exec(`ALTER TABLE dead_letters RENAME TO dead_letters_before_gentrack_events`);
+    db.exec(definition);
+    db.exec(`INSERT INTO dead_letters SELECT * FROM dead_letters_before_gentrack_events`);
+    db.exec(`DROP TABLE dead_letters_before_gentrack_events`);
+  }).immediate();
+}

@@ -1,0 +1,182 @@
+/**
+ * Writes Gentrack events' changes into Salesforce as the integration user (whose bypass permission keeps the
+ * triggers from publishing them back to Gentrack): sObject Collections upsert by External ID, up to 200 records per
+ * call, allOrNone false so each record succeeds or fails on its own; and the Tasks that follow some events. With
+ * `inbound.deliverTo: apex` the events go to the generated Event Endpoint instead, which does the same in the org.
+ */
+import type { Connection } from 'jsforce';
+import { EVENT_ENDPOINT_PATH } from '../../../model/connector-fields.js';
+
+export const COLLECTION_LIMIT = 200;
+
+export type SaveOutcome =
+  | { readonly ok: true; readonly id: string; readonly created: boolean }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly retryable: boolean };
+
+/** A whole call failed (no per-record answer). `retryable` says whether the same call may succeed later. */
+export class SalesforceCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'SalesforceCallError';
+  }
+}
+
+/** Per-record failures that pass: another transaction held the row, the org was briefly busy, or (Event Endpoint)
+ * another event of the same call changed the record. */
+const RETRYABLE_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'RECORD_BUSY']);
+/** Whole-call failures that pass; any other coded answer is about the request itself and will not change. */
+const RETRYABLE_CALL_CODES = new Set([
+  'SERVER_UNAVAILABLE',
+  'REQUEST_LIMIT_EXCEEDED',
+  'UNABLE_TO_LOCK_ROW',
+  'INVALID_SESSION_ID',
+  'SALESFORCE_AUTH_FAILED',
+  'REQUEST_RUNNING_TOO_LONG',
+]);
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+interface RawSaveResult {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors?: { statusCode?: string; errorCode?: string; message: string; fields?: string[] }[];
+}
+
+/** What the Event Endpoint takes per event: the envelope's parts, the entity read from Gentrack, and the fields a
+ * newer event has already set (left alone). */
+export interface EndpointEvent {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly createdAt: string;
+  readonly data: unknown;
+  readonly entity?: unknown;
+  readonly skipFields: readonly string[];
+}
+
+interface EndpointResult {
+  eventId?: string;
+  status?: string;
+  recordId?: string;
+  errorCode?: string;
+  message?: string;
+}
+
+export interface InboundWriterOptions {
+  /** The integration user's connection, with a valid session. */
+  readonly connection: () => Promise<Connection>;
+}
+
+export class InboundWriter {
+  constructor(private readonly options: InboundWriterOptions) {}
+
+  /** Upserts records by External ID; one outcome per record, in order. Throws SalesforceCallError when a call fails. */
+  async upsert(
+    objectType: string,
+    externalIdField: string,
+    records: readonly { reference: string; fields: Readonly<Record<string, unknown>> }[],
+  ): Promise<SaveOutcome[]> {
+    const connection = await this.connect();
+    const outcomes: SaveOutcome[] = [];
+    for (let start = 0; start < records.length; start += COLLECTION_LIMIT) {
+      const chunk = records.slice(start, start + COLLECTION_LIMIT).map((record) => ({ ...record.fields, [externalIdField]: record.reference }));
+      const answer = await call(`upsert ${objectType} by ${externalIdField}`, () =>
+        connection.upsert(objectType, chunk as never[], externalIdField, { allOrNone: false }),
+      );
+      outcomes.push(...toOutcomes(answer, chunk.length));
+    }
+    return outcomes;
+  }
+
+  /** Each record's OwnerId, by record id. */
+  async ownersOf(objectType: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const connection = await this.connect();
+    const owners = new Map<string, string>();
+    const safe = ids.filter((id) => SALESFORCE_ID.test(id));
+    for (let start = 0; start < safe.length; start += COLLECTION_LIMIT) {
+      const list = safe.slice(start, start + COLLECTION_LIMIT).map((id) => `'${id}'`).join(', ');
+      const result = await call(`read ${objectType} owners`, async () => {
+        const answer = await connection.query<{ Id: string; OwnerId: string }>(`SELECT Id, OwnerId FROM ${objectType} WHERE Id IN (${list})`);
+        return answer.records;
+      });
+      for (const record of result) owners.set(record.Id, record.OwnerId);
+    }
+    return owners;
+  }
+
+  /**
+   * Hands events to the generated Event Endpoint (Apex REST, `inbound.deliverTo: apex`), which applies the rules in
+   * the org; one outcome per event, in order.
+   */
+  async postEvents(events: readonly EndpointEvent[]): Promise<SaveOutcome[]> {
+    const connection = await this.connect();
+    const outcomes: SaveOutcome[] = [];
+    for (let start = 0; start < events.length; start += COLLECTION_LIMIT) {
+      const chunk = events.slice(start, start + COLLECTION_LIMIT);
+      const answer = await call(`POST /services/apexrest${EVENT_ENDPOINT_PATH}`, () =>
+        connection.apex.post<{ results?: EndpointResult[] }>(EVENT_ENDPOINT_PATH, { events: chunk }),
+      );
+      const results = answer?.results;
+      if (!Array.isArray(results) || results.length !== chunk.length) {
+        throw new SalesforceCallError('UNEXPECTED_ANSWER', `the Event Endpoint answered ${JSON.stringify(answer).slice(0, 200)} for ${chunk.length} events`, true);
+      }
+      for (const result of results) {
+        if (result.status === 'applied' && result.recordId) outcomes.push({ ok: true, id: result.recordId, created: false });
+        else {
+          const code = result.errorCode ?? 'UNKNOWN_ERROR';
+          outcomes.push({ ok: false, code, message: `${code}: ${result.message ?? 'no message'}`, retryable: RETRYABLE_RECORD_CODES.has(code) });
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** Creates Tasks; one outcome per task, in order. */
+  async createTasks(tasks: readonly Record<string, unknown>[]): Promise<SaveOutcome[]> {
+    const connection = await this.connect();
+    const outcomes: SaveOutcome[] = [];
+    for (let start = 0; start < tasks.length; start += COLLECTION_LIMIT) {
+      const chunk = tasks.slice(start, start + COLLECTION_LIMIT);
+      const answer = await call('create Tasks', () => connection.create('Task', chunk as never[], { allOrNone: false }));
+      outcomes.push(...toOutcomes(answer, chunk.length));
+    }
+    return outcomes;
+  }
+
+  private async connect(): Promise<Connection> {
+    try {
+      return await this.options.connection();
+    } catch (error) {
+      throw new SalesforceCallError('SALESFORCE_AUTH_FAILED', `no Salesforce session: ${(error as Error).message}`, true);
+    }
+  }
+}
+
+async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { errorCode?: unknown }).errorCode;
+    const message = `${what}: ${(error as Error).message ?? String(error)}`;
+    if (typeof code !== 'string') throw new SalesforceCallError('CONNECTIVITY', message, true);
+    const retryable = RETRYABLE_CALL_CODES.has(code) || /^ERROR_HTTP_(5\d\d|429)$/.test(code);
+    throw new SalesforceCallError(code, message, retryable);
+  }
+}
+
+function toOutcomes(answer: unknown, expected: number): SaveOutcome[] {
+  const results = (Array.isArray(answer) ? answer : [answer]) as RawSaveResult[];
+  if (results.length !== expected) {
+    throw new SalesforceCallError('UNEXPECTED_ANSWER', `Salesforce answered ${results.length} results for ${expected} records`, true);
+  }
+  return results.map((result) => {
+    if (result.success && result.id) return { ok: true, id: result.id, created: result.created === true };
+    const error = result.errors?.[0];
+    const code = error?.statusCode ?? error?.errorCode ?? 'UNKNOWN_ERROR';
+    const fields = error?.fields?.length ? ` (fields: ${error.fields.join(', ')})` : '';
+    return { ok: false, code, message: `${code}: ${error?.message ?? 'no message'}${fields}`, retryable: RETRYABLE_RECORD_CODES.has(code) };
+  });
+}
