@@ -24,9 +24,9 @@ function builtFingerprint() {
 
 if (process.env.GENTRACK_SF_FROM_SOURCE !== '1' && builtFingerprint() === sourceFingerprint(root)) {
   process.setSourceMapsEnabled(true);
-  await import('../dist/cli/main.js');
+  await import('../dist/bin/main.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../cli/main.ts');
+  await import('./main.ts');
 }

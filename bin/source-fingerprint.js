@@ -1,12 +1,13 @@
-// Which TypeScript sources the compiled copy in dist/ was built from: their paths, sizes and modification times,
-// hashed. Shared by the build (scripts/build-dist.ts writes it) and the CLI entry point (which compares it), in plain
+// Which TypeScript sources the compiled copy in dist/ was built from: their paths and contents, hashed. Contents,
+// not modification times: a copied tree, a `touch` or a checkout that rewrites unchanged files must not silently
+// turn an operator's relay onto the heavier run-from-source path. Shared by the build (scripts/build-dist.ts writes it) and the CLI entry point (which compares it), in plain
 // JavaScript because the entry point reads it before any TypeScript loader exists.
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folders compiled into dist/, relative to the project root. */
-export const SOURCE_DIRS = ['cli', 'generators', 'model', 'relay/src', 'sandbox', 'scripts/demo'];
+export const SOURCE_DIRS = ['bin', 'cli', 'generators', 'model', 'relay/src', 'sandbox', 'scripts/demo'];
 
 /** Relative paths of the compiled sources: TypeScript, not tests, not templates' own files. */
 export function sourceFiles(root) {
@@ -25,8 +26,9 @@ export function sourceFiles(root) {
 export function sourceFingerprint(root) {
   const hash = createHash('sha256');
   for (const file of sourceFiles(root)) {
-    const { size, mtimeMs } = statSync(path.join(root, file));
-    hash.update(`${file}\0${size}\0${mtimeMs}\n`);
+    const content = readFileSync(path.join(root, file));
+    hash.update(`${file}\0${content.length}\0`);
+    hash.update(content);
   }
   return hash.digest('hex');
 }

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../model/project-root.js';
 function scratchProject(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fingerprint-'));
   for (const dir of SOURCE_DIRS) mkdirSync(path.join(root, dir), { recursive: true });
-  writeFileSync(path.join(root, 'cli', 'main.ts'), 'export {};\n');
+  writeFileSync(path.join(root, 'bin', 'main.ts'), 'export {};\n');
   writeFileSync(path.join(root, 'relay/src', 'relay.ts'), 'export {};\n');
   writeFileSync(path.join(root, 'relay/src', 'relay.test.ts'), 'export {};\n');
   return root;
@@ -18,19 +18,22 @@ function scratchProject(): string {
 
 test('the fingerprint covers compiled sources only, and changes with any edit', () => {
   const root = scratchProject();
-  assert.deepEqual(sourceFiles(root), ['cli/main.ts', 'relay/src/relay.ts']);
+  assert.deepEqual(sourceFiles(root), ['bin/main.ts', 'relay/src/relay.ts']);
   const before = sourceFingerprint(root);
   assert.equal(sourceFingerprint(root), before);
 
   writeFileSync(path.join(root, 'relay/src', 'relay.test.ts'), 'export const changed = 1;\n');
   assert.equal(sourceFingerprint(root), before, 'tests are not compiled');
 
-  utimesSync(path.join(root, 'cli', 'main.ts'), new Date(), new Date(Date.now() + 5_000));
-  const touched = sourceFingerprint(root);
-  assert.notEqual(touched, before, 'a newer modification time');
+  utimesSync(path.join(root, 'bin', 'main.ts'), new Date(), new Date(Date.now() + 5_000));
+  assert.equal(sourceFingerprint(root), before, 'a newer modification time alone (a copy, a touch) changes nothing');
+
+  writeFileSync(path.join(root, 'bin', 'main.ts'), 'export const edited = 1;\n');
+  const edited = sourceFingerprint(root);
+  assert.notEqual(edited, before, 'an edit');
 
   writeFileSync(path.join(root, 'generators', 'added.ts'), 'export {};\n');
-  assert.notEqual(sourceFingerprint(root), touched, 'a new source');
+  assert.notEqual(sourceFingerprint(root), edited, 'a new source');
 });
 
 test('the compiled CLI and the sources answer alike, and dist/ matches the sources it was built from', () => {

@@ -7,6 +7,9 @@ export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_
 echo "== typecheck"
 npx tsc --noEmit
 
+echo "== lint (typescript-eslint, import boundaries)"
+npx eslint .
+
 echo "== compile dist/ (what bin/gentrack-sf.js runs)"
 npm run build --silent
 
@@ -20,5 +23,5 @@ if [ -d force-app/main/default/lwc ]; then
 fi
 
 echo "== node tests"
-mapfile -t files < <(find cli generators model relay sandbox scripts test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
+mapfile -t files < <(find bin cli generators model relay sandbox scripts test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
 node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"

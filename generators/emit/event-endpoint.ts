@@ -14,7 +14,7 @@ import {
 import { findObject, type ConnectorModel } from '../../model/connector-model.js';
 import type { InboundEventRule, InboundFieldSource } from '../../model/inbound-model.js';
 import { findStandardField, type DescribeFieldType } from '../../model/standard-objects.js';
-import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
+import type { GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { apexClass } from './apex.js';
 

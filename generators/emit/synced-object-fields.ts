@@ -3,7 +3,7 @@
  * sync status fields the relay writes back, and the custom fields the model declares.
  */
 import { connectorFieldsOf } from '../../model/connector-metadata.js';
-import { customFields, type ConnectorModel, type SyncedObject } from '../../model/connector-model.js';
+import { customFields, type ConnectorModel } from '../../model/connector-model.js';
 import type { GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { renderCustomField } from './custom-field.js';

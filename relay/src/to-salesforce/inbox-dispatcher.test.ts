@@ -159,7 +159,7 @@ test('a call Salesforce refuses outright dead-letters every event in it', async 
 });
 
 test('the Salesforce breaker opens after consecutive failures; waiting for it spends no attempt', async () => {
-  let failing = true;
+  const failing = true;
   const h = harness({
     breakerThreshold: 2,
     maxAttempts: 3,

@@ -1,6 +1,6 @@
 /** `gentrack-sf generate [--check]`: force-app and the relay's typed model from config/connector.yaml. */
 import type { Command } from 'commander';
-import { DEFAULT_MODEL_PATH, loadConnectorModel } from '../../model/load-model.js';
+import { DEFAULT_MODEL_PATH, loadConnectorModel } from '../model/load-model.js';
 
 export function registerGenerateCommand(program: Command): void {
   program
@@ -11,9 +11,9 @@ export function registerGenerateCommand(program: Command): void {
     .action(async (options: { check?: boolean; model: string }) => {
       // The generators (ts-morph, prettier, handlebars) load only when this command runs.
       const [{ generateFiles }, { compareWithDisk, writeGeneratedFiles }, { PROJECT_ROOT }] = await Promise.all([
-        import('../../generators/generate.js'),
-        import('../../generators/write-output.js'),
-        import('../../model/project-root.js'),
+        import('./generate.js'),
+        import('./write-output.js'),
+        import('../model/project-root.js'),
       ]);
       const model = await loadConnectorModel(options.model, PROJECT_ROOT);
       const files = await generateFiles(model);

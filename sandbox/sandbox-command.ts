@@ -23,8 +23,8 @@ export function registerSandboxCommand(program: Command): void {
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
     .action(async (options: SandboxCommandOptions) => {
       const [{ PROJECT_ROOT }, { startSandbox }] = await Promise.all([
-        import('../../model/project-root.js'),
-        import('../../sandbox/start-sandbox.js'),
+        import('../model/project-root.js'),
+        import('./start-sandbox.js'),
       ]);
       const sandbox = await startSandbox({
         salesforce: { port: Number(options.salesforcePort) },

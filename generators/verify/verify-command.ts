@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 // The checks (SDR, prettier, PMD drivers) load only when verify runs: other commands need not carry them.
-import { CHECK_NAMES, type CheckName } from '../../generators/verify/finding.js';
+import { CHECK_NAMES, type CheckName } from './finding.js';
 
 export function registerVerifyCommand(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerVerifyCommand(program: Command): void {
         return;
       }
       const projectDir = path.resolve(options.project);
-      const { countFindings, formatFindingsTable, runAllChecks } = await import('../../generators/verify/index.js');
+      const { countFindings, formatFindingsTable, runAllChecks } = await import('./index.js');
       const findings = await runAllChecks(projectDir, options.only ? { only: options.only as CheckName[] } : {});
       console.log(formatFindingsTable(findings));
       if (countFindings(findings) > 0) process.exitCode = 1;

@@ -8,7 +8,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
     .option('--rate <changes-per-second>', 'changes made in Salesforce per second', '8')
     .action(async (options: { duration?: string; rate: string }) => {
-      const { runDemo } = await import('../../scripts/demo/run-demo.js');
+      const { runDemo } = await import('./run-demo.js');
       const summary = await runDemo({
         ...(options.duration ? { durationSeconds: Number(options.duration) } : {}),
         changesPerSecond: Number(options.rate),

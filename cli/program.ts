@@ -1,0 +1,42 @@
+/**
+ * `gentrack-sf`: one program for every command of the connector. The operator's commands (what ships with the relay)
+ * live in cli/commands/; the development commands (generate, verify, sandbox, demo) live beside the code they run
+ * and are added by the entry point (bin/main.ts), so nothing that ships imports the generators or the sandbox.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCredentialsCommand } from './commands/credentials.js';
+import { registerDlqCommand } from './commands/dlq.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerInitialSyncCommand } from './commands/initial-sync.js';
+import { registerRelayCommand } from './commands/relay.js';
+import { registerValidateOrgCommand } from './commands/validate-org.js';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const OPERATOR_COMMANDS: readonly RegisterCommand[] = [
+  registerCredentialsCommand,
+  registerDlqCommand,
+  registerHistoryCommand,
+  registerInitialSyncCommand,
+  registerRelayCommand,
+  registerValidateOrgCommand,
+];
+
+export async function runGentrackSf(commands: readonly RegisterCommand[], argv: readonly string[] = process.argv): Promise<void> {
+  const program = new Command('gentrack-sf')
+    .description('Gentrack <-> Salesforce connector: generators, relay, sandbox and operations')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+    } else {
+      // Errors the user can act on (an invalid model, a failed check) carry their own complete message.
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    }
+  }
+}
