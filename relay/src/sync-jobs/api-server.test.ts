@@ -13,7 +13,7 @@ import { createCredentials, revokeCredentials, rotateCredentials } from '../plat
 import { connectorModel } from '../platform/connector-model.generated.js';
 import { ApiClientStore } from '../platform/api-auth/api-client-store.js';
 import { openApiDatabase } from '../platform/db/api-database.js';
-import { buildApiServer } from './api-server.js';
+import { buildApiServer, FAILED_TOKEN_REQUESTS } from './api-server.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 
 const TENANT = 'tenant-a';
@@ -43,10 +43,11 @@ function setup(rateLimit = { burst: 100, perMinute: 6_000 }) {
   return { app, clients, clock, submitted, logLines, key };
 }
 
-async function mint(app: FastifyInstance, clientId: string, clientSecret: string) {
+async function mint(app: FastifyInstance, clientId: string, clientSecret: string, remoteAddress = '203.0.113.10') {
   return app.inject({
     method: 'POST',
     url: '/oauth/token',
+    remoteAddress,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
   });
@@ -139,16 +140,18 @@ test('after a rotation the old secret mints nothing, while tokens issued before 
   assert.equal((await requestJob(app, before)).statusCode, 401, '... until it expires');
 });
 
-test('after a revocation no secret mints a token; tokens already issued expire on their own', async () => {
-  const { app, clients, clock } = setup();
+test('after a revocation no secret mints a token, and tokens already issued are refused at once', async () => {
+  const { app, clients } = setup();
   const { client, clientSecret } = await createCredentials(clients);
   const before = await tokenOf(app, client.clientId, clientSecret.reveal());
+  assert.equal((await requestJob(app, before)).statusCode, 202);
   revokeCredentials(clients);
   assert.equal((await mint(app, client.clientId, clientSecret.reveal())).statusCode, 401);
   assert.equal((await mint(app, client.clientId, '')).statusCode, 401);
-  assert.equal((await requestJob(app, before)).statusCode, 202);
-  clock.advance(900_000);
-  assert.equal((await requestJob(app, before)).statusCode, 401);
+  const refused = await requestJob(app, before);
+  assert.equal(refused.statusCode, 401, 'a revoked credential is a compromised one: its tokens end with it');
+  assert.equal(refused.json().errorCode, 'CLIENT_REVOKED');
+  assert.match(String(refused.headers['www-authenticate']), /invalid_token/);
 });
 
 test('unknown clients, other grant types and mixed credential styles are refused', async () => {
@@ -197,11 +200,77 @@ test('requests beyond the rate limit are 429 with Retry-After, per client', asyn
   assert.equal(limited.headers['retry-after'], '1');
   clock.advance(1_000);
   assert.equal((await requestJob(app, token)).statusCode, 202);
+});
 
-  for (let i = 0; i < 2; i++) await mint(app, client.clientId, 'guess');
-  const guessing = await mint(app, client.clientId, 'guess');
-  assert.equal(guessing.statusCode, 429, 'guessing secrets is limited too');
-  assert.ok(Number(guessing.headers['retry-after']) >= 1);
+test('failed token requests are limited per source address, so guessing cannot lock the real client out', async () => {
+  const { app, clients, clock } = setup();
+  const { client, clientSecret } = await createCredentials(clients);
+  const attacker = '198.51.100.7';
+  const salesforce = '203.0.113.10';
+  for (let i = 0; i < FAILED_TOKEN_REQUESTS.burst; i++) {
+    assert.equal((await mint(app, client.clientId, `guess-${i}`, attacker)).statusCode, 401);
+  }
+  const guessing = await mint(app, client.clientId, 'guess', attacker);
+  assert.equal(guessing.statusCode, 429, 'the guessing address is slowed down');
+  assert.equal(guessing.headers['retry-after'], '10');
+  assert.equal((await mint(app, client.clientId, clientSecret.reveal(), salesforce)).statusCode, 200, 'the real client is not locked out');
+
+  // Unknown client ids count the same: naming a new id each time does not escape the limit.
+  const other = '198.51.100.8';
+  for (let i = 0; i < FAILED_TOKEN_REQUESTS.burst; i++) await mint(app, `grc_unknown${i}`, 'x', other);
+  assert.equal((await mint(app, 'grc_unknown_more', 'x', other)).statusCode, 429);
+
+  // Successes are given back: a client minting many tokens is never limited.
+  for (let i = 0; i < 3 * FAILED_TOKEN_REQUESTS.burst; i++) await tokenOf(app, client.clientId, clientSecret.reveal());
+
+  clock.advance(10_000);
+  assert.equal((await mint(app, client.clientId, 'guess', attacker)).statusCode, 401, 'one more try every 10 s');
+});
+
+test('an unknown client id costs the same hash work as a known one: timing does not tell which ids exist', async () => {
+  const { app, clients } = setup();
+  const { client } = await createCredentials(clients);
+  const timed = async (clientId: string, address: string) => {
+    const started = performance.now();
+    assert.equal((await mint(app, clientId, 'wrong', address)).statusCode, 401);
+    return performance.now() - started;
+  };
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const known: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    known.push(await timed(client.clientId, `192.0.2.${i}`));
+    unknown.push(await timed(`grc_nobody${i}`, `192.0.2.${100 + i}`));
+  }
+  // Without the dummy hash an unknown id answered about ten times faster (no scrypt at all).
+  assert.ok(median(unknown) > 0.5 * median(known), `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
+});
+
+test('HTTP Basic credentials with a bad %-escape are a 400, not a server error', async () => {
+  const { app } = setup();
+  const response = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('grc_1:%E0%A4%A').toString('base64')}` },
+    payload: 'grant_type=client_credentials',
+  });
+  assert.equal(response.statusCode, 400);
+  assert.equal(response.json().error, 'invalid_request');
+});
+
+test('X-On-Behalf-Of must be a Salesforce username: markup and free text are refused', async () => {
+  const { app, clients, submitted } = setup();
+  const { client, clientSecret } = await createCredentials(clients);
+  const token = await tokenOf(app, client.clientId, clientSecret.reveal());
+  for (const header of ['<script>alert(1)</script>@x.com', 'Ana Smith', 'ana@exa mple.com', `${'a'.repeat(75)}@x.com`, '']) {
+    const response = await requestJob(app, token, JOBS, { 'x-on-behalf-of': header });
+    assert.equal(response.statusCode, 400, header);
+    assert.match(response.json().message, /X-On-Behalf-Of/);
+  }
+  assert.equal(submitted.length, 0);
+  assert.equal((await requestJob(app, token, JOBS, { 'x-on-behalf-of': 'ana.smith+ops@utility.example.co.nz' })).statusCode, 202);
+  assert.equal(submitted[0]?.onBehalfOf, 'ana.smith+ops@utility.example.co.nz');
+  assert.equal(submitted[0]?.clientId, client.clientId, 'recorded with the client that vouches for it');
 });
 
 test('secrets and tokens never reach the log', async () => {

@@ -25,6 +25,9 @@ export interface ApiServerOptions {
   readonly logger: Logger;
 }
 
+/** Failed token requests one source address may make: 10 at once, then one every 10 s. */
+export const FAILED_TOKEN_REQUESTS = { burst: 10, perMinute: 6 } as const;
+
 export interface ApiServer {
   readonly url: string;
   readonly port: number;
@@ -58,12 +61,13 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ errorCode: 'NOT_FOUND', message: 'no such resource' }));
 
   const limiter = new RateLimiter(options.rateLimit);
-  registerTokenEndpoint(app, { clients: options.clients, signer: options.signer, limiter, logger });
+  const failedAttempts = new RateLimiter({ ...FAILED_TOKEN_REQUESTS, ...(options.rateLimit.clock ? { clock: options.rateLimit.clock } : {}) });
+  registerTokenEndpoint(app, { clients: options.clients, signer: options.signer, failedAttempts, logger });
   registerSyncJobRoutes(app, {
     tenantId: options.tenantId,
     model: options.model,
     runner: options.runner,
-    authenticate: bearerAuthentication({ signer: options.signer, limiter }),
+    authenticate: bearerAuthentication({ signer: options.signer, clients: options.clients, limiter }),
   });
   return app;
 }

@@ -21,7 +21,12 @@ export interface SyncJobRoutesOptions {
   readonly authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 }
 
-const MAX_ON_BEHALF_OF_LENGTH = 255;
+/**
+ * A Salesforce username: the form of an email address, at most 80 characters (Salesforce Help, "Username"). Anything
+ * else (markup, control characters, a free-text name) is refused rather than recorded as who asked for a sync.
+ */
+const SALESFORCE_USERNAME = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const MAX_USERNAME_LENGTH = 80;
 
 /** The job as the API shows it: ISO times, the direction as one object, nothing internal. */
 export function jobView(job: SyncJob) {
@@ -47,16 +52,15 @@ export function registerSyncJobRoutes(app: FastifyInstance, options: SyncJobRout
 
   app.post<{ Params: { id: string } }>(SYNC_JOBS_PATH, { preHandler: options.authenticate }, async (request, reply) => {
     if (request.params.id !== options.tenantId) return unknownInstance(reply, request.params.id);
-    const onBehalfOf = request.headers['x-on-behalf-of'];
-    if (typeof onBehalfOf !== 'string' || onBehalfOf.trim() === '' || onBehalfOf.length > MAX_ON_BEHALF_OF_LENGTH) {
+    const header = request.headers['x-on-behalf-of'];
+    const onBehalfOf = typeof header === 'string' ? header.trim() : '';
+    if (onBehalfOf.length > MAX_USERNAME_LENGTH || !SALESFORCE_USERNAME.test(onBehalfOf)) {
       return reply.code(400).send({
         errorCode: 'INVALID_REQUEST',
-        message: 'X-On-Behalf-Of is required: the username of the Salesforce user the sync is for (audit)',
+        message: `X-On-Behalf-Of is required: the username of the Salesforce user the sync is for (audit), in the form of an email address, at most ${MAX_USERNAME_LENGTH} characters`,
       });
     }
-    const job = options.runner.submit(
-      readSyncJobRequest(options.model, request.body, { clientId: request.apiClientId!, onBehalfOf: onBehalfOf.trim() }),
-    );
+    const job = options.runner.submit(readSyncJobRequest(options.model, request.body, { clientId: request.apiClientId!, onBehalfOf }));
     return reply
       .code(202)
       .header('location', `${SYNC_JOBS_PATH.replace(':id', encodeURIComponent(options.tenantId))}/${job.id}`)

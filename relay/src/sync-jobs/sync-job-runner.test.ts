@@ -98,7 +98,7 @@ test('Salesforce -> Gentrack: the record goes into the outbox as the triggers wo
   const run = w.history.get(job.id);
   assert.equal(run?.kind, 'on-demand');
   assert.equal(run?.subject, `Account ${ACCOUNT_ID} Salesforce -> Gentrack`);
-  assert.equal(run?.initiatedBy, 'ana@example.com');
+  assert.equal(run?.initiatedBy, 'ana@example.com (API client grc_1)', 'who the caller names, and the client that vouches for it');
   assert.equal(run?.outcome, 'completed');
   await runner.stop();
 });

@@ -154,7 +154,8 @@ export class SyncJobRunner {
       kind: 'on-demand',
       id: job.id,
       subject: `${job.entityType} ${job.entityId} ${job.source} -> ${job.destination}`,
-      initiatedBy: job.onBehalfOf,
+      // Who the caller says asked, and the API client that vouches for it: the header alone is the caller's word.
+      initiatedBy: `${job.onBehalfOf} (API client ${job.clientId})`,
       startedAt: this.clock(),
     });
   }

@@ -1,7 +1,7 @@
 /**
  * The relay's own OAuth2 access tokens for its API: compact JWTs signed with HMAC-SHA256 (node:crypto only), short
- * lived, and checked without any lookup. A token stays valid until it expires, whatever happens to the client's
- * secret afterwards: rotation and revocation stop the MINTING of tokens (see token-endpoint.ts), not their use.
+ * lived, and checked without any lookup here. A token stays valid until it expires after a rotation of its client's
+ * secret; a revocation ends it at once (bearer-authentication.ts looks the client up).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../config/secret.js';

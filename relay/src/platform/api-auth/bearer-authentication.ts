@@ -1,10 +1,13 @@
 /**
- * Every API route but the token endpoint needs `Authorization: Bearer <access token>` issued by this relay and not
- * expired; the token's client is then rate-limited. Refusals follow RFC 6750: 401 with WWW-Authenticate naming the
+ * Every API route but the token endpoint needs `Authorization: Bearer <access token>` issued by this relay, not
+ * expired, and of a client that is still active: a revoked credential is a compromised one, so its tokens end with
+ * it (a rotation keeps them, as Gentrack's guide documents, so rotating never breaks the integration). The token's
+ * client is then rate-limited. Refusals follow RFC 6750: 401 with WWW-Authenticate naming the
  * problem, 429 with Retry-After.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenRejectedError, type AccessTokenSigner } from './access-tokens.js';
+import type { ApiClientStore } from './api-client-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 declare module 'fastify' {
@@ -16,6 +19,7 @@ declare module 'fastify' {
 
 export interface BearerAuthenticationOptions {
   readonly signer: AccessTokenSigner;
+  readonly clients: Pick<ApiClientStore, 'find'>;
   readonly limiter: RateLimiter;
 }
 
@@ -37,6 +41,13 @@ export function bearerAuthentication(options: BearerAuthenticationOptions) {
         .code(401)
         .header('www-authenticate', `Bearer realm="gentrack-relay", error="invalid_token", error_description="${error.message}"`)
         .send({ errorCode: error.code, message: error.message });
+    }
+    if (options.clients.find(clientId)?.status !== 'active') {
+      const message = 'the access token belongs to a revoked API client; create a new credential';
+      return reply
+        .code(401)
+        .header('www-authenticate', `Bearer realm="gentrack-relay", error="invalid_token", error_description="${message}"`)
+        .send({ errorCode: 'CLIENT_REVOKED', message });
     }
     const decision = options.limiter.take(`api:${clientId}`);
     if (!decision.allowed) {

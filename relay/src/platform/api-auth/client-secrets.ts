@@ -30,6 +30,15 @@ export async function hashClientSecret(secret: Secret): Promise<string> {
   return ['scrypt', PARAMETERS.N, PARAMETERS.r, PARAMETERS.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/**
+ * A hash of no secret anyone holds, checked when a token request names an unknown client, so that it costs the same
+ * scrypt work as a known one: the answer's timing must not tell which client ids exist.
+ */
+export function unknownClientHash(): Promise<string> {
+  return (unknownClient ??= hashClientSecret(newClientSecret()));
+}
+let unknownClient: Promise<string> | undefined;
+
 /** False for a wrong secret and for a stored value that is not a hash this module wrote. */
 export async function verifyClientSecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');

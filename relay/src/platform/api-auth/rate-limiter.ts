@@ -42,6 +42,12 @@ export class RateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000)) };
   }
 
+  /** Gives back what take() counted, e.g. a token request that proved its client: only failures should add up. */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.options.burst, bucket.tokens + 1);
+  }
+
   private forgetIdleBuckets(now: number): void {
     if (this.buckets.size < 1_000) return;
     for (const [key, bucket] of this.buckets) {
