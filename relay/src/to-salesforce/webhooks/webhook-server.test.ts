@@ -14,6 +14,7 @@ const TENANT_ID = 'tenant-1';
 /** Personal data in every test body: it must never reach a log line. */
 const PERSONAL = { accountNumber: 'A00000042', customerName: 'Aroha Ngata', email: 'aroha.ngata@example.com' };
 const BODY_LIMIT = 4096;
+const TOLERANCE_SECONDS = 300;
 
 let server: WebhookServer;
 let inbox: InboxStore;
@@ -28,7 +29,7 @@ before(async () => {
     appId: APP_ID,
     tenantIds: [TENANT_ID, 'tenant-2'],
     keys: [current.publicKey, next.publicKey],
-    toleranceSeconds: 300,
+    toleranceSeconds: TOLERANCE_SECONDS,
     bodyLimitBytes: BODY_LIMIT,
     store: (envelope, rawBody) => {
       if (failStore) throw new Error('disk full');
@@ -144,6 +145,17 @@ test('a timestamp outside the tolerance is refused (401) in both directions', as
   logLines = [];
   await expectRefused(body, { 'x-payload-signature': signed(body, current.privateKey, now + 360) }, 401, 'TIMESTAMP_OUT_OF_TOLERANCE');
   assert.equal((await post(body, { 'x-payload-signature': signed(body, current.privateKey, now - 250) })).status, 202, 'within the tolerance');
+});
+
+test('an event dated after its signature (plus the tolerance) is refused (422): it would supersede every later event', async () => {
+  const t = Math.floor(Date.now() / 1000);
+  const farFuture = JSON.stringify(envelope({ createdAt: '9999-12-31T00:00:00Z' }));
+  await expectRefused(farFuture, { 'x-payload-signature': signed(farFuture, current.privateKey, t) }, 422, 'CREATED_AT_IN_FUTURE');
+  logLines = [];
+  const ahead = JSON.stringify(envelope({ createdAt: new Date((t + TOLERANCE_SECONDS + 60) * 1000).toISOString() }));
+  await expectRefused(ahead, { 'x-payload-signature': signed(ahead, current.privateKey, t) }, 422, 'CREATED_AT_IN_FUTURE');
+  const withinTolerance = JSON.stringify(envelope({ eventId: 'evt-skew', createdAt: new Date((t + TOLERANCE_SECONDS - 5) * 1000).toISOString() }));
+  assert.equal((await post(withinTolerance, { 'x-payload-signature': signed(withinTolerance, current.privateKey, t) })).status, 202, 'clock skew within the tolerance is fine');
 });
 
 test('an unknown appId or tenantId is refused (403), even when signed', async () => {

@@ -22,6 +22,7 @@ export type RefusalCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BODY_INVALID_JSON'
   | 'ENVELOPE_INVALID'
+  | 'CREATED_AT_IN_FUTURE'
   | 'APP_UNKNOWN'
   | 'TENANT_UNKNOWN'
   | 'NOT_FOUND'
@@ -33,6 +34,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode, number>> = {
   SIGNATURE_MALFORMED: 401,
   TIMESTAMP_OUT_OF_TOLERANCE: 401,
   SIGNATURE_INVALID: 401,
+  CREATED_AT_IN_FUTURE: 422,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   BODY_INVALID_JSON: 400,
@@ -125,6 +127,16 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if ('problem' in reading) return refuse(request, reply, new Refusal('ENVELOPE_INVALID', `not a Gentrack event envelope: ${reading.problem}`));
     const { envelope } = reading;
     const about = { eventId: envelope.eventId, eventType: envelope.eventType };
+    // An event cannot be newer than its signature. Newer values win per field, so one event dated far ahead (a
+    // clock fault, or a signing key in the wrong hands) would make every later event for those fields "superseded".
+    const latestCreatedAtMs = (signature.timestampSeconds + options.toleranceSeconds) * 1000;
+    if (envelope.createdAtMs > latestCreatedAtMs) {
+      return refuse(
+        request,
+        reply,
+        new Refusal('CREATED_AT_IN_FUTURE', `createdAt ${envelope.createdAt} is later than the signature time plus the tolerance (${options.toleranceSeconds} s)`, about),
+      );
+    }
     if (envelope.appId !== options.appId) {
       return refuse(request, reply, new Refusal('APP_UNKNOWN', 'the event is for another Gentrack application', { ...about, appId: envelope.appId }));
     }
