@@ -24,7 +24,10 @@ export interface RunRelayOptions {
  */
 const HEAP_GROWING_PERCENT = 30;
 
-/** Resolves when the relay has stopped; the exit code says how (0 after a signal, 2 after a fatal error). */
+/**
+ * Resolves when the relay has stopped; the exit code says how (0 after a signal, 2 after a fatal error, 3 when it
+ * could not start).
+ */
 export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const env = options.env ?? process.env;
@@ -91,8 +94,26 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const api = await startRelayApi({ relay, config, secrets, logger });
-  await relay.start();
+  if (!config.salesforce.rejectUnauthorizedTls) {
+    logger.warn(
+      { setting: 'salesforce.rejectUnauthorizedTls' },
+      'TLS CERTIFICATE CHECKS ARE OFF for the Salesforce Pub/Sub connection: anyone on the network path can read and change events. Use this only against a local sandbox.',
+    );
+  }
+
+  let api: Awaited<ReturnType<typeof startRelayApi>>;
+  try {
+    api = await startRelayApi({ relay, config, secrets, logger });
+    await relay.start();
+  } catch (error) {
+    // Close what did start, so a failed start ends the process instead of leaving it up and useless.
+    logger.fatal({ err: error }, `the relay could not start: ${(error as Error).message}`);
+    await relay.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the relay after a failed start failed'));
+    await ops.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    return START_FAILED_EXIT_CODE;
+  }
   logger.info('relay started');
   await stopped;
   await api?.close();
@@ -103,6 +124,9 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   logger.info('relay stopped');
   return fatal ? 2 : 0;
 }
+
+/** The exit code of a relay that could not start (a port in use, a bad key, an unreachable store). */
+export const START_FAILED_EXIT_CODE = 3;
 
 function metricsObserver(metrics: RelayMetrics): RelayObserver {
   return {

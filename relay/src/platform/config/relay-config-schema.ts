@@ -12,7 +12,13 @@ export const SALESFORCE_KEEPALIVE_INTERVAL_MS = 270_000;
 /** Pub/Sub API Subscribe: at most 100 events may be requested at a time. */
 export const PUB_SUB_MAX_BATCH_SIZE = 100;
 
-const httpUrl = () => z.url({ protocol: /^https?$/ });
+/** This machine: plain http cannot be read or changed on the way. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** Tokens, secrets and customer data travel over these URLs: https, except to a stand-in on this machine. */
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/ }).refine((url) => !url.startsWith('http:') || LOOPBACK_HOST.test(new URL(url).hostname), {
+    message: 'must be an https URL (plain http is accepted only for this machine: localhost, 127.x.x.x or [::1])',
+  });
 /** Base URLs are joined with operation paths, so a trailing slash would produce `//`. */
 const baseUrl = () => httpUrl().transform((url) => url.replace(/\/+$/, ''));
 const everyPass = { when: () => true };

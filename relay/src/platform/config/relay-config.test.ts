@@ -192,6 +192,25 @@ test('cross-key rules: client credentials need a My Domain URL; backoff bounds a
   assert.equal(messages.get('delivery.initialBackoffMs'), 'must not exceed maxBackoffMs');
 });
 
+test('plain http is refused for Salesforce and Gentrack URLs, except to this machine', () => {
+  const problems = problemsOf(() =>
+    loadRelayConfig({
+      env: {
+        ...REQUIRED_ENV,
+        GENTRACK_RELAY_SALESFORCE_LOGIN_URL: 'http://acme.my.salesforce.com',
+        GENTRACK_RELAY_GENTRACK_BASE_URL: 'http://api.crm.pool1.gentrack.cloud/v1',
+        GENTRACK_RELAY_GENTRACK_TOKEN_URL: 'http://10.0.0.5/v1/token',
+      },
+    }),
+  );
+  assert.deepEqual(problems.map((problem) => problem.path).sort(), ['gentrack.baseUrl', 'gentrack.tokenUrl', 'salesforce.loginUrl']);
+  for (const problem of problems) assert.match(problem.message, /must be an https URL \(plain http is accepted only for this machine/);
+  for (const local of ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787']) {
+    const config = loadRelayConfig({ env: { ...REQUIRED_ENV, GENTRACK_RELAY_GENTRACK_BASE_URL: local, GENTRACK_RELAY_GENTRACK_TOKEN_URL: `${local}/token` } });
+    assert.equal(config.gentrack.baseUrl, local);
+  }
+});
+
 test('YAML syntax errors and unreadable files are reported with their location', () => {
   const syntax = problemsOf(() => resolveRelayConfig({ text: 'tenantId: [unclosed\n', file: 'bad.yaml', env: {} }));
   assert.equal(syntax.length, 1);
