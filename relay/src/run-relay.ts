@@ -57,29 +57,36 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
     metrics.deadLetters.set(health.deadLetters);
     metrics.writeBacksPending.set(health.writeBacks);
   });
-  const checks = new HealthChecks();
-  checks.register('subscription', () => {
+  // Liveness: only what a restart could mend. Readiness: what the relay needs from outside to carry changes now.
+  const liveness = new HealthChecks();
+  liveness.register('relay', () => {
     const { subscription } = relay.health();
-    return { healthy: subscription === 'connected', detail: subscription };
+    return { healthy: subscription !== 'failed', detail: subscription === 'failed' ? 'the subscription stopped for good; see the log' : 'running' };
   });
-  checks.register('gentrack', () => {
-    const open = relay.health().breakerOpen;
-    return { healthy: !open, detail: open ? 'circuit breaker open: Gentrack keeps failing' : 'circuit breaker closed' };
-  });
-  checks.register('store', () => {
+  liveness.register('store', () => {
     const health = relay.health();
     return { healthy: true, detail: { pending: health.pending, deadLetters: health.deadLetters, writeBacks: health.writeBacks } };
   });
+  const readiness = new HealthChecks();
+  readiness.register('subscription', () => {
+    const { subscription } = relay.health();
+    return { healthy: subscription === 'connected', detail: subscription };
+  });
+  readiness.register('gentrack', () => {
+    const open = relay.health().breakerOpen;
+    return { healthy: !open, detail: open ? 'circuit breaker open: Gentrack keeps failing' : 'circuit breaker closed' };
+  });
   const gentrackEvents = relay.gentrackEvents;
-  if (gentrackEvents) checks.register('gentrack-events', () => gentrackEvents.health());
+  if (gentrackEvents) readiness.register('gentrack-events', () => gentrackEvents.health());
   const ops = await startOpsServer({
     host: config.http.host,
     port: config.http.port,
     metrics,
-    health: () => checks.report(),
+    health: () => liveness.report(),
+    readiness: () => readiness.report(),
     logger,
   });
-  logger.info({ url: ops.url }, 'operations server listening (GET /healthz, GET /metrics)');
+  logger.info({ url: ops.url }, 'operations server listening (GET /healthz, GET /readyz, GET /metrics)');
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

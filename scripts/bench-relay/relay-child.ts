@@ -1,7 +1,7 @@
 /**
  * The relay under test, as its own process (`gentrack-sf relay --config <file>`), so its memory is its own and it
  * does not share an event loop with the sandbox. At log level warn the relay prints no ops URL, so the benchmark
- * picks the ops port itself and talks to /healthz and /metrics there.
+ * picks the ops port itself and talks to /readyz and /metrics there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -70,14 +70,14 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the relay exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
-    const status = await request(`${opsUrl}/healthz`)
+    const status = await request(`${opsUrl}/readyz`)
       .then(async (response) => {
         await response.body.dump();
         return response.statusCode;
       })
       .catch(() => 0);
     if (status === 200) break;
-    if (Date.now() > deadline) throw new Error(`the relay did not become healthy within 30 s:\n${output.slice(-20).join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`the relay did not become ready within 30 s:\n${output.slice(-20).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 

@@ -230,7 +230,7 @@ test('an unmapped event type and a record Salesforce refuses are dead-lettered w
   const [late] = org.query(`SELECT Quote_Reference__c FROM Account WHERE Gentrack_External_Id__c = 'A99999999'`).records as Record<string, unknown>[];
   assert.equal(late!.Quote_Reference__c, 'Q-X');
 
-  // /healthz reports the inbox: healthy (no breaker open), with what is pending and dead-lettered.
+  // /readyz reports the inbox: ready (no breaker open), with what is pending and dead-lettered.
   const health = e2e.relay.gentrackEvents!.health();
   assert.equal(health.healthy, true);
   assert.deepEqual(Object.keys(health.detail as object), ['listening', 'pending', 'deadLetters']);

@@ -13,7 +13,7 @@ import { eventually } from './harness.js';
 export interface RelayProcess {
   readonly child: ChildProcess;
   readonly output: string[];
-  /** Resolves with the ops URL once /healthz reports the relay healthy (subscription live). */
+  /** Resolves with the ops URL once /readyz reports the relay ready (subscription live). */
   healthy(timeoutMs?: number): Promise<string>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -59,7 +59,7 @@ export function startRelayProcess(sandbox: Sandbox, configFile: string): RelayPr
         async () => {
           if (child.exitCode !== null) throw new Error(`the relay exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
           if (!opsUrl) return undefined;
-          const response = await request(`${opsUrl}/healthz`);
+          const response = await request(`${opsUrl}/readyz`);
           await response.body.dump();
           return response.statusCode === 200 ? opsUrl : undefined;
         },

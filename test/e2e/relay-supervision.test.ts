@@ -5,6 +5,7 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SUBSCRIBE_CONFIRMED_AFTER_MS } from '../../relay/src/to-gentrack/event-subscriber.js';
 import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
@@ -37,6 +38,18 @@ test('a broken stream is replaced, and changes made meanwhile arrive once', asyn
   await eventually('both later changes', () => delivered(env, during) && delivered(env, after), 15_000);
   const calls = env.sandbox.gentrack.calls.list().filter((call) => call.operation === 'customer-sync' && !call.replay);
   assert.equal(calls.length, 3, 'each account was sent once');
+});
+
+test('on a quiet org the subscription is connected seconds after the Subscribe, without waiting for an event or keepalive', async () => {
+  // As in Salesforce: an idle stream's first keepalive comes after 270 s.
+  e2e = await startE2E({ keepaliveIntervalMs: 270_000 });
+  const env = e2e;
+  const started = Date.now();
+  await env.startRelay({}, undefined, { waitForConnection: false });
+  // Nothing is published.
+  await eventually('connected', () => env.relay.health().subscription === 'connected', SUBSCRIBE_CONFIRMED_AFTER_MS + 5_000);
+  assert.ok(Date.now() - started >= SUBSCRIBE_CONFIRMED_AFTER_MS, 'connected only once Salesforce had time to refuse the Subscribe');
+  assert.equal(env.sandbox.gentrack.calls.list().length, 0, 'no event was needed');
 });
 
 test('a stream that goes silent is replaced by the keepalive watchdog', async () => {

@@ -76,6 +76,12 @@ const BACKLOG_RECHECK_MS = 50;
 /** Events asked for when a stream opens: one, so the client fetches the event schema with one response in flight. */
 const FIRST_REQUEST = 1;
 /**
+ * A Subscribe that Salesforce has not refused within this time is live. Salesforce refuses a bad session, topic or
+ * replay id at once, but an idle topic's first keepalive comes only after 270 s: waiting for it would report a healthy
+ * relay as not ready for minutes after every start.
+ */
+export const SUBSCRIBE_CONFIRMED_AFTER_MS = 3_000;
+/**
  * The client logs every event at info level to the console: its logging is off, and the relay logs what matters
  * through pino. Our patch of the client (patches/) reads `isLevelEnabled`: unpatched, it serialises every event
  * twice to JSON for debug lines nobody sees, a fifth of the relay's CPU per event.
@@ -100,6 +106,8 @@ export class EventSubscriber {
   private highestStored?: string;
   private recheckScheduled = false;
   private lastActivityAt = 0;
+  private subscribedAt?: number;
+  private state?: SubscriptionState;
   private failures = 0;
   private watchdog?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
@@ -165,6 +173,7 @@ export class EventSubscriber {
       if (this.fallbackInUse === 'earliest') client.subscribeFromEarliestEvent(this.options.topic, callback, FIRST_REQUEST);
       else if (this.fallbackInUse === 'latest' || resumeAfter === undefined) client.subscribe(this.options.topic, callback, FIRST_REQUEST);
       else client.subscribeFromReplayId(this.options.topic, callback, FIRST_REQUEST, Number(resumeAfter));
+      this.subscribedAt = Date.now();
       this.options.logger.info({ topic: this.options.topic, resumeAfter, fallback: this.fallbackInUse }, 'subscribed');
     } catch (error) {
       if (connection) this.retire(connection);
@@ -329,6 +338,10 @@ export class EventSubscriber {
   private checkLiveness(): void {
     const connection = this.current;
     if (!connection || this.stopped) return;
+    if (this.state !== 'connected' && !connection.retired && this.subscribedAt !== undefined && Date.now() - this.subscribedAt >= SUBSCRIBE_CONFIRMED_AFTER_MS) {
+      this.failures = 0;
+      this.setState('connected');
+    }
     if (Date.now() - this.lastActivityAt > this.options.keepaliveTimeoutMs) {
       this.options.logger.warn({ silentForMs: Date.now() - this.lastActivityAt }, 'no events or keepalives: replacing the stream');
       this.streamLost(connection, 'keepalive timeout');
@@ -356,6 +369,7 @@ export class EventSubscriber {
   }
 
   private setState(state: SubscriptionState): void {
+    this.state = state;
     this.options.onStateChange?.(state);
   }
 }

@@ -93,7 +93,7 @@ export class GentrackInbound {
     this.pruneTimer.unref();
   }
 
-  /** For GET /healthz: unhealthy while a breaker is open (Gentrack reads or Salesforce writes keep failing). */
+  /** For GET /readyz: not ready while a breaker is open (Gentrack reads or Salesforce writes keep failing). */
   health(): ComponentHealth {
     const breakers = this.dispatcher.breakerOpen;
     const counts = this.inbox.counts();

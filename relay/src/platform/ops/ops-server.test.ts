@@ -62,6 +62,28 @@ test('GET /healthz is 503 when any component is unhealthy, throws or hangs', asy
   assert.ok(lines.some((line) => line.includes('"component":"ops-server"') && line.includes('unhealthy')));
 });
 
+test('GET /readyz answers readiness apart from liveness, and a failing probe is logged when it starts and ends, not at every probe', async (t) => {
+  const { checks: liveness, logger, metrics, lines } = setUp();
+  liveness.register('relay', () => ({ healthy: true }));
+  let subscribed = false;
+  const readiness = new HealthChecks();
+  readiness.register('subscription', () => ({ healthy: subscribed, detail: subscribed ? 'connected' : 'connecting' }));
+  const server = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, logger, health: () => liveness.report(), readiness: () => readiness.report() });
+  t.after(() => server.close());
+
+  const logged = (text: string) => lines.filter((line) => line.includes(text)).length;
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'alive while Salesforce is not reached yet: no restart loop');
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
+  }
+  assert.equal(logged('/readyz reports unhealthy'), 1, 'one warning for three failing probes');
+  subscribed = true;
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+  assert.equal(logged('/readyz is ok again'), 1);
+  assert.equal(logged('/healthz'), 0, 'a healthy liveness probe logs nothing');
+});
+
 test('GET /metrics serves the Prometheus text with the relay metric names', async (t) => {
   const { start, metrics } = setUp();
   metrics.deliveries.inc('update-account', 'dead_lettered');

@@ -1,6 +1,8 @@
 /**
- * The operations HTTP server: `GET /healthz` (200 with a JSON report when healthy, 503 when any component is not)
- * and `GET /metrics` (Prometheus text). It has no authentication, so it binds to loopback by default
+ * The operations HTTP server: `GET /healthz` (liveness: is the process able to work at all; a restart would help
+ * only when it is not), `GET /readyz` (readiness: are Salesforce and Gentrack reachable, so the relay carries
+ * changes now), each 200 with a JSON report or 503, and `GET /metrics` (Prometheus text). A probe's failure is logged
+ * when it starts and when it ends, not at every probe. It has no authentication, so it binds to loopback by default
  * (config `http.host`). Request logging is off: probes and scrapes every few seconds would drown the relay's logs.
  */
 import Fastify, {
@@ -27,8 +29,10 @@ export interface OpsServerOptions {
   /** 0 picks a free port; `OpsServer.port` tells which. */
   readonly port: number;
   readonly metrics: RelayMetrics;
-  /** Usually `() => healthChecks.report()`. */
+  /** Liveness, usually `() => livenessChecks.report()`. */
   readonly health: () => HealthReport | Promise<HealthReport>;
+  /** Readiness; without it /readyz answers as /healthz. */
+  readonly readiness?: () => HealthReport | Promise<HealthReport>;
   readonly logger: Logger;
   /** More operator routes (e.g. dead-letter administration), registered before listening. */
   readonly routes?: (app: OpsServerApp) => void | Promise<void>;
@@ -58,20 +62,29 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const logger = componentLogger(options.logger, 'ops-server');
   const app: OpsServerApp = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) });
 
-  app.get('/healthz', async (_request, reply) => {
-    let report: HealthReport;
-    try {
-      report = await options.health();
-    } catch (error) {
-      logger.error({ err: error }, 'the health report failed');
-      report = { status: 'unhealthy', checkedAt: new Date().toISOString(), components: {} };
-    }
-    if (report.status !== 'ok') logger.warn({ health: report }, 'unhealthy');
-    return reply
-      .code(report.status === 'ok' ? 200 : 503)
-      .header('cache-control', 'no-store')
-      .send(report);
-  });
+  const probe = (path: string, report: () => HealthReport | Promise<HealthReport>) => {
+    let lastStatus: HealthReport['status'] = 'ok';
+    app.get(path, async (_request, reply) => {
+      let result: HealthReport;
+      try {
+        result = await report();
+      } catch (error) {
+        logger.error({ err: error }, `the ${path} report failed`);
+        result = { status: 'unhealthy', checkedAt: new Date().toISOString(), components: {} };
+      }
+      if (result.status !== lastStatus) {
+        if (result.status === 'ok') logger.info({ probe: path }, `${path} is ok again`);
+        else logger.warn({ probe: path, health: result }, `${path} reports unhealthy`);
+        lastStatus = result.status;
+      }
+      return reply
+        .code(result.status === 'ok' ? 200 : 503)
+        .header('cache-control', 'no-store')
+        .send(result);
+    });
+  };
+  probe('/healthz', options.health);
+  probe('/readyz', options.readiness ?? options.health);
 
   app.get('/metrics', async (_request, reply) =>
     reply
