@@ -1,6 +1,6 @@
 /**
  * Levenshtein distance (single-character inserts, deletes and substitutions), for the "did you mean" of error
- * messages: the metadata checks' unknown XML elements and the relay's unknown settings.
+ * messages: the metadata checks' unknown XML elements, the relay's unknown settings, the model's unknown keys.
  */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
@@ -12,4 +12,14 @@ export function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/** The candidate a mistyped name most likely meant, when it is close enough to be a typo (case ignored). */
+export function closestMatch(name: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 4)) ? best.candidate : undefined;
 }

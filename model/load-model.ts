@@ -6,7 +6,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { closestMatch } from './edit-distance.js';
 import { connectorModelSchema } from './schema.js';
+import { knownKeysAt } from './schema-keys.js';
 import { resolveModel, type ModelPath } from './resolve-model.js';
 import type { ConnectorModel } from './connector-model.js';
 
@@ -47,7 +49,14 @@ export async function loadConnectorModel(
 ): Promise<ConnectorModel> {
   const absolute = path.resolve(projectRoot, modelPath);
   const relative = path.relative(projectRoot, absolute).split(path.sep).join('/');
-  const text = await readFile(absolute, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? `there is no file ${absolute}` : code === 'EISDIR' ? `${absolute} is a folder` : (error as Error).message;
+    throw new ConnectorModelError(relative, [{ file: relative, path: '', message: `cannot read the connector model: ${reason}` }]);
+  }
   return parseConnectorModel(text, relative);
 }
 
@@ -93,6 +102,17 @@ export function parseConnectorModel(text: string, file: string): ConnectorModel 
   return model;
 }
 
+/** zod's type names as a model author reads them. */
+const EXPECTED_VALUE: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+};
+
 interface PlainIssue {
   readonly path: ModelPath;
   readonly message: string;
@@ -106,6 +126,16 @@ interface PlainIssue {
 function specificIssues(issue: z.core.$ZodIssue, base: ModelPath = []): PlainIssue[] {
   const at = [...base, ...(issue.path as ModelPath)];
   if (issue.code === 'invalid_key') return issue.issues.flatMap((inner) => specificIssues(inner, at));
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(connectorModelSchema, at);
+    return issue.keys.map((key) => {
+      const meant = closestMatch(key, known);
+      return { path: [...at, key], message: `is not a key of the model here${meant ? ` (did you mean "${meant}"?)` : ''}` };
+    });
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return [{ path: at, message: `is required (${EXPECTED_VALUE[issue.expected] ?? issue.expected})` }];
+  }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const matching =
       issue.errors.find((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0)) ??

@@ -2,24 +2,39 @@
  * `gentrack-sf sandbox`: the local Salesforce org and Gentrack tenant on loopback ports, until Ctrl-C. It writes a
  * relay configuration and a secrets file (mode 0600) so `gentrack-sf relay` can run against it in another terminal.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { portValue } from '../cli/option-values.js';
 
 interface SandboxCommandOptions {
-  salesforcePort: string;
-  gentrackPort: string;
-  pubsubPort: string;
+  salesforcePort: number;
+  gentrackPort: number;
+  pubsubPort: number;
   dir: string;
+}
+
+export class SandboxPortInUseError extends Error {
+  readonly code = 'SANDBOX_PORT_IN_USE';
+}
+
+/** A port in use named by the flag that chose it: `listen EADDRINUSE` alone does not say which of three. */
+function portInUse(error: unknown, options: SandboxCommandOptions): Error {
+  const { code, message } = error as NodeJS.ErrnoException;
+  // Node's listen error carries the port; the gRPC server's (Pub/Sub) only says it in its message.
+  const port = (error as { port?: number }).port ?? Number(/EADDRINUSE[^\]]*:(\d+)/.exec(message ?? '')?.[1] ?? -1);
+  if (code !== 'EADDRINUSE' && !/EADDRINUSE/.test(message ?? '')) return error as Error;
+  const flag = ({ [options.salesforcePort]: '--salesforce-port', [options.pubsubPort]: '--pubsub-port', [options.gentrackPort]: '--gentrack-port' } as Record<number, string>)[port];
+  return new SandboxPortInUseError(`port ${port} is already in use${flag ? ` (${flag})` : ''}: choose another, or 0 for any free port`);
 }
 
 export function registerSandboxCommand(program: Command): void {
   program
     .command('sandbox')
     .description('Run the local Salesforce org and Gentrack tenant stand-ins (tests and demos), until Ctrl-C')
-    .option('--salesforce-port <port>', 'REST/OAuth port of the org (0: any free port)', '0')
-    .option('--pubsub-port <port>', 'Pub/Sub API (gRPC over TLS) port', '0')
-    .option('--gentrack-port <port>', 'Gentrack API port', '0')
+    .option('--salesforce-port <port>', 'REST/OAuth port of the org (0: any free port)', portValue, 0)
+    .option('--pubsub-port <port>', 'Pub/Sub API (gRPC over TLS) port', portValue, 0)
+    .option('--gentrack-port <port>', 'Gentrack API port', portValue, 0)
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
     .action(async (options: SandboxCommandOptions) => {
       const [{ PROJECT_ROOT }, { startSandbox }] = await Promise.all([
@@ -27,15 +42,23 @@ export function registerSandboxCommand(program: Command): void {
         import('./start-sandbox.js'),
       ]);
       const sandbox = await startSandbox({
-        salesforce: { port: Number(options.salesforcePort) },
-        gentrack: { port: Number(options.gentrackPort) },
-        pubSubPort: Number(options.pubsubPort),
+        salesforce: { port: options.salesforcePort },
+        gentrack: { port: options.gentrackPort },
+        pubSubPort: options.pubsubPort,
+      }).catch((error: unknown) => {
+        throw portInUse(error, options);
       });
       const dir = path.resolve(PROJECT_ROOT, options.dir);
       mkdirSync(dir, { recursive: true });
+      // A new sandbox org has a new event bus: a relay store from an earlier run holds replay ids it never issued,
+      // and the relay would stop at once with REPLAY_ID_UNAVAILABLE.
+      const storePath = path.join(dir, 'relay.db');
+      const staleStore = ['', '-wal', '-shm'].map((suffix) => `${storePath}${suffix}`).filter((file) => existsSync(file));
+      for (const file of staleStore) rmSync(file);
+      if (staleStore.length > 0) console.log(`Removed the relay store of an earlier sandbox run (${path.relative(PROJECT_ROOT, storePath)}).`);
       const configFile = path.join(dir, 'relay.json');
       const secretsFile = path.join(dir, 'relay.secrets');
-      writeFileSync(configFile, JSON.stringify(sandbox.relayConfigInput({ storePath: path.join(dir, 'relay.db') }), null, 2));
+      writeFileSync(configFile, JSON.stringify(sandbox.relayConfigInput({ storePath }), null, 2));
       writeFileSync(
         secretsFile,
         Object.entries(sandbox.relaySecretsEnv())

@@ -1,17 +1,19 @@
 /** `gentrack-sf demo` (npm run demo): the sandbox, the relay, and a stream of changes arriving in Gentrack. */
 import type { Command } from 'commander';
+import { positiveNumberValue } from '../../cli/option-values.js';
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('Run the sandbox and the relay, make realistic changes in Salesforce and show them arriving in Gentrack')
-    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
-    .option('--rate <changes-per-second>', 'changes made in Salesforce per second', '8')
-    .action(async (options: { duration?: string; rate: string }) => {
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveNumberValue)
+    .option('--rate <changes-per-second>', 'changes made in Salesforce per second', positiveNumberValue, 8)
+    .addHelpText('after', '\nExamples:\n  gentrack-sf demo --duration 30 --rate 20   run for 30 s, 20 changes a second')
+    .action(async (options: { duration?: number; rate: number }) => {
       const { runDemo } = await import('./run-demo.js');
       const summary = await runDemo({
-        ...(options.duration ? { durationSeconds: Number(options.duration) } : {}),
-        changesPerSecond: Number(options.rate),
+        ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
+        changesPerSecond: options.rate,
       });
       // The Pub/Sub client keeps a socket open after shutdown (see the relay command): exit explicitly.
       process.exit(summary.relay.deadLetters === 0 ? 0 : 1);

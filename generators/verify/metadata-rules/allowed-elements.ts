@@ -9,7 +9,7 @@
 import { ApiSchemas } from 'jsforce/lib/api/metadata/schema.js';
 import type { XmlElement } from '../xml-document.js';
 import type { Violation } from './element-rules.js';
-import { editDistance } from '../../../model/edit-distance.js';
+import { closestMatch } from '../../../model/edit-distance.js';
 
 interface SchemaType {
   readonly props: Readonly<Record<string, string | readonly string[]>>;
@@ -125,10 +125,8 @@ export function findUnknownElements(root: XmlElement, typeName: string): Violati
 }
 
 function suggestion(name: string, allowed: readonly string[]): string {
-  const closest = allowed
-    .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
-    .sort((a, b) => a.distance - b.distance)[0];
-  if (closest && closest.distance <= Math.max(2, Math.floor(name.length / 4))) return `Did you mean <${closest.candidate}>?`;
+  const closest = closestMatch(name, allowed);
+  if (closest) return `Did you mean <${closest}>?`;
   if (allowed.length <= 15) return `Remove it or use one of: ${[...allowed].sort().join(', ')}.`;
   return 'Remove it, or check the element name in the Metadata API reference.';
 }

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { relayConfigSchema } from './relay-config-schema.js';
-import { editDistance } from '../../../../model/edit-distance.js';
+import { closestMatch } from '../../../../model/edit-distance.js';
 
 export const RELAY_ENV_PREFIX = 'GENTRACK_RELAY_';
 /** Names with the prefix that are not config keys. */
@@ -92,14 +92,5 @@ function convert(text: string, kind: LeafKind): unknown {
 
 /** The known name a mistyped one most likely meant, when it is close enough to be a typo. */
 export function closestEnvVarName(name: string): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of [
-    ...RELAY_CONFIG_ENV_VARS.map((variable) => variable.name),
-    RELAY_CONFIG_FILE_ENV,
-    RELAY_SECRETS_FILE_ENV,
-  ]) {
-    const distance = editDistance(name, candidate);
-    if (!best || distance < best.distance) best = { name: candidate, distance };
-  }
-  return best && best.distance <= 3 ? best.name : undefined;
+  return closestMatch(name, [...RELAY_CONFIG_ENV_VARS.map((variable) => variable.name), RELAY_CONFIG_FILE_ENV, RELAY_SECRETS_FILE_ENV]);
 }

@@ -16,6 +16,8 @@ import {
   type ConfigPath,
 } from './relay-config-env.js';
 import { RELAY_SECRET_SPECS } from './secret-table.js';
+import { closestMatch } from '../../../../model/edit-distance.js';
+import { knownKeysAt } from '../../../../model/schema-keys.js';
 
 export interface RelayConfigProblem {
   /** Dotted key path, e.g. gentrack.baseUrl ('' for the file as a whole). */
@@ -124,9 +126,14 @@ function plainIssues(issue: z.core.$ZodIssue): PlainIssue[] {
       path: keyPath,
       message: secret
         ? `secrets do not belong in the config file: set ${secret.name} in the environment or the secrets file`
-        : 'is not a relay setting (a typo?); see config/relay.example.yaml',
+        : `is not a relay setting${didYouMean(key, knownKeysAt(relayConfigSchema, path))}; see config/relay.example.yaml`,
     };
   });
+}
+
+function didYouMean(key: string, known: readonly string[]): string {
+  const meant = closestMatch(key, known);
+  return meant ? ` (did you mean ${meant}?)` : ' (a typo?)';
 }
 
 /** Messages for people, without zod's "Invalid input" preamble; values are only echoed for enums. */
