@@ -133,6 +133,32 @@ test('the connector fields are reserved', () => {
   assert.match(problems[0]!.message, /created by the connector on every synced object/);
 });
 
+test('a mistyped key is named with the key it most likely meant; a missing one says it is required', () => {
+  const typo = problemsOf(edit(DEFAULT_MODEL, '      gentrack: accountNumber', '      gentrak: accountNumber'));
+  assert.deepEqual(
+    typo.map((problem) => [problem.path, problem.message]),
+    [['objects.Account.externalId.gentrak', 'is not a key of the model here (did you mean "gentrack"?)']],
+  );
+  const topLevel = problemsOf(edit(DEFAULT_MODEL, 'event:', 'evnt:'));
+  assert.deepEqual(
+    topLevel.map((problem) => [problem.path, problem.message]),
+    [
+      ['event', 'is required (a mapping)'],
+      ['evnt', 'is not a key of the model here (did you mean "event"?)'],
+    ],
+  );
+  const unrelated = problemsOf(edit(DEFAULT_MODEL, 'event:', 'event:\n  colour: blue'));
+  assert.equal(unrelated[0]?.message, 'is not a key of the model here', 'no guess when nothing is close');
+});
+
+test('a model file that does not exist is named, not a raw ENOENT', async () => {
+  await assert.rejects(loadConnectorModel('config/nope.yaml'), (error: unknown) => {
+    assert.ok(error instanceof ConnectorModelError);
+    assert.match(error.message, /config\/nope\.yaml.*cannot read the connector model: there is no file .*config\/nope\.yaml/s);
+    return true;
+  });
+});
+
 test('malformed YAML is reported with its position', () => {
   const problems = problemsOf('version: 1\nobjects: [unclosed\n');
   assert.ok(problems[0]!.line! >= 2);

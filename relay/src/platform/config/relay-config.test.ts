@@ -137,6 +137,7 @@ test('every problem is listed at once, with its path and where the value came fr
   assert.equal(byPath.get('gentrack.baseUrl')!.source, 'relay.yaml:7:3');
   assert.equal(byPath.get('gentrack.baseUrl')!.message, 'must be an http(s) URL');
   assert.equal(byPath.get('delivery.maxAtempts')!.source, 'relay.yaml:10:3');
+  assert.equal(byPath.get('delivery.maxAtempts')!.message, 'is not a relay setting (did you mean maxAttempts?); see config/relay.example.yaml');
   assert.deepEqual(byPath.get('http.port'), {
     path: 'http.port',
     source: 'env GENTRACK_RELAY_HTTP_PORT',
