@@ -43,6 +43,6 @@ export async function startRelayApi(options: RelayApiOptions): Promise<ApiServer
     rateLimit: { burst: config.api.rateLimit.burst, perMinute: config.api.rateLimit.perMinute, ...clock },
     logger,
   });
-  logger.info({ url: server.url, tenantId: config.tenantId }, 'API server listening (POST /oauth/token, /v1/salesforce/instances/:id/sync-jobs)');
+  logger.info({ url: server.url, instance: config.tenantId }, 'API server listening (POST /oauth/token, /v1/salesforce/instances/:id/sync-jobs)');
   return server;
 }

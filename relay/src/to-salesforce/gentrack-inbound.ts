@@ -12,6 +12,7 @@ import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 import { InboundDispatcher, type InboundObserver } from './inbox-dispatcher.js';
 import { InboundWriter } from './salesforce-writer.js';
 import type { ComponentHealth } from '../platform/ops/health.js';
+import { componentLogger } from '../platform/ops/logger.js';
 import { InboxStore } from './inbox-store.js';
 import { loadWebhookKeys } from './webhooks/webhook-keys.js';
 import { startWebhookServer, type RefusalCode, type WebhookServer } from './webhooks/webhook-server.js';
@@ -55,7 +56,7 @@ export class GentrackInbound {
       inbox: this.inbox,
       writer: new InboundWriter({ connection: options.salesforce }),
       gentrack: options.gentrack,
-      logger: options.logger.child({ component: 'gentrack-events' }),
+      logger: componentLogger(options.logger, 'gentrack-events'),
       maxAttempts: delivery.maxAttempts,
       initialBackoffMs: delivery.initialBackoffMs,
       maxBackoffMs: delivery.maxBackoffMs,
@@ -87,7 +88,7 @@ export class GentrackInbound {
         this.dispatcher.wake();
       },
       ...(this.options.observer?.refused ? { onRefused: this.options.observer.refused } : {}),
-      logger: this.options.logger.child({ component: 'webhooks' }),
+      logger: componentLogger(this.options.logger, 'webhooks'),
     });
     this.pruneTimer = setInterval(() => this.inbox.pruneFinished(Date.now() - INBOX_RETENTION_MS), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();

@@ -14,6 +14,7 @@ import { AccessTokenError, AccessTokenSource } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
+import { componentLogger } from '../ops/logger.js';
 
 export interface GentrackClientOptions {
   /** The tenant's base URI, ending in /v1: `https://api.crm.{deploymentPool}.gentrack.cloud/v1`. */
@@ -134,10 +135,7 @@ interface Answer {
 
 export function createGentrackClient(options: GentrackClientOptions): GentrackClient {
   const settings = readOptions(options);
-  const logger = (options.logger ?? pino({ level: 'silent' })).child(
-    { component: 'gentrack-client' },
-    { redact: SECRET_LOG_REDACTION },
-  );
+  const logger = componentLogger(options.logger ?? pino({ level: 'silent' }), 'gentrack-client', {}, { redact: SECRET_LOG_REDACTION });
   const baseUrl = new URL(settings.baseUrl);
   const tokenUrl = new URL(settings.tokenUrl);
   const origin = baseUrl.origin;

@@ -24,6 +24,15 @@ test('lines are JSON with ISO time, level name, service and component', () => {
   assert.equal(record!.msg, 'delivered');
 });
 
+test('a component logger of a logger that already names its component keeps one component key', () => {
+  const { logger, lines } = capture();
+  const named = componentLogger(logger, 'gentrack');
+  componentLogger(named, 'gentrack-client', { tokenUrl: 'https://id.example/token' }).info('obtained a token');
+  const keys = [...lines[0]!.matchAll(/"(\w+)":/g)].map((match) => match[1]);
+  assert.equal(keys.filter((key) => key === 'component').length, 1, lines[0]);
+  assert.equal(JSON.parse(lines[0]!).component, 'gentrack', 'the name the composition root chose');
+});
+
 test('secrets and tokens are redacted wherever they appear', () => {
   const { logger, lines } = capture('debug');
   logger.info(

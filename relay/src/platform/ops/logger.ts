@@ -10,7 +10,7 @@
  * so every line says which part of the relay wrote it.
  */
 import { hostname } from 'node:os';
-import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger, type redactOptions } from 'pino';
 import { RELAY_SECRET_SPECS } from '../config/secret-table.js';
 
 export type { Logger } from 'pino';
@@ -136,6 +136,11 @@ export function componentLogger(
   logger: Logger,
   component: RelayComponent,
   bindings: Record<string, unknown> = {},
+  options?: { readonly redact?: redactOptions },
 ): Logger {
-  return logger.child({ component, ...bindings });
+  // A logger that already names its component (the composition root named it) keeps that name: pino would write
+  // a second `component` key into the same JSON line, which some log stores reject.
+  const named = 'component' in logger.bindings();
+  const childBindings = named ? bindings : { component, ...bindings };
+  return options?.redact ? logger.child(childBindings, { redact: options.redact }) : logger.child(childBindings);
 }

@@ -141,7 +141,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return refuse(request, reply, new Refusal('APP_UNKNOWN', 'the event is for another Gentrack application', { ...about, appId: envelope.appId }));
     }
     if (!tenants.has(envelope.tenantId)) {
-      return refuse(request, reply, new Refusal('TENANT_UNKNOWN', 'the event is from a Gentrack tenant this relay does not serve', { ...about, tenantId: envelope.tenantId }));
+      return refuse(request, reply, new Refusal('TENANT_UNKNOWN', 'the event is from a Gentrack tenant this relay does not serve', { ...about, gentrackTenantId: envelope.tenantId }));
     }
 
     let outcome: 'stored' | 'duplicate';
@@ -152,7 +152,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return refuse(request, reply, new Refusal('STORE_FAILED', 'the event could not be stored; deliver it again', about));
     }
     if (outcome === 'stored') {
-      logger.info({ ...about, tenantId: envelope.tenantId }, 'Gentrack event received');
+      logger.info({ ...about, gentrackTenantId: envelope.tenantId }, 'Gentrack event received');
       options.onStored?.(envelope);
     } else {
       logger.info(about, 'Gentrack event received again: already in the inbox, no second effect');
