@@ -18,7 +18,8 @@ export interface ChangeCounts {
 
 export class ChangeStream {
   private readonly accounts: string[] = [];
-  private readonly contacts: { id: string; accountId: string }[] = [];
+  /** Each contact with the accounts it is related to (its direct account first). */
+  private readonly contacts: { id: string; accountIds: string[] }[] = [];
   private readonly counts = new Map<string, number>();
   private failures = 0;
   private lastFailure?: string;
@@ -85,15 +86,17 @@ export class ChangeStream {
       MobilePhone: this.phone(),
       AccountId: accountId,
     })) as { id: string };
-    this.contacts.push({ id: result.id, accountId });
+    this.contacts.push({ id: result.id, accountIds: [accountId] });
     this.count('Contact insert');
   }
 
   private async relateContact(): Promise<void> {
     const contact = this.pick(this.contacts);
-    const accountId = this.pick(this.accounts.filter((id) => id !== contact.accountId));
+    // Salesforce refuses a second relation between the same account and contact (DUPLICATE_VALUE).
+    const accountId = this.pick(this.accounts.filter((id) => !contact.accountIds.includes(id)));
     if (!accountId) return;
     await this.connection.sobject('AccountContactRelation').create({ AccountId: accountId, ContactId: contact.id, Roles: 'Payer' });
+    contact.accountIds.push(accountId);
     this.count('AccountContactRelation insert');
   }
 

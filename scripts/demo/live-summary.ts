@@ -39,7 +39,7 @@ export function renderSummary(snapshot: DemoSnapshot, { interactive }: { interac
     `  pending ${relay.pending}   parts waiting ${relay.parts}   dead letters ${relay.deadLetters}   write-backs ${relay.writeBacks}`,
     '',
     'Gentrack (sandbox tenant)',
-    `  effective writes ${gentrack.counters.effectiveWrites}   idempotent replays ${gentrack.counters.replays}   out of order ${gentrack.counters.outOfOrder}`,
+    `  effective writes ${gentrack.counters.effectiveWrites}   idempotent replays ${gentrack.counters.replays}   older than the entity's last change ${gentrack.counters.outOfOrder}`,
     `  ${formatEntities(gentrack.entities)}`,
     '  latest calls:',
     ...gentrack.recent.map((call) => `    ${String(call.status).padEnd(4)} ${call.method.padEnd(5)} ${call.path.padEnd(48)} ${call.operation}`),
@@ -52,4 +52,32 @@ function formatEntities(entities: Readonly<Record<string, number>>): string {
     .filter(([, count]) => typeof count === 'number')
     .map(([name, count]) => `${name} ${count}`)
     .join(', ');
+}
+
+/** What the figures mean, and what to try next: printed once when the demo ends. */
+export function renderExplanation(snapshot: DemoSnapshot, { logFile }: { logFile: string }): string {
+  const changes = Object.values(snapshot.salesforce.counts).reduce((sum, count) => sum + count, 0);
+  const { effectiveWrites, replays, outOfOrder } = snapshot.gentrack.counters;
+  return [
+    '',
+    'What the figures mean',
+    `  ${changes} Salesforce changes became ${effectiveWrites} Gentrack writes. They need not match: a change of a field the`,
+    '  model does not track publishes nothing; an account update can be two calls (update-account, update-account-parent);',
+    "  a new contact with an account is a contact and its direct relation, and Gentrack's customer-sync answers create",
+    '  write-backs (the new account number) that go to Salesforce, not Gentrack.',
+    `  ${replays} idempotent replays: calls Gentrack had already applied (same X-Transaction-Id), answered without a second effect.`,
+    `  ${outOfOrder} older than the entity's last change: calls about one Gentrack entity that came from two Salesforce records`,
+    '  (a contact and its relation both change the Gentrack contact) and crossed on the way; Gentrack applies them and',
+    '  the sandbox counts them. Changes of one Salesforce record are always sent in order.',
+    ...(snapshot.salesforce.failures > 0
+      ? [`  ${snapshot.salesforce.failures} changes the demo tried were refused by Salesforce itself: ${snapshot.salesforce.lastFailure ?? ''}`]
+      : []),
+    '',
+    'Next',
+    `  the relay's log:                 ${logFile}`,
+    '  run the stand-ins yourself:       npx gentrack-sf sandbox   (then `gentrack-sf relay` as it prints)',
+    '  what could not be delivered:      npx gentrack-sf dlq --config var/sandbox/relay.json list',
+    '  the connector model and its Apex: config/connector.yaml, then npm run generate; README.md explains both',
+    '',
+  ].join('\n');
 }

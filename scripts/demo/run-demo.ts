@@ -3,7 +3,7 @@
  * and the relay with its embedded SQLite store, a stream of realistic changes made in the org, and a live summary of
  * them arriving in Gentrack. Runs until Ctrl-C, or for `durationSeconds`.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import jsforce from 'jsforce';
 import { PROJECT_ROOT } from '../../model/project-root.js';
@@ -13,7 +13,7 @@ import { createLogger } from '../../relay/src/platform/ops/logger.js';
 import { Relay } from '../../relay/src/relay.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { ChangeStream } from './change-stream.js';
-import { renderSummary, type DemoSnapshot } from './live-summary.js';
+import { renderExplanation, renderSummary, type DemoSnapshot } from './live-summary.js';
 
 export interface DemoOptions {
   /** Stop after this many seconds (default: run until interrupted). */
@@ -27,7 +27,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
   const output = options.output ?? process.stdout;
   const workDir = path.join(PROJECT_ROOT, 'var', 'demo');
   mkdirSync(workDir, { recursive: true });
-  const storePath = path.join(workDir, `relay-${Date.now()}.db`);
+  // Each run has a new sandbox org, whose event bus never issued the replay ids of an earlier run's store.
+  const storePath = path.join(workDir, 'relay.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
 
   output.write('Starting the sandbox (Salesforce org, Pub/Sub API, Gentrack tenant) and the relay...\n');
   const sandbox = await startSandbox({ keepaliveIntervalMs: 1_000 });
@@ -89,6 +91,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
     await relay.flushWriteBacks();
     const final = snapshot();
     output.write(renderSummary(final, { interactive: false }));
+    output.write(renderExplanation(final, { logFile: path.relative(PROJECT_ROOT, logFile) }));
     return final;
   } finally {
     process.off('SIGINT', stop);

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../model/project-root.js';
@@ -12,10 +13,23 @@ test('npm run demo delivers a stream of Salesforce changes to Gentrack', { timeo
   const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'demo', '--duration', '5', '--rate', '10'], {
     cwd: PROJECT_ROOT,
   });
-  const final = stdout.trim().split('\n').at(-1)!;
+  const final = stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.includes('Salesforce changes:'))
+    .at(-1)!;
   const changes = Number(/Salesforce changes: (\d+)/.exec(final)?.[1]);
   const writes = Number(/Gentrack writes: (\d+)/.exec(final)?.[1]);
   assert.ok(changes >= 10, `changes were made (${final})`);
   assert.ok(writes >= changes, `every change reached Gentrack (${final})`);
   assert.match(final, /relay pending: 0, dead letters: 0/);
+  assert.match(stdout, /What the figures mean/);
+  assert.match(stdout, /idempotent replays: calls Gentrack had already applied/);
+  assert.doesNotMatch(stdout, /refused by Salesforce itself/, 'the demo only makes changes Salesforce accepts');
+  assert.match(stdout, /Next\n {2}the relay's log: +var\/demo\/relay\.log/);
+  assert.deepEqual(
+    readdirSync(path.join(PROJECT_ROOT, 'var/demo')).filter((name) => /^relay-\d+\.db/.test(name)),
+    [],
+    'no store is left behind per run',
+  );
 });
