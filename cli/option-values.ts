@@ -3,6 +3,7 @@
  * number above 0, got abc") instead of running with NaN or flat out.
  */
 import { InvalidArgumentError } from 'commander';
+import { mayUsePlainHttp } from '../relay/src/platform/config/relay-config-schema.js';
 
 /** A TCP port, 0 meaning any free one. */
 export function portValue(text: string): number {
@@ -20,4 +21,18 @@ export function positiveNumberValue(text: string): number {
 export function positiveIntegerValue(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError(`must be a whole number above 0, got ${text}`);
   return Number(text);
+}
+
+/** A URL the relay POSTs results to: https, or http to this machine only (the outcome names customer data). */
+export function webhookUrlValue(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError(`must be a URL such as https://hooks.example.com/gentrack, got ${text}`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && mayUsePlainHttp(text))) {
+    throw new InvalidArgumentError(`must be an https URL (plain http only to this machine), got ${text}`);
+  }
+  return text;
 }

@@ -5,6 +5,7 @@
  * extract's layout.
  */
 import type { Command } from 'commander';
+import { positiveIntegerValue, positiveNumberValue, webhookUrlValue } from '../option-values.js';
 
 interface InitialSyncCliOptions {
   extract: string;
@@ -13,9 +14,9 @@ interface InitialSyncCliOptions {
   shareReportWith?: string;
   config?: string;
   store?: string;
-  maxUploadMb?: string;
-  maxRecordsPerJob?: string;
-  jobConcurrency?: string;
+  maxUploadMb?: number;
+  maxRecordsPerJob?: number;
+  jobConcurrency?: number;
 }
 
 export function registerInitialSyncCommand(program: Command): void {
@@ -24,18 +25,22 @@ export function registerInitialSyncCommand(program: Command): void {
     .description('Load a Gentrack extract into Salesforce (Bulk API 2.0, upsert by External ID) with publishing disabled meanwhile')
     .requiredOption('--extract <dir>', 'the extract directory: accounts, contacts, relations as .jsonl or .csv')
     .option('--report-dir <dir>', 'where the report of rows that did not load is written', 'initial-sync-reports')
-    .option('--notify <url>', 'POST the outcome (JSON) to this webhook URL at the end')
+    .option('--notify <url>', 'POST the outcome (JSON) to this webhook URL at the end', webhookUrlValue)
     .option('--share-report-with <id>', 'publish the report file to this Salesforce record, user or library (default: the integration user)')
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .option('--store <path>', 'relay store recording the history (default: store.path of the relay configuration)')
-    .option('--max-upload-mb <n>', 'largest CSV upload per Bulk API job, in MB (Salesforce: 150 after base64; default 100)')
-    .option('--max-records-per-job <n>', 'rows per Bulk API job (default 50000)')
-    .option('--job-concurrency <n>', 'jobs processing at once per stage (default 4)')
+    .option('--max-upload-mb <n>', 'largest CSV upload per Bulk API job, in MB (Salesforce: 150 after base64; default 100)', positiveNumberValue)
+    .option('--max-records-per-job <n>', 'rows per Bulk API job (default 50000)', positiveIntegerValue)
+    .option('--job-concurrency <n>', 'jobs processing at once per stage (default 4)', positiveIntegerValue)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gentrack-sf initial-sync --config relay.yaml --extract ./extract --notify https://hooks.example.com/gentrack',
+    )
     .action(async (options: InitialSyncCliOptions) => {
       const bulk = {
-        ...(options.maxUploadMb ? { maxUploadBytes: Math.floor(positive(options.maxUploadMb, '--max-upload-mb') * 1024 * 1024) } : {}),
-        ...(options.maxRecordsPerJob ? { maxRecordsPerJob: positive(options.maxRecordsPerJob, '--max-records-per-job') } : {}),
-        ...(options.jobConcurrency ? { jobConcurrency: positive(options.jobConcurrency, '--job-concurrency') } : {}),
+        ...(options.maxUploadMb !== undefined ? { maxUploadBytes: Math.floor(options.maxUploadMb * 1024 * 1024) } : {}),
+        ...(options.maxRecordsPerJob !== undefined ? { maxRecordsPerJob: options.maxRecordsPerJob } : {}),
+        ...(options.jobConcurrency !== undefined ? { jobConcurrency: options.jobConcurrency } : {}),
       };
       const { initialSyncCommand } = await import('../../relay/src/initial-sync/initial-sync-command.js');
       process.exitCode = await initialSyncCommand({
@@ -48,14 +53,4 @@ export function registerInitialSyncCommand(program: Command): void {
         ...(options.store ? { store: options.store } : {}),
       });
     });
-}
-
-export class InitialSyncUsageError extends Error {
-  readonly code = 'CLI_USAGE';
-}
-
-function positive(text: string, option: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InitialSyncUsageError(`${option} must be a positive number, got "${text}"`);
-  return value;
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectorModel } from '../platform/connector-model.generated.js';
-import { countRecords, csvHeader, ExtractError, locateExtractFiles, readExtract, type ExtractRow } from './extract-files.js';
+import { countRecords, csvHeader, ExtractError, ignoredExtractFiles, locateExtractFiles, readExtract, type ExtractRow } from './extract-files.js';
 import { loadPlan } from './load-plan.js';
 
 const plans = loadPlan(connectorModel);
@@ -63,6 +63,20 @@ test('CSV: the header names Gentrack paths; a row with the wrong number of cells
     assert.deepEqual((await csvHeader(file)).unknown, ['loyaltyTier']);
     assert.equal(await countRecords(file), 2);
   }));
+
+test('a CSV column one typo away from a mapped path is refused with the path it meant; other files are named', () =>
+  withExtract(
+    { 'contacts.csv': 'customerNumber,contact.firstname,contact.lastName\nC1,Aroha,Ngata\n', 'Accounts.CSV': 'x', 'notes.txt': 'y' },
+    async (dir) => {
+      const files = locateExtractFiles(dir, plans);
+      await assert.rejects(csvHeader(files[0]!), (error: ExtractError) => {
+        assert.equal(error.code, 'INVALID_EXTRACT');
+        assert.match(error.message, /contacts\.csv:1: the header names columns the model does not map: "contact\.firstname" \(did you mean "contact\.firstName"\?\)/);
+        return true;
+      });
+      assert.deepEqual(ignoredExtractFiles(dir, files), ['Accounts.CSV', 'notes.txt']);
+    },
+  ));
 
 test('the extract directory must hold at least one known file, and not both formats of one', async () => {
   await withExtract({ 'notes.txt': 'x' }, async (dir) => {

@@ -4,8 +4,9 @@
  * `<stage>.csv` (a header row naming the Gentrack paths, e.g. `accountNumber,account.name`). Files are read line by
  * line, never whole; each record comes with its line number so problems can name file:line.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { closestMatch } from '../../../model/edit-distance.js';
 import { parseCsvBatches, parseCsvStream } from './csv.js';
 import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
 import { Utf8Chunks } from './utf8-chunks.js';
@@ -46,7 +47,10 @@ export function locateExtractFiles(dir: string, plans: readonly ObjectPlan[]): E
   return files;
 }
 
-/** Gentrack paths of a CSV file's header, and those the model does not map (a typo, or data the sync ignores). */
+/**
+ * Gentrack paths of a CSV file's header, and those the model does not map (data the sync ignores). A column that
+ * is one typo away from a mapped path is refused: loading it would "complete" with that field left empty.
+ */
 export async function csvHeader(file: ExtractFile): Promise<{ columns: string[]; unknown: string[] }> {
   const rows = readCsv(file.path);
   const first = await rows.next();
@@ -57,7 +61,24 @@ export async function csvHeader(file: ExtractFile): Promise<{ columns: string[];
   if (!columns.includes(file.plan.externalIdPath)) {
     throw new ExtractError(`${file.path}:1: the header has no ${file.plan.externalIdPath} column (the ${file.plan.object} External ID)`);
   }
-  return { columns, unknown: columns.filter((column) => !known.has(column)) };
+  const unknown = columns.filter((column) => !known.has(column));
+  const typos = unknown.flatMap((column) => {
+    const meant = closestMatch(column, [...known].filter((path) => !columns.includes(path)));
+    return meant ? [`"${column}" (did you mean "${meant}"?)`] : [];
+  });
+  if (typos.length > 0) {
+    throw new ExtractError(`${file.path}:1: the header names columns the model does not map: ${typos.join(', ')}; correct the header and start again`);
+  }
+  return { columns, unknown };
+}
+
+/** Files in the extract folder that are no extract file of the model: named, so a misnamed file is not missed. */
+export function ignoredExtractFiles(dir: string, files: readonly ExtractFile[]): string[] {
+  const used = new Set(files.map((file) => path.basename(file.path)));
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && !used.has(entry.name) && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 export async function* readExtract(file: ExtractFile): AsyncGenerator<ExtractRow> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgress } from './progress.js';
+import { createProgress, duration } from './progress.js';
 import { parseBulkError } from './bulk-pass.js';
 
 const capture = (tty: boolean) => {
@@ -16,7 +16,7 @@ test('in a terminal one line is redrawn with a bar, records done of the total, t
   progress.stage('accounts');
   advanceClock(2_000);
   progress.advance(500);
-  assert.match(text(), /== accounts\n\r\x1b\[K\[#{12}\.{12}\] accounts: 500 of 1,000 records \(50%\), 250 records\/s$/);
+  assert.match(text(), /== accounts\n\r\x1b\[K\[#{12}\.{12}\] accounts: 500 of 1,000 records \(50%\), 250 records\/s, about 2 s left$/);
   progress.note('a warning');
   assert.match(text(), /\r\x1b\[Ka warning\n$/, 'a note clears the bar first');
 });
@@ -33,6 +33,17 @@ test('elsewhere plain lines are written at each stage and every few seconds, not
   progress.advance(100);
   assert.equal(text(), '== contacts\ncontacts: 300 of 300 records (100%), 50 records/s\n');
   assert.doesNotMatch(text(), /\r|\x1b/);
+});
+
+test('the time left is estimated at the current rate, in words a person reads', () => {
+  const { progress, text, advanceClock } = capture(false);
+  progress.setTotal(1_000_000);
+  progress.stage('accounts');
+  advanceClock(10_000);
+  progress.advance(50_000);
+  assert.match(text(), /accounts: 50,000 of 1,000,000 records \(5%\), 5,000 records\/s, about 3 min 10 s left\n$/);
+  assert.equal(duration(42), '42 s');
+  assert.equal(duration(4_800), '1 h 20 min');
 });
 
 test("Bulk API's sf__Error splits into the code and the message", () => {

@@ -41,7 +41,9 @@ export function createProgress(stream: { write(text: string): unknown; isTTY?: b
     const rate = Math.round(stageDone / elapsed);
     const of = total > 0 ? ` of ${format(total)}` : '';
     const percent = total > 0 ? ` (${Math.min(100, Math.floor((100 * done) / total))}%)` : '';
-    return `${stageName}: ${format(done)}${of} records${percent}, ${format(rate)} records/s`;
+    // At the current stage's rate: later stages (contacts, relations) differ, so it is an estimate, said as one.
+    const eta = total > done && rate > 0 ? `, about ${duration((total - done) / rate)} left` : '';
+    return `${stageName}: ${format(done)}${of} records${percent}, ${format(rate)} records/s${eta}`;
   };
   const draw = (force: boolean) => {
     const time = now();
@@ -87,6 +89,14 @@ export function createProgress(stream: { write(text: string): unknown; isTTY?: b
       }
     },
   };
+}
+
+/** 42 s, 3 min 5 s, 1 h 20 min. */
+export function duration(seconds: number): string {
+  const whole = Math.max(1, Math.round(seconds));
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
 }
 
 function format(value: number): string {

@@ -21,7 +21,7 @@ import type { SyncHistory, SyncOutcome, SyncStage } from '../platform/db/sync-hi
 import { validateOrg } from '../validate-org/check-org.js';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings, type SalesforceAccess } from './bulk-pass.js';
 import { ExistingRecords } from './existing-records.js';
-import { countRecords, csvHeader, locateExtractFiles, type ExtractFile } from './extract-files.js';
+import { countRecords, csvHeader, ignoredExtractFiles, locateExtractFiles, type ExtractFile } from './extract-files.js';
 import { attachReport, FailedRowsReport, type AttachedReport } from './failed-rows-report.js';
 import { loadPlan } from './load-plan.js';
 import { notifyWebhook } from './notify.js';
@@ -252,6 +252,11 @@ async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
   const { progress } = options;
   mkdirSync(options.reportDir, { recursive: true });
   const files = locateExtractFiles(options.extractDir, loadPlan(options.model));
+  const ignored = ignoredExtractFiles(options.extractDir, files);
+  if (ignored.length > 0) {
+    const expected = loadPlan(options.model).map((plan) => `${plan.stage}.jsonl|csv`);
+    progress.note(`  files in the extract that are not loaded (expected ${expected.join(', ')}): ${ignored.join(', ')}`);
+  }
   for (const file of files) {
     if (file.format !== 'csv') continue;
     const { unknown } = await csvHeader(file);

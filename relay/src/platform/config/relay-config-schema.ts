@@ -14,9 +14,14 @@ export const PUB_SUB_MAX_BATCH_SIZE = 100;
 
 /** This machine: plain http cannot be read or changed on the way. */
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Whether a URL may be plain http: only to this machine. Secrets and customer data travel over the others. */
+export function mayUsePlainHttp(url: string): boolean {
+  return LOOPBACK_HOST.test(new URL(url).hostname);
+}
 /** Tokens, secrets and customer data travel over these URLs: https, except to a stand-in on this machine. */
 const httpUrl = () =>
-  z.url({ protocol: /^https?$/ }).refine((url) => !url.startsWith('http:') || LOOPBACK_HOST.test(new URL(url).hostname), {
+  z.url({ protocol: /^https?$/ }).refine((url) => !url.startsWith('http:') || mayUsePlainHttp(url), {
     message: 'must be an https URL (plain http is accepted only for this machine: localhost, 127.x.x.x or [::1])',
   });
 /** Base URLs are joined with operation paths, so a trailing slash would produce `//`. */
