@@ -79,7 +79,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         loginUrl: salesforce.loginUrl,
         auth: 'client_credentials',
         clientId: org.connectedApp.clientId,
-        pubSubEndpoint: pubsub.endpoint,
+        // TLS names a host, not an IP (RFC 6066): Node warns when the server name is 127.0.0.1.
+        pubSubEndpoint: pubsub.endpoint.replace(/^127\.0\.0\.1:/, 'localhost:'),
         topic,
         rejectUnauthorizedTls: false,
       },
