@@ -200,6 +200,14 @@ describe('admin endpoints', () => {
     return { status: response.statusCode, body: text === '' ? undefined : (JSON.parse(text) as any) };
   }
 
+  test('GET /__sandbox/ lists what can be asked there (the address the sandbox command prints)', async () => {
+    const response = await request(tenant.adminUrl);
+    assert.equal(response.statusCode, 200);
+    const { endpoints } = (await response.body.json()) as { endpoints: Record<string, string> };
+    assert.ok(Object.keys(endpoints).includes('GET calls?since=<seq>'));
+    assert.ok(Object.keys(endpoints).includes('POST faults'));
+  });
+
   test('GET /__sandbox/calls pages through the log with since', async () => {
     const accountNumber = await client.createAccount('Polled');
     const all = await admin('GET', '/calls');

@@ -65,6 +65,22 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       });
       admin.setErrorHandler((error, _request, reply) => sendError(reply, error));
 
+      // The address `gentrack-sf sandbox` prints: what can be asked here.
+      admin.get('/', async () => ({
+        endpoints: {
+          'GET calls?since=<seq>': 'every call the tenant answered, with its headers and outcome, and the counters',
+          'DELETE calls': 'forget the call log',
+          'GET state': 'the tenant data (accounts, contacts, customers, organisations) and the counters',
+          'POST faults': 'inject failures: { "rate": 0.3, "kinds": ["500", "503", "429", "timeout"] }',
+          'POST faults/next': 'fail the next calls only',
+          'DELETE faults': 'stop injecting failures',
+          'POST tokens/expire': 'expire the access tokens issued so far',
+          'POST reset': 'forget all data (tokens stay valid)',
+          'GET webhooks/public-key': "the public key that checks the tenant's webhook signatures",
+          'POST webhooks': 'send a signed Gentrack event to the configured webhook URL',
+        },
+      }));
+
       admin.get<{ Querystring: { since?: string } }>('/calls', async (request) => {
         const since = Number(request.query.since ?? 0);
         if (!Number.isInteger(since) || since < 0) {
