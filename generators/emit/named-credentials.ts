@@ -1,8 +1,9 @@
 /**
  * How Salesforce reaches the relay for on-demand syncs: the External Credential Gentrack_Relay (OAuth 2.0 client
  * credentials against the relay's /oauth/token, one named principal holding the relay's API client id and secret)
- * and the Named Credential Gentrack_Relay (the relay's instance URL, that credential, and X-On-Behalf-Of carrying the
- * running user's username). Nothing is generated when the model has no `relay` key.
+ * and the Named Credential Gentrack_Relay (the relay's instance URL and that credential). Nothing is generated when the
+ * model has no `relay` key. X-On-Behalf-Of is set by GentrackSyncController, not here: a Named Principal credential
+ * does not evaluate $User in a custom header's formula.
  *
  * The client id and secret are not metadata: `gentrack-sf credentials create | rotate` pushes them into the
  * principal through the Connect REST API.
@@ -17,9 +18,6 @@ import {
 import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
-
-/** Custom headers of the Named Credential: formulas evaluated per callout, for the running user. */
-export const RELAY_CALLOUT_HEADERS = [{ name: 'X-On-Behalf-Of', formula: '{!$User.Username}', sequence: 1 }] as const;
 
 export async function renderNamedCredentials(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
   if (!model.relay) return [];
@@ -37,10 +35,10 @@ export async function renderNamedCredentials(model: ConnectorModel, renderer: Re
     }),
     renderer.render('metadata/NamedCredential.namedCredential-meta.xml.hbs', namedPath, {
       label: 'Gentrack Relay',
-      description: `The Gentrack relay's on-demand sync API for tenant ${tenantId}. X-On-Behalf-Of names the user who asked, for audit.`,
+      description: `The Gentrack relay's on-demand sync API for tenant ${tenantId}. GentrackSyncController names the user who asked (X-On-Behalf-Of).`,
       url: `${baseUrl}${relayInstancePath(tenantId)}`,
       externalCredential: RELAY_EXTERNAL_CREDENTIAL,
-      headers: RELAY_CALLOUT_HEADERS,
+      headers: [],
     }),
   ]);
   return [

@@ -2,6 +2,8 @@
  * The External Credential and Named Credential rules on in-memory documents: each fires on the mistake it describes
  * and stays quiet on the form the generator writes.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findUnknownElements } from '../../generators/verify/metadata-rules/allowed-elements.js';
@@ -10,6 +12,7 @@ import type { MetadataDocument, ValidatedType } from '../../generators/verify/me
 import { checkPermissionSet } from '../../generators/verify/metadata-rules/permission-set-rules.js';
 import { buildInventory } from '../../generators/verify/metadata-rules/project-inventory.js';
 import { parseXmlDocument } from '../../generators/verify/xml-document.js';
+import { PROJECT_ROOT } from '../../model/project-root.js';
 
 function document(type: ValidatedType, name: string, body: string): MetadataDocument {
   const root = parseXmlDocument(`<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n${body}\n</${type}>\n`);
@@ -37,7 +40,7 @@ const VALID_NAMED = [
   '<label>Relay</label>',
   namedParameter('Url', 'Url', '<parameterValue>https://relay.example.com/v1</parameterValue>'),
   namedParameter('ExternalCredential', 'Authentication', '<externalCredential>Relay</externalCredential>'),
-  namedParameter('X-On-Behalf-Of', 'HttpHeader', '<parameterValue>{!$User.Username}</parameterValue><sequenceNumber>1</sequenceNumber>'),
+  namedParameter('X-Caller', 'HttpHeader', '<parameterValue>"salesforce"</parameterValue><sequenceNumber>1</sequenceNumber>'),
   '<namedCredentialType>SecuredEndpoint</namedCredentialType>',
 ].join('\n');
 
@@ -82,6 +85,28 @@ test('a secured Named Credential needs its URL, an External Credential of the pr
     ].join('\n'),
   );
   assert.deepEqual(rulesOf(checkNamedCredential(broken, inventory)), ['named-credential-external-credential', 'named-credential-header', 'named-credential-url']);
+});
+
+test('a $User formula in a custom header of a Named Principal credential is refused (Salesforce does not evaluate it)', () => {
+  const inventory = buildInventory([document('ExternalCredential', 'Relay', VALID_EXTERNAL)]);
+  const withUser = document(
+    'NamedCredential',
+    'Relay',
+    VALID_NAMED.replace('<parameterValue>"salesforce"</parameterValue>', '<parameterValue>{!$User.Username}</parameterValue>'),
+  );
+  const violations = checkNamedCredential(withUser, inventory);
+  assert.deepEqual(rulesOf(violations), ['named-credential-user-formula']);
+  assert.match(violations[0]!.message, /set the header in Apex \(UserInfo\.getUserName\(\)\)/);
+
+  const perUser = buildInventory([document('ExternalCredential', 'Relay', VALID_EXTERNAL.replace("'NamedPrincipal'", '').replace('NamedPrincipal', 'PerUserPrincipal'))]);
+  assert.deepEqual(rulesOf(checkNamedCredential(withUser, perUser)), [], 'a per-user principal evaluates $User');
+});
+
+test('the generated Named Credential holds no $User formula: the sync controller sets X-On-Behalf-Of itself', () => {
+  const generated = readFileSync(path.join(PROJECT_ROOT, 'force-app/main/default/namedCredentials/Gentrack_Relay.namedCredential-meta.xml'), 'utf8');
+  assert.doesNotMatch(generated, /\$User/);
+  const controller = readFileSync(path.join(PROJECT_ROOT, 'force-app/main/default/classes/GentrackSyncController.cls'), 'utf8');
+  assert.match(controller, /request\.setHeader\('X-On-Behalf-Of', UserInfo\.getUserName\(\)\);/);
 });
 
 test('a permission set may grant only principals of External Credentials in the project', () => {

@@ -2,7 +2,10 @@
  * External Credentials and Named Credentials (the new, API 56+ model): what the deploy insists on and nothing
  * offline checks. An OAuth External Credential needs its protocol variant and token URL parameters ("requires the
  * following external credential parameter types: AuthProtocolVariant, AuthProviderUrl"); a secured Named Credential
- * needs a URL and an External Credential that exists; custom headers need a sequence number.
+ * needs a URL and an External Credential that exists; custom headers need a sequence number, and may not use $User
+ * with a Named Principal (Salesforce Help, "Create and Edit Custom Headers": "If you're using a formula in a custom
+ * header and you've chosen Named Principal as your identity type, don't use $User in the formula"): the header
+ * would not carry the user, so set it in Apex from UserInfo instead.
  */
 import { childrenNamed, childText, type XmlElement } from '../xml-document.js';
 import { applyElementRules, optional, required, type Violation } from './element-rules.js';
@@ -115,7 +118,15 @@ export function checkNamedCredential(document: MetadataDocument, inventory: Proj
       });
     }
   }
+  const namedPrincipal = of('Authentication').some((authentication) => inventory.usesNamedPrincipal(childText(authentication, 'externalCredential') ?? ''));
   for (const header of of('HttpHeader')) {
+    if (namedPrincipal && /\$User\./i.test(childText(header, 'parameterValue') ?? '')) {
+      violations.push({
+        rule: 'named-credential-user-formula',
+        line: header.line,
+        message: `custom header '${childText(header, 'parameterName') ?? ''}' uses $User with a Named Principal External Credential, which Salesforce does not support; set the header in Apex (UserInfo.getUserName())`,
+      });
+    }
     if (childText(header, 'parameterValue') === undefined || childText(header, 'sequenceNumber') === undefined) {
       violations.push({
         rule: 'named-credential-header',

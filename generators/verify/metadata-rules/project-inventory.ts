@@ -29,6 +29,8 @@ export interface ProjectInventory {
   hasExternalCredential(name: string): boolean;
   /** `qualifiedName` is ExternalCredential-Principal, as permission sets name it. */
   hasExternalCredentialPrincipal(qualifiedName: string): boolean;
+  /** Whether an External Credential authenticates as one named principal for every user (not per user). */
+  usesNamedPrincipal(externalCredential: string): boolean;
 }
 
 /** The kind an object's API name and definition make it. */
@@ -50,6 +52,7 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
   const customPermissions = new Set<string>();
   const externalCredentials = new Set<string>();
   const externalCredentialPrincipals = new Set<string>();
+  const namedPrincipalCredentials = new Set<string>();
 
   const objectsWithFieldTables = new Set(Object.keys(STANDARD_OBJECT_FIELDS).map(key));
   for (const name of [...Object.keys(STANDARD_OBJECT_FIELDS), ...OTHER_STANDARD_OBJECTS]) objects.set(key(name), 'standardObject');
@@ -89,9 +92,11 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
       case 'ExternalCredential':
         externalCredentials.add(key(document.name));
         for (const parameter of childrenNamed(document.root, 'externalCredentialParameters')) {
-          if (/^(Named|PerUser|AwsSts)Principal$/.test(childText(parameter, 'parameterType') ?? '')) {
+          const type = childText(parameter, 'parameterType') ?? '';
+          if (/^(Named|PerUser|AwsSts)Principal$/.test(type)) {
             externalCredentialPrincipals.add(key(`${document.name}-${childText(parameter, 'parameterName') ?? ''}`));
           }
+          if (type === 'NamedPrincipal') namedPrincipalCredentials.add(key(document.name));
         }
         break;
       default:
@@ -113,5 +118,6 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
     hasCustomPermission: (name) => customPermissions.has(key(name)),
     hasExternalCredential: (name) => externalCredentials.has(key(name)),
     hasExternalCredentialPrincipal: (name) => externalCredentialPrincipals.has(key(name)),
+    usesNamedPrincipal: (name) => namedPrincipalCredentials.has(key(name)),
   };
 }
