@@ -144,7 +144,7 @@ function metricsObserver(metrics: RelayMetrics): RelayObserver {
     breakerChanged: (open) => metrics.circuitBreaker.set('gentrack', open ? 'open' : 'closed'),
     subscriptionChanged: (state) => {
       if (state === 'connected') metrics.replayIdCommitted.set();
-      metrics.subscription.set(state === 'connected' ? 'connected' : 'reconnecting');
+      metrics.subscription.set(state);
     },
     gentrackEvents: {
       accepted: (eventType) => metrics.gentrackEvents.inc(eventType, 'accepted'),

@@ -59,6 +59,7 @@ test('the typed object records what modules report', async () => {
   has('gentrack_relay_circuit_breaker_state{breaker="gentrack",state="closed",tenant="t1"} 0');
   has('gentrack_relay_subscription_state{state="connected",tenant="t1"} 1');
   has('gentrack_relay_subscription_state{state="reconnecting",tenant="t1"} 0');
+  has('gentrack_relay_subscription_state{state="connecting",tenant="t1"} 0');
   has('gentrack_relay_last_replay_id_commit_timestamp_seconds{tenant="t1"} 1735689600');
   has('gentrack_relay_dead_letters{tenant="t1"} 2');
   has('gentrack_relay_changes_pending{tenant="t1"} 10');
@@ -86,4 +87,18 @@ test('status classes', () => {
     'error',
     'error',
   ]);
+});
+
+test('the breaker and subscription series exist from the start: closed and connecting', async () => {
+  const metrics = createRelayMetrics({ defaultMetrics: false, defaultLabels: { tenant: 't1' } });
+  const text = await metrics.render();
+  for (const line of [
+    'gentrack_relay_circuit_breaker_state{breaker="gentrack",state="closed",tenant="t1"} 1',
+    'gentrack_relay_circuit_breaker_state{breaker="gentrack",state="half_open",tenant="t1"} 0',
+    'gentrack_relay_circuit_breaker_state{breaker="gentrack",state="open",tenant="t1"} 0',
+    'gentrack_relay_subscription_state{state="connecting",tenant="t1"} 1',
+    'gentrack_relay_subscription_state{state="connected",tenant="t1"} 0',
+  ]) {
+    assert.ok(text.includes(line), `${line}\n${text}`);
+  }
 });

@@ -15,14 +15,14 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'dead_lettered';
 /** What became of a Gentrack event in Salesforce: applied, superseded (a newer event had set its fields), ... */
 export type GentrackEventOutcome = 'accepted' | 'applied' | 'superseded' | 'retried' | 'dead_lettered';
 export type BreakerState = 'closed' | 'half_open' | 'open';
-export type SubscriptionState = 'connected' | 'reconnecting';
+export type SubscriptionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
 /** An HTTP status, or 'error' when no response came back (timeout, connection refused). */
 export type CallStatus = number | 'error';
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'error';
 
 const EVENT_OUTCOMES: readonly EventOutcome[] = ['stored', 'duplicate', 'rejected'];
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half_open', 'open'];
-const SUBSCRIPTION_STATES: readonly SubscriptionState[] = ['connected', 'reconnecting'];
+const SUBSCRIPTION_STATES: readonly SubscriptionState[] = ['connecting', 'connected', 'reconnecting', 'stopped', 'failed'];
 /** Gentrack's response timeout is 60 s by default; the buckets reach it. */
 const CALL_DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -138,11 +138,14 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
 
   const subscriptionState = new Gauge({
     name: `${METRIC_PREFIX}subscription_state`,
-    help: 'Salesforce Pub/Sub subscription state, one series per state: 1 for the current state (connected, reconnecting).',
+    help: 'Salesforce Pub/Sub subscription state, one series per state: 1 for the current state (connecting, connected, reconnecting, stopped, failed).',
     labelNames: ['state'] as const,
     registers,
   });
-  for (const state of SUBSCRIPTION_STATES) subscriptionState.set({ state }, 0);
+  // Every series exists from the start, so an alert on `== 0` or a panel has something to read before the first change.
+  for (const state of SUBSCRIPTION_STATES) subscriptionState.set({ state }, state === 'connecting' ? 1 : 0);
+
+  for (const state of BREAKER_STATES) breakerState.set({ breaker: 'gentrack', state }, state === 'closed' ? 1 : 0);
 
   const replayIdCommitted = gauge(
     'last_replay_id_commit_timestamp_seconds',
