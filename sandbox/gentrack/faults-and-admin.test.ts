@@ -8,6 +8,7 @@ import { testWebhookKeys } from './sandbox-test-client.js';
 import { GentrackApiError } from './api-error.js';
 import type { GentrackSandbox } from './start.js';
 import { startTestTenant, type TenantClient } from './sandbox-test-client.js';
+import { eventually } from '../../test/eventually.js';
 
 describe('fault injection', () => {
   let tenant: GentrackSandbox;
@@ -117,7 +118,7 @@ describe('fault injection', () => {
     const { tenant: other, client: otherClient } = await startTestTenant();
     other.faults.injectNext([{ kind: 'timeout', delayMs: 65_000 }]);
     const pending = otherClient.get('/accounts/A99999999');
-    while (other.calls.last()?.faulted !== 'timeout') await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually('the request to be held by the timeout fault', () => other.calls.last()?.faulted === 'timeout', 5_000);
     const started = Date.now();
     await other.close();
     assert.ok(Date.now() - started < 1000);

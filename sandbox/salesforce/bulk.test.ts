@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import jsforce from 'jsforce';
 import { parseCsv, toCsv } from './bulk/csv.js';
 import { startSalesforceSandbox, type RunningSalesforceSandbox } from './index.js';
+import { eventually } from '../../test/eventually.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/force-app', import.meta.url));
 /** Result rows as plain CSV cells (jsforce types them against its schema generics). */
@@ -107,7 +108,7 @@ test('result rows quote every cell as sent, whether or not the upload quoted any
     const id = info['id'] as string;
     sb.org.bulkIngest.upload(id, csv);
     sb.org.bulkIngest.changeState(id, 'UploadComplete');
-    while (sb.org.bulkIngest.info(id)['state'] !== 'JobComplete') await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually(`bulk job ${id} to complete`, () => sb.org.bulkIngest.info(id)['state'] === 'JobComplete', 5_000);
     // Without the record ids, which differ.
     return sb.org.bulkIngest.successfulResults(id).replace(/"\w{18}"/g, '"ID"');
   };

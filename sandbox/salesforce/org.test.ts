@@ -262,6 +262,7 @@ test('work a listener schedules for later starts its own transaction', async () 
   let later: Promise<unknown> | undefined;
   org.onAfterDml((event) => {
     if (event.objectType !== 'Account') return;
+    // Kept: the timer is the subject (work scheduled on a later macrotask, outside the DML); the test awaits it.
     later = new Promise((resolve) => setTimeout(resolve, 5)).then(() => org.insert('Contact', { LastName: 'Later' }));
   });
   await org.insert('Account', { Name: 'Acme' });

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox.js';
+import { METRIC_PREFIX } from '../../relay/src/platform/ops/metrics.js';
 import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
 import { eventually } from './harness.js';
 import { startRelayProcess, writeRelayConfig, type RelayProcess } from './relay-process.js';
@@ -57,6 +58,7 @@ test('SIGKILL at random points loses no change, applies none twice, and keeps pe
   let kills = 0;
   const killer = (async () => {
     while (kills < KILLS) {
+      // Kept: a random moment to kill at is the point of the test (seeded, so a failing run can be reproduced).
       await new Promise((resolve) => setTimeout(resolve, 300 + next() * 1500));
       await relay.kill('SIGKILL');
       kills++;
@@ -67,6 +69,7 @@ test('SIGKILL at random points loses no change, applies none twice, and keeps pe
 
   for (let version = 1; version <= VERSIONS; version++) {
     await org.update('Account', ids.map((Id, i) => ({ Id, Name: `Crash Test ${i} v${version}` })), { as: admin });
+    // Kept: paces the producer so the changes stream through the kills; nothing is asserted after it.
     await new Promise((resolve) => setTimeout(resolve, 20 + next() * 40));
   }
   await killer;
@@ -82,7 +85,18 @@ test('SIGKILL at random points loses no change, applies none twice, and keeps pe
     store.close();
     throw new Error(`${error.message}\n${JSON.stringify(detail, null, 1)}\n${relay.output.slice(-10).join('\n')}`);
   });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Barrier: the relay has nothing left to deliver (its /metrics reads the store's counts at scrape time), so a
+  // redelivery that would take effect a second time has been made by now; then it stops gracefully.
+  const opsUrl = await relay.healthy();
+  const nothingPending = (text: string, name: string) => new RegExp(`^${METRIC_PREFIX}${name}(\\{[^}]*\\})? 0$`, 'm').test(text);
+  await eventually(
+    'the relay to have no change or part left to deliver',
+    async () => {
+      const text = await (await fetch(`${opsUrl}/metrics`)).text();
+      return nothingPending(text, 'changes_pending') && nothingPending(text, 'parts_pending');
+    },
+    60_000,
+  );
   await relay.kill('SIGTERM');
 
   const counters = sandbox.gentrack.calls.counters;

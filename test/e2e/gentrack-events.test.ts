@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../model/project-root.js';
-import { eventually, startE2E, type E2E } from './harness.js';
+import { eventually, relayCaughtUp, startE2E, type E2E } from './harness.js';
 import type { WebhookDelivery } from '../../sandbox/gentrack/index.js';
 
 let e2e: E2E;
@@ -132,7 +132,9 @@ test('signed events of each default type change the right Account, and nothing i
   const reads = e2e.sandbox.gentrack.calls.list().filter((call) => call.operation === 'get-account');
   assert.ok(reads.some((call) => call.path === `/v1/accounts/${sent[2]!.target.number}`), 'switch-loss-finished read its account');
 
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The simulated triggers count publishes at DML time, so the writes above are already counted; the barrier makes
+  // sure the relay has also delivered whatever the bus held, so a write caused by an echo would be counted too.
+  await relayCaughtUp(e2e);
   assert.deepEqual(echoes(), before, 'no platform event was published and no Gentrack write was made');
 });
 
@@ -147,8 +149,13 @@ test('a duplicate eventId has no second effect, even after a newer event changed
   const again = await e2e.sandbox.gentrack.webhooks.send(url, { eventType: 'switch-loss-started', data: { accountNumber: target.number, switchDate: '2024-09-01' }, eventId: first.envelope.eventId, createdAt: '2024-06-01T00:00:00.000Z' });
   assert.equal(again.status, 200);
   assert.deepEqual(JSON.parse(again.responseBody), { eventId: first.envelope.eventId, status: 'duplicate' });
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  // Sentinel: a later event for the same account. The inbox applies one record's events in the order received, so
+  // had the duplicate been taken in, it would have been applied before this one settles.
+  const sentinel = await send('quote-created', { accountNumber: target.number, quoteId: 'Q-after-duplicate' }, { createdAt: '2024-06-03T00:00:00.000Z' });
+  assert.equal((await settled(sentinel.envelope.eventId)).state, 'applied');
+  assert.equal(e2e.relay.gentrackEvents!.inbox.record(first.envelope.eventId)?.state, 'applied', 'the first delivery was not processed again');
   const record = await accountRecord(target.id);
+  assert.equal(record.Quote_Reference__c, 'Q-after-duplicate');
   assert.equal(record.Switch_Status__c, 'Loss Cancelled');
   const tasks = e2e.sandbox.salesforce.org.query(`SELECT Id FROM Task WHERE WhatId = '${target.id}'`).records;
   assert.equal(tasks.length, 1, 'one Task, not two');

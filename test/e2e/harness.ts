@@ -1,6 +1,7 @@
 /**
  * End-to-end test support: the sandbox plus a relay configured against it, a jsforce connection as the sandbox
- * admin (a person editing records), and a polling helper.
+ * admin (a person editing records), the polling helper (`eventually`, from test/eventually.ts) and a barrier for
+ * asserting that the relay sent nothing (`relayCaughtUp`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,9 @@ import type { RelayConfig } from '../../relay/src/platform/config/relay-config-s
 import { loadRelaySecrets } from '../../relay/src/platform/config/relay-secrets.js';
 import { Relay, type RelayObserver } from '../../relay/src/relay.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/start-sandbox.js';
+import { eventually } from '../eventually.js';
+
+export { eventually };
 
 export interface E2E {
   readonly sandbox: Sandbox;
@@ -80,24 +84,24 @@ export async function startE2E(options: SandboxOptions = {}): Promise<E2E> {
   return e2e;
 }
 
-/** Polls until `check` returns a value other than undefined/null/false, or fails after `timeoutMs` naming `what`. */
-export async function eventually<T>(
-  what: string,
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/**
+ * The barrier for "the relay sent nothing (more)": resolves once the relay has committed every event the bus held
+ * when this was called (its stored replay id reached the bus's latest; the outbox rows and the replay id are
+ * committed together) and has delivered or dead-lettered everything it stored. After it, any change those events
+ * were going to send to Gentrack has been sent, so asserting that a call is absent is no longer a race.
+ */
+export async function relayCaughtUp(e2e: E2E, timeoutMs = 10_000): Promise<void> {
+  const { bus, topic } = e2e.sandbox;
+  const latest = bus.latestReplayId(topic);
+  await eventually(
+    `the relay to commit replay id ${latest} and deliver what it stored`,
+    () => {
+      const committed = Number(e2e.relay.store.checkpoint(topic) ?? 0);
+      const { pending, parts } = e2e.relay.health();
+      return committed >= latest && pending === 0 && parts === 0;
+    },
+    timeoutMs,
+  );
 }
 
 function deepMerge(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {

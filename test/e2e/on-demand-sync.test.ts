@@ -15,7 +15,7 @@ import { RELAY_CREDENTIAL_PRINCIPAL, RELAY_EXTERNAL_CREDENTIAL } from '../../mod
 import { PROJECT_ROOT } from '../../model/project-root.js';
 import type { ApiServer } from '../../relay/src/sync-jobs/api-server.js';
 import { startRelayApi } from '../../relay/src/relay-api.js';
-import { eventually, startE2E, type E2E } from './harness.js';
+import { eventually, relayCaughtUp, startE2E, type E2E } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -145,12 +145,15 @@ test('credentials create registers the client, shows the secret once and puts it
 });
 
 test('Salesforce -> Gentrack: a record Gentrack never got is created there by a sync job, then updated by another', async () => {
+  const publishes = e2e.sandbox.triggers!.publishCalls;
   const accountId = await withPublishingOff(async () => {
     const created = (await e2e.admin.sobject('Account').create({ Name: 'Matai Energy', BillingCity: 'Nelson' })) as { id: string };
     return created.id;
   });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(gentrackCallsFor(accountId).length, 0, 'the triggers published nothing');
+  // The triggers count publishes at DML time; the barrier makes sure anything published had reached Gentrack.
+  assert.equal(e2e.sandbox.triggers!.publishCalls, publishes, 'the triggers published nothing');
+  await relayCaughtUp(e2e);
+  assert.equal(gentrackCallsFor(accountId).length, 0, 'nothing reached Gentrack');
 
   const job = await syncJob('Salesforce', 'Account', accountId);
   assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
@@ -211,7 +214,8 @@ test('Gentrack -> Salesforce: Gentrack-mastered fields reach the record, Salesfo
   assert.equal(values.Gentrack_Sync_Status__c, 'Synced');
   assert.ok(values.Gentrack_Last_Synced__c, 'the record shows when it was synced');
 
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  // Barrier: the relay has delivered everything the bus held, so an echo of the upsert would have been sent.
+  await relayCaughtUp(e2e);
   const since = e2e.sandbox.gentrack.calls.list().slice(callsBefore);
   assert.deepEqual(since.map((c) => `${c.method} ${c.path}`), [`GET /v1/accounts/${accountNumber}`], 'one read, no echo of the upsert');
 

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../model/project-root.js';
-import { eventually, startE2E, type E2E } from './harness.js';
+import { eventually, relayCaughtUp, startE2E, type E2E } from './harness.js';
 
 const run = promisify(execFile);
 let e2e: E2E;
@@ -37,7 +37,9 @@ test('with 30% of calls failing (500, 503, 429, timeouts) every change has exact
       await org.update('Account', ids.map((Id, i) => ({ Id, Name: `Flaky ${i} v${version}` })), { as: org.users.admin });
     }
     await eventually('300 effective writes', () => gentrack.calls.counters.effectiveWrites - before >= 300, 90_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Barrier: every event committed and every change delivered (retries included), so a second effect would have
+    // happened by now.
+    await relayCaughtUp(e2e, 60_000);
     assert.equal(gentrack.calls.counters.effectiveWrites - before, 300, 'no change took effect twice');
     assert.ok(gentrack.calls.counters.faulted > 50, `faults were injected (${gentrack.calls.counters.faulted})`);
     t.diagnostic(`counters: ${JSON.stringify(gentrack.calls.counters)}`);

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, startE2E, type E2E } from './harness.js';
+import { eventually, relayCaughtUp, startE2E, type E2E } from './harness.js';
 
 let e2e: E2E;
 
@@ -44,10 +44,16 @@ test('an account created in Salesforce becomes a Gentrack customer, and its acco
   assert.equal(account.Gentrack_Sync_Status__c, 'Synced');
   assert.ok(account.Gentrack_Last_Synced__c);
 
-  // No echo: the integration user's write-back published nothing, so Gentrack saw one call for this account.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // No echo: the integration user's write-back published nothing. Sentinel: a later change to the same account by
+  // the admin. Changes of one record reach Gentrack in order, so an echo of the write-back would have come first.
+  await e2e.admin.sobject('Account').update({ Id: created.id, Name: 'Kauri Energy Ltd' });
+  await eventually('the sentinel update', () => callsTo('update-account').find((c) => c.path === `/v1/accounts/${accountNumber}` && (c.body as { account: { name?: string } }).account.name === 'Kauri Energy Ltd'));
   const forThisAccount = e2e.sandbox.gentrack.calls.list().filter((c) => (c.body as { salesforceId?: string } | undefined)?.salesforceId === created.id);
-  assert.equal(forThisAccount.length, 1, 'the write-back was not sent back to Gentrack');
+  assert.deepEqual(
+    forThisAccount.map((c) => `${c.operation} ${(c.body as { account: { name: string } }).account.name}`),
+    ['customer-sync Kauri Energy', 'update-account Kauri Energy Ltd'],
+    'the write-back was not sent back to Gentrack',
+  );
 });
 
 test('contacts, relationships, updates and deletes reach the right Gentrack operations', async () => {
@@ -102,9 +108,18 @@ test('changes of untracked fields and the kill switch publish nothing', async ()
   const org = e2e.sandbox.salesforce.org;
   await org.insert('Gentrack_Connector_Settings__c', { SetupOwnerId: org.id, Disable_Publishing__c: true }, { as: org.users.admin });
   await e2e.admin.sobject('Account').update({ Id: accountId, Name: 'Kowhai Gas (renamed while switched off)' });
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  assert.equal(callsForAccount(), before, 'nothing was sent');
-  assert.equal(e2e.relay.health().pending, 0);
   const settings = org.query(`SELECT Id FROM Gentrack_Connector_Settings__c`).records[0] as { Id: string };
   await org.delete('Gentrack_Connector_Settings__c', settings.Id, { as: org.users.admin });
+
+  // Sentinel: a change to the same account once publishing is back on. Changes of one record reach Gentrack in
+  // order, so anything the two changes above had sent would have come first.
+  await e2e.admin.sobject('Account').update({ Id: accountId, Name: 'Kowhai Gas (switched on again)' });
+  await eventually('the sentinel update', () => callsTo('update-account').some((c) => (c.body as { salesforceId: string; account: { name?: string } }).salesforceId === accountId && (c.body as { account: { name?: string } }).account.name === 'Kowhai Gas (switched on again)'));
+  const sentSince = e2e.sandbox.gentrack.calls.list().filter((c) => (c.body as { salesforceId?: string } | undefined)?.salesforceId === accountId).slice(before);
+  assert.deepEqual(
+    sentSince.map((c) => `${c.operation} ${(c.body as { account: { name: string } }).account.name}`),
+    ['update-account Kowhai Gas (switched on again)'],
+    'nothing was sent for the untracked field or while switched off',
+  );
+  await relayCaughtUp(e2e);
 });

@@ -15,6 +15,7 @@ import { SyncHistory } from '../platform/db/sync-history.js';
 import { SyncJobStore } from './sync-job-store.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 import { SyncJobRunner } from './sync-job-runner.js';
+import { eventually } from '../../../test/eventually.js';
 
 const ACCOUNT_ID = '001000000000001AAA';
 const toGentrack: SyncJobRequest = { source: 'Salesforce', destination: 'Gentrack', entityType: 'Account', entityId: ACCOUNT_ID, clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
@@ -60,15 +61,6 @@ function world() {
   return { outbox, jobs, history, records, upserts, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
 }
 
-async function until<T>(check: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  assert.fail('timed out');
-}
-
 test('Salesforce -> Gentrack: the record goes into the outbox as the triggers would send it; the job succeeds on delivery', async () => {
   const w = world();
   const enqueued: PendingChange[] = [];
@@ -76,7 +68,7 @@ test('Salesforce -> Gentrack: the record goes into the outbox as the triggers wo
   runner.start();
   const job = runner.submit(toGentrack);
   assert.equal(job.state, 'queued');
-  const [pending] = await until(() => enqueued.length > 0 && enqueued);
+  const [pending] = await eventually('the change in the outbox', () => enqueued.length > 0 && enqueued, 5_000);
   assert.equal(pending!.change.transactionId, `sync-job-${job.id}`);
   assert.equal(pending!.change.operationType, 'INSERT');
   assert.equal(pending!.entityKey, `Account:${ACCOUNT_ID}`, 'queued behind the record\'s other changes');
@@ -85,7 +77,7 @@ test('Salesforce -> Gentrack: the record goes into the outbox as the triggers wo
   assert.equal(runner.get(job.id)?.transactionId, `sync-job-${job.id}`);
 
   w.outbox.recordDelivered([{ seq: pending!.seq, learntReference: { objectType: 'Account', recordId: ACCOUNT_ID, reference: 'A00000042' } }]);
-  const done = await until(() => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id));
+  const done = await eventually('the job to succeed', () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id), 5_000);
   assert.deepEqual(done.result, {
     system: 'Gentrack',
     action: 'created',
@@ -109,16 +101,16 @@ test('Salesforce -> Gentrack: a dead-lettered change fails the job with its reas
   const runner = w.runner(enqueued);
   runner.start();
   const job = runner.submit(toGentrack);
-  const [pending] = await until(() => enqueued.length > 0 && enqueued);
+  const [pending] = await eventually('the change in the outbox', () => enqueued.length > 0 && enqueued, 5_000);
   w.outbox.deadLetterChange(pending!.seq, 'BAD_REQUEST', 'customer-sync POST /customer-sync: 400 BAD_REQUEST: account.name is required', undefined);
-  const failed = await until(() => runner.get(job.id)?.state === 'failed' && runner.get(job.id));
+  const failed = await eventually('the job to fail', () => runner.get(job.id)?.state === 'failed' && runner.get(job.id), 5_000);
   assert.equal(failed.error?.code, 'BAD_REQUEST');
   assert.equal(w.history.get(job.id)?.outcome, 'failed');
   assert.match(w.history.get(job.id)?.error ?? '', /^BAD_REQUEST: Gentrack did not take the Account/);
   assert.match(failed.error!.message, /Gentrack did not take the Account: customer-sync .*account.name is required/);
 
   const missing = runner.submit({ ...toGentrack, entityId: '001000000000404AAA' });
-  const notFound = await until(() => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id));
+  const notFound = await eventually('the job for a missing record to fail', () => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id), 5_000);
   assert.deepEqual(notFound.error, {
     code: 'NOT_FOUND',
     message: 'Salesforce has no Account with id 001000000000404AAA (deleted, never existed, or not visible to the integration user)',
@@ -133,7 +125,7 @@ test('a job waiting for its delivery survives a restart: it resumes without a se
   const before = w.runner(first);
   before.start();
   const job = before.submit(toGentrack);
-  const [pending] = await until(() => first.length > 0 && first);
+  const [pending] = await eventually('the change in the outbox', () => first.length > 0 && first, 5_000);
   await before.stop();
   assert.equal(w.jobs.get(job.id)?.state, 'running', 'left running, not failed, by the stop');
 
@@ -141,7 +133,7 @@ test('a job waiting for its delivery survives a restart: it resumes without a se
   const after = w.runner(second);
   after.start();
   w.outbox.recordDelivered([{ seq: pending!.seq }]);
-  await until(() => after.get(job.id)?.state === 'succeeded');
+  await eventually('the resumed job to succeed', () => after.get(job.id)?.state === 'succeeded', 5_000);
   assert.equal(second.length, 0, 'the outbox already held the change (the dispatcher reloads it at start)');
   assert.equal(w.history.list({ kind: 'on-demand' }).length, 1, 'one run in the history, resumed');
   assert.equal(w.history.get(job.id)?.outcome, 'completed');
@@ -154,10 +146,13 @@ test('jobs submitted before start run once the runner starts', async () => {
   const enqueued: PendingChange[] = [];
   const runner = w.runner(enqueued);
   const job = runner.submit(toGentrack);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // A job that ran would be marked running at once; its outbox change follows once the fake Salesforce answers, in
+  // promise jobs only, so one macrotask turn is the barrier for it.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(runner.get(job.id)?.state, 'queued', 'not started before the runner');
   assert.equal(enqueued.length, 0, 'not before the dispatcher runs');
   runner.start();
-  await until(() => enqueued.length === 1);
+  await eventually('the change in the outbox after start', () => enqueued.length === 1, 5_000);
   assert.equal(runner.get(job.id)?.state, 'running');
   await runner.stop();
 });
@@ -167,7 +162,7 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
   const runner = w.runner([]);
   runner.start();
   const job = runner.submit(toSalesforce);
-  const done = await until(() => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id));
+  const done = await eventually('the job to succeed', () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id), 5_000);
   assert.equal(w.gentrackCalls[0]?.method, 'GET');
   assert.equal(w.gentrackCalls[0]?.path, '/accounts/A00000001');
   assert.equal(w.gentrackCalls[0]?.headers.onBehalfOf, 'ana@example.com');
@@ -190,7 +185,7 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
     throw new GentrackCallError({ method: 'GET', path: `/v1${request.path}`, origin: 'http://gentrack' }, { errorType: 'NOT_FOUND', retryable: false, status: 404, stage: 'call' });
   });
   const missing = runner.submit({ ...toSalesforce, entityId: 'A99999999' });
-  const failed = await until(() => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id));
+  const failed = await eventually('the job for a missing record to fail', () => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id), 5_000);
   assert.deepEqual(failed.error, { code: 'NOT_FOUND', message: 'Gentrack has no Account with reference A99999999' });
   assert.equal(w.upserts.length, 1, 'nothing written to Salesforce');
   await runner.stop();

@@ -6,6 +6,7 @@ import { reassemble } from './reassemble.js';
 import type { ObjectEventPart } from './object-event.js';
 import { RelayStore } from './relay-store.js';
 import { Dispatcher, type GentrackSender } from './outbox-dispatcher.js';
+import { eventually } from '../../../test/eventually.js';
 
 const TOPIC = '/event/Gentrack_Object_Event__e';
 const logger = pino({ level: 'silent' });
@@ -94,6 +95,7 @@ test('changes of one record go in order, one at a time; different records go in 
     assert.equal(current, 1, `two calls in flight for ${record}`);
     inFlightPerRecord.set(record, current);
     maxParallel = Math.max(maxParallel, ++inFlight);
+    // Kept: the call takes a moment so that calls of different records overlap; nothing waits on its length.
     await new Promise((resolve) => setTimeout(resolve, 2));
     inFlight--;
     inFlightPerRecord.set(record, current - 1);
@@ -201,36 +203,68 @@ test('attempts are bounded: a change that keeps failing ends as RETRY_EXHAUSTED'
   assert.match(store.deadLetters()[0]!.reason, /gave up after 3 attempts; last error INTERNAL_SERVER_ERROR/);
 });
 
-test('the circuit breaker stops calls while Gentrack is down, without spending attempts', async () => {
+test('the circuit breaker stops calls while Gentrack is down, without spending attempts', async (t) => {
+  // Time decides what the breaker does, so time is mocked: the dispatcher's timers and clock, and cockatiel's
+  // Date.now(). "No call while it is open" then covers a span of (mocked) time just short of the half-open delay,
+  // however slow the machine. The fake Gentrack answers on setImmediate, which stays real.
+  t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: Date.UTC(2026, 10, 23, 10) });
   let down = true;
   const { sender, sent } = fakeGentrack(() => (down ? new CallError('SERVICE_UNAVAILABLE', true) : {}));
+  const refusedByBreaker: string[] = [];
   const { dispatcher, ingest, store } = setup(sender, {
     breakerThreshold: 3,
     breakerHalfOpenAfterMs: 60,
     maxAttempts: 5,
     concurrency: 1,
+    observer: {
+      retried: (change, errorType) => {
+        if (errorType === 'CIRCUIT_OPEN') refusedByBreaker.push(change.recordId);
+      },
+    },
   });
+  t.after(() => dispatcher.stop(0)); // a failed wait must not leave its timers running
   dispatcher.start();
   ingest([1, 2, 3, 4, 5, 6].map((n) => accountChange(n, 'UPDATE', 'x')));
-  await new Promise((resolve) => setTimeout(resolve, 40));
+  // Records 1-3 fail and open the breaker; records 4-6 come up next and are held back by it.
+  await eventually('the breaker to hold back records 4-6', () => refusedByBreaker.length === 3, 5_000);
   assert.ok(dispatcher.breakerOpen, 'three consecutive failures open the breaker');
-  const callsWhileOpen = sent.length;
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  assert.equal(sent.length, callsWhileOpen, 'no call goes out while it is open');
+  assert.equal(sent.length, 3, 'no call for the records that came up while it is open');
+  // Records 1-3 are due again after their backoff (at most 20 ms), still while the breaker is open (60 ms).
+  t.mock.timers.tick(59);
+  await eventually('the breaker to hold back records 1-3 after their backoff', () => refusedByBreaker.length === 6, 5_000);
+  assert.equal(sent.length, 3, 'no call goes out while it is open');
+  assert.ok(dispatcher.breakerOpen);
+
   down = false;
-  await dispatcher.idle();
+  let idle = false;
+  void dispatcher.idle().then(() => (idle = true));
+  for (let step = 0; !idle && step < 200; step++) {
+    t.mock.timers.tick(25);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.ok(idle, 'everything delivered once the breaker let calls through again');
   await dispatcher.stop();
+  assert.equal(sent.length, 9, 'three failures, then one call per change');
   assert.equal(store.deadLetters().length, 0, 'nothing was dead-lettered for an outage');
   assert.equal(store.counts().pending, 0);
 });
 
-test('a child waits for its parent reference rather than reaching Gentrack without it', async () => {
+test('a child waits for its parent reference rather than reaching Gentrack without it', async (t) => {
   const contactId = '003000000000001AAA';
   const accountId = '001000000000001AAA';
   const { sender, sent } = fakeGentrack((request) =>
     request.path === '/customer-sync' ? { accountNumber: 'A00000001' } : { customerNumber: 'C00000001' },
   );
-  const { dispatcher, ingest } = setup(sender, { maxAttempts: 50 });
+  const heldBack: string[] = [];
+  const { dispatcher, ingest } = setup(sender, {
+    maxAttempts: 50,
+    observer: {
+      retried: (change, errorType) => {
+        if (errorType === 'REFERENCE_PENDING') heldBack.push(change.recordId);
+      },
+    },
+  });
+  t.after(() => dispatcher.stop(0)); // a failed wait must not leave its timers running
   dispatcher.start();
   ingest([
     {
@@ -245,7 +279,9 @@ test('a child waits for its parent reference rather than reaching Gentrack witho
       }),
     },
   ]);
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  // Barrier: the dispatcher has taken up the contact and decided to hold it back (twice, so not only on its first
+  // try); had it sent the call instead, the call would have been recorded first.
+  await eventually('the contact to be held back for its parent reference', () => heldBack.length >= 2, 5_000);
   assert.equal(sent.length, 0, 'no call without the account number');
   // The account's own delivery teaches the reference.
   ingest([accountChange(1, 'INSERT', 'Parent')]);

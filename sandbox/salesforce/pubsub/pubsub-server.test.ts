@@ -17,6 +17,7 @@ import {
   SubscriptionRecorder,
   type FixturePubSub,
 } from './pubsub-test-harness.js';
+import { eventually } from '../../../test/eventually.js';
 
 const FAST = { keepaliveIntervalMs: 150 };
 const BY = { createdById: SANDBOX_SESSION.userId };
@@ -31,6 +32,19 @@ async function withSandbox(
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * Waits for a keepalive after the recorder's last event. An idle stream sends one every keepalive interval on the
+ * same ordered stream, so an event the server sent before it (e.g. one too many) has arrived once it has.
+ */
+async function keepaliveAfterLastEvent(recorder: SubscriptionRecorder): Promise<void> {
+  const lastEvent = recorder.entries.map((entry) => entry.type).lastIndexOf('event');
+  await eventually(
+    'a keepalive after the last event',
+    () => recorder.entries.slice(lastEvent + 1).some((entry) => entry.type === 'grpcKeepAlive'),
+    5_000,
+  );
 }
 
 function errorCodeOf(error: { metadata?: grpc.Metadata }): unknown {
@@ -159,10 +173,13 @@ test('LATEST delivers only what is published after the subscription starts', asy
     client.subscribe(topicName, recorder.callback, 5);
     await recorder.waitFor('grpcKeepAlive'); // the stream is established
     bus.publish(topicName, [{ Operation_Type__c: 'AFTER' }], BY);
+    // AFTER is the sentinel: the stream delivers in replay order, so BEFORE would have come first.
     const [event] = await recorder.waitFor('event');
     assert.equal(event!.data.payload.Operation_Type__c, 'AFTER');
-    await sleep(100);
-    assert.equal(recorder.of('event').length, 1);
+    assert.deepEqual(
+      recorder.of('event').map((entry) => entry.data.payload.Operation_Type__c),
+      ['AFTER'],
+    );
   });
 });
 
@@ -195,12 +212,12 @@ test('flow control: 5 requested, exactly 5 delivered, more after requestAddition
     const recorder = new SubscriptionRecorder();
     client.subscribeFromEarliestEvent(topicName, recorder.callback, 5);
     await recorder.waitFor('lastEvent');
-    await sleep(200);
+    await keepaliveAfterLastEvent(recorder);
     assert.equal(recorder.of('event').length, 5);
 
     client.requestAdditionalEvents(topicName, 5);
     await recorder.waitFor('lastEvent', 2);
-    await sleep(200);
+    await keepaliveAfterLastEvent(recorder);
     const numbers = recorder.of('event').map((entry) => entry.data.payload.Part_Number__c);
     assert.deepEqual(numbers, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
@@ -219,8 +236,13 @@ test('at most 100 events are pending however many are requested; pending_num_req
     call.on('data', (response: FetchResponse) => responses.push(response));
     call.on('error', () => {});
     call.write({ topicName, replayPreset: 1, numRequested: 150 });
-    await sleep(300);
     const delivered = () => responses.flatMap((response) => response.events);
+    // Barrier: a keepalive after the last events; an idle stream sends one, and an event sent before it came first.
+    const keepaliveAfterEvents = () => {
+      const lastWithEvents = responses.reduce((last, response, index) => (response.events.length > 0 ? index : last), -1);
+      return lastWithEvents >= 0 && responses.slice(lastWithEvents + 1).some((response) => response.events.length === 0);
+    };
+    await eventually('a keepalive after the first events', keepaliveAfterEvents, 5_000);
     assert.equal(delivered().length, 100);
     const withEvents = responses.filter((response) => response.events.length > 0);
     assert.equal(withEvents.at(-1)!.pendingNumRequested, 0);
@@ -233,7 +255,7 @@ test('at most 100 events are pending however many are requested; pending_num_req
     );
 
     call.write({ numRequested: 30 }); // later requests may omit the topic
-    await sleep(200);
+    await eventually('30 more events, then a keepalive', () => delivered().length >= 130 && keepaliveAfterEvents(), 5_000);
     assert.equal(delivered().length, 130);
     call.cancel();
     client.close();
@@ -321,7 +343,7 @@ test('publishBatch uses PublishStream and reports one result per event', async (
       ],
       (_info, type, data) => responses.push({ type, data }),
     );
-    for (let tries = 0; tries < 50 && !responses.some((r) => r.type === 'publishResponse'); tries++) await sleep(20);
+    await eventually('the publishResponse', () => responses.some((r) => r.type === 'publishResponse'), 5_000);
     const response = responses.find((r) => r.type === 'publishResponse')!.data;
     assert.deepEqual(
       response.results.map((r: { correlationKey: string }) => r.correlationKey),
@@ -415,11 +437,19 @@ test('stalled streams send nothing, not even keepalives, until resumed', async (
     server.faults.stallStreams();
     const seen = recorder.entries.length;
     bus.publish(topicName, [{ Operation_Type__c: 'HELD' }], BY);
-    await sleep(400); // more than two keepalive intervals
-    assert.equal(recorder.entries.length, seen);
+    // Kept, as the subject: the stream must stay silent while two keepalive intervals pass. Timers fire in order of
+    // their due time, so a keepalive the server armed (before this) would have fired by then. Whether anything it
+    // sent has arrived is settled by the sentinel below, not by this wait.
+    await sleep(2 * FAST.keepaliveIntervalMs + 100);
     server.faults.resumeStreams();
+    // Sentinel: HELD is sent on resume, on the same ordered stream: whatever was sent during the stall came first.
     const [event] = await recorder.waitFor('event');
     assert.equal(event!.data.payload.Operation_Type__c, 'HELD');
+    assert.deepEqual(
+      recorder.entries.slice(seen, recorder.entries.indexOf(event!)).map((entry) => entry.type),
+      [],
+      'nothing arrived while the stream was stalled',
+    );
   });
 });
 

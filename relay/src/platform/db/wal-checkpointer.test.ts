@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,7 +76,12 @@ test('stopping the store is not a failure', async () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-checkpointer-')), 'store.db');
   const reasons: string[] = [];
   const store = new RelayStore({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
+  const { worker } = (store as unknown as { checkpointer: { worker: import('node:worker_threads').Worker } }).checkpointer;
+  const exited = once(worker, 'exit');
+  worker.ref(); // the store unrefs its worker; this test waits for it to exit
   store.close();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Barrier: the worker's exit is what a failure report would follow; the checkpointer's own 'exit' listener,
+  // registered first, has run by the time ours does.
+  await exited;
   assert.deepEqual(reasons, []);
 });

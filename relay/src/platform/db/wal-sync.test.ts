@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { RelayStore, type IncomingEvent } from '../../to-gentrack/relay-store.js';
 import { WalSync } from './wal-sync.js';
 import { reassemble } from '../../to-gentrack/reassemble.js';
+import { eventually } from '../../../../test/eventually.js';
 
 function walDatabase(): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-sync-')), 'store.db');
@@ -29,8 +30,8 @@ test('calls made while a sync runs share the next one, which starts only after t
   }) as typeof fdatasync);
 
   const first = sync.sync();
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(started.length, 1);
+  // The first sync opens the log and syncs its directory before it reaches fdatasync.
+  await eventually('the first fdatasync to start', () => started.length === 1, 5_000);
   const during = Array.from({ length: 50 }, () => sync.sync());
   assert.equal(started.length, 1, 'no second sync while one runs');
 
@@ -41,11 +42,13 @@ test('calls made while a sync runs share the next one, which starts only after t
   pending.forEach((go) => go());
   await first;
   assert.ok(firstDone);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(started.length, 2, 'one more sync for all fifty');
+  await eventually('the second fdatasync to start', () => started.length === 2, 5_000);
   let duringDone = false;
   void Promise.all(during).then(() => (duringDone = true));
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Barrier: the fake fdatasync holds its callback, so nothing but promise jobs can settle the fifty; a macrotask
+  // turn runs them all. Had the fifty shared the first sync, they would have settled with it, above.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(started.length, 2, 'one more sync for all fifty');
   assert.equal(duringDone, false, 'they wait for the sync that started after them');
   release.forEach((go) => go());
   await Promise.all(during);

@@ -15,6 +15,7 @@ import {
   type GentrackRequest,
 } from './gentrack-client.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
+import { eventually } from '../../../../test/eventually.js';
 
 const CLIENT_ID = 'relay-client-test';
 const CLIENT_SECRET = 'relay-client-secret-Zq7!';
@@ -370,6 +371,18 @@ describe('Gentrack client against the sandbox tenant', () => {
   });
 
   describe('closing', () => {
+    /** Resolves once undici has written the headers of a request to `path`: the call is running. */
+    function headersSent(path: string): Promise<void> {
+      return new Promise((resolve) => {
+        const onHeaders = (message: unknown) => {
+          if (!(message as { request: { path: string } }).request.path.endsWith(path)) return;
+          unsubscribe('undici:client:sendHeaders', onHeaders);
+          resolve();
+        };
+        subscribe('undici:client:sendHeaders', onHeaders);
+      });
+    }
+
     test('close() abandons calls still running after abandonAfterMs; they fail as CONNECTIVITY', async () => {
       const gentrack = createGentrackClient({
         baseUrl: tenant.baseUrl,
@@ -380,7 +393,7 @@ describe('Gentrack client against the sandbox tenant', () => {
       await gentrack.send(customerSync('Before close'));
       tenant.faults.injectNext([{ kind: 'timeout', delayMs: 10_000 }]);
       const running = callError(gentrack.send(customerSync('Held')));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually('the held call to reach the tenant', () => tenant.calls.last()?.faulted === 'timeout', 5_000);
       const startedAt = Date.now();
       await gentrack.close({ abandonAfterMs: 200 });
       assert.ok(Date.now() - startedAt < 2000);
@@ -399,8 +412,9 @@ describe('Gentrack client against the sandbox tenant', () => {
       });
       await gentrack.send(customerSync('Warm'));
       tenant.faults.set({ delayMs: 150 });
+      const onTheWire = headersSent('/customer-sync');
       const running = gentrack.send(customerSync('Finishing'));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await onTheWire;
       await gentrack.close({ abandonAfterMs: 5000 });
       assert.equal((await running).status, 201);
     });
