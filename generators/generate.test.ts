@@ -66,8 +66,8 @@ test('each synced object gets a unique, case-insensitive External ID and the syn
 
 test('triggers listen to the DML operations the model maps, and every Apex file has its meta file', async () => {
   const files = await defaultFiles;
-  assert.match(fileAt(files, 'triggers/AccountTrigger.trigger').content, /on Account\(after insert, after update, after delete, after undelete\)/);
-  assert.match(fileAt(files, 'triggers/AccountContactRelationTrigger.trigger').content, /on AccountContactRelation\(after insert, after update, after delete\)/);
+  assert.match(fileAt(files, 'triggers/GentrackAccountTrigger.trigger').content, /on Account\(after insert, after update, after delete, after undelete\)/);
+  assert.match(fileAt(files, 'triggers/GentrackAccountContactRelationTrigger.trigger').content, /on AccountContactRelation\(after insert, after update, after delete\)/);
   const sources = files.filter((file) => /\.(cls|trigger)$/.test(file.path));
   assert.ok(sources.length >= 17);
   for (const source of sources) {
@@ -76,7 +76,7 @@ test('triggers listen to the DML operations the model maps, and every Apex file 
     assert.equal(root.apiVersion, 62, `${source.path} meta`);
     assert.equal(root.status, 'Active');
   }
-  for (const name of ['TriggerHandler', 'GentrackCallout', 'GentrackSyncErrorLog', 'GentrackPublishFailureCallback', 'GentrackConnectorModel']) {
+  for (const name of ['GentrackTriggerHandler', 'GentrackCallout', 'GentrackSyncErrorLog', 'GentrackPublishFailureCallback', 'GentrackConnectorModel']) {
     assert.match(fileAt(files, `classes/${name}Test.cls`).content, /@IsTest/, `${name} has a test class`);
   }
 });
@@ -167,8 +167,8 @@ test('--check lists missing, changed and stray files; writing replaces the whole
     assert.deepEqual(await compareWithDisk(files, root), [], 'freshly written output is current');
     await assert.rejects(readFile(path.join(root, 'force-app/main/default/classes/HandWritten.cls')), 'stray files are removed');
 
-    const trigger = 'force-app/main/default/triggers/ContactTrigger.trigger';
-    await writeFile(path.join(root, trigger), 'trigger ContactTrigger on Contact(after insert) {}');
+    const trigger = 'force-app/main/default/triggers/GentrackContactTrigger.trigger';
+    await writeFile(path.join(root, trigger), 'trigger GentrackContactTrigger on Contact(after insert) {}');
     await rm(path.join(root, 'manifest/package.xml'));
     await writeFile(path.join(root, 'force-app/main/default/classes/Extra.cls'), '');
     assert.deepEqual(await compareWithDisk(files, root), [
@@ -183,7 +183,7 @@ test('--check lists missing, changed and stray files; writing replaces the whole
 
 test('an invalid model writes nothing and exits non-zero with every problem', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gentrack-model-'));
-  const before = await readFile(path.join(PROJECT_ROOT, 'force-app/main/default/classes/TriggerHandler.cls'), 'utf8');
+  const before = await readFile(path.join(PROJECT_ROOT, 'force-app/main/default/classes/GentrackTriggerHandler.cls'), 'utf8');
   try {
     const invalid = path.join(dir, 'connector.yaml');
     await writeFile(invalid, DEFAULT_MODEL_TEXT.replace('operation: customer-sync', 'operation: nope').replace('label: Trading Name', `label: ${'x'.repeat(50)}`));
@@ -195,7 +195,7 @@ test('an invalid model writes nothing and exits non-zero with every problem', as
     assert.match(result.stderr, /2 problems/);
     assert.match(result.stderr, /unknown Gentrack operation "nope"/);
     assert.match(result.stderr, /a label is at most 40 characters/);
-    assert.equal(await readFile(path.join(PROJECT_ROOT, 'force-app/main/default/classes/TriggerHandler.cls'), 'utf8'), before);
+    assert.equal(await readFile(path.join(PROJECT_ROOT, 'force-app/main/default/classes/GentrackTriggerHandler.cls'), 'utf8'), before);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,8 @@ export interface ConnectorModel {
     readonly payloadFieldLength: number;
   };
   readonly objects: readonly SyncedObject[];
+  /** Names of the generated Apex (see apex-names.ts). */
+  readonly apex: { readonly namePrefix: string };
   /** How Salesforce reaches the relay for on-demand syncs; absent when the model asks for none. */
   readonly relay?: RelayEndpoint;
   /** How Gentrack's webhook events change Salesforce records; absent when the model maps none. */

@@ -61,6 +61,9 @@ const CUSTOM_ONLY_ATTRIBUTES = [
   'defaultValue',
 ] as const;
 
+/** Gentrack's own sample uses the bare names (TriggerHandler, AccountTrigger); ours never take them over. */
+export const DEFAULT_APEX_NAME_PREFIX = 'Gentrack';
+
 export function resolveModel(
   input: ConnectorModelInput,
   sourcePath: string,
@@ -85,6 +88,7 @@ export function resolveModel(
       apiVersion: input.apiVersion,
       event: input.event,
       objects,
+      apex: { namePrefix: input.apex?.namePrefix ?? DEFAULT_APEX_NAME_PREFIX },
       ...(relay ? { relay } : {}),
       ...(inbound ? { inbound } : {}),
     },

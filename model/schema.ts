@@ -206,6 +206,14 @@ export const connectorModelSchema = z.strictObject({
     payloadFieldLength: z.number().int().min(256).max(131072),
   }),
   objects: z.record(apiNameSchema, objectSchema).refine((o) => Object.keys(o).length > 0, 'sync at least one object'),
+  /** Names of the generated Apex: the prefix keeps the trigger handler and triggers apart from an org's own. */
+  apex: z
+    .strictObject({
+      namePrefix: z
+        .string()
+        .regex(/^[A-Z][A-Za-z0-9]{1,19}$/, 'namePrefix is 2 to 20 letters and digits, starting with a capital, e.g. Gentrack'),
+    })
+    .optional(),
   relay: relaySchema.optional(),
   /** Gentrack -> Salesforce: how Gentrack's webhook events change records (see inbound-schema.ts). */
   inbound: inboundSchema.optional(),

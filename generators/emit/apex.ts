@@ -9,7 +9,7 @@ import {
   REFERENCES_KEY,
   SYNC_STATUS_FIELD,
 } from '../../model/connector-fields.js';
-import { triggerNameOf } from '../../model/apex-names.js';
+import { triggerHandlerNameOf, triggerNameOf } from '../../model/apex-names.js';
 import { trackedFields, type ConnectorModel, type MappedField, type SyncedObject } from '../../model/connector-model.js';
 import { DML_OPERATIONS, type DmlOperation } from '../../model/schema.js';
 import { STANDARD_OBJECTS } from '../../model/standard-objects.js';
@@ -42,7 +42,9 @@ export class ApexGenerationError extends Error {
 export async function renderApex(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
   const primary = primaryObjectOf(model);
   const primaryProbe = changeProbeOf(primary);
+  const triggerHandler = triggerHandlerNameOf(model);
   const shared = {
+    triggerHandler,
     object: primary.name,
     objectList: model.objects.map((object) => object.name).join(', '),
     objectPublishesDelete: primary.operations.delete !== undefined,
@@ -70,16 +72,17 @@ export async function renderApex(model: ConnectorModel, renderer: Renderer): Pro
     ['GentrackSyncErrorLogTest', shared],
     ['GentrackPublishFailureCallback', shared],
     ['GentrackPublishFailureCallbackTest', shared],
-    ['TriggerHandler', shared],
-    ['TriggerHandlerTest', shared],
     ['GentrackConnectorModel', modelView],
     ['GentrackConnectorModelTest', modelView],
     ['GentrackTestData', { objects: model.objects.map((object) => ({ name: object.name, testRecords: STANDARD_OBJECTS[object.name]!.testRecords })) }],
   ];
 
   const files: Promise<GeneratedFile[]>[] = classes.map(([name, view]) => apexClass(renderer, model, name, view));
+  // The trigger handler's name carries the model's prefix, so its templates are named after what they make.
+  files.push(apexFile(renderer, model, 'ApexClass', triggerHandler, 'apex/ObjectTriggerHandler.cls.hbs', shared));
+  files.push(apexFile(renderer, model, 'ApexClass', `${triggerHandler}Test`, 'apex/ObjectTriggerHandlerTest.cls.hbs', shared));
   for (const object of model.objects) {
-    const view = { ...shared, ...triggerView(object) };
+    const view = { ...shared, ...triggerView(model, object) };
     files.push(apexFile(renderer, model, 'ApexTrigger', view.triggerName, 'apex/ObjectTrigger.trigger.hbs', view));
     files.push(apexFile(renderer, model, 'ApexClass', `${view.triggerName}Test`, 'apex/ObjectTriggerTest.cls.hbs', view));
   }
@@ -123,11 +126,11 @@ function primaryObjectOf(model: ConnectorModel): SyncedObject {
   return primary;
 }
 
-function triggerView(object: SyncedObject) {
+function triggerView(model: ConnectorModel, object: SyncedObject) {
   const references = referencesOf(object);
   return {
     name: object.name,
-    triggerName: triggerNameOf(object),
+    triggerName: triggerNameOf(model, object),
     triggerEvents: object.triggerEvents.map((dml) => `after ${dml}`).join(', '),
     payloadKeys: ['Id', EXTERNAL_ID_FIELD, ...trackedFields(object).map((field) => field.name), ...(references.length > 0 ? [REFERENCES_KEY] : [])],
     publishesInsert: object.operations.insert !== undefined,

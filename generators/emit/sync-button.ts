@@ -12,6 +12,7 @@ import {
   SYNC_CONTROLLER_CLASS,
   SYNC_STATUS_FIELD,
 } from '../../model/connector-fields.js';
+import { triggerHandlerNameOf } from '../../model/apex-names.js';
 import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
@@ -37,6 +38,7 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     lastSyncedField: LAST_SYNCED_FIELD,
     connectorUserPermissionSet: CONNECTOR_USER_PERMISSION_SET,
     apiVersion: model.apiVersion,
+    triggerHandler: triggerHandlerNameOf(model),
   };
 
   const bundle = `${FORCE_APP_DIR}/lwc/${SYNC_BUTTON_COMPONENT}`;

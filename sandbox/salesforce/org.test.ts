@@ -278,9 +278,9 @@ test('deployed permission sets and triggers are queryable setup records; an org 
   assert.deepEqual(
     triggers.records.map((record) => [record['Name'], record['TableEnumOrId'], record['Status'], record['UsageAfterUndelete']]),
     [
-      ['AccountContactRelationTrigger', 'AccountContactRelation', 'Active', false],
-      ['AccountTrigger', 'Account', 'Active', true],
-      ['ContactTrigger', 'Contact', 'Active', true],
+      ['GentrackAccountContactRelationTrigger', 'AccountContactRelation', 'Active', false],
+      ['GentrackAccountTrigger', 'Account', 'Active', true],
+      ['GentrackContactTrigger', 'Contact', 'Active', true],
     ],
   );
   const bare = createSandboxOrg({ forceAppDir: false });

@@ -1,9 +1,9 @@
 /**
- * SIMULATES the generated Apex (TriggerHandler + GentrackCallout) in the sandbox org, from the same connector model,
+ * SIMULATES the generated Apex (GentrackTriggerHandler + GentrackCallout) in the sandbox org, from the same connector model,
  * so end-to-end tests exercise the real loop: a record change through REST publishes Gentrack_Object_Event__e on the
  * sandbox Pub/Sub bus exactly as the triggers would in an org. No Apex runs here; the Apex itself is verified by
  * the offline checks and by its own tests in an org. Keep this file in step with the Apex templates in
- * generators/templates/apex/ (TriggerHandler.cls.hbs, GentrackCallout.cls.hbs).
+ * generators/templates/apex/ (ObjectTriggerHandler.cls.hbs, GentrackCallout.cls.hbs).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -148,7 +148,7 @@ export function splitText(text: string | null, partLength: number): string[] {
   return parts;
 }
 
-/** TriggerHandler.sameValue: strings compare case-sensitively (Apex's == would not). */
+/** GentrackTriggerHandler.sameValue: strings compare case-sensitively (Apex's == would not). */
 function sameValue(before: unknown, after: unknown): boolean {
   return (before ?? null) === (after ?? null);
 }

@@ -50,7 +50,7 @@ test('an org with the generated metadata deployed passes every check', async () 
     'custom setting Gentrack_Connector_Settings__c',
     'field Gentrack_Connector_Settings__c.Disable_Publishing__c',
     'permission set Gentrack_Integration_User',
-    'trigger ContactTrigger',
+    'trigger GentrackContactTrigger',
   ]) {
     assert.ok(checks.includes(check), `${check} is checked`);
   }
@@ -90,7 +90,7 @@ test('an org without Contacts to Multiple Accounts and Quotes, and without the d
   assert.match(problem(validation, 'feature Quotes').fix!, /Quote Settings/);
   assert.match(problem(validation, 'object AccountContactRelation').fix!, /Account Settings/);
   assert.equal(problem(validation, 'permission set Gentrack_Integration_User').status, 'missing');
-  assert.equal(problem(validation, 'trigger AccountTrigger').fix, 'sf project deploy start --metadata ApexTrigger:AccountTrigger');
+  assert.equal(problem(validation, 'trigger GentrackAccountTrigger').fix, 'sf project deploy start --metadata ApexTrigger:GentrackAccountTrigger');
   assert.equal(problem(validation, 'custom setting Gentrack_Connector_Settings__c').status, 'missing');
   assert.equal(problem(validation, 'field Account.Gentrack_External_Id__c').status, 'missing');
 });

@@ -443,6 +443,7 @@ export const connectorModel = {
       triggerEvents: ['insert', 'update', 'delete'],
     },
   ],
+  apex: { namePrefix: 'Gentrack' },
   relay: {
     baseUrl: 'https://relay.example.com',
     tenantId: 'my-tenant',

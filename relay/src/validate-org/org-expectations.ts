@@ -91,7 +91,7 @@ export function orgExpectations(model: ConnectorModel): OrgExpectations {
     objects,
     fields,
     permissionSets: [INTEGRATION_PERMISSION_SET, CONNECTOR_USER_PERMISSION_SET],
-    triggers: model.objects.map((object) => ({ name: triggerNameOf(object), object: object.name })),
+    triggers: model.objects.map((object) => ({ name: triggerNameOf(model, object), object: object.name })),
     features: FEATURES,
   };
 }
