@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { loadConnectorModel, parseConnectorModel } from '../model/load-model.js';
+import { DEFAULT_MODEL } from '../model/model-test-fixture.js';
 import { generateFiles } from './generate.js';
 import { compareWithDisk, writeGeneratedFiles } from './write-output.js';
 import type { GeneratedFile } from './generated-file.js';
@@ -137,8 +138,8 @@ test('a model can add another standard object without code changes', async () =>
       update: { operation: update-account, ref: AccountId }
 `;
   const files = await generateFiles(parseConnectorModel(withOrders, 'config/connector.yaml'));
-  assert.match(fileAt(files, 'triggers/OrderTrigger.trigger').content, /on Order\(after insert, after update\)/);
-  assert.match(fileAt(files, 'classes/OrderTriggerTest.cls').content, /deletePublishesNothingWhenTheModelMapsNoDelete/);
+  assert.match(fileAt(files, 'triggers/GentrackOrderTrigger.trigger').content, /on Order\(after insert, after update\)/);
+  assert.match(fileAt(files, 'classes/GentrackOrderTriggerTest.cls').content, /deletePublishesNothingWhenTheModelMapsNoDelete/);
   fileAt(files, 'objects/Order/fields/Contract_Status__c.field-meta.xml');
   assert.match(fileAt(files, 'classes/GentrackTestData.cls').content, /new Order\(/);
   assert.match(fileAt(files, 'classes/GentrackConnectorModel.cls').content, /'Order' => new SyncedObject/);
@@ -199,4 +200,17 @@ test('an invalid model writes nothing and exits non-zero with every problem', as
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("the trigger handler and the triggers carry the model's apex.namePrefix, so an org's own names are never taken", async () => {
+  const acme = DEFAULT_MODEL.replace('apiVersion: "62.0"', 'apiVersion: "62.0"\napex:\n  namePrefix: Acme');
+  const files = await generateFiles(parseConnectorModel(acme, 'config/connector.yaml'));
+  assert.match(fileAt(files, 'classes/AcmeTriggerHandler.cls').content, /public with sharing class AcmeTriggerHandler \{/);
+  assert.match(fileAt(files, 'classes/AcmeTriggerHandlerTest.cls').content, /private class AcmeTriggerHandlerTest \{/);
+  assert.match(fileAt(files, 'triggers/AcmeAccountTrigger.trigger').content, /trigger AcmeAccountTrigger on Account[\s\S]*new AcmeTriggerHandler\('Account'\)\.run\(\);/);
+  const names = files.map((file) => path.basename(file.path));
+  for (const taken of ['TriggerHandler.cls', 'AccountTrigger.trigger', 'ContactTrigger.trigger', 'AccountContactRelationTrigger.trigger']) {
+    assert.ok(!names.includes(taken), `${taken} is an org's name, not ours`);
+  }
+  assert.throws(() => parseConnectorModel(DEFAULT_MODEL.replace('apiVersion: "62.0"', 'apiVersion: "62.0"\napex:\n  namePrefix: acme_'), 'config/connector.yaml'), /namePrefix is 2 to 20 letters/);
 });
