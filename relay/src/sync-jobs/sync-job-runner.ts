@@ -17,8 +17,8 @@ import { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
+import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
-import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
 import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
 
@@ -236,7 +236,7 @@ export class SyncJobRunner {
       if (error instanceof GentrackCallError) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
       throw error;
     }
-    const update = salesforceUpdateFromEntity(object, entity, new Date(this.clock()));
+    const update = { fields: fieldsFromEntity(object, entity), syncStatus: syncedStatusFields(new Date(this.clock())) };
     const connection = await this.salesforceConnection();
     let saved: { id?: string; success: boolean; created?: boolean; errors?: unknown[] };
     try {

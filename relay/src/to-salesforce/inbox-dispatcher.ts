@@ -11,11 +11,11 @@ import { findObject, type ConnectorModel } from '../../../model/connector-model.
 import { readEnvelope, type GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import {
   InboundEventError,
-  fieldsFromEntity,
   planInboundEvent,
-  withoutSuperseded,
   type InboundPlan,
 } from './inbound-plan.js';
+import { fieldsFromEntity } from './gentrack-entity-fields.js';
+import { withoutSuperseded } from './newer-wins.js';
 import type { EndpointEvent, InboundWriter, SaveOutcome } from './salesforce-writer.js';
 import type { InboxEvent, InboxOutcome, InboxStore } from './inbox-store.js';
 import { backoffWithJitterMs } from '../platform/retry/backoff.js';
