@@ -15,6 +15,8 @@ import { SyncHistory } from '../platform/db/sync-history.js';
 import { SyncJobStore } from './sync-job-store.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 import { SyncJobRunner } from './sync-job-runner.js';
+import { InboxStore } from '../to-salesforce/inbox-store.js';
+import { InboundWriter } from '../to-salesforce/salesforce-writer.js';
 
 const ACCOUNT_ID = '001000000000001AAA';
 const toGentrack: SyncJobRequest = { source: 'Salesforce', destination: 'Gentrack', entityType: 'Account', entityId: ACCOUNT_ID, clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
@@ -29,13 +31,15 @@ function world() {
   const upserts: { objectType: string; record: Record<string, unknown>; externalIdField: string }[] = [];
   const connection = {
     query: async (soql: string) => ({ records: [...records.values()].filter((record) => soql.includes(`'${String(record.Id)}'`)) }),
-    sobject: (objectType: string) => ({
-      upsert: async (record: Record<string, unknown>, externalIdField: string) => {
+    upsert: async (objectType: string, batch: Record<string, unknown>[], externalIdField: string) =>
+      batch.map((record) => {
         upserts.push({ objectType, record, externalIdField });
         return { id: '001000000000009AAA', success: true, created: false, errors: [] };
-      },
-    }),
+      }),
   } as unknown as Connection;
+  // The field versions Gentrack's webhook events leave (the inbox store): on-demand syncs keep newer-wins with them.
+  const fieldVersions = new InboxStore(':memory:');
+  const clock = { now: undefined as number | undefined };
   const gentrackCalls: GentrackRequest[] = [];
   let gentrackAnswer: (request: GentrackRequest) => unknown = () => ({ accountNumber: 'A00000001', account: { name: 'x', accountClass: 'Business', status: 'Active' } });
   const finished: SyncJob[] = [];
@@ -46,6 +50,9 @@ function world() {
       outbox,
       dispatcher: { enqueue: (changes) => enqueued.push(...changes) },
       salesforce: async () => connection,
+      writer: new InboundWriter({ connection: async () => connection }),
+      fieldVersions,
+      clock: () => clock.now ?? Date.now(),
       gentrack: {
         send: async (request) => {
           gentrackCalls.push(request);
@@ -57,7 +64,7 @@ function world() {
       history,
       onJobFinished: (job) => finished.push(job),
     });
-  return { outbox, jobs, history, records, upserts, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+  return { outbox, jobs, history, records, upserts, fieldVersions, clock, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
 }
 
 async function until<T>(check: () => T | undefined | false): Promise<T> {
@@ -194,4 +201,63 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
   assert.deepEqual(failed.error, { code: 'NOT_FOUND', message: 'Gentrack has no Account with reference A99999999' });
   assert.equal(w.upserts.length, 1, 'nothing written to Salesforce');
   await runner.stop();
+});
+
+test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer event set is left alone and reported', async (t) => {
+  const w = world();
+  const runner = w.runner([]);
+  runner.start();
+  t.after(async () => {
+    await runner.stop();
+    w.fieldVersions.close();
+  });
+  // A quote-ready webhook event created at T2 set the quote's status: the inbox dispatcher recorded its version.
+  const T2 = Date.parse('2025-03-01T10:00:00.000Z');
+  w.fieldVersions.receive({ eventId: 'evt-quote-ready', eventType: 'quote-ready', createdAtMs: T2 }, '{}');
+  w.fieldVersions.finish([
+    {
+      seq: 1,
+      state: 'applied',
+      outcome: {},
+      versions: { objectType: 'Account', reference: 'A00000001', fields: ['Quote_Status__c'], createdAtMs: T2, eventId: 'evt-quote-ready' },
+    },
+  ]);
+
+  // Read at T1 < T2: Gentrack's answer is older than the event for the quote's status.
+  const T1 = T2 - 60_000;
+  w.clock.now = T1;
+  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Created' } }));
+  const older = runner.submit(toSalesforce);
+  const olderDone = await until(() => runner.get(older.id)?.state === 'succeeded' && runner.get(older.id));
+  assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, 'the newer event\'s value is not overwritten');
+  assert.equal(w.upserts[0]?.record.Account_Class__c, 'Business', 'the fields no newer event set are written');
+  assert.equal(w.upserts[0]?.record.Gentrack_Sync_Status__c, 'Synced');
+  assert.deepEqual(olderDone.result, {
+    system: 'Salesforce',
+    action: 'updated',
+    entityType: 'Account',
+    id: '001000000000009AAA',
+    fields: { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Active' },
+    superseded: { Quote_Status__c: 'Created' },
+  });
+  assert.deepEqual(
+    w.fieldVersions.fieldVersions('Account', 'A00000001'),
+    new Map([
+      ['Quote_Status__c', T2],
+      ['Account_Class__c', T1],
+      ['Gentrack_Account_Status__c', T1],
+    ]),
+    'the written fields are as of the read, so an event older than it cannot overwrite them either',
+  );
+
+  // Read at T3 > T2: Gentrack's answer is its newest state and overwrites the event's value.
+  const T3 = T2 + 60_000;
+  w.clock.now = T3;
+  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Accepted' } }));
+  const newer = runner.submit(toSalesforce);
+  const newerDone = await until(() => runner.get(newer.id)?.state === 'succeeded' && runner.get(newer.id));
+  assert.equal(w.upserts[1]?.record.Quote_Status__c, 'Accepted');
+  assert.equal(newerDone.result?.superseded, undefined, 'nothing left out');
+  assert.equal(newerDone.result?.fields.Quote_Status__c, 'Accepted');
+  assert.equal(w.fieldVersions.fieldVersions('Account', 'A00000001').get('Quote_Status__c'), T3);
 });
