@@ -13,6 +13,7 @@ import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './t
 import { GentrackInbound, type GentrackInboundObserver } from './to-salesforce/gentrack-inbound.js';
 import { InboxStore } from './to-salesforce/inbox-store.js';
 import { InboundWriter } from './to-salesforce/salesforce-writer.js';
+import { RecordLocks } from './to-salesforce/record-locks.js';
 import { connectorModel } from './platform/connector-model.generated.js';
 import { BadEventError, readObjectEvent } from './to-gentrack/object-event.js';
 import { reassemble } from './to-gentrack/reassemble.js';
@@ -129,8 +130,9 @@ export class Relay {
     this.apiDatabase = openApiDatabase(config.store.path);
     this.apiClients = new ApiClientStore(this.apiDatabase);
     // On-demand syncs to Salesforce keep newer-wins with Gentrack's webhook events: the field versions the inbox
-    // keeps, in the store file, whether or not this relay takes webhooks.
+    // keeps, in the store file, whether or not this relay takes webhooks, and one set of record locks.
     this.fieldVersions = new InboxStore(config.store.path, { synchronous: config.store.synchronous });
+    const recordLocks = new RecordLocks();
     this.syncJobs = new SyncJobRunner({
       model,
       jobs: new SyncJobStore(this.apiDatabase),
@@ -146,6 +148,7 @@ export class Relay {
           await this.salesforce.session();
           return this.salesforce.connection;
         },
+        recordLocks,
       }),
       fieldVersions: this.fieldVersions,
       history: new SyncHistory(this.apiDatabase),
@@ -164,6 +167,7 @@ export class Relay {
           return this.salesforce.connection;
         },
         logger,
+        recordLocks,
         ...(observer.gentrackEvents ? { observer: observer.gentrackEvents } : {}),
       });
     }

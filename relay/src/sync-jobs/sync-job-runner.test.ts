@@ -17,6 +17,17 @@ import type { SyncJob, SyncJobRequest } from './sync-job.js';
 import { SyncJobRunner } from './sync-job-runner.js';
 import { InboxStore } from '../to-salesforce/inbox-store.js';
 import { InboundWriter } from '../to-salesforce/salesforce-writer.js';
+import { RecordLocks } from '../to-salesforce/record-locks.js';
+
+/** Record locks that remember who asked for which records, so a test knows a sync is waiting for one. */
+class ObservedLocks extends RecordLocks {
+  readonly asked: string[][] = [];
+  override hold<T>(keys: Iterable<string>, run: () => Promise<T>): Promise<T> {
+    const list = [...keys];
+    this.asked.push(list);
+    return super.hold(list, run);
+  }
+}
 
 const ACCOUNT_ID = '001000000000001AAA';
 const toGentrack: SyncJobRequest = { source: 'Salesforce', destination: 'Gentrack', entityType: 'Account', entityId: ACCOUNT_ID, clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
@@ -40,6 +51,8 @@ function world() {
   // The field versions Gentrack's webhook events leave (the inbox store): on-demand syncs keep newer-wins with them.
   const fieldVersions = new InboxStore(':memory:');
   const clock = { now: undefined as number | undefined };
+  // Shared with the inbox dispatcher in the relay; here the tests hold records as a batch of events would.
+  const recordLocks = new ObservedLocks();
   const gentrackCalls: GentrackRequest[] = [];
   let gentrackAnswer: (request: GentrackRequest) => unknown = () => ({ accountNumber: 'A00000001', account: { name: 'x', accountClass: 'Business', status: 'Active' } });
   const finished: SyncJob[] = [];
@@ -50,7 +63,7 @@ function world() {
       outbox,
       dispatcher: { enqueue: (changes) => enqueued.push(...changes) },
       salesforce: async () => connection,
-      writer: new InboundWriter({ connection: async () => connection }),
+      writer: new InboundWriter({ connection: async () => connection, recordLocks }),
       fieldVersions,
       clock: () => clock.now ?? Date.now(),
       gentrack: {
@@ -64,7 +77,7 @@ function world() {
       history,
       onJobFinished: (job) => finished.push(job),
     });
-  return { outbox, jobs, history, records, upserts, fieldVersions, clock, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+  return { outbox, jobs, history, records, upserts, fieldVersions, clock, recordLocks, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
 }
 
 async function until<T>(check: () => T | undefined | false): Promise<T> {
@@ -260,4 +273,32 @@ test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer
   assert.equal(newerDone.result?.superseded, undefined, 'nothing left out');
   assert.equal(newerDone.result?.fields.Quote_Status__c, 'Accepted');
   assert.equal(w.fieldVersions.fieldVersions('Account', 'A00000001').get('Quote_Status__c'), T3);
+});
+
+test('Gentrack -> Salesforce: a sync waits while a batch of events holds its record, and decides on the versions the batch recorded', async (t) => {
+  const w = world();
+  const runner = w.runner([]);
+  runner.start();
+  t.after(async () => {
+    await runner.stop();
+    w.fieldVersions.close();
+  });
+  const T1 = Date.parse('2025-03-01T10:00:00.000Z');
+  const T2 = T1 + 60_000;
+  w.clock.now = T1;
+  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Created' } }));
+  // A batch of events holds the record: it applies a quote-ready event created at T2 and records its version last.
+  let finishBatch!: () => void;
+  const batch = w.recordLocks.hold(['Account:A00000001'], async () => {
+    await new Promise<void>((resolve) => (finishBatch = resolve));
+    w.fieldVersions.recordFieldVersions({ objectType: 'Account', reference: 'A00000001', fields: ['Quote_Status__c'], createdAtMs: T2, eventId: 'evt-quote-ready' });
+  });
+  const job = runner.submit(toSalesforce);
+  await until(() => w.recordLocks.asked.length === 2);
+  assert.equal(w.upserts.length, 0, 'the sync read Gentrack (at T1) and waits for the record');
+  finishBatch();
+  await batch;
+  const done = await until(() => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id));
+  assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, 'the event the batch applied is not overwritten');
+  assert.deepEqual(done.result?.superseded, { Quote_Status__c: 'Created' });
 });

@@ -8,6 +8,7 @@ import { findObject, type ConnectorModel, type SyncedObject } from '../../../mod
 import { inboundRuleFor, TEMPLATE_PLACEHOLDER, type InboundEventRule, type TaskFollowUp } from '../../../model/inbound-model.js';
 import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import { getAtPath } from '../../../model/property-path.js';
+import { recordKey } from './record-locks.js';
 
 export type InboundEventErrorCode = 'NO_MAPPING' | 'REFERENCE_MISSING';
 
@@ -74,7 +75,7 @@ export function planInboundEvent(model: ConnectorModel, envelope: GentrackEnvelo
     objectType: object.name,
     externalIdField: rule.externalIdField,
     reference,
-    recordKey: `${object.name}:${reference}`,
+    recordKey: recordKey(object.name, reference),
     ...(rule.read ? { read: { operation: rule.read.operation, path: rule.read.path.replace('{ref}', encodeURIComponent(reference)) } } : {}),
     fields,
     tasks: rule.tasks.map((task) => plannedTask(task, envelope)),

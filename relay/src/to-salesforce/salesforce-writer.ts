@@ -10,6 +10,7 @@ import type { Connection } from 'jsforce';
 import { EVENT_ENDPOINT_PATH } from '../../../model/connector-fields.js';
 import type { InboxStore } from './inbox-store.js';
 import { withoutSuperseded } from './newer-wins.js';
+import { RecordLocks, recordKey } from './record-locks.js';
 
 export const COLLECTION_LIMIT = 200;
 
@@ -72,6 +73,8 @@ interface EndpointResult {
 export interface InboundWriterOptions {
   /** The integration user's connection, with a valid session. */
   readonly connection: () => Promise<Connection>;
+  /** Held around each newer-wins write; the relay shares one with the inbox dispatcher. Default: the writer's own. */
+  readonly recordLocks?: RecordLocks;
 }
 
 /** Where newer-wins keeps, per record and field, the Gentrack time of the value last written: the inbox store. */
@@ -102,7 +105,11 @@ export interface NewerWinsResult {
 }
 
 export class InboundWriter {
-  constructor(private readonly options: InboundWriterOptions) {}
+  private readonly recordLocks: RecordLocks;
+
+  constructor(private readonly options: InboundWriterOptions) {
+    this.recordLocks = options.recordLocks ?? new RecordLocks();
+  }
 
   /** Upserts records by External ID; one outcome per record, in order. Throws SalesforceCallError when a call fails. */
   async upsert(
@@ -125,9 +132,14 @@ export class InboundWriter {
   /**
    * Upserts one record, newer-wins per field like the events' batches: fields a newer write already set are left
    * out, and once Salesforce took the record the others' versions move to `asOfMs`. The record is upserted even when
-   * every field is superseded, so `always` is written and the caller learns the record's id.
+   * every field is superseded, so `always` is written and the caller learns the record's id. The record is held
+   * from reading its versions to recording them, so an event of it is not applied in between.
    */
-  async upsertNewerWins(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
+  upsertNewerWins(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
+    return this.recordLocks.hold([recordKey(write.objectType, write.reference)], () => this.upsertHeld(write, versions));
+  }
+
+  private async upsertHeld(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
     const split = withoutSuperseded(write.fields, versions.fieldVersions(write.objectType, write.reference), write.asOfMs);
     const [outcome] = await this.upsert(write.objectType, write.externalIdField, [
       { reference: write.reference, fields: { ...split.apply, ...write.always } },
