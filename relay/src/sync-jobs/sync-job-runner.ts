@@ -20,6 +20,7 @@ import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/rela
 import type { SyncHistory } from '../platform/db/sync-history.js';
 import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
 import { SalesforceCallError, type FieldVersionStore, type InboundWriter, type NewerWinsResult } from '../to-salesforce/salesforce-writer.js';
+import { recordKey } from '../to-salesforce/record-locks.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
 import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
@@ -251,7 +252,7 @@ export class SyncJobRunner {
     }
     const kept = Object.keys(superseded);
     if (kept.length > 0) {
-      this.options.logger.info({ jobId: job.id, record: `${object.name}:${job.entityId}`, fields: kept }, 'on-demand sync left fields a newer Gentrack event set');
+      this.options.logger.info({ jobId: job.id, record: recordKey(object.name, job.entityId), fields: kept }, 'on-demand sync left fields a newer Gentrack event set');
     }
     return {
       system: 'Salesforce',
