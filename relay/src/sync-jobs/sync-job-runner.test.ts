@@ -2,7 +2,7 @@
  * The job runner against the real outbox (RelayStore) and job store, with the dispatcher, Salesforce and Gentrack
  * replaced by fakes: what a job puts into the outbox, how it learns the outcome, and resuming after a restart.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Connection } from 'jsforce';
 import pino from 'pino';
@@ -78,6 +78,18 @@ function world() {
       onJobFinished: (job) => finished.push(job),
     });
   return { outbox, jobs, history, records, upserts, fieldVersions, clock, recordLocks, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+}
+
+/** A world with a started runner for Gentrack -> Salesforce jobs, stopped when the test ends (even when it fails). */
+function startedToSalesforce(t: TestContext) {
+  const w = world();
+  const runner = w.runner([]);
+  runner.start();
+  t.after(async () => {
+    await runner.stop();
+    w.fieldVersions.close();
+  });
+  return { w, runner };
 }
 
 async function until<T>(check: () => T | undefined | false): Promise<T> {
@@ -217,13 +229,7 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
 });
 
 test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer event set is left alone and reported', async (t) => {
-  const w = world();
-  const runner = w.runner([]);
-  runner.start();
-  t.after(async () => {
-    await runner.stop();
-    w.fieldVersions.close();
-  });
+  const { w, runner } = startedToSalesforce(t);
   // A quote-ready webhook event created at T2 set the quote's status: the inbox dispatcher recorded its version.
   const T2 = Date.parse('2025-03-01T10:00:00.000Z');
   w.fieldVersions.receive({ eventId: 'evt-quote-ready', eventType: 'quote-ready', createdAtMs: T2 }, '{}');
@@ -276,13 +282,7 @@ test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer
 });
 
 test('Gentrack -> Salesforce: a sync waits while a batch of events holds its record, and decides on the versions the batch recorded', async (t) => {
-  const w = world();
-  const runner = w.runner([]);
-  runner.start();
-  t.after(async () => {
-    await runner.stop();
-    w.fieldVersions.close();
-  });
+  const { w, runner } = startedToSalesforce(t);
   const T1 = Date.parse('2025-03-01T10:00:00.000Z');
   const T2 = T1 + 60_000;
   w.clock.now = T1;
