@@ -11,6 +11,9 @@ import { createGentrackClient, type GentrackClient } from './platform/gentrack/g
 import { Dispatcher, type DeliveryObserver } from './to-gentrack/outbox-dispatcher.js';
 import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './to-gentrack/event-subscriber.js';
 import { GentrackInbound, type GentrackInboundObserver } from './to-salesforce/gentrack-inbound.js';
+import { InboxStore } from './to-salesforce/inbox-store.js';
+import { InboundWriter } from './to-salesforce/salesforce-writer.js';
+import { RecordLocks } from './to-salesforce/record-locks.js';
 import { connectorModel } from './platform/connector-model.generated.js';
 import { BadEventError, readObjectEvent } from './to-gentrack/object-event.js';
 import { reassemble } from './to-gentrack/reassemble.js';
@@ -72,6 +75,7 @@ export class Relay {
   /** Gentrack's webhook events into Salesforce; present when the configuration has a `webhooks` section. */
   readonly gentrackEvents?: GentrackInbound;
   private readonly apiDatabase: ApiDatabase;
+  private readonly fieldVersions: InboxStore;
   private readonly subscriber: EventSubscriber;
   private readonly writeBacks: WriteBackFlusher;
   private housekeeping?: NodeJS.Timeout;
@@ -125,6 +129,10 @@ export class Relay {
     });
     this.apiDatabase = openApiDatabase(config.store.path);
     this.apiClients = new ApiClientStore(this.apiDatabase);
+    // On-demand syncs to Salesforce keep newer-wins with Gentrack's webhook events: the field versions the inbox
+    // keeps, in the store file, whether or not this relay takes webhooks, and one set of record locks.
+    this.fieldVersions = new InboxStore(config.store.path, { synchronous: config.store.synchronous });
+    const recordLocks = new RecordLocks();
     this.syncJobs = new SyncJobRunner({
       model,
       jobs: new SyncJobStore(this.apiDatabase),
@@ -135,6 +143,14 @@ export class Relay {
         return this.salesforce.connection;
       },
       gentrack: this.gentrack,
+      writer: new InboundWriter({
+        connection: async () => {
+          await this.salesforce.session();
+          return this.salesforce.connection;
+        },
+        recordLocks,
+      }),
+      fieldVersions: this.fieldVersions,
       history: new SyncHistory(this.apiDatabase),
       logger: logger.child({ component: 'sync-jobs' }),
       ...(options.onSyncJobFinished ? { onJobFinished: options.onSyncJobFinished } : {}),
@@ -151,6 +167,7 @@ export class Relay {
           return this.salesforce.connection;
         },
         logger,
+        recordLocks,
         ...(observer.gentrackEvents ? { observer: observer.gentrackEvents } : {}),
       });
     }
@@ -206,6 +223,7 @@ export class Relay {
     await this.gentrack.close({ abandonAfterMs: 1_000 });
     this.store.close();
     if (this.apiDatabase.open) this.apiDatabase.close();
+    this.fieldVersions.close();
   }
 
   health(): RelayHealth {

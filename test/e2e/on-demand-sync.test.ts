@@ -107,9 +107,16 @@ async function withPublishingOff<T>(change: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The Gentrack stand-in signs webhook events as this app, for this tenant. */
+const WEBHOOK_APP_ID = 'gentrack-sandbox-app';
+const WEBHOOK_TENANT_ID = 'gentrack-sandbox-tenant';
+
 before(async () => {
   e2e = await startE2E();
-  const relay = await e2e.startRelay();
+  // Webhooks too: on-demand syncs keep newer-wins with Gentrack's events.
+  const relay = await e2e.startRelay({
+    webhooks: { host: '127.0.0.1', port: 0, appId: WEBHOOK_APP_ID, tenantIds: [WEBHOOK_TENANT_ID], publicKeys: [e2e.sandbox.gentrack.publicKeyPem] },
+  });
   api = (await startRelayApi({ relay, config: e2e.config, secrets: { apiSigningKey: undefined }, logger: pino({ level: 'silent' }) }))!;
   adminUsername = e2e.sandbox.salesforce.org.credentials.admin.username;
   configFile = path.join(e2e.storeDir, 'relay.json');
@@ -228,6 +235,63 @@ test('Gentrack -> Salesforce: Gentrack-mastered fields reach the record, Salesfo
   const contactJob = await syncJob('Gentrack', 'Contact', customerNumber);
   assert.equal(contactJob.state, 'succeeded', JSON.stringify(contactJob.error));
   assert.equal((await record('Contact', contactId)).Customer_Segment__c, 'Medical');
+});
+
+/** An account in both systems (Salesforce's made as the integration user: nothing is published), with a quote. */
+async function accountWithQuote(number: string, quoteStatus: string): Promise<string> {
+  const { org } = e2e.sandbox.salesforce;
+  e2e.sandbox.gentrack.state.seedAccount({ accountNumber: number, account: { name: `Quote ${number}`, accountClass: 'Residential' }, status: 'Active' });
+  e2e.sandbox.gentrack.state.updateAccount(number, { extra: { quote: { quoteId: `Q-${number}`, status: quoteStatus } } });
+  const [created] = await org.insert('Account', { Name: `Quote ${number}`, Gentrack_External_Id__c: number }, { as: org.users.integration });
+  return created!.id!;
+}
+
+/** Sends a quote-ready webhook event created at `createdAt` and waits until the relay applied it. */
+async function quoteReady(number: string, createdAt: Date): Promise<void> {
+  const delivery = await e2e.sandbox.gentrack.webhooks.send(e2e.relay.gentrackEvents!.url!, {
+    eventType: 'quote-ready',
+    data: { accountNumber: number, quoteId: `Q-${number}` },
+    createdAt: createdAt.toISOString(),
+  });
+  assert.ok(delivery.status === 200 || delivery.status === 202, `quote-ready accepted (${delivery.status} ${delivery.responseBody})`);
+  const settled = await eventually('quote-ready applied', () => {
+    const record = e2e.relay.gentrackEvents!.inbox.record(delivery.envelope.eventId);
+    return record && record.state !== 'pending' ? record : undefined;
+  });
+  assert.equal(settled.state, 'applied', JSON.stringify(settled));
+}
+
+test('Gentrack -> Salesforce: newer wins against webhook events, by the event\'s createdAt and the moment the sync read Gentrack', async () => {
+  // The event was created after the sync reads (T1 < T2): the sync's value for the quote is older and is not written.
+  const olderRead = 'A88000001';
+  const olderId = await accountWithQuote(olderRead, 'Created');
+  await quoteReady(olderRead, new Date(Date.now() + 60 * 60 * 1000));
+  assert.equal((await record('Account', olderId)).Quote_Status__c, 'Ready');
+  const kept = await syncJob('Gentrack', 'Account', olderRead);
+  assert.equal(kept.state, 'succeeded', JSON.stringify(kept.error));
+  assert.deepEqual(kept.result, {
+    system: 'Salesforce',
+    action: 'updated',
+    entityType: 'Account',
+    id: olderId,
+    fields: { Account_Class__c: 'Residential', Gentrack_Account_Status__c: 'Active' },
+    superseded: { Quote_Reference__c: `Q-${olderRead}`, Quote_Status__c: 'Created' },
+  });
+  const values = await record('Account', olderId);
+  assert.equal(values.Quote_Status__c, 'Ready', 'the newer event\'s value stays');
+  assert.equal(values.Account_Class__c, 'Residential', 'the fields no newer event set are synced');
+  assert.equal(values.Gentrack_Sync_Status__c, 'Synced');
+
+  // The event was created before the sync reads (T2 < T1): Gentrack's answer is newer and overwrites the event's value.
+  const newerRead = 'A88000002';
+  const newerId = await accountWithQuote(newerRead, 'Accepted');
+  await quoteReady(newerRead, new Date(Date.now() - 60 * 1000));
+  assert.equal((await record('Account', newerId)).Quote_Status__c, 'Ready');
+  const overwritten = await syncJob('Gentrack', 'Account', newerRead);
+  assert.equal(overwritten.state, 'succeeded', JSON.stringify(overwritten.error));
+  assert.equal(overwritten.result?.fields.Quote_Status__c, 'Accepted');
+  assert.equal((overwritten.result as { superseded?: unknown }).superseded, undefined);
+  assert.equal((await record('Account', newerId)).Quote_Status__c, 'Accepted');
 });
 
 test('a job for a record that does not exist fails with a clear error, in either direction', async () => {

@@ -2,7 +2,7 @@
  * The job runner against the real outbox (RelayStore) and job store, with the dispatcher, Salesforce and Gentrack
  * replaced by fakes: what a job puts into the outbox, how it learns the outcome, and resuming after a restart.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Connection } from 'jsforce';
 import pino from 'pino';
@@ -16,6 +16,19 @@ import { SyncJobStore } from './sync-job-store.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 import { SyncJobRunner } from './sync-job-runner.js';
 import { eventually } from '../../../test/eventually.js';
+import { InboxStore } from '../to-salesforce/inbox-store.js';
+import { InboundWriter } from '../to-salesforce/salesforce-writer.js';
+import { RecordLocks } from '../to-salesforce/record-locks.js';
+
+/** Record locks that remember who asked for which records, so a test knows a sync is waiting for one. */
+class ObservedLocks extends RecordLocks {
+  readonly asked: string[][] = [];
+  override hold<T>(keys: Iterable<string>, run: () => Promise<T>): Promise<T> {
+    const list = [...keys];
+    this.asked.push(list);
+    return super.hold(list, run);
+  }
+}
 
 const ACCOUNT_ID = '001000000000001AAA';
 const toGentrack: SyncJobRequest = { source: 'Salesforce', destination: 'Gentrack', entityType: 'Account', entityId: ACCOUNT_ID, clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
@@ -30,13 +43,17 @@ function world() {
   const upserts: { objectType: string; record: Record<string, unknown>; externalIdField: string }[] = [];
   const connection = {
     query: async (soql: string) => ({ records: [...records.values()].filter((record) => soql.includes(`'${String(record.Id)}'`)) }),
-    sobject: (objectType: string) => ({
-      upsert: async (record: Record<string, unknown>, externalIdField: string) => {
+    upsert: async (objectType: string, batch: Record<string, unknown>[], externalIdField: string) =>
+      batch.map((record) => {
         upserts.push({ objectType, record, externalIdField });
         return { id: '001000000000009AAA', success: true, created: false, errors: [] };
-      },
-    }),
+      }),
   } as unknown as Connection;
+  // The field versions Gentrack's webhook events leave (the inbox store): on-demand syncs keep newer-wins with them.
+  const fieldVersions = new InboxStore(':memory:');
+  const clock = { now: undefined as number | undefined };
+  // Shared with the inbox dispatcher in the relay; here the tests hold records as a batch of events would.
+  const recordLocks = new ObservedLocks();
   const gentrackCalls: GentrackRequest[] = [];
   let gentrackAnswer: (request: GentrackRequest) => unknown = () => ({ accountNumber: 'A00000001', account: { name: 'x', accountClass: 'Business', status: 'Active' } });
   const finished: SyncJob[] = [];
@@ -47,6 +64,9 @@ function world() {
       outbox,
       dispatcher: { enqueue: (changes) => enqueued.push(...changes) },
       salesforce: async () => connection,
+      writer: new InboundWriter({ connection: async () => connection, recordLocks }),
+      fieldVersions,
+      clock: () => clock.now ?? Date.now(),
       gentrack: {
         send: async (request) => {
           gentrackCalls.push(request);
@@ -58,7 +78,19 @@ function world() {
       history,
       onJobFinished: (job) => finished.push(job),
     });
-  return { outbox, jobs, history, records, upserts, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+  return { outbox, jobs, history, records, upserts, fieldVersions, clock, recordLocks, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+}
+
+/** A world with a started runner for Gentrack -> Salesforce jobs, stopped when the test ends (even when it fails). */
+function startedToSalesforce(t: TestContext) {
+  const w = world();
+  const runner = w.runner([]);
+  runner.start();
+  t.after(async () => {
+    await runner.stop();
+    w.fieldVersions.close();
+  });
+  return { w, runner };
 }
 
 test('Salesforce -> Gentrack: the record goes into the outbox as the triggers would send it; the job succeeds on delivery', async () => {
@@ -189,4 +221,79 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
   assert.deepEqual(failed.error, { code: 'NOT_FOUND', message: 'Gentrack has no Account with reference A99999999' });
   assert.equal(w.upserts.length, 1, 'nothing written to Salesforce');
   await runner.stop();
+});
+
+test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer event set is left alone and reported', async (t) => {
+  const { w, runner } = startedToSalesforce(t);
+  // A quote-ready webhook event created at T2 set the quote's status: the inbox dispatcher recorded its version.
+  const T2 = Date.parse('2025-03-01T10:00:00.000Z');
+  w.fieldVersions.receive({ eventId: 'evt-quote-ready', eventType: 'quote-ready', createdAtMs: T2 }, '{}');
+  w.fieldVersions.finish([
+    {
+      seq: 1,
+      state: 'applied',
+      outcome: {},
+      versions: { objectType: 'Account', reference: 'A00000001', fields: ['Quote_Status__c'], createdAtMs: T2, eventId: 'evt-quote-ready' },
+    },
+  ]);
+
+  // Read at T1 < T2: Gentrack's answer is older than the event for the quote's status.
+  const T1 = T2 - 60_000;
+  w.clock.now = T1;
+  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Created' } }));
+  const older = runner.submit(toSalesforce);
+  const olderDone = await eventually('the older sync to succeed', () => runner.get(older.id)?.state === 'succeeded' && runner.get(older.id), 5_000);
+  assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, 'the newer event\'s value is not overwritten');
+  assert.equal(w.upserts[0]?.record.Account_Class__c, 'Business', 'the fields no newer event set are written');
+  assert.equal(w.upserts[0]?.record.Gentrack_Sync_Status__c, 'Synced');
+  assert.deepEqual(olderDone.result, {
+    system: 'Salesforce',
+    action: 'updated',
+    entityType: 'Account',
+    id: '001000000000009AAA',
+    fields: { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Active' },
+    superseded: { Quote_Status__c: 'Created' },
+  });
+  assert.deepEqual(
+    w.fieldVersions.fieldVersions('Account', 'A00000001'),
+    new Map([
+      ['Quote_Status__c', T2],
+      ['Account_Class__c', T1],
+      ['Gentrack_Account_Status__c', T1],
+    ]),
+    'the written fields are as of the read, so an event older than it cannot overwrite them either',
+  );
+
+  // Read at T3 > T2: Gentrack's answer is its newest state and overwrites the event's value.
+  const T3 = T2 + 60_000;
+  w.clock.now = T3;
+  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Accepted' } }));
+  const newer = runner.submit(toSalesforce);
+  const newerDone = await eventually('the newer sync to succeed', () => runner.get(newer.id)?.state === 'succeeded' && runner.get(newer.id), 5_000);
+  assert.equal(w.upserts[1]?.record.Quote_Status__c, 'Accepted');
+  assert.equal(newerDone.result?.superseded, undefined, 'nothing left out');
+  assert.equal(newerDone.result?.fields.Quote_Status__c, 'Accepted');
+  assert.equal(w.fieldVersions.fieldVersions('Account', 'A00000001').get('Quote_Status__c'), T3);
+});
+
+test('Gentrack -> Salesforce: a sync waits while a batch of events holds its record, and decides on the versions the batch recorded', async (t) => {
+  const { w, runner } = startedToSalesforce(t);
+  const T1 = Date.parse('2025-03-01T10:00:00.000Z');
+  const T2 = T1 + 60_000;
+  w.clock.now = T1;
+  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Created' } }));
+  // A batch of events holds the record: it applies a quote-ready event created at T2 and records its version last.
+  let finishBatch!: () => void;
+  const batch = w.recordLocks.hold(['Account:A00000001'], async () => {
+    await new Promise<void>((resolve) => (finishBatch = resolve));
+    w.fieldVersions.recordFieldVersions({ objectType: 'Account', reference: 'A00000001', fields: ['Quote_Status__c'], createdAtMs: T2, eventId: 'evt-quote-ready' });
+  });
+  const job = runner.submit(toSalesforce);
+  await eventually('the sync waiting for the record lock', () => w.recordLocks.asked.length === 2, 5_000);
+  assert.equal(w.upserts.length, 0, 'the sync read Gentrack (at T1) and waits for the record');
+  finishBatch();
+  await batch;
+  const done = await eventually('the job to succeed', () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id), 5_000);
+  assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, 'the event the batch applied is not overwritten');
+  assert.deepEqual(done.result?.superseded, { Quote_Status__c: 'Created' });
 });

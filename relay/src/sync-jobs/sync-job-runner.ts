@@ -2,8 +2,9 @@
  * Runs on-demand sync jobs. Salesforce -> Gentrack puts the record into the relay's outbox as a change and lets the
  * dispatcher deliver it (ordering per record, idempotency by X-Transaction-Id, retries and dead letters are the
  * events' own); the job ends when the store says the change was delivered or dead-lettered. Gentrack -> Salesforce
- * reads the entity from Gentrack and upserts its Gentrack-mastered fields by External ID as the integration user,
- * whose writes the triggers do not publish (no echo).
+ * reads the entity from Gentrack and upserts its Gentrack-mastered fields by External ID through the webhook events'
+ * writer, as the integration user, whose writes the triggers do not publish (no echo), and under the same
+ * newer-wins rule: a field a newer Gentrack event already set is left alone and reported.
  *
  * Jobs are persisted: after a restart, unfinished jobs are resumed (the outbox de-duplicates the change by its
  * transaction id, and an upsert can be repeated).
@@ -17,8 +18,10 @@ import { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
+import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
+import { SalesforceCallError, type FieldVersionStore, type InboundWriter, type NewerWinsResult } from '../to-salesforce/salesforce-writer.js';
+import { recordKey } from '../to-salesforce/record-locks.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
-import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
 import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
 
@@ -29,8 +32,12 @@ export interface SyncJobRunnerOptions {
   readonly outbox: Pick<RelayStore, 'enqueueChange' | 'changeState' | 'referenceOf'>;
   /** The relay's dispatcher: changes put into the outbox are queued there at once. */
   readonly dispatcher: { enqueue(changes: readonly PendingChange[]): void };
-  /** The integration user's connection (the relay's Salesforce session). */
+  /** The integration user's connection (the relay's Salesforce session): Salesforce -> Gentrack reads the record. */
   readonly salesforce: () => Promise<Connection>;
+  /** Gentrack -> Salesforce writes go through the webhook events' writer, with their newer-wins rule... */
+  readonly writer: Pick<InboundWriter, 'upsertNewerWins'>;
+  /** ...over the same field versions (the inbox store's), so neither path writes an older value over a newer one. */
+  readonly fieldVersions: FieldVersionStore;
   readonly gentrack: Pick<GentrackClient, 'send'>;
   readonly logger: Logger;
   /** How often the outbox is asked about changes jobs wait for. Default 100 ms. */
@@ -214,8 +221,53 @@ export class SyncJobRunner {
   private async toSalesforce(job: SyncJob): Promise<SyncJobResult> {
     this.options.jobs.markRunning(job.id, undefined, this.clock());
     const object = this.objectOf(job);
+    // What "as of" the values read are, for newer-wins against webhook events (by their Gentrack createdAt): the
+    // moment the read is sent. Gentrack's answer holds at least every change made before it, so an event older than
+    // that is in it and loses; an event created while the read was in flight may be missing from it, and wins (as
+    // new or newer). The relay's clock stands in for Gentrack's: skew between them shifts this boundary.
+    const asOfMs = this.clock();
+    const entity = await this.readEntity(job, asOfMs);
+    let written: NewerWinsResult;
+    try {
+      written = await this.options.writer.upsertNewerWins(
+        {
+          objectType: object.name,
+          externalIdField: EXTERNAL_ID_FIELD,
+          reference: job.entityId,
+          fields: fieldsFromEntity(object, entity),
+          asOfMs,
+          writtenBy: transactionIdOfJob(job.id),
+          always: syncedStatusFields(new Date(this.clock())),
+        },
+        this.options.fieldVersions,
+      );
+    } catch (error) {
+      if (error instanceof SalesforceCallError && error.code === 'SALESFORCE_AUTH_FAILED') {
+        throw new SyncJobFailure('SALESFORCE_UNAVAILABLE', `the relay has no Salesforce session: ${error.message}`);
+      }
+      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${(error as Error).message}`);
+    }
+    const { outcome, applied, superseded } = written;
+    if (!outcome.ok) {
+      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${outcome.message}`);
+    }
+    const kept = Object.keys(superseded);
+    if (kept.length > 0) {
+      this.options.logger.info({ jobId: job.id, record: recordKey(object.name, job.entityId), fields: kept }, 'on-demand sync left fields a newer Gentrack event set');
+    }
+    return {
+      system: 'Salesforce',
+      action: outcome.created ? 'created' : 'updated',
+      entityType: job.entityType,
+      id: outcome.id,
+      fields: applied,
+      ...(kept.length > 0 ? { superseded } : {}),
+    };
+  }
+
+  /** The entity, read from Gentrack by its reference. */
+  private async readEntity(job: SyncJob, at: number): Promise<unknown> {
     const read = onDemandSyncObject(this.options.model, job.entityType)!.read;
-    let entity: unknown;
     try {
       const response = await this.options.gentrack.send({
         method: read.method,
@@ -224,12 +276,12 @@ export class SyncJobRunner {
           transactionId: transactionIdOfJob(job.id),
           partNumber: 1,
           partTotal: 1,
-          transactionDateTime: new Date(this.clock()).toISOString(),
+          transactionDateTime: new Date(at).toISOString(),
           traceId: randomUUID(),
           onBehalfOf: job.onBehalfOf,
         },
       });
-      entity = response.body;
+      return response.body;
     } catch (error) {
       if (error instanceof GentrackCallError && error.errorType === 'NOT_FOUND') {
         throw new SyncJobFailure('NOT_FOUND', `Gentrack has no ${job.entityType} with reference ${job.entityId}`);
@@ -237,20 +289,6 @@ export class SyncJobRunner {
       if (error instanceof GentrackCallError) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
       throw error;
     }
-    const update = salesforceUpdateFromEntity(object, entity, new Date(this.clock()));
-    const connection = await this.salesforceConnection();
-    let saved: { id?: string; success: boolean; created?: boolean; errors?: unknown[] };
-    try {
-      saved = (await connection
-        .sobject(object.name)
-        .upsert({ [EXTERNAL_ID_FIELD]: job.entityId, ...update.fields, ...update.syncStatus }, EXTERNAL_ID_FIELD)) as typeof saved;
-    } catch (error) {
-      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${(error as Error).message}`);
-    }
-    if (!saved.success) {
-      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${JSON.stringify(saved.errors)}`);
-    }
-    return { system: 'Salesforce', action: saved.created ? 'created' : 'updated', entityType: job.entityType, id: saved.id ?? null, fields: update.fields };
   }
 
   private objectOf(job: SyncJob): SyncedObject {

@@ -31,6 +31,11 @@ export interface SyncJobResult {
   readonly id: string | null;
   /** The values written: Gentrack property paths (to Gentrack) or Salesforce field names (to Salesforce). */
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * To Salesforce, when any: the values read from Gentrack that were not written, by field, because Salesforce
+   * already holds a newer one (a Gentrack event created after the read set it). Newer wins, as for events.
+   */
+  readonly superseded?: Readonly<Record<string, unknown>>;
 }
 
 export interface SyncJobError {

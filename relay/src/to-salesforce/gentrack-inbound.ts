@@ -14,6 +14,7 @@ import { InboundWriter } from './salesforce-writer.js';
 import type { ComponentHealth } from '../platform/ops/health.js';
 import { componentLogger } from '../platform/ops/logger.js';
 import { InboxStore } from './inbox-store.js';
+import type { RecordLocks } from './record-locks.js';
 import { loadWebhookKeys } from './webhooks/webhook-keys.js';
 import { startWebhookServer, type RefusalCode, type WebhookServer } from './webhooks/webhook-server.js';
 
@@ -37,6 +38,8 @@ export interface GentrackInboundOptions {
   readonly salesforce: () => Promise<Connection>;
   readonly logger: Logger;
   readonly observer?: GentrackInboundObserver;
+  /** Shared with on-demand syncs' writer, so the two never apply newer-wins to one record at once. */
+  readonly recordLocks?: RecordLocks;
 }
 
 export class GentrackInbound {
@@ -63,6 +66,7 @@ export class GentrackInbound {
       breakerThreshold: delivery.breakerThreshold,
       breakerHalfOpenAfterMs: delivery.breakerHalfOpenAfterMs,
       ...(options.observer ? { observer: options.observer } : {}),
+      ...(options.recordLocks ? { recordLocks: options.recordLocks } : {}),
     });
   }
 

@@ -1,12 +1,14 @@
 /**
  * Gentrack event -> Salesforce change, the pure part: which record (object and External ID value), which
- * Gentrack-mastered fields with which values, which Gentrack read to make first, which Tasks follow; and which of
- * those fields a newer event has already set. No I/O, so every rule is tested without a server.
+ * Gentrack-mastered fields with which values, which Gentrack read to make first, which Tasks follow. No I/O, so every
+ * rule is tested without a server. (The entity a read returns is mapped by gentrack-entity-fields.ts; which fields
+ * a newer value has already set is newer-wins.ts's rule.)
  */
 import { findObject, type ConnectorModel, type SyncedObject } from '../../../model/connector-model.js';
 import { inboundRuleFor, TEMPLATE_PLACEHOLDER, type InboundEventRule, type TaskFollowUp } from '../../../model/inbound-model.js';
 import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import { getAtPath } from '../../../model/property-path.js';
+import { recordKey } from './record-locks.js';
 
 export type InboundEventErrorCode = 'NO_MAPPING' | 'REFERENCE_MISSING';
 
@@ -73,7 +75,7 @@ export function planInboundEvent(model: ConnectorModel, envelope: GentrackEnvelo
     objectType: object.name,
     externalIdField: rule.externalIdField,
     reference,
-    recordKey: `${object.name}:${reference}`,
+    recordKey: recordKey(object.name, reference),
     ...(rule.read ? { read: { operation: rule.read.operation, path: rule.read.path.replace('{ref}', encodeURIComponent(reference)) } } : {}),
     fields,
     tasks: rule.tasks.map((task) => plannedTask(task, envelope)),
@@ -96,36 +98,6 @@ function referenceOf(rule: InboundEventRule, object: SyncedObject, envelope: Gen
     );
   }
   return reference;
-}
-
-/** The Gentrack-mastered fields of an entity read from Gentrack; fields the answer does not hold are left alone. */
-export function fieldsFromEntity(object: SyncedObject, entity: unknown): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const field of object.fields) {
-    if (field.master !== 'Gentrack') continue;
-    const value = getAtPath(entity, field.gentrackPath);
-    if (value !== undefined) fields[field.name] = value;
-  }
-  return fields;
-}
-
-/**
- * Splits the fields an event would set into those it may set and those a newer event (by Gentrack's createdAt) has
- * already set. An event as new as the last one applies (Gentrack's redelivery of the same state is harmless).
- */
-export function withoutSuperseded(
-  fields: Readonly<Record<string, unknown>>,
-  versions: ReadonlyMap<string, number>,
-  createdAtMs: number,
-): { apply: Record<string, unknown>; superseded: string[] } {
-  const apply: Record<string, unknown> = {};
-  const superseded: string[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    const newest = versions.get(name);
-    if (newest !== undefined && newest > createdAtMs) superseded.push(name);
-    else apply[name] = value;
-  }
-  return { apply, superseded };
 }
 
 const SUBJECT_LENGTH = 255;

@@ -11,11 +11,12 @@ import { findObject, type ConnectorModel } from '../../../model/connector-model.
 import { readEnvelope, type GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import {
   InboundEventError,
-  fieldsFromEntity,
   planInboundEvent,
-  withoutSuperseded,
   type InboundPlan,
 } from './inbound-plan.js';
+import { fieldsFromEntity } from './gentrack-entity-fields.js';
+import { withoutSuperseded } from './newer-wins.js';
+import { RecordLocks } from './record-locks.js';
 import type { EndpointEvent, InboundWriter, SaveOutcome } from './salesforce-writer.js';
 import type { InboxEvent, InboxOutcome, InboxStore } from './inbox-store.js';
 import { backoffWithJitterMs } from '../platform/retry/backoff.js';
@@ -48,6 +49,8 @@ export interface InboundDispatcherOptions {
   /** Gentrack reads in flight at once. Default 8. */
   readonly readConcurrency?: number;
   readonly observer?: InboundObserver;
+  /** Held for a batch's records while newer-wins decides and records; shared with on-demand syncs' writes. */
+  readonly recordLocks?: RecordLocks;
   readonly random?: () => number;
   readonly clock?: () => number;
 }
@@ -113,6 +116,7 @@ export class InboundDispatcher {
       readConcurrency: 8,
       random: Math.random,
       clock: Date.now,
+      recordLocks: new RecordLocks(),
       observer: {},
       ...options,
     };
@@ -205,10 +209,13 @@ export class InboundDispatcher {
       batch.push(work);
     }
     await this.read(batch.filter((work) => work.plan.read));
-    this.dropSuperseded(batch);
-    await this.write(batch);
-    await this.followUp(batch);
-    this.settle(batch);
+    // From reading the field versions to recording them, no on-demand sync writes these records.
+    await this.options.recordLocks.hold(records, async () => {
+      this.dropSuperseded(batch);
+      await this.write(batch);
+      await this.followUp(batch);
+      this.settle(batch);
+    });
     return settled + batch.length;
   }
 

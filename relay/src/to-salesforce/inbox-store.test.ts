@@ -56,6 +56,15 @@ test('field versions only move forward', () => {
     ]),
   );
   assert.deepEqual(inbox.fieldVersions('Account', 'A2'), new Map());
+  // An on-demand sync's read records versions outside an event, by the same only-forward rule.
+  inbox.recordFieldVersions(versions('sync-job-1', 1_500, ['Switch_Status__c', 'Quote_Status__c']));
+  assert.deepEqual(
+    inbox.fieldVersions('Account', 'A1'),
+    new Map([
+      ['Switch_Status__c', 2_000],
+      ['Quote_Status__c', 1_500],
+    ]),
+  );
   inbox.close();
 });
 

@@ -66,7 +66,9 @@ export interface FieldVersions {
   readonly objectType: string;
   readonly reference: string;
   readonly fields: readonly string[];
+  /** The Gentrack time the values are as of: an event's createdAt, or the moment an on-demand sync read the entity. */
   readonly createdAtMs: number;
+  /** Which write set them: the event's id, or an on-demand sync job's transaction id. */
   readonly eventId: string;
 }
 
@@ -190,6 +192,15 @@ export class InboxStore {
   fieldVersions(objectType: string, reference: string): Map<string, number> {
     const rows = this.statements.versions.all(objectType, reference) as { field: string; created_at_ms: number }[];
     return new Map(rows.map((row) => [row.field, row.created_at_ms]));
+  }
+
+  /** Records the versions of fields written outside an inbox event (an on-demand sync); only ever forward. */
+  recordFieldVersions(versions: FieldVersions): void {
+    this.db.transaction(() => {
+      for (const field of versions.fields) {
+        this.statements.upsertVersion.run(versions.objectType, versions.reference, field, versions.createdAtMs, versions.eventId);
+      }
+    })();
   }
 
   /**

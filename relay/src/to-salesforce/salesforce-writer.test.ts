@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsforce from 'jsforce';
 import { InboundWriter, SalesforceCallError } from './salesforce-writer.js';
+import { InboxStore } from './inbox-store.js';
 
 /** What a Salesforce instance is asked, and the answers a test scripts for each path. */
 const requests: { method: string; url: string; body: any }[] = [];
@@ -121,4 +122,35 @@ test('events go to the Event Endpoint; its per-event results become outcomes', a
 
   answer = () => ({ status: 200, body: { results: [] } });
   await assert.rejects(writer.postEvents([event('e3')]), (error: unknown) => error instanceof SalesforceCallError && error.code === 'UNEXPECTED_ANSWER');
+});
+
+test('one record newer-wins: a field a newer write set is left out and reported; the others move to the write\'s time', async () => {
+  const versions = new InboxStore(':memory:');
+  versions.recordFieldVersions({ objectType: 'Account', reference: 'A1', fields: ['Quote_Status__c'], createdAtMs: 2_000, eventId: 'evt-newer' });
+  const write = {
+    objectType: 'Account',
+    externalIdField: 'Gentrack_External_Id__c',
+    reference: 'A1',
+    fields: { Quote_Status__c: 'Created', Account_Class__c: 'Business' },
+    asOfMs: 1_000,
+    writtenBy: 'sync-job-1',
+    always: { Gentrack_Sync_Status__c: 'Synced' },
+  };
+  requests.length = 0;
+  answer = (_method, _url, body) => ({ status: 200, body: body.records.map((_: unknown, index: number) => saved(index)) });
+  const result = await writer.upsertNewerWins(write, versions);
+  assert.deepEqual(requests[0]!.body.records[0], {
+    attributes: { type: 'Account' },
+    Account_Class__c: 'Business',
+    Gentrack_Sync_Status__c: 'Synced',
+    Gentrack_External_Id__c: 'A1',
+  });
+  assert.deepEqual(result, { outcome: { ok: true, id: saved(0).id, created: false }, applied: { Account_Class__c: 'Business' }, superseded: { Quote_Status__c: 'Created' } });
+  assert.deepEqual(versions.fieldVersions('Account', 'A1'), new Map([['Quote_Status__c', 2_000], ['Account_Class__c', 1_000]]));
+
+  answer = () => ({ status: 200, body: [{ success: false, errors: [{ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'no' }] }] });
+  const refused = await writer.upsertNewerWins({ ...write, fields: { Account_Class__c: 'Residential' }, asOfMs: 3_000 }, versions);
+  assert.equal(refused.outcome.ok, false);
+  assert.equal(versions.fieldVersions('Account', 'A1').get('Account_Class__c'), 1_000, 'a write Salesforce refused moves no version');
+  versions.close();
 });

@@ -1,11 +1,16 @@
 /**
- * Writes Gentrack events' changes into Salesforce as the integration user (whose bypass permission keeps the
- * triggers from publishing them back to Gentrack): sObject Collections upsert by External ID, up to 200 records per
- * call, allOrNone false so each record succeeds or fails on its own; and the Tasks that follow some events. With
- * `inbound.deliverTo: apex` the events go to the generated Event Endpoint instead, which does the same in the org.
+ * The one writer of Gentrack's values into Salesforce, for webhook events and on-demand syncs alike, as the
+ * integration user (whose bypass permission keeps the triggers from publishing them back to Gentrack): sObject
+ * Collections upsert by External ID, up to 200 records per call, allOrNone false so each record succeeds or fails on
+ * its own; and the Tasks that follow some events. With `inbound.deliverTo: apex` events go to the generated Event
+ * Endpoint instead, which does the same in the org. Both paths keep newer-wins (newer-wins.ts) over the same field
+ * versions: the inbox dispatcher per batch of events, `upsertNewerWins` for one record read on demand.
  */
 import type { Connection } from 'jsforce';
 import { EVENT_ENDPOINT_PATH } from '../../../model/connector-fields.js';
+import type { InboxStore } from './inbox-store.js';
+import { withoutSuperseded } from './newer-wins.js';
+import { RecordLocks, recordKey } from './record-locks.js';
 
 export const COLLECTION_LIMIT = 200;
 
@@ -68,10 +73,43 @@ interface EndpointResult {
 export interface InboundWriterOptions {
   /** The integration user's connection, with a valid session. */
   readonly connection: () => Promise<Connection>;
+  /** Held around each newer-wins write; the relay shares one with the inbox dispatcher. Default: the writer's own. */
+  readonly recordLocks?: RecordLocks;
+}
+
+/** Where newer-wins keeps, per record and field, the Gentrack time of the value last written: the inbox store. */
+export type FieldVersionStore = Pick<InboxStore, 'fieldVersions' | 'recordFieldVersions'>;
+
+/** One record's Gentrack values, as of one Gentrack time. */
+export interface NewerWinsWrite {
+  readonly objectType: string;
+  readonly externalIdField: string;
+  /** The record's Gentrack reference: its External ID value. */
+  readonly reference: string;
+  /** Gentrack-mastered values: each is written unless Salesforce already holds a newer value of its field. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The Gentrack time (epoch ms) the values are as of. */
+  readonly asOfMs: number;
+  /** Kept with the field versions, to tell which write set a field: an event id or a sync job's transaction id. */
+  readonly writtenBy: string;
+  /** The connector's own fields (the record's sync status): written whatever the versions say. */
+  readonly always?: Readonly<Record<string, unknown>>;
+}
+
+export interface NewerWinsResult {
+  readonly outcome: SaveOutcome;
+  /** The Gentrack values written. */
+  readonly applied: Readonly<Record<string, unknown>>;
+  /** The Gentrack values left out because Salesforce already holds a newer value of the field. */
+  readonly superseded: Readonly<Record<string, unknown>>;
 }
 
 export class InboundWriter {
-  constructor(private readonly options: InboundWriterOptions) {}
+  private readonly recordLocks: RecordLocks;
+
+  constructor(private readonly options: InboundWriterOptions) {
+    this.recordLocks = options.recordLocks ?? new RecordLocks();
+  }
 
   /** Upserts records by External ID; one outcome per record, in order. Throws SalesforceCallError when a call fails. */
   async upsert(
@@ -89,6 +127,34 @@ export class InboundWriter {
       outcomes.push(...toOutcomes(answer, chunk.length));
     }
     return outcomes;
+  }
+
+  /**
+   * Upserts one record, newer-wins per field like the events' batches: fields a newer write already set are left
+   * out, and once Salesforce took the record the others' versions move to `asOfMs`. The record is upserted even when
+   * every field is superseded, so `always` is written and the caller learns the record's id. The record is held
+   * from reading its versions to recording them, so an event of it is not applied in between.
+   */
+  upsertNewerWins(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
+    return this.recordLocks.hold([recordKey(write.objectType, write.reference)], () => this.upsertHeld(write, versions));
+  }
+
+  private async upsertHeld(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
+    const split = withoutSuperseded(write.fields, versions.fieldVersions(write.objectType, write.reference), write.asOfMs);
+    const [outcome] = await this.upsert(write.objectType, write.externalIdField, [
+      { reference: write.reference, fields: { ...split.apply, ...write.always } },
+    ]);
+    if (outcome!.ok) {
+      versions.recordFieldVersions({
+        objectType: write.objectType,
+        reference: write.reference,
+        fields: Object.keys(split.apply),
+        createdAtMs: write.asOfMs,
+        eventId: write.writtenBy,
+      });
+    }
+    const superseded = Object.fromEntries(split.superseded.map((field) => [field, write.fields[field]]));
+    return { outcome: outcome!, applied: split.apply, superseded };
   }
 
   /** Each record's OwnerId, by record id. */
