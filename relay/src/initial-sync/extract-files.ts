@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseCsvBatches, parseCsvStream } from './csv.js';
 import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
 import { Utf8Chunks } from './utf8-chunks.js';
+import { RelayError } from '../platform/errors.js';
 
 export type ExtractFormat = 'jsonl' | 'csv';
 
@@ -25,7 +26,7 @@ export type ExtractRow =
   | { readonly line: number; readonly record: GentrackRecord }
   | { readonly line: number; readonly error: string };
 
-export class ExtractError extends Error {
+export class ExtractError extends RelayError {
   readonly code = 'INVALID_EXTRACT';
 }
 

@@ -14,6 +14,7 @@ import type { ApiClientStore } from '../platform/api-auth/api-client-store.js';
 import { SyncJobRequestError } from './sync-job-request.js';
 import { registerSyncJobRoutes } from './sync-job-routes.js';
 import type { SyncJobRunner } from './sync-job-runner.js';
+import { RelayError } from '../platform/errors.js';
 
 export interface ApiServerOptions {
   readonly tenantId: string;
@@ -31,7 +32,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export class ApiServerError extends Error {
+export class ApiServerError extends RelayError {
   readonly code = 'API_SERVER_LISTEN_FAILED';
 }
 

@@ -21,6 +21,7 @@ import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
 import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
 import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
+import { RelayError } from '../platform/errors.js';
 
 export interface SyncJobRunnerOptions {
   readonly model: ConnectorModel;
@@ -42,10 +43,11 @@ export interface SyncJobRunnerOptions {
   readonly onJobFinished?: (job: SyncJob) => void;
 }
 
-/** Why a job failed, with a code an API caller (and the sync button) can tell apart. */
-export class SyncJobFailure extends Error {
+/** Why a job failed, with a code an API caller (and the sync button) can tell apart: `jobErrorCode`. */
+export class SyncJobFailure extends RelayError {
+  readonly code = 'SYNC_JOB_FAILED';
   constructor(
-    readonly code: string,
+    readonly jobErrorCode: string,
     message: string,
   ) {
     super(message);
@@ -54,7 +56,9 @@ export class SyncJobFailure extends Error {
 }
 
 /** The runner stopped while the job waited: it stays running and resumes at the next start. */
-class RunnerStopped extends Error {}
+export class RunnerStopped extends RelayError {
+  readonly code = 'SYNC_JOB_RUNNER_STOPPED';
+}
 
 interface Watch {
   readonly transactionId: string;
@@ -137,8 +141,8 @@ export class SyncJobRunner {
       if (error instanceof RunnerStopped || this.stopping) return;
       const failure =
         error instanceof SyncJobFailure ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
-      this.options.jobs.markFailed(id, { code: failure.code, message: failure.message }, this.clock());
-      this.options.logger.warn({ jobId: id, code: failure.code }, `on-demand sync failed: ${failure.message}`);
+      this.options.jobs.markFailed(id, { code: failure.jobErrorCode, message: failure.message }, this.clock());
+      this.options.logger.warn({ jobId: id, code: failure.jobErrorCode }, `on-demand sync failed: ${failure.message}`);
     }
     const finished = this.options.jobs.get(id);
     if (!finished) return;

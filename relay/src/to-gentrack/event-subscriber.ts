@@ -18,6 +18,7 @@
  */
 import PubSubApiClient from 'salesforce-pubsub-api-client';
 import type { Logger } from 'pino';
+import { RelayError } from '../platform/errors.js';
 
 export interface SalesforceSession {
   readonly accessToken: string;
@@ -60,9 +61,9 @@ export interface EventSubscriberOptions {
 
 export type SubscriptionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
 
-export class SubscriptionError extends Error {
+export class SubscriptionError extends RelayError {
   constructor(
-    readonly code: string,
+    readonly code: 'REPLAY_ID_UNAVAILABLE',
     message: string,
   ) {
     super(message);

@@ -7,11 +7,12 @@ import { findObject, type ConnectorModel, type SyncedObject } from '../../../mod
 import { inboundRuleFor, TEMPLATE_PLACEHOLDER, type InboundEventRule, type TaskFollowUp } from '../../../model/inbound-model.js';
 import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import { getAtPath } from '../../../model/property-path.js';
+import { RelayError } from '../platform/errors.js';
 
 export type InboundEventErrorCode = 'NO_MAPPING' | 'REFERENCE_MISSING';
 
 /** An event that can never be applied as it is: it is dead-lettered at once, with this code. */
-export class InboundEventError extends Error {
+export class InboundEventError extends RelayError {
   constructor(
     readonly code: InboundEventErrorCode,
     message: string,

@@ -16,6 +16,7 @@ import {
   type ConfigPath,
 } from './relay-config-env.js';
 import { RELAY_SECRET_SPECS } from './secret-table.js';
+import { RelayError } from '../errors.js';
 
 export interface RelayConfigProblem {
   /** Dotted key path, e.g. gentrack.baseUrl ('' for the file as a whole). */
@@ -25,7 +26,7 @@ export interface RelayConfigProblem {
   readonly message: string;
 }
 
-export class RelayConfigError extends Error {
+export class RelayConfigError extends RelayError {
   readonly code = 'INVALID_RELAY_CONFIG';
 
   constructor(readonly problems: readonly RelayConfigProblem[]) {

@@ -14,6 +14,7 @@ import { AccessTokenError, AccessTokenSource } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
+import { RelayError } from '../errors.js';
 
 export interface GentrackClientOptions {
   /** The tenant's base URI, ending in /v1: `https://api.crm.{deploymentPool}.gentrack.cloud/v1`. */
@@ -93,7 +94,7 @@ const optionsSchema = z.object({
   connections: z.number().int().min(1).default(64),
 });
 
-export class InvalidGentrackClientOptionsError extends Error {
+export class InvalidGentrackClientOptionsError extends RelayError {
   readonly code = 'INVALID_GENTRACK_CLIENT_OPTIONS';
 }
 
@@ -122,7 +123,7 @@ function readSuccessBody(text: string, contentType: string | string[] | undefine
 }
 
 /** A call got no answer before close()'s deadline. */
-class AbandonedOnCloseError extends Error {
+export class AbandonedOnCloseError extends RelayError {
   readonly code = 'GENTRACK_CLIENT_CLOSED';
 }
 
