@@ -5,6 +5,7 @@
  * extract's layout.
  */
 import type { Command } from 'commander';
+import { CliUsageError } from '../cli-usage-error.js';
 
 interface InitialSyncCliOptions {
   extract: string;
@@ -50,12 +51,8 @@ export function registerInitialSyncCommand(program: Command): void {
     });
 }
 
-export class InitialSyncUsageError extends Error {
-  readonly code = 'CLI_USAGE';
-}
-
 function positive(text: string, option: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InitialSyncUsageError(`${option} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(value) || value <= 0) throw new CliUsageError(`${option} must be a positive number, got "${text}"`);
   return value;
 }

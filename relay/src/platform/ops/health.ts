@@ -4,6 +4,7 @@
  * stuck dependency cannot hang the orchestrator's probe.
  */
 import { RelayError } from '../errors.js';
+
 export interface ComponentHealth {
   readonly healthy: boolean;
   /** What an operator needs to act, e.g. "circuit open since 09:12:03Z after 10 failures". */
