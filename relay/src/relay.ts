@@ -12,7 +12,8 @@ import { Dispatcher, type DeliveryObserver } from './to-gentrack/outbox-dispatch
 import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './to-gentrack/event-subscriber.js';
 import { GentrackInbound, type GentrackInboundObserver } from './to-salesforce/gentrack-inbound.js';
 import { connectorModel } from './platform/connector-model.generated.js';
-import { BadEventError, readObjectEvent } from './to-gentrack/object-event.js';
+import { readObjectEvent, type BadEventError } from './to-gentrack/object-event.js';
+import { hasCode } from './platform/errors.js';
 import { reassemble } from './to-gentrack/reassemble.js';
 import { integrationSession } from './platform/salesforce/integration-session.js';
 import type { SalesforceSession } from './platform/salesforce/salesforce-session.js';
@@ -241,7 +242,7 @@ export class Relay {
       try {
         return { replayId: event.replayId, part: readObjectEvent(event.payload, `replay-${event.replayId}`) };
       } catch (error) {
-        const message = error instanceof BadEventError ? error.message : String(error);
+        const message = hasCode<BadEventError>(error, 'BAD_EVENT') ? error.message : String(error);
         return { replayId: event.replayId, part: { error: { code: 'BAD_EVENT', message }, raw: safeJson(event.payload) } };
       }
     });

@@ -14,6 +14,14 @@ export function isRelayError(error: unknown): error is RelayError {
   return error instanceof RelayError;
 }
 
+/**
+ * Whether `error` is the relay error with one of these codes: how callers tell errors apart. A code names one class
+ * (errors.test.ts checks), so the code is as good as the class for reading its fields.
+ */
+export function hasCode<T extends RelayError>(error: unknown, ...codes: readonly T['code'][]): error is T {
+  return isRelayError(error) && (codes as readonly string[]).includes(error.code);
+}
+
 /** The codes of a failed call to Gentrack or to Salesforce: the failures the dispatchers retry or dead-letter. */
 export const GENTRACK_CALL_FAILED = 'GENTRACK_CALL_FAILED';
 export const SALESFORCE_CALL_FAILED = 'SALESFORCE_CALL_FAILED';

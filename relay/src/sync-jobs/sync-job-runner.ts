@@ -13,7 +13,7 @@ import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import { findObject, onDemandSyncObject, type ConnectorModel, type SyncedObject } from '../../../model/connector-model.js';
-import { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
+import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
@@ -21,7 +21,7 @@ import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
 import { salesforceUpdateFromEntity } from './gentrack-entity-fields.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
 import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
-import { RelayError } from '../platform/errors.js';
+import { GENTRACK_CALL_FAILED, hasCode, RelayError } from '../platform/errors.js';
 
 export interface SyncJobRunnerOptions {
   readonly model: ConnectorModel;
@@ -138,9 +138,9 @@ export class SyncJobRunner {
       this.options.jobs.markSucceeded(id, result, this.clock());
       this.options.logger.info({ jobId: id, action: result.action, id: result.id }, 'on-demand sync succeeded');
     } catch (error) {
-      if (error instanceof RunnerStopped || this.stopping) return;
+      if (hasCode<RunnerStopped>(error, 'SYNC_JOB_RUNNER_STOPPED') || this.stopping) return;
       const failure =
-        error instanceof SyncJobFailure ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
+        hasCode<SyncJobFailure>(error, 'SYNC_JOB_FAILED') ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
       this.options.jobs.markFailed(id, { code: failure.jobErrorCode, message: failure.message }, this.clock());
       this.options.logger.warn({ jobId: id, code: failure.jobErrorCode }, `on-demand sync failed: ${failure.message}`);
     }
@@ -234,10 +234,10 @@ export class SyncJobRunner {
       });
       entity = response.body;
     } catch (error) {
-      if (error instanceof GentrackCallError && error.errorType === 'NOT_FOUND') {
+      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) && error.errorType === 'NOT_FOUND') {
         throw new SyncJobFailure('NOT_FOUND', `Gentrack has no ${job.entityType} with reference ${job.entityId}`);
       }
-      if (error instanceof GentrackCallError) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
+      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED)) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
       throw error;
     }
     const update = salesforceUpdateFromEntity(object, entity, new Date(this.clock()));

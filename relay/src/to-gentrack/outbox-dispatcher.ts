@@ -9,11 +9,12 @@
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import type { ConnectorModel } from '../../../model/connector-model.js';
-import { isRelayError } from '../platform/errors.js';
+import { hasCode } from '../platform/errors.js';
 import { CircuitState, createCircuitBreaker } from '../platform/retry/circuit-breaker.js';
-import { decide, type RetryPolicy } from '../platform/retry/decide.js';
+import { decide, retryPolicyOf, type RetryPolicy } from '../platform/retry/decide.js';
 import { failureOf, type Failure } from '../platform/retry/failure.js';
-import { planGentrackCalls, type GentrackCall } from './gentrack-calls.js';
+import { planGentrackCalls, type GentrackCall, type MissingReferenceError } from './gentrack-calls.js';
+import type { BadEventError } from './object-event.js';
 import type { ObjectChange } from './reassemble.js';
 import { failureWriteBack, successWriteBack, type FieldUpdates } from './write-back.js';
 import { transactionIdOf, type DeliveredChange, type PendingChange, type RelayStore } from './relay-store.js';
@@ -98,7 +99,7 @@ export class Dispatcher {
       ...options,
     };
     // An unclassified error is a bug here: it is thrown, not retried.
-    this.retryPolicy = { ...this.options, unclassified: 'raise' };
+    this.retryPolicy = retryPolicyOf(this.options, 'raise');
     this.breaker = createCircuitBreaker({
       threshold: this.options.breakerThreshold,
       halfOpenAfterMs: this.options.breakerHalfOpenAfterMs,
@@ -209,11 +210,16 @@ export class Dispatcher {
         this.referenceOf(objectType, recordId),
       );
     } catch (error) {
-      const code = isRelayError(error) ? error.code : undefined;
-      if (code === 'REFERENCE_PENDING') {
-        return this.retryLater(pending, { kind: 'classified', code, message: (error as Error).message, retryable: true });
+      // A reference learnt later (the parent's delivery) lets the change through: retry it.
+      if (hasCode<MissingReferenceError>(error, 'REFERENCE_PENDING')) {
+        return this.retryOrDeadLetter(pending, {
+          kind: 'classified',
+          code: error.code,
+          message: error.message,
+          retryable: true,
+        });
       }
-      if (code === 'BAD_EVENT') return this.deadLetter(pending, code, (error as Error).message);
+      if (hasCode<BadEventError>(error, 'BAD_EVENT')) return this.deadLetter(pending, error.code, error.message);
       throw error;
     }
 
@@ -237,7 +243,10 @@ export class Dispatcher {
         );
         responses.push(response.body);
       } catch (error) {
-        return this.retryLater(pending, failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'));
+        return this.retryOrDeadLetter(
+          pending,
+          failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'),
+        );
       }
     }
     this.completed(pending, calls, responses);
@@ -268,7 +277,7 @@ export class Dispatcher {
   }
 
   /** Retries the change, dead-letters it or throws, as the retry policy decides. */
-  private retryLater(pending: PendingChange, failure: Failure): void {
+  private retryOrDeadLetter(pending: PendingChange, failure: Failure): void {
     const decision = decide(failure, pending.attempts, this.retryPolicy);
     if (decision.action === 'raise') throw decision.error;
     if (decision.action === 'dead-letter') return this.deadLetter(pending, decision.code, decision.message);

@@ -9,7 +9,8 @@ import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import { getAtPath } from '../../../model/property-path.js';
 import { RelayError } from '../platform/errors.js';
 
-export type InboundEventErrorCode = 'NO_MAPPING' | 'REFERENCE_MISSING';
+export const INBOUND_EVENT_ERROR_CODES = ['NO_MAPPING', 'REFERENCE_MISSING'] as const;
+export type InboundEventErrorCode = (typeof INBOUND_EVENT_ERROR_CODES)[number];
 
 /** An event that can never be applied as it is: it is dead-lettered at once, with this code. */
 export class InboundEventError extends RelayError {

@@ -9,16 +9,18 @@ import type { Logger } from 'pino';
 import { findObject, type ConnectorModel } from '../../../model/connector-model.js';
 import { readEnvelope, type GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import {
-  InboundEventError,
+  INBOUND_EVENT_ERROR_CODES,
   fieldsFromEntity,
   planInboundEvent,
   withoutSuperseded,
+  type InboundEventError,
   type InboundPlan,
 } from './inbound-plan.js';
 import type { EndpointEvent, InboundWriter, SaveOutcome } from './salesforce-writer.js';
 import type { InboxEvent, InboxOutcome, InboxStore } from './inbox-store.js';
+import { hasCode } from '../platform/errors.js';
 import { CircuitState, createCircuitBreaker } from '../platform/retry/circuit-breaker.js';
-import { decide, type RetryPolicy } from '../platform/retry/decide.js';
+import { decide, retryPolicyOf, type RetryPolicy } from '../platform/retry/decide.js';
 import { failureOf, type Failure } from '../platform/retry/failure.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 
@@ -107,7 +109,7 @@ export class InboundDispatcher {
       ...options,
     };
     // A bug or an unexpected failure keeps the event for a later try rather than losing the batch.
-    this.retryPolicy = { ...this.options, unclassified: 'retry' };
+    this.retryPolicy = retryPolicyOf(this.options, 'retry');
     const breaker = (name: string) =>
       createCircuitBreaker({
         threshold: this.options.breakerThreshold,
@@ -217,7 +219,7 @@ export class InboundDispatcher {
     try {
       return { event, envelope: reading.envelope, plan: planInboundEvent(this.options.model, reading.envelope) };
     } catch (error) {
-      if (!(error instanceof InboundEventError)) throw error;
+      if (!hasCode<InboundEventError>(error, ...INBOUND_EVENT_ERROR_CODES)) throw error;
       this.deadLetter(event, undefined, error.code, error.message);
       return undefined;
     }

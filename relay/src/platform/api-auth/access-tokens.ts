@@ -23,7 +23,8 @@ export interface AccessTokenClaims {
   readonly jti: string;
 }
 
-export type AccessTokenRejection = 'MALFORMED_TOKEN' | 'BAD_SIGNATURE' | 'TOKEN_EXPIRED' | 'WRONG_AUDIENCE';
+export const ACCESS_TOKEN_REJECTIONS = ['MALFORMED_TOKEN', 'BAD_SIGNATURE', 'TOKEN_EXPIRED', 'WRONG_AUDIENCE'] as const;
+export type AccessTokenRejection = (typeof ACCESS_TOKEN_REJECTIONS)[number];
 
 export class AccessTokenRejectedError extends RelayError {
   constructor(

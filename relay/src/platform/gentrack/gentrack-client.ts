@@ -10,11 +10,11 @@
 import pino, { type Logger } from 'pino';
 import { Client, Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { AccessTokenError, AccessTokenSource } from './access-token-source.js';
+import { AccessTokenSource, type AccessTokenError } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
-import { RelayError } from '../errors.js';
+import { hasCode, RelayError } from '../errors.js';
 
 export interface GentrackClientOptions {
   /** The tenant's base URI, ending in /v1: `https://api.crm.{deploymentPool}.gentrack.cloud/v1`. */
@@ -173,7 +173,8 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     try {
       return await tokens.token();
     } catch (error) {
-      if (error instanceof AccessTokenError) throw new GentrackCallError(failedCall(request, path), error.failure);
+      if (hasCode<AccessTokenError>(error, 'GENTRACK_TOKEN_FAILED'))
+        throw new GentrackCallError(failedCall(request, path), error.failure);
       throw error;
     }
   }

@@ -21,6 +21,15 @@ export interface RetryPolicy {
   readonly random: () => number;
 }
 
+/** The policy out of a dispatcher's options (which share these names) and its choice for unclassified errors. */
+export function retryPolicyOf(
+  options: Omit<RetryPolicy, 'unclassified'>,
+  unclassified: RetryPolicy['unclassified'],
+): RetryPolicy {
+  const { maxAttempts, initialBackoffMs, maxBackoffMs, breakerHalfOpenAfterMs, random } = options;
+  return { maxAttempts, initialBackoffMs, maxBackoffMs, breakerHalfOpenAfterMs, random, unclassified };
+}
+
 export const RETRY_EXHAUSTED = 'RETRY_EXHAUSTED';
 export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
 export const INTERNAL_ERROR = 'INTERNAL_ERROR';
