@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, type RetryPolicy } from './decide.js';
-import type { Failure } from './failure.js';
+import { GentrackCallError, type GentrackCallFailure } from '../gentrack/gentrack-call-error.js';
+import { failureFromResponse, failureFromTransportError } from '../gentrack/failure-classification.js';
+import { decide, type Decision, type RetryPolicy } from './decide.js';
+import { failureOf, type Failure } from './failure.js';
 
 /** random() = 0.5: equal jitter gives three quarters of the step, so every delay below is exact. */
 const policy: RetryPolicy = {
@@ -119,4 +121,45 @@ test('an unclassified error retries as INTERNAL_ERROR, or is raised, as the poli
 test('decide reads nothing but its arguments: the same call gives the same answer', () => {
   const failure = classified('CONNECTIVITY', true);
   assert.deepEqual(decide(failure, 1, policy), decide(failure, 1, policy));
+});
+
+test("from Gentrack's answer to the decision: the classification, failureOf and decide together", () => {
+  const call = { method: 'POST', path: '/v1/accounts', origin: 'https://gentrack.test' };
+  const now = Date.parse('2024-06-01T00:00:00Z');
+  const decisionFor = (failure: GentrackCallFailure) =>
+    decide(failureOf(new GentrackCallError(call, failure), 'create-account POST /accounts', 'Gentrack'), 0, policy);
+  const table: [string, GentrackCallFailure, Pick<Decision, 'action'> & { code?: string; delayMs?: number }][] = [
+    ['503', failureFromResponse(503, {}, '', now), { action: 'retry', code: 'SERVICE_UNAVAILABLE', delayMs: 750 }],
+    [
+      '429 Retry-After: 30',
+      failureFromResponse(429, { 'retry-after': '30' }, '', now),
+      { action: 'retry', code: 'TOO_MANY_REQUESTS', delayMs: 30_000 },
+    ],
+    [
+      'no answer in time',
+      failureFromTransportError(
+        Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+        'call',
+      ),
+      { action: 'retry', code: 'TIMEOUT', delayMs: 750 },
+    ],
+    [
+      '400',
+      failureFromResponse(400, {}, '{"errorType":"BAD_REQUEST"}', now),
+      { action: 'dead-letter', code: 'BAD_REQUEST' },
+    ],
+    ['404', failureFromResponse(404, {}, '', now), { action: 'dead-letter', code: 'NOT_FOUND' }],
+  ];
+  for (const [what, failure, expected] of table) {
+    const decision = decisionFor(failure);
+    assert.deepEqual(
+      {
+        action: decision.action,
+        ...('code' in decision ? { code: decision.code } : {}),
+        ...('delayMs' in decision ? { delayMs: decision.delayMs } : {}),
+      },
+      expected,
+      what,
+    );
+  }
 });
