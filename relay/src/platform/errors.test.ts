@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isCallFailedError, isRelayError, type RelayError } from './errors.js';
+import { hasCode, isCallFailedError, isRelayError, type RelayError } from './errors.js';
 import { CliUsageError } from '../../../cli/cli-usage-error.js';
 import { BulkJobError } from '../initial-sync/bulk-pass.js';
 import { CsvSyntaxError } from '../initial-sync/csv.js';
@@ -113,4 +113,12 @@ test('the table lists every error class of the relay and the CLI, and none of th
 test('only the failed calls to Gentrack and Salesforce are the ones a retry policy classifies', () => {
   const classified = ERRORS.filter(isCallFailedError).map((error) => error.code);
   assert.deepEqual(classified, ['GENTRACK_CALL_FAILED', 'SALESFORCE_CALL_FAILED']);
+});
+
+test('hasCode tells errors apart by code only: a plain Error with the same code property is not one', () => {
+  const missing = new MissingReferenceError('the parent is not in Gentrack yet');
+  assert.ok(hasCode<MissingReferenceError>(missing, 'REFERENCE_PENDING'));
+  assert.ok(!hasCode<BadEventError>(missing, 'BAD_EVENT'));
+  assert.ok(!hasCode<BadEventError>(Object.assign(new Error('lookalike'), { code: 'BAD_EVENT' }), 'BAD_EVENT'));
+  assert.ok(hasCode<InboundEventError>(new InboundEventError('NO_MAPPING', 'm'), 'NO_MAPPING', 'REFERENCE_MISSING'));
 });
