@@ -8,6 +8,7 @@ import { loadRelayConfig } from '../../relay/src/platform/config/relay-config.js
 import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
 import { GENTRACK_EVENT_SOURCE, InboxStore } from '../../relay/src/to-salesforce/inbox-store.js';
 import { RelayStore, type DeadLetter } from '../../relay/src/to-gentrack/relay-store.js';
+import { CliUsageError } from '../cli-usage-error.js';
 
 interface StoreOptions {
   store?: string;
@@ -46,7 +47,7 @@ export function registerDlqCommand(program: Command): void {
     .action((id: string) =>
       withStore(dlq.opts<StoreOptions>(), (store) => {
         const letter = store.deadLetter(parseId(id));
-        if (!letter) throw new CliError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+        if (!letter) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
         console.log(JSON.stringify({ ...summary(letter), payload: parsePayload(letter.payload) }, null, 2));
       }),
     );
@@ -71,14 +72,10 @@ export function registerDlqCommand(program: Command): void {
     .requiredOption('--yes', 'confirm: the change will never be sent')
     .action((id: string) =>
       withStore(dlq.opts<StoreOptions>(), (store) => {
-        if (!store.discardDeadLetter(parseId(id))) throw new CliError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+        if (!store.discardDeadLetter(parseId(id))) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
         console.log(`Dead letter ${id} discarded.`);
       }),
     );
-}
-
-export class CliError extends Error {
-  readonly code = 'CLI_USAGE';
 }
 
 function withStore(options: StoreOptions, run: (store: RelayStore, path: string) => void): void {
@@ -96,7 +93,7 @@ function retryGentrackEvent(storePath: string, id: number): void {
   const inbox = new InboxStore(storePath);
   try {
     const eventId = inbox.retryDeadLetter(id);
-    if (eventId === undefined) throw new CliError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+    if (eventId === undefined) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
     console.log(`Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`);
   } finally {
     inbox.close();
@@ -118,7 +115,7 @@ function summary(letter: DeadLetter) {
 
 function parseId(text: string): number {
   const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new CliError(`"${text}" is not a dead-letter id (a positive whole number)`);
+  if (!Number.isInteger(id) || id < 1) throw new CliUsageError(`"${text}" is not a dead-letter id (a positive whole number)`);
   return id;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { SyncRun } from '../../relay/src/platform/db/sync-history.js';
+import { CliUsageError } from '../cli-usage-error.js';
 
 interface HistoryOptions {
   limit: string;
@@ -24,9 +25,9 @@ export function registerHistoryCommand(program: Command): void {
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .action(async (options: HistoryOptions) => {
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new HistoryUsageError(`--limit must be a positive whole number, got "${options.limit}"`);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a positive whole number, got "${options.limit}"`);
       if (options.kind !== undefined && options.kind !== 'initial' && options.kind !== 'on-demand') {
-        throw new HistoryUsageError(`--kind must be "initial" or "on-demand", got "${options.kind}"`);
+        throw new CliUsageError(`--kind must be "initial" or "on-demand", got "${options.kind}"`);
       }
       const { SyncHistory } = await import('../../relay/src/platform/db/sync-history.js');
       const { loadRelayConfig } = await import('../../relay/src/platform/config/relay-config.js');
@@ -41,10 +42,6 @@ export function registerHistoryCommand(program: Command): void {
         history.close();
       }
     });
-}
-
-export class HistoryUsageError extends Error {
-  readonly code = 'CLI_USAGE';
 }
 
 function toJson(run: SyncRun) {

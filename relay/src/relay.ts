@@ -15,7 +15,8 @@ import { InboxStore } from './to-salesforce/inbox-store.js';
 import { InboundWriter } from './to-salesforce/salesforce-writer.js';
 import { RecordLocks } from './to-salesforce/record-locks.js';
 import { connectorModel } from './platform/connector-model.generated.js';
-import { BadEventError, readObjectEvent } from './to-gentrack/object-event.js';
+import { readObjectEvent, type BadEventError } from './to-gentrack/object-event.js';
+import { hasCode } from './platform/errors.js';
 import { reassemble } from './to-gentrack/reassemble.js';
 import { integrationSession } from './platform/salesforce/integration-session.js';
 import type { SalesforceSession } from './platform/salesforce/salesforce-session.js';
@@ -259,7 +260,7 @@ export class Relay {
       try {
         return { replayId: event.replayId, part: readObjectEvent(event.payload, `replay-${event.replayId}`) };
       } catch (error) {
-        const message = error instanceof BadEventError ? error.message : String(error);
+        const message = hasCode<BadEventError>(error, 'BAD_EVENT') ? error.message : String(error);
         return { replayId: event.replayId, part: { error: { code: 'BAD_EVENT', message }, raw: safeJson(event.payload) } };
       }
     });

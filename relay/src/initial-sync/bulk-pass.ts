@@ -20,6 +20,7 @@ import { request } from 'undici';
 import { CsvStreamParser, csvLine, parseCsvBatches } from './csv.js';
 import { nextPollWait, type JobProgress } from './poll-schedule.js';
 import { RowLines } from './row-lines.js';
+import { RelayError } from '../platform/errors.js';
 
 export interface BulkSettings {
   /** Largest upload per job, in bytes. Salesforce accepts 150 MB counted after base64 encoding (about 112 MB of CSV). */
@@ -73,7 +74,7 @@ export interface PassHandlers {
   onUnprocessed(origin: RowOrigin, values: Record<string, string>): void;
 }
 
-export class BulkJobError extends Error {
+export class BulkJobError extends RelayError {
   readonly code = 'BULK_JOB_FAILED';
   constructor(
     message: string,

@@ -3,6 +3,7 @@
  * are parsed from text chunks as they arrive, so neither an extract nor a job's results is ever held whole.
  */
 import { Utf8Chunks } from './utf8-chunks.js';
+import { RelayError } from '../platform/errors.js';
 
 /** A quote, a comma or a line break: a cell holding one is quoted. */
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -30,7 +31,7 @@ export interface CsvRecord {
   readonly line: number;
 }
 
-export class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends RelayError {
   readonly code = 'CSV_SYNTAX';
   constructor(
     readonly line: number,

@@ -10,6 +10,7 @@ import { closestMatch } from '../../../model/edit-distance.js';
 import { parseCsvBatches, parseCsvStream } from './csv.js';
 import { jsonRecord, type GentrackRecord, type ObjectPlan } from './load-plan.js';
 import { Utf8Chunks } from './utf8-chunks.js';
+import { RelayError } from '../platform/errors.js';
 
 export type ExtractFormat = 'jsonl' | 'csv';
 
@@ -26,7 +27,7 @@ export type ExtractRow =
   | { readonly line: number; readonly record: GentrackRecord }
   | { readonly line: number; readonly error: string };
 
-export class ExtractError extends Error {
+export class ExtractError extends RelayError {
   readonly code = 'INVALID_EXTRACT';
 }
 

@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import path from 'node:path';
 import type { Connection } from 'jsforce';
 import { csvLine } from './csv.js';
+import { RelayError } from '../platform/errors.js';
 
 export type ReportedProblem = 'unmapped' | 'failed' | 'unprocessed';
 
@@ -104,7 +105,7 @@ export interface AttachedReport {
 /** Salesforce's REST insert takes a file of up to about 37.5 MB (base64 in JSON); larger reports stay on disk. */
 export const MAX_ATTACHED_REPORT_BYTES = 35 * 1024 * 1024;
 
-export class ReportAttachError extends Error {
+export class ReportAttachError extends RelayError {
   readonly code = 'REPORT_NOT_ATTACHED';
 }
 

@@ -7,6 +7,7 @@
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import type { ConnectorModel, MappedField, SyncedObject } from '../../../model/connector-model.js';
 import { STANDARD_OBJECTS, type DescribeFieldType } from '../../../model/standard-objects.js';
+import { RelayError } from '../platform/errors.js';
 
 /** The stage (and extract file) name of each object the brief names; other objects use their plural label. */
 const STAGE_NAMES: Readonly<Record<string, string>> = {
@@ -42,7 +43,7 @@ export interface ObjectPlan {
   readonly selfReferences: readonly ColumnPlan[];
 }
 
-export class LoadPlanError extends Error {
+export class LoadPlanError extends RelayError {
   readonly code = 'INITIAL_SYNC_PLAN';
 }
 

@@ -3,6 +3,7 @@
  * operations bot). Best effort: a notification that fails is reported, the run's outcome stays what it was.
  */
 import { request } from 'undici';
+import { RelayError } from '../platform/errors.js';
 
 export interface RunNotification {
   readonly runId: string;
@@ -18,7 +19,7 @@ export interface RunNotification {
   readonly text: string;
 }
 
-export class NotificationError extends Error {
+export class NotificationError extends RelayError {
   readonly code = 'NOTIFICATION_FAILED';
 }
 

@@ -24,6 +24,7 @@ import { readExtractBatches, type ExtractFile } from './extract-files.js';
 import { BufferedFile, type FailedRowsReport, type ReportRow } from './failed-rows-report.js';
 import { mapRow, type ColumnPlan, type ObjectPlan } from './load-plan.js';
 import type { Progress } from './progress.js';
+import { RelayError } from '../platform/errors.js';
 
 export type StageCounts = {
   /** Records read from the extract file. */
@@ -61,7 +62,7 @@ export interface StageOrder {
   readonly onRowsRead: () => void;
 }
 
-export class InterruptedError extends Error {
+export class InterruptedError extends RelayError {
   readonly code = 'INTERRUPTED';
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Connection } from 'jsforce';
 import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../../model/connector-fields.js';
+import { RelayError } from '../platform/errors.js';
 
 export interface PublishingState {
   readonly recordId: string;
@@ -14,7 +15,7 @@ export interface PublishingState {
   readonly previous: boolean;
 }
 
-export class PublishingSwitchError extends Error {
+export class PublishingSwitchError extends RelayError {
   readonly code = 'PUBLISHING_SWITCH_FAILED';
 }
 

@@ -28,6 +28,7 @@ import { notifyWebhook } from './notify.js';
 import { loadObjectStage, zeroCounts, type StageCounts } from './object-stage.js';
 import type { Progress } from './progress.js';
 import { disablePublishing, restorePublishing, type PublishingState } from './publishing-switch.js';
+import { hasCode, RelayError } from '../platform/errors.js';
 
 export const STAGES = { preflight: 'preflight', disablePublishing: 'disable publishing', enablePublishing: 're-enable publishing', report: 'report' } as const;
 
@@ -74,7 +75,8 @@ export interface InitialSyncResult {
   readonly notificationError?: string;
 }
 
-class StageFailure extends Error {
+export class StageFailure extends RelayError {
+  readonly code = 'INITIAL_SYNC_STAGE_FAILED';
   constructor(
     readonly stage: string,
     cause: unknown,
@@ -168,7 +170,7 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
     }
     await previous;
   } catch (error) {
-    failure = error instanceof StageFailure ? error : new StageFailure('preflight', error);
+    failure = hasCode<StageFailure>(error, 'INITIAL_SYNC_STAGE_FAILED') ? error : new StageFailure('preflight', error);
   } finally {
     existing.close();
     if (publishing) {

@@ -11,9 +11,10 @@ import { RateLimiter, type RateLimitOptions } from '../platform/api-auth/rate-li
 import { registerTokenEndpoint } from '../platform/api-auth/token-endpoint.js';
 import { componentLogger, type Logger } from '../platform/ops/logger.js';
 import type { ApiClientStore } from '../platform/api-auth/api-client-store.js';
-import { SyncJobRequestError } from './sync-job-request.js';
+import type { SyncJobRequestError } from './sync-job-request.js';
 import { registerSyncJobRoutes } from './sync-job-routes.js';
 import type { SyncJobRunner } from './sync-job-runner.js';
+import { hasCode, RelayError } from '../platform/errors.js';
 
 export interface ApiServerOptions {
   readonly tenantId: string;
@@ -34,7 +35,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export class ApiServerError extends Error {
+export class ApiServerError extends RelayError {
   readonly code = 'API_SERVER_LISTEN_FAILED';
 }
 
@@ -46,7 +47,7 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof SyncJobRequestError) {
+    if (hasCode<SyncJobRequestError>(error, 'INVALID_SYNC_JOB_REQUEST')) {
       return reply.code(400).send({ errorCode: 'INVALID_REQUEST', message: error.message, problems: error.problems });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -7,11 +7,12 @@ import { z } from 'zod';
 import type { ConnectorModel } from '../../../model/connector-model.js';
 import { isSalesforceId } from './salesforce-record-change.js';
 import { SYNC_SYSTEMS, type SyncJobRequest } from './sync-job.js';
+import { RelayError } from '../platform/errors.js';
 
 /** Gentrack references (account and customer numbers, ids): safe to put into a path. */
 const GENTRACK_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export class SyncJobRequestError extends Error {
+export class SyncJobRequestError extends RelayError {
   readonly code = 'INVALID_SYNC_JOB_REQUEST';
 
   constructor(readonly problems: readonly string[]) {

@@ -14,16 +14,17 @@ import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import { findObject, onDemandSyncObject, type ConnectorModel, type SyncedObject } from '../../../model/connector-model.js';
-import { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
+import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
 import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
-import { SalesforceCallError, type FieldVersionStore, type InboundWriter, type NewerWinsResult } from '../to-salesforce/salesforce-writer.js';
+import { type SalesforceCallError, type FieldVersionStore, type InboundWriter, type NewerWinsResult } from '../to-salesforce/salesforce-writer.js';
 import { recordKey } from '../to-salesforce/record-locks.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
 import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
+import { GENTRACK_CALL_FAILED, hasCode, RelayError, SALESFORCE_CALL_FAILED } from '../platform/errors.js';
 
 export interface SyncJobRunnerOptions {
   readonly model: ConnectorModel;
@@ -49,10 +50,11 @@ export interface SyncJobRunnerOptions {
   readonly onJobFinished?: (job: SyncJob) => void;
 }
 
-/** Why a job failed, with a code an API caller (and the sync button) can tell apart. */
-export class SyncJobFailure extends Error {
+/** Why a job failed, with a code an API caller (and the sync button) can tell apart: `jobErrorCode`. */
+export class SyncJobFailure extends RelayError {
+  readonly code = 'SYNC_JOB_FAILED';
   constructor(
-    readonly code: string,
+    readonly jobErrorCode: string,
     message: string,
   ) {
     super(message);
@@ -61,7 +63,9 @@ export class SyncJobFailure extends Error {
 }
 
 /** The runner stopped while the job waited: it stays running and resumes at the next start. */
-class RunnerStopped extends Error {}
+export class RunnerStopped extends RelayError {
+  readonly code = 'SYNC_JOB_RUNNER_STOPPED';
+}
 
 interface Watch {
   readonly transactionId: string;
@@ -141,11 +145,11 @@ export class SyncJobRunner {
       this.options.jobs.markSucceeded(id, result, this.clock());
       this.options.logger.info({ jobId: id, action: result.action, id: result.id }, 'on-demand sync succeeded');
     } catch (error) {
-      if (error instanceof RunnerStopped || this.stopping) return;
+      if (hasCode<RunnerStopped>(error, 'SYNC_JOB_RUNNER_STOPPED') || this.stopping) return;
       const failure =
-        error instanceof SyncJobFailure ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
-      this.options.jobs.markFailed(id, { code: failure.code, message: failure.message }, this.clock());
-      this.options.logger.warn({ jobId: id, code: failure.code }, `on-demand sync failed: ${failure.message}`);
+        hasCode<SyncJobFailure>(error, 'SYNC_JOB_FAILED') ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
+      this.options.jobs.markFailed(id, { code: failure.jobErrorCode, message: failure.message }, this.clock());
+      this.options.logger.warn({ jobId: id, code: failure.jobErrorCode }, `on-demand sync failed: ${failure.message}`);
     }
     const finished = this.options.jobs.get(id);
     if (!finished) return;
@@ -242,7 +246,7 @@ export class SyncJobRunner {
         this.options.fieldVersions,
       );
     } catch (error) {
-      if (error instanceof SalesforceCallError && error.code === 'SALESFORCE_AUTH_FAILED') {
+      if (hasCode<SalesforceCallError>(error, SALESFORCE_CALL_FAILED) && error.errorType === 'SALESFORCE_AUTH_FAILED') {
         throw new SyncJobFailure('SALESFORCE_UNAVAILABLE', `the relay has no Salesforce session: ${error.message}`);
       }
       throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${(error as Error).message}`);
@@ -283,10 +287,10 @@ export class SyncJobRunner {
       });
       return response.body;
     } catch (error) {
-      if (error instanceof GentrackCallError && error.errorType === 'NOT_FOUND') {
+      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) && error.errorType === 'NOT_FOUND') {
         throw new SyncJobFailure('NOT_FOUND', `Gentrack has no ${job.entityType} with reference ${job.entityId}`);
       }
-      if (error instanceof GentrackCallError) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
+      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED)) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
       throw error;
     }
   }

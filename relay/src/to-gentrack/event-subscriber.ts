@@ -18,6 +18,8 @@
  */
 import PubSubApiClient from 'salesforce-pubsub-api-client';
 import type { Logger } from 'pino';
+import { RelayError } from '../platform/errors.js';
+import { backoffWithJitterMs } from '../platform/retry/backoff.js';
 
 export interface SalesforceSession {
   readonly accessToken: string;
@@ -60,9 +62,9 @@ export interface EventSubscriberOptions {
 
 export type SubscriptionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
 
-export class SubscriptionError extends Error {
+export class SubscriptionError extends RelayError {
   constructor(
-    readonly code: string,
+    readonly code: 'REPLAY_ID_UNAVAILABLE',
     message: string,
   ) {
     super(message);
@@ -351,8 +353,7 @@ export class EventSubscriber {
   private scheduleReconnect(): void {
     if (this.stopped) return;
     this.failures++;
-    const step = Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectInitialDelayMs * 2 ** (this.failures - 1));
-    const delay = Math.round(step / 2 + (Math.random() * step) / 2);
+    const delay = backoffWithJitterMs(this.failures, this.options.reconnectInitialDelayMs, this.options.reconnectMaxDelayMs);
     this.setState('reconnecting');
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);

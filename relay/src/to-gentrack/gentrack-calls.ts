@@ -9,6 +9,7 @@ import type { GentrackOperationName } from '../../../model/gentrack-operations.j
 import { BadEventError } from './object-event.js';
 import { setAtPath } from '../../../model/property-path.js';
 import type { ObjectChange, RecordValues } from './reassemble.js';
+import { RelayError } from '../platform/errors.js';
 
 /** The payload key under which the triggers put the Gentrack references of a record's lookups. */
 
@@ -29,7 +30,7 @@ export interface GentrackCall {
 export type ReferenceLookup = (objectType: string, recordId: string) => string | undefined;
 
 /** A reference the call needs is not known yet (its record's own sync has not completed): try again later. */
-export class MissingReferenceError extends Error {
+export class MissingReferenceError extends RelayError {
   readonly code = 'REFERENCE_PENDING';
 }
 

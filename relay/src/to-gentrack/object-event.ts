@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EVENT_FIELDS } from '../../../model/connector-fields.js';
+import { RelayError } from '../platform/errors.js';
 
 export const OPERATION_TYPES = ['INSERT', 'UPDATE', 'DELETE', 'UNDELETE'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
@@ -23,7 +24,7 @@ export interface ObjectEventPart {
   readonly changedAt: string;
 }
 
-export class BadEventError extends Error {
+export class BadEventError extends RelayError {
   readonly code = 'BAD_EVENT';
 }
 

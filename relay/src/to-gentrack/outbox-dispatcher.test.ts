@@ -7,16 +7,18 @@ import type { ObjectEventPart } from './object-event.js';
 import { RelayStore } from './relay-store.js';
 import { Dispatcher, type GentrackSender } from './outbox-dispatcher.js';
 import { eventually } from '../../../test/eventually.js';
+import { GENTRACK_CALL_FAILED, RelayError, type CallFailedError } from '../platform/errors.js';
 
 const TOPIC = '/event/Gentrack_Object_Event__e';
 const logger = pino({ level: 'silent' });
 
 type SentRequest = Parameters<GentrackSender['send']>[0];
 
-class CallError extends Error {
+class CallError extends RelayError implements CallFailedError {
+  readonly code = GENTRACK_CALL_FAILED;
   constructor(
     readonly errorType: string,
-    readonly retryable: boolean,
+    override readonly retryable: boolean,
     readonly retryAfterMs?: number,
   ) {
     super(`${errorType} from the fake Gentrack`);

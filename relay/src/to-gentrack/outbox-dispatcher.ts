@@ -6,19 +6,15 @@
  * The queue lives in memory for speed; the store is the truth. Deliveries are recorded in batches: losing a batch in
  * a crash only means those changes are sent again, and Gentrack de-duplicates them by X-Transaction-Id.
  */
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-  CircuitState,
-  IsolatedCircuitError,
-} from 'cockatiel';
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import type { ConnectorModel } from '../../../model/connector-model.js';
-import { MissingReferenceError, planGentrackCalls, type GentrackCall } from './gentrack-calls.js';
-import { BadEventError } from './object-event.js';
+import { hasCode } from '../platform/errors.js';
+import { CircuitState, createCircuitBreaker } from '../platform/retry/circuit-breaker.js';
+import { decide, retryPolicyOf, type RetryPolicy } from '../platform/retry/decide.js';
+import { failureOf, type Failure } from '../platform/retry/failure.js';
+import { planGentrackCalls, type GentrackCall, type MissingReferenceError } from './gentrack-calls.js';
+import type { BadEventError } from './object-event.js';
 import type { ObjectChange } from './reassemble.js';
 import { failureWriteBack, successWriteBack, type FieldUpdates } from './write-back.js';
 import { transactionIdOf, type DeliveredChange, type PendingChange, type RelayStore } from './relay-store.js';
@@ -38,14 +34,6 @@ export interface GentrackSender {
       onBehalfOf?: string;
     };
   }): Promise<{ body: unknown }>;
-}
-
-/** Errors from the sender carry these (GentrackCallError does). */
-interface ClassifiedError {
-  readonly errorType: string;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-  readonly message: string;
 }
 
 export interface DeliveryObserver {
@@ -94,6 +82,7 @@ export class Dispatcher {
   private flushTimer?: NodeJS.Timeout;
   private waitingTimer?: NodeJS.Timeout;
   private readonly breaker;
+  private readonly retryPolicy: RetryPolicy;
   private readonly options: Required<Omit<DispatcherOptions, 'observer'>> & { observer: DeliveryObserver };
 
   constructor(options: DispatcherOptions) {
@@ -109,22 +98,20 @@ export class Dispatcher {
       observer: {},
       ...options,
     };
-    this.breaker = circuitBreaker(
-      handleWhen((error) => isClassified(error) && error.retryable),
-      {
-        halfOpenAfter: this.options.breakerHalfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
+    // An unclassified error is a bug here: it is thrown, not retried.
+    this.retryPolicy = retryPolicyOf(this.options, 'raise');
+    this.breaker = createCircuitBreaker({
+      threshold: this.options.breakerThreshold,
+      halfOpenAfterMs: this.options.breakerHalfOpenAfterMs,
+      onStateChange: (open, state) => {
+        if (state === CircuitState.Open || state === CircuitState.Closed) {
+          this.options.logger.warn(
+            { state: CircuitState[state] },
+            open ? 'Gentrack circuit breaker opened' : 'Gentrack circuit breaker closed',
+          );
+        }
+        this.options.observer.breakerChanged?.(open);
       },
-    );
-    this.breaker.onStateChange((state) => {
-      const open = state === CircuitState.Open;
-      if (state === CircuitState.Open || state === CircuitState.Closed) {
-        this.options.logger.warn(
-          { state: CircuitState[state] },
-          open ? 'Gentrack circuit breaker opened' : 'Gentrack circuit breaker closed',
-        );
-      }
-      this.options.observer.breakerChanged?.(open);
     });
   }
 
@@ -223,8 +210,16 @@ export class Dispatcher {
         this.referenceOf(objectType, recordId),
       );
     } catch (error) {
-      if (error instanceof MissingReferenceError) return this.retryLater(pending, 'REFERENCE_PENDING', error.message);
-      if (error instanceof BadEventError) return this.deadLetter(pending, 'BAD_EVENT', error.message);
+      // A reference learnt later (the parent's delivery) lets the change through: retry it.
+      if (hasCode<MissingReferenceError>(error, 'REFERENCE_PENDING')) {
+        return this.retryOrDeadLetter(pending, {
+          kind: 'classified',
+          code: error.code,
+          message: error.message,
+          retryable: true,
+        });
+      }
+      if (hasCode<BadEventError>(error, 'BAD_EVENT')) return this.deadLetter(pending, error.code, error.message);
       throw error;
     }
 
@@ -248,23 +243,10 @@ export class Dispatcher {
         );
         responses.push(response.body);
       } catch (error) {
-        if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-          // Not the change's fault: wait for the breaker without spending an attempt.
-          return this.retryLater(
-            pending,
-            'CIRCUIT_OPEN',
-            'Gentrack circuit breaker is open',
-            this.options.breakerHalfOpenAfterMs,
-            false,
-          );
-        }
-        if (isClassified(error)) {
-          const where = `${call.operation} ${call.method} ${call.path}`;
-          if (error.retryable)
-            return this.retryLater(pending, error.errorType, `${where}: ${error.message}`, error.retryAfterMs);
-          return this.deadLetter(pending, error.errorType, `${where}: ${error.message}`);
-        }
-        throw error;
+        return this.retryOrDeadLetter(
+          pending,
+          failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'),
+        );
       }
     }
     this.completed(pending, calls, responses);
@@ -294,22 +276,12 @@ export class Dispatcher {
     this.advance(pending.entityKey);
   }
 
-  private retryLater(
-    pending: PendingChange,
-    reasonCode: string,
-    message: string,
-    minimumDelayMs = 0,
-    countsAsAttempt = true,
-  ): void {
-    const attempts = pending.attempts + (countsAsAttempt ? 1 : 0);
-    if (attempts >= this.options.maxAttempts) {
-      return this.deadLetter(
-        pending,
-        'RETRY_EXHAUSTED',
-        `gave up after ${attempts} attempts; last error ${reasonCode}: ${message}`,
-      );
-    }
-    const delayMs = Math.max(minimumDelayMs, this.backoffMs(attempts));
+  /** Retries the change, dead-letters it or throws, as the retry policy decides. */
+  private retryOrDeadLetter(pending: PendingChange, failure: Failure): void {
+    const decision = decide(failure, pending.attempts, this.retryPolicy);
+    if (decision.action === 'raise') throw decision.error;
+    if (decision.action === 'dead-letter') return this.deadLetter(pending, decision.code, decision.message);
+    const { attempts, delayMs, code: reasonCode, message } = decision;
     const nextAttemptAt = Date.now() + delayMs;
     const updated: PendingChange = { ...pending, attempts, nextAttemptAt };
     const queue = this.queues.get(pending.entityKey)!;
@@ -360,12 +332,6 @@ export class Dispatcher {
     );
   }
 
-  /** Exponential backoff with equal jitter: never less than half the step, so retries spread without bunching. */
-  private backoffMs(attempt: number): number {
-    const step = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** (attempt - 1));
-    return Math.round(step / 2 + (this.options.random() * step) / 2);
-  }
-
   private flush(): void {
     if (this.delivered.length === 0) return;
     const batch = this.delivered.splice(0, this.delivered.length);
@@ -377,13 +343,4 @@ export class Dispatcher {
     this.flush();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
-}
-
-function isClassified(error: unknown): error is ClassifiedError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as ClassifiedError).retryable === 'boolean' &&
-    typeof (error as ClassifiedError).errorType === 'string'
-  );
 }

@@ -21,6 +21,7 @@ import type { ObjectEventPart } from './object-event.js';
 import { SCHEMA } from '../platform/db/schema.js';
 import { WalCheckpointer } from '../platform/db/wal-checkpointer.js';
 import { WalSync } from '../platform/db/wal-sync.js';
+import { isRelayError, RelayError } from '../platform/errors.js';
 
 export interface StoreOptions {
   /** Database file; ':memory:' for throwaway stores in tests. */
@@ -528,7 +529,7 @@ export class RelayStore {
   }
 }
 
-export class DeadLetterNotFoundError extends Error {
+export class DeadLetterNotFoundError extends RelayError {
   readonly code = 'DEAD_LETTER_NOT_FOUND';
 }
 
@@ -589,8 +590,6 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
 }
 
 function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof Error) {
-    return { code: (error as { code?: string }).code ?? 'BAD_EVENT', message: error.message };
-  }
+  if (error instanceof Error) return { code: isRelayError(error) ? error.code : 'BAD_EVENT', message: error.message };
   return { code: 'BAD_EVENT', message: String(error) };
 }

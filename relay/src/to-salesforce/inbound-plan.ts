@@ -8,12 +8,14 @@ import { findObject, type ConnectorModel, type SyncedObject } from '../../../mod
 import { inboundRuleFor, TEMPLATE_PLACEHOLDER, type InboundEventRule, type TaskFollowUp } from '../../../model/inbound-model.js';
 import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import { getAtPath } from '../../../model/property-path.js';
+import { RelayError } from '../platform/errors.js';
 import { recordKey } from './record-locks.js';
 
-export type InboundEventErrorCode = 'NO_MAPPING' | 'REFERENCE_MISSING';
+export const INBOUND_EVENT_ERROR_CODES = ['NO_MAPPING', 'REFERENCE_MISSING'] as const;
+export type InboundEventErrorCode = (typeof INBOUND_EVENT_ERROR_CODES)[number];
 
 /** An event that can never be applied as it is: it is dead-lettered at once, with this code. */
-export class InboundEventError extends Error {
+export class InboundEventError extends RelayError {
   constructor(
     readonly code: InboundEventErrorCode,
     message: string,

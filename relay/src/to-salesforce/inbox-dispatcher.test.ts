@@ -6,6 +6,7 @@ import type { ConnectorModel } from '../../../model/connector-model.js';
 import { SalesforceCallError, type EndpointEvent, type SaveOutcome } from './salesforce-writer.js';
 import { InboxStore } from './inbox-store.js';
 import { InboundDispatcher } from './inbox-dispatcher.js';
+import { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 
 type Upsert = (objectType: string, externalIdField: string, records: readonly { reference: string; fields: Readonly<Record<string, unknown>> }[]) => Promise<SaveOutcome[]>;
 
@@ -185,7 +186,10 @@ test('the Salesforce breaker opens after consecutive failures; waiting for it sp
 test('events that read from Gentrack: the entity\'s mastered fields are applied; an unknown entity is dead-lettered', async () => {
   const h = harness({
     read: async (path) => {
-      if (path.endsWith('/A404')) throw Object.assign(new Error('GET /v1/accounts/A404 failed: 404 NOT_FOUND'), { errorType: 'NOT_FOUND', retryable: false });
+      if (path.endsWith('/A404')) {
+        const call = { method: 'GET', path: '/v1/accounts/A404', origin: 'https://gentrack.test' };
+        throw new GentrackCallError(call, { stage: 'call', status: 404, errorType: 'NOT_FOUND', retryable: false });
+      }
       return { body: { accountNumber: 'A1', account: { status: 'Final', accountClass: 'Business', name: 'Not Gentrack-mastered' } } };
     },
   });

@@ -5,13 +5,13 @@
  * the outcome. Failures retry with exponential backoff and jitter behind circuit breakers (one for Gentrack reads,
  * one for Salesforce writes), as the outbox dispatcher does; what cannot succeed goes to the dead-letter store.
  */
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, IsolatedCircuitError, circuitBreaker, handleWhen } from 'cockatiel';
 import type { Logger } from 'pino';
 import { findObject, type ConnectorModel } from '../../../model/connector-model.js';
 import { readEnvelope, type GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import {
-  InboundEventError,
+  INBOUND_EVENT_ERROR_CODES,
   planInboundEvent,
+  type InboundEventError,
   type InboundPlan,
 } from './inbound-plan.js';
 import { fieldsFromEntity } from './gentrack-entity-fields.js';
@@ -19,7 +19,10 @@ import { withoutSuperseded } from './newer-wins.js';
 import { RecordLocks } from './record-locks.js';
 import type { EndpointEvent, InboundWriter, SaveOutcome } from './salesforce-writer.js';
 import type { InboxEvent, InboxOutcome, InboxStore } from './inbox-store.js';
-import { backoffWithJitterMs } from '../platform/retry/backoff.js';
+import { hasCode } from '../platform/errors.js';
+import { CircuitState, createCircuitBreaker } from '../platform/retry/circuit-breaker.js';
+import { decide, retryPolicyOf, type RetryPolicy } from '../platform/retry/decide.js';
+import { failureOf, type Failure } from '../platform/retry/failure.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 
 export interface InboundObserver {
@@ -55,16 +58,6 @@ export interface InboundDispatcherOptions {
   readonly clock?: () => number;
 }
 
-/** Why one event did not finish in this batch. */
-interface Failure {
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-  readonly minimumDelayMs?: number;
-  /** False when the cause is not the event's (an open breaker): waiting spends no attempt. */
-  readonly countsAsAttempt?: boolean;
-}
-
 interface Work {
   readonly event: InboxEvent;
   readonly envelope: GentrackEnvelope;
@@ -76,6 +69,7 @@ interface Work {
   superseded?: string[];
   recordId?: string;
   tasksCreated?: number;
+  /** Why the event did not finish in this batch. */
   failure?: Failure;
 }
 
@@ -92,11 +86,9 @@ function endpointEvent(work: Work): EndpointEvent {
   };
 }
 
-const CLASSIFIED = (error: unknown): error is { retryable: boolean; errorType?: string; code?: string; retryAfterMs?: number; message: string } =>
-  typeof error === 'object' && error !== null && typeof (error as { retryable?: unknown }).retryable === 'boolean';
-
 export class InboundDispatcher {
   private readonly options: Required<Omit<InboundDispatcherOptions, 'observer'>> & { observer: InboundObserver };
+  private readonly retryPolicy: RetryPolicy;
   private readonly gentrackBreaker;
   private readonly salesforceBreaker;
   private timer?: NodeJS.Timeout;
@@ -120,18 +112,18 @@ export class InboundDispatcher {
       observer: {},
       ...options,
     };
-    const breaker = (name: string) => {
-      const policy = circuitBreaker(
-        handleWhen((error) => CLASSIFIED(error) && error.retryable),
-        { halfOpenAfter: this.options.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(this.options.breakerThreshold) },
-      );
-      policy.onStateChange((state) => {
-        if (state === CircuitState.Open || state === CircuitState.Closed) {
-          this.options.logger.warn({ breaker: name, state: CircuitState[state] }, `${name} circuit breaker ${state === CircuitState.Open ? 'opened' : 'closed'} (Gentrack events)`);
-        }
+    // A bug or an unexpected failure keeps the event for a later try rather than losing the batch.
+    this.retryPolicy = retryPolicyOf(this.options, 'retry');
+    const breaker = (name: string) =>
+      createCircuitBreaker({
+        threshold: this.options.breakerThreshold,
+        halfOpenAfterMs: this.options.breakerHalfOpenAfterMs,
+        onStateChange: (open, state) => {
+          if (state === CircuitState.Open || state === CircuitState.Closed) {
+            this.options.logger.warn({ breaker: name, state: CircuitState[state] }, `${name} circuit breaker ${open ? 'opened' : 'closed'} (Gentrack events)`);
+          }
+        },
       });
-      return policy;
-    };
     this.gentrackBreaker = breaker('Gentrack read');
     this.salesforceBreaker = breaker('Salesforce write');
   }
@@ -228,14 +220,14 @@ export class InboundDispatcher {
       reading = { problem: 'the stored body is not JSON' };
     }
     if ('problem' in reading) {
-      this.deadLetter(event, undefined, { code: 'BAD_EVENT', message: reading.problem, retryable: false });
+      this.deadLetter(event, undefined, 'BAD_EVENT', reading.problem);
       return undefined;
     }
     try {
       return { event, envelope: reading.envelope, plan: planInboundEvent(this.options.model, reading.envelope) };
     } catch (error) {
-      if (!(error instanceof InboundEventError)) throw error;
-      this.deadLetter(event, undefined, { code: error.code, message: error.message, retryable: false });
+      if (!hasCode<InboundEventError>(error, ...INBOUND_EVENT_ERROR_CODES)) throw error;
+      this.deadLetter(event, undefined, error.code, error.message);
       return undefined;
     }
   }
@@ -263,7 +255,7 @@ export class InboundDispatcher {
           work.entity = response.body;
           work.entityFields = fieldsFromEntity(findObject(this.options.model, plan.objectType)!, response.body);
         } catch (error) {
-          work.failure = this.failureOf(error, `${plan.read!.operation} GET ${plan.read!.path}`, 'Gentrack');
+          work.failure = failureOf(error, `${plan.read!.operation} GET ${plan.read!.path}`, 'Gentrack');
         }
       }
     };
@@ -302,14 +294,14 @@ export class InboundDispatcher {
               ),
         );
       } catch (error) {
-        const failure = this.failureOf(error, this.inApex ? 'the Event Endpoint' : `upsert ${objectType}`, 'Salesforce');
+        const failure = failureOf(error, this.inApex ? 'the Event Endpoint' : `upsert ${objectType}`, 'Salesforce');
         for (const work of works) work.failure = failure;
         continue;
       }
       outcomes.forEach((outcome, index) => {
         const work = works[index]!;
         if (outcome.ok) work.recordId = outcome.id;
-        else work.failure = { code: outcome.code, message: `Salesforce refused ${objectType} ${work.plan.reference}: ${outcome.message}`, retryable: outcome.retryable };
+        else work.failure = { kind: 'classified', code: outcome.code, message: `Salesforce refused ${objectType} ${work.plan.reference}: ${outcome.message}`, retryable: outcome.retryable };
       });
     }
   }
@@ -334,10 +326,10 @@ export class InboundDispatcher {
         outcomes.forEach((outcome, index) => {
           const { work } = tasks[index]!;
           if (outcome.ok) work.tasksCreated = (work.tasksCreated ?? 0) + 1;
-          else work.failure ??= { code: outcome.code, message: `the follow-up Task for ${objectType} ${work.plan.reference} failed: ${outcome.message}`, retryable: outcome.retryable };
+          else work.failure ??= { kind: 'classified', code: outcome.code, message: `the follow-up Task for ${objectType} ${work.plan.reference} failed: ${outcome.message}`, retryable: outcome.retryable };
         });
       } catch (error) {
-        const failure = this.failureOf(error, `follow-up Tasks for ${objectType}`, 'Salesforce');
+        const failure = failureOf(error, `follow-up Tasks for ${objectType}`, 'Salesforce');
         for (const work of works) work.failure = failure;
       }
     }
@@ -382,48 +374,24 @@ export class InboundDispatcher {
     this.options.inbox.finish(finished);
   }
 
+  /** Retries the event or dead-letters it, as the retry policy decides. */
   private fail(work: Work, failure: Failure): void {
     const { event } = work;
-    if (!failure.retryable) return this.deadLetter(event, work.plan, failure);
-    const attempts = event.attempts + (failure.countsAsAttempt === false ? 0 : 1);
-    if (attempts >= this.options.maxAttempts) {
-      return this.deadLetter(event, work.plan, {
-        code: 'RETRY_EXHAUSTED',
-        message: `gave up after ${attempts} attempts; last error ${failure.code}: ${failure.message}`,
-        retryable: false,
-      });
-    }
-    const delayMs = Math.max(
-      failure.minimumDelayMs ?? 0,
-      backoffWithJitterMs(Math.max(1, attempts), this.options.initialBackoffMs, this.options.maxBackoffMs, this.options.random),
-    );
-    this.options.inbox.scheduleRetry(event.seq, attempts, this.options.clock() + delayMs, `${failure.code}: ${failure.message}`);
-    this.options.observer.retried?.(event.eventType, failure.code, delayMs);
-    this.options.logger.debug({ eventId: event.eventId, reasonCode: failure.code, delayMs, attempts }, 'Gentrack event will be retried');
+    const decision = decide(failure, event.attempts, this.retryPolicy);
+    if (decision.action === 'raise') throw decision.error; // not with this policy: unclassified errors retry
+    if (decision.action === 'dead-letter') return this.deadLetter(event, work.plan, decision.code, decision.message);
+    const { attempts, delayMs, code, message } = decision;
+    this.options.inbox.scheduleRetry(event.seq, attempts, this.options.clock() + delayMs, `${code}: ${message}`);
+    this.options.observer.retried?.(event.eventType, code, delayMs);
+    this.options.logger.debug({ eventId: event.eventId, reasonCode: code, delayMs, attempts }, 'Gentrack event will be retried');
   }
 
-  private deadLetter(event: InboxEvent, plan: InboundPlan | undefined, failure: Failure): void {
-    this.options.inbox.deadLetter(event.seq, failure.code, failure.message, plan?.recordKey ?? null);
-    this.options.observer.deadLettered?.(event.eventType, failure.code);
+  private deadLetter(event: InboxEvent, plan: InboundPlan | undefined, code: string, message: string): void {
+    this.options.inbox.deadLetter(event.seq, code, message, plan?.recordKey ?? null);
+    this.options.observer.deadLettered?.(event.eventType, code);
     this.options.logger.error(
-      { eventId: event.eventId, eventType: event.eventType, record: plan?.recordKey, reasonCode: failure.code },
-      `Gentrack event dead-lettered: ${failure.message}`,
+      { eventId: event.eventId, eventType: event.eventType, record: plan?.recordKey, reasonCode: code },
+      `Gentrack event dead-lettered: ${message}`,
     );
-  }
-
-  private failureOf(error: unknown, what: string, system: 'Gentrack' | 'Salesforce'): Failure {
-    if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-      return { code: 'CIRCUIT_OPEN', message: `${system} circuit breaker is open`, retryable: true, minimumDelayMs: this.options.breakerHalfOpenAfterMs, countsAsAttempt: false };
-    }
-    if (CLASSIFIED(error)) {
-      return {
-        code: error.errorType ?? error.code ?? 'ERROR',
-        message: `${what}: ${error.message}`,
-        retryable: error.retryable,
-        ...(error.retryAfterMs === undefined ? {} : { minimumDelayMs: error.retryAfterMs }),
-      };
-    }
-    // A bug or an unexpected failure: keep the event and try again later rather than lose the batch.
-    return { code: 'INTERNAL_ERROR', message: `${what}: ${error instanceof Error ? error.message : String(error)}`, retryable: true };
   }
 }

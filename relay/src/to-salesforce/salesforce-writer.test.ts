@@ -67,14 +67,14 @@ test('a failed call is classified: server trouble is retryable, a refused reques
   answer = () => ({ status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down for maintenance' }] });
   await assert.rejects(writer.upsert('Account', 'Gentrack_External_Id__c', [{ reference: 'A1', fields: {} }]), (error: unknown) => {
     assert.ok(error instanceof SalesforceCallError);
-    assert.equal(error.code, 'SERVER_UNAVAILABLE');
+    assert.equal(error.errorType, 'SERVER_UNAVAILABLE');
     assert.equal(error.retryable, true);
     return true;
   });
   answer = () => ({ status: 400, body: [{ errorCode: 'INVALID_FIELD', message: "No such column 'Quote_Status__c' on sobject of type Account" }] });
   await assert.rejects(writer.upsert('Account', 'Gentrack_External_Id__c', [{ reference: 'A1', fields: {} }]), (error: unknown) => {
     assert.ok(error instanceof SalesforceCallError);
-    assert.equal(error.code, 'INVALID_FIELD');
+    assert.equal(error.errorType, 'INVALID_FIELD');
     assert.equal(error.retryable, false);
     assert.match(error.message, /^upsert Account by Gentrack_External_Id__c: No such column/);
     return true;
@@ -121,7 +121,7 @@ test('events go to the Event Endpoint; its per-event results become outcomes', a
   ]);
 
   answer = () => ({ status: 200, body: { results: [] } });
-  await assert.rejects(writer.postEvents([event('e3')]), (error: unknown) => error instanceof SalesforceCallError && error.code === 'UNEXPECTED_ANSWER');
+  await assert.rejects(writer.postEvents([event('e3')]), (error: unknown) => error instanceof SalesforceCallError && error.errorType === 'UNEXPECTED_ANSWER');
 });
 
 test('one record newer-wins: a field a newer write set is left out and reported; the others move to the write\'s time', async () => {

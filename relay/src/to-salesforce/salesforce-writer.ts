@@ -8,6 +8,7 @@
  */
 import type { Connection } from 'jsforce';
 import { EVENT_ENDPOINT_PATH } from '../../../model/connector-fields.js';
+import { RelayError, SALESFORCE_CALL_FAILED, type CallFailedError } from '../platform/errors.js';
 import type { InboxStore } from './inbox-store.js';
 import { withoutSuperseded } from './newer-wins.js';
 import { RecordLocks, recordKey } from './record-locks.js';
@@ -18,12 +19,16 @@ export type SaveOutcome =
   | { readonly ok: true; readonly id: string; readonly created: boolean }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly retryable: boolean };
 
-/** A whole call failed (no per-record answer). `retryable` says whether the same call may succeed later. */
-export class SalesforceCallError extends Error {
+/**
+ * A whole call failed (no per-record answer). `errorType` is Salesforce's error code (or CONNECTIVITY,
+ * SALESFORCE_AUTH_FAILED, UNEXPECTED_ANSWER); `retryable` says whether the same call may succeed later.
+ */
+export class SalesforceCallError extends RelayError implements CallFailedError {
+  readonly code = SALESFORCE_CALL_FAILED;
   constructor(
-    readonly code: string,
+    readonly errorType: string,
     message: string,
-    readonly retryable: boolean,
+    override readonly retryable: boolean,
   ) {
     super(message);
     this.name = 'SalesforceCallError';

@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../config/secret.js';
+import { RelayError } from '../errors.js';
 
 export const TOKEN_ISSUER = 'gentrack-relay';
 /** Shorter keys make HS256 guessable; RFC 7518 asks for at least the hash size. */
@@ -22,9 +23,10 @@ export interface AccessTokenClaims {
   readonly jti: string;
 }
 
-export type AccessTokenRejection = 'MALFORMED_TOKEN' | 'BAD_SIGNATURE' | 'TOKEN_EXPIRED' | 'WRONG_AUDIENCE';
+export const ACCESS_TOKEN_REJECTIONS = ['MALFORMED_TOKEN', 'BAD_SIGNATURE', 'TOKEN_EXPIRED', 'WRONG_AUDIENCE'] as const;
+export type AccessTokenRejection = (typeof ACCESS_TOKEN_REJECTIONS)[number];
 
-export class AccessTokenRejectedError extends Error {
+export class AccessTokenRejectedError extends RelayError {
   constructor(
     readonly code: AccessTokenRejection,
     message: string,
@@ -34,7 +36,7 @@ export class AccessTokenRejectedError extends Error {
   }
 }
 
-export class SigningKeyError extends Error {
+export class SigningKeyError extends RelayError {
   readonly code = 'API_SIGNING_KEY_TOO_SHORT';
 }
 

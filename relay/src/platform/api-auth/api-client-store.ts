@@ -4,6 +4,7 @@
  * it, and the token endpoint reads it on every request, so a rotation takes effect at once in a running relay.
  */
 import type { ApiDatabase } from '../db/api-database.js';
+import { RelayError } from '../errors.js';
 
 export interface ApiClient {
   readonly clientId: string;
@@ -15,7 +16,7 @@ export interface ApiClient {
   readonly revokedAt: number | undefined;
 }
 
-export class ApiClientError extends Error {
+export class ApiClientError extends RelayError {
   constructor(
     readonly code: 'API_CLIENT_EXISTS' | 'NO_ACTIVE_API_CLIENT',
     message: string,

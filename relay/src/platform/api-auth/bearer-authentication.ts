@@ -6,7 +6,8 @@
  * problem, 429 with Retry-After.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessTokenRejectedError, type AccessTokenSigner } from './access-tokens.js';
+import { hasCode } from '../errors.js';
+import { ACCESS_TOKEN_REJECTIONS, type AccessTokenRejectedError, type AccessTokenSigner } from './access-tokens.js';
 import type { ApiClientStore } from './api-client-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -36,7 +37,7 @@ export function bearerAuthentication(options: BearerAuthenticationOptions) {
     try {
       clientId = options.signer.verify(match[1]!).sub;
     } catch (error) {
-      if (!(error instanceof AccessTokenRejectedError)) throw error;
+      if (!hasCode<AccessTokenRejectedError>(error, ...ACCESS_TOKEN_REJECTIONS)) throw error;
       return reply
         .code(401)
         .header('www-authenticate', `Bearer realm="gentrack-relay", error="invalid_token", error_description="${error.message}"`)

@@ -15,6 +15,7 @@ import type { ApiClientStore } from './api-client-store.js';
 import type { AccessTokenSigner } from './access-tokens.js';
 import { unknownClientHash, verifyClientSecret } from './client-secrets.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { hasCode, RelayError } from '../errors.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
@@ -26,7 +27,10 @@ export interface TokenEndpointOptions {
   readonly logger: Logger;
 }
 
-class MalformedBasicCredentials extends Error {}
+/** HTTP Basic credentials that are not form-encoded (a bad %-escape): the caller's mistake, answered 400. */
+export class MalformedBasicCredentials extends RelayError {
+  readonly code = 'MALFORMED_BASIC_CREDENTIALS';
+}
 
 function oauthError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
   if (status === 401) reply.header('www-authenticate', 'Basic realm="gentrack-relay"');
@@ -57,7 +61,7 @@ function formDecode(value: string): string {
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
-    throw new MalformedBasicCredentials();
+    throw new MalformedBasicCredentials('the Basic credentials are not form-encoded correctly');
   }
 }
 
@@ -71,7 +75,7 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
     try {
       credentials = clientCredentials(request);
     } catch (error) {
-      if (!(error instanceof MalformedBasicCredentials)) throw error;
+      if (!hasCode<MalformedBasicCredentials>(error, 'MALFORMED_BASIC_CREDENTIALS')) throw error;
       return oauthError(reply, 400, 'invalid_request', 'the Basic credentials are not form-encoded correctly (a bad %-escape)');
     }
     const { clientId, clientSecret, both } = credentials;

@@ -18,6 +18,7 @@ import {
 import { RELAY_SECRET_SPECS } from './secret-table.js';
 import { closestMatch } from '../../../../model/edit-distance.js';
 import { knownKeysAt } from '../../../../model/schema-keys.js';
+import { RelayError } from '../errors.js';
 
 export interface RelayConfigProblem {
   /** Dotted key path, e.g. gentrack.baseUrl ('' for the file as a whole). */
@@ -27,7 +28,7 @@ export interface RelayConfigProblem {
   readonly message: string;
 }
 
-export class RelayConfigError extends Error {
+export class RelayConfigError extends RelayError {
   readonly code = 'INVALID_RELAY_CONFIG';
 
   constructor(readonly problems: readonly RelayConfigProblem[]) {

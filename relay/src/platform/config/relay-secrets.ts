@@ -9,6 +9,7 @@ import type { RelayConfig } from './relay-config-schema.js';
 import { RELAY_SECRETS_FILE_ENV } from './relay-config-env.js';
 import { Secret } from './secret.js';
 import { RELAY_SECRET_SPECS, type RelaySecretSpec } from './secret-table.js';
+import { RelayError } from '../errors.js';
 
 /** One property per row of the table; secrets that some configurations do without may be undefined. */
 export type RelaySecrets = {
@@ -17,7 +18,7 @@ export type RelaySecrets = {
 
 export type RelaySecretsErrorCode = 'RELAY_SECRETS_FILE_UNSAFE' | 'INVALID_RELAY_SECRETS';
 
-export class RelaySecretsError extends Error {
+export class RelaySecretsError extends RelayError {
   constructor(
     readonly code: RelaySecretsErrorCode,
     readonly problems: readonly string[],

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { RelayError } from '../errors.js';
 
 const HISTORY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS sync_history (
@@ -84,7 +85,7 @@ export interface SyncRun {
   readonly reportLocation?: string;
 }
 
-export class SyncRunNotFoundError extends Error {
+export class SyncRunNotFoundError extends RelayError {
   readonly code = 'SYNC_RUN_NOT_FOUND';
 }
 

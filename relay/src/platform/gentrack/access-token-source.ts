@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { GentrackCallFailure } from './gentrack-call-error.js';
 import { failureFromTransportError, parseRetryAfter } from './failure-classification.js';
+import { RelayError } from '../errors.js';
 
 export interface AccessTokenSourceOptions {
   tokenUrl: URL;
@@ -27,7 +28,7 @@ export interface AccessTokenSourceOptions {
 }
 
 /** Getting a token failed; the client turns this into a GentrackCallError naming the call that needed it. */
-export class AccessTokenError extends Error {
+export class AccessTokenError extends RelayError {
   override readonly name = 'AccessTokenError';
   readonly code = 'GENTRACK_TOKEN_FAILED';
   constructor(readonly failure: GentrackCallFailure) {

@@ -2,6 +2,7 @@
  * The one error the Gentrack client throws. It carries what the dispatcher needs to decide (errorType, retryable,
  * retryAfterMs) and what an operator needs to act (what was called, Gentrack's own message and details).
  */
+import { GENTRACK_CALL_FAILED, RelayError, type CallFailedError } from '../errors.js';
 import type { GentrackErrorType } from './gentrack-error-types.js';
 
 /** One problem Gentrack located in a request (`path` into the body, or `headers.<name>`). */
@@ -78,11 +79,11 @@ function describeFailure(call: FailedCall, failure: GentrackCallFailure): string
   return `${text} (${whatToDo(failure)})`;
 }
 
-export class GentrackCallError extends Error {
+export class GentrackCallError extends RelayError implements CallFailedError {
   override readonly name = 'GentrackCallError';
-  readonly code = 'GENTRACK_CALL_FAILED';
+  readonly code = GENTRACK_CALL_FAILED;
   readonly errorType: GentrackErrorType;
-  readonly retryable: boolean;
+  override readonly retryable: boolean;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly gentrackMessage: string | undefined;

@@ -10,10 +10,11 @@
 import pino, { type Logger } from 'pino';
 import { Client, Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { AccessTokenError, AccessTokenSource } from './access-token-source.js';
+import { AccessTokenSource, type AccessTokenError } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
+import { hasCode, RelayError } from '../errors.js';
 import { componentLogger } from '../ops/logger.js';
 
 export interface GentrackClientOptions {
@@ -94,7 +95,7 @@ const optionsSchema = z.object({
   connections: z.number().int().min(1).default(64),
 });
 
-export class InvalidGentrackClientOptionsError extends Error {
+export class InvalidGentrackClientOptionsError extends RelayError {
   readonly code = 'INVALID_GENTRACK_CLIENT_OPTIONS';
 }
 
@@ -123,7 +124,7 @@ function readSuccessBody(text: string, contentType: string | string[] | undefine
 }
 
 /** A call got no answer before close()'s deadline. */
-class AbandonedOnCloseError extends Error {
+export class AbandonedOnCloseError extends RelayError {
   readonly code = 'GENTRACK_CLIENT_CLOSED';
 }
 
@@ -170,7 +171,8 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     try {
       return await tokens.token();
     } catch (error) {
-      if (error instanceof AccessTokenError) throw new GentrackCallError(failedCall(request, path), error.failure);
+      if (hasCode<AccessTokenError>(error, 'GENTRACK_TOKEN_FAILED'))
+        throw new GentrackCallError(failedCall(request, path), error.failure);
       throw error;
     }
   }

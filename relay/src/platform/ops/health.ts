@@ -3,6 +3,8 @@
  * The relay is healthy only when every component is; a check that throws or hangs counts as unhealthy, so one
  * stuck dependency cannot hang the orchestrator's probe.
  */
+import { RelayError } from '../errors.js';
+
 export interface ComponentHealth {
   readonly healthy: boolean;
   /** What an operator needs to act, e.g. "circuit open since 09:12:03Z after 10 failures". */
@@ -17,7 +19,7 @@ export interface HealthReport {
 
 export type HealthCheck = () => ComponentHealth | Promise<ComponentHealth>;
 
-export class HealthCheckError extends Error {
+export class HealthCheckError extends RelayError {
   readonly code = 'HEALTH_CHECK_ALREADY_REGISTERED';
 }
 

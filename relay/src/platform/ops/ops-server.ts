@@ -15,6 +15,7 @@ import Fastify, {
 import { componentLogger, type Logger } from './logger.js';
 import type { HealthReport } from './health.js';
 import type { RelayMetrics } from './metrics.js';
+import { RelayError } from '../errors.js';
 
 /** The fastify instance extra routes are registered on. */
 export type OpsServerApp = FastifyInstance<
@@ -47,7 +48,7 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export class OpsServerError extends Error {
+export class OpsServerError extends RelayError {
   constructor(
     readonly code: 'OPS_SERVER_LISTEN_FAILED',
     message: string,

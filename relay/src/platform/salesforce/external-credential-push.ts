@@ -6,6 +6,7 @@
  */
 import type { Connection } from 'jsforce';
 import type { Secret } from '../config/secret.js';
+import { RelayError } from '../errors.js';
 
 export interface ClientCredentialPush {
   readonly externalCredential: string;
@@ -14,7 +15,7 @@ export interface ClientCredentialPush {
   readonly clientSecret: Secret;
 }
 
-export class ExternalCredentialPushError extends Error {
+export class ExternalCredentialPushError extends RelayError {
   readonly code = 'EXTERNAL_CREDENTIAL_PUSH_FAILED';
 }
 

@@ -7,6 +7,7 @@ import jsforce, { type Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import { request } from 'undici';
 import type { Secret } from '../config/secret.js';
+import { RelayError } from '../errors.js';
 
 export interface SalesforceSessionOptions {
   readonly loginUrl: string;
@@ -27,7 +28,7 @@ export interface SessionDetails {
   readonly userId: string;
 }
 
-export class SalesforceAuthError extends Error {
+export class SalesforceAuthError extends RelayError {
   readonly code = 'SALESFORCE_AUTH_FAILED';
 }
 

@@ -6,10 +6,11 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { publicKeyProblem, type WebhooksConfig } from '../../platform/config/webhooks-config-schema.js';
+import { RelayError } from '../../platform/errors.js';
 
 const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 
-export class WebhookKeyError extends Error {
+export class WebhookKeyError extends RelayError {
   readonly code = 'INVALID_WEBHOOK_KEY';
 }
 

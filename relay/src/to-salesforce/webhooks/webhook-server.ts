@@ -10,6 +10,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { readEnvelope, type GentrackEnvelope } from './gentrack-envelope.js';
 import { SIGNATURE_HEADER, verifyPayloadSignature } from './payload-signature.js';
+import { RelayError } from '../../platform/errors.js';
 
 export const WEBHOOK_PATH = '/webhooks/gentrack';
 
@@ -71,11 +72,13 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-export class WebhookServerError extends Error {
+export class WebhookServerError extends RelayError {
   readonly code = 'WEBHOOK_SERVER_LISTEN_FAILED';
 }
 
-class Refusal extends Error {
+/** A webhook the relay refuses; `refusal` is the code its answer carries. */
+export class Refusal extends RelayError {
+  readonly code = 'WEBHOOK_REFUSED';
   constructor(
     readonly refusal: RefusalCode,
     readonly reason: string,
