@@ -19,7 +19,7 @@ import { readObjectEvent, type BadEventError } from './to-gentrack/object-event.
 import { hasCode } from './platform/errors.js';
 import { reassemble } from './to-gentrack/reassemble.js';
 import { integrationSession } from './platform/salesforce/integration-session.js';
-import type { SalesforceSession } from './platform/salesforce/salesforce-session.js';
+import type { SalesforceAuthError, SalesforceSession } from './platform/salesforce/salesforce-session.js';
 import { WriteBackFlusher } from './to-gentrack/write-back-flusher.js';
 import { ApiClientStore } from './platform/api-auth/api-client-store.js';
 import { openApiDatabase, type ApiDatabase } from './platform/db/api-database.js';
@@ -205,7 +205,22 @@ export class Relay {
     this.housekeeping = setInterval(() => this.houseKeep(), housekeepingMs);
     this.revivals = setInterval(() => this.pickUpRevived(), REVIVAL_POLL_MS);
     await this.gentrackEvents?.start();
+    await this.checkSalesforceCredentials();
     await this.subscriber.start();
+  }
+
+  /**
+   * Refused credentials (a wrong secret, user or password) end the start: retrying for ever at warn level while
+   * claiming "relay started" hides them. An unreachable Salesforce does not: the subscriber keeps trying, and the
+   * relay is not ready (/readyz) until it connects.
+   */
+  private async checkSalesforceCredentials(): Promise<void> {
+    try {
+      await this.salesforce.session();
+    } catch (error) {
+      if (hasCode<SalesforceAuthError>(error, 'SALESFORCE_AUTH_FAILED') && error.refused) throw error;
+      this.options.logger.warn({ err: error }, 'Salesforce is not reachable yet; the subscription keeps trying');
+    }
   }
 
   /**

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,4 +69,24 @@ test('an API signing key that is too short: the relay exits with its start-failu
   const { code, output } = await runRelay(configWith(0), { ...SECRETS, RELAY_API_SIGNING_KEY: 'short' });
   assert.equal(code, START_FAILED_EXIT_CODE, output);
   assert.match(output, /at least 32 bytes/);
+});
+
+test('Salesforce refuses the relay\'s credentials: the relay exits with its start-failure code instead of retrying for ever', async () => {
+  const refusing = createHttpServer((_request, response) => {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'invalid_client', error_description: 'invalid client credentials' }));
+  });
+  const port = await listen(refusing as unknown as Server);
+  try {
+    const config = configWith(0);
+    const { code, output } = await runRelay({ ...config, salesforce: { ...config.salesforce, loginUrl: `http://127.0.0.1:${port}` } }, {
+      ...SECRETS,
+      RELAY_API_SIGNING_KEY: 'k'.repeat(32),
+    });
+    assert.equal(code, START_FAILED_EXIT_CODE, output);
+    assert.match(output, /Salesforce refused the client_credentials token request for client sf-client/);
+    assert.doesNotMatch(output, /relay started/);
+  } finally {
+    refusing.close();
+  }
 });

@@ -30,6 +30,13 @@ export interface SessionDetails {
 
 export class SalesforceAuthError extends RelayError {
   readonly code = 'SALESFORCE_AUTH_FAILED';
+  constructor(
+    message: string,
+    /** Salesforce answered and said no (wrong client, secret, user or password): trying again will not help. */
+    readonly refused = false,
+  ) {
+    super(message);
+  }
 }
 
 export class SalesforceSession {
@@ -70,7 +77,7 @@ export class SalesforceSession {
       client_secret: options.clientSecret.reveal(),
     });
     if (options.auth === 'password') {
-      if (!options.username || !options.password) throw new SalesforceAuthError('the password flow needs salesforce.username and SALESFORCE_PASSWORD');
+      if (!options.username || !options.password) throw new SalesforceAuthError('the password flow needs salesforce.username and SALESFORCE_PASSWORD', true);
       form.set('username', options.username);
       form.set('password', options.password.reveal() + (options.securityToken?.reveal() ?? ''));
     }
@@ -87,6 +94,8 @@ export class SalesforceSession {
       throw new SalesforceAuthError(
         `Salesforce refused the ${options.auth} token request for client ${options.clientId} at ${url.origin}: ` +
           `${response.statusCode} ${body.error ?? ''} ${body.error_description ?? ''}`.trim(),
+        // 4xx: the credentials are wrong; 5xx: Salesforce is unwell and may answer later.
+        response.statusCode >= 400 && response.statusCode < 500,
       );
     }
     // The identity URL ends in /<organization id>/<user id>.
