@@ -138,10 +138,14 @@ export const START_FAILED_EXIT_CODE = 3;
 function metricsObserver(metrics: RelayMetrics): RelayObserver {
   return {
     ingested: (outcome, count) => metrics.eventsReceived.inc(outcome === 'part-waiting' ? 'stored' : outcome, count),
-    delivered: (change, calls) => metrics.deliveries.inc(change.objectType, 'delivered', Math.max(1, calls)),
-    retried: (change) => metrics.deliveries.inc(change.objectType, 'retried'),
-    deadLettered: (change) => metrics.deliveries.inc(change.objectType, 'dead_lettered'),
-    breakerChanged: (open) => metrics.circuitBreaker.set('gentrack', open ? 'open' : 'closed'),
+    // The operation label is the Gentrack operation (update-account, customer-sync, ...), one count per call.
+    delivered: (_change, operations) => {
+      for (const operation of operations) metrics.deliveries.inc(operation, 'delivered');
+    },
+    retried: (_change, _reason, _delayMs, operation) => metrics.deliveries.inc(operation, 'retried'),
+    deadLettered: (_change, _reason, operation) => metrics.deliveries.inc(operation, 'dead_lettered'),
+    breakerChanged: (_open, state) => metrics.circuitBreaker.set('gentrack', state),
+    called: (operation, status, seconds) => metrics.gentrackCallDuration.observe(operation, status, seconds),
     subscriptionChanged: (state) => {
       if (state === 'connected') metrics.replayIdCommitted.set();
       metrics.subscription.set(state);

@@ -265,7 +265,8 @@ test('Gentrack -> Salesforce: newer wins against webhook events, by the event\'s
   // The event was created after the sync reads (T1 < T2): the sync's value for the quote is older and is not written.
   const olderRead = 'A88000001';
   const olderId = await accountWithQuote(olderRead, 'Created');
-  await quoteReady(olderRead, new Date(Date.now() + 60 * 60 * 1000));
+  // Two minutes ahead: the relay refuses events dated later than their signature plus its 5-minute tolerance.
+  await quoteReady(olderRead, new Date(Date.now() + 2 * 60 * 1000));
   assert.equal((await record('Account', olderId)).Quote_Status__c, 'Ready');
   const kept = await syncJob('Gentrack', 'Account', olderRead);
   assert.equal(kept.state, 'succeeded', JSON.stringify(kept.error));

@@ -9,8 +9,9 @@
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import type { ConnectorModel } from '../../../model/connector-model.js';
-import { hasCode } from '../platform/errors.js';
-import { CircuitState, createCircuitBreaker } from '../platform/retry/circuit-breaker.js';
+import { GENTRACK_CALL_FAILED, hasCode } from '../platform/errors.js';
+import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
+import { CircuitState, createCircuitBreaker, isCircuitOpenError } from '../platform/retry/circuit-breaker.js';
 import { decide, retryPolicyOf, type RetryPolicy } from '../platform/retry/decide.js';
 import { failureOf, type Failure } from '../platform/retry/failure.js';
 import { planGentrackCalls, type GentrackCall, type MissingReferenceError } from './gentrack-calls.js';
@@ -33,15 +34,23 @@ export interface GentrackSender {
       traceId: string;
       onBehalfOf?: string;
     };
-  }): Promise<{ body: unknown }>;
+  }): Promise<{ status?: number; body: unknown }>;
 }
 
+export type BreakerStateName = 'closed' | 'half_open' | 'open';
+
+/** What the dispatcher tells the relay's metrics; `operation` is the Gentrack operation, or `planning` before any call. */
 export interface DeliveryObserver {
-  delivered?(change: ObjectChange, calls: number): void;
-  retried?(change: ObjectChange, errorType: string, delayMs: number): void;
-  deadLettered?(change: ObjectChange, reasonCode: string): void;
-  breakerChanged?(open: boolean): void;
+  delivered?(change: ObjectChange, operations: readonly string[]): void;
+  retried?(change: ObjectChange, errorType: string, delayMs: number, operation: string): void;
+  deadLettered?(change: ObjectChange, reasonCode: string, operation: string): void;
+  breakerChanged?(open: boolean, state: BreakerStateName): void;
+  /** One Gentrack call answered (its HTTP status) or failed without an answer ('error'). */
+  called?(operation: string, status: number | 'error', seconds: number): void;
 }
+
+/** The label of a failure before any Gentrack call was made (planning the calls, a missing reference). */
+const PLANNING = 'planning';
 
 export interface DispatcherOptions {
   readonly model: ConnectorModel;
@@ -110,7 +119,7 @@ export class Dispatcher {
             open ? 'Gentrack circuit breaker opened' : 'Gentrack circuit breaker closed',
           );
         }
-        this.options.observer.breakerChanged?.(open);
+        this.options.observer.breakerChanged?.(open, state === CircuitState.HalfOpen ? 'half_open' : open ? 'open' : 'closed');
       },
     });
   }
@@ -212,19 +221,25 @@ export class Dispatcher {
     } catch (error) {
       // A reference learnt later (the parent's delivery) lets the change through: retry it.
       if (hasCode<MissingReferenceError>(error, 'REFERENCE_PENDING')) {
-        return this.retryOrDeadLetter(pending, {
-          kind: 'classified',
-          code: error.code,
-          message: error.message,
-          retryable: true,
-        });
+        return this.retryOrDeadLetter(
+          pending,
+          {
+            kind: 'classified',
+            code: error.code,
+            message: error.message,
+            retryable: true,
+          },
+          PLANNING,
+        );
       }
-      if (hasCode<BadEventError>(error, 'BAD_EVENT')) return this.deadLetter(pending, error.code, error.message);
+      if (hasCode<BadEventError>(error, 'BAD_EVENT')) return this.deadLetter(pending, error.code, error.message, PLANNING);
       throw error;
     }
 
     const responses: unknown[] = [];
     for (const call of calls) {
+      const started = performance.now();
+      const timed = (status: number | 'error') => this.options.observer.called?.(call.operation, status, (performance.now() - started) / 1000);
       try {
         const response = await this.breaker.execute(() =>
           this.options.gentrack.send({
@@ -241,12 +256,12 @@ export class Dispatcher {
             },
           }),
         );
+        timed(response.status ?? 200);
         responses.push(response.body);
       } catch (error) {
-        return this.retryOrDeadLetter(
-          pending,
-          failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'),
-        );
+        // A call the open breaker refused was never made: it has no duration.
+        if (!isCircuitOpenError(error)) timed(hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) ? (error.status ?? 'error') : 'error');
+        return this.retryOrDeadLetter(pending, failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'), call.operation);
       }
     }
     this.completed(pending, calls, responses);
@@ -272,22 +287,25 @@ export class Dispatcher {
     }
     this.delivered.push(entry);
     if (this.delivered.length >= 256) this.flush();
-    this.options.observer.delivered?.(change, calls.length);
+    this.options.observer.delivered?.(
+      change,
+      calls.map((call) => call.operation),
+    );
     this.advance(pending.entityKey);
   }
 
   /** Retries the change, dead-letters it or throws, as the retry policy decides. */
-  private retryOrDeadLetter(pending: PendingChange, failure: Failure): void {
+  private retryOrDeadLetter(pending: PendingChange, failure: Failure, operation: string): void {
     const decision = decide(failure, pending.attempts, this.retryPolicy);
     if (decision.action === 'raise') throw decision.error;
-    if (decision.action === 'dead-letter') return this.deadLetter(pending, decision.code, decision.message);
+    if (decision.action === 'dead-letter') return this.deadLetter(pending, decision.code, decision.message, operation);
     const { attempts, delayMs, code: reasonCode, message } = decision;
     const nextAttemptAt = Date.now() + delayMs;
     const updated: PendingChange = { ...pending, attempts, nextAttemptAt };
     const queue = this.queues.get(pending.entityKey)!;
     queue[0] = updated;
     this.options.store.scheduleRetry(pending.seq, attempts, nextAttemptAt, `${reasonCode}: ${message}`);
-    this.options.observer.retried?.(pending.change, reasonCode, delayMs);
+    this.options.observer.retried?.(pending.change, reasonCode, delayMs, operation);
     this.options.logger.debug(
       { transactionId: pending.change.transactionId, reasonCode, delayMs, attempts },
       'delivery will be retried',
@@ -295,7 +313,7 @@ export class Dispatcher {
     if (this.running) this.waiting.set(pending.entityKey, nextAttemptAt);
   }
 
-  private deadLetter(pending: PendingChange, reasonCode: string, reason: string): void {
+  private deadLetter(pending: PendingChange, reasonCode: string, reason: string, operation: string): void {
     const { change } = pending;
     this.flush(); // keep the store's order of events: deliveries before this dead letter
     const writeBack =
@@ -307,7 +325,7 @@ export class Dispatcher {
             fields: failureWriteBack(`${reasonCode}: ${reason}`),
           };
     this.options.store.deadLetterChange(pending.seq, reasonCode, reason, writeBack);
-    this.options.observer.deadLettered?.(change, reasonCode);
+    this.options.observer.deadLettered?.(change, reasonCode, operation);
     this.options.logger.error(
       { transactionId: change.transactionId, objectType: change.objectType, recordId: change.recordId, reasonCode },
       `change dead-lettered: ${reason}`,
