@@ -1,7 +1,8 @@
 /**
- * The relay's durable state in one embedded SQLite database (WAL): the outbox of changes to deliver, parts of split
- * payloads waiting for their siblings, the dead-letter store, the Gentrack references learnt from write-backs, the
- * write-backs still to apply in Salesforce, and the subscription checkpoint.
+ * The Salesforce -> Gentrack flow's durable state, in the relay's store file (platform/db/relay-database.ts): the
+ * outbox of changes to deliver, parts of split payloads waiting for their siblings, the Gentrack references learnt
+ * from write-backs, the write-backs still to apply in Salesforce, and the subscription checkpoint. What cannot be
+ * delivered goes to the dead-letter store both flows share (platform/db/dead-letters.ts).
  *
  * The invariant the whole relay rests on: a batch of events and the replay id after it are committed in ONE
  * transaction, so a replay id is never stored for an event that is not.
@@ -13,18 +14,20 @@
  * lose at most its latest commits, never tear one, and every one of them is recovered by an idempotent redelivery;
  * the next acknowledging commit syncs the write-ahead log, and them with it.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { ObjectChange } from './reassemble.js';
 import type { ObjectEventPart } from './object-event.js';
-import { SCHEMA } from '../platform/db/schema.js';
+import {
+  DeadLetterNotFoundError,
+  DeadLetters,
+  type DeadLetter,
+  type DeadLetterSource,
+  type StoredDeadLetter,
+} from '../platform/db/dead-letters.js';
+import { openRelayDatabase, type RelayDatabase } from '../platform/db/relay-database.js';
 import { WalCheckpointer } from '../platform/db/wal-checkpointer.js';
 import { WalSync } from '../platform/db/wal-sync.js';
 
-export interface StoreOptions {
-  /** Database file; ':memory:' for throwaway stores in tests. */
-  readonly path: string;
+export interface OutboxOptions {
   /** For acknowledging commits: FULL survives power loss; NORMAL (WAL) survives process crashes only. */
   readonly synchronous?: 'FULL' | 'NORMAL';
   /**
@@ -36,10 +39,13 @@ export interface StoreOptions {
   readonly onCheckpointFailure?: (reason: string) => void;
 }
 
+export interface StoreOptions extends OutboxOptions {
+  /** Database file; ':memory:' for throwaway stores in tests. */
+  readonly path: string;
+}
+
 /** SQLite's default: checkpoint inside the commit that grows the log past this many pages. */
 const AUTOCHECKPOINT_PAGES = 1000;
-/** After a checkpoint the log file is reused from its start; keep at most this much of it on disk. */
-const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface PendingChange {
   readonly seq: number;
@@ -50,22 +56,6 @@ export interface PendingChange {
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly traceId: string;
-}
-
-/** 'gentrack-event' letters belong to the inbox (Gentrack -> Salesforce); InboxStore retries them. */
-export type DeadLetterSource = 'event' | 'change' | 'gentrack-event';
-
-export interface DeadLetter {
-  readonly id: number;
-  readonly source: DeadLetterSource;
-  readonly transactionId: string | null;
-  readonly entityKey: string | null;
-  readonly reasonCode: string;
-  readonly reason: string;
-  /** The event payload or the change, as JSON, so it can be retried after a fix. */
-  readonly payload: string;
-  readonly attempts: number;
-  readonly createdAt: number;
 }
 
 /** What happened to one event of an ingested batch. */
@@ -125,34 +115,43 @@ export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'
 }
 
 export class RelayStore {
-  private readonly db: Database.Database;
+  /** The dead-letter store both flows share; the outbox files its letters here, in its own transactions. */
+  readonly letters: DeadLetters;
   private readonly statements;
   private readonly acknowledgingSync: 'FULL' | 'NORMAL';
   private readonly checkpointer?: WalCheckpointer;
   /** Syncs ingested batches off the event loop, when the acknowledging level is FULL and the store is a file. */
   private readonly walSync?: WalSync;
 
-  constructor(options: StoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
+  /** Opens the store file at `options.path` on a connection of the store's own, which close() closes. */
+  static open(options: StoreOptions): RelayStore {
+    return new RelayStore(openRelayDatabase(options.path), options);
+  }
+
+  /**
+   * `db`: a connection from openRelayDatabase, for the outbox alone (it changes the connection's `synchronous`
+   * level per commit); the store closes it on close().
+   */
+  constructor(
+    private readonly db: RelayDatabase,
+    options: OutboxOptions = {},
+  ) {
     this.acknowledgingSync = options.synchronous ?? 'FULL';
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    this.db.exec(SCHEMA);
-    if (this.acknowledgingSync === 'FULL' && options.path !== ':memory:') this.walSync = new WalSync(options.path);
-    if (options.checkpointInBackground && options.path !== ':memory:') {
-      this.db.pragma('wal_autocheckpoint = 0');
+    // Bookkeeping commits; acknowledging ones raise the level for their commit (see acknowledging()).
+    db.pragma('synchronous = NORMAL');
+    this.letters = new DeadLetters(db);
+    const file = db.memory ? undefined : db.name;
+    if (this.acknowledgingSync === 'FULL' && file) this.walSync = new WalSync(file);
+    if (options.checkpointInBackground && file) {
+      db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new WalCheckpointer({
-        path: options.path,
+        path: file,
         onFailure: (reason) => {
           if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
           options.onCheckpointFailure?.(reason);
         },
       });
     }
-    const db = this.db;
     this.statements = {
       insertChange: db.prepare(
         `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
@@ -179,19 +178,6 @@ export class RelayStore {
       ),
       markDead: db.prepare(`UPDATE changes SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
       changeBySeq: db.prepare(`SELECT transaction_id, entity_key, change_json, attempts FROM changes WHERE seq = ?`),
-      insertDeadLetter: db.prepare(
-        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      listDeadLetters: db.prepare(
-        `SELECT id, source, transaction_id, entity_key, reason_code, reason, payload, attempts, created_at
-         FROM dead_letters ORDER BY id LIMIT ? OFFSET ?`,
-      ),
-      deadLetter: db.prepare(
-        `SELECT id, source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at FROM dead_letters WHERE id = ?`,
-      ),
-      deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
-      countDeadLetters: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
       revive: db.prepare(
         `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, revived = 1,
            generation = generation + ?, updated_at = ? WHERE seq = ? RETURNING generation, trace_id`,
@@ -219,14 +205,10 @@ export class RelayStore {
          FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
       ),
       pruneDelivered: db.prepare(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < ?`),
-      changeState: db.prepare(
-        `SELECT c.state, c.last_error, (SELECT d.reason_code FROM dead_letters d WHERE d.change_seq = c.seq ORDER BY d.id DESC LIMIT 1) AS reason_code
-         FROM changes c WHERE c.transaction_id = ?`,
-      ),
+      changeState: db.prepare(`SELECT seq, state, last_error FROM changes WHERE transaction_id = ?`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
                 (SELECT COUNT(*) FROM event_parts) AS parts,
-                (SELECT COUNT(*) FROM dead_letters) AS dead,
                 (SELECT COUNT(*) FROM write_backs) AS writeBacks`,
       ),
     };
@@ -315,9 +297,10 @@ export class RelayStore {
   /** Where a change stands, by transaction id; undefined when the outbox has no such change (or pruned it). */
   changeState(transactionId: string): ChangeState | undefined {
     const row = this.statements.changeState.get(transactionId) as
-      | { state: ChangeState['state']; last_error: string | null; reason_code: string | null }
+      | { seq: number; state: ChangeState['state']; last_error: string | null }
       | undefined;
-    return row && { state: row.state, lastError: row.last_error ?? undefined, reasonCode: row.reason_code ?? undefined };
+    if (!row) return undefined;
+    return { state: row.state, lastError: row.last_error ?? undefined, reasonCode: this.letters.latestReasonCodeOfChange(row.seq) };
   }
 
   checkpoint(topic: string): string | undefined {
@@ -382,13 +365,13 @@ export class RelayStore {
     })();
   }
 
+  /** The dead letters of both flows, oldest first (see dead-letters.ts). */
   deadLetters(limit = 100, offset = 0): DeadLetter[] {
-    return (this.statements.listDeadLetters.all(limit, offset) as DeadLetterRow[]).map(toDeadLetter);
+    return this.letters.list(limit, offset);
   }
 
-  deadLetter(id: number): DeadLetter | undefined {
-    const row = this.statements.deadLetter.get(id) as DeadLetterRow | undefined;
-    return row ? toDeadLetter(row) : undefined;
+  deadLetter(id: number): StoredDeadLetter | undefined {
+    return this.letters.get(id);
   }
 
   /**
@@ -397,24 +380,24 @@ export class RelayStore {
    */
   retryDeadLetter(id: number, assemble: Assembler, now = Date.now()): PendingChange {
     const retry = this.db.transaction(() => {
-      const row = this.statements.deadLetter.get(id) as (DeadLetterRow & { change_seq: number | null }) | undefined;
-      if (!row) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
+      const letter = this.letters.get(id);
+      if (!letter) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
       let pending: PendingChange;
-      if (row.change_seq !== null) {
-        const bump = REJECTION_CODES.has(row.reason_code) ? 1 : 0;
-        const revived = this.statements.revive.get(bump, now, row.change_seq) as { generation: number; trace_id: string };
-        const change = JSON.parse(row.payload) as ObjectChange;
+      if (letter.changeSeq !== null) {
+        const bump = REJECTION_CODES.has(letter.reasonCode) ? 1 : 0;
+        const revived = this.statements.revive.get(bump, now, letter.changeSeq) as { generation: number; trace_id: string };
+        const change = JSON.parse(letter.payload) as ObjectChange;
         pending = {
-          seq: row.change_seq,
+          seq: letter.changeSeq,
           generation: revived.generation,
-          entityKey: row.entity_key!,
+          entityKey: letter.entityKey!,
           change,
           attempts: 0,
           nextAttemptAt: 0,
           traceId: revived.trace_id,
         };
       } else {
-        const parts = JSON.parse(row.payload) as ObjectEventPart[];
+        const parts = JSON.parse(letter.payload) as ObjectEventPart[];
         const change = assemble(Array.isArray(parts) ? parts : [parts]);
         const traceId = crypto.randomUUID();
         const entityKey = entityKeyOf(change);
@@ -423,14 +406,14 @@ export class RelayStore {
         this.statements.markRevived.run(result.lastInsertRowid);
         pending = { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
       }
-      this.statements.deleteDeadLetter.run(id);
+      this.letters.remove(id);
       return pending;
     });
     return this.acknowledging(() => retry());
   }
 
   discardDeadLetter(id: number): boolean {
-    return this.acknowledging(() => this.statements.deleteDeadLetter.run(id).changes > 0);
+    return this.acknowledging(() => this.letters.remove(id));
   }
 
   referenceOf(objectType: string, recordId: string): string | undefined {
@@ -489,8 +472,10 @@ export class RelayStore {
     return this.statements.pruneDelivered.run(olderThan).changes;
   }
 
+  /** `dead` counts the letters of both flows. */
   counts(): { pending: number; parts: number; dead: number; writeBacks: number } {
-    return this.statements.counts.get() as { pending: number; parts: number; dead: number; writeBacks: number };
+    const counts = this.statements.counts.get() as { pending: number; parts: number; writeBacks: number };
+    return { pending: counts.pending, parts: counts.parts, dead: this.letters.count(), writeBacks: counts.writeBacks };
   }
 
   close(): void {
@@ -524,12 +509,8 @@ export class RelayStore {
     attempts: number,
     now: number,
   ): void {
-    this.statements.insertDeadLetter.run(source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, now);
+    this.letters.add({ source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, createdAt: now });
   }
-}
-
-export class DeadLetterNotFoundError extends Error {
-  readonly code = 'DEAD_LETTER_NOT_FOUND';
 }
 
 interface ChangeRow {
@@ -540,18 +521,6 @@ interface ChangeRow {
   attempts: number;
   next_attempt_at: number;
   trace_id: string;
-}
-
-interface DeadLetterRow {
-  id: number;
-  source: DeadLetterSource;
-  transaction_id: string | null;
-  entity_key: string | null;
-  reason_code: string;
-  reason: string;
-  payload: string;
-  attempts: number;
-  created_at: number;
 }
 
 interface WriteBackRow {
@@ -571,20 +540,6 @@ function toPendingChange(row: ChangeRow): PendingChange {
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     traceId: row.trace_id,
-  };
-}
-
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
-  return {
-    id: row.id,
-    source: row.source,
-    transactionId: row.transaction_id,
-    entityKey: row.entity_key,
-    reasonCode: row.reason_code,
-    reason: row.reason,
-    payload: row.payload,
-    attempts: row.attempts,
-    createdAt: row.created_at,
   };
 }
 
