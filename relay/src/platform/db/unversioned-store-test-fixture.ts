@@ -4,6 +4,8 @@
  * the way each opened the file (user_version stays 0), with one row in every table. For the migration tests.
  */
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 
 /** platform/db/schema.ts at f973e2a: the outbox's tables, run by RelayStore and InboxStore on every open. */
 export const UNVERSIONED_OUTBOX_SCHEMA = `
@@ -179,6 +181,7 @@ export const UNVERSIONED_ROWS = {
 /** Creates `file` as the release at f973e2a did when the relay, a sync and `credentials` had run on it. */
 export function writeUnversionedStore(file: string): void {
   const rows = UNVERSIONED_ROWS;
+  mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   try {
     // RelayStore's open, then InboxStore's (the outbox schema again, then its own), the API's and the history's.
