@@ -26,6 +26,9 @@ import {
 import { openRelayDatabase, type RelayDatabase } from '../platform/db/relay-database.js';
 import { WalCheckpointer } from '../platform/db/wal-checkpointer.js';
 import { WalSync } from '../platform/db/wal-sync.js';
+import { GentrackReferences } from './gentrack-references.js';
+import { ReplayCheckpoints } from './replay-checkpoints.js';
+import { WriteBackQueue, type WriteBack } from './write-back-queue.js';
 
 export interface OutboxOptions {
   /** For acknowledging commits: FULL survives power loss; NORMAL (WAL) survives process crashes only. */
@@ -73,14 +76,6 @@ export interface DeliveredChange {
   readonly learntReference?: { objectType: string; recordId: string; reference: string };
 }
 
-export interface WriteBack {
-  readonly id: number;
-  readonly objectType: string;
-  readonly recordId: string;
-  readonly fields: Record<string, string | null>;
-  readonly attempts: number;
-}
-
 export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
 
 export interface ChangeState {
@@ -117,6 +112,9 @@ export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'
 export class RelayStore {
   /** The dead-letter store both flows share; the outbox files its letters here, in its own transactions. */
   readonly letters: DeadLetters;
+  private readonly references: GentrackReferences;
+  private readonly writeBacks: WriteBackQueue;
+  private readonly checkpoints: ReplayCheckpoints;
   private readonly statements;
   private readonly acknowledgingSync: 'FULL' | 'NORMAL';
   private readonly checkpointer?: WalCheckpointer;
@@ -140,6 +138,9 @@ export class RelayStore {
     // Bookkeeping commits; acknowledging ones raise the level for their commit (see acknowledging()).
     db.pragma('synchronous = NORMAL');
     this.letters = new DeadLetters(db);
+    this.references = new GentrackReferences(db);
+    this.writeBacks = new WriteBackQueue(db);
+    this.checkpoints = new ReplayCheckpoints(db);
     const file = db.memory ? undefined : db.name;
     if (this.acknowledgingSync === 'FULL' && file) this.walSync = new WalSync(file);
     if (options.checkpointInBackground && file) {
@@ -164,11 +165,6 @@ export class RelayStore {
       partsOf: db.prepare(`SELECT part_json FROM event_parts WHERE transaction_id = ? ORDER BY part_number`),
       deleteParts: db.prepare(`DELETE FROM event_parts WHERE transaction_id = ?`),
       knownTransaction: db.prepare(`SELECT 1 FROM changes WHERE transaction_id = ?`),
-      saveCheckpoint: db.prepare(
-        `INSERT INTO checkpoints (topic, replay_id, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (topic) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
-      ),
-      checkpoint: db.prepare(`SELECT replay_id FROM checkpoints WHERE topic = ?`),
       pending: db.prepare(
         `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' ORDER BY seq`,
       ),
@@ -187,19 +183,6 @@ export class RelayStore {
         `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' AND revived = 1 ORDER BY seq`,
       ),
       clearRevived: db.prepare(`UPDATE changes SET revived = 0 WHERE revived = 1`),
-      upsertReference: db.prepare(
-        `INSERT INTO gentrack_references (object_type, record_id, reference) VALUES (?, ?, ?)
-         ON CONFLICT (object_type, record_id) DO UPDATE SET reference = excluded.reference`,
-      ),
-      reference: db.prepare(`SELECT reference FROM gentrack_references WHERE object_type = ? AND record_id = ?`),
-      insertWriteBack: db.prepare(
-        `INSERT INTO write_backs (object_type, record_id, fields_json, attempts, next_attempt_at) VALUES (?, ?, ?, 0, 0)`,
-      ),
-      dueWriteBacks: db.prepare(
-        `SELECT id, object_type, record_id, fields_json, attempts FROM write_backs WHERE next_attempt_at <= ? ORDER BY id LIMIT ?`,
-      ),
-      deleteWriteBack: db.prepare(`DELETE FROM write_backs WHERE id = ?`),
-      retryWriteBack: db.prepare(`UPDATE write_backs SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`),
       stalePartTransactions: db.prepare(
         `SELECT transaction_id, MIN(received_at) AS first_at, COUNT(*) AS parts, MAX(part_total) AS total
          FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
@@ -208,8 +191,7 @@ export class RelayStore {
       changeState: db.prepare(`SELECT seq, state, last_error FROM changes WHERE transaction_id = ?`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
-                (SELECT COUNT(*) FROM event_parts) AS parts,
-                (SELECT COUNT(*) FROM write_backs) AS writeBacks`,
+                (SELECT COUNT(*) FROM event_parts) AS parts`,
       ),
     };
   }
@@ -269,7 +251,7 @@ export class RelayStore {
         outcomes.push('stored');
         stored.push({ seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
       }
-      this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
+      this.checkpoints.save(topic, checkpointReplayId, now);
       return { outcomes, stored };
     });
     if (!this.walSync) return { ...this.acknowledging(() => run.immediate()), durable: Promise.resolve() };
@@ -304,7 +286,7 @@ export class RelayStore {
   }
 
   checkpoint(topic: string): string | undefined {
-    return (this.statements.checkpoint.get(topic) as { replay_id: string } | undefined)?.replay_id;
+    return this.checkpoints.of(topic);
   }
 
   /** Every change still to deliver, in arrival order: what the dispatcher reloads after a restart. */
@@ -331,11 +313,9 @@ export class RelayStore {
         this.statements.markDelivered.run(now, item.seq);
         if (item.learntReference) {
           const { objectType, recordId, reference } = item.learntReference;
-          this.statements.upsertReference.run(objectType, recordId, reference);
+          this.references.remember(objectType, recordId, reference);
         }
-        if (item.writeBack) {
-          this.statements.insertWriteBack.run(item.writeBack.objectType, item.writeBack.recordId, JSON.stringify(item.writeBack.fields));
-        }
+        if (item.writeBack) this.writeBacks.add(item.writeBack);
       }
     })();
   }
@@ -359,9 +339,7 @@ export class RelayStore {
       if (!row) return;
       this.statements.markDead.run(reason, now, seq);
       this.insertDeadLetter('change', row.transaction_id, row.entity_key, seq, reasonCode, reason, row.change_json, row.attempts, now);
-      if (writeBack) {
-        this.statements.insertWriteBack.run(writeBack.objectType, writeBack.recordId, JSON.stringify(writeBack.fields));
-      }
+      if (writeBack) this.writeBacks.add(writeBack);
     })();
   }
 
@@ -417,25 +395,19 @@ export class RelayStore {
   }
 
   referenceOf(objectType: string, recordId: string): string | undefined {
-    return (this.statements.reference.get(objectType, recordId) as { reference: string } | undefined)?.reference;
+    return this.references.of(objectType, recordId);
   }
 
   dueWriteBacks(limit: number, now = Date.now()): WriteBack[] {
-    return (this.statements.dueWriteBacks.all(now, limit) as WriteBackRow[]).map((row) => ({
-      id: row.id,
-      objectType: row.object_type,
-      recordId: row.record_id,
-      fields: JSON.parse(row.fields_json) as Record<string, string | null>,
-      attempts: row.attempts,
-    }));
+    return this.writeBacks.due(limit, now);
   }
 
   completeWriteBacks(ids: readonly number[]): void {
-    this.db.transaction(() => ids.forEach((id) => this.statements.deleteWriteBack.run(id)))();
+    this.writeBacks.complete(ids);
   }
 
   retryWriteBacks(ids: readonly number[], nextAttemptAt: number): void {
-    this.db.transaction(() => ids.forEach((id) => this.statements.retryWriteBack.run(nextAttemptAt, id)))();
+    this.writeBacks.retry(ids, nextAttemptAt);
   }
 
   /** Parts whose siblings never arrived within `timeoutMs` become dead letters naming what is missing. */
@@ -474,8 +446,8 @@ export class RelayStore {
 
   /** `dead` counts the letters of both flows. */
   counts(): { pending: number; parts: number; dead: number; writeBacks: number } {
-    const counts = this.statements.counts.get() as { pending: number; parts: number; writeBacks: number };
-    return { pending: counts.pending, parts: counts.parts, dead: this.letters.count(), writeBacks: counts.writeBacks };
+    const counts = this.statements.counts.get() as { pending: number; parts: number };
+    return { pending: counts.pending, parts: counts.parts, dead: this.letters.count(), writeBacks: this.writeBacks.count() };
   }
 
   close(): void {
@@ -521,14 +493,6 @@ interface ChangeRow {
   attempts: number;
   next_attempt_at: number;
   trace_id: string;
-}
-
-interface WriteBackRow {
-  id: number;
-  object_type: string;
-  record_id: string;
-  fields_json: string;
-  attempts: number;
 }
 
 function toPendingChange(row: ChangeRow): PendingChange {
