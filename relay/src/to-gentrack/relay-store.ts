@@ -111,7 +111,7 @@ export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'
 
 export class RelayStore {
   /** The dead-letter store both flows share; the outbox files its letters here, in its own transactions. */
-  readonly letters: DeadLetters;
+  private readonly letters: DeadLetters;
   private readonly references: GentrackReferences;
   private readonly writeBacks: WriteBackQueue;
   private readonly checkpoints: ReplayCheckpoints;
