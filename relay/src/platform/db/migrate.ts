@@ -14,16 +14,17 @@ export interface Migration {
   readonly up: (db: Database.Database) => void;
 }
 
-export type StoreSchemaErrorCode = 'STORE_SCHEMA_TOO_NEW' | 'STORE_MIGRATION_FAILED';
+export type StoreFileErrorCode = 'STORE_SCHEMA_TOO_NEW' | 'STORE_MIGRATION_FAILED' | 'STORE_OPEN_FAILED';
 
-export class StoreSchemaError extends Error {
+/** A store file the relay cannot use as it is; `code` says why. */
+export class StoreFileError extends Error {
   constructor(
-    readonly code: StoreSchemaErrorCode,
+    readonly code: StoreFileErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'StoreSchemaError';
+    this.name = 'StoreFileError';
   }
 }
 
@@ -50,7 +51,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       try {
         migration.up(db);
       } catch (error) {
-        throw new StoreSchemaError(
+        throw new StoreFileError(
           'STORE_MIGRATION_FAILED',
           `store ${file}: migration ${migration.version} (${migration.description}) failed, the file is left at version ${current}: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
@@ -63,7 +64,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
 
 function refuseNewer(version: number, latest: number, file: string): void {
   if (version <= latest) return;
-  throw new StoreSchemaError(
+  throw new StoreFileError(
     'STORE_SCHEMA_TOO_NEW',
     `store ${file} has schema version ${version}, but this release knows versions up to ${latest}: ` +
       'it was written by a newer release of the relay. Run that release, or point store.path at another file.',

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openRelayDatabase, type RelayDatabase } from './relay-database.js';
-import { migrate, schemaVersion, StoreSchemaError, type Migration } from './migrate.js';
+import { migrate, schemaVersion, StoreFileError, type Migration } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { UNVERSIONED_ROWS as ROWS, writeUnversionedStore } from './unversioned-store-test-fixture.js';
 import { DeadLetters } from './dead-letters.js';
@@ -163,7 +163,7 @@ test('a file from a newer release is refused, naming the file, and left as it wa
     assert.throws(
       () => openRelayDatabase(file),
       (error: unknown) => {
-        assert.ok(error instanceof StoreSchemaError);
+        assert.ok(error instanceof StoreFileError);
         assert.equal(error.code, 'STORE_SCHEMA_TOO_NEW');
         assert.ok(error.message.includes(file), error.message);
         assert.match(
@@ -176,6 +176,20 @@ test('a file from a newer release is refused, naming the file, and left as it wa
     const db = new Database(file, { readonly: true });
     assert.equal(schemaVersion(db), LATEST + 1);
     db.close();
+  });
+});
+
+test('a file that is not a store is refused, naming it', () => {
+  withFile((file) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'store:\n  path: relay.db\n'.repeat(100));
+    assert.throws(
+      () => openRelayDatabase(file),
+      (error: unknown) =>
+        error instanceof StoreFileError &&
+        error.code === 'STORE_OPEN_FAILED' &&
+        error.message === `store ${file} could not be opened: file is not a database (check store.path)`,
+    );
   });
 });
 
@@ -204,7 +218,7 @@ test('migrations run in order, once each; a failing one is rolled back and named
   assert.throws(
     () => migrate(db, [step(1), step(2), step(3), failing], 'test.db'),
     (error: unknown) =>
-      error instanceof StoreSchemaError &&
+      error instanceof StoreFileError &&
       error.code === 'STORE_MIGRATION_FAILED' &&
       /store test\.db: migration 4 \(step 4\) failed, the file is left at version 3: boom/.test(error.message),
   );

@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrate.js';
+import { migrate, StoreFileError } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 
 /** A connection to the relay's store file, opened by openRelayDatabase. */
@@ -31,12 +31,17 @@ const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens (creating it and its directory if missing) the store file at `file`, or a throwaway database for ':memory:',
- * and brings its schema up to date. Throws a StoreSchemaError, with the connection closed, when the file was written
- * by a newer release or a migration fails.
+ * and brings its schema up to date. Throws a StoreFileError naming the file, with the connection closed, when the
+ * file was written by a newer release, a migration fails, or it cannot be opened (not a database, no permission).
  */
 export function openRelayDatabase(file: string, options: RelayDatabaseOptions = {}): RelayDatabase {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+  let db: RelayDatabase;
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+  } catch (error) {
+    throw cannotOpen(file, error);
+  }
   try {
     // First: the pragmas below and the migrations may wait for another connection's lock.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -47,6 +52,13 @@ export function openRelayDatabase(file: string, options: RelayDatabaseOptions = 
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw error instanceof StoreFileError ? error : cannotOpen(file, error);
   }
+}
+
+function cannotOpen(file: string, error: unknown): StoreFileError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreFileError('STORE_OPEN_FAILED', `store ${file} could not be opened: ${reason} (check store.path)`, {
+    cause: error,
+  });
 }
