@@ -1,13 +1,15 @@
 /**
  * `gentrack-sf dlq list | show <id> | retry <id> | discard <id>`: the relay's dead-letter store, for operators. It
  * opens the relay's SQLite store directly (WAL lets it do so while the relay runs); a retried change is picked up by
- * a running relay within a second, or at its next start.
+ * a running relay within a second, or at its next start. Every commit it makes is durable (synchronous FULL).
  */
 import type { Command } from 'commander';
 import { loadRelayConfig } from '../../relay/src/platform/config/relay-config.js';
+import { DeadLetters, GENTRACK_EVENT_SOURCE, type DeadLetter } from '../../relay/src/platform/db/dead-letters.js';
+import { openRelayDatabase, type RelayDatabase } from '../../relay/src/platform/db/relay-database.js';
 import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
-import { GENTRACK_EVENT_SOURCE, InboxStore } from '../../relay/src/to-salesforce/inbox-store.js';
-import { RelayStore, type DeadLetter } from '../../relay/src/to-gentrack/relay-store.js';
+import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
+import { InboxStore } from '../../relay/src/to-salesforce/inbox-store.js';
 import { CliUsageError } from '../cli-usage-error.js';
 
 interface StoreOptions {
@@ -29,7 +31,7 @@ export function registerDlqCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { limit: string; json?: boolean }) =>
       withStore(dlq.opts<StoreOptions>(), (store) => {
-        const letters = store.deadLetters(Number(options.limit));
+        const letters = store.letters.list(Number(options.limit));
         if (options.json) return console.log(JSON.stringify(letters.map(summary), null, 2));
         if (letters.length === 0) return console.log('The dead-letter store is empty.');
         console.log(['ID', 'WHEN', 'CODE', 'RECORD', 'REASON'].join('\t'));
@@ -45,8 +47,8 @@ export function registerDlqCommand(program: Command): void {
     .command('show <id>')
     .description('Show one dead letter with its reason and payload')
     .action((id: string) =>
-      withStore(dlq.opts<StoreOptions>(), (store) => {
-        const letter = store.deadLetter(parseId(id));
+      withStore(dlq.opts<StoreOptions>(), ({ letters }) => {
+        const letter = letters.get(parseId(id));
         if (!letter) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
         console.log(JSON.stringify({ ...summary(letter), payload: parsePayload(letter.payload) }, null, 2));
       }),
@@ -56,9 +58,10 @@ export function registerDlqCommand(program: Command): void {
     .command('retry <id>')
     .description('Put a dead letter back into the outbox (or a Gentrack event back into the inbox) after fixing its cause')
     .action((id: string) =>
-      withStore(dlq.opts<StoreOptions>(), (store, storePath) => {
-        if (store.deadLetter(parseId(id))?.source === GENTRACK_EVENT_SOURCE) return retryGentrackEvent(storePath, parseId(id));
-        const revived = store.retryDeadLetter(parseId(id), reassemble);
+      withStore(dlq.opts<StoreOptions>(), ({ db, letters }) => {
+        if (letters.get(parseId(id))?.source === GENTRACK_EVENT_SOURCE) return retryGentrackEvent(db, parseId(id));
+        // The outbox's retry: a change Gentrack had rejected goes out under a new transaction id (<id>-retryN).
+        const revived = new RelayStore(db).retryDeadLetter(parseId(id), reassemble);
         console.log(
           `Dead letter ${id} is back in the outbox as transaction ${revived.change.transactionId} (${revived.entityKey}). ` +
             'A running relay sends it within a second; otherwise at its next start.',
@@ -71,33 +74,29 @@ export function registerDlqCommand(program: Command): void {
     .description('Delete a dead letter for good')
     .requiredOption('--yes', 'confirm: the change will never be sent')
     .action((id: string) =>
-      withStore(dlq.opts<StoreOptions>(), (store) => {
-        if (!store.discardDeadLetter(parseId(id))) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+      withStore(dlq.opts<StoreOptions>(), ({ letters }) => {
+        if (!letters.remove(parseId(id))) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
         console.log(`Dead letter ${id} discarded.`);
       }),
     );
 }
 
-function withStore(options: StoreOptions, run: (store: RelayStore, path: string) => void): void {
+/** One connection for the whole command; the outbox and the inbox work on it only to retry a letter. */
+function withStore(options: StoreOptions, run: (store: { db: RelayDatabase; letters: DeadLetters }) => void): void {
   const path = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
-  const store = new RelayStore({ path });
+  const db = openRelayDatabase(path, { synchronous: 'FULL' });
   try {
-    run(store, path);
+    run({ db, letters: new DeadLetters(db) });
   } finally {
-    store.close();
+    db.close();
   }
 }
 
 /** Gentrack events live in the inbox: a retry puts the event back there, where a running relay picks it up. */
-function retryGentrackEvent(storePath: string, id: number): void {
-  const inbox = new InboxStore(storePath);
-  try {
-    const eventId = inbox.retryDeadLetter(id);
-    if (eventId === undefined) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
-    console.log(`Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`);
-  } finally {
-    inbox.close();
-  }
+function retryGentrackEvent(db: RelayDatabase, id: number): void {
+  const eventId = new InboxStore(db).retryDeadLetter(id);
+  if (eventId === undefined) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+  console.log(`Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`);
 }
 
 function summary(letter: DeadLetter) {

@@ -22,7 +22,7 @@ import { integrationSession } from './platform/salesforce/integration-session.js
 import type { SalesforceAuthError, SalesforceSession } from './platform/salesforce/salesforce-session.js';
 import { WriteBackFlusher } from './to-gentrack/write-back-flusher.js';
 import { ApiClientStore } from './platform/api-auth/api-client-store.js';
-import { openApiDatabase, type ApiDatabase } from './platform/db/api-database.js';
+import { openRelayDatabase, type RelayDatabase } from './platform/db/relay-database.js';
 import { RelayStore, type IncomingEvent, type IngestOutcome } from './to-gentrack/relay-store.js';
 import { SyncHistory } from './platform/db/sync-history.js';
 import { SyncJobStore } from './sync-jobs/sync-job-store.js';
@@ -75,7 +75,7 @@ export class Relay {
   readonly syncJobs: SyncJobRunner;
   /** Gentrack's webhook events into Salesforce; present when the configuration has a `webhooks` section. */
   readonly gentrackEvents?: GentrackInbound;
-  private readonly apiDatabase: ApiDatabase;
+  private readonly apiDatabase: RelayDatabase;
   private readonly fieldVersions: InboxStore;
   private readonly subscriber: EventSubscriber;
   private readonly writeBacks: WriteBackFlusher;
@@ -88,7 +88,7 @@ export class Relay {
     const { config, secrets, logger } = options;
     const model = options.model ?? connectorModel;
     const observer = options.observer ?? {};
-    this.store = new RelayStore({
+    this.store = RelayStore.open({
       path: config.store.path,
       synchronous: config.store.synchronous,
       checkpointInBackground: true,
@@ -128,11 +128,11 @@ export class Relay {
       logger: logger.child({ component: 'write-back' }),
       ...(observer.writeBacksApplied ? { onApplied: observer.writeBacksApplied } : {}),
     });
-    this.apiDatabase = openApiDatabase(config.store.path);
+    this.apiDatabase = openRelayDatabase(config.store.path);
     this.apiClients = new ApiClientStore(this.apiDatabase);
     // On-demand syncs to Salesforce keep newer-wins with Gentrack's webhook events: the field versions the inbox
     // keeps, in the store file, whether or not this relay takes webhooks, and one set of record locks.
-    this.fieldVersions = new InboxStore(config.store.path, { synchronous: config.store.synchronous });
+    this.fieldVersions = InboxStore.open(config.store.path, { synchronous: config.store.synchronous });
     const recordLocks = new RecordLocks();
     this.syncJobs = new SyncJobRunner({
       model,

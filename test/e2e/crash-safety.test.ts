@@ -80,7 +80,7 @@ test('SIGKILL at random points loses no change, applies none twice, and keeps pe
     () => sandbox.gentrack.calls.counters.effectiveWrites >= expectedWrites,
     180_000,
   ).catch(async (error: Error) => {
-    const store = new RelayStore({ path: path.join(dir, 'relay.db') });
+    const store = RelayStore.open({ path: path.join(dir, 'relay.db') });
     const detail = { counters: sandbox.gentrack.calls.counters, store: store.counts(), deadLetters: store.deadLetters(5), pending: store.pendingChanges().slice(0, 3).map((p) => ({ attempts: p.attempts, next: p.nextAttemptAt - Date.now(), change: p.change.transactionId })) };
     store.close();
     throw new Error(`${error.message}\n${JSON.stringify(detail, null, 1)}\n${relay.output.slice(-10).join('\n')}`);
@@ -125,7 +125,7 @@ test('SIGKILL at random points loses no change, applies none twice, and keeps pe
     assert.equal(sandbox.gentrack.state.account(accountNumber)?.account.name, `Crash Test ${i} v${VERSIONS}`);
   }
 
-  const store = new RelayStore({ path: path.join(dir, 'relay.db') });
+  const store = RelayStore.open({ path: path.join(dir, 'relay.db') });
   try {
     assert.deepEqual(store.deadLetters(), [], 'nothing was dead-lettered');
     assert.equal(store.counts().pending, 0);

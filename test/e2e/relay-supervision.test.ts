@@ -101,7 +101,7 @@ test('a replay id past retention stops the relay with a clear error, or falls ba
   e2e = await startE2E();
   const env = e2e;
   // A checkpoint the event bus no longer (or never) retained, as after more than 72 hours of downtime.
-  const store = new RelayStore({ path: env.config.store.path });
+  const store = RelayStore.open({ path: env.config.store.path });
   store.ingest(env.sandbox.topic, [], '987654', () => assert.fail('nothing to assemble'));
   store.close();
 

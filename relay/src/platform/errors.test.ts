@@ -32,7 +32,8 @@ import { RunnerStopped, SyncJobFailure } from '../sync-jobs/sync-job-runner.js';
 import { SubscriptionError } from '../to-gentrack/event-subscriber.js';
 import { MissingReferenceError } from '../to-gentrack/gentrack-calls.js';
 import { BadEventError } from '../to-gentrack/object-event.js';
-import { DeadLetterNotFoundError } from '../to-gentrack/relay-store.js';
+import { DeadLetterNotFoundError } from './db/dead-letters.js';
+import { StoreFileError } from './db/migrate.js';
 import { InboundEventError } from '../to-salesforce/inbound-plan.js';
 import { SalesforceCallError } from '../to-salesforce/salesforce-writer.js';
 import { WebhookKeyError } from '../to-salesforce/webhooks/webhook-keys.js';
@@ -81,6 +82,7 @@ const ERRORS: readonly RelayError[] = [
   new MissingReferenceError('m'),
   new BadEventError('m'),
   new DeadLetterNotFoundError('m'),
+  ...(['STORE_SCHEMA_TOO_NEW', 'STORE_MIGRATION_FAILED', 'STORE_OPEN_FAILED'] as const).map((code) => new StoreFileError(code, 'm')),
   ...(['NO_MAPPING', 'REFERENCE_MISSING'] as const).map((code) => new InboundEventError(code, 'm')),
   new SalesforceCallError('SERVER_UNAVAILABLE', 'm', true),
   new WebhookKeyError('m'),

@@ -12,7 +12,7 @@ import { AccessTokenSigner } from '../platform/api-auth/access-tokens.js';
 import { createCredentials, revokeCredentials, rotateCredentials } from '../platform/api-auth/credential-lifecycle.js';
 import { connectorModel } from '../platform/connector-model.generated.js';
 import { ApiClientStore } from '../platform/api-auth/api-client-store.js';
-import { openApiDatabase } from '../platform/db/api-database.js';
+import { openRelayDatabase } from '../platform/db/relay-database.js';
 import { buildApiServer, FAILED_TOKEN_REQUESTS } from './api-server.js';
 import type { SyncJob, SyncJobRequest } from './sync-job.js';
 
@@ -23,7 +23,7 @@ const BODY = { direction: { source: 'Salesforce', destination: 'Gentrack' }, ent
 function setup(rateLimit = { burst: 100, perMinute: 6_000 }) {
   let now = Date.parse('2025-03-01T00:00:00Z');
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
-  const clients = new ApiClientStore(openApiDatabase(':memory:'));
+  const clients = new ApiClientStore(openRelayDatabase(':memory:'));
   const key = new Secret('s'.repeat(32));
   const signer = new AccessTokenSigner({ key, audience: TENANT, ttlSeconds: 900, clock: clock.now });
   const jobs = new Map<string, SyncJob>();

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackRequest } from '../platform/gentrack/gentrack-client.js';
 import { connectorModel } from '../platform/connector-model.generated.js';
-import { openApiDatabase } from '../platform/db/api-database.js';
+import { openRelayDatabase } from '../platform/db/relay-database.js';
 import { RelayStore, type PendingChange } from '../to-gentrack/relay-store.js';
 import { SyncHistory } from '../platform/db/sync-history.js';
 import { SyncJobStore } from './sync-job-store.js';
@@ -35,8 +35,8 @@ const toGentrack: SyncJobRequest = { source: 'Salesforce', destination: 'Gentrac
 const toSalesforce: SyncJobRequest = { source: 'Gentrack', destination: 'Salesforce', entityType: 'Account', entityId: 'A00000001', clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
 
 function world() {
-  const outbox = new RelayStore({ path: ':memory:' });
-  const database = openApiDatabase(':memory:');
+  const outbox = RelayStore.open({ path: ':memory:' });
+  const database = openRelayDatabase(':memory:');
   const jobs = new SyncJobStore(database);
   const history = new SyncHistory(database);
   const records = new Map<string, Record<string, unknown>>([[ACCOUNT_ID, { Id: ACCOUNT_ID, Gentrack_External_Id__c: null, Name: 'Kauri', ParentId: null, Parent: null }]]);
@@ -50,7 +50,7 @@ function world() {
       }),
   } as unknown as Connection;
   // The field versions Gentrack's webhook events leave (the inbox store): on-demand syncs keep newer-wins with them.
-  const fieldVersions = new InboxStore(':memory:');
+  const fieldVersions = InboxStore.open(':memory:');
   const clock = { now: undefined as number | undefined };
   // Shared with the inbox dispatcher in the relay; here the tests hold records as a batch of events would.
   const recordLocks = new ObservedLocks();

@@ -2,7 +2,7 @@
  * On-demand sync jobs, persisted so their state survives a restart (a running job is resumed) and so every job
  * records who asked for it. Finished jobs are kept for JOB_RETENTION_MS, then pruned.
  */
-import type { ApiDatabase } from '../platform/db/api-database.js';
+import type { RelayDatabase } from '../platform/db/relay-database.js';
 import type { SyncJob, SyncJobError, SyncJobRequest, SyncJobResult, SyncJobState } from './sync-job.js';
 
 export const JOB_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -28,7 +28,7 @@ interface JobRow {
 export class SyncJobStore {
   private readonly statements;
 
-  constructor(db: ApiDatabase) {
+  constructor(db: RelayDatabase) {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO sync_jobs (id, source, destination, entity_type, entity_id, state, client_id, on_behalf_of, created_at)

@@ -64,7 +64,7 @@ function accountChange(recordNumber: number, operationType: 'INSERT' | 'UPDATE',
 }
 
 function setup(sender: GentrackSender, options: Partial<ConstructorParameters<typeof Dispatcher>[0]> = {}) {
-  const store = new RelayStore({ path: ':memory:' });
+  const store = RelayStore.open({ path: ':memory:' });
   const dispatcher = new Dispatcher({
     model: connectorModel,
     store,

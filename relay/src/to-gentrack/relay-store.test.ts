@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RelayStore, type IncomingEvent } from './relay-store.js';
-import { SCHEMA } from '../platform/db/schema.js';
+import { UNVERSIONED_OUTBOX_SCHEMA } from '../platform/db/unversioned-store-test-fixture.js';
 import { reassemble } from './reassemble.js';
 import type { ObjectEventPart } from './object-event.js';
 
@@ -32,7 +32,7 @@ const incoming = (replayId: number, eventPart: ObjectEventPart): IncomingEvent =
 function withStore(run: (store: RelayStore, file: string) => void): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
   const file = path.join(dir, 'relay.db');
-  const store = new RelayStore({ path: file });
+  const store = RelayStore.open({ path: file });
   try {
     run(store, file);
   } finally {
@@ -46,7 +46,7 @@ test('a batch and its checkpoint are committed together, and survive reopening',
     const result = store.ingest(TOPIC, [incoming(1, part('t1')), incoming(2, part('t2'))], '2', reassemble);
     assert.deepEqual(result.outcomes, ['stored', 'stored']);
     store.close();
-    const reopened = new RelayStore({ path: file });
+    const reopened = RelayStore.open({ path: file });
     try {
       assert.equal(reopened.checkpoint(TOPIC), '2');
       assert.deepEqual(reopened.pendingChanges().map((p) => p.change.transactionId), ['t1', 't2']);
@@ -161,9 +161,9 @@ test('a store made before the partial indexes gets them, and loses the old one',
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
   const file = path.join(dir, 'relay.db');
   const old = new Database(file);
-  old.exec(SCHEMA.replace(/DROP INDEX[\s\S]*?WHERE state = 'delivered';/, 'CREATE INDEX changes_by_state ON changes (state, seq);'));
+  old.exec(UNVERSIONED_OUTBOX_SCHEMA.replace(/DROP INDEX[\s\S]*?WHERE state = 'delivered';/, 'CREATE INDEX changes_by_state ON changes (state, seq);'));
   old.close();
-  new RelayStore({ path: file }).close();
+  RelayStore.open({ path: file }).close();
   const db = new Database(file, { readonly: true });
   const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
   assert.deepEqual(indexes, ['changes_delivered_by_time', 'changes_pending']);

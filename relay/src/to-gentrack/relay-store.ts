@@ -1,7 +1,8 @@
 /**
- * The relay's durable state in one embedded SQLite database (WAL): the outbox of changes to deliver, parts of split
- * payloads waiting for their siblings, the dead-letter store, the Gentrack references learnt from write-backs, the
- * write-backs still to apply in Salesforce, and the subscription checkpoint.
+ * The Salesforce -> Gentrack flow's durable state, in the relay's store file (platform/db/relay-database.ts): the
+ * outbox of changes to deliver, parts of split payloads waiting for their siblings, the Gentrack references learnt
+ * from write-backs, the write-backs still to apply in Salesforce, and the subscription checkpoint. What cannot be
+ * delivered goes to the dead-letter store both flows share (platform/db/dead-letters.ts).
  *
  * The invariant the whole relay rests on: a batch of events and the replay id after it are committed in ONE
  * transaction, so a replay id is never stored for an event that is not.
@@ -13,19 +14,24 @@
  * lose at most its latest commits, never tear one, and every one of them is recovered by an idempotent redelivery;
  * the next acknowledging commit syncs the write-ahead log, and them with it.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { ObjectChange } from './reassemble.js';
 import type { ObjectEventPart } from './object-event.js';
-import { SCHEMA } from '../platform/db/schema.js';
+import {
+  DeadLetterNotFoundError,
+  DeadLetters,
+  type DeadLetter,
+  type DeadLetterSource,
+  type StoredDeadLetter,
+} from '../platform/db/dead-letters.js';
+import { openRelayDatabase, type RelayDatabase } from '../platform/db/relay-database.js';
 import { WalCheckpointer } from '../platform/db/wal-checkpointer.js';
 import { WalSync } from '../platform/db/wal-sync.js';
-import { isRelayError, RelayError } from '../platform/errors.js';
+import { isRelayError } from '../platform/errors.js';
+import { GentrackReferences } from './gentrack-references.js';
+import { ReplayCheckpoints } from './replay-checkpoints.js';
+import { WriteBackQueue, type WriteBack } from './write-back-queue.js';
 
-export interface StoreOptions {
-  /** Database file; ':memory:' for throwaway stores in tests. */
-  readonly path: string;
+export interface OutboxOptions {
   /** For acknowledging commits: FULL survives power loss; NORMAL (WAL) survives process crashes only. */
   readonly synchronous?: 'FULL' | 'NORMAL';
   /**
@@ -37,10 +43,13 @@ export interface StoreOptions {
   readonly onCheckpointFailure?: (reason: string) => void;
 }
 
+export interface StoreOptions extends OutboxOptions {
+  /** Database file; ':memory:' for throwaway stores in tests. */
+  readonly path: string;
+}
+
 /** SQLite's default: checkpoint inside the commit that grows the log past this many pages. */
 const AUTOCHECKPOINT_PAGES = 1000;
-/** After a checkpoint the log file is reused from its start; keep at most this much of it on disk. */
-const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface PendingChange {
   readonly seq: number;
@@ -51,22 +60,6 @@ export interface PendingChange {
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly traceId: string;
-}
-
-/** 'gentrack-event' letters belong to the inbox (Gentrack -> Salesforce); InboxStore retries them. */
-export type DeadLetterSource = 'event' | 'change' | 'gentrack-event';
-
-export interface DeadLetter {
-  readonly id: number;
-  readonly source: DeadLetterSource;
-  readonly transactionId: string | null;
-  readonly entityKey: string | null;
-  readonly reasonCode: string;
-  readonly reason: string;
-  /** The event payload or the change, as JSON, so it can be retried after a fix. */
-  readonly payload: string;
-  readonly attempts: number;
-  readonly createdAt: number;
 }
 
 /** What happened to one event of an ingested batch. */
@@ -82,14 +75,6 @@ export interface DeliveredChange {
   readonly seq: number;
   readonly writeBack?: { objectType: string; recordId: string; fields: Record<string, string | null> };
   readonly learntReference?: { objectType: string; recordId: string; reference: string };
-}
-
-export interface WriteBack {
-  readonly id: number;
-  readonly objectType: string;
-  readonly recordId: string;
-  readonly fields: Record<string, string | null>;
-  readonly attempts: number;
 }
 
 export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
@@ -126,34 +111,49 @@ export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'
 }
 
 export class RelayStore {
-  private readonly db: Database.Database;
+  /** The dead-letter store both flows share; the outbox files its letters here, in its own transactions. */
+  private readonly letters: DeadLetters;
+  private readonly references: GentrackReferences;
+  private readonly writeBacks: WriteBackQueue;
+  private readonly checkpoints: ReplayCheckpoints;
   private readonly statements;
   private readonly acknowledgingSync: 'FULL' | 'NORMAL';
   private readonly checkpointer?: WalCheckpointer;
   /** Syncs ingested batches off the event loop, when the acknowledging level is FULL and the store is a file. */
   private readonly walSync?: WalSync;
 
-  constructor(options: StoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
+  /** Opens the store file at `options.path` on a connection of the store's own, which close() closes. */
+  static open(options: StoreOptions): RelayStore {
+    return new RelayStore(openRelayDatabase(options.path), options);
+  }
+
+  /**
+   * `db`: a connection from openRelayDatabase, for the outbox alone (it changes the connection's `synchronous`
+   * level per commit); the store closes it on close().
+   */
+  constructor(
+    private readonly db: RelayDatabase,
+    options: OutboxOptions = {},
+  ) {
     this.acknowledgingSync = options.synchronous ?? 'FULL';
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    this.db.exec(SCHEMA);
-    if (this.acknowledgingSync === 'FULL' && options.path !== ':memory:') this.walSync = new WalSync(options.path);
-    if (options.checkpointInBackground && options.path !== ':memory:') {
-      this.db.pragma('wal_autocheckpoint = 0');
+    // Bookkeeping commits; acknowledging ones raise the level for their commit (see acknowledging()).
+    db.pragma('synchronous = NORMAL');
+    this.letters = new DeadLetters(db);
+    this.references = new GentrackReferences(db);
+    this.writeBacks = new WriteBackQueue(db);
+    this.checkpoints = new ReplayCheckpoints(db);
+    const file = db.memory ? undefined : db.name;
+    if (this.acknowledgingSync === 'FULL' && file) this.walSync = new WalSync(file);
+    if (options.checkpointInBackground && file) {
+      db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new WalCheckpointer({
-        path: options.path,
+        path: file,
         onFailure: (reason) => {
           if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
           options.onCheckpointFailure?.(reason);
         },
       });
     }
-    const db = this.db;
     this.statements = {
       insertChange: db.prepare(
         `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
@@ -166,11 +166,6 @@ export class RelayStore {
       partsOf: db.prepare(`SELECT part_json FROM event_parts WHERE transaction_id = ? ORDER BY part_number`),
       deleteParts: db.prepare(`DELETE FROM event_parts WHERE transaction_id = ?`),
       knownTransaction: db.prepare(`SELECT 1 FROM changes WHERE transaction_id = ?`),
-      saveCheckpoint: db.prepare(
-        `INSERT INTO checkpoints (topic, replay_id, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (topic) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
-      ),
-      checkpoint: db.prepare(`SELECT replay_id FROM checkpoints WHERE topic = ?`),
       pending: db.prepare(
         `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' ORDER BY seq`,
       ),
@@ -180,19 +175,6 @@ export class RelayStore {
       ),
       markDead: db.prepare(`UPDATE changes SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
       changeBySeq: db.prepare(`SELECT transaction_id, entity_key, change_json, attempts FROM changes WHERE seq = ?`),
-      insertDeadLetter: db.prepare(
-        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      listDeadLetters: db.prepare(
-        `SELECT id, source, transaction_id, entity_key, reason_code, reason, payload, attempts, created_at
-         FROM dead_letters ORDER BY id LIMIT ? OFFSET ?`,
-      ),
-      deadLetter: db.prepare(
-        `SELECT id, source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at FROM dead_letters WHERE id = ?`,
-      ),
-      deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
-      countDeadLetters: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
       revive: db.prepare(
         `UPDATE changes SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, revived = 1,
            generation = generation + ?, updated_at = ? WHERE seq = ? RETURNING generation, trace_id`,
@@ -202,33 +184,15 @@ export class RelayStore {
         `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' AND revived = 1 ORDER BY seq`,
       ),
       clearRevived: db.prepare(`UPDATE changes SET revived = 0 WHERE revived = 1`),
-      upsertReference: db.prepare(
-        `INSERT INTO gentrack_references (object_type, record_id, reference) VALUES (?, ?, ?)
-         ON CONFLICT (object_type, record_id) DO UPDATE SET reference = excluded.reference`,
-      ),
-      reference: db.prepare(`SELECT reference FROM gentrack_references WHERE object_type = ? AND record_id = ?`),
-      insertWriteBack: db.prepare(
-        `INSERT INTO write_backs (object_type, record_id, fields_json, attempts, next_attempt_at) VALUES (?, ?, ?, 0, 0)`,
-      ),
-      dueWriteBacks: db.prepare(
-        `SELECT id, object_type, record_id, fields_json, attempts FROM write_backs WHERE next_attempt_at <= ? ORDER BY id LIMIT ?`,
-      ),
-      deleteWriteBack: db.prepare(`DELETE FROM write_backs WHERE id = ?`),
-      retryWriteBack: db.prepare(`UPDATE write_backs SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`),
       stalePartTransactions: db.prepare(
         `SELECT transaction_id, MIN(received_at) AS first_at, COUNT(*) AS parts, MAX(part_total) AS total
          FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
       ),
       pruneDelivered: db.prepare(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < ?`),
-      changeState: db.prepare(
-        `SELECT c.state, c.last_error, (SELECT d.reason_code FROM dead_letters d WHERE d.change_seq = c.seq ORDER BY d.id DESC LIMIT 1) AS reason_code
-         FROM changes c WHERE c.transaction_id = ?`,
-      ),
+      changeState: db.prepare(`SELECT seq, state, last_error FROM changes WHERE transaction_id = ?`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
-                (SELECT COUNT(*) FROM event_parts) AS parts,
-                (SELECT COUNT(*) FROM dead_letters) AS dead,
-                (SELECT COUNT(*) FROM write_backs) AS writeBacks`,
+                (SELECT COUNT(*) FROM event_parts) AS parts`,
       ),
     };
   }
@@ -288,7 +252,7 @@ export class RelayStore {
         outcomes.push('stored');
         stored.push({ seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
       }
-      this.statements.saveCheckpoint.run(topic, checkpointReplayId, now);
+      this.checkpoints.save(topic, checkpointReplayId, now);
       return { outcomes, stored };
     });
     if (!this.walSync) return { ...this.acknowledging(() => run.immediate()), durable: Promise.resolve() };
@@ -316,13 +280,14 @@ export class RelayStore {
   /** Where a change stands, by transaction id; undefined when the outbox has no such change (or pruned it). */
   changeState(transactionId: string): ChangeState | undefined {
     const row = this.statements.changeState.get(transactionId) as
-      | { state: ChangeState['state']; last_error: string | null; reason_code: string | null }
+      | { seq: number; state: ChangeState['state']; last_error: string | null }
       | undefined;
-    return row && { state: row.state, lastError: row.last_error ?? undefined, reasonCode: row.reason_code ?? undefined };
+    if (!row) return undefined;
+    return { state: row.state, lastError: row.last_error ?? undefined, reasonCode: this.letters.latestReasonCodeOfChange(row.seq) };
   }
 
   checkpoint(topic: string): string | undefined {
-    return (this.statements.checkpoint.get(topic) as { replay_id: string } | undefined)?.replay_id;
+    return this.checkpoints.of(topic);
   }
 
   /** Every change still to deliver, in arrival order: what the dispatcher reloads after a restart. */
@@ -349,11 +314,9 @@ export class RelayStore {
         this.statements.markDelivered.run(now, item.seq);
         if (item.learntReference) {
           const { objectType, recordId, reference } = item.learntReference;
-          this.statements.upsertReference.run(objectType, recordId, reference);
+          this.references.remember(objectType, recordId, reference);
         }
-        if (item.writeBack) {
-          this.statements.insertWriteBack.run(item.writeBack.objectType, item.writeBack.recordId, JSON.stringify(item.writeBack.fields));
-        }
+        if (item.writeBack) this.writeBacks.add(item.writeBack);
       }
     })();
   }
@@ -377,19 +340,17 @@ export class RelayStore {
       if (!row) return;
       this.statements.markDead.run(reason, now, seq);
       this.insertDeadLetter('change', row.transaction_id, row.entity_key, seq, reasonCode, reason, row.change_json, row.attempts, now);
-      if (writeBack) {
-        this.statements.insertWriteBack.run(writeBack.objectType, writeBack.recordId, JSON.stringify(writeBack.fields));
-      }
+      if (writeBack) this.writeBacks.add(writeBack);
     })();
   }
 
+  /** The dead letters of both flows, oldest first (see dead-letters.ts). */
   deadLetters(limit = 100, offset = 0): DeadLetter[] {
-    return (this.statements.listDeadLetters.all(limit, offset) as DeadLetterRow[]).map(toDeadLetter);
+    return this.letters.list(limit, offset);
   }
 
-  deadLetter(id: number): DeadLetter | undefined {
-    const row = this.statements.deadLetter.get(id) as DeadLetterRow | undefined;
-    return row ? toDeadLetter(row) : undefined;
+  deadLetter(id: number): StoredDeadLetter | undefined {
+    return this.letters.get(id);
   }
 
   /**
@@ -398,24 +359,24 @@ export class RelayStore {
    */
   retryDeadLetter(id: number, assemble: Assembler, now = Date.now()): PendingChange {
     const retry = this.db.transaction(() => {
-      const row = this.statements.deadLetter.get(id) as (DeadLetterRow & { change_seq: number | null }) | undefined;
-      if (!row) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
+      const letter = this.letters.get(id);
+      if (!letter) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
       let pending: PendingChange;
-      if (row.change_seq !== null) {
-        const bump = REJECTION_CODES.has(row.reason_code) ? 1 : 0;
-        const revived = this.statements.revive.get(bump, now, row.change_seq) as { generation: number; trace_id: string };
-        const change = JSON.parse(row.payload) as ObjectChange;
+      if (letter.changeSeq !== null) {
+        const bump = REJECTION_CODES.has(letter.reasonCode) ? 1 : 0;
+        const revived = this.statements.revive.get(bump, now, letter.changeSeq) as { generation: number; trace_id: string };
+        const change = JSON.parse(letter.payload) as ObjectChange;
         pending = {
-          seq: row.change_seq,
+          seq: letter.changeSeq,
           generation: revived.generation,
-          entityKey: row.entity_key!,
+          entityKey: letter.entityKey!,
           change,
           attempts: 0,
           nextAttemptAt: 0,
           traceId: revived.trace_id,
         };
       } else {
-        const parts = JSON.parse(row.payload) as ObjectEventPart[];
+        const parts = JSON.parse(letter.payload) as ObjectEventPart[];
         const change = assemble(Array.isArray(parts) ? parts : [parts]);
         const traceId = crypto.randomUUID();
         const entityKey = entityKeyOf(change);
@@ -424,36 +385,30 @@ export class RelayStore {
         this.statements.markRevived.run(result.lastInsertRowid);
         pending = { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
       }
-      this.statements.deleteDeadLetter.run(id);
+      this.letters.remove(id);
       return pending;
     });
     return this.acknowledging(() => retry());
   }
 
   discardDeadLetter(id: number): boolean {
-    return this.acknowledging(() => this.statements.deleteDeadLetter.run(id).changes > 0);
+    return this.acknowledging(() => this.letters.remove(id));
   }
 
   referenceOf(objectType: string, recordId: string): string | undefined {
-    return (this.statements.reference.get(objectType, recordId) as { reference: string } | undefined)?.reference;
+    return this.references.of(objectType, recordId);
   }
 
   dueWriteBacks(limit: number, now = Date.now()): WriteBack[] {
-    return (this.statements.dueWriteBacks.all(now, limit) as WriteBackRow[]).map((row) => ({
-      id: row.id,
-      objectType: row.object_type,
-      recordId: row.record_id,
-      fields: JSON.parse(row.fields_json) as Record<string, string | null>,
-      attempts: row.attempts,
-    }));
+    return this.writeBacks.due(limit, now);
   }
 
   completeWriteBacks(ids: readonly number[]): void {
-    this.db.transaction(() => ids.forEach((id) => this.statements.deleteWriteBack.run(id)))();
+    this.writeBacks.complete(ids);
   }
 
   retryWriteBacks(ids: readonly number[], nextAttemptAt: number): void {
-    this.db.transaction(() => ids.forEach((id) => this.statements.retryWriteBack.run(nextAttemptAt, id)))();
+    this.writeBacks.retry(ids, nextAttemptAt);
   }
 
   /** Parts whose siblings never arrived within `timeoutMs` become dead letters naming what is missing. */
@@ -490,8 +445,10 @@ export class RelayStore {
     return this.statements.pruneDelivered.run(olderThan).changes;
   }
 
+  /** `dead` counts the letters of both flows. */
   counts(): { pending: number; parts: number; dead: number; writeBacks: number } {
-    return this.statements.counts.get() as { pending: number; parts: number; dead: number; writeBacks: number };
+    const counts = this.statements.counts.get() as { pending: number; parts: number };
+    return { pending: counts.pending, parts: counts.parts, dead: this.letters.count(), writeBacks: this.writeBacks.count() };
   }
 
   close(): void {
@@ -525,12 +482,8 @@ export class RelayStore {
     attempts: number,
     now: number,
   ): void {
-    this.statements.insertDeadLetter.run(source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, now);
+    this.letters.add({ source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, createdAt: now });
   }
-}
-
-export class DeadLetterNotFoundError extends RelayError {
-  readonly code = 'DEAD_LETTER_NOT_FOUND';
 }
 
 interface ChangeRow {
@@ -543,26 +496,6 @@ interface ChangeRow {
   trace_id: string;
 }
 
-interface DeadLetterRow {
-  id: number;
-  source: DeadLetterSource;
-  transaction_id: string | null;
-  entity_key: string | null;
-  reason_code: string;
-  reason: string;
-  payload: string;
-  attempts: number;
-  created_at: number;
-}
-
-interface WriteBackRow {
-  id: number;
-  object_type: string;
-  record_id: string;
-  fields_json: string;
-  attempts: number;
-}
-
 function toPendingChange(row: ChangeRow): PendingChange {
   return {
     seq: row.seq,
@@ -572,20 +505,6 @@ function toPendingChange(row: ChangeRow): PendingChange {
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     traceId: row.trace_id,
-  };
-}
-
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
-  return {
-    id: row.id,
-    source: row.source,
-    transactionId: row.transaction_id,
-    entityKey: row.entity_key,
-    reasonCode: row.reason_code,
-    reason: row.reason,
-    payload: row.payload,
-    attempts: row.attempts,
-    createdAt: row.created_at,
   };
 }
 

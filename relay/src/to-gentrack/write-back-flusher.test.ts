@@ -32,7 +32,7 @@ function fakeConnection(answer: (records: Update[]) => Result[] | Error): { conn
 
 function withStore(run: (store: RelayStore) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'write-backs-'));
-  const store = new RelayStore({ path: path.join(dir, 'relay.db') });
+  const store = RelayStore.open({ path: path.join(dir, 'relay.db') });
   return run(store).finally(() => {
     store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Connection } from 'jsforce';
-import type { RelayStore, WriteBack } from './relay-store.js';
+import type { RelayStore } from './relay-store.js';
+import type { WriteBack } from './write-back-queue.js';
 
 export interface WriteBackFlusherOptions {
   readonly store: RelayStore;

@@ -52,7 +52,7 @@ export class GentrackInbound {
   constructor(private readonly options: GentrackInboundOptions) {
     // Before anything opens: a missing or unusable key file stops the relay with its path.
     this.keys = loadWebhookKeys(options.webhooks);
-    this.inbox = new InboxStore(options.store.path, { synchronous: options.store.synchronous });
+    this.inbox = InboxStore.open(options.store.path, { synchronous: options.store.synchronous });
     const { delivery } = options;
     this.dispatcher = new InboundDispatcher({
       model: options.model,

@@ -33,7 +33,7 @@ interface HarnessOptions {
 }
 
 function harness(options: HarnessOptions = {}): Harness {
-  const inbox = new InboxStore(':memory:');
+  const inbox = InboxStore.open(':memory:');
   const upserts: Harness['upserts'] = [];
   const tasks: Record<string, unknown>[] = [];
   const reads: string[] = [];

@@ -19,7 +19,7 @@ function withFile(run: (file: string) => void): void {
 }
 
 test('an event is stored once per eventId and is due until it is finished', () => {
-  const inbox = new InboxStore(':memory:');
+  const inbox = InboxStore.open(':memory:');
   assert.equal(inbox.receive(event('e1'), '{"a":1}', 10), 'stored');
   assert.equal(inbox.receive(event('e1'), '{"a":2}', 11), 'duplicate');
   assert.deepEqual(inbox.due(10, 20), [{ seq: 1, eventId: 'e1', eventType: 'quote-created', createdAtMs: 1_000, rawBody: '{"a":1}', attempts: 0 }]);
@@ -42,7 +42,7 @@ test('an event is stored once per eventId and is due until it is finished', () =
 });
 
 test('field versions only move forward', () => {
-  const inbox = new InboxStore(':memory:');
+  const inbox = InboxStore.open(':memory:');
   inbox.receive(event('new', 2_000), '{}');
   inbox.receive(event('old', 1_000), '{}');
   const versions = (eventId: string, createdAtMs: number, fields: string[]) => ({ objectType: 'Account', reference: 'A1', fields, createdAtMs, eventId });
@@ -70,8 +70,8 @@ test('field versions only move forward', () => {
 
 test('a dead-lettered event lands in the shared dead-letter store and can be retried into the inbox', () => {
   withFile((file) => {
-    const outbox = new RelayStore({ path: file });
-    const inbox = new InboxStore(file);
+    const outbox = RelayStore.open({ path: file });
+    const inbox = InboxStore.open(file);
     inbox.receive(event('e1'), '{"eventId":"e1"}', 10);
     inbox.deadLetter(1, 'NO_MAPPING', 'no inbound rule for quote-created', 'Account:A1', 20);
     assert.equal(inbox.record('e1')?.state, 'dead');
@@ -116,11 +116,11 @@ test('a store made before Gentrack events existed is migrated: its dead letters 
     assert.throws(() => old.prepare(`INSERT INTO dead_letters (source, reason_code, reason, payload, attempts, created_at) VALUES ('gentrack-event', 'X', 'x', '{}', 0, 0)`).run(), /CHECK constraint/);
     old.close();
 
-    const inbox = new InboxStore(file);
+    const inbox = InboxStore.open(file);
     inbox.receive(event('e9'), '{}');
     inbox.deadLetter(1, 'REFERENCE_MISSING', 'no account number', null);
     inbox.close();
-    const outbox = new RelayStore({ path: file });
+    const outbox = RelayStore.open({ path: file });
     assert.deepEqual(
       outbox.deadLetters().map((letter) => [letter.source, letter.transactionId, letter.reasonCode]),
       [
@@ -133,7 +133,7 @@ test('a store made before Gentrack events existed is migrated: its dead letters 
 });
 
 test('finished events are pruned after the retention, pending and dead ones are kept', () => {
-  const inbox = new InboxStore(':memory:');
+  const inbox = InboxStore.open(':memory:');
   for (const id of ['a', 'b', 'c']) inbox.receive(event(id), '{}', 0);
   inbox.finish([{ seq: 1, state: 'applied', outcome: {} }], 100);
   inbox.deadLetter(2, 'NO_MAPPING', 'x', null, 100);

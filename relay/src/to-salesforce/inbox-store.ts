@@ -3,46 +3,14 @@
  * de-duplicated by eventId, and worked off by the inbound dispatcher. Beside it, per record and field, the createdAt
  * of the event that last set the field, so an older event that arrives late cannot overwrite a newer one.
  *
- * It opens the relay's store file with a connection of its own (WAL lets several share it), like the API tables, so
- * the outbox's hot path is untouched. Events that cannot be applied go to the relay's one dead-letter store (source
- * 'gentrack-event'), where `gentrack-sf dlq` lists them; retrying one puts its event back into the inbox.
+ * It works on a connection of its own to the relay's store file (WAL lets several share it), like the API tables,
+ * so the outbox's hot path is untouched. Events that cannot be applied go to the relay's one dead-letter store
+ * (platform/db/dead-letters.ts, source 'gentrack-event'), where `gentrack-sf dlq` lists them; retrying one puts its
+ * event back into the inbox.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
-import { SCHEMA } from '../platform/db/schema.js';
-
-const INBOX_SCHEMA = `
-CREATE TABLE IF NOT EXISTS inbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL UNIQUE,
-  event_type TEXT NOT NULL,
-  created_at_ms INTEGER NOT NULL,
-  -- The body exactly as signed and received.
-  raw_body TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'superseded', 'dead')),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT,
-  -- What processing did: the record, the fields applied and the fields a newer event had already set.
-  outcome_json TEXT,
-  received_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS inbox_due ON inbox (state, next_attempt_at, seq);
-
-CREATE TABLE IF NOT EXISTS inbound_field_versions (
-  object_type TEXT NOT NULL,
-  reference TEXT NOT NULL,
-  field TEXT NOT NULL,
-  created_at_ms INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  PRIMARY KEY (object_type, reference, field)
-);
-`;
-
-export const GENTRACK_EVENT_SOURCE = 'gentrack-event';
+import { DeadLetters, GENTRACK_EVENT_SOURCE } from '../platform/db/dead-letters.js';
+import { openRelayDatabase, type RelayDatabase } from '../platform/db/relay-database.js';
 
 export type InboxState = 'pending' | 'applied' | 'superseded' | 'dead';
 
@@ -82,21 +50,17 @@ export interface InboxRecord {
 }
 
 export class InboxStore {
-  private readonly db: Database.Database;
   private readonly statements;
+  private readonly letters: DeadLetters;
 
-  /** `file` is the relay's store path (store.path); ':memory:' for throwaway stores in tests. */
-  constructor(file: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    // The outbox's tables too: the dead-letter store is shared, and the inbox may open the file first.
-    this.db.exec(SCHEMA);
-    allowGentrackEventDeadLetters(this.db);
-    this.db.exec(INBOX_SCHEMA);
-    const db = this.db;
+  /** Opens the relay's store file (store.path; ':memory:' for tests) on a connection the inbox closes itself. */
+  static open(file: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}): InboxStore {
+    return new InboxStore(openRelayDatabase(file, options));
+  }
+
+  /** `db`: a connection from openRelayDatabase, at the durability inbox commits need; close() closes it. */
+  constructor(private readonly db: RelayDatabase) {
+    this.letters = new DeadLetters(db);
     this.statements = {
       insert: db.prepare(
         `INSERT INTO inbox (event_id, event_type, created_at_ms, raw_body, received_at, updated_at)
@@ -111,12 +75,6 @@ export class InboxStore {
       scheduleRetry: db.prepare(`UPDATE inbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ?`),
       markDead: db.prepare(`UPDATE inbox SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
       eventBySeq: db.prepare(`SELECT event_id, raw_body, attempts FROM inbox WHERE seq = ?`),
-      insertDeadLetter: db.prepare(
-        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
-         VALUES ('${GENTRACK_EVENT_SOURCE}', ?, ?, NULL, ?, ?, ?, ?, ?)`,
-      ),
-      deadLetter: db.prepare(`SELECT id, source, transaction_id FROM dead_letters WHERE id = ?`),
-      deleteDeadLetter: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
       revive: db.prepare(
         `UPDATE inbox SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, updated_at = ? WHERE event_id = ?`,
       ),
@@ -184,7 +142,17 @@ export class InboxStore {
       const row = this.statements.eventBySeq.get(seq) as { event_id: string; raw_body: string; attempts: number } | undefined;
       if (!row) return;
       this.statements.markDead.run(`${reasonCode}: ${reason}`, now, seq);
-      this.statements.insertDeadLetter.run(row.event_id, entityKey, reasonCode, reason, row.raw_body, row.attempts, now);
+      this.letters.add({
+        source: GENTRACK_EVENT_SOURCE,
+        transactionId: row.event_id,
+        entityKey,
+        changeSeq: null,
+        reasonCode,
+        reason,
+        payload: row.raw_body,
+        attempts: row.attempts,
+        createdAt: now,
+      });
     })();
   }
 
@@ -209,11 +177,11 @@ export class InboxStore {
    */
   retryDeadLetter(id: number, now = Date.now()): string | undefined {
     return this.db.transaction(() => {
-      const letter = this.statements.deadLetter.get(id) as { source: string; transaction_id: string | null } | undefined;
-      if (!letter || letter.source !== GENTRACK_EVENT_SOURCE || !letter.transaction_id) return undefined;
-      this.statements.revive.run(now, letter.transaction_id);
-      this.statements.deleteDeadLetter.run(id);
-      return letter.transaction_id;
+      const letter = this.letters.get(id);
+      if (!letter || letter.source !== GENTRACK_EVENT_SOURCE || !letter.transactionId) return undefined;
+      this.statements.revive.run(now, letter.transactionId);
+      this.letters.remove(id);
+      return letter.transactionId;
     })();
   }
 
@@ -254,21 +222,4 @@ interface InboxRow {
   created_at_ms: number;
   raw_body: string;
   attempts: number;
-}
-
-/**
- * Stores created before Gentrack events existed have a dead_letters CHECK that refuses their source. SQLite cannot
- * change a CHECK in place, so the table is rebuilt once, in one transaction, with the current definition.
- */
-function allowGentrackEventDeadLetters(db: Database.Database): void {
-  const current = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'`).get() as { sql: string } | undefined)?.sql;
-  if (!current || current.includes(`'${GENTRACK_EVENT_SOURCE}'`)) return;
-  const definition = /CREATE TABLE IF NOT EXISTS dead_letters \([\s\S]*?\n\);/.exec(SCHEMA)?.[0];
-  if (!definition) throw new Error('store/schema.ts has no dead_letters table definition');
-  db.transaction(() => {
-    db.exec(`ALTER TABLE dead_letters RENAME TO dead_letters_before_gentrack_events`);
-    db.exec(definition);
-    db.exec(`INSERT INTO dead_letters SELECT * FROM dead_letters_before_gentrack_events`);
-    db.exec(`DROP TABLE dead_letters_before_gentrack_events`);
-  }).immediate();
 }

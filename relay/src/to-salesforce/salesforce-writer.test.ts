@@ -125,7 +125,7 @@ test('events go to the Event Endpoint; its per-event results become outcomes', a
 });
 
 test('one record newer-wins: a field a newer write set is left out and reported; the others move to the write\'s time', async () => {
-  const versions = new InboxStore(':memory:');
+  const versions = InboxStore.open(':memory:');
   versions.recordFieldVersions({ objectType: 'Account', reference: 'A1', fields: ['Quote_Status__c'], createdAtMs: 2_000, eventId: 'evt-newer' });
   const write = {
     objectType: 'Account',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClientError, ApiClientStore } from './api-client-store.js';
-import { openApiDatabase } from '../db/api-database.js';
+import { openRelayDatabase } from '../db/relay-database.js';
 
 function code(run: () => unknown): string {
   try {
@@ -14,7 +14,7 @@ function code(run: () => unknown): string {
 }
 
 test('one active client: create, rotate its secret hash, revoke it, then create a new one', () => {
-  const store = new ApiClientStore(openApiDatabase(':memory:'));
+  const store = new ApiClientStore(openRelayDatabase(':memory:'));
   assert.equal(store.active(), undefined);
   assert.equal(code(() => store.rotate('h')), 'NO_ACTIVE_API_CLIENT');
   assert.equal(code(() => store.revoke()), 'NO_ACTIVE_API_CLIENT');

@@ -3,7 +3,7 @@
  * of its current secret. One client is active at a time; `gentrack-sf credentials create | rotate | revoke` changes
  * it, and the token endpoint reads it on every request, so a rotation takes effect at once in a running relay.
  */
-import type { ApiDatabase } from '../db/api-database.js';
+import type { RelayDatabase } from '../db/relay-database.js';
 import { RelayError } from '../errors.js';
 
 export interface ApiClient {
@@ -38,7 +38,7 @@ interface ClientRow {
 export class ApiClientStore {
   private readonly statements;
 
-  constructor(private readonly db: ApiDatabase) {
+  constructor(private readonly db: RelayDatabase) {
     this.statements = {
       byId: db.prepare(`SELECT * FROM api_clients WHERE client_id = ?`),
       active: db.prepare(`SELECT * FROM api_clients WHERE status = 'active' ORDER BY created_at DESC LIMIT 1`),

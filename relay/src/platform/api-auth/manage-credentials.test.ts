@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Connection } from 'jsforce';
 import { resolveRelayConfig } from '../config/relay-config.js';
 import { ApiClientStore } from './api-client-store.js';
-import { openApiDatabase } from '../db/api-database.js';
+import { openRelayDatabase } from '../db/relay-database.js';
 import { verifyClientSecret } from './client-secrets.js';
 import { manageCredentials } from './manage-credentials.js';
 
@@ -38,7 +38,7 @@ function setup() {
     fail: (error: Error) => (failWith = error),
     run: (action: 'create' | 'rotate' | 'revoke', push = true) =>
       manageCredentials(action, { config, print: (line) => lines.push(line), ...(push ? { salesforce: async () => connection } : {}) }),
-    clients: () => new ApiClientStore(openApiDatabase(config.store.path)),
+    clients: () => new ApiClientStore(openRelayDatabase(config.store.path)),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -9,7 +9,7 @@ import { RELAY_CREDENTIAL_PRINCIPAL, RELAY_EXTERNAL_CREDENTIAL } from '../../../
 import type { RelayConfig } from '../config/relay-config-schema.js';
 import { deleteClientCredentials, pushClientCredentials } from '../salesforce/external-credential-push.js';
 import { ApiClientStore } from './api-client-store.js';
-import { openApiDatabase } from '../db/api-database.js';
+import { openRelayDatabase } from '../db/relay-database.js';
 import { createCredentials, revokeCredentials, rotateCredentials, type IssuedCredentials } from './credential-lifecycle.js';
 
 export type CredentialsAction = 'create' | 'rotate' | 'revoke';
@@ -30,7 +30,7 @@ const SETUP_STEPS =
 /** Resolves to the exit code: 0, or 1 when Salesforce could not be updated (the relay's store was). */
 export async function manageCredentials(action: CredentialsAction, options: ManageCredentialsOptions): Promise<number> {
   const { config, print } = options;
-  const database = openApiDatabase(options.storePath ?? config.store.path);
+  const database = openRelayDatabase(options.storePath ?? config.store.path);
   let issued: IssuedCredentials | undefined;
   try {
     const clients = new ApiClientStore(database);

@@ -51,7 +51,7 @@ test('the history shares the relay store file with a running relay', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sync-history-'));
   try {
     const file = path.join(dir, 'relay.db');
-    const store = new RelayStore({ path: file });
+    const store = RelayStore.open({ path: file });
     const history = SyncHistory.open(file);
     const id = history.recordSyncStart({ kind: 'initial', subject: 'x', initiatedBy: 'ops' });
     history.close();

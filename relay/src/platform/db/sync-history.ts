@@ -6,30 +6,9 @@
  * Writers call recordSyncStart when a run begins, recordSyncStage as stages end (optional), and recordSyncEnd once;
  * a run without an end was interrupted (the process died) and is listed as unfinished.
  */
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { RelayError } from '../errors.js';
-
-const HISTORY_SCHEMA = `
-CREATE TABLE IF NOT EXISTS sync_history (
-  id TEXT PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('initial', 'on-demand')),
-  -- What was synchronised, for people: an extract directory, or "Account 001... Salesforce -> Gentrack".
-  subject TEXT NOT NULL,
-  initiated_by TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  ended_at INTEGER,
-  stages_json TEXT NOT NULL DEFAULT '[]',
-  counts_json TEXT NOT NULL DEFAULT '{}',
-  outcome TEXT CHECK (outcome IN ('completed', 'completed with errors', 'failed')),
-  failed_stage TEXT,
-  error TEXT,
-  report_location TEXT
-);
-CREATE INDEX IF NOT EXISTS sync_history_by_start ON sync_history (started_at);
-`;
+import { openRelayDatabase, type RelayDatabase } from './relay-database.js';
 
 export type SyncKind = 'initial' | 'on-demand';
 /** The outcomes the seeds name, word for word. */
@@ -107,12 +86,11 @@ interface RunRow {
 export class SyncHistory {
   private readonly statements;
 
-  /** `db`: a connection to the relay's store file (e.g. the API database); the table is created if missing. */
+  /** `db`: a connection to the relay's store file (e.g. the API tables'), which close() leaves open unless owned. */
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: RelayDatabase,
     private readonly ownsConnection = false,
   ) {
-    db.exec(HISTORY_SCHEMA);
     this.statements = {
       insert: db.prepare(
         `INSERT INTO sync_history (id, kind, subject, initiated_by, started_at) VALUES (?, ?, ?, ?, ?)`,
@@ -131,11 +109,7 @@ export class SyncHistory {
 
   /** Opens the history in the store file at `file` (':memory:' for tests) on a connection it closes itself. */
   static open(file: string): SyncHistory {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    return new SyncHistory(db, true);
+    return new SyncHistory(openRelayDatabase(file), true);
   }
 
   /** Records that a run began; returns its id. */

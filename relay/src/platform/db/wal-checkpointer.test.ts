@@ -62,7 +62,7 @@ test('a worker that cannot open the database reports it, and the store checkpoin
 
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-checkpointer-')), 'store.db');
   const reasons: string[] = [];
-  const store = new RelayStore({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
+  const store = RelayStore.open({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
   const internals = store as unknown as { db: Database.Database; checkpointer: { worker: import('node:worker_threads').Worker } };
   assert.equal(internals.db.pragma('wal_autocheckpoint', { simple: true }), 0, 'background checkpoints replace SQLite own');
   await internals.checkpointer.worker.terminate();
@@ -75,7 +75,7 @@ test('a worker that cannot open the database reports it, and the store checkpoin
 test('stopping the store is not a failure', async () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-checkpointer-')), 'store.db');
   const reasons: string[] = [];
-  const store = new RelayStore({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
+  const store = RelayStore.open({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
   const { worker } = (store as unknown as { checkpointer: { worker: import('node:worker_threads').Worker } }).checkpointer;
   const exited = once(worker, 'exit');
   worker.ref(); // the store unrefs its worker; this test waits for it to exit

@@ -68,7 +68,7 @@ test('a closed sync and a log that cannot be opened are refused', async () => {
 
 test('an ingested batch is durable only after the log is synced; a refused sync rejects it', async () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-sync-')), 'relay.db');
-  const store = new RelayStore({ path: file, synchronous: 'FULL' });
+  const store = RelayStore.open({ path: file, synchronous: 'FULL' });
   const event: IncomingEvent = {
     replayId: '1',
     part: {
@@ -90,13 +90,13 @@ test('an ingested batch is durable only after the log is synced; a refused sync 
   await first.durable;
 
   store.close();
-  const afterClose = new RelayStore({ path: file, synchronous: 'FULL' });
+  const afterClose = RelayStore.open({ path: file, synchronous: 'FULL' });
   rmSync(`${file}-wal`, { force: true });
   const second = afterClose.ingest('/event/T', [{ ...event, replayId: '2', part: { ...event.part, transactionId: 't2' } as IncomingEvent['part'] }], '2', reassemble);
   await assert.rejects(second.durable, /ENOENT/);
   afterClose.close();
 
-  const normal = new RelayStore({ path: path.join(path.dirname(file), 'normal.db'), synchronous: 'NORMAL' });
+  const normal = RelayStore.open({ path: path.join(path.dirname(file), 'normal.db'), synchronous: 'NORMAL' });
   await normal.ingest('/event/T', [event], '1', reassemble).durable;
   normal.close();
 });

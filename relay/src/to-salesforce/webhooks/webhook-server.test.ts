@@ -22,7 +22,7 @@ let logLines: string[] = [];
 let failStore = false;
 
 before(async () => {
-  inbox = new InboxStore(':memory:');
+  inbox = InboxStore.open(':memory:');
   server = await startWebhookServer({
     host: '127.0.0.1',
     port: 0,

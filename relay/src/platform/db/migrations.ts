@@ -1,0 +1,210 @@
+/**
+ * The store's schema, as the numbered migrations that build it: append a migration to change it, never edit one
+ * that has shipped (files in the field are at its version already). Applied by migrate.ts on every open.
+ *
+ * What the tables are for: the outbox (`changes`, `event_parts`, `gentrack_references`, `write_backs`,
+ * `checkpoints`: to-gentrack/relay-store.ts), the inbox (`inbox`, `inbound_field_versions`:
+ * to-salesforce/inbox-store.ts), the dead letters of both flows (`dead_letters`: dead-letters.ts), the API's state
+ * (`api_clients`: api-auth/api-client-store.ts; `sync_jobs`: sync-jobs/sync-job-store.ts) and the synchronisation
+ * history (`sync_history`: sync-history.ts).
+ */
+import type Database from 'better-sqlite3';
+import type { Migration } from './migrate.js';
+
+const OUTBOX_TABLES = `
+CREATE TABLE IF NOT EXISTS changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL UNIQUE,
+  entity_key TEXT NOT NULL,
+  change_json TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  trace_id TEXT NOT NULL,
+  -- Set when an operator retries a dead letter, so a running relay picks the change up.
+  revived INTEGER NOT NULL DEFAULT 0,
+  -- Bumped when a change Gentrack rejected is retried: it goes out under a new X-Transaction-Id.
+  generation INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- Partial indexes: what is pending, in order (small, appended to), and what was delivered, by time, for pruning
+-- (delivered rows are kept 72 hours: without this index every prune scanned all of them). They replace an index
+-- on (state, seq) that stores from before them still have.
+DROP INDEX IF EXISTS changes_by_state;
+CREATE INDEX IF NOT EXISTS changes_pending ON changes (seq) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS changes_delivered_by_time ON changes (updated_at) WHERE state = 'delivered';
+
+CREATE TABLE IF NOT EXISTS event_parts (
+  transaction_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  part_total INTEGER NOT NULL,
+  replay_id TEXT NOT NULL,
+  part_json TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (transaction_id, part_number)
+);
+
+CREATE TABLE IF NOT EXISTS gentrack_references (
+  object_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  PRIMARY KEY (object_type, record_id)
+);
+
+CREATE TABLE IF NOT EXISTS write_backs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  object_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  fields_json TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS checkpoints (
+  topic TEXT PRIMARY KEY,
+  replay_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
+
+const DEAD_LETTERS_TABLE = `
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  -- 'event', 'change': the outbox's (Salesforce -> Gentrack); 'gentrack-event': a Gentrack webhook event that could
+  -- not be applied in Salesforce (the inbox's).
+  source TEXT NOT NULL CHECK (source IN ('event', 'change', 'gentrack-event')),
+  transaction_id TEXT,
+  entity_key TEXT,
+  change_seq INTEGER,
+  reason_code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;
+
+const INBOX_TABLES = `
+CREATE TABLE IF NOT EXISTS inbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  event_type TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  -- The body exactly as signed and received.
+  raw_body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'superseded', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  -- What processing did: the record, the fields applied and the fields a newer event had already set.
+  outcome_json TEXT,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_due ON inbox (state, next_attempt_at, seq);
+
+CREATE TABLE IF NOT EXISTS inbound_field_versions (
+  object_type TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  field TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (object_type, reference, field)
+);
+`;
+
+const API_TABLES = `
+CREATE TABLE IF NOT EXISTS api_clients (
+  client_id TEXT PRIMARY KEY,
+  -- scrypt hash of the client secret (never the secret); NULL once revoked.
+  secret_hash TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+  created_at INTEGER NOT NULL,
+  secret_set_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS sync_jobs (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+  -- Audit: the API client that asked, and the Salesforce user it asked for (X-On-Behalf-Of).
+  client_id TEXT NOT NULL,
+  on_behalf_of TEXT NOT NULL,
+  -- Salesforce -> Gentrack: the outbox transaction that carries the record.
+  transaction_id TEXT,
+  error_code TEXT,
+  error_message TEXT,
+  result_json TEXT,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS sync_jobs_by_state ON sync_jobs (state, created_at);
+`;
+
+const HISTORY_TABLES = `
+CREATE TABLE IF NOT EXISTS sync_history (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('initial', 'on-demand')),
+  -- What was synchronised, for people: an extract directory, or "Account 001... Salesforce -> Gentrack".
+  subject TEXT NOT NULL,
+  initiated_by TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  stages_json TEXT NOT NULL DEFAULT '[]',
+  counts_json TEXT NOT NULL DEFAULT '{}',
+  outcome TEXT CHECK (outcome IN ('completed', 'completed with errors', 'failed')),
+  failed_stage TEXT,
+  error TEXT,
+  report_location TEXT
+);
+CREATE INDEX IF NOT EXISTS sync_history_by_start ON sync_history (started_at);
+`;
+
+/**
+ * Stores made before Gentrack events existed have a dead_letters CHECK that refuses their source. SQLite cannot
+ * change a CHECK in place, so the table is rebuilt with the current definition, keeping its rows and its id
+ * counter (a dead letter's id is what operators type: a discarded one's must not come back).
+ */
+function allowGentrackEventDeadLetters(db: Database.Database): void {
+  const row = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'`).get() as
+    { sql: string } | undefined;
+  if (!row || row.sql.includes(`'gentrack-event'`)) return;
+  const counter = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'dead_letters'`).get() as
+    { seq: number } | undefined;
+  db.exec(`ALTER TABLE dead_letters RENAME TO dead_letters_before_gentrack_events`);
+  db.exec(DEAD_LETTERS_TABLE);
+  db.exec(`INSERT INTO dead_letters SELECT * FROM dead_letters_before_gentrack_events`);
+  db.exec(`DROP TABLE dead_letters_before_gentrack_events`);
+  if (!counter) return;
+  // The copy recreated the counter only if rows were left to copy.
+  const raised = db
+    .prepare(`UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'dead_letters'`)
+    .run(counter.seq);
+  if (raised.changes === 0)
+    db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('dead_letters', ?)`).run(counter.seq);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'the schema of the first versioned release: outbox, inbox, dead letters, API state, sync history',
+    // Also upgrades a file written before user_version was kept (version 0 with some or all of these tables): every
+    // statement is idempotent, and what those releases did on open (the old outbox index dropped, dead_letters
+    // rebuilt for Gentrack events) is done here once.
+    up: (db) => {
+      db.exec(OUTBOX_TABLES);
+      allowGentrackEventDeadLetters(db);
+      db.exec(DEAD_LETTERS_TABLE);
+      db.exec(INBOX_TABLES);
+      db.exec(API_TABLES);
+      db.exec(HISTORY_TABLES);
+    },
+  },
+];

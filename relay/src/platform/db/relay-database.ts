@@ -1,0 +1,64 @@
+/**
+ * The one place the relay's SQLite store file is opened. Every connection to it (the outbox's, the inbox's, the API
+ * tables', a CLI command's) comes from here with the same pragmas, and finds the schema at the version this release
+ * knows: the numbered migrations (migrations.ts) are applied on open, under `PRAGMA user_version`.
+ *
+ * Each owner keeps a connection of its own (WAL lets several share the file, and the CLI share it with a running
+ * relay): the outbox switches its connection's `synchronous` level per commit (relay-store.ts), which must not
+ * change the durability of the inbox's or the API's commits.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { migrate, StoreFileError } from './migrate.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** A connection to the relay's store file, opened by openRelayDatabase. */
+export type RelayDatabase = Database.Database;
+
+export interface RelayDatabaseOptions {
+  /**
+   * Durability of this connection's commits (default FULL): FULL survives power loss; NORMAL (WAL) survives process
+   * crashes only. The outbox lowers it to NORMAL for its bookkeeping and raises it for acknowledging commits.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+/** How long a connection waits for another one's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+/** After a checkpoint the log file is reused from its start; keep at most this much of it on disk. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Opens (creating it and its directory if missing) the store file at `file`, or a throwaway database for ':memory:',
+ * and brings its schema up to date. Throws a StoreFileError naming the file, with the connection closed, when the
+ * file was written by a newer release, a migration fails, or it cannot be opened (not a database, no permission).
+ */
+export function openRelayDatabase(file: string, options: RelayDatabaseOptions = {}): RelayDatabase {
+  let db: RelayDatabase;
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+  } catch (error) {
+    throw cannotOpen(file, error);
+  }
+  try {
+    // First: the pragmas below and the migrations may wait for another connection's lock.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    migrate(db, MIGRATIONS, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error instanceof StoreFileError ? error : cannotOpen(file, error);
+  }
+}
+
+function cannotOpen(file: string, error: unknown): StoreFileError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreFileError('STORE_OPEN_FAILED', `store ${file} could not be opened: ${reason} (check store.path)`, {
+    cause: error,
+  });
+}
