@@ -3,6 +3,7 @@
  * registers itself here.
  */
 import { Command, CommanderError } from 'commander';
+import { registerApexCommand } from './commands/apex.js';
 import { registerCredentialsCommand } from './commands/credentials.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDlqCommand } from './commands/dlq.js';
@@ -20,6 +21,7 @@ const program = new Command('gentrack-sf')
   .exitOverride();
 
 registerGenerateCommand(program);
+registerApexCommand(program);
 registerDemoCommand(program);
 registerCredentialsCommand(program);
 registerDlqCommand(program);

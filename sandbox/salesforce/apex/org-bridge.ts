@@ -143,9 +143,12 @@ export class OrgBridge implements OrgHost {
       throw fatal;
     }
     results.forEach((result, index) => {
-      if (result.success && result.id && (operation === 'insert' || operation === 'upsert')) {
-        records[index]!.fields.set('id', { name: 'Id', value: result.id });
-      }
+      if (!result.success) return;
+      const record = records[index]!;
+      if (result.id && (operation === 'insert' || operation === 'upsert')) record.fields.set('id', { name: 'Id', value: result.id });
+      // Saved values are no longer changes: a later update writes only what is assigned after this (an unchanged
+      // non-updateable field such as AccountContactRelation.AccountId is not written again).
+      if (operation !== 'delete' && operation !== 'undelete') record.assigned.clear();
     });
     context.uncommittedWork = true;
     return results;
