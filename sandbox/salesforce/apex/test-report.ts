@@ -79,6 +79,7 @@ export function formatJson(run: TestRunResult, context: ReportContext): string {
       FullName: `${test.className}.${test.methodName}`,
       ApexClass: { Name: test.className },
       Limits: test.limits,
+      TestBlockLimits: test.testBlockLimits,
     })),
     ...(context.coverage
       ? {

@@ -19,8 +19,10 @@ export interface TestMethodResult {
   readonly message: string | null;
   readonly stackTrace: string | null;
   readonly runTimeMs: number;
-  /** Governor limit usage of the method's transaction (outside Test.startTest/stopTest). */
+  /** Governor limit usage of the method's transaction outside Test.startTest()/stopTest()... */
   readonly limits: Record<LimitName, number>;
+  /** ...and inside that block (null when the method does not call Test.startTest()). */
+  readonly testBlockLimits: Record<LimitName, number> | null;
 }
 
 export interface CoverageResult {
@@ -83,13 +85,15 @@ async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: 
       return { outcome: 'Fail' as const, ...describeFailure(error) };
     }
   });
-  const usage = (context as TransactionContext | null)?.outerLimits ?? (context as TransactionContext | null)?.limits;
+  const finished = context as TransactionContext | null;
+  const usage = finished?.outerLimits ?? finished?.limits;
   return {
     className: decl.name,
     methodName,
     ...outcome,
     runTimeMs: Date.now() - started,
     limits: usage ? usage.snapshot() : { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, publishImmediateDml: 0, callouts: 0 },
+    testBlockLimits: finished?.testBlockLimits?.snapshot() ?? null,
   };
 }
 

@@ -26,6 +26,8 @@ export class TransactionContext {
   /** Limits in force: a second set while between Test.startTest() and Test.stopTest(). */
   limits = new GovernorLimits();
   outerLimits: GovernorLimits | null = null;
+  /** The limits of the Test.startTest()/stopTest() block, kept after it ends for reporting. */
+  testBlockLimits: GovernorLimits | null = null;
   testStarted = false;
   /** DML happened since the transaction (or Test.startTest) began: callouts are refused. */
   uncommittedWork = false;

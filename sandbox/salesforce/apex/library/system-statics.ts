@@ -408,6 +408,7 @@ export class SystemStatics {
         context.testStarted = true;
         context.outerLimits = context.limits;
         context.limits = new GovernorLimits();
+        context.testBlockLimits = context.limits;
         // "Performing DML Operations and Mock Callouts": DML before Test.startTest() does not block a callout after it.
         context.uncommittedWork = false;
         return null;
