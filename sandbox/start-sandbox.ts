@@ -12,6 +12,8 @@ import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions
 import { startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';
 import { EventBus } from './salesforce/pubsub/event-bus.js';
 import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
+import { createApexRuntime } from './salesforce/apex/apex-runtime.js';
+import { runApexTriggers } from './salesforce/apex/apex-triggers.js';
 import { simulateConnectorTriggers, type TriggerSimulation } from './salesforce/trigger-simulation.js';
 
 export interface SandboxOptions {
@@ -25,6 +27,11 @@ export interface SandboxOptions {
   readonly model?: ConnectorModel;
   /** Leave the trigger simulation off, e.g. to test an org whose triggers are not deployed. */
   readonly simulateTriggers?: boolean;
+  /**
+   * Run force-app's real triggers in the Apex runtime instead of the simulation (default false while the end-to-end
+   * suite moves over; see issue 14).
+   */
+  readonly apexTriggers?: boolean;
 }
 
 export interface Sandbox {
@@ -58,12 +65,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return userId ? { userId, organizationId: org.id } : null;
     },
   });
-  const triggers =
+  const publish = (events: Record<string, unknown>[], user: { id: string }) => {
+    bus.publish(topic, events, { createdById: user.id });
+  };
+  const triggers: TriggerSimulation | undefined =
     options.simulateTriggers === false
       ? undefined
-      : simulateConnectorTriggers(org, options.model ?? connectorModel, (events, user) => {
-          bus.publish(topic, events, { createdById: user.id });
-        });
+      : options.apexTriggers
+        ? runApexTriggers(org, createApexRuntime(org, forceAppDir), PLATFORM_EVENT, publish)
+        : simulateConnectorTriggers(org, options.model ?? connectorModel, publish);
   const gentrack = await startGentrackSandbox({ ...options.gentrack, host });
 
   return {

@@ -11,6 +11,7 @@ interface SandboxCommandOptions {
   gentrackPort: string;
   pubsubPort: string;
   dir: string;
+  apexTriggers?: boolean;
 }
 
 export function registerSandboxCommand(program: Command): void {
@@ -21,6 +22,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--pubsub-port <port>', 'Pub/Sub API (gRPC over TLS) port', '0')
     .option('--gentrack-port <port>', 'Gentrack API port', '0')
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
+    .option('--apex-triggers', "run force-app's triggers in the Apex runtime instead of the TypeScript simulation")
     .action(async (options: SandboxCommandOptions) => {
       const [{ PROJECT_ROOT }, { startSandbox }] = await Promise.all([
         import('../../generators/project-root.js'),
@@ -30,6 +32,7 @@ export function registerSandboxCommand(program: Command): void {
         salesforce: { port: Number(options.salesforcePort) },
         gentrack: { port: Number(options.gentrackPort) },
         pubSubPort: Number(options.pubsubPort),
+        apexTriggers: options.apexTriggers ?? false,
       });
       const dir = path.resolve(PROJECT_ROOT, options.dir);
       mkdirSync(dir, { recursive: true });

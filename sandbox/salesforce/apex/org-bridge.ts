@@ -34,6 +34,10 @@ const OPERATION_WORDS: Record<DmlOperation, string> = { insert: 'Insert', update
 const TRIGGER_OPERATIONS: Record<string, string> = { insert: 'AFTER_INSERT', update: 'AFTER_UPDATE', delete: 'AFTER_DELETE', undelete: 'AFTER_UNDELETE' };
 
 export class OrgBridge implements OrgHost {
+  private readonly externalContexts = new WeakMap<object, TransactionContext>();
+  /** EventBus.publish calls made through this bridge (the sandbox reports it as the triggers' publish count). */
+  publishCalls = 0;
+
   constructor(
     readonly org: SandboxOrg,
     readonly program: ApexProgram,
@@ -156,6 +160,7 @@ export class OrgBridge implements OrgHost {
 
   /** Platform event messages: validated like records, delivered to subscribers when the transaction commits. */
   async publishEvents(interpreter: Interpreter, events: ApexSObject[], site: Site): Promise<ApexDmlResult[]> {
+    this.publishCalls++;
     const results = await this.org.dml.insert(
       events.map((event) => ({ objectType: event.objectName, values: this.valuesOf(interpreter, event, 'insert', site) })),
       { user: interpreter.context.runningUser, allOrNone: false },
@@ -239,7 +244,7 @@ export class OrgBridge implements OrgHost {
     return this.org.onAfterDml(async (event) => {
       const triggers = this.program.triggersOn(event.objectType, `after ${event.operation}`);
       if (triggers.length === 0) return;
-      const context = interpreter.contexts.getStore() ?? newContext(event.user);
+      const context = interpreter.contexts.getStore() ?? this.contextOfDmlCall(event.user, newContext);
       await interpreter.contexts.run(context, async () => {
         const variables = this.triggerVariables(event);
         for (const trigger of triggers) {
@@ -255,6 +260,18 @@ export class OrgBridge implements OrgHost {
         }
       });
     });
+  }
+
+  /**
+   * DML from outside Apex (REST, Bulk API, the code API): one Apex transaction per org transaction, so the
+   * trigger chunks of one call share statics and limits as they do in an org.
+   */
+  private contextOfDmlCall(user: SandboxUser, newContext: (user: SandboxUser) => TransactionContext): TransactionContext {
+    const log = this.org.transactions.currentLog();
+    if (!log) return newContext(user);
+    let context = this.externalContexts.get(log);
+    if (!context) this.externalContexts.set(log, (context = newContext(user)));
+    return context;
   }
 
   /** Trigger context variables (Apex Developer Guide, "Trigger Context Variables"); after-trigger records are read-only. */
