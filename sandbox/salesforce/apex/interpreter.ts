@@ -502,6 +502,8 @@ export class Interpreter {
   }
 
   getMember(target: Value, name: string, site: Site): Value {
+    // `[SELECT Name FROM Account WHERE Id = :id].Name`: a field of an inline query is read from its single row.
+    if (target instanceof ApexList && SINGLE_ROW_SOQL.has(target)) return this.getMember(this.singleRow(target, site), name, site);
     if (target instanceof ApexObject) {
       const lower = name.toLowerCase();
       if (this.declaresField(target.cls, lower)) return target.fields.get(lower) ?? null;
@@ -927,13 +929,17 @@ export class Interpreter {
     if ((name === 'decimal' || name === 'double') && typeof value === 'number') return new ApexDecimal(value, 0, name === 'double');
     if (name === 'id' && typeof value === 'string') return this.toId(value, site);
     if (value instanceof ApexList && SINGLE_ROW_SOQL.has(value) && type.args.length === 0 && name !== 'list' && name !== 'object') {
-      if (name === 'integer') return value;
-      if (value.items.length === 0) this.fail('QueryException', 'List has no rows for assignment to SObject', site);
-      if (value.items.length > 1) this.fail('QueryException', 'List has more than 1 row for assignment to SObject', site);
-      return value.items[0]!;
+      return name === 'integer' ? value : this.singleRow(value, site);
     }
     void frame;
     return value;
+  }
+
+  /** The one row of an inline query used as an sObject (Apex Developer Guide, "SOQL Statements"). */
+  private singleRow(rows: ApexList, site: Site): Value {
+    if (rows.items.length === 0) this.fail('QueryException', 'List has no rows for assignment to SObject', site);
+    if (rows.items.length > 1) this.fail('QueryException', 'List has more than 1 row for assignment to SObject', site);
+    return rows.items[0]!;
   }
 
   toId(value: string, site: Site): string {

@@ -4,7 +4,7 @@
  * triggers in the interpreter. Governor limits, MIXED_DML_OPERATION and System.runAs are applied here.
  */
 import { SalesforceError } from '../errors.js';
-import type { AfterDmlEvent, DmlResult } from '../org/dml-engine.js';
+import { TriggerError, type AfterDmlEvent, type DmlResult } from '../org/dml-engine.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
 import { compileQuery } from '../soql/compile.js';
@@ -253,7 +253,9 @@ export class OrgBridge implements OrgHost {
           } catch (error) {
             if (error instanceof ApexThrow) {
               if (error.uncatchable) context.pendingFatal = error;
-              throw new Error(`${error.message}\n\n${error.stack_.join('\n')}`);
+              // Salesforce shows the stack down to the trigger, not the code whose DML fired it.
+              const bottom = error.stack_.findIndex((line) => line.startsWith('Trigger.'));
+              throw new TriggerError(trigger.name, `${error.message}\n\n${error.stack_.slice(0, bottom + 1).join('\n')}`);
             }
             throw error;
           }
@@ -278,8 +280,8 @@ export class OrgBridge implements OrgHost {
   private triggerVariables(event: AfterDmlEvent): Map<string, Value> {
     const schema = this.org.schema;
     const type = typeRef(event.objectType);
-    const newRecords = event.operation === 'delete' ? null : new ApexList(type, event.records.map((change) => sObjectFromRow(schema, event.objectType, change.new!, false)));
-    const oldRecords = event.operation === 'update' || event.operation === 'delete' ? new ApexList(type, event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false))) : null;
+    const newRecords = event.operation === 'delete' ? null : new ApexList(type, event.records.map((change) => sObjectFromRow(schema, event.objectType, change.new!, false, true)));
+    const oldRecords = event.operation === 'update' || event.operation === 'delete' ? new ApexList(type, event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false, true))) : null;
     const mapOf = (list: ApexList | null) => {
       if (!list) return null;
       const map = new ApexMap(typeRef('Id'), type);

@@ -49,8 +49,8 @@ export function toStoreValue(value: Value): FieldValue {
 }
 
 /** A record from the store or a query row as an Apex sObject (nested relationship rows become sObjects too). */
-export function sObjectFromRow(schema: OrgSchema, objectName: string, row: Readonly<Record<string, unknown>>, queried: boolean): ApexSObject {
-  const record = new ApexSObject(objectName, queried);
+export function sObjectFromRow(schema: OrgSchema, objectName: string, row: Readonly<Record<string, unknown>>, queried: boolean, readOnly = false): ApexSObject {
+  const record = new ApexSObject(objectName, queried, readOnly);
   const object = schema.object(objectName);
   for (const [key, raw] of Object.entries(row)) {
     if (key === 'attributes') continue;
@@ -86,6 +86,8 @@ export function readField(interpreter: Interpreter, schema: OrgSchema, record: A
 export function writeField(interpreter: Interpreter, schema: OrgSchema, record: ApexSObject, name: string, value: Value, site: Site): void {
   const field = fieldOf(schema, record.objectName, name);
   if (!field) interpreter.fail('SObjectException', `Invalid field ${name} for ${record.objectName}`, site);
+  // Apex Developer Guide, "Trigger Context Variables": records in after triggers are read-only.
+  if (record.readOnly) interpreter.fail('FinalException', 'Record is read-only', site);
   let stored = value;
   if (value !== null) {
     if ((field.type === 'id' || field.type === 'reference') && typeof value === 'string') stored = interpreter.toId(value, site);

@@ -110,6 +110,8 @@ export class ApexSObject {
     readonly objectName: string,
     /** Rows from SOQL refuse fields that were not queried (SObjectException). */
     readonly queried = false,
+    /** Trigger.new and Trigger.old records of an after trigger cannot be changed (FinalException). */
+    readonly readOnly = false,
   ) {}
 }
 

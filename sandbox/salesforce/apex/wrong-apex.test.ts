@@ -40,7 +40,10 @@ function assertPasses(className: string, methodName: string): void {
 describe('deliberately wrong Apex', () => {
   before(async () => {
     const program = new ApexProgram();
-    for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.cls'))) program.addClass(file, readFileSync(path.join(fixtures, file), 'utf8'));
+    for (const file of readdirSync(fixtures)) {
+      if (file.endsWith('.cls')) program.addClass(file, readFileSync(path.join(fixtures, file), 'utf8'));
+      if (file.endsWith('.trigger')) program.addTrigger(file, readFileSync(path.join(fixtures, file), 'utf8'));
+    }
     const runtime = new ApexRuntime(new SandboxOrg({ forceAppDir }), program);
     results = [...(await runApexTests(runtime)).tests];
   });
@@ -79,6 +82,16 @@ describe('deliberately wrong Apex', () => {
       'Class.CalloutAfterDmlFixture.call: line 16, column 1',
     );
     assertPasses('CalloutAfterDmlFixture', 'dmlBeforeStartTestThenCalloutPasses');
+  });
+
+  it('a record of Trigger.new changed in an after trigger: the trigger fails the DML', () => {
+    assertFails(
+      'ReadOnlyTriggerRecordFixture',
+      'changingTriggerNewInAnAfterTriggerFails',
+      'System.DmlException: Insert failed. First exception on row 0; first error: CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY, ReadOnlyFixtureTrigger: execution of AfterInsert\n\ncaused by: System.FinalException: Record is read-only\n\nTrigger.ReadOnlyFixtureTrigger: line 4, column 1: []',
+      'Class.ReadOnlyTriggerRecordFixture.changingTriggerNewInAnAfterTriggerFails: line 5, column 1',
+    );
+    assertPasses('ReadOnlyTriggerRecordFixture', 'otherRecordsInsertFine');
   });
 
   it('a construct outside the supported subset stops loading with its file and line', () => {

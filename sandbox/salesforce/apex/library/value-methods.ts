@@ -378,6 +378,7 @@ export class ValueMethods {
       case 'clone': {
         // clone(preserveId = false, isDeepClone = false, preserveReadonlyTimestamps = false, preserveAutonumber = false).
         const [preserveId, , preserveTimestamps] = [args[0] === true, args[1] === true, args[2] === true];
+        // A clone of a read-only trigger record is writable.
         const copy = new ApexSObject(record.objectName, record.queried);
         for (const [key, field] of record.fields) {
           if (key === 'id' && !preserveId) continue;
