@@ -91,6 +91,45 @@ describe('Apex semantics the guides document', () => {
     assert.equal(await failure('List<Integer> l = new List<Integer>{ 1 }; return l[1];'), 'System.ListException: List index out of bounds: 1');
   });
 
+  it('governor limits: the 151st DML statement and the 10,001st DML row throw System.LimitException ("Execution Governors and Limits")', async () => {
+    assert.equal(
+      await failure("for (Integer i = 0; i < 151; i++) { insert new Account(Name = 'Limit ' + i); } return null;"),
+      'System.LimitException: Too many DML statements: 151',
+    );
+    assert.equal(await run("for (Integer i = 0; i < 150; i++) { insert new Account(Name = 'Limit ' + i); } return Limits.getDmlStatements();"), '150');
+    assert.equal(
+      await failure("List<Account> rows = new List<Account>(); for (Integer i = 0; i < 10001; i++) { rows.add(new Account(Name = 'Row ' + i)); } insert rows; return null;"),
+      'System.LimitException: Too many DML rows: 10001',
+    );
+  });
+
+  it('a LimitException cannot be caught and rolls the whole transaction back', async () => {
+    const program = new ApexProgram();
+    const decl = program.addClass(
+      'Rollback.cls',
+      `public class Rollback {
+    public static void run() {
+        insert new Account(Name = 'Rolled back with the transaction');
+        try {
+            for (Integer i = 0; i < 101; i++) {
+                Integer n = [SELECT COUNT() FROM Account];
+            }
+        } catch (Exception e) {
+            insert new Account(Name = 'Caught: ' + e.getMessage());
+        }
+    }
+}
+`,
+    );
+    const runtime = new ApexRuntime(org, program);
+    await assert.rejects(
+      runtime.transaction({}, () => runtime.interpreter.callStaticMethod(decl, 'run', [])),
+      (error: unknown) => error instanceof ApexThrow && error.message === 'System.LimitException: Too many SOQL queries: 101',
+    );
+    assert.equal(org.query("SELECT COUNT() FROM Account WHERE Name = 'Rolled back with the transaction'").totalSize, 0);
+    assert.equal(org.query("SELECT COUNT() FROM Account WHERE Name LIKE 'Caught:%'").totalSize, 0);
+  });
+
   it('an sObject from SOQL refuses a field that was not queried', async () => {
     assert.equal(
       await failure("insert new Account(Name = 'A'); Account a = [SELECT Id FROM Account LIMIT 1]; return a.Name;"),
