@@ -110,6 +110,8 @@ export interface ClassDecl extends Site {
   readonly qualifiedName: string;
   readonly outer: ClassDecl | null;
   readonly annotations: ReadonlySet<string>;
+  /** Annotation (lower-cased) -> the text of its parameters: `urlMapping='/gentrack/events'`. */
+  readonly annotationValues: ReadonlyMap<string, string>;
   readonly modifiers: ReadonlySet<string>;
   readonly extendsType: TypeRef | null;
   readonly implementsTypes: readonly TypeRef[];

@@ -42,6 +42,7 @@ function systemClass(name: string, qualifiedName: string, extendsName: string | 
     qualifiedName,
     outer: null,
     annotations: new Set(),
+    annotationValues: new Map(),
     modifiers: new Set(['virtual']),
     extendsType: extendsName ? { name: extendsName, args: [] } : null,
     implementsTypes: [],

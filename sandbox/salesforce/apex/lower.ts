@@ -104,7 +104,7 @@ class Lowering {
     modifierList: ModifierContext[],
     outer: ClassDecl | null,
   ): ClassDecl {
-    const { annotations, modifiers } = this.modifiers(modifierList);
+    const { annotations, modifiers, annotationValues } = this.modifiers(modifierList);
     const name = ctx.id().getText();
     const fields: FieldDecl[] = [];
     const methods: MethodDecl[] = [];
@@ -119,6 +119,7 @@ class Lowering {
       qualifiedName: outer ? `${outer.name}.${name}` : name,
       outer,
       annotations,
+      annotationValues,
       modifiers,
       extendsType: ctx instanceof ClassDeclarationContext && ctx.typeRef() ? this.typeRef(ctx.typeRef()) : null,
       implementsTypes:
@@ -201,15 +202,22 @@ class Lowering {
     return decl;
   }
 
-  modifiers(list: ModifierContext[]): { annotations: Set<string>; modifiers: Set<string> } {
+  modifiers(list: ModifierContext[]): { annotations: Set<string>; modifiers: Set<string>; annotationValues: Map<string, string> } {
     const annotations = new Set<string>();
     const modifiers = new Set<string>();
+    const annotationValues = new Map<string, string>();
     for (const modifier of list) {
       const annotation = modifier.annotation();
-      if (annotation) annotations.add(annotation.id().getText().toLowerCase());
-      else modifiers.add(modifier.getText().toLowerCase());
+      if (annotation) {
+        const name = annotation.id().getText().toLowerCase();
+        annotations.add(name);
+        const parameters = annotation.elementValuePairs() ?? annotation.elementValue();
+        if (parameters) annotationValues.set(name, this.source.slice(parameters.start.start, parameters.stop!.stop + 1));
+      } else {
+        modifiers.add(modifier.getText().toLowerCase());
+      }
     }
-    return { annotations, modifiers };
+    return { annotations, modifiers, annotationValues };
   }
 
   parameters(ctx: ReturnType<import('@apexdevtools/apex-parser').MethodDeclarationContext['formalParameters']>) {
