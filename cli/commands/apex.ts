@@ -15,7 +15,7 @@ interface ApexTestOptions {
 }
 
 export function registerApexCommand(program: Command): void {
-  const apex = program.command('apex').description('Run the generated Apex offline, in the sandbox org\'s Apex runtime');
+  const apex = program.command('apex').description("Run the generated Apex offline, in the sandbox org's Apex runtime");
   apex
     .command('test')
     .description('Run the @IsTest classes of force-app: each method in its own rolled-back transaction, with coverage')
@@ -35,7 +35,10 @@ export function registerApexCommand(program: Command): void {
       ]);
       const org = new SandboxOrg({ forceAppDir });
       const runtime = createApexRuntime(org, forceAppDir);
-      const run = await runApexTests(runtime, { ...(options.class ? { className: options.class } : {}), ...(options.method ? { methodName: options.method } : {}) });
+      const run = await runApexTests(runtime, {
+        ...(options.class ? { className: options.class } : {}),
+        ...(options.method ? { methodName: options.method } : {}),
+      });
       const context = { orgId: org.id, username: org.users.admin.username, coverage: options.coverage ?? false };
       console.log(options.json ? formatJson(run, context) : formatHuman(run, context));
       if (run.tests.some((test) => test.outcome === 'Fail')) process.exitCode = 1;

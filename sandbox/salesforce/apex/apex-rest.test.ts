@@ -20,7 +20,12 @@ async function endpoint() {
   const server = buildSalesforceServer(org, { apexRest: apexRestHandler(runtime) });
   const token = org.sessions.issue(org.users.integration.id);
   const post = (body: string, url = '/services/apexrest/gentrack/events', auth = `Bearer ${token}`) =>
-    server.inject({ method: 'POST', url, headers: { authorization: auth, 'content-type': 'application/json' }, payload: body });
+    server.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      payload: body,
+    });
   return { org, post };
 }
 
@@ -31,15 +36,31 @@ describe('Apex REST: the Event Endpoint', () => {
     const answer = await post(
       JSON.stringify({
         events: [
-          { eventId: 'evt-1', eventType: 'switch-loss-started', createdAt: '2024-06-01T10:00:00.000Z', data: { accountNumber: 'gt-rest-1', switchDate: '2024-07-01' } },
-          { eventId: 'evt-2', eventType: 'switch-gain-objected', createdAt: '2024-06-01T10:00:00.000Z', data: { accountNumber: 'GT-REST-1' } },
+          {
+            eventId: 'evt-1',
+            eventType: 'switch-loss-started',
+            createdAt: '2024-06-01T10:00:00.000Z',
+            data: { accountNumber: 'gt-rest-1', switchDate: '2024-07-01' },
+          },
+          {
+            eventId: 'evt-2',
+            eventType: 'switch-gain-objected',
+            createdAt: '2024-06-01T10:00:00.000Z',
+            data: { accountNumber: 'GT-REST-1' },
+          },
         ],
       }),
     );
 
     assert.equal(answer.statusCode, 200);
     const { results } = answer.json() as { results: Record<string, unknown>[] };
-    assert.deepEqual(results[0], { eventId: 'evt-1', status: 'applied', recordId: account!.id, errorCode: null, message: null });
+    assert.deepEqual(results[0], {
+      eventId: 'evt-1',
+      status: 'applied',
+      recordId: account!.id,
+      errorCode: null,
+      message: null,
+    });
     assert.equal(results[1]!['errorCode'], 'NO_MAPPING');
     const stored = org.get('Account', account!.id!)!;
     assert.equal(stored['Switch_Status__c'], 'Loss Started');

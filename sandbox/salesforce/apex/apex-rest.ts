@@ -14,11 +14,17 @@ import type { ApexRestHandler, ApexRestResponse } from '../rest/apex-rest-routes
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** The endpoint class and method for a path and HTTP method, or undefined. */
-export function findRestEndpoint(runtime: ApexRuntime, method: string, path: string): { cls: ClassDecl; method: MethodDecl } | undefined {
+export function findRestEndpoint(
+  runtime: ApexRuntime,
+  method: string,
+  path: string,
+): { cls: ClassDecl; method: MethodDecl } | undefined {
   for (const cls of runtime.program.classes.values()) {
     const mapping = /urlMapping\s*=\s*'([^']*)'/i.exec(cls.annotationValues.get('restresource') ?? '')?.[1];
     if (!mapping || !matches(mapping, path)) continue;
-    const handler = cls.methods.find((candidate) => candidate.isStatic && candidate.annotations.has(`http${method.toLowerCase()}`));
+    const handler = cls.methods.find(
+      (candidate) => candidate.isStatic && candidate.annotations.has(`http${method.toLowerCase()}`),
+    );
     if (handler) return { cls, method: handler };
   }
   return undefined;
@@ -35,7 +41,11 @@ export function apexRestHandler(runtime: ApexRuntime): ApexRestHandler {
     const endpoint = findRestEndpoint(runtime, request.method, request.path);
     if (!endpoint) return undefined;
     if (endpoint.method.parameters.length > 0) {
-      return error(500, 'APEX_ERROR', `unsupported Apex: REST method ${endpoint.cls.name}.${endpoint.method.name} with parameters at ${endpoint.method.file}:${endpoint.method.line}`);
+      return error(
+        500,
+        'APEX_ERROR',
+        `unsupported Apex: REST method ${endpoint.cls.name}.${endpoint.method.name} with parameters at ${endpoint.method.file}:${endpoint.method.line}`,
+      );
     }
     const restRequest = new NativeObject('RestRequest');
     restRequest.properties.set('requesturi', request.path);
@@ -45,7 +55,9 @@ export function apexRestHandler(runtime: ApexRuntime): ApexRestHandler {
     const params = new ApexMap(STRING_TYPE, STRING_TYPE);
     for (const [name, value] of Object.entries(request.params)) params.entries.set(keyOf(name), [name, value]);
     restRequest.properties.set('params', params);
-    restRequest.state['headers'] = new Map(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), [name, value]]));
+    restRequest.state['headers'] = new Map(
+      Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), [name, value]]),
+    );
     const restResponse = new NativeObject('RestResponse');
     try {
       return await runtime.transaction({ user: request.user }, async (context) => {
@@ -55,22 +67,35 @@ export function apexRestHandler(runtime: ApexRuntime): ApexRestHandler {
         return responseOf(runtime, restResponse, returned, endpoint.method);
       });
     } catch (failure) {
-      if (failure instanceof ApexThrow) return error(500, 'APEX_ERROR', `${failure.message}\n\n${failure.stack_.join('\n')}`);
+      if (failure instanceof ApexThrow)
+        return error(500, 'APEX_ERROR', `${failure.message}\n\n${failure.stack_.join('\n')}`);
       throw failure;
     }
   };
 }
 
-function responseOf(runtime: ApexRuntime, response: NativeObject, returned: Value, method: MethodDecl): ApexRestResponse {
+function responseOf(
+  runtime: ApexRuntime,
+  response: NativeObject,
+  returned: Value,
+  method: MethodDecl,
+): ApexRestResponse {
   const status = response.properties.get('statuscode');
   const headerMap = (response.state['headers'] ?? new Map()) as Map<string, [string, string]>;
   const headers = Object.fromEntries([...headerMap.values()]);
   const blob = response.properties.get('responsebody');
   // A method that returns a value answers it as JSON; a void one answers RestContext.response.responseBody.
-  const body = method.returnType && method.returnType.name.toLowerCase() !== 'void'
-    ? serialize(runtime.interpreter, returned, method)
-    : blob instanceof ApexBlob ? blob.bytes.toString('utf8') : '';
-  return { status: typeof status === 'number' ? status : 200, headers: { 'content-type': JSON_TYPE, ...headers }, body };
+  const body =
+    method.returnType && method.returnType.name.toLowerCase() !== 'void'
+      ? serialize(runtime.interpreter, returned, method)
+      : blob instanceof ApexBlob
+        ? blob.bytes.toString('utf8')
+        : '';
+  return {
+    status: typeof status === 'number' ? status : 200,
+    headers: { 'content-type': JSON_TYPE, ...headers },
+    body,
+  };
 }
 
 function error(status: number, errorCode: string, message: string): ApexRestResponse {

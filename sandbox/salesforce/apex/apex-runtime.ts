@@ -41,7 +41,10 @@ export class ApexRuntime {
   async transaction<T>(options: ApexTransactionOptions, work: (context: TransactionContext) => Promise<T>): Promise<T> {
     try {
       return await this.org.transactions.run(async () => {
-        const result = await this.inContext(new TransactionContext(options.user ?? this.org.users.admin, options.isTest ?? false), work);
+        const result = await this.inContext(
+          new TransactionContext(options.user ?? this.org.users.admin, options.isTest ?? false),
+          work,
+        );
         if (options.rollback) throw new RolledBack(result);
         return result;
       });

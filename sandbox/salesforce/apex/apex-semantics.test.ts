@@ -17,9 +17,14 @@ const org = new SandboxOrg({ forceAppDir });
 /** Runs `body` as the body of a static method returning Object; the result as String.valueOf prints it. */
 async function run(body: string): Promise<string> {
   const program = new ApexProgram();
-  const decl = program.addClass('Snippet.cls', `public class Snippet {\n    public static Object run() {\n        ${body}\n    }\n}\n`);
+  const decl = program.addClass(
+    'Snippet.cls',
+    `public class Snippet {\n    public static Object run() {\n        ${body}\n    }\n}\n`,
+  );
   const runtime = new ApexRuntime(org, program);
-  return runtime.transaction({ rollback: true }, async () => runtime.interpreter.toApexString(await runtime.interpreter.callStaticMethod(decl, 'run', [])));
+  return runtime.transaction({ rollback: true }, async () =>
+    runtime.interpreter.toApexString(await runtime.interpreter.callStaticMethod(decl, 'run', [])),
+  );
 }
 
 async function failure(body: string): Promise<string> {
@@ -42,7 +47,12 @@ describe('Apex semantics the guides document', () => {
   });
 
   it('switch on String is case-sensitive ("Switch Statements")', async () => {
-    assert.equal(await run("switch on 'ABC' { when 'abc' { return 'lower'; } when 'ABC' { return 'upper'; } when else { return 'none'; } }"), 'upper');
+    assert.equal(
+      await run(
+        "switch on 'ABC' { when 'abc' { return 'lower'; } when 'ABC' { return 'upper'; } when else { return 'none'; } }",
+      ),
+      'upper',
+    );
   });
 
   it('identifiers ignore case', async () => {
@@ -69,7 +79,10 @@ describe('Apex semantics the guides document', () => {
     assert.equal(await run('Integer i; return i < 5;'), 'false');
     assert.equal(await run('Integer i; return i >= 5;'), 'false');
     assert.equal(await run('String s; return s == null;'), 'true');
-    assert.equal(await failure('String s; return s.length();'), 'System.NullPointerException: Attempt to de-reference a null object');
+    assert.equal(
+      await failure('String s; return s.length();'),
+      'System.NullPointerException: Attempt to de-reference a null object',
+    );
   });
 
   it('Date arithmetic ("Date Class": addDays, addMonths, daysBetween)', async () => {
@@ -81,14 +94,35 @@ describe('Apex semantics the guides document', () => {
   });
 
   it('JSON of maps keeps insertion order and nulls; dates and times in ISO form ("JSON Class")', async () => {
-    assert.equal(await run("return JSON.serialize(new Map<String, Object>{ 'b' => 1, 'a' => null, 'c' => new List<Integer>{ 1, 2 } });"), '{"b":1,"a":null,"c":[1,2]}');
-    assert.equal(await run("return JSON.serialize(new Map<String, Object>{ 'd' => Date.newInstance(2024, 7, 1), 't' => Datetime.newInstanceGmt(2024, 6, 1, 10, 0, 0) });"), '{"d":"2024-07-01","t":"2024-06-01T10:00:00.000Z"}');
-    assert.equal(await run("Map<String, Object> m = (Map<String, Object>) JSON.deserializeUntyped('{\"n\": 1, \"d\": 1.5, \"l\": [true]}'); return m.get('n') instanceof Integer && m.get('d') instanceof Decimal && m.get('l') instanceof List<Object>;"), 'true');
-    assert.equal(await failure("return (Map<String, Object>) JSON.deserializeUntyped('[]');"), 'System.TypeException: Invalid conversion from runtime type List<ANY> to Map<String,ANY>');
+    assert.equal(
+      await run(
+        "return JSON.serialize(new Map<String, Object>{ 'b' => 1, 'a' => null, 'c' => new List<Integer>{ 1, 2 } });",
+      ),
+      '{"b":1,"a":null,"c":[1,2]}',
+    );
+    assert.equal(
+      await run(
+        "return JSON.serialize(new Map<String, Object>{ 'd' => Date.newInstance(2024, 7, 1), 't' => Datetime.newInstanceGmt(2024, 6, 1, 10, 0, 0) });",
+      ),
+      '{"d":"2024-07-01","t":"2024-06-01T10:00:00.000Z"}',
+    );
+    assert.equal(
+      await run(
+        "Map<String, Object> m = (Map<String, Object>) JSON.deserializeUntyped('{\"n\": 1, \"d\": 1.5, \"l\": [true]}'); return m.get('n') instanceof Integer && m.get('d') instanceof Decimal && m.get('l') instanceof List<Object>;",
+      ),
+      'true',
+    );
+    assert.equal(
+      await failure("return (Map<String, Object>) JSON.deserializeUntyped('[]');"),
+      'System.TypeException: Invalid conversion from runtime type List<ANY> to Map<String,ANY>',
+    );
   });
 
   it('a List index out of range throws ListException ("List Class")', async () => {
-    assert.equal(await failure('List<Integer> l = new List<Integer>{ 1 }; return l[1];'), 'System.ListException: List index out of bounds: 1');
+    assert.equal(
+      await failure('List<Integer> l = new List<Integer>{ 1 }; return l[1];'),
+      'System.ListException: List index out of bounds: 1',
+    );
   });
 
   it('governor limits: the 151st DML statement and the 10,001st DML row throw System.LimitException ("Execution Governors and Limits")', async () => {
@@ -96,9 +130,16 @@ describe('Apex semantics the guides document', () => {
       await failure("for (Integer i = 0; i < 151; i++) { insert new Account(Name = 'Limit ' + i); } return null;"),
       'System.LimitException: Too many DML statements: 151',
     );
-    assert.equal(await run("for (Integer i = 0; i < 150; i++) { insert new Account(Name = 'Limit ' + i); } return Limits.getDmlStatements();"), '150');
     assert.equal(
-      await failure("List<Account> rows = new List<Account>(); for (Integer i = 0; i < 10001; i++) { rows.add(new Account(Name = 'Row ' + i)); } insert rows; return null;"),
+      await run(
+        "for (Integer i = 0; i < 150; i++) { insert new Account(Name = 'Limit ' + i); } return Limits.getDmlStatements();",
+      ),
+      '150',
+    );
+    assert.equal(
+      await failure(
+        "List<Account> rows = new List<Account>(); for (Integer i = 0; i < 10001; i++) { rows.add(new Account(Name = 'Row ' + i)); } insert rows; return null;",
+      ),
       'System.LimitException: Too many DML rows: 10001',
     );
   });
@@ -124,7 +165,8 @@ describe('Apex semantics the guides document', () => {
     const runtime = new ApexRuntime(org, program);
     await assert.rejects(
       runtime.transaction({}, () => runtime.interpreter.callStaticMethod(decl, 'run', [])),
-      (error: unknown) => error instanceof ApexThrow && error.message === 'System.LimitException: Too many SOQL queries: 101',
+      (error: unknown) =>
+        error instanceof ApexThrow && error.message === 'System.LimitException: Too many SOQL queries: 101',
     );
     assert.equal(org.query("SELECT COUNT() FROM Account WHERE Name = 'Rolled back with the transaction'").totalSize, 0);
     assert.equal(org.query("SELECT COUNT() FROM Account WHERE Name LIKE 'Caught:%'").totalSize, 0);
@@ -135,6 +177,9 @@ describe('Apex semantics the guides document', () => {
       await failure("insert new Account(Name = 'A'); Account a = [SELECT Id FROM Account LIMIT 1]; return a.Name;"),
       'System.SObjectException: SObject row was retrieved via SOQL without querying the requested field: Account.Name',
     );
-    assert.equal(await failure('Account a = [SELECT Id FROM Account WHERE Name = \'nobody\']; return a;'), 'System.QueryException: List has no rows for assignment to SObject');
+    assert.equal(
+      await failure("Account a = [SELECT Id FROM Account WHERE Name = 'nobody']; return a;"),
+      'System.QueryException: List has no rows for assignment to SObject',
+    );
   });
 });

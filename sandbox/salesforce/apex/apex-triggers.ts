@@ -17,7 +17,12 @@ export interface ApexTriggers {
   detach(): void;
 }
 
-export function runApexTriggers(org: SandboxOrg, runtime: ApexRuntime, eventType: string, publish: EventSink): ApexTriggers {
+export function runApexTriggers(
+  org: SandboxOrg,
+  runtime: ApexRuntime,
+  eventType: string,
+  publish: EventSink,
+): ApexTriggers {
   const detachTriggers = runtime.attachTriggers();
   const publishCallsBefore = runtime.bridge.publishCalls;
   const stopListening = org.onEventPublished((batch) => {

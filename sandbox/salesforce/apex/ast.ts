@@ -23,7 +23,13 @@ export type Expr = Site &
     | { readonly kind: 'super' }
     | { readonly kind: 'field'; readonly target: Expr; readonly name: string; readonly safe: boolean }
     /** `target.name(args)`, or `name(args)` when target is null; `this(...)`/`super(...)` in a constructor. */
-    | { readonly kind: 'call'; readonly target: Expr | null; readonly name: string; readonly args: readonly Expr[]; readonly safe: boolean }
+    | {
+        readonly kind: 'call';
+        readonly target: Expr | null;
+        readonly name: string;
+        readonly args: readonly Expr[];
+        readonly safe: boolean;
+      }
     | { readonly kind: 'index'; readonly target: Expr; readonly index: Expr }
     | { readonly kind: 'new'; readonly type: TypeRef; readonly creation: Creation }
     | { readonly kind: 'assign'; readonly operator: string; readonly target: Expr; readonly value: Expr }
@@ -52,16 +58,33 @@ export type Creation =
   | { readonly kind: 'elements'; readonly elements: readonly Expr[] }
   | { readonly kind: 'pairs'; readonly pairs: readonly (readonly [Expr, Expr])[] };
 
-export type WhenValue = { readonly kind: 'literal'; readonly value: LiteralValue } | { readonly kind: 'enum'; readonly name: string };
+export type WhenValue =
+  { readonly kind: 'literal'; readonly value: LiteralValue } | { readonly kind: 'enum'; readonly name: string };
 
 export type Stmt = Site &
   (
     | { readonly kind: 'block'; readonly body: readonly Stmt[] }
-    | { readonly kind: 'local'; readonly type: TypeRef; readonly declarators: readonly { readonly name: string; readonly init: Expr | null }[] }
+    | {
+        readonly kind: 'local';
+        readonly type: TypeRef;
+        readonly declarators: readonly { readonly name: string; readonly init: Expr | null }[];
+      }
     | { readonly kind: 'expression'; readonly expr: Expr }
     | { readonly kind: 'if'; readonly test: Expr; readonly then: Stmt; readonly otherwise: Stmt | null }
-    | { readonly kind: 'for'; readonly init: Stmt | readonly Expr[] | null; readonly test: Expr | null; readonly update: readonly Expr[]; readonly body: Stmt }
-    | { readonly kind: 'forEach'; readonly type: TypeRef; readonly name: string; readonly iterable: Expr; readonly body: Stmt }
+    | {
+        readonly kind: 'for';
+        readonly init: Stmt | readonly Expr[] | null;
+        readonly test: Expr | null;
+        readonly update: readonly Expr[];
+        readonly body: Stmt;
+      }
+    | {
+        readonly kind: 'forEach';
+        readonly type: TypeRef;
+        readonly name: string;
+        readonly iterable: Expr;
+        readonly body: Stmt;
+      }
     | { readonly kind: 'while'; readonly test: Expr; readonly body: Stmt; readonly doWhile: boolean }
     | { readonly kind: 'return'; readonly value: Expr | null }
     | { readonly kind: 'throw'; readonly value: Expr }
@@ -73,7 +96,13 @@ export type Stmt = Site &
         readonly catches: readonly { readonly type: string; readonly name: string; readonly body: Stmt }[];
         readonly finally: Stmt | null;
       }
-    | { readonly kind: 'dml'; readonly operation: 'insert' | 'update' | 'delete' | 'undelete' | 'upsert'; readonly target: Expr; readonly userMode: boolean; readonly externalIdField: string | null }
+    | {
+        readonly kind: 'dml';
+        readonly operation: 'insert' | 'update' | 'delete' | 'undelete' | 'upsert';
+        readonly target: Expr;
+        readonly userMode: boolean;
+        readonly externalIdField: string | null;
+      }
     | { readonly kind: 'runAs'; readonly user: Expr; readonly body: Stmt }
     | {
         readonly kind: 'switch';

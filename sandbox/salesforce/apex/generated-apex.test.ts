@@ -50,15 +50,29 @@ describe('the generated Apex tests', () => {
   it('cover every generated class and trigger to at least 90 %', () => {
     for (const item of run.coverage) {
       if (COVERAGE_EXCEPTIONS.has(item.name)) continue;
-      assert.ok(item.percent >= 90, `${item.name}: ${item.percent}% (uncovered lines ${item.uncoveredLines.join(', ')})`);
+      assert.ok(
+        item.percent >= 90,
+        `${item.name}: ${item.percent}% (uncovered lines ${item.uncoveredLines.join(', ')})`,
+      );
     }
   });
 
   it('count governor limits per test method: one publish per trigger chunk, no DML on the success path', () => {
-    const insert = run.tests.find((test) => test.className === 'AccountTriggerTest' && test.methodName === 'insertPublishesEveryRecordWithOnePublishPerTriggerChunk');
+    const insert = run.tests.find(
+      (test) =>
+        test.className === 'AccountTriggerTest' &&
+        test.methodName === 'insertPublishesEveryRecordWithOnePublishPerTriggerChunk',
+    );
     assert.ok(insert);
     // Inside Test.startTest/stopTest: the test's own insert of 201 records (two trigger chunks) and what the trigger spent.
-    assert.deepEqual(insert.testBlockLimits, { queries: 0, queryRows: 0, dmlStatements: 1, dmlRows: 201, publishImmediateDml: 2, callouts: 0 });
+    assert.deepEqual(insert.testBlockLimits, {
+      queries: 0,
+      queryRows: 0,
+      dmlStatements: 1,
+      dmlRows: 201,
+      publishImmediateDml: 2,
+      callouts: 0,
+    });
     // Outside it: the assertion's COUNT() query only.
     assert.equal(insert.limits.queries, 1);
     assert.equal(insert.limits.dmlStatements, 0);

@@ -23,7 +23,14 @@ export class LimitExceeded extends Error {
 }
 
 export class GovernorLimits {
-  private readonly used: Record<LimitName, number> = { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, publishImmediateDml: 0, callouts: 0 };
+  private readonly used: Record<LimitName, number> = {
+    queries: 0,
+    queryRows: 0,
+    dmlStatements: 0,
+    dmlRows: 0,
+    publishImmediateDml: 0,
+    callouts: 0,
+  };
 
   get(name: LimitName): number {
     return this.used[name];

@@ -35,7 +35,8 @@ import {
 import { toId18 } from '../org/ids.js';
 
 /** A type a name resolved to: a class of the program, an sObject type, or a system type (lower-cased, no `system.`). */
-export type ResolvedType = { kind: 'class'; cls: ClassDecl } | { kind: 'sobject'; name: string } | { kind: 'system'; name: string };
+export type ResolvedType =
+  { kind: 'class'; cls: ClassDecl } | { kind: 'sobject'; name: string } | { kind: 'system'; name: string };
 
 type Ref = { value: Value } | { type: ResolvedType } | { path: string[] };
 
@@ -64,7 +65,14 @@ export interface SystemLibrary {
   isSystemType(name: string): boolean;
   getStatic(interpreter: Interpreter, typeName: string, member: string, site: Site, frame: Frame): Ref | undefined;
   setStatic(interpreter: Interpreter, typeName: string, member: string, value: Value, site: Site): boolean;
-  callStatic(interpreter: Interpreter, typeName: string, method: string, args: Value[], site: Site, frame: Frame): Promise<Value>;
+  callStatic(
+    interpreter: Interpreter,
+    typeName: string,
+    method: string,
+    args: Value[],
+    site: Site,
+    frame: Frame,
+  ): Promise<Value>;
   construct(interpreter: Interpreter, type: TypeRef, resolved: ResolvedType, args: Value[], site: Site): Promise<Value>;
   callMethod(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Promise<Value>;
   getProperty(interpreter: Interpreter, target: Value, name: string, site: Site): Value;
@@ -75,7 +83,13 @@ export interface SystemLibrary {
 export interface OrgHost {
   isSObjectType(name: string): string | undefined;
   query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Promise<Value>;
-  dml(interpreter: Interpreter, operation: 'insert' | 'update' | 'delete' | 'undelete' | 'upsert', target: Value, site: Site, externalIdField: string | null): Promise<void>;
+  dml(
+    interpreter: Interpreter,
+    operation: 'insert' | 'update' | 'delete' | 'undelete' | 'upsert',
+    target: Value,
+    site: Site,
+    externalIdField: string | null,
+  ): Promise<void>;
   runAs(interpreter: Interpreter, user: Value, body: () => Promise<Completion>, site: Site): Promise<Completion>;
 }
 
@@ -151,7 +165,15 @@ export class Interpreter {
   }
 
   async runTrigger(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): Promise<void> {
-    const frame: Frame = { scopes: [new Map()], self: null, cls: null, file: trigger.file, trigger: variables, where: `Trigger.${trigger.name}`, line: 0 };
+    const frame: Frame = {
+      scopes: [new Map()],
+      self: null,
+      cls: null,
+      file: trigger.file,
+      trigger: variables,
+      where: `Trigger.${trigger.name}`,
+      line: 0,
+    };
     this.stack.push(frame);
     this.context.triggerStack.push(variables);
     try {
@@ -190,7 +212,9 @@ export class Interpreter {
       }
       case 'local':
         for (const declarator of statement.declarators) {
-          const value = declarator.init ? this.coerce(await this.evaluate(declarator.init, frame), statement.type, declarator.init, frame) : null;
+          const value = declarator.init
+            ? this.coerce(await this.evaluate(declarator.init, frame), statement.type, declarator.init, frame)
+            : null;
           frame.scopes[frame.scopes.length - 1]!.set(declarator.name.toLowerCase(), { value });
         }
         return undefined;
@@ -198,7 +222,8 @@ export class Interpreter {
         await this.evaluate(statement.expr, frame);
         return undefined;
       case 'if':
-        if (this.truth(await this.evaluate(statement.test, frame), statement.test)) return this.execute(statement.then, frame);
+        if (this.truth(await this.evaluate(statement.test, frame), statement.test))
+          return this.execute(statement.then, frame);
         return statement.otherwise ? this.execute(statement.otherwise, frame) : undefined;
       case 'for': {
         frame.scopes.push(new Map());
@@ -221,7 +246,9 @@ export class Interpreter {
         if (iterable === null) this.nullDereference(statement);
         const items = this.iterate(iterable, statement);
         for (const item of items) {
-          frame.scopes.push(new Map([[statement.name.toLowerCase(), { value: this.coerce(item, statement.type, statement, frame) }]]));
+          frame.scopes.push(
+            new Map([[statement.name.toLowerCase(), { value: this.coerce(item, statement.type, statement, frame) }]]),
+          );
           let completion: Completion;
           try {
             completion = await this.execute(statement.body, frame);
@@ -248,7 +275,8 @@ export class Interpreter {
       case 'throw': {
         const value = await this.evaluate(statement.value, frame);
         if (value === null) this.nullDereference(statement);
-        if (!(value instanceof ApexObject) || !value.exception) this.unsupported('throw of a value that is not an exception', statement);
+        if (!(value instanceof ApexObject) || !value.exception)
+          this.unsupported('throw of a value that is not an exception', statement);
         value.exception.line = statement.line;
         value.exception.file = statement.file;
         throw new ApexThrow(value, this.stackLines(statement));
@@ -282,7 +310,9 @@ export class Interpreter {
     } catch (error) {
       this.stack.length = depth;
       if (!(error instanceof ApexThrow) || error.uncatchable) throw error;
-      const clause = statement.catches.find((candidate) => this.isInstance(error.exception, typeRef(candidate.type), frame));
+      const clause = statement.catches.find((candidate) =>
+        this.isInstance(error.exception, typeRef(candidate.type), frame),
+      );
       if (!clause) {
         pending = error;
       } else {
@@ -312,11 +342,15 @@ export class Interpreter {
       for (const candidate of when.values) {
         let matches: boolean;
         if (candidate.kind === 'enum') {
-          matches = subject instanceof ApexEnum && subject.name.toLowerCase() === candidate.name.toLowerCase().split('.').pop();
+          matches =
+            subject instanceof ApexEnum && subject.name.toLowerCase() === candidate.name.toLowerCase().split('.').pop();
         } else {
           const literal = this.literal(candidate.value);
           // switch on String is case-sensitive, unlike == (Apex Developer Guide, "Switch Statements").
-          matches = typeof subject === 'string' && typeof literal === 'string' ? subject === literal : this.equalsValue(subject, literal);
+          matches =
+            typeof subject === 'string' && typeof literal === 'string'
+              ? subject === literal
+              : this.equalsValue(subject, literal);
         }
         if (matches) return this.execute(when.body, frame);
       }
@@ -346,7 +380,8 @@ export class Interpreter {
       case 'field': {
         const ref = await this.reference(expr, frame);
         if ('value' in ref) return ref.value;
-        if ('type' in ref) return this.unsupported(`type ${expr.kind === 'name' ? expr.name : expr.name} used as a value`, expr);
+        if ('type' in ref)
+          return this.unsupported(`type ${expr.kind === 'name' ? expr.name : expr.name} used as a value`, expr);
         return this.unsupported(`unknown name ${ref.path.join('.')}`, expr);
       }
       case 'this':
@@ -374,7 +409,8 @@ export class Interpreter {
         const operand = await this.evaluate(expr.operand, frame);
         if (operand === null) this.nullDereference(expr);
         if (expr.operator === '!') return !this.truth(operand, expr);
-        if (!isNumber(operand)) return this.unsupported(`unary ${expr.operator} on ${this.runtimeTypeName(operand)}`, expr);
+        if (!isNumber(operand))
+          return this.unsupported(`unary ${expr.operator} on ${this.runtimeTypeName(operand)}`, expr);
         if (expr.operator === '+') return operand;
         return typeof operand === 'number' ? -operand : new ApexDecimal(-operand.value, operand.scale, operand.double);
       }
@@ -387,7 +423,9 @@ export class Interpreter {
         return expr.prefix ? after : before;
       }
       case 'conditional':
-        return this.truth(await this.evaluate(expr.test, frame), expr.test) ? this.evaluate(expr.then, frame) : this.evaluate(expr.otherwise, frame);
+        return this.truth(await this.evaluate(expr.test, frame), expr.test)
+          ? this.evaluate(expr.then, frame)
+          : this.evaluate(expr.otherwise, frame);
       case 'cast':
         return this.cast(await this.evaluate(expr.operand, frame), expr.type, expr, frame);
       case 'instanceof':
@@ -455,7 +493,10 @@ export class Interpreter {
   }
 
   /** An instance field of `this`, or a static field of the current class or an enclosing one. */
-  private async lookupField(lower: string, frame: Frame): Promise<{ get(): Value; set(value: Value): void } | undefined> {
+  private async lookupField(
+    lower: string,
+    frame: Frame,
+  ): Promise<{ get(): Value; set(value: Value): void } | undefined> {
     const self = frame.self;
     if (self) {
       for (let cls: ClassDecl | null = self.cls; cls; cls = this.superclass(cls)) {
@@ -482,7 +523,8 @@ export class Interpreter {
       if (inner) return { type: { kind: 'class', cls: inner } };
       if (type.cls.kind === 'enum') {
         const ordinal = type.cls.enumValues.findIndex((value) => value.toLowerCase() === lower);
-        if (ordinal >= 0) return { value: new ApexEnum(type.cls.qualifiedName, type.cls.enumValues[ordinal]!, ordinal) };
+        if (ordinal >= 0)
+          return { value: new ApexEnum(type.cls.qualifiedName, type.cls.enumValues[ordinal]!, ordinal) };
       }
       for (let owner: ClassDecl | null = type.cls; owner; owner = this.superclass(owner)) {
         if (owner.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
@@ -503,7 +545,8 @@ export class Interpreter {
 
   getMember(target: Value, name: string, site: Site): Value {
     // `[SELECT Name FROM Account WHERE Id = :id].Name`: a field of an inline query is read from its single row.
-    if (target instanceof ApexList && SINGLE_ROW_SOQL.has(target)) return this.getMember(this.singleRow(target, site), name, site);
+    if (target instanceof ApexList && SINGLE_ROW_SOQL.has(target))
+      return this.getMember(this.singleRow(target, site), name, site);
     if (target instanceof ApexObject) {
       const lower = name.toLowerCase();
       if (this.declaresField(target.cls, lower)) return target.fields.get(lower) ?? null;
@@ -590,7 +633,8 @@ export class Interpreter {
   }
 
   listIndex(list: ApexList, index: Value, site: Site): number {
-    if (typeof index !== 'number') return index === null ? this.nullDereference(site) : this.unsupported('non-Integer list index', site);
+    if (typeof index !== 'number')
+      return index === null ? this.nullDereference(site) : this.unsupported('non-Integer list index', site);
     if (index < 0 || index >= list.items.length) this.fail('ListException', `List index out of bounds: ${index}`, site);
     return index;
   }
@@ -608,10 +652,16 @@ export class Interpreter {
   private async binary(expr: Extract<Expr, { kind: 'binary' }>, frame: Frame): Promise<Value> {
     const operator = expr.operator;
     if (operator === '&&') {
-      return this.truth(await this.evaluate(expr.left, frame), expr.left) && this.truth(await this.evaluate(expr.right, frame), expr.right);
+      return (
+        this.truth(await this.evaluate(expr.left, frame), expr.left) &&
+        this.truth(await this.evaluate(expr.right, frame), expr.right)
+      );
     }
     if (operator === '||') {
-      return this.truth(await this.evaluate(expr.left, frame), expr.left) || this.truth(await this.evaluate(expr.right, frame), expr.right);
+      return (
+        this.truth(await this.evaluate(expr.left, frame), expr.left) ||
+        this.truth(await this.evaluate(expr.right, frame), expr.right)
+      );
     }
     if (operator === '??') {
       const left = await this.evaluate(expr.left, frame);
@@ -639,7 +689,8 @@ export class Interpreter {
       case '>=':
         return this.compare(operator, left, right, site);
       case '+':
-        if (typeof left === 'string' || typeof right === 'string') return this.toApexString(left) + this.toApexString(right);
+        if (typeof left === 'string' || typeof right === 'string')
+          return this.toApexString(left) + this.toApexString(right);
         return this.arithmetic('+', left, right, site);
       case '-':
       case '*':
@@ -663,7 +714,8 @@ export class Interpreter {
       const days = numeric(right);
       return new ApexDatetime(left.epochMs + (operator === '+' ? 1 : -1) * Math.round(days * 86_400_000));
     }
-    if (!isNumber(left) || !isNumber(right)) return this.unsupported(`${this.runtimeTypeName(left)} ${operator} ${this.runtimeTypeName(right)}`, site);
+    if (!isNumber(left) || !isNumber(right))
+      return this.unsupported(`${this.runtimeTypeName(left)} ${operator} ${this.runtimeTypeName(right)}`, site);
     if (typeof left === 'number' && typeof right === 'number') {
       switch (operator) {
         case '+':
@@ -700,10 +752,12 @@ export class Interpreter {
     if (left === null || right === null) return false;
     let difference: number;
     if (isNumber(left) && isNumber(right)) difference = numeric(left) - numeric(right);
-    else if (typeof left === 'string' && typeof right === 'string') difference = left.toLowerCase() < right.toLowerCase() ? -1 : left.toLowerCase() > right.toLowerCase() ? 1 : 0;
+    else if (typeof left === 'string' && typeof right === 'string')
+      difference = left.toLowerCase() < right.toLowerCase() ? -1 : left.toLowerCase() > right.toLowerCase() ? 1 : 0;
     else if (left instanceof ApexDate && right instanceof ApexDate) difference = left.epochDay - right.epochDay;
     else if (left instanceof ApexDatetime && right instanceof ApexDatetime) difference = left.epochMs - right.epochMs;
-    else return this.unsupported(`comparison of ${this.runtimeTypeName(left)} and ${this.runtimeTypeName(right)}`, site);
+    else
+      return this.unsupported(`comparison of ${this.runtimeTypeName(left)} and ${this.runtimeTypeName(right)}`, site);
     switch (operator) {
       case '<':
         return difference < 0;
@@ -729,7 +783,11 @@ export class Interpreter {
   private sameValue(left: Value, right: Value, caseSensitive: boolean): boolean {
     if (left === null || right === null) return left === right;
     if (typeof left === 'string' && typeof right === 'string') {
-      if (left.length !== right.length && (left.length === 15 || left.length === 18) && (right.length === 15 || right.length === 18)) {
+      if (
+        left.length !== right.length &&
+        (left.length === 15 || left.length === 18) &&
+        (right.length === 15 || right.length === 18)
+      ) {
         const a = toId18(left);
         const b = toId18(right);
         if (a && b) return a === b;
@@ -739,13 +797,19 @@ export class Interpreter {
     if (isNumber(left) && isNumber(right)) return numeric(left) === numeric(right);
     if (left instanceof ApexDate && right instanceof ApexDate) return left.epochDay === right.epochDay;
     if (left instanceof ApexDatetime && right instanceof ApexDatetime) return left.epochMs === right.epochMs;
-    if (left instanceof ApexEnum && right instanceof ApexEnum) return left.typeName === right.typeName && left.name === right.name;
+    if (left instanceof ApexEnum && right instanceof ApexEnum)
+      return left.typeName === right.typeName && left.name === right.name;
     if (left instanceof ApexBlob && right instanceof ApexBlob) return left.bytes.equals(right.bytes);
     if (left instanceof ApexList && right instanceof ApexList) {
-      return left.items.length === right.items.length && left.items.every((item, index) => this.sameValue(item, right.items[index]!, caseSensitive));
+      return (
+        left.items.length === right.items.length &&
+        left.items.every((item, index) => this.sameValue(item, right.items[index]!, caseSensitive))
+      );
     }
     if (left instanceof ApexSet && right instanceof ApexSet) {
-      return left.members.size === right.members.size && [...left.members.keys()].every((key) => right.members.has(key));
+      return (
+        left.members.size === right.members.size && [...left.members.keys()].every((key) => right.members.has(key))
+      );
     }
     if (left instanceof ApexMap && right instanceof ApexMap) {
       if (left.entries.size !== right.entries.size) return false;
@@ -774,19 +838,26 @@ export class Interpreter {
     if (value === null) return 'null';
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    if (value instanceof ApexDecimal || value instanceof ApexDate || value instanceof ApexDatetime) return value.toString();
+    if (value instanceof ApexDecimal || value instanceof ApexDate || value instanceof ApexDatetime)
+      return value.toString();
     if (value instanceof ApexEnum) return value.name;
     if (value instanceof ApexList) return `(${value.items.map((item) => this.toApexString(item)).join(', ')})`;
-    if (value instanceof ApexSet) return `{${[...value.members.values()].map((item) => this.toApexString(item)).join(', ')}}`;
-    if (value instanceof ApexMap) return `{${[...value.entries.values()].map(([key, item]) => `${this.toApexString(key)}=${this.toApexString(item)}`).join(', ')}}`;
-    if (value instanceof ApexSObject) return `${value.objectName}:{${[...value.fields.values()].map((field) => `${field.name}=${this.toApexString(field.value)}`).join(', ')}}`;
+    if (value instanceof ApexSet)
+      return `{${[...value.members.values()].map((item) => this.toApexString(item)).join(', ')}}`;
+    if (value instanceof ApexMap)
+      return `{${[...value.entries.values()].map(([key, item]) => `${this.toApexString(key)}=${this.toApexString(item)}`).join(', ')}}`;
+    if (value instanceof ApexSObject)
+      return `${value.objectName}:{${[...value.fields.values()].map((field) => `${field.name}=${this.toApexString(field.value)}`).join(', ')}}`;
     if (value instanceof ApexObject) {
       if (value.exception) return `${typeNameOf(value)}: ${value.exception.message ?? ''}`;
       return `${value.cls.qualifiedName}:[${[...value.fields.entries()].map(([name, item]) => `${name}=${this.toApexString(item)}`).join(', ')}]`;
     }
     if (value instanceof ApexBlob) return `Blob[${value.bytes.length}]`;
     if (value instanceof ApexTypeValue) return value.field ? value.field : value.name;
-    if (value instanceof NativeObject) return typeof value.state['toString'] === 'function' ? (value.state['toString'] as () => string)() : `${value.typeName}`;
+    if (value instanceof NativeObject)
+      return typeof value.state['toString'] === 'function'
+        ? (value.state['toString'] as () => string)()
+        : `${value.typeName}`;
     return String(value);
   }
 
@@ -829,7 +900,8 @@ export class Interpreter {
     const joined = lower.join('.');
     const exception = systemExceptionClass(joined);
     if (exception) return { kind: 'class', cls: exception };
-    const systemName = joined.startsWith('system.') && this.library.isSystemType(joined.slice(7)) ? joined.slice(7) : joined;
+    const systemName =
+      joined.startsWith('system.') && this.library.isSystemType(joined.slice(7)) ? joined.slice(7) : joined;
     if (this.library.isSystemType(systemName)) return { kind: 'system', name: systemName };
     return undefined;
   }
@@ -841,7 +913,8 @@ export class Interpreter {
   }
 
   isException(cls: ClassDecl): boolean {
-    for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner)) if (owner === EXCEPTION_CLASS) return true;
+    for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner))
+      if (owner === EXCEPTION_CLASS) return true;
     return false;
   }
 
@@ -875,7 +948,11 @@ export class Interpreter {
       case 'set':
         return value instanceof ApexSet && this.elementTypeMatches(value.elementType, type.args[0]);
       case 'map':
-        return value instanceof ApexMap && this.elementTypeMatches(value.keyType, type.args[0]) && this.elementTypeMatches(value.valueType, type.args[1]);
+        return (
+          value instanceof ApexMap &&
+          this.elementTypeMatches(value.keyType, type.args[0]) &&
+          this.elementTypeMatches(value.valueType, type.args[1])
+        );
       case 'sobject':
         return value instanceof ApexSObject;
       default:
@@ -900,7 +977,9 @@ export class Interpreter {
     if (!wanted) return true;
     const want = wanted.name.toLowerCase();
     if (want === 'object') return true;
-    return actual.name.toLowerCase() === want || (want === 'sobject' && this.host.isSObjectType(actual.name) !== undefined);
+    return (
+      actual.name.toLowerCase() === want || (want === 'sobject' && this.host.isSObjectType(actual.name) !== undefined)
+    );
   }
 
   classIsA(cls: ClassDecl, wanted: ClassDecl): boolean {
@@ -917,7 +996,12 @@ export class Interpreter {
   /** Whether a class implements a system interface (`HttpCalloutMock`, `EventBus.EventPublishFailureCallback`). */
   implementsName(cls: ClassDecl, systemName: string): boolean {
     for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner)) {
-      if (owner.implementsTypes.some((implemented) => implemented.name.toLowerCase().replace(/^system\./, '') === systemName)) return true;
+      if (
+        owner.implementsTypes.some(
+          (implemented) => implemented.name.toLowerCase().replace(/^system\./, '') === systemName,
+        )
+      )
+        return true;
     }
     return false;
   }
@@ -926,9 +1010,16 @@ export class Interpreter {
   coerce(value: Value, type: TypeRef, site: Site, frame: Frame): Value {
     if (value === null) return null;
     const name = type.name.toLowerCase().replace(/^system\./, '');
-    if ((name === 'decimal' || name === 'double') && typeof value === 'number') return new ApexDecimal(value, 0, name === 'double');
+    if ((name === 'decimal' || name === 'double') && typeof value === 'number')
+      return new ApexDecimal(value, 0, name === 'double');
     if (name === 'id' && typeof value === 'string') return this.toId(value, site);
-    if (value instanceof ApexList && SINGLE_ROW_SOQL.has(value) && type.args.length === 0 && name !== 'list' && name !== 'object') {
+    if (
+      value instanceof ApexList &&
+      SINGLE_ROW_SOQL.has(value) &&
+      type.args.length === 0 &&
+      name !== 'list' &&
+      name !== 'object'
+    ) {
       return name === 'integer' ? value : this.singleRow(value, site);
     }
     void frame;
@@ -953,7 +1044,8 @@ export class Interpreter {
     if (value === null) return null;
     const name = type.name.toLowerCase().replace(/^system\./, '');
     if ((name === 'integer' || name === 'long') && value instanceof ApexDecimal) return Math.trunc(value.value);
-    if ((name === 'decimal' || name === 'double') && typeof value === 'number') return new ApexDecimal(value, 0, name === 'double');
+    if ((name === 'decimal' || name === 'double') && typeof value === 'number')
+      return new ApexDecimal(value, 0, name === 'double');
     if (name === 'id' && typeof value === 'string') return this.toId(value, site);
     if (name === 'string' && typeof value === 'string') return value;
     const coerced = this.coerce(value, type, site, frame);
@@ -961,8 +1053,15 @@ export class Interpreter {
     if (name === 'map' && coerced instanceof ApexMap) return coerced;
     if (name === 'set' && coerced instanceof ApexSet) return coerced;
     if (this.isInstance(coerced, type, frame)) return coerced;
-    const shown = type.args.length > 0 ? `${type.name}<${type.args.map((arg) => (arg.name.toLowerCase() === 'object' ? 'ANY' : arg.name)).join(',')}>` : type.name;
-    return this.fail('TypeException', `Invalid conversion from runtime type ${this.runtimeTypeName(coerced)} to ${shown}`, site);
+    const shown =
+      type.args.length > 0
+        ? `${type.name}<${type.args.map((arg) => (arg.name.toLowerCase() === 'object' ? 'ANY' : arg.name)).join(',')}>`
+        : type.name;
+    return this.fail(
+      'TypeException',
+      `Invalid conversion from runtime type ${this.runtimeTypeName(coerced)} to ${shown}`,
+      site,
+    );
   }
 
   // ---- classes -----------------------------------------------------------------------------------------------
@@ -980,7 +1079,10 @@ export class Interpreter {
       for (const field of cls.fields) {
         if (!field.isStatic) continue;
         if (field.init) this.cover(field);
-        values.set(field.name.toLowerCase(), field.init ? this.coerce(await this.evaluate(field.init, frame), field.type, field, frame) : null);
+        values.set(
+          field.name.toLowerCase(),
+          field.init ? this.coerce(await this.evaluate(field.init, frame), field.type, field, frame) : null,
+        );
       }
       for (const block of cls.staticBlocks) await this.execute(block, frame);
     } finally {
@@ -994,7 +1096,8 @@ export class Interpreter {
   }
 
   async instantiate(cls: ClassDecl, args: Value[], site: Site): Promise<ApexObject> {
-    if (cls.kind !== 'class' || cls.modifiers.has('abstract')) this.unsupported(`new of ${cls.kind} ${cls.qualifiedName}`, site);
+    if (cls.kind !== 'class' || cls.modifiers.has('abstract'))
+      this.unsupported(`new of ${cls.kind} ${cls.qualifiedName}`, site);
     await this.ensureStatics(cls);
     const object = new ApexObject(cls);
     const chain: ClassDecl[] = [];
@@ -1003,7 +1106,12 @@ export class Interpreter {
       // The constructors every exception class has (Apex Developer Guide, "Create Custom Exceptions").
       const message = typeof args[0] === 'string' ? args[0] : null;
       const cause = args.find((arg) => arg instanceof ApexObject && arg.exception) ?? null;
-      object.exception = { message: message ?? (cause instanceof ApexObject ? this.toApexString(cause) : null), cause, line: site.line, file: site.file };
+      object.exception = {
+        message: message ?? (cause instanceof ApexObject ? this.toApexString(cause) : null),
+        cause,
+        line: site.line,
+        file: site.file,
+      };
     }
     for (const owner of chain) {
       const frame = this.newFrame(owner, object, `Class.${owner.qualifiedName}.<init>`);
@@ -1012,7 +1120,12 @@ export class Interpreter {
         for (const field of owner.fields) {
           if (field.isStatic) continue;
           if (field.init) this.cover(field);
-          object.fields.set(field.name.toLowerCase(), field.init ? this.coerce(await this.evaluate(field.init, frame), field.type, field, frame) : defaultOf(field.type));
+          object.fields.set(
+            field.name.toLowerCase(),
+            field.init
+              ? this.coerce(await this.evaluate(field.init, frame), field.type, field, frame)
+              : defaultOf(field.type),
+          );
         }
         for (const block of owner.instanceBlocks) await this.execute(block, frame);
       } finally {
@@ -1031,27 +1144,50 @@ export class Interpreter {
   findMethod(cls: ClassDecl, name: string, args: Value[], staticOnly: boolean, site: Site): MethodDecl {
     const lower = name.toLowerCase();
     for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner)) {
-      const candidates = owner.methods.filter((method) => method.name.toLowerCase() === lower && method.parameters.length === args.length && (!staticOnly || method.isStatic));
-      if (candidates.length > 0) return this.selectOverload(candidates, args, owner, site, `${owner.qualifiedName}.${name}`);
+      const candidates = owner.methods.filter(
+        (method) =>
+          method.name.toLowerCase() === lower &&
+          method.parameters.length === args.length &&
+          (!staticOnly || method.isStatic),
+      );
+      if (candidates.length > 0)
+        return this.selectOverload(candidates, args, owner, site, `${owner.qualifiedName}.${name}`);
     }
     return this.unsupported(`method ${cls.qualifiedName}.${name} with ${args.length} arguments`, site);
   }
 
-  private selectOverload(candidates: readonly MethodDecl[], args: Value[], owner: ClassDecl, site: Site, what: string): MethodDecl {
+  private selectOverload(
+    candidates: readonly MethodDecl[],
+    args: Value[],
+    owner: ClassDecl,
+    site: Site,
+    what: string,
+  ): MethodDecl {
     const byCount = candidates.filter((method) => method.parameters.length === args.length);
     if (byCount.length === 1) return byCount[0]!;
     const frame = this.newFrame(owner, null, '');
-    const matching = byCount.filter((method) => method.parameters.every((parameter, index) => args[index] === null || this.isInstance(this.coerce(args[index]!, parameter.type, site, frame), parameter.type, frame)));
+    const matching = byCount.filter((method) =>
+      method.parameters.every(
+        (parameter, index) =>
+          args[index] === null ||
+          this.isInstance(this.coerce(args[index]!, parameter.type, site, frame), parameter.type, frame),
+      ),
+    );
     if (matching.length >= 1) return matching[0]!;
     return this.unsupported(`no ${what} overload takes these ${args.length} arguments`, site);
   }
 
   /** Runs a method or constructor body with its parameters bound. */
   async invoke(cls: ClassDecl, method: MethodDecl, self: ApexObject | null, args: Value[], site: Site): Promise<Value> {
-    if (!method.body) this.unsupported(`call of abstract or interface method ${cls.qualifiedName}.${method.name}`, site);
+    if (!method.body)
+      this.unsupported(`call of abstract or interface method ${cls.qualifiedName}.${method.name}`, site);
     const owner = this.ownerOf(cls, method);
     const frame = this.newFrame(owner, self, `Class.${owner.qualifiedName}.${method.name}`);
-    method.parameters.forEach((parameter, index) => frame.scopes[0]!.set(parameter.name.toLowerCase(), { value: this.coerce(args[index] ?? null, parameter.type, site, frame) }));
+    method.parameters.forEach((parameter, index) =>
+      frame.scopes[0]!.set(parameter.name.toLowerCase(), {
+        value: this.coerce(args[index] ?? null, parameter.type, site, frame),
+      }),
+    );
     if (this.stack.length > 1000) this.fail('LimitException', 'Maximum stack depth reached: 1001', site);
     this.stack.push(frame);
     try {
@@ -1077,7 +1213,12 @@ export class Interpreter {
         const cls = expr.name === 'this' ? frame.cls : this.superclass(frame.cls);
         if (!cls) return this.unsupported('super() in a class without a superclass', expr);
         if (this.isException(cls) && cls.constructors.length === 0) {
-          frame.self.exception = { message: typeof args[0] === 'string' ? args[0] : null, cause: null, line: expr.line, file: expr.file };
+          frame.self.exception = {
+            message: typeof args[0] === 'string' ? args[0] : null,
+            cause: null,
+            line: expr.line,
+            file: expr.file,
+          };
           return null;
         }
         const constructor = this.selectOverload(cls.constructors, args, cls, expr, `constructor ${cls.qualifiedName}`);
@@ -1086,13 +1227,28 @@ export class Interpreter {
       const lower = expr.name.toLowerCase();
       if (frame.self) {
         for (let owner: ClassDecl | null = frame.self.cls; owner; owner = this.superclass(owner)) {
-          if (owner.methods.some((method) => method.name.toLowerCase() === lower && method.parameters.length === args.length)) {
-            return this.invoke(frame.self.cls, this.findMethod(frame.self.cls, expr.name, args, false, expr), frame.self, args, expr);
+          if (
+            owner.methods.some(
+              (method) => method.name.toLowerCase() === lower && method.parameters.length === args.length,
+            )
+          ) {
+            return this.invoke(
+              frame.self.cls,
+              this.findMethod(frame.self.cls, expr.name, args, false, expr),
+              frame.self,
+              args,
+              expr,
+            );
           }
         }
       }
       for (let scope: ClassDecl | null = frame.cls; scope; scope = scope.outer) {
-        if (scope.methods.some((method) => method.name.toLowerCase() === lower && method.isStatic && method.parameters.length === args.length)) {
+        if (
+          scope.methods.some(
+            (method) =>
+              method.name.toLowerCase() === lower && method.isStatic && method.parameters.length === args.length,
+          )
+        ) {
           await this.ensureStatics(scope);
           return this.invoke(scope, this.findMethod(scope, expr.name, args, true, expr), null, args, expr);
         }
@@ -1115,8 +1271,11 @@ export class Interpreter {
         await this.ensureStatics(type.cls);
         return this.invoke(type.cls, this.findMethod(type.cls, expr.name, args, true, expr), null, args, expr);
       }
-      if (type.kind === 'sobject') return this.library.callStatic(this, `sobject:${type.name}`, expr.name.toLowerCase(), args, expr, frame);
-      return this.limitGuard(expr, () => this.library.callStatic(this, type.name, expr.name.toLowerCase(), args, expr, frame));
+      if (type.kind === 'sobject')
+        return this.library.callStatic(this, `sobject:${type.name}`, expr.name.toLowerCase(), args, expr, frame);
+      return this.limitGuard(expr, () =>
+        this.library.callStatic(this, type.name, expr.name.toLowerCase(), args, expr, frame),
+      );
     }
     return this.callOn(target.value, expr.name, args, expr, expr.safe);
   }
@@ -1130,7 +1289,12 @@ export class Interpreter {
     if (target instanceof ApexObject) {
       const lower = name.toLowerCase();
       for (let owner: ClassDecl | null = target.cls; owner; owner = this.superclass(owner)) {
-        if (owner.methods.some((method) => method.name.toLowerCase() === lower && method.parameters.length === args.length && !method.isStatic)) {
+        if (
+          owner.methods.some(
+            (method) =>
+              method.name.toLowerCase() === lower && method.parameters.length === args.length && !method.isStatic,
+          )
+        ) {
           return this.invoke(target.cls, this.findMethod(target.cls, name, args, false, site), target, args, site);
         }
       }
@@ -1147,12 +1311,18 @@ export class Interpreter {
   private async create(type: TypeRef, creation: Creation, site: Site, frame: Frame): Promise<Value> {
     const name = type.name.toLowerCase().replace(/^system\./, '');
     if (name === 'list' || name === 'set' || name === 'map') {
-      const collection = name === 'list' ? new ApexList(type.args[0] ?? OBJECT_TYPE, []) : name === 'set' ? new ApexSet(type.args[0] ?? OBJECT_TYPE) : new ApexMap(type.args[0] ?? OBJECT_TYPE, type.args[1] ?? OBJECT_TYPE);
+      const collection =
+        name === 'list'
+          ? new ApexList(type.args[0] ?? OBJECT_TYPE, [])
+          : name === 'set'
+            ? new ApexSet(type.args[0] ?? OBJECT_TYPE)
+            : new ApexMap(type.args[0] ?? OBJECT_TYPE, type.args[1] ?? OBJECT_TYPE);
       if (creation.kind === 'elements') {
         for (const element of creation.elements) {
           const value = this.coerce(await this.evaluate(element, frame), type.args[0] ?? OBJECT_TYPE, element, frame);
           if (collection instanceof ApexList) collection.items.push(value);
-          else if (collection instanceof ApexSet) collection.members.set(keyOf(value, collection.elementType.name.toLowerCase() === 'id'), value);
+          else if (collection instanceof ApexSet)
+            collection.members.set(keyOf(value, collection.elementType.name.toLowerCase() === 'id'), value);
         }
         return collection;
       }

@@ -18,7 +18,18 @@ import { checkMixedDml, dmlKindOf, SETUP_OBJECTS } from './setup-objects.js';
 import { insertSetupRecords } from './setup-dml.js';
 import { fieldOf, sObjectFromRow, toStoreValue } from './sobject-fields.js';
 import { TransactionContext } from './transaction-context.js';
-import { ApexDate, ApexDatetime, ApexDecimal, ApexEnum, ApexList, ApexMap, ApexSet, ApexSObject, typeRef, type Value } from './values.js';
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexDecimal,
+  ApexEnum,
+  ApexList,
+  ApexMap,
+  ApexSet,
+  ApexSObject,
+  typeRef,
+  type Value,
+} from './values.js';
 
 export type DmlOperation = 'insert' | 'update' | 'delete' | 'undelete' | 'upsert';
 
@@ -27,11 +38,26 @@ export interface ApexDmlResult {
   readonly id: string | null;
   readonly success: boolean;
   readonly created?: boolean;
-  readonly errors: readonly { readonly statusCode: string; readonly message: string; readonly fields: readonly string[] }[];
+  readonly errors: readonly {
+    readonly statusCode: string;
+    readonly message: string;
+    readonly fields: readonly string[];
+  }[];
 }
 
-const OPERATION_WORDS: Record<DmlOperation, string> = { insert: 'Insert', update: 'Update', delete: 'Delete', undelete: 'Undelete', upsert: 'Upsert' };
-const TRIGGER_OPERATIONS: Record<string, string> = { insert: 'AFTER_INSERT', update: 'AFTER_UPDATE', delete: 'AFTER_DELETE', undelete: 'AFTER_UNDELETE' };
+const OPERATION_WORDS: Record<DmlOperation, string> = {
+  insert: 'Insert',
+  update: 'Update',
+  delete: 'Delete',
+  undelete: 'Undelete',
+  upsert: 'Upsert',
+};
+const TRIGGER_OPERATIONS: Record<string, string> = {
+  insert: 'AFTER_INSERT',
+  update: 'AFTER_UPDATE',
+  delete: 'AFTER_DELETE',
+  undelete: 'AFTER_UNDELETE',
+};
 
 export class OrgBridge implements OrgHost {
   private readonly externalContexts = new WeakMap<object, TransactionContext>();
@@ -53,12 +79,16 @@ export class OrgBridge implements OrgHost {
 
   async query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Promise<Value> {
     interpreter.spendLimit('queries', 1, site);
-    let soql = text.replace(/:(\d+)/g, (_, index: string) => this.bindLiteral(interpreter, binds[Number(index)] ?? null, site));
+    let soql = text.replace(/:(\d+)/g, (_, index: string) =>
+      this.bindLiteral(interpreter, binds[Number(index)] ?? null, site),
+    );
     const allRows = /\bALL\s+ROWS\s*$/i.test(soql);
     if (allRows) soql = soql.replace(/\bALL\s+ROWS\s*$/i, '');
     let rows;
     try {
-      rows = runQuery(compileQuery(parseSoql(soql), this.org.schema, this.org.store, this.org.now()), this.org.store, { includeDeleted: allRows });
+      rows = runQuery(compileQuery(parseSoql(soql), this.org.schema, this.org.store, this.org.now()), this.org.store, {
+        includeDeleted: allRows,
+      });
     } catch (error) {
       if (error instanceof SalesforceError) interpreter.fail('QueryException', error.message, site);
       throw error;
@@ -95,10 +125,18 @@ export class OrgBridge implements OrgHost {
   // ---- DML ---------------------------------------------------------------------------------------------------
 
   /** A DML statement: all or none; the first failure throws System.DmlException in Salesforce's words. */
-  async dml(interpreter: Interpreter, operation: DmlOperation, target: Value, site: Site, externalIdField: string | null): Promise<void> {
+  async dml(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    target: Value,
+    site: Site,
+    externalIdField: string | null,
+  ): Promise<void> {
     const records = this.recordsOf(interpreter, target, site);
     const results = await this.execute(interpreter, operation, records, true, site, externalIdField);
-    const failed = results.findIndex((result) => !result.success && result.errors[0]?.statusCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK');
+    const failed = results.findIndex(
+      (result) => !result.success && result.errors[0]?.statusCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+    );
     const index = failed >= 0 ? failed : results.findIndex((result) => !result.success);
     if (index >= 0) {
       const error = results[index]!.errors[0]!;
@@ -121,7 +159,14 @@ export class OrgBridge implements OrgHost {
   }
 
   /** Runs one DML operation (statement or Database method) and sets the ids of inserted records. */
-  async execute(interpreter: Interpreter, operation: DmlOperation, records: ApexSObject[], allOrNone: boolean, site: Site, externalIdField: string | null = null): Promise<ApexDmlResult[]> {
+  async execute(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    records: ApexSObject[],
+    allOrNone: boolean,
+    site: Site,
+    externalIdField: string | null = null,
+  ): Promise<ApexDmlResult[]> {
     const context = interpreter.context;
     interpreter.spendLimit('dmlStatements', 1, site);
     interpreter.spendLimit('dmlRows', records.length, site);
@@ -130,16 +175,28 @@ export class OrgBridge implements OrgHost {
     if (records.some((record) => record.objectName !== objectName) && operation !== 'insert') {
       interpreter.unsupported(`${operation} of a list mixing sObject types`, site);
     }
-    const kind = dmlKindOf(objectName, this.org.schema.object(objectName)?.kind, operation, records.some((record) => record.fields.get('userroleid')?.value != null));
+    const kind = dmlKindOf(
+      objectName,
+      this.org.schema.object(objectName)?.kind,
+      operation,
+      records.some((record) => record.fields.get('userroleid')?.value != null),
+    );
     const mixed = checkMixedDml(context.mixedDmlScope, objectName, kind);
-    if (mixed) return records.map(() => ({ id: null, success: false, errors: [{ statusCode: 'MIXED_DML_OPERATION', message: mixed, fields: [] }] }));
+    if (mixed)
+      return records.map(() => ({
+        id: null,
+        success: false,
+        errors: [{ statusCode: 'MIXED_DML_OPERATION', message: mixed, fields: [] }],
+      }));
 
     let results: ApexDmlResult[];
     if (SETUP_OBJECTS.has(objectName.toLowerCase())) {
       if (operation !== 'insert') interpreter.unsupported(`${operation} of ${objectName}`, site);
       results = insertSetupRecords(interpreter, this.org, records, allOrNone, site);
     } else {
-      results = (await this.runEngine(interpreter, operation, records, allOrNone, site, externalIdField)).map(fromEngine);
+      results = (await this.runEngine(interpreter, operation, records, allOrNone, site, externalIdField)).map(
+        fromEngine,
+      );
     }
     if (context.pendingFatal) {
       const fatal = context.pendingFatal;
@@ -149,7 +206,8 @@ export class OrgBridge implements OrgHost {
     results.forEach((result, index) => {
       if (!result.success) return;
       const record = records[index]!;
-      if (result.id && (operation === 'insert' || operation === 'upsert')) record.fields.set('id', { name: 'Id', value: result.id });
+      if (result.id && (operation === 'insert' || operation === 'upsert'))
+        record.fields.set('id', { name: 'Id', value: result.id });
       // Saved values are no longer changes: a later update writes only what is assigned after this (an unchanged
       // non-updateable field such as AccountContactRelation.AccountId is not written again).
       if (operation !== 'delete' && operation !== 'undelete') record.assigned.clear();
@@ -162,13 +220,23 @@ export class OrgBridge implements OrgHost {
   async publishEvents(interpreter: Interpreter, events: ApexSObject[], site: Site): Promise<ApexDmlResult[]> {
     this.publishCalls++;
     const results = await this.org.dml.insert(
-      events.map((event) => ({ objectType: event.objectName, values: this.valuesOf(interpreter, event, 'insert', site) })),
+      events.map((event) => ({
+        objectType: event.objectName,
+        values: this.valuesOf(interpreter, event, 'insert', site),
+      })),
       { user: interpreter.context.runningUser, allOrNone: false },
     );
     return results.map(fromEngine);
   }
 
-  private runEngine(interpreter: Interpreter, operation: DmlOperation, records: ApexSObject[], allOrNone: boolean, site: Site, externalIdField: string | null): Promise<DmlResult[]> {
+  private runEngine(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    records: ApexSObject[],
+    allOrNone: boolean,
+    site: Site,
+    externalIdField: string | null,
+  ): Promise<DmlResult[]> {
     const options = { user: interpreter.context.runningUser, allOrNone };
     const idOf = (record: ApexSObject) => {
       const id = record.fields.get('id')?.value;
@@ -176,22 +244,48 @@ export class OrgBridge implements OrgHost {
     };
     switch (operation) {
       case 'insert':
-        return this.org.dml.insert(records.map((record) => ({ objectType: record.objectName, values: this.valuesOf(interpreter, record, 'insert', site) })), options);
+        return this.org.dml.insert(
+          records.map((record) => ({
+            objectType: record.objectName,
+            values: this.valuesOf(interpreter, record, 'insert', site),
+          })),
+          options,
+        );
       case 'update':
-        return this.org.dml.update(records.map((record) => ({ objectType: record.objectName, id: idOf(record), values: this.valuesOf(interpreter, record, 'update', site) })), options);
+        return this.org.dml.update(
+          records.map((record) => ({
+            objectType: record.objectName,
+            id: idOf(record),
+            values: this.valuesOf(interpreter, record, 'update', site),
+          })),
+          options,
+        );
       case 'delete':
         return this.org.dml.delete(records.map(idOf), options);
       case 'undelete':
         return this.org.dml.undelete(records.map(idOf), options);
       case 'upsert': {
         const field = externalIdField ?? 'Id';
-        return this.org.dml.upsert(records[0]!.objectName, field, records.map((record) => ({ ...this.valuesOf(interpreter, record, 'insert', site), ...(field === 'Id' ? { Id: idOf(record) || null } : {}) })), options);
+        return this.org.dml.upsert(
+          records[0]!.objectName,
+          field,
+          records.map((record) => ({
+            ...this.valuesOf(interpreter, record, 'insert', site),
+            ...(field === 'Id' ? { Id: idOf(record) || null } : {}),
+          })),
+          options,
+        );
       }
     }
   }
 
   /** The field values DML writes: on insert every field set; on update the fields Apex code assigned. */
-  private valuesOf(interpreter: Interpreter, record: ApexSObject, operation: 'insert' | 'update', site: Site): Record<string, unknown> {
+  private valuesOf(
+    interpreter: Interpreter,
+    record: ApexSObject,
+    operation: 'insert' | 'update',
+    site: Site,
+  ): Record<string, unknown> {
     const values: Record<string, unknown> = {};
     for (const [lower, field] of record.fields) {
       if (lower === 'id' || field.value instanceof ApexSObject) continue;
@@ -203,7 +297,10 @@ export class OrgBridge implements OrgHost {
       try {
         values[field.name] = toStoreValue(field.value);
       } catch {
-        interpreter.unsupported(`storing a ${interpreter.runtimeTypeName(field.value)} in ${record.objectName}.${field.name}`, site);
+        interpreter.unsupported(
+          `storing a ${interpreter.runtimeTypeName(field.value)} in ${record.objectName}.${field.name}`,
+          site,
+        );
       }
     }
     return values;
@@ -218,7 +315,8 @@ export class OrgBridge implements OrgHost {
   async runAs<T>(interpreter: Interpreter, user: Value, body: () => Promise<T>, site: Site): Promise<T> {
     const context = interpreter.context;
     if (!context.isTest) interpreter.fail('UnexpectedException', 'System.runAs can only be used in test methods', site);
-    if (!(user instanceof ApexSObject) || user.objectName !== 'User') return interpreter.unsupported('System.runAs of something other than a User', site);
+    if (!(user instanceof ApexSObject) || user.objectName !== 'User')
+      return interpreter.unsupported('System.runAs of something other than a User', site);
     const id = user.fields.get('id')?.value;
     const runAs = (typeof id === 'string' && (context.createdUsers.get(id) ?? this.org.users.get(id))) || null;
     if (!runAs) return interpreter.unsupported('System.runAs of a User that was not inserted', site);
@@ -255,7 +353,10 @@ export class OrgBridge implements OrgHost {
               if (error.uncatchable) context.pendingFatal = error;
               // Salesforce shows the stack down to the trigger, not the code whose DML fired it.
               const bottom = error.stack_.findIndex((line) => line.startsWith('Trigger.'));
-              throw new TriggerError(trigger.name, `${error.message}\n\n${error.stack_.slice(0, bottom + 1).join('\n')}`);
+              throw new TriggerError(
+                trigger.name,
+                `${error.message}\n\n${error.stack_.slice(0, bottom + 1).join('\n')}`,
+              );
             }
             throw error;
           }
@@ -268,7 +369,10 @@ export class OrgBridge implements OrgHost {
    * DML from outside Apex (REST, Bulk API, the code API): one Apex transaction per org transaction, so the
    * trigger chunks of one call share statics and limits as they do in an org.
    */
-  private contextOfDmlCall(user: SandboxUser, newContext: (user: SandboxUser) => TransactionContext): TransactionContext {
+  private contextOfDmlCall(
+    user: SandboxUser,
+    newContext: (user: SandboxUser) => TransactionContext,
+  ): TransactionContext {
     const log = this.org.transactions.currentLog();
     if (!log) return newContext(user);
     let context = this.externalContexts.get(log);
@@ -280,8 +384,20 @@ export class OrgBridge implements OrgHost {
   private triggerVariables(event: AfterDmlEvent): Map<string, Value> {
     const schema = this.org.schema;
     const type = typeRef(event.objectType);
-    const newRecords = event.operation === 'delete' ? null : new ApexList(type, event.records.map((change) => sObjectFromRow(schema, event.objectType, change.new!, false, true)));
-    const oldRecords = event.operation === 'update' || event.operation === 'delete' ? new ApexList(type, event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false, true))) : null;
+    const newRecords =
+      event.operation === 'delete'
+        ? null
+        : new ApexList(
+            type,
+            event.records.map((change) => sObjectFromRow(schema, event.objectType, change.new!, false, true)),
+          );
+    const oldRecords =
+      event.operation === 'update' || event.operation === 'delete'
+        ? new ApexList(
+            type,
+            event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false, true)),
+          )
+        : null;
     const mapOf = (list: ApexList | null) => {
       if (!list) return null;
       const map = new ApexMap(typeRef('Id'), type);
@@ -295,9 +411,17 @@ export class OrgBridge implements OrgHost {
     return new Map<string, Value>([
       ['new', newRecords],
       ['old', oldRecords],
-      ['newmap', event.operation === 'insert' || event.operation === 'update' || event.operation === 'undelete' ? mapOf(newRecords) : null],
+      [
+        'newmap',
+        event.operation === 'insert' || event.operation === 'update' || event.operation === 'undelete'
+          ? mapOf(newRecords)
+          : null,
+      ],
       ['oldmap', mapOf(oldRecords)],
-      ['operationtype', new ApexEnum('System.TriggerOperation', operation, Object.values(TRIGGER_OPERATIONS).indexOf(operation) + 3)],
+      [
+        'operationtype',
+        new ApexEnum('System.TriggerOperation', operation, Object.values(TRIGGER_OPERATIONS).indexOf(operation) + 3),
+      ],
       ['isinsert', event.operation === 'insert'],
       ['isupdate', event.operation === 'update'],
       ['isdelete', event.operation === 'delete'],
@@ -315,6 +439,10 @@ function fromEngine(result: DmlResult): ApexDmlResult {
     id: result.id ?? null,
     success: result.success,
     ...(result.created === undefined ? {} : { created: result.created }),
-    errors: result.errors.map((error) => ({ statusCode: error.errorCode, message: error.message, fields: error.fields })),
+    errors: result.errors.map((error) => ({
+      statusCode: error.errorCode,
+      message: error.message,
+      fields: error.fields,
+    })),
   };
 }

@@ -33,12 +33,16 @@ export class ApexProgram {
 
   triggersOn(objectName: string, event: string): TriggerDecl[] {
     const lower = objectName.toLowerCase();
-    return this.triggers.filter((trigger) => trigger.objectName.toLowerCase() === lower && trigger.events.includes(event));
+    return this.triggers.filter(
+      (trigger) => trigger.objectName.toLowerCase() === lower && trigger.events.includes(event),
+    );
   }
 
   /** Classes annotated @IsTest that declare test methods, in name order. */
   testClasses(): ClassDecl[] {
-    return [...this.classes.values()].filter((decl) => decl.annotations.has('istest') && decl.methods.some(isTestMethod)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.classes.values()]
+      .filter((decl) => decl.annotations.has('istest') && decl.methods.some(isTestMethod))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 }
 
@@ -50,10 +54,15 @@ export function isTestMethod(method: ClassDecl['methods'][number]): boolean {
 export function loadApexProgram(forceAppDir: string): ApexProgram {
   const program = new ApexProgram();
   const base = path.join(forceAppDir, 'main', 'default');
-  for (const [folder, extension] of [['classes', '.cls'], ['triggers', '.trigger']] as const) {
+  for (const [folder, extension] of [
+    ['classes', '.cls'],
+    ['triggers', '.trigger'],
+  ] as const) {
     let files: string[];
     try {
-      files = readdirSync(path.join(base, folder)).filter((name) => name.endsWith(extension)).sort();
+      files = readdirSync(path.join(base, folder))
+        .filter((name) => name.endsWith(extension))
+        .sort();
     } catch {
       continue;
     }

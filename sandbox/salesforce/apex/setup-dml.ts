@@ -14,11 +14,20 @@ import type { ApexSObject, Value } from './values.js';
 
 type Failure = { statusCode: string; message: string; fields: string[] };
 
-export function insertSetupRecords(interpreter: Interpreter, org: SandboxOrg, records: ApexSObject[], allOrNone: boolean, site: Site): ApexDmlResult[] {
+export function insertSetupRecords(
+  interpreter: Interpreter,
+  org: SandboxOrg,
+  records: ApexSObject[],
+  allOrNone: boolean,
+  site: Site,
+): ApexDmlResult[] {
   const mark = org.store.mark();
   const created: string[] = [];
   const results = records.map((record): ApexDmlResult => {
-    const outcome = record.objectName === 'User' ? insertUser(interpreter, org, record) : insertAssignment(interpreter, org, record, site);
+    const outcome =
+      record.objectName === 'User'
+        ? insertUser(interpreter, org, record)
+        : insertAssignment(interpreter, org, record, site);
     if ('statusCode' in outcome) return { id: null, success: false, errors: [outcome] };
     created.push(outcome.id);
     return { id: outcome.id, success: true, errors: [] };
@@ -26,7 +35,22 @@ export function insertSetupRecords(interpreter: Interpreter, org: SandboxOrg, re
   if (allOrNone && results.some((result) => !result.success)) {
     org.store.rollbackTo(mark);
     for (const id of created) interpreter.context.createdUsers.delete(id);
-    return results.map((result) => (result.success ? { id: null, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] } : result));
+    return results.map((result) =>
+      result.success
+        ? {
+            id: null,
+            success: false,
+            errors: [
+              {
+                statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                message:
+                  'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                fields: [],
+              },
+            ],
+          }
+        : result,
+    );
   }
   return results;
 }
@@ -37,12 +61,24 @@ function value(record: ApexSObject, name: string): Value {
 
 function insertUser(interpreter: Interpreter, org: SandboxOrg, record: ApexSObject): { id: string } | Failure {
   const missing = REQUIRED_USER_FIELDS.filter((field) => value(record, field) === null || value(record, field) === '');
-  if (missing.length > 0) return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
+  if (missing.length > 0)
+    return {
+      statusCode: 'REQUIRED_FIELD_MISSING',
+      message: `Required fields are missing: [${missing.join(', ')}]`,
+      fields: missing,
+    };
   const username = String(value(record, 'Username'));
   const context = interpreter.context;
-  const taken = org.users.findByUsername(username) || [...context.createdUsers.values()].some((user) => user.username.toLowerCase() === username.toLowerCase());
+  const taken =
+    org.users.findByUsername(username) ||
+    [...context.createdUsers.values()].some((user) => user.username.toLowerCase() === username.toLowerCase());
   if (taken) {
-    return { statusCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.', fields: ['Username'] };
+    return {
+      statusCode: 'DUPLICATE_USERNAME',
+      message:
+        'Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.',
+      fields: ['Username'],
+    };
   }
   const object = org.schema.object('User')!;
   const id = org.ids.mint(object.keyPrefix);
@@ -52,7 +88,21 @@ function insertUser(interpreter: Interpreter, org: SandboxOrg, record: ApexSObje
   const email = String(value(record, 'Email'));
   const stamp = formatDateTime(org.now());
   const stored: Record<string, FieldValue> = Object.fromEntries(object.fields.map((field) => [field.name, null]));
-  Object.assign(stored, { Id: id, IsDeleted: false, Username: username, FirstName: firstName as FieldValue, LastName: lastName, Name: name, Email: email, IsActive: true, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, CreatedById: context.runningUser.id, LastModifiedById: context.runningUser.id });
+  Object.assign(stored, {
+    Id: id,
+    IsDeleted: false,
+    Username: username,
+    FirstName: firstName as FieldValue,
+    LastName: lastName,
+    Name: name,
+    Email: email,
+    IsActive: true,
+    CreatedDate: stamp,
+    LastModifiedDate: stamp,
+    SystemModstamp: stamp,
+    CreatedById: context.runningUser.id,
+    LastModifiedById: context.runningUser.id,
+  });
   org.store.put('User', stored as SObjectRecord);
   const permissionSets: string[] = [];
   context.createdUsers.set(id, {
@@ -62,22 +112,43 @@ function insertUser(interpreter: Interpreter, org: SandboxOrg, record: ApexSObje
     email,
     permissionSets,
     hasPermissionSet: (set: string) => permissionSets.includes(set),
-    hasCustomPermission: (permission: string) => permissionSets.some((set) => org.users.customPermissionsOf(set)?.includes(permission) ?? false),
+    hasCustomPermission: (permission: string) =>
+      permissionSets.some((set) => org.users.customPermissionsOf(set)?.includes(permission) ?? false),
   });
   return { id };
 }
 
-function insertAssignment(interpreter: Interpreter, org: SandboxOrg, record: ApexSObject, site: Site): { id: string } | Failure {
+function insertAssignment(
+  interpreter: Interpreter,
+  org: SandboxOrg,
+  record: ApexSObject,
+  site: Site,
+): { id: string } | Failure {
   const assignee = value(record, 'AssigneeId');
   const permissionSetId = value(record, 'PermissionSetId');
-  const missing = [...(assignee === null ? ['AssigneeId'] : []), ...(permissionSetId === null ? ['PermissionSetId'] : [])];
-  if (missing.length > 0) return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
+  const missing = [
+    ...(assignee === null ? ['AssigneeId'] : []),
+    ...(permissionSetId === null ? ['PermissionSetId'] : []),
+  ];
+  if (missing.length > 0)
+    return {
+      statusCode: 'REQUIRED_FIELD_MISSING',
+      message: `Required fields are missing: [${missing.join(', ')}]`,
+      fields: missing,
+    };
   const permissionSet = org.store.get('PermissionSet', String(permissionSetId));
-  if (!permissionSet) return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: ['PermissionSetId'] };
+  if (!permissionSet)
+    return {
+      statusCode: 'INVALID_CROSS_REFERENCE_KEY',
+      message: 'invalid cross reference id',
+      fields: ['PermissionSetId'],
+    };
   const user = interpreter.context.createdUsers.get(String(assignee));
-  if (!user) return interpreter.unsupported('PermissionSetAssignment for a user not inserted in this transaction', site);
+  if (!user)
+    return interpreter.unsupported('PermissionSetAssignment for a user not inserted in this transaction', site);
   const name = String(permissionSet['Name']);
-  if (user.permissionSets.includes(name)) return { statusCode: 'DUPLICATE_VALUE', message: 'Duplicate PermissionSetAssignment', fields: [] };
+  if (user.permissionSets.includes(name))
+    return { statusCode: 'DUPLICATE_VALUE', message: 'Duplicate PermissionSetAssignment', fields: [] };
   user.permissionSets.push(name);
   return { id: org.ids.mint('0Pa') };
 }

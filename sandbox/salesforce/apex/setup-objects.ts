@@ -7,7 +7,18 @@
  */
 import type { MixedDmlScope } from './transaction-context.js';
 
-export const SETUP_OBJECTS = new Set(['user', 'permissionsetassignment', 'permissionset', 'group', 'groupmember', 'userrole', 'queuesobject', 'setupentityaccess', 'objectpermissions', 'fieldpermissions']);
+export const SETUP_OBJECTS = new Set([
+  'user',
+  'permissionsetassignment',
+  'permissionset',
+  'group',
+  'groupmember',
+  'userrole',
+  'queuesobject',
+  'setupentityaccess',
+  'objectpermissions',
+  'fieldpermissions',
+]);
 
 /** Fields of setup objects the runtime accepts beyond the sandbox schema (name -> type). */
 export const EXTRA_SETUP_FIELDS: Readonly<Record<string, Readonly<Record<string, 'id' | 'string'>>>> = {
@@ -24,11 +35,26 @@ export const EXTRA_SETUP_FIELDS: Readonly<Record<string, Readonly<Record<string,
   permissionsetassignment: { Id: 'id', AssigneeId: 'id', PermissionSetId: 'id' },
 };
 
-export const REQUIRED_USER_FIELDS = ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId'];
+export const REQUIRED_USER_FIELDS = [
+  'Username',
+  'LastName',
+  'Email',
+  'Alias',
+  'TimeZoneSidKey',
+  'LocaleSidKey',
+  'EmailEncodingKey',
+  'LanguageLocaleKey',
+  'ProfileId',
+];
 
 export type DmlKind = 'setup' | 'nonSetup' | 'neutral';
 
-export function dmlKindOf(objectName: string, objectKind: string | undefined, operation: string, userRoleIdSet: boolean): DmlKind {
+export function dmlKindOf(
+  objectName: string,
+  objectKind: string | undefined,
+  operation: string,
+  userRoleIdSet: boolean,
+): DmlKind {
   const lower = objectName.toLowerCase();
   if (lower === 'user' && operation === 'insert' && !userRoleIdSet) return 'neutral';
   if (SETUP_OBJECTS.has(lower)) return 'setup';

@@ -12,7 +12,11 @@ import { ApexDate, ApexDatetime, ApexDecimal, ApexSObject, type Value } from './
 const DAY_MS = 86_400_000;
 
 /** A field of an sObject type: the schema's, or a setup field the runtime models (User.ProfileId). */
-export function fieldOf(schema: OrgSchema, objectName: string, name: string): { name: string; type: FieldSchema['type']; schema?: FieldSchema } | undefined {
+export function fieldOf(
+  schema: OrgSchema,
+  objectName: string,
+  name: string,
+): { name: string; type: FieldSchema['type']; schema?: FieldSchema } | undefined {
   const field = schema.object(objectName)?.field(name);
   if (field) return { name: field.name, type: field.type, schema: field };
   const extra = EXTRA_SETUP_FIELDS[objectName.toLowerCase()];
@@ -41,7 +45,8 @@ export function toApexFieldValue(type: FieldSchema['type'], value: unknown): Val
 }
 
 export function toStoreValue(value: Value): FieldValue {
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return value;
   if (value instanceof ApexDecimal) return value.value;
   if (value instanceof ApexDate) return formatDate(value.epochDay * DAY_MS);
   if (value instanceof ApexDatetime) return formatDateTime(value.epochMs);
@@ -49,7 +54,13 @@ export function toStoreValue(value: Value): FieldValue {
 }
 
 /** A record from the store or a query row as an Apex sObject (nested relationship rows become sObjects too). */
-export function sObjectFromRow(schema: OrgSchema, objectName: string, row: Readonly<Record<string, unknown>>, queried: boolean, readOnly = false): ApexSObject {
+export function sObjectFromRow(
+  schema: OrgSchema,
+  objectName: string,
+  row: Readonly<Record<string, unknown>>,
+  queried: boolean,
+  readOnly = false,
+): ApexSObject {
   const record = new ApexSObject(objectName, queried, readOnly);
   const object = schema.object(objectName);
   for (const [key, raw] of Object.entries(row)) {
@@ -62,7 +73,10 @@ export function sObjectFromRow(schema: OrgSchema, objectName: string, row: Reado
     const relationship = object?.relationship(key);
     if (relationship && raw && typeof raw === 'object') {
       const type = ((raw as { attributes?: { type?: string } }).attributes?.type ?? relationship.referenceTo[0])!;
-      record.fields.set(key.toLowerCase(), { name: key, value: sObjectFromRow(schema, type, raw as Record<string, unknown>, queried) });
+      record.fields.set(key.toLowerCase(), {
+        name: key,
+        value: sObjectFromRow(schema, type, raw as Record<string, unknown>, queried),
+      });
     } else if (relationship) {
       record.fields.set(key.toLowerCase(), { name: key, value: null });
     }
@@ -70,30 +84,63 @@ export function sObjectFromRow(schema: OrgSchema, objectName: string, row: Reado
   return record;
 }
 
-export function readField(interpreter: Interpreter, schema: OrgSchema, record: ApexSObject, name: string, site: Site): Value {
+export function readField(
+  interpreter: Interpreter,
+  schema: OrgSchema,
+  record: ApexSObject,
+  name: string,
+  site: Site,
+): Value {
   const lower = name.toLowerCase();
   const held = record.fields.get(lower);
   if (held) return held.value;
   const field = fieldOf(schema, record.objectName, name);
   const relationship = field ? undefined : schema.object(record.objectName)?.relationship(name);
-  if (!field && !relationship) interpreter.fail('SObjectException', `Invalid field ${name} for ${record.objectName}`, site);
+  if (!field && !relationship)
+    interpreter.fail('SObjectException', `Invalid field ${name} for ${record.objectName}`, site);
   if (record.queried && lower !== 'id') {
-    interpreter.fail('SObjectException', `SObject row was retrieved via SOQL without querying the requested field: ${record.objectName}.${field?.name ?? name}`, site);
+    interpreter.fail(
+      'SObjectException',
+      `SObject row was retrieved via SOQL without querying the requested field: ${record.objectName}.${field?.name ?? name}`,
+      site,
+    );
   }
   return null;
 }
 
-export function writeField(interpreter: Interpreter, schema: OrgSchema, record: ApexSObject, name: string, value: Value, site: Site): void {
+export function writeField(
+  interpreter: Interpreter,
+  schema: OrgSchema,
+  record: ApexSObject,
+  name: string,
+  value: Value,
+  site: Site,
+): void {
   const field = fieldOf(schema, record.objectName, name);
   if (!field) interpreter.fail('SObjectException', `Invalid field ${name} for ${record.objectName}`, site);
   // Apex Developer Guide, "Trigger Context Variables": records in after triggers are read-only.
   if (record.readOnly) interpreter.fail('FinalException', 'Record is read-only', site);
   let stored = value;
   if (value !== null) {
-    if ((field.type === 'id' || field.type === 'reference') && typeof value === 'string') stored = interpreter.toId(value, site);
-    else if ((field.type === 'double' || field.type === 'currency' || field.type === 'percent') && typeof value === 'number') stored = new ApexDecimal(value, 0);
-    else if (field.type === 'date' && !(value instanceof ApexDate)) interpreter.fail('SObjectException', `Illegal assignment from ${interpreter.runtimeTypeName(value)} to Date`, site);
-    else if (field.type === 'datetime' && !(value instanceof ApexDatetime)) interpreter.fail('SObjectException', `Illegal assignment from ${interpreter.runtimeTypeName(value)} to Datetime`, site);
+    if ((field.type === 'id' || field.type === 'reference') && typeof value === 'string')
+      stored = interpreter.toId(value, site);
+    else if (
+      (field.type === 'double' || field.type === 'currency' || field.type === 'percent') &&
+      typeof value === 'number'
+    )
+      stored = new ApexDecimal(value, 0);
+    else if (field.type === 'date' && !(value instanceof ApexDate))
+      interpreter.fail(
+        'SObjectException',
+        `Illegal assignment from ${interpreter.runtimeTypeName(value)} to Date`,
+        site,
+      );
+    else if (field.type === 'datetime' && !(value instanceof ApexDatetime))
+      interpreter.fail(
+        'SObjectException',
+        `Illegal assignment from ${interpreter.runtimeTypeName(value)} to Datetime`,
+        site,
+      );
   }
   const lower = field.name.toLowerCase();
   record.fields.set(lower, { name: field.name, value: stored });

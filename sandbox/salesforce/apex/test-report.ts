@@ -11,8 +11,14 @@ export interface ReportContext {
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.flatMap((row) => (row[column] ?? '').split('\n').map((line) => line.length))));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.flatMap((row) => (row[column] ?? '').split('\n').map((line) => line.length))),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(headers), widths.map((width) => '─'.repeat(width)).join('  ')];
   for (const row of rows) {
     const lines = row.map((cell) => cell.split('\n'));
@@ -44,11 +50,23 @@ export function formatHuman(run: TestRunResult, context: ReportContext): string 
     '=== Test Results',
     table(
       ['TEST NAME', 'OUTCOME', 'MESSAGE', 'RUNTIME (MS)'],
-      run.tests.map((test) => [`${test.className}.${test.methodName}`, test.outcome, [test.message, test.stackTrace].filter(Boolean).join('\n'), String(test.runTimeMs)]),
+      run.tests.map((test) => [
+        `${test.className}.${test.methodName}`,
+        test.outcome,
+        [test.message, test.stackTrace].filter(Boolean).join('\n'),
+        String(test.runTimeMs),
+      ]),
     ),
   ];
   if (context.coverage) {
-    sections.push('', '=== Apex Code Coverage by Class', table(['CLASSES', 'PERCENT', 'UNCOVERED LINES'], run.coverage.map((item) => [item.name, `${item.percent}%`, item.uncoveredLines.join(',')])));
+    sections.push(
+      '',
+      '=== Apex Code Coverage by Class',
+      table(
+        ['CLASSES', 'PERCENT', 'UNCOVERED LINES'],
+        run.coverage.map((item) => [item.name, `${item.percent}%`, item.uncoveredLines.join(',')]),
+      ),
+    );
   }
   return sections.join('\n');
 }

@@ -50,23 +50,38 @@ export interface TestRunOptions {
 
 export async function runApexTests(runtime: ApexRuntime, options: TestRunOptions = {}): Promise<TestRunResult> {
   const started = Date.now();
-  const classes = runtime.program.testClasses().filter((decl) => !options.className || decl.name.toLowerCase() === options.className.toLowerCase());
-  if (options.className && classes.length === 0) throw new Error(`No @IsTest class named ${options.className} in force-app.`);
+  const classes = runtime.program
+    .testClasses()
+    .filter((decl) => !options.className || decl.name.toLowerCase() === options.className.toLowerCase());
+  if (options.className && classes.length === 0)
+    throw new Error(`No @IsTest class named ${options.className} in force-app.`);
   const detach = runtime.attachTriggers();
   const tests: TestMethodResult[] = [];
   try {
     for (const decl of classes) {
-      const methods = decl.methods.filter((method) => isTestMethod(method) && (!options.methodName || method.name.toLowerCase() === options.methodName.toLowerCase()));
+      const methods = decl.methods.filter(
+        (method) =>
+          isTestMethod(method) &&
+          (!options.methodName || method.name.toLowerCase() === options.methodName.toLowerCase()),
+      );
       for (const method of methods) tests.push(await runTestMethod(runtime, decl, method.name));
     }
   } finally {
     detach();
   }
-  if (options.methodName && tests.length === 0) throw new Error(`No test method named ${options.methodName}${options.className ? ` in ${options.className}` : ''}.`);
+  if (options.methodName && tests.length === 0)
+    throw new Error(
+      `No test method named ${options.methodName}${options.className ? ` in ${options.className}` : ''}.`,
+    );
   const coverage = coverageOf(runtime);
   const total = coverage.reduce((sum, item) => sum + item.totalLines, 0);
   const covered = coverage.reduce((sum, item) => sum + item.coveredLines, 0);
-  return { tests, coverage, orgWideCoverage: total === 0 ? 100 : Math.round((covered / total) * 100), runTimeMs: Date.now() - started };
+  return {
+    tests,
+    coverage,
+    orgWideCoverage: total === 0 ? 100 : Math.round((covered / total) * 100),
+    runTimeMs: Date.now() - started,
+  };
 }
 
 async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: string): Promise<TestMethodResult> {
@@ -76,7 +91,9 @@ async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: 
   const outcome = await runtime.transaction({ user: admin, isTest: true, rollback: true }, async () => {
     try {
       for (const setup of decl.methods.filter((method) => method.annotations.has('testsetup'))) {
-        await runtime.inContext(new TransactionContext(admin, true), () => runtime.interpreter.callStaticMethod(decl, setup.name, []));
+        await runtime.inContext(new TransactionContext(admin, true), () =>
+          runtime.interpreter.callStaticMethod(decl, setup.name, []),
+        );
       }
       context = new TransactionContext(admin, true);
       await runtime.inContext(context, () => runtime.interpreter.callStaticMethod(decl, methodName, []));
@@ -92,7 +109,9 @@ async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: 
     methodName,
     ...outcome,
     runTimeMs: Date.now() - started,
-    limits: usage ? usage.snapshot() : { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, publishImmediateDml: 0, callouts: 0 },
+    limits: usage
+      ? usage.snapshot()
+      : { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, publishImmediateDml: 0, callouts: 0 },
     testBlockLimits: finished?.testBlockLimits?.snapshot() ?? null,
   };
 }
@@ -100,7 +119,10 @@ async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: 
 function describeFailure(error: unknown): { message: string; stackTrace: string | null } {
   if (error instanceof ApexThrow) return { message: error.message, stackTrace: error.stack_.join('\n') };
   if (error instanceof UnsupportedApexError) return { message: error.message, stackTrace: null };
-  return { message: `Internal error of the Apex runtime: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, stackTrace: null };
+  return {
+    message: `Internal error of the Apex runtime: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    stackTrace: null,
+  };
 }
 
 /** Line coverage of every class and trigger that is not a test class (Salesforce does not count @IsTest code). */
@@ -112,11 +134,19 @@ function coverageOf(runtime: ApexRuntime): CoverageResult[] {
     const hit = covered.get(file) ?? new Set<number>();
     const uncovered = lines.filter((line) => !hit.has(line));
     const coveredCount = lines.length - uncovered.length;
-    results.push({ name, kind, totalLines: lines.length, coveredLines: coveredCount, uncoveredLines: uncovered, percent: lines.length === 0 ? 100 : Math.round((coveredCount / lines.length) * 100) });
+    results.push({
+      name,
+      kind,
+      totalLines: lines.length,
+      coveredLines: coveredCount,
+      uncoveredLines: uncovered,
+      percent: lines.length === 0 ? 100 : Math.round((coveredCount / lines.length) * 100),
+    });
   };
   for (const decl of [...runtime.program.classes.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     if (!decl.annotations.has('istest')) add(decl.name, 'class', decl.file);
   }
-  for (const trigger of [...runtime.program.triggers].sort((a, b) => a.name.localeCompare(b.name))) add(trigger.name, 'trigger', trigger.file);
+  for (const trigger of [...runtime.program.triggers].sort((a, b) => a.name.localeCompare(b.name)))
+    add(trigger.name, 'trigger', trigger.file);
   return results;
 }

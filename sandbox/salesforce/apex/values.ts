@@ -171,7 +171,8 @@ export function keyOf(value: Value, asId = false): string {
   if (value instanceof ApexDate) return `d:${value.epochDay}`;
   if (value instanceof ApexDatetime) return `t:${value.epochMs}`;
   if (value instanceof ApexEnum) return `e:${value.typeName}.${value.name}`;
-  if (value instanceof ApexSObject) return `o:${value.objectName}:${[...value.fields.entries()].map(([key, field]) => `${key}=${keyOf(field.value)}`).join(',')}`;
+  if (value instanceof ApexSObject)
+    return `o:${value.objectName}:${[...value.fields.entries()].map(([key, field]) => `${key}=${keyOf(field.value)}`).join(',')}`;
   if (value instanceof ApexTypeValue) return `y:${value.kind}:${value.name}:${value.field ?? ''}`;
   return `r:${identity(value)}`;
 }

@@ -59,18 +59,38 @@ describe('deliberately wrong Apex', () => {
   });
 
   it('SOQL in a loop over 201 records: an uncatchable LimitException on the 101st query', () => {
-    assertFails('SoqlInLoopFixture', 'queryPerRecordFails', 'System.LimitException: Too many SOQL queries: 101', 'Class.SoqlInLoopFixture.queryPerRecordFails: line 16, column 1');
+    assertFails(
+      'SoqlInLoopFixture',
+      'queryPerRecordFails',
+      'System.LimitException: Too many SOQL queries: 101',
+      'Class.SoqlInLoopFixture.queryPerRecordFails: line 16, column 1',
+    );
     assertPasses('SoqlInLoopFixture', 'oneQueryForAllRecordsPasses');
   });
 
   it('a null dereference, of a method and of a field', () => {
-    assertFails('NullDereferenceFixture', 'methodOnNullFails', 'System.NullPointerException: Attempt to de-reference a null object', 'Class.NullDereferenceFixture.methodOnNullFails: line 10, column 1');
-    assertFails('NullDereferenceFixture', 'fieldOfNullRecordFails', 'System.NullPointerException: Attempt to de-reference a null object', 'Class.NullDereferenceFixture.nameOf: line 4, column 1');
+    assertFails(
+      'NullDereferenceFixture',
+      'methodOnNullFails',
+      'System.NullPointerException: Attempt to de-reference a null object',
+      'Class.NullDereferenceFixture.methodOnNullFails: line 10, column 1',
+    );
+    assertFails(
+      'NullDereferenceFixture',
+      'fieldOfNullRecordFails',
+      'System.NullPointerException: Attempt to de-reference a null object',
+      'Class.NullDereferenceFixture.nameOf: line 4, column 1',
+    );
     assertPasses('NullDereferenceFixture', 'nullInConcatenationAndSafeNavigationPasses');
   });
 
   it('a failing Assert.areEqual reports its message, expected and actual', () => {
-    assertFails('FailingAssertFixture', 'unequalValuesFail', 'System.AssertException: Assertion Failed: sums add up: Expected: 2, Actual: 3', 'Class.FailingAssertFixture.unequalValuesFail: line 5, column 1');
+    assertFails(
+      'FailingAssertFixture',
+      'unequalValuesFail',
+      'System.AssertException: Assertion Failed: sums add up: Expected: 2, Actual: 3',
+      'Class.FailingAssertFixture.unequalValuesFail: line 5, column 1',
+    );
     assertPasses('FailingAssertFixture', 'equalValuesPass');
   });
 
@@ -97,8 +117,11 @@ describe('deliberately wrong Apex', () => {
   it('a construct outside the supported subset stops loading with its file and line', () => {
     const program = new ApexProgram();
     assert.throws(
-      () => program.addClass('WithProperty.cls', 'public class WithProperty {\n    public String name { get; set; }\n}\n'),
-      (error: unknown) => error instanceof UnsupportedApexError && error.message === 'unsupported Apex: property declaration (get/set) at WithProperty.cls:2',
+      () =>
+        program.addClass('WithProperty.cls', 'public class WithProperty {\n    public String name { get; set; }\n}\n'),
+      (error: unknown) =>
+        error instanceof UnsupportedApexError &&
+        error.message === 'unsupported Apex: property declaration (get/set) at WithProperty.cls:2',
     );
   });
 });

@@ -27,7 +27,11 @@ export interface ApexRestResponse {
 /** Runs an Apex REST request; undefined when no @RestResource maps the path (404). */
 export type ApexRestHandler = (request: ApexRestRequest) => Promise<ApexRestResponse | undefined>;
 
-export function registerApexRestRoutes(app: FastifyInstance, dependencies: RouteDependencies, handler: ApexRestHandler): void {
+export function registerApexRestRoutes(
+  app: FastifyInstance,
+  dependencies: RouteDependencies,
+  handler: ApexRestHandler,
+): void {
   const { org } = dependencies;
   app.all('/services/apexrest/*', async (request, reply) => {
     const userId = org.sessions.userIdFor(bearerToken(request) ?? '');
@@ -35,8 +39,14 @@ export function registerApexRestRoutes(app: FastifyInstance, dependencies: Route
     if (!user) return sendSalesforceError(reply, invalidSession());
     if (!org.apiRequests.consume()) return sendSalesforceError(reply, requestLimitExceeded());
     const url = new URL(request.url, 'http://sandbox');
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value ?? '')]));
-    const body = request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(', ') : String(value ?? ''),
+      ]),
+    );
+    const body =
+      request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
     const answer = await handler({
       method: request.method,
       path: url.pathname.slice('/services/apexrest'.length),

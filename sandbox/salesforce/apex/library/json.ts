@@ -5,7 +5,23 @@
  */
 import type { Site, TypeRef } from '../ast.js';
 import type { Interpreter } from '../interpreter.js';
-import { ApexBlob, ApexDate, ApexDatetime, ApexDecimal, ApexEnum, ApexList, ApexMap, ApexObject, ApexSet, ApexSObject, NativeObject, OBJECT_TYPE, STRING_TYPE, keyOf, type Value } from '../values.js';
+import {
+  ApexBlob,
+  ApexDate,
+  ApexDatetime,
+  ApexDecimal,
+  ApexEnum,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexSObject,
+  NativeObject,
+  OBJECT_TYPE,
+  STRING_TYPE,
+  keyOf,
+  type Value,
+} from '../values.js';
 import { parseDateTime } from '../../org/datetime.js';
 
 export function serialize(interpreter: Interpreter, value: Value, site: Site, suppressNulls = false): string {
@@ -21,8 +37,10 @@ function write(interpreter: Interpreter, value: Value, site: Site, suppressNulls
   if (value instanceof ApexDatetime) return JSON.stringify(value.toIso());
   if (value instanceof ApexEnum) return JSON.stringify(value.name);
   if (value instanceof ApexBlob) return JSON.stringify(value.bytes.toString('base64'));
-  if (value instanceof ApexList) return `[${value.items.map((item) => write(interpreter, item, site, suppressNulls)).join(',')}]`;
-  if (value instanceof ApexSet) return `[${[...value.members.values()].map((item) => write(interpreter, item, site, suppressNulls)).join(',')}]`;
+  if (value instanceof ApexList)
+    return `[${value.items.map((item) => write(interpreter, item, site, suppressNulls)).join(',')}]`;
+  if (value instanceof ApexSet)
+    return `[${[...value.members.values()].map((item) => write(interpreter, item, site, suppressNulls)).join(',')}]`;
   if (value instanceof ApexMap) {
     const entries = [...value.entries.values()].filter(([, item]) => !(suppressNulls && item === null));
     return `{${entries.map(([key, item]) => `${JSON.stringify(interpreter.toApexString(key))}:${write(interpreter, item, site, suppressNulls)}`).join(',')}}`;
@@ -60,9 +78,14 @@ function untyped(value: unknown, text: string): Value {
     // A number written without a fraction or exponent is an Integer (or a Long when it does not fit 32 bits).
     return Number.isInteger(value) && !/[.eE]/.test(String(value)) ? value : ApexDecimal.of(value);
   }
-  if (Array.isArray(value)) return new ApexList(OBJECT_TYPE, value.map((item) => untyped(item, text)));
+  if (Array.isArray(value))
+    return new ApexList(
+      OBJECT_TYPE,
+      value.map((item) => untyped(item, text)),
+    );
   const map = new ApexMap(STRING_TYPE, OBJECT_TYPE);
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) map.entries.set(keyOf(key), [key, untyped(item, text)]);
+  for (const [key, item] of Object.entries(value as Record<string, unknown>))
+    map.entries.set(keyOf(key), [key, untyped(item, text)]);
   return map;
 }
 
@@ -79,15 +102,33 @@ export function deserializeTyped(interpreter: Interpreter, text: string, type: T
   switch (name) {
     case 'datetime': {
       const epoch = typeof parsed === 'string' ? parseIsoDatetime(parsed) : undefined;
-      if (epoch === undefined) interpreter.fail('JSONException', `Cannot deserialize instance of datetime from VALUE_STRING value ${String(parsed)} or request may be missing a required field at [line:1, column:${text.length}]`, site);
+      if (epoch === undefined)
+        interpreter.fail(
+          'JSONException',
+          `Cannot deserialize instance of datetime from VALUE_STRING value ${String(parsed)} or request may be missing a required field at [line:1, column:${text.length}]`,
+          site,
+        );
       return new ApexDatetime(epoch);
     }
     case 'string':
-      if (typeof parsed !== 'string') interpreter.fail('JSONException', `Cannot deserialize instance of string from ${tokenOf(parsed)} value`, site);
+      if (typeof parsed !== 'string')
+        interpreter.fail('JSONException', `Cannot deserialize instance of string from ${tokenOf(parsed)} value`, site);
       return parsed;
     case 'database.saveresult': {
-      const result = parsed as { id?: string; success?: boolean; errors?: { message?: string; statusCode?: string; fields?: string[] }[] };
-      return saveResult(result.id ?? null, result.success === true, (result.errors ?? []).map((error) => ({ statusCode: error.statusCode ?? 'UNKNOWN_EXCEPTION', message: error.message ?? '', fields: error.fields ?? [] })));
+      const result = parsed as {
+        id?: string;
+        success?: boolean;
+        errors?: { message?: string; statusCode?: string; fields?: string[] }[];
+      };
+      return saveResult(
+        result.id ?? null,
+        result.success === true,
+        (result.errors ?? []).map((error) => ({
+          statusCode: error.statusCode ?? 'UNKNOWN_EXCEPTION',
+          message: error.message ?? '',
+          fields: error.fields ?? [],
+        })),
+      );
     }
     case 'object':
       return untyped(parsed, text);
@@ -104,7 +145,13 @@ function parseIsoDatetime(text: string): number | undefined {
 }
 
 function tokenOf(value: unknown): string {
-  return Array.isArray(value) ? 'START_ARRAY' : typeof value === 'object' ? 'START_OBJECT' : typeof value === 'number' ? 'VALUE_NUMBER_INT' : 'VALUE_STRING';
+  return Array.isArray(value)
+    ? 'START_ARRAY'
+    : typeof value === 'object'
+      ? 'START_OBJECT'
+      : typeof value === 'number'
+        ? 'VALUE_NUMBER_INT'
+        : 'VALUE_STRING';
 }
 
 function jsonErrorMessage(text: string): string {
@@ -121,6 +168,12 @@ export interface SaveResultError {
 }
 
 /** Database.SaveResult (also DeleteResult, UndeleteResult, UpsertResult: same methods). */
-export function saveResult(id: string | null, success: boolean, errors: readonly SaveResultError[], typeName = 'Database.SaveResult', created?: boolean): NativeObject {
+export function saveResult(
+  id: string | null,
+  success: boolean,
+  errors: readonly SaveResultError[],
+  typeName = 'Database.SaveResult',
+  created?: boolean,
+): NativeObject {
   return new NativeObject(typeName, { id, success, errors, created });
 }

@@ -13,16 +13,36 @@ export function compilePattern(source: string): NativeObject {
   return new NativeObject('Pattern', { source, regex: new RegExp(javaRegex(source), 'g') });
 }
 
-export function patternMethod(interpreter: Interpreter, pattern: NativeObject, method: string, args: Value[], site: Site): Value | undefined {
+export function patternMethod(
+  interpreter: Interpreter,
+  pattern: NativeObject,
+  method: string,
+  args: Value[],
+  site: Site,
+): Value | undefined {
   if (method === 'matcher') {
-    if (typeof args[0] !== 'string') return args[0] === null ? interpreter.nullDereference(site) : interpreter.unsupported('Pattern.matcher of a non-String', site);
-    return new NativeObject('Matcher', { source: pattern.state['source'], text: args[0], regex: new RegExp(pattern.state['source'] as string, 'g'), match: null });
+    if (typeof args[0] !== 'string')
+      return args[0] === null
+        ? interpreter.nullDereference(site)
+        : interpreter.unsupported('Pattern.matcher of a non-String', site);
+    return new NativeObject('Matcher', {
+      source: pattern.state['source'],
+      text: args[0],
+      regex: new RegExp(pattern.state['source'] as string, 'g'),
+      match: null,
+    });
   }
   if (method === 'pattern') return pattern.state['source'] as string;
   return undefined;
 }
 
-export function matcherMethod(interpreter: Interpreter, matcher: NativeObject, method: string, args: Value[], site: Site): Value | undefined {
+export function matcherMethod(
+  interpreter: Interpreter,
+  matcher: NativeObject,
+  method: string,
+  args: Value[],
+  site: Site,
+): Value | undefined {
   const state = matcher.state as { source: string; text: string; regex: RegExp; match: RegExpExecArray | null };
   const current = () => state.match ?? interpreter.fail('StringException', 'No match found', site);
   switch (method) {

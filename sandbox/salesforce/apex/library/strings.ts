@@ -8,13 +8,15 @@ const NOT_FOUND = Symbol('not found');
 
 function int(interpreter: Interpreter, value: Value, site: Site): number {
   if (value === null) interpreter.nullDereference(site);
-  if (typeof value !== 'number') interpreter.unsupported(`non-Integer argument ${interpreter.runtimeTypeName(value)}`, site);
+  if (typeof value !== 'number')
+    interpreter.unsupported(`non-Integer argument ${interpreter.runtimeTypeName(value)}`, site);
   return value;
 }
 
 function str(interpreter: Interpreter, value: Value, site: Site): string {
   if (value === null) interpreter.nullDereference(site);
-  if (typeof value !== 'string') interpreter.unsupported(`non-String argument ${interpreter.runtimeTypeName(value)}`, site);
+  if (typeof value !== 'string')
+    interpreter.unsupported(`non-String argument ${interpreter.runtimeTypeName(value)}`, site);
   return value;
 }
 
@@ -24,7 +26,13 @@ function outOfRange(interpreter: Interpreter, text: string, start: number, end: 
   void start;
 }
 
-export function stringMethod(interpreter: Interpreter, text: string, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+export function stringMethod(
+  interpreter: Interpreter,
+  text: string,
+  method: string,
+  args: Value[],
+  site: Site,
+): Value | typeof NOT_FOUND {
   switch (method) {
     case 'length':
       return text.length;
@@ -47,7 +55,10 @@ export function stringMethod(interpreter: Interpreter, text: string, method: str
     case 'endswith':
       return text.endsWith(str(interpreter, args[0]!, site));
     case 'indexof':
-      return text.indexOf(str(interpreter, args[0]!, site), args[1] === undefined ? 0 : int(interpreter, args[1]!, site));
+      return text.indexOf(
+        str(interpreter, args[0]!, site),
+        args[1] === undefined ? 0 : int(interpreter, args[1]!, site),
+      );
     case 'charat': {
       const index = int(interpreter, args[0]!, site);
       if (index < 0 || index >= text.length) interpreter.fail('StringException', `Invalid index ${index}`, site);
@@ -72,7 +83,11 @@ export function stringMethod(interpreter: Interpreter, text: string, method: str
     }
     case 'repeat': {
       const count = int(interpreter, args[args.length - 1]!, site);
-      return args.length === 2 ? Array(count).fill(text).join(str(interpreter, args[0]!, site)) : text.repeat(Math.max(0, count));
+      return args.length === 2
+        ? Array(count)
+            .fill(text)
+            .join(str(interpreter, args[0]!, site))
+        : text.repeat(Math.max(0, count));
     }
     case 'abbreviate': {
       // "Returns an abbreviated version of the String, of the specified length and with ellipses appended".
@@ -89,7 +104,10 @@ export function stringMethod(interpreter: Interpreter, text: string, method: str
     case 'replace':
       return text.split(str(interpreter, args[0]!, site)).join(str(interpreter, args[1]!, site));
     case 'replaceall':
-      return text.replace(new RegExp(javaRegex(str(interpreter, args[0]!, site)), 'g'), str(interpreter, args[1]!, site).replace(/\$(\d)/g, '$$$1'));
+      return text.replace(
+        new RegExp(javaRegex(str(interpreter, args[0]!, site)), 'g'),
+        str(interpreter, args[1]!, site).replace(/\$(\d)/g, '$$$1'),
+      );
     case 'split': {
       const parts = text.split(new RegExp(javaRegex(str(interpreter, args[0]!, site))));
       // Java drops trailing empty strings.
@@ -120,7 +138,12 @@ export function stringMethod(interpreter: Interpreter, text: string, method: str
   }
 }
 
-export function stringStatic(interpreter: Interpreter, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+export function stringStatic(
+  interpreter: Interpreter,
+  method: string,
+  args: Value[],
+  site: Site,
+): Value | typeof NOT_FOUND {
   switch (method) {
     case 'valueof':
       return args[0] === null ? 'null' : interpreter.toApexString(args[0]!);
@@ -136,7 +159,12 @@ export function stringStatic(interpreter: Interpreter, method: string, args: Val
       const collection = args[0]!;
       const separator = str(interpreter, args[1]!, site);
       if (collection === null) interpreter.nullDereference(site);
-      const items = collection instanceof ApexList ? collection.items : collection instanceof ApexSet ? [...collection.members.values()] : interpreter.unsupported('String.join of a non-collection', site);
+      const items =
+        collection instanceof ApexList
+          ? collection.items
+          : collection instanceof ApexSet
+            ? [...collection.members.values()]
+            : interpreter.unsupported('String.join of a non-collection', site);
       return items.map((item) => interpreter.toApexString(item)).join(separator);
     }
     case 'fromchararray': {
@@ -151,7 +179,12 @@ export function stringStatic(interpreter: Interpreter, method: string, args: Val
   }
 }
 
-export function blobMethod(interpreter: Interpreter, blob: ApexBlob, method: string, site: Site): Value | typeof NOT_FOUND {
+export function blobMethod(
+  interpreter: Interpreter,
+  blob: ApexBlob,
+  method: string,
+  site: Site,
+): Value | typeof NOT_FOUND {
   switch (method) {
     case 'tostring':
       return blob.bytes.toString('utf8');

@@ -30,11 +30,24 @@ export class ApexSystemLibrary implements SystemLibrary {
     return setSystemStatic(interpreter, typeName, member, value);
   }
 
-  callStatic(interpreter: Interpreter, typeName: string, method: string, args: Value[], site: Site, frame: Frame): Promise<Value> {
+  callStatic(
+    interpreter: Interpreter,
+    typeName: string,
+    method: string,
+    args: Value[],
+    site: Site,
+    frame: Frame,
+  ): Promise<Value> {
     return this.statics.call(interpreter, typeName, method, args, site, frame);
   }
 
-  async construct(interpreter: Interpreter, type: TypeRef, resolved: ResolvedType, args: Value[], site: Site): Promise<Value> {
+  async construct(
+    interpreter: Interpreter,
+    type: TypeRef,
+    resolved: ResolvedType,
+    args: Value[],
+    site: Site,
+  ): Promise<Value> {
     return this.values.construct(interpreter, type, resolved, args, site);
   }
 

@@ -32,7 +32,15 @@ import { NOT_FOUND, stringStatic } from './strings.js';
 const DAY_MS = 86_400_000;
 
 export const SYSTEM_ENUMS: Readonly<Record<string, readonly string[]>> = {
-  triggeroperation: ['BEFORE_INSERT', 'BEFORE_UPDATE', 'BEFORE_DELETE', 'AFTER_INSERT', 'AFTER_UPDATE', 'AFTER_DELETE', 'AFTER_UNDELETE'],
+  triggeroperation: [
+    'BEFORE_INSERT',
+    'BEFORE_UPDATE',
+    'BEFORE_DELETE',
+    'AFTER_INSERT',
+    'AFTER_UPDATE',
+    'AFTER_DELETE',
+    'AFTER_UNDELETE',
+  ],
   logginglevel: ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST'],
   sobjectdescribeoptions: ['DEFAULT', 'DEFERRED', 'FULL'],
   accesslevel: ['SYSTEM_MODE', 'USER_MODE'],
@@ -46,13 +54,64 @@ const ENUM_TYPE_NAMES: Readonly<Record<string, string>> = {
 };
 
 export const SYSTEM_TYPES = new Set([
-  'system', 'json', 'string', 'integer', 'long', 'decimal', 'double', 'boolean', 'date', 'datetime', 'blob', 'id', 'math', 'limits',
-  'userinfo', 'test', 'assert', 'featuremanagement', 'schema', 'database', 'database.saveresult', 'database.error', 'database.deleteresult',
-  'database.undeleteresult', 'database.upsertresult', 'eventbus', 'eventbus.eventpublishfailurecallback', 'eventbus.failureresult',
-  'eventbus.eventpublishsuccesscallback', 'eventbus.successresult', 'eventbus.testbroker', 'http', 'httprequest', 'httpresponse',
-  'httpcalloutmock', 'restcontext', 'restrequest', 'restresponse', 'pattern', 'matcher', 'triggeroperation', 'logginglevel',
-  'sobjectdescribeoptions', 'accesslevel', 'trigger', 'type', 'object', 'sobject', 'list', 'set', 'map', 'statuscode',
-  'schema.sobjecttype', 'schema.describefieldresult', 'schema.describesobjectresult', 'schema.sobjectfield', 'sobjecttype', 'sobjectfield',
+  'system',
+  'json',
+  'string',
+  'integer',
+  'long',
+  'decimal',
+  'double',
+  'boolean',
+  'date',
+  'datetime',
+  'blob',
+  'id',
+  'math',
+  'limits',
+  'userinfo',
+  'test',
+  'assert',
+  'featuremanagement',
+  'schema',
+  'database',
+  'database.saveresult',
+  'database.error',
+  'database.deleteresult',
+  'database.undeleteresult',
+  'database.upsertresult',
+  'eventbus',
+  'eventbus.eventpublishfailurecallback',
+  'eventbus.failureresult',
+  'eventbus.eventpublishsuccesscallback',
+  'eventbus.successresult',
+  'eventbus.testbroker',
+  'http',
+  'httprequest',
+  'httpresponse',
+  'httpcalloutmock',
+  'restcontext',
+  'restrequest',
+  'restresponse',
+  'pattern',
+  'matcher',
+  'triggeroperation',
+  'logginglevel',
+  'sobjectdescribeoptions',
+  'accesslevel',
+  'trigger',
+  'type',
+  'object',
+  'sobject',
+  'list',
+  'set',
+  'map',
+  'statuscode',
+  'schema.sobjecttype',
+  'schema.describefieldresult',
+  'schema.describesobjectresult',
+  'schema.sobjectfield',
+  'sobjecttype',
+  'sobjectfield',
 ]);
 
 export type Ref = { value: Value } | { type: ResolvedType };
@@ -71,7 +130,8 @@ export function systemStatic(interpreter: Interpreter, typeName: string, member:
     const value = variables.get(member);
     return value === undefined ? undefined : { value };
   }
-  if (typeName === 'restcontext' && (member === 'request' || member === 'response')) return { value: interpreter.context.restContext.get(member) ?? null };
+  if (typeName === 'restcontext' && (member === 'request' || member === 'response'))
+    return { value: interpreter.context.restContext.get(member) ?? null };
   return undefined;
 }
 
@@ -89,13 +149,15 @@ function arg(args: Value[], index: number): Value {
 
 function requireString(interpreter: Interpreter, value: Value, site: Site): string {
   if (value === null) interpreter.nullDereference(site);
-  if (typeof value !== 'string') return interpreter.unsupported(`a ${interpreter.runtimeTypeName(value)} where a String is expected`, site);
+  if (typeof value !== 'string')
+    return interpreter.unsupported(`a ${interpreter.runtimeTypeName(value)} where a String is expected`, site);
   return value;
 }
 
 function requireInteger(interpreter: Interpreter, value: Value, site: Site): number {
   if (value === null) interpreter.nullDereference(site);
-  if (typeof value !== 'number') return interpreter.unsupported(`a ${interpreter.runtimeTypeName(value)} where an Integer is expected`, site);
+  if (typeof value !== 'number')
+    return interpreter.unsupported(`a ${interpreter.runtimeTypeName(value)} where an Integer is expected`, site);
   return value;
 }
 
@@ -104,13 +166,27 @@ export class SystemStatics {
 
   constructor(private readonly bridge: OrgBridge) {}
 
-  async call(interpreter: Interpreter, typeName: string, method: string, args: Value[], site: Site, frame: Frame): Promise<Value> {
+  async call(
+    interpreter: Interpreter,
+    typeName: string,
+    method: string,
+    args: Value[],
+    site: Site,
+    frame: Frame,
+  ): Promise<Value> {
     const result = await this.dispatch(interpreter, typeName, method, args, site, frame);
     if (result === NOT_FOUND) return interpreter.unsupported(`${typeName}.${method}()`, site);
     return result;
   }
 
-  private async dispatch(interpreter: Interpreter, typeName: string, method: string, args: Value[], site: Site, frame: Frame): Promise<Value | typeof NOT_FOUND> {
+  private async dispatch(
+    interpreter: Interpreter,
+    typeName: string,
+    method: string,
+    args: Value[],
+    site: Site,
+    frame: Frame,
+  ): Promise<Value | typeof NOT_FOUND> {
     if (typeName.startsWith('sobject:')) return this.sObjectStatic(interpreter, typeName.slice(8), method, args, site);
     const org = this.bridge.org;
     const context = interpreter.context;
@@ -127,12 +203,24 @@ export class SystemStatics {
           case 'currenttimemillis':
             return org.now();
           case 'assert':
-            if (arg(args, 0) !== true) this.assertionFailed(interpreter, args.length > 1 ? interpreter.toApexString(arg(args, 1)) : null, null, site);
+            if (arg(args, 0) !== true)
+              this.assertionFailed(
+                interpreter,
+                args.length > 1 ? interpreter.toApexString(arg(args, 1)) : null,
+                null,
+                site,
+              );
             return null;
           case 'assertequals':
           case 'assertnotequals': {
             const equal = interpreter.equalsExact(arg(args, 0), arg(args, 1));
-            if (equal !== (method === 'assertequals')) this.assertionFailed(interpreter, args.length > 2 ? interpreter.toApexString(arg(args, 2)) : null, this.expectedActual(interpreter, method === 'assertequals', arg(args, 0), arg(args, 1)), site);
+            if (equal !== (method === 'assertequals'))
+              this.assertionFailed(
+                interpreter,
+                args.length > 2 ? interpreter.toApexString(arg(args, 2)) : null,
+                this.expectedActual(interpreter, method === 'assertequals', arg(args, 0), arg(args, 1)),
+                site,
+              );
             return null;
           }
           default:
@@ -165,7 +253,8 @@ export class SystemStatics {
             return NOT_FOUND;
         }
       case 'featuremanagement':
-        if (method === 'checkpermission') return context.runningUser.hasCustomPermission(requireString(interpreter, arg(args, 0), site));
+        if (method === 'checkpermission')
+          return context.runningUser.hasCustomPermission(requireString(interpreter, arg(args, 0), site));
         return NOT_FOUND;
       case 'test':
         return this.test(interpreter, method, args, site);
@@ -177,8 +266,14 @@ export class SystemStatics {
             return deserializeUntyped(interpreter, requireString(interpreter, arg(args, 0), site), site);
           case 'deserialize': {
             const type = arg(args, 1);
-            if (!(type instanceof ApexTypeValue) || type.kind !== 'type') return interpreter.unsupported('JSON.deserialize without a Type', site);
-            return deserializeTyped(interpreter, requireString(interpreter, arg(args, 0), site), typeRef(type.name), site);
+            if (!(type instanceof ApexTypeValue) || type.kind !== 'type')
+              return interpreter.unsupported('JSON.deserialize without a Type', site);
+            return deserializeTyped(
+              interpreter,
+              requireString(interpreter, arg(args, 0), site),
+              typeRef(type.name),
+              site,
+            );
           }
           default:
             return NOT_FOUND;
@@ -195,7 +290,11 @@ export class SystemStatics {
         return this.decimalOf(interpreter, arg(args, 0), typeName === 'double', site);
       case 'boolean':
         if (method !== 'valueof') return NOT_FOUND;
-        return typeof arg(args, 0) === 'boolean' ? arg(args, 0) : typeof arg(args, 0) === 'string' ? (arg(args, 0) as string).toLowerCase() === 'true' : false;
+        return typeof arg(args, 0) === 'boolean'
+          ? arg(args, 0)
+          : typeof arg(args, 0) === 'string'
+            ? (arg(args, 0) as string).toLowerCase() === 'true'
+            : false;
       case 'date':
         return this.dateStatic(interpreter, method, args, site);
       case 'datetime':
@@ -208,7 +307,10 @@ export class SystemStatics {
         return new ApexBlob(Buffer.from(requireString(interpreter, arg(args, 0), site), 'utf8'));
       case 'pattern':
         if (method === 'compile') return compilePattern(requireString(interpreter, arg(args, 0), site));
-        if (method === 'matches') return new RegExp(`^(?:${requireString(interpreter, arg(args, 0), site)})$`).test(requireString(interpreter, arg(args, 1), site));
+        if (method === 'matches')
+          return new RegExp(`^(?:${requireString(interpreter, arg(args, 0), site)})$`).test(
+            requireString(interpreter, arg(args, 1), site),
+          );
         return NOT_FOUND;
       case 'database':
         return this.database(interpreter, method, args, site);
@@ -223,33 +325,65 @@ export class SystemStatics {
   // ---- Assert ------------------------------------------------------------------------------------------------
 
   /** Assert class (Apex Reference Guide, "Assert Class"): failures are System.AssertException, "Assertion Failed: ...". */
-  private assertMethod(interpreter: Interpreter, method: string, args: Value[], site: Site, frame: Frame): Value | typeof NOT_FOUND {
+  private assertMethod(
+    interpreter: Interpreter,
+    method: string,
+    args: Value[],
+    site: Site,
+    frame: Frame,
+  ): Value | typeof NOT_FOUND {
     const message = (index: number) => (args.length > index ? interpreter.toApexString(arg(args, index)) : null);
     switch (method) {
       case 'areequal':
       case 'arenotequal': {
         const equal = interpreter.equalsExact(arg(args, 0), arg(args, 1));
-        if (equal !== (method === 'areequal')) this.assertionFailed(interpreter, message(2), this.expectedActual(interpreter, method === 'areequal', arg(args, 0), arg(args, 1)), site);
+        if (equal !== (method === 'areequal'))
+          this.assertionFailed(
+            interpreter,
+            message(2),
+            this.expectedActual(interpreter, method === 'areequal', arg(args, 0), arg(args, 1)),
+            site,
+          );
         return null;
       }
       case 'istrue':
       case 'isfalse':
-        if (arg(args, 0) !== (method === 'istrue')) this.assertionFailed(interpreter, message(1), `Expected: ${method === 'istrue'}, Actual: ${interpreter.toApexString(arg(args, 0))}`, site);
+        if (arg(args, 0) !== (method === 'istrue'))
+          this.assertionFailed(
+            interpreter,
+            message(1),
+            `Expected: ${method === 'istrue'}, Actual: ${interpreter.toApexString(arg(args, 0))}`,
+            site,
+          );
         return null;
       case 'isnull':
-        if (arg(args, 0) !== null) this.assertionFailed(interpreter, message(1), `Expected: null, Actual: ${interpreter.toApexString(arg(args, 0))}`, site);
+        if (arg(args, 0) !== null)
+          this.assertionFailed(
+            interpreter,
+            message(1),
+            `Expected: null, Actual: ${interpreter.toApexString(arg(args, 0))}`,
+            site,
+          );
         return null;
       case 'isnotnull':
-        if (arg(args, 0) === null) this.assertionFailed(interpreter, message(1), 'Expected: not null, Actual: null', site);
+        if (arg(args, 0) === null)
+          this.assertionFailed(interpreter, message(1), 'Expected: not null, Actual: null', site);
         return null;
       case 'fail':
         return this.assertionFailed(interpreter, message(0), null, site);
       case 'isinstanceoftype':
       case 'isnotinstanceoftype': {
         const type = arg(args, 1);
-        if (!(type instanceof ApexTypeValue)) return interpreter.unsupported('Assert.isInstanceOfType without a Type', site);
+        if (!(type instanceof ApexTypeValue))
+          return interpreter.unsupported('Assert.isInstanceOfType without a Type', site);
         const is = interpreter.isInstance(arg(args, 0), typeRef(type.name), frame);
-        if (is !== (method === 'isinstanceoftype')) this.assertionFailed(interpreter, message(2), `Expected instance of ${type.name}, Actual: ${interpreter.runtimeTypeName(arg(args, 0))}`, site);
+        if (is !== (method === 'isinstanceoftype'))
+          this.assertionFailed(
+            interpreter,
+            message(2),
+            `Expected instance of ${type.name}, Actual: ${interpreter.runtimeTypeName(arg(args, 0))}`,
+            site,
+          );
         return null;
       }
       default:
@@ -263,7 +397,11 @@ export class SystemStatics {
 
   private assertionFailed(interpreter: Interpreter, message: string | null, detail: string | null, site: Site): never {
     const parts = [message, detail].filter((part): part is string => part !== null && part !== '');
-    return interpreter.fail('AssertException', `Assertion Failed${parts.length > 0 ? `: ${parts.join(': ')}` : ''}`, site);
+    return interpreter.fail(
+      'AssertException',
+      `Assertion Failed${parts.length > 0 ? `: ${parts.join(': ')}` : ''}`,
+      site,
+    );
   }
 
   // ---- Math, Limits, numbers, dates --------------------------------------------------------------------------
@@ -271,7 +409,8 @@ export class SystemStatics {
   private math(interpreter: Interpreter, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
     const numbers = args.map((value) => {
       if (value === null) interpreter.nullDereference(site);
-      if (!isNumber(value)) return interpreter.unsupported(`Math.${method} of ${interpreter.runtimeTypeName(value)}`, site);
+      if (!isNumber(value))
+        return interpreter.unsupported(`Math.${method} of ${interpreter.runtimeTypeName(value)}`, site);
       return value;
     });
     const decimal = numbers.some((value) => value instanceof ApexDecimal);
@@ -350,7 +489,11 @@ export class SystemStatics {
   private dateStatic(interpreter: Interpreter, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
     switch (method) {
       case 'newinstance':
-        return ApexDate.of(requireInteger(interpreter, arg(args, 0), site), requireInteger(interpreter, arg(args, 1), site), requireInteger(interpreter, arg(args, 2), site));
+        return ApexDate.of(
+          requireInteger(interpreter, arg(args, 0), site),
+          requireInteger(interpreter, arg(args, 1), site),
+          requireInteger(interpreter, arg(args, 2), site),
+        );
       case 'today':
         return new ApexDate(Math.floor(this.bridge.org.now() / DAY_MS));
       case 'valueof': {
@@ -359,7 +502,8 @@ export class SystemStatics {
         const text = requireString(interpreter, value, site);
         const match = /^(\d{4})-(\d{1,2})-(\d{1,2})( \d{1,2}:\d{2}:\d{2})?$/.exec(text.trim());
         const date = match ? ApexDate.of(Number(match[1]), Number(match[2]), Number(match[3])) : undefined;
-        if (!match || !date || date.parts.month !== Number(match[2]) || date.parts.day !== Number(match[3])) interpreter.fail('TypeException', `Invalid date: ${text}`, site);
+        if (!match || !date || date.parts.month !== Number(match[2]) || date.parts.day !== Number(match[3]))
+          interpreter.fail('TypeException', `Invalid date: ${text}`, site);
         return date;
       }
       case 'isleapyear': {
@@ -367,14 +511,21 @@ export class SystemStatics {
         return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
       }
       case 'daysinmonth':
-        return new Date(Date.UTC(requireInteger(interpreter, arg(args, 0), site), requireInteger(interpreter, arg(args, 1), site), 0)).getUTCDate();
+        return new Date(
+          Date.UTC(requireInteger(interpreter, arg(args, 0), site), requireInteger(interpreter, arg(args, 1), site), 0),
+        ).getUTCDate();
       default:
         return NOT_FOUND;
     }
   }
 
   /** The sandbox's users all live in GMT: Datetime.newInstance and newInstanceGmt agree (see README). */
-  private datetimeStatic(interpreter: Interpreter, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private datetimeStatic(
+    interpreter: Interpreter,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     switch (method) {
       case 'newinstance':
       case 'newinstancegmt': {
@@ -389,7 +540,16 @@ export class SystemStatics {
         const text = requireString(interpreter, arg(args, 0), site);
         const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
         if (!match) interpreter.fail('TypeException', `Invalid date/time: ${text}`, site);
-        return new ApexDatetime(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])));
+        return new ApexDatetime(
+          Date.UTC(
+            Number(match[1]),
+            Number(match[2]) - 1,
+            Number(match[3]),
+            Number(match[4]),
+            Number(match[5]),
+            Number(match[6]),
+          ),
+        );
       }
       default:
         return NOT_FOUND;
@@ -398,7 +558,12 @@ export class SystemStatics {
 
   // ---- Test --------------------------------------------------------------------------------------------------
 
-  private async test(interpreter: Interpreter, method: string, args: Value[], site: Site): Promise<Value | typeof NOT_FOUND> {
+  private async test(
+    interpreter: Interpreter,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Promise<Value | typeof NOT_FOUND> {
     const context = interpreter.context;
     switch (method) {
       case 'isrunningtest':
@@ -413,17 +578,25 @@ export class SystemStatics {
         context.uncommittedWork = false;
         return null;
       case 'stoptest':
-        if (!context.testStarted || !context.outerLimits) interpreter.fail('FinalException', 'Testing has not started', site);
+        if (!context.testStarted || !context.outerLimits)
+          interpreter.fail('FinalException', 'Testing has not started', site);
         await this.deliverPublishes(interpreter, 'success', site);
         context.limits = context.outerLimits;
         context.outerLimits = null;
         return null;
       case 'setmock': {
         const mock = arg(args, 1);
-        if (!(mock instanceof ApexObject)) return interpreter.unsupported('Test.setMock with a mock that is not an Apex object', site);
+        if (!(mock instanceof ApexObject))
+          return interpreter.unsupported('Test.setMock with a mock that is not an Apex object', site);
         const type = arg(args, 0);
-        if (!(type instanceof ApexTypeValue) || type.name.toLowerCase().replace(/^system\./, '') !== 'httpcalloutmock') {
-          return interpreter.unsupported(`Test.setMock of ${type instanceof ApexTypeValue ? type.name : 'an unknown type'}`, site);
+        if (
+          !(type instanceof ApexTypeValue) ||
+          type.name.toLowerCase().replace(/^system\./, '') !== 'httpcalloutmock'
+        ) {
+          return interpreter.unsupported(
+            `Test.setMock of ${type instanceof ApexTypeValue ? type.name : 'an unknown type'}`,
+            site,
+          );
         }
         context.calloutMock = mock;
         return null;
@@ -446,14 +619,21 @@ export class SystemStatics {
       const method = outcome === 'success' ? 'onsuccess' : 'onfailure';
       const implemented = publish.callback.cls.methods.some((candidate) => candidate.name.toLowerCase() === method);
       if (!implemented) continue;
-      const result = new NativeObject(outcome === 'success' ? 'EventBus.SuccessResult' : 'EventBus.FailureResult', { eventUuids: publish.eventUuids });
+      const result = new NativeObject(outcome === 'success' ? 'EventBus.SuccessResult' : 'EventBus.FailureResult', {
+        eventUuids: publish.eventUuids,
+      });
       await interpreter.callOn(publish.callback, method, [result], site);
     }
   }
 
   // ---- Database, EventBus ------------------------------------------------------------------------------------
 
-  private async database(interpreter: Interpreter, method: string, args: Value[], site: Site): Promise<Value | typeof NOT_FOUND> {
+  private async database(
+    interpreter: Interpreter,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Promise<Value | typeof NOT_FOUND> {
     if (!['insert', 'update', 'delete', 'undelete', 'upsert'].includes(method)) return NOT_FOUND;
     const operation = method as 'insert' | 'update' | 'delete' | 'undelete' | 'upsert';
     const target = arg(args, 0);
@@ -469,15 +649,34 @@ export class SystemStatics {
     const records = this.bridge.recordsOf(interpreter, target, site);
     if (allOrNone) {
       await this.bridge.dml(interpreter, operation, target, site, externalIdField);
-      return this.resultsOf(records.map((record) => ({ id: (record.fields.get('id')?.value as string | null) ?? null, success: true, errors: [] })), operation, single);
+      return this.resultsOf(
+        records.map((record) => ({
+          id: (record.fields.get('id')?.value as string | null) ?? null,
+          success: true,
+          errors: [],
+        })),
+        operation,
+        single,
+      );
     }
     const results = await this.bridge.execute(interpreter, operation, records, false, site, externalIdField);
     return this.resultsOf(results, operation, single);
   }
 
-  private resultsOf(results: readonly { id: string | null; success: boolean; created?: boolean; errors: readonly { statusCode: string; message: string; fields: readonly string[] }[] }[], operation: string, single: boolean): Value {
+  private resultsOf(
+    results: readonly {
+      id: string | null;
+      success: boolean;
+      created?: boolean;
+      errors: readonly { statusCode: string; message: string; fields: readonly string[] }[];
+    }[],
+    operation: string,
+    single: boolean,
+  ): Value {
     const typeName = `Database.${operation === 'delete' ? 'Delete' : operation === 'undelete' ? 'Undelete' : operation === 'upsert' ? 'Upsert' : 'Save'}Result`;
-    const converted = results.map((result) => saveResult(result.id, result.success, result.errors, typeName, result.created));
+    const converted = results.map((result) =>
+      saveResult(result.id, result.success, result.errors, typeName, result.created),
+    );
     return single ? converted[0]! : new ApexList(typeRef(typeName), converted);
   }
 
@@ -490,12 +689,15 @@ export class SystemStatics {
     const single = !(target instanceof ApexList);
     const events = this.bridge.recordsOf(interpreter, target, site);
     for (const event of events) {
-      if (!event.fields.get('eventuuid')?.value) event.fields.set('eventuuid', { name: 'EventUuid', value: randomUUID() });
+      if (!event.fields.get('eventuuid')?.value)
+        event.fields.set('eventuuid', { name: 'EventUuid', value: randomUUID() });
     }
     const results = await this.bridge.publishEvents(interpreter, events, site);
     if (interpreter.context.isTest) {
       interpreter.context.pendingPublishes.push({
-        eventUuids: events.filter((_, index) => results[index]!.success).map((event) => event.fields.get('eventuuid')!.value as string),
+        eventUuids: events
+          .filter((_, index) => results[index]!.success)
+          .map((event) => event.fields.get('eventuuid')!.value as string),
         callback: callback instanceof ApexObject ? callback : null,
       });
     }
@@ -504,13 +706,25 @@ export class SystemStatics {
 
   // ---- custom settings ---------------------------------------------------------------------------------------
 
-  private sObjectStatic(interpreter: Interpreter, objectName: string, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private sObjectStatic(
+    interpreter: Interpreter,
+    objectName: string,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     const settings = this.bridge.org.customSettings;
-    const row = (values: Readonly<Record<string, unknown>>) => sObjectFromRow(this.bridge.org.schema, objectName, values, false);
+    const row = (values: Readonly<Record<string, unknown>>) =>
+      sObjectFromRow(this.bridge.org.schema, objectName, values, false);
     try {
       switch (method) {
         case 'getinstance':
-          return row(settings.getInstance(objectName, typeof arg(args, 0) === 'string' ? (arg(args, 0) as string) : interpreter.context.runningUser));
+          return row(
+            settings.getInstance(
+              objectName,
+              typeof arg(args, 0) === 'string' ? (arg(args, 0) as string) : interpreter.context.runningUser,
+            ),
+          );
         case 'getorgdefaults':
           return row(settings.getOrgDefaults(objectName));
         case 'getvalues':
@@ -519,7 +733,8 @@ export class SystemStatics {
           return NOT_FOUND;
       }
     } catch (error) {
-      if (error instanceof Error && 'code' in error) return interpreter.unsupported(`${objectName}.${method}(): ${error.message}`, site);
+      if (error instanceof Error && 'code' in error)
+        return interpreter.unsupported(`${objectName}.${method}(): ${error.message}`, site);
       throw error;
     }
   }

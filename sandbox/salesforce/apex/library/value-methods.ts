@@ -42,11 +42,18 @@ export class ValueMethods {
 
   async call(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Promise<Value> {
     const result = await this.dispatch(interpreter, target, method, args, site);
-    if (result === NOT_FOUND) return interpreter.unsupported(`${interpreter.runtimeTypeName(target)}.${method}()`, site);
+    if (result === NOT_FOUND)
+      return interpreter.unsupported(`${interpreter.runtimeTypeName(target)}.${method}()`, site);
     return result;
   }
 
-  private async dispatch(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Promise<Value | typeof NOT_FOUND> {
+  private async dispatch(
+    interpreter: Interpreter,
+    target: Value,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Promise<Value | typeof NOT_FOUND> {
     if (typeof target === 'string') {
       if (method === 'getsobjecttype') {
         const object = this.bridge.org.schema.objectForKeyPrefix(target.slice(0, 3));
@@ -81,7 +88,13 @@ export class ValueMethods {
 
   // ---- numbers and dates -------------------------------------------------------------------------------------
 
-  private decimal(interpreter: Interpreter, value: ApexDecimal, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private decimal(
+    interpreter: Interpreter,
+    value: ApexDecimal,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     switch (method) {
       case 'scale':
         return value.scale;
@@ -89,7 +102,11 @@ export class ValueMethods {
         // setScale rounds HALF_UP by default when digits are dropped (Apex Reference Guide, "Decimal Class").
         const scale = args[0] as number;
         const factor = 10 ** scale;
-        return new ApexDecimal(Math.sign(value.value) * Math.round(Math.abs(value.value) * factor) / factor, scale, value.double);
+        return new ApexDecimal(
+          (Math.sign(value.value) * Math.round(Math.abs(value.value) * factor)) / factor,
+          scale,
+          value.double,
+        );
       }
       case 'intvalue':
       case 'longvalue':
@@ -104,7 +121,10 @@ export class ValueMethods {
       case 'toplainstring':
         return value.toString();
       case 'format':
-        return value.value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: Math.max(value.scale, 3) });
+        return value.value.toLocaleString('en-US', {
+          minimumFractionDigits: 0,
+          maximumFractionDigits: Math.max(value.scale, 3),
+        });
       case 'divide': {
         const divisor = args[0] as number | ApexDecimal;
         const scale = args[1] as number;
@@ -120,7 +140,13 @@ export class ValueMethods {
     }
   }
 
-  private date(interpreter: Interpreter, value: ApexDate, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private date(
+    interpreter: Interpreter,
+    value: ApexDate,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     const { year, month, day } = value.parts;
     switch (method) {
       case 'adddays':
@@ -192,12 +218,19 @@ export class ValueMethods {
 
   // ---- collections -------------------------------------------------------------------------------------------
 
-  private list(interpreter: Interpreter, list: ApexList, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private list(
+    interpreter: Interpreter,
+    list: ApexList,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     switch (method) {
       case 'add':
         if (args.length === 2) {
           const index = args[0] as number;
-          if (index < 0 || index > list.items.length) interpreter.fail('ListException', `List index out of bounds: ${index}`, site);
+          if (index < 0 || index > list.items.length)
+            interpreter.fail('ListException', `List index out of bounds: ${index}`, site);
           list.items.splice(index, 0, args[1]!);
         } else {
           list.items.push(this.element(interpreter, list.elementType, args[0]!, site));
@@ -243,7 +276,8 @@ export class ValueMethods {
 
   private element(interpreter: Interpreter, type: TypeRef, value: Value, site: Site): Value {
     const name = type.name.toLowerCase();
-    if ((name === 'decimal' || name === 'double') && typeof value === 'number') return new ApexDecimal(value, 0, name === 'double');
+    if ((name === 'decimal' || name === 'double') && typeof value === 'number')
+      return new ApexDecimal(value, 0, name === 'double');
     if (name === 'id' && typeof value === 'string') return interpreter.toId(value, site);
     return value;
   }
@@ -252,7 +286,13 @@ export class ValueMethods {
     return keyOf(value, set.elementType.name.toLowerCase() === 'id');
   }
 
-  private set(interpreter: Interpreter, set: ApexSet, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private set(
+    interpreter: Interpreter,
+    set: ApexSet,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     switch (method) {
       case 'add': {
         const value = this.element(interpreter, set.elementType, args[0]!, site);
@@ -302,7 +342,13 @@ export class ValueMethods {
     }
   }
 
-  private map(interpreter: Interpreter, map: ApexMap, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private map(
+    interpreter: Interpreter,
+    map: ApexMap,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     switch (method) {
       case 'put': {
         const key = this.element(interpreter, map.keyType, args[0]!, site);
@@ -321,7 +367,10 @@ export class ValueMethods {
         return keys;
       }
       case 'values':
-        return new ApexList(map.valueType, [...map.entries.values()].map(([, value]) => value));
+        return new ApexList(
+          map.valueType,
+          [...map.entries.values()].map(([, value]) => value),
+        );
       case 'remove': {
         const mapKey = interpreter.mapKey(map, args[0]!);
         const previous = map.entries.get(mapKey)?.[1] ?? null;
@@ -354,7 +403,8 @@ export class ValueMethods {
   }
 
   private putRecord(interpreter: Interpreter, map: ApexMap, record: Value, site: Site): void {
-    if (!(record instanceof ApexSObject)) return interpreter.unsupported('Map from a list that is not of sObjects', site);
+    if (!(record instanceof ApexSObject))
+      return interpreter.unsupported('Map from a list that is not of sObjects', site);
     const id = record.fields.get('id')?.value;
     if (typeof id !== 'string') interpreter.fail('ListException', 'Row with null Id at index: 0', site);
     map.entries.set(interpreter.mapKey(map, id), [id, record]);
@@ -362,7 +412,13 @@ export class ValueMethods {
 
   // ---- sObjects ----------------------------------------------------------------------------------------------
 
-  private sObject(interpreter: Interpreter, record: ApexSObject, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private sObject(
+    interpreter: Interpreter,
+    record: ApexSObject,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     const schema = this.bridge.org.schema;
     switch (method) {
       case 'get':
@@ -382,7 +438,11 @@ export class ValueMethods {
         const copy = new ApexSObject(record.objectName, record.queried);
         for (const [key, field] of record.fields) {
           if (key === 'id' && !preserveId) continue;
-          if (!preserveTimestamps && ['createddate', 'createdbyid', 'lastmodifieddate', 'lastmodifiedbyid', 'systemmodstamp'].includes(key)) continue;
+          if (
+            !preserveTimestamps &&
+            ['createddate', 'createdbyid', 'lastmodifieddate', 'lastmodifiedbyid', 'systemmodstamp'].includes(key)
+          )
+            continue;
           copy.fields.set(key, { ...field });
           if (record.assigned.has(key)) copy.assigned.add(key);
         }
@@ -407,13 +467,23 @@ export class ValueMethods {
 
   // ---- exceptions and other objects --------------------------------------------------------------------------
 
-  private object(interpreter: Interpreter, object: ApexObject, method: string, args: Value[]): Value | typeof NOT_FOUND {
+  private object(
+    interpreter: Interpreter,
+    object: ApexObject,
+    method: string,
+    args: Value[],
+  ): Value | typeof NOT_FOUND {
     const exception = object.exception;
     if (exception) {
       switch (method) {
         case 'getmessage':
           // AuraHandledException hides its message from getMessage() until setMessage() is called.
-          if (object.cls.name === 'AuraHandledException' && isSystemClass(object.cls) && !object.fields.has('$messageset')) return 'Script-thrown exception';
+          if (
+            object.cls.name === 'AuraHandledException' &&
+            isSystemClass(object.cls) &&
+            !object.fields.has('$messageset')
+          )
+            return 'Script-thrown exception';
           return exception.message;
         case 'setmessage':
           exception.message = args[0] === null ? null : interpreter.toApexString(args[0]!);
@@ -446,7 +516,13 @@ export class ValueMethods {
     }
   }
 
-  private typeValue(interpreter: Interpreter, value: ApexTypeValue, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private typeValue(
+    interpreter: Interpreter,
+    value: ApexTypeValue,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     const schema = this.bridge.org.schema;
     if (value.kind === 'sObjectType') {
       const object = schema.object(value.name);
@@ -456,13 +532,19 @@ export class ValueMethods {
           return new NativeObject('Schema.DescribeSObjectResult', { object });
         case 'newsobject': {
           const record = new ApexSObject(object.name);
-          if (typeof args[0] === 'string') record.fields.set('id', { name: 'Id', value: interpreter.toId(args[0], site) });
+          if (typeof args[0] === 'string')
+            record.fields.set('id', { name: 'Id', value: interpreter.toId(args[0], site) });
           if (args[1] === true) {
             for (const field of object.fields) {
-              if (field.custom && field.defaultValue !== null) record.fields.set(field.name.toLowerCase(), { name: field.name, value: toApexFieldValue(field.type, field.defaultValue) });
+              if (field.custom && field.defaultValue !== null)
+                record.fields.set(field.name.toLowerCase(), {
+                  name: field.name,
+                  value: toApexFieldValue(field.type, field.defaultValue),
+                });
             }
             // A platform event made with loadDefaults gets its EventUuid now (Platform Events Developer Guide, "EventUuid").
-            if (object.kind === 'platformEvent') record.fields.set('eventuuid', { name: 'EventUuid', value: randomUUID() });
+            if (object.kind === 'platformEvent')
+              record.fields.set('eventuuid', { name: 'EventUuid', value: randomUUID() });
           }
           return record;
         }
@@ -482,16 +564,44 @@ export class ValueMethods {
     return NOT_FOUND;
   }
 
-  private async native(interpreter: Interpreter, target: NativeObject, method: string, args: Value[], site: Site): Promise<Value | typeof NOT_FOUND> {
+  private async native(
+    interpreter: Interpreter,
+    target: NativeObject,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Promise<Value | typeof NOT_FOUND> {
     const state = target.state;
     switch (target.typeName) {
       case 'Schema.DescribeSObjectResult': {
-        const object = state['object'] as { name: string; label: string; labelPlural: string; keyPrefix: string; custom: boolean };
-        const values: Record<string, Value> = { getname: object.name, getlabel: object.label, getlabelplural: object.labelPlural, getkeyprefix: object.keyPrefix, iscustom: object.custom };
+        const object = state['object'] as {
+          name: string;
+          label: string;
+          labelPlural: string;
+          keyPrefix: string;
+          custom: boolean;
+        };
+        const values: Record<string, Value> = {
+          getname: object.name,
+          getlabel: object.label,
+          getlabelplural: object.labelPlural,
+          getkeyprefix: object.keyPrefix,
+          iscustom: object.custom,
+        };
         return method in values ? values[method]! : NOT_FOUND;
       }
       case 'Schema.DescribeFieldResult': {
-        const field = state['field'] as { name: string; label: string; length: number; precision: number; scale: number; nillable: boolean; createable: boolean; updateable: boolean; externalId: boolean };
+        const field = state['field'] as {
+          name: string;
+          label: string;
+          length: number;
+          precision: number;
+          scale: number;
+          nillable: boolean;
+          createable: boolean;
+          updateable: boolean;
+          externalId: boolean;
+        };
         const values: Record<string, Value> = {
           getname: field.name,
           getlabel: field.label,
@@ -518,7 +628,17 @@ export class ValueMethods {
           case 'iscreated':
             return (state['created'] as boolean | undefined) ?? false;
           case 'geterrors':
-            return new ApexList(typeRef('Database.Error'), errors.map((error) => new NativeObject('Database.Error', { ...error, toString: () => `Database.Error[getFields=(${error.fields.join(', ')});getMessage=${error.message};getStatusCode=${error.statusCode};]` })));
+            return new ApexList(
+              typeRef('Database.Error'),
+              errors.map(
+                (error) =>
+                  new NativeObject('Database.Error', {
+                    ...error,
+                    toString: () =>
+                      `Database.Error[getFields=(${error.fields.join(', ')});getMessage=${error.message};getStatusCode=${error.statusCode};]`,
+                  }),
+              ),
+            );
           default:
             return NOT_FOUND;
         }
@@ -555,7 +675,13 @@ export class ValueMethods {
   }
 
   /** HttpRequest/HttpResponse/RestRequest/RestResponse accessors; header names are case-insensitive. */
-  private httpMessage(interpreter: Interpreter, target: NativeObject, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+  private httpMessage(
+    interpreter: Interpreter,
+    target: NativeObject,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | typeof NOT_FOUND {
     const headers = (target.state['headers'] ??= new Map<string, [string, string]>()) as Map<string, [string, string]>;
     const match = /^(get|set)(.*)$/.exec(method);
     if (method === 'setheader' || method === 'addheader') {
@@ -564,9 +690,20 @@ export class ValueMethods {
       return null;
     }
     if (method === 'getheader') return headers.get(interpreter.toApexString(args[0]!).toLowerCase())?.[1] ?? null;
-    if (method === 'getheaderkeys') return new ApexList(STRING_TYPE, [...headers.values()].map(([name]) => name));
+    if (method === 'getheaderkeys')
+      return new ApexList(
+        STRING_TYPE,
+        [...headers.values()].map(([name]) => name),
+      );
     if (!match) return NOT_FOUND;
-    const property = { method: 'method', endpoint: 'endpoint', body: 'body', timeout: 'timeout', statuscode: 'statusCode', status: 'status' }[match[2]!];
+    const property = {
+      method: 'method',
+      endpoint: 'endpoint',
+      body: 'body',
+      timeout: 'timeout',
+      statuscode: 'statusCode',
+      status: 'status',
+    }[match[2]!];
     if (!property) return NOT_FOUND;
     if (match[1] === 'set') {
       target.properties.set(property, args[0] ?? null);
@@ -585,8 +722,14 @@ export class ValueMethods {
     if (request === null) interpreter.nullDereference(site);
     if (!context.isTest) return interpreter.unsupported('HTTP callout outside an Apex test', site);
     interpreter.spendLimit('callouts', 1, site);
-    if (context.uncommittedWork) interpreter.fail('CalloutException', 'You have uncommitted work pending. Please commit or rollback before calling out', site);
-    if (!context.calloutMock) interpreter.fail('CalloutException', 'Methods defined as TestMethod do not support Web service callouts', site);
+    if (context.uncommittedWork)
+      interpreter.fail(
+        'CalloutException',
+        'You have uncommitted work pending. Please commit or rollback before calling out',
+        site,
+      );
+    if (!context.calloutMock)
+      interpreter.fail('CalloutException', 'Methods defined as TestMethod do not support Web service callouts', site);
     return interpreter.callOn(context.calloutMock, 'respond', [request], site);
   }
 
@@ -603,7 +746,8 @@ export class ValueMethods {
   }
 
   setProperty(interpreter: Interpreter, target: Value, name: string, value: Value, site: Site): void {
-    if (target instanceof ApexSObject) return writeField(interpreter, this.bridge.org.schema, target, name, value, site);
+    if (target instanceof ApexSObject)
+      return writeField(interpreter, this.bridge.org.schema, target, name, value, site);
     if (target instanceof NativeObject && (target.typeName === 'RestRequest' || target.typeName === 'RestResponse')) {
       target.properties.set(name.toLowerCase(), value);
       return;
@@ -632,8 +776,10 @@ export class ValueMethods {
       if (source === undefined) return collection;
       if (source === null) interpreter.nullDereference(site);
       if (collection instanceof ApexMap) {
-        if (source instanceof ApexMap) for (const [key, entry] of source.entries) collection.entries.set(key, [...entry]);
-        else for (const record of interpreter.iterate(source, site)) this.putRecord(interpreter, collection, record, site);
+        if (source instanceof ApexMap)
+          for (const [key, entry] of source.entries) collection.entries.set(key, [...entry]);
+        else
+          for (const record of interpreter.iterate(source, site)) this.putRecord(interpreter, collection, record, site);
         return collection;
       }
       if (typeof source === 'number' && collection instanceof ApexList) return collection;
@@ -644,7 +790,13 @@ export class ValueMethods {
       return collection;
     }
     if (HTTP_TYPES.has(name)) {
-      const typeName = { httprequest: 'HttpRequest', httpresponse: 'HttpResponse', http: 'Http', restrequest: 'RestRequest', restresponse: 'RestResponse' }[name]!;
+      const typeName = {
+        httprequest: 'HttpRequest',
+        httpresponse: 'HttpResponse',
+        http: 'Http',
+        restrequest: 'RestRequest',
+        restresponse: 'RestResponse',
+      }[name]!;
       const object = new NativeObject(typeName);
       if (typeName === 'RestRequest') object.properties.set('params', new ApexMap(STRING_TYPE, STRING_TYPE));
       return object;
