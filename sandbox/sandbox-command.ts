@@ -12,6 +12,7 @@ interface SandboxCommandOptions {
   gentrackPort: number;
   pubsubPort: number;
   dir: string;
+  apexTriggers?: boolean;
 }
 
 export class SandboxPortInUseError extends Error {
@@ -36,6 +37,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--pubsub-port <port>', 'Pub/Sub API (gRPC over TLS) port', portValue, 0)
     .option('--gentrack-port <port>', 'Gentrack API port', portValue, 0)
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
+    .option('--apex-triggers', "run force-app's triggers in the Apex runtime instead of the TypeScript simulation")
     .action(async (options: SandboxCommandOptions) => {
       const [{ PROJECT_ROOT }, { startSandbox }] = await Promise.all([
         import('../model/project-root.js'),
@@ -45,6 +47,7 @@ export function registerSandboxCommand(program: Command): void {
         salesforce: { port: options.salesforcePort },
         gentrack: { port: options.gentrackPort },
         pubSubPort: options.pubsubPort,
+        apexTriggers: options.apexTriggers ?? false,
       }).catch((error: unknown) => {
         throw portInUse(error, options);
       });
@@ -70,7 +73,9 @@ export function registerSandboxCommand(program: Command): void {
       const admin = sandbox.salesforce.org.credentials.admin;
       console.log(
         [
-          'Sandbox running (Ctrl-C to stop). The Apex triggers are SIMULATED from config/connector.yaml.',
+          options.apexTriggers
+            ? "Sandbox running (Ctrl-C to stop). force-app's Apex triggers RUN in the sandbox's Apex runtime."
+            : 'Sandbox running (Ctrl-C to stop). The Apex triggers are SIMULATED from config/connector.yaml (--apex-triggers runs the real ones).',
           `  Salesforce login URL   ${sandbox.salesforce.loginUrl}`,
           `  Salesforce admin       ${admin.username} / password ${admin.password}, security token ${admin.securityToken}`,
           `  Pub/Sub API            ${sandbox.pubsub.endpoint} (TLS, self-signed)`,

@@ -9,9 +9,12 @@ import type { ConnectorModel } from '../model/connector-model.js';
 import { PROJECT_ROOT } from '../model/project-root.js';
 import { connectorModel } from '../relay/src/platform/connector-model.generated.js';
 import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions } from './gentrack/index.js';
-import { startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';
+import { createSandboxOrg, startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';
 import { EventBus } from './salesforce/pubsub/event-bus.js';
 import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
+import { createApexRuntime } from './salesforce/apex/apex-runtime.js';
+import { apexRestHandler } from './salesforce/apex/apex-rest.js';
+import { runApexTriggers } from './salesforce/apex/apex-triggers.js';
 import { simulateConnectorTriggers, type TriggerSimulation } from './salesforce/trigger-simulation.js';
 
 export interface SandboxOptions {
@@ -25,6 +28,11 @@ export interface SandboxOptions {
   readonly model?: ConnectorModel;
   /** Leave the trigger simulation off, e.g. to test an org whose triggers are not deployed. */
   readonly simulateTriggers?: boolean;
+  /**
+   * Run force-app's real triggers in the Apex runtime instead of the simulation, and serve its Apex REST endpoints
+   * at /services/apexrest (default false while the end-to-end suite moves over; see issue 14).
+   */
+  readonly apexTriggers?: boolean;
 }
 
 export interface Sandbox {
@@ -44,7 +52,15 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const forceAppDir = path.join(PROJECT_ROOT, 'force-app');
-  const salesforce = await startSalesforceSandbox({ forceAppDir, ...options.salesforce, host });
+  // With the Apex runtime, the org exists before its server: the server serves its Apex REST endpoints.
+  const apexOrg = options.apexTriggers && options.simulateTriggers !== false ? (options.salesforce?.org ?? createSandboxOrg({ forceAppDir, ...options.salesforce })) : undefined;
+  const apex = apexOrg ? createApexRuntime(apexOrg, forceAppDir) : undefined;
+  const salesforce = await startSalesforceSandbox({
+    forceAppDir,
+    ...options.salesforce,
+    host,
+    ...(apexOrg && apex ? { org: apexOrg, apexRest: apexRestHandler(apex) } : {}),
+  });
   const { org } = salesforce;
   const bus = new EventBus();
   const topic = bus.defineTopicFromMetadata(path.join(forceAppDir, 'main/default/objects', PLATFORM_EVENT)).name;
@@ -58,12 +74,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return userId ? { userId, organizationId: org.id } : null;
     },
   });
-  const triggers =
+  const publish = (events: Record<string, unknown>[], user: { id: string }) => {
+    bus.publish(topic, events, { createdById: user.id });
+  };
+  const triggers: TriggerSimulation | undefined =
     options.simulateTriggers === false
       ? undefined
-      : simulateConnectorTriggers(org, options.model ?? connectorModel, (events, user) => {
-          bus.publish(topic, events, { createdById: user.id });
-        });
+      : apex
+        ? runApexTriggers(org, apex, PLATFORM_EVENT, publish)
+        : simulateConnectorTriggers(org, options.model ?? connectorModel, publish);
   const gentrack = await startGentrackSandbox({ ...options.gentrack, host });
 
   return {

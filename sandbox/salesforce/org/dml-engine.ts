@@ -612,9 +612,20 @@ function cannotWrite(field: FieldSchema): SalesforceError {
   return new SalesforceError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}. ${INSERT_UPDATE_HINT}`, [field.name]);
 }
 
+/** An exception a trigger listener raises in the name of a trigger (the Apex runtime names the trigger that failed). */
+export class TriggerError extends Error {
+  constructor(
+    readonly triggerName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** How Salesforce reports an exception a trigger did not handle. */
 function triggerFailure(objectType: string, operation: DmlOperation, error: unknown): SalesforceError {
   const message = error instanceof Error ? error.message : String(error);
   const event = `After${operation[0]!.toUpperCase()}${operation.slice(1)}`;
-  return new SalesforceError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `${objectType}Trigger: execution of ${event}\n\ncaused by: ${message}`);
+  const trigger = error instanceof TriggerError ? error.triggerName : `${objectType}Trigger`;
+  return new SalesforceError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `${trigger}: execution of ${event}\n\ncaused by: ${message}`);
 }

@@ -101,7 +101,12 @@ export class SandboxOrg {
   readonly dml: DmlEngine;
   /** Bulk API 2.0 ingest jobs (REST serves them; tests inject job failures here). */
   readonly bulkIngest: IngestJobs;
-  private readonly store: RecordStore;
+  /** Records and their undo journal; the Apex runtime reads and writes setup records here. */
+  readonly store: RecordStore;
+  /** One DML call or Apex transaction at a time; the Apex runtime runs a test method inside one and rolls it back. */
+  readonly transactions: Transactions<AppliedChange, PublishedEvent>;
+  /** Mints record ids (the Apex runtime mints ids of the setup records it creates). */
+  readonly ids: IdSequence;
   private readonly clock: () => number;
   private readonly eventListeners: EventPublishedListener[] = [];
 
@@ -112,6 +117,7 @@ export class SandboxOrg {
     this.name = options.orgName ?? 'Gentrack Sandbox Org';
     this.store = new RecordStore(this.schema, ruleIndexes(this.schema));
     const ids = new IdSequence();
+    this.ids = ids;
     this.id = ids.mint('00D');
     const stamp = formatDateTime(this.clock());
     this.store.put('Organization', {
@@ -157,8 +163,8 @@ export class SandboxOrg {
     this.sessions = new Sessions(this.id);
     this.namedCredentials = new NamedCredentials(readExternalCredentials(options.forceAppDir), this.clock);
     this.customSettings = new CustomSettings(this.schema, this.store, this.id);
-    const transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
-    this.dml = new DmlEngine(this.schema, this.store, ids, transactions, dmlRules(this.schema), this.id, this.clock);
+    this.transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
+    this.dml = new DmlEngine(this.schema, this.store, ids, this.transactions, dmlRules(this.schema), this.id, this.clock);
     this.bulkIngest = new IngestJobs(this, options.bulkUploadLimitBytes === undefined ? {} : { maxUploadBytes: options.bulkUploadLimitBytes });
   }
 

@@ -44,6 +44,12 @@ export class Transactions<Change, Event> {
     return turn;
   }
 
+  /** The log of the transaction running here, or undefined outside one (the Apex runtime keys its state on it). */
+  currentLog(): TransactionLog<Change, Event> | undefined {
+    const running = this.current.getStore();
+    return running?.open ? running : undefined;
+  }
+
   /** Where the store and the log stand, to roll back to (a savepoint without the allocation, for per-record use). */
   mark(log: TransactionLog<Change, Event>): TransactionMark {
     return { store: this.store.mark(), changes: log.changes.length, events: log.events.length };

@@ -104,6 +104,11 @@ export class UserDirectory {
     return user;
   }
 
+  /** The custom permissions a permission set grants, or undefined for a permission set the org does not have. */
+  customPermissionsOf(permissionSet: string): readonly string[] | undefined {
+    return this.permissionSets.get(permissionSet);
+  }
+
   get(id: string): SandboxUser | undefined {
     return this.byId.get(id);
   }

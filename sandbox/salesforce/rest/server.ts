@@ -7,6 +7,7 @@ import { SalesforceError, invalidSession, jsonParserError, notFound, requestLimi
 import { uploadTooLarge } from '../bulk/ingest-jobs.js';
 import { createSandboxOrg, type SandboxOrg, type SandboxOrgOptions } from '../org/sandbox-org.js';
 import { parseApiVersion } from './api-version.js';
+import { registerApexRestRoutes, type ApexRestHandler } from './apex-rest-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBulkIngestRoutes } from './bulk-ingest-routes.js';
 import { registerCollectionRoutes } from './collection-routes.js';
@@ -29,6 +30,8 @@ export interface RouteDependencies {
 export interface SalesforceServerOptions {
   /** Log requests with pino (fastify's logger options); default off. */
   readonly logger?: boolean | object;
+  /** Serves /services/apexrest/* (the org's Apex runtime); without it those paths answer 404. */
+  readonly apexRest?: ApexRestHandler;
 }
 
 /** Builds the HTTP server for an org without listening (fastify's `inject` works on it). */
@@ -64,6 +67,7 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
   registerQueryRoutes(app, dependencies);
   registerBulkIngestRoutes(app, dependencies);
   registerNamedCredentialRoutes(app, dependencies);
+  if (options.apexRest) registerApexRestRoutes(app, dependencies, options.apexRest);
   return app;
 }
 

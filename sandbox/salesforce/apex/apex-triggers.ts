@@ -1,0 +1,46 @@
+/**
+ * The sandbox org running its real Apex triggers: every DML through the org (REST, collections, Bulk API, the code
+ * API) fires the force-app triggers in the Apex runtime, and the platform events they publish reach the event bus
+ * when the transaction commits (rolled-back transactions publish nothing). The alternative to
+ * trigger-simulation.ts, with the same sink, so start-sandbox.ts can switch between them.
+ */
+import type { SandboxOrg } from '../org/sandbox-org.js';
+import type { SObjectRecord } from '../org/schema.js';
+import type { SandboxUser } from '../org/users.js';
+import type { ApexRuntime } from './apex-runtime.js';
+
+export type EventSink = (events: Record<string, unknown>[], user: SandboxUser) => void;
+
+export interface ApexTriggers {
+  /** EventBus.publish calls the triggers made (rolled-back transactions included), like GentrackCallout.publishCalls. */
+  readonly publishCalls: number;
+  detach(): void;
+}
+
+export function runApexTriggers(
+  org: SandboxOrg,
+  runtime: ApexRuntime,
+  eventType: string,
+  publish: EventSink,
+): ApexTriggers {
+  const detachTriggers = runtime.attachTriggers();
+  const publishCallsBefore = runtime.bridge.publishCalls;
+  const stopListening = org.onEventPublished((batch) => {
+    if (batch.eventType !== eventType) return;
+    publish(batch.events.map(customFieldsOf), batch.user);
+  });
+  return {
+    get publishCalls() {
+      return runtime.bridge.publishCalls - publishCallsBefore;
+    },
+    detach() {
+      stopListening();
+      detachTriggers();
+    },
+  };
+}
+
+/** The event's custom fields: the bus sets CreatedDate, CreatedById and the replay id itself. */
+function customFieldsOf(event: SObjectRecord): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(event).filter(([name]) => name.endsWith('__c')));
+}

@@ -1,0 +1,448 @@
+/**
+ * Apex meets the sandbox org: inline SOQL runs on the org's SOQL engine, DML statements and Database methods go
+ * through the org's DML engine (validation, partial success, after-DML hook), and that hook runs the org's Apex
+ * triggers in the interpreter. Governor limits, MIXED_DML_OPERATION and System.runAs are applied here.
+ */
+import { SalesforceError } from '../errors.js';
+import { TriggerError, type AfterDmlEvent, type DmlResult } from '../org/dml-engine.js';
+import type { SandboxOrg } from '../org/sandbox-org.js';
+import type { SandboxUser } from '../org/users.js';
+import { compileQuery } from '../soql/compile.js';
+import { parseSoql } from '../soql/parser.js';
+import { runQuery } from '../soql/run-query.js';
+import type { Site } from './ast.js';
+import { ApexThrow } from './exceptions.js';
+import type { Interpreter, OrgHost } from './interpreter.js';
+import type { ApexProgram } from './program.js';
+import { checkMixedDml, dmlKindOf, SETUP_OBJECTS } from './setup-objects.js';
+import { insertSetupRecords } from './setup-dml.js';
+import { fieldOf, sObjectFromRow, toStoreValue } from './sobject-fields.js';
+import { TransactionContext } from './transaction-context.js';
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexDecimal,
+  ApexEnum,
+  ApexList,
+  ApexMap,
+  ApexSet,
+  ApexSObject,
+  typeRef,
+  type Value,
+} from './values.js';
+
+export type DmlOperation = 'insert' | 'update' | 'delete' | 'undelete' | 'upsert';
+
+/** One record's outcome, as Database.SaveResult (and friends) report it. */
+export interface ApexDmlResult {
+  readonly id: string | null;
+  readonly success: boolean;
+  readonly created?: boolean;
+  readonly errors: readonly {
+    readonly statusCode: string;
+    readonly message: string;
+    readonly fields: readonly string[];
+  }[];
+}
+
+const OPERATION_WORDS: Record<DmlOperation, string> = {
+  insert: 'Insert',
+  update: 'Update',
+  delete: 'Delete',
+  undelete: 'Undelete',
+  upsert: 'Upsert',
+};
+const TRIGGER_OPERATIONS: Record<string, string> = {
+  insert: 'AFTER_INSERT',
+  update: 'AFTER_UPDATE',
+  delete: 'AFTER_DELETE',
+  undelete: 'AFTER_UNDELETE',
+};
+
+export class OrgBridge implements OrgHost {
+  private readonly externalContexts = new WeakMap<object, TransactionContext>();
+  /** EventBus.publish calls made through this bridge (the sandbox reports it as the triggers' publish count). */
+  publishCalls = 0;
+
+  constructor(
+    readonly org: SandboxOrg,
+    readonly program: ApexProgram,
+  ) {}
+
+  isSObjectType(name: string): string | undefined {
+    const object = this.org.schema.object(name);
+    if (object) return object.name;
+    return name.toLowerCase() === 'permissionsetassignment' ? 'PermissionSetAssignment' : undefined;
+  }
+
+  // ---- SOQL --------------------------------------------------------------------------------------------------
+
+  async query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Promise<Value> {
+    interpreter.spendLimit('queries', 1, site);
+    let soql = text.replace(/:(\d+)/g, (_, index: string) =>
+      this.bindLiteral(interpreter, binds[Number(index)] ?? null, site),
+    );
+    const allRows = /\bALL\s+ROWS\s*$/i.test(soql);
+    if (allRows) soql = soql.replace(/\bALL\s+ROWS\s*$/i, '');
+    let rows;
+    try {
+      rows = runQuery(compileQuery(parseSoql(soql), this.org.schema, this.org.store, this.org.now()), this.org.store, {
+        includeDeleted: allRows,
+      });
+    } catch (error) {
+      if (error instanceof SalesforceError) interpreter.fail('QueryException', error.message, site);
+      throw error;
+    }
+    if (/^\s*SELECT\s+COUNT\s*\(\s*\)/i.test(soql)) {
+      interpreter.spendLimit('queryRows', rows.totalSize, site);
+      return rows.totalSize;
+    }
+    interpreter.spendLimit('queryRows', rows.records.length, site);
+    const objectName = this.org.schema.object(/\bFROM\s+(\w+)/i.exec(soql)![1]!)!.name;
+    return new ApexList(
+      typeRef(objectName),
+      rows.records.map((row) => sObjectFromRow(this.org.schema, objectName, row, true)),
+    );
+  }
+
+  /** A bind as a SOQL literal; an empty collection matches nothing. */
+  private bindLiteral(interpreter: Interpreter, value: Value, site: Site): string {
+    if (value instanceof ApexList || value instanceof ApexSet) {
+      const items = value instanceof ApexList ? value.items : [...value.members.values()];
+      if (items.length === 0) return "('\u0000')";
+      return `(${items.map((item) => this.bindLiteral(interpreter, item, site)).join(', ')})`;
+    }
+    if (value === null) return 'null';
+    if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (value instanceof ApexDecimal) return String(value.value);
+    if (value instanceof ApexDate) return value.toString();
+    if (value instanceof ApexDatetime) return value.toIso().replace(/\.\d{3}Z$/, 'Z');
+    if (value instanceof ApexSObject) return this.bindLiteral(interpreter, value.fields.get('id')?.value ?? null, site);
+    return interpreter.unsupported(`SOQL bind of ${interpreter.runtimeTypeName(value)}`, site);
+  }
+
+  // ---- DML ---------------------------------------------------------------------------------------------------
+
+  /** A DML statement: all or none; the first failure throws System.DmlException in Salesforce's words. */
+  async dml(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    target: Value,
+    site: Site,
+    externalIdField: string | null,
+  ): Promise<void> {
+    const records = this.recordsOf(interpreter, target, site);
+    const results = await this.execute(interpreter, operation, records, true, site, externalIdField);
+    const failed = results.findIndex(
+      (result) => !result.success && result.errors[0]?.statusCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+    );
+    const index = failed >= 0 ? failed : results.findIndex((result) => !result.success);
+    if (index >= 0) {
+      const error = results[index]!.errors[0]!;
+      interpreter.fail(
+        'DmlException',
+        `${OPERATION_WORDS[operation]} failed. First exception on row ${index}; first error: ${error.statusCode}, ${error.message}: [${error.fields.join(', ')}]`,
+        site,
+      );
+    }
+  }
+
+  recordsOf(interpreter: Interpreter, target: Value, site: Site): ApexSObject[] {
+    if (target === null) interpreter.nullDereference(site);
+    const items = target instanceof ApexList ? target.items : [target];
+    return items.map((item) => {
+      if (item instanceof ApexSObject) return item;
+      if (item === null) return interpreter.fail('DmlException', 'Invalid list: null record', site);
+      return interpreter.unsupported(`DML on ${interpreter.runtimeTypeName(item)}`, site);
+    });
+  }
+
+  /** Runs one DML operation (statement or Database method) and sets the ids of inserted records. */
+  async execute(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    records: ApexSObject[],
+    allOrNone: boolean,
+    site: Site,
+    externalIdField: string | null = null,
+  ): Promise<ApexDmlResult[]> {
+    const context = interpreter.context;
+    interpreter.spendLimit('dmlStatements', 1, site);
+    interpreter.spendLimit('dmlRows', records.length, site);
+    if (records.length === 0) return [];
+    const objectName = records[0]!.objectName;
+    if (records.some((record) => record.objectName !== objectName) && operation !== 'insert') {
+      interpreter.unsupported(`${operation} of a list mixing sObject types`, site);
+    }
+    const kind = dmlKindOf(
+      objectName,
+      this.org.schema.object(objectName)?.kind,
+      operation,
+      records.some((record) => record.fields.get('userroleid')?.value != null),
+    );
+    const mixed = checkMixedDml(context.mixedDmlScope, objectName, kind);
+    if (mixed)
+      return records.map(() => ({
+        id: null,
+        success: false,
+        errors: [{ statusCode: 'MIXED_DML_OPERATION', message: mixed, fields: [] }],
+      }));
+
+    let results: ApexDmlResult[];
+    if (SETUP_OBJECTS.has(objectName.toLowerCase())) {
+      if (operation !== 'insert') interpreter.unsupported(`${operation} of ${objectName}`, site);
+      results = insertSetupRecords(interpreter, this.org, records, allOrNone, site);
+    } else {
+      results = (await this.runEngine(interpreter, operation, records, allOrNone, site, externalIdField)).map(
+        fromEngine,
+      );
+    }
+    if (context.pendingFatal) {
+      const fatal = context.pendingFatal;
+      context.pendingFatal = null;
+      throw fatal;
+    }
+    results.forEach((result, index) => {
+      if (!result.success) return;
+      const record = records[index]!;
+      if (result.id && (operation === 'insert' || operation === 'upsert'))
+        record.fields.set('id', { name: 'Id', value: result.id });
+      // Saved values are no longer changes: a later update writes only what is assigned after this (an unchanged
+      // non-updateable field such as AccountContactRelation.AccountId is not written again).
+      if (operation !== 'delete' && operation !== 'undelete') record.assigned.clear();
+    });
+    context.uncommittedWork = true;
+    return results;
+  }
+
+  /** Platform event messages: validated like records, delivered to subscribers when the transaction commits. */
+  async publishEvents(interpreter: Interpreter, events: ApexSObject[], site: Site): Promise<ApexDmlResult[]> {
+    this.publishCalls++;
+    const results = await this.org.dml.insert(
+      events.map((event) => ({
+        objectType: event.objectName,
+        values: this.valuesOf(interpreter, event, 'insert', site),
+      })),
+      { user: interpreter.context.runningUser, allOrNone: false },
+    );
+    return results.map(fromEngine);
+  }
+
+  private runEngine(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    records: ApexSObject[],
+    allOrNone: boolean,
+    site: Site,
+    externalIdField: string | null,
+  ): Promise<DmlResult[]> {
+    const options = { user: interpreter.context.runningUser, allOrNone };
+    const idOf = (record: ApexSObject) => {
+      const id = record.fields.get('id')?.value;
+      return typeof id === 'string' ? id : '';
+    };
+    switch (operation) {
+      case 'insert':
+        return this.org.dml.insert(
+          records.map((record) => ({
+            objectType: record.objectName,
+            values: this.valuesOf(interpreter, record, 'insert', site),
+          })),
+          options,
+        );
+      case 'update':
+        return this.org.dml.update(
+          records.map((record) => ({
+            objectType: record.objectName,
+            id: idOf(record),
+            values: this.valuesOf(interpreter, record, 'update', site),
+          })),
+          options,
+        );
+      case 'delete':
+        return this.org.dml.delete(records.map(idOf), options);
+      case 'undelete':
+        return this.org.dml.undelete(records.map(idOf), options);
+      case 'upsert': {
+        const field = externalIdField ?? 'Id';
+        return this.org.dml.upsert(
+          records[0]!.objectName,
+          field,
+          records.map((record) => ({
+            ...this.valuesOf(interpreter, record, 'insert', site),
+            ...(field === 'Id' ? { Id: idOf(record) || null } : {}),
+          })),
+          options,
+        );
+      }
+    }
+  }
+
+  /** The field values DML writes: on insert every field set; on update the fields Apex code assigned. */
+  private valuesOf(
+    interpreter: Interpreter,
+    record: ApexSObject,
+    operation: 'insert' | 'update',
+    site: Site,
+  ): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [lower, field] of record.fields) {
+      if (lower === 'id' || field.value instanceof ApexSObject) continue;
+      const schema = fieldOf(this.org.schema, record.objectName, field.name)?.schema;
+      if (operation === 'update' && !record.assigned.has(lower)) continue;
+      if (operation === 'insert' && !record.assigned.has(lower) && !schema?.createable) continue;
+      // EventUuid is the platform's to fill; the runtime keeps the Apex-side value for publish callbacks.
+      if (lower === 'eventuuid') continue;
+      try {
+        values[field.name] = toStoreValue(field.value);
+      } catch {
+        interpreter.unsupported(
+          `storing a ${interpreter.runtimeTypeName(field.value)} in ${record.objectName}.${field.name}`,
+          site,
+        );
+      }
+    }
+    return values;
+  }
+
+  // ---- System.runAs ------------------------------------------------------------------------------------------
+
+  /**
+   * Runs the block as `user`, in its own mixed-DML scope (Apex Developer Guide, "Using the runAs Method": runAs
+   * is for test methods only and lets a test mix setup and non-setup DML). It does not reset governor limits.
+   */
+  async runAs<T>(interpreter: Interpreter, user: Value, body: () => Promise<T>, site: Site): Promise<T> {
+    const context = interpreter.context;
+    if (!context.isTest) interpreter.fail('UnexpectedException', 'System.runAs can only be used in test methods', site);
+    if (!(user instanceof ApexSObject) || user.objectName !== 'User')
+      return interpreter.unsupported('System.runAs of something other than a User', site);
+    const id = user.fields.get('id')?.value;
+    const runAs = (typeof id === 'string' && (context.createdUsers.get(id) ?? this.org.users.get(id))) || null;
+    if (!runAs) return interpreter.unsupported('System.runAs of a User that was not inserted', site);
+    const previous = context.runningUser;
+    context.runningUser = runAs;
+    context.mixedDml.push({ setupObject: null, nonSetupObject: null });
+    try {
+      return await body();
+    } finally {
+      context.mixedDml.pop();
+      context.runningUser = previous;
+    }
+  }
+
+  // ---- triggers ----------------------------------------------------------------------------------------------
+
+  /**
+   * Fires the program's after triggers on every DML the org makes while attached, in the running Apex transaction
+   * (or a new one, for DML from the REST API). An exception in a trigger fails the DML; a LimitException also ends
+   * the Apex transaction that made the DML.
+   */
+  attachTriggers(interpreter: Interpreter, newContext: (user: SandboxUser) => TransactionContext): () => void {
+    return this.org.onAfterDml(async (event) => {
+      const triggers = this.program.triggersOn(event.objectType, `after ${event.operation}`);
+      if (triggers.length === 0) return;
+      const context = interpreter.contexts.getStore() ?? this.contextOfDmlCall(event.user, newContext);
+      await interpreter.contexts.run(context, async () => {
+        const variables = this.triggerVariables(event);
+        for (const trigger of triggers) {
+          try {
+            await interpreter.runTrigger(trigger, variables);
+          } catch (error) {
+            if (error instanceof ApexThrow) {
+              if (error.uncatchable) context.pendingFatal = error;
+              // Salesforce shows the stack down to the trigger, not the code whose DML fired it.
+              const bottom = error.stack_.findIndex((line) => line.startsWith('Trigger.'));
+              throw new TriggerError(
+                trigger.name,
+                `${error.message}\n\n${error.stack_.slice(0, bottom + 1).join('\n')}`,
+              );
+            }
+            throw error;
+          }
+        }
+      });
+    });
+  }
+
+  /**
+   * DML from outside Apex (REST, Bulk API, the code API): one Apex transaction per org transaction, so the
+   * trigger chunks of one call share statics and limits as they do in an org.
+   */
+  private contextOfDmlCall(
+    user: SandboxUser,
+    newContext: (user: SandboxUser) => TransactionContext,
+  ): TransactionContext {
+    const log = this.org.transactions.currentLog();
+    if (!log) return newContext(user);
+    let context = this.externalContexts.get(log);
+    if (!context) this.externalContexts.set(log, (context = newContext(user)));
+    return context;
+  }
+
+  /** Trigger context variables (Apex Developer Guide, "Trigger Context Variables"); after-trigger records are read-only. */
+  private triggerVariables(event: AfterDmlEvent): Map<string, Value> {
+    const schema = this.org.schema;
+    const type = typeRef(event.objectType);
+    const newRecords =
+      event.operation === 'delete'
+        ? null
+        : new ApexList(
+            type,
+            event.records.map((change) => sObjectFromRow(schema, event.objectType, change.new!, false, true)),
+          );
+    const oldRecords =
+      event.operation === 'update' || event.operation === 'delete'
+        ? new ApexList(
+            type,
+            event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false, true)),
+          )
+        : null;
+    const mapOf = (list: ApexList | null) => {
+      if (!list) return null;
+      const map = new ApexMap(typeRef('Id'), type);
+      for (const record of list.items as ApexSObject[]) {
+        const id = record.fields.get('id')!.value as string;
+        map.entries.set(`s:${id}`, [id, record]);
+      }
+      return map;
+    };
+    const operation = TRIGGER_OPERATIONS[event.operation]!;
+    return new Map<string, Value>([
+      ['new', newRecords],
+      ['old', oldRecords],
+      [
+        'newmap',
+        event.operation === 'insert' || event.operation === 'update' || event.operation === 'undelete'
+          ? mapOf(newRecords)
+          : null,
+      ],
+      ['oldmap', mapOf(oldRecords)],
+      [
+        'operationtype',
+        new ApexEnum('System.TriggerOperation', operation, Object.values(TRIGGER_OPERATIONS).indexOf(operation) + 3),
+      ],
+      ['isinsert', event.operation === 'insert'],
+      ['isupdate', event.operation === 'update'],
+      ['isdelete', event.operation === 'delete'],
+      ['isundelete', event.operation === 'undelete'],
+      ['isbefore', false],
+      ['isafter', true],
+      ['isexecuting', true],
+      ['size', event.records.length],
+    ]);
+  }
+}
+
+function fromEngine(result: DmlResult): ApexDmlResult {
+  return {
+    id: result.id ?? null,
+    success: result.success,
+    ...(result.created === undefined ? {} : { created: result.created }),
+    errors: result.errors.map((error) => ({
+      statusCode: error.errorCode,
+      message: error.message,
+      fields: error.fields,
+    })),
+  };
+}

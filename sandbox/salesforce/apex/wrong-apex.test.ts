@@ -1,0 +1,127 @@
+/**
+ * The runtime catches the mistakes an org catches: each fixture in fixtures/wrong-apex fails with Salesforce's own
+ * error text at the line an org names, and its twin that avoids the mistake passes.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SandboxOrg } from '../org/sandbox-org.js';
+import { ApexRuntime } from './apex-runtime.js';
+import { ApexProgram } from './program.js';
+import { runApexTests, type TestMethodResult } from './test-runner.js';
+import { UnsupportedApexError } from './unsupported.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const forceAppDir = path.resolve(here, '../../../force-app');
+const fixtures = path.join(here, 'fixtures', 'wrong-apex');
+
+let results: TestMethodResult[];
+
+function result(className: string, methodName: string): TestMethodResult {
+  const found = results.find((test) => test.className === className && test.methodName === methodName);
+  assert.ok(found, `${className}.${methodName} ran`);
+  return found;
+}
+
+function assertFails(className: string, methodName: string, message: string, stackTop: string): void {
+  const test = result(className, methodName);
+  assert.equal(test.outcome, 'Fail', `${className}.${methodName} must fail`);
+  assert.equal(test.message, message);
+  assert.equal(test.stackTrace?.split('\n')[0], stackTop);
+}
+
+function assertPasses(className: string, methodName: string): void {
+  const test = result(className, methodName);
+  assert.equal(test.outcome, 'Pass', `${className}.${methodName}: ${test.message}`);
+}
+
+describe('deliberately wrong Apex', () => {
+  before(async () => {
+    const program = new ApexProgram();
+    for (const file of readdirSync(fixtures)) {
+      if (file.endsWith('.cls')) program.addClass(file, readFileSync(path.join(fixtures, file), 'utf8'));
+      if (file.endsWith('.trigger')) program.addTrigger(file, readFileSync(path.join(fixtures, file), 'utf8'));
+    }
+    const runtime = new ApexRuntime(new SandboxOrg({ forceAppDir }), program);
+    results = [...(await runApexTests(runtime)).tests];
+  });
+
+  it('MIXED_DML_OPERATION: a PermissionSetAssignment after an Account, outside System.runAs', () => {
+    assertFails(
+      'MixedDmlFixture',
+      'setupDmlAfterAccountFails',
+      'System.DmlException: Insert failed. First exception on row 0; first error: MIXED_DML_OPERATION, DML operation on setup object is not permitted after you have updated a non-setup object (or vice versa): PermissionSetAssignment, original object: Account: []',
+      'Class.MixedDmlFixture.grantIntegrationPermissions: line 21, column 1',
+    );
+    assertPasses('MixedDmlFixture', 'setupDmlFirstThenAccountInRunAsPasses');
+  });
+
+  it('SOQL in a loop over 201 records: an uncatchable LimitException on the 101st query', () => {
+    assertFails(
+      'SoqlInLoopFixture',
+      'queryPerRecordFails',
+      'System.LimitException: Too many SOQL queries: 101',
+      'Class.SoqlInLoopFixture.queryPerRecordFails: line 16, column 1',
+    );
+    assertPasses('SoqlInLoopFixture', 'oneQueryForAllRecordsPasses');
+  });
+
+  it('a null dereference, of a method and of a field', () => {
+    assertFails(
+      'NullDereferenceFixture',
+      'methodOnNullFails',
+      'System.NullPointerException: Attempt to de-reference a null object',
+      'Class.NullDereferenceFixture.methodOnNullFails: line 10, column 1',
+    );
+    assertFails(
+      'NullDereferenceFixture',
+      'fieldOfNullRecordFails',
+      'System.NullPointerException: Attempt to de-reference a null object',
+      'Class.NullDereferenceFixture.nameOf: line 4, column 1',
+    );
+    assertPasses('NullDereferenceFixture', 'nullInConcatenationAndSafeNavigationPasses');
+  });
+
+  it('a failing Assert.areEqual reports its message, expected and actual', () => {
+    assertFails(
+      'FailingAssertFixture',
+      'unequalValuesFail',
+      'System.AssertException: Assertion Failed: sums add up: Expected: 2, Actual: 3',
+      'Class.FailingAssertFixture.unequalValuesFail: line 5, column 1',
+    );
+    assertPasses('FailingAssertFixture', 'equalValuesPass');
+  });
+
+  it('a callout after DML in the same transaction is refused; DML before Test.startTest is not', () => {
+    assertFails(
+      'CalloutAfterDmlFixture',
+      'calloutAfterDmlFails',
+      'System.CalloutException: You have uncommitted work pending. Please commit or rollback before calling out',
+      'Class.CalloutAfterDmlFixture.call: line 16, column 1',
+    );
+    assertPasses('CalloutAfterDmlFixture', 'dmlBeforeStartTestThenCalloutPasses');
+  });
+
+  it('a record of Trigger.new changed in an after trigger: the trigger fails the DML', () => {
+    assertFails(
+      'ReadOnlyTriggerRecordFixture',
+      'changingTriggerNewInAnAfterTriggerFails',
+      'System.DmlException: Insert failed. First exception on row 0; first error: CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY, ReadOnlyFixtureTrigger: execution of AfterInsert\n\ncaused by: System.FinalException: Record is read-only\n\nTrigger.ReadOnlyFixtureTrigger: line 4, column 1: []',
+      'Class.ReadOnlyTriggerRecordFixture.changingTriggerNewInAnAfterTriggerFails: line 5, column 1',
+    );
+    assertPasses('ReadOnlyTriggerRecordFixture', 'otherRecordsInsertFine');
+  });
+
+  it('a construct outside the supported subset stops loading with its file and line', () => {
+    const program = new ApexProgram();
+    assert.throws(
+      () =>
+        program.addClass('WithProperty.cls', 'public class WithProperty {\n    public String name { get; set; }\n}\n'),
+      (error: unknown) =>
+        error instanceof UnsupportedApexError &&
+        error.message === 'unsupported Apex: property declaration (get/set) at WithProperty.cls:2',
+    );
+  });
+});
