@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,4 +121,11 @@ test('dlq refuses a store written by a newer release, naming the file', async ()
   const refused = await dlq('list');
   assert.equal(refused.exitCode, 1);
   assert.ok(refused.err.includes(`store ${file} has schema version 99`), refused.err);
+});
+
+test('dlq refuses a store that does not exist, naming the path, instead of creating an empty one', async () => {
+  const refused = await dlq('list');
+  assert.equal(refused.exitCode, 1);
+  assert.match(refused.err, new RegExp(`there is no relay store at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: check --store`));
+  assert.equal(existsSync(file), false);
 });

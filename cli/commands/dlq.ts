@@ -84,7 +84,7 @@ export function registerDlqCommand(program: Command): void {
 /** One connection for the whole command; the outbox and the inbox work on it only to retry a letter. */
 function withStore(options: StoreOptions, run: (store: { db: RelayDatabase; letters: DeadLetters }) => void): void {
   const path = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
-  const db = openRelayDatabase(path, { synchronous: 'FULL' });
+  const db = openRelayDatabase(path, { synchronous: 'FULL', create: false });
   try {
     run({ db, letters: new DeadLetters(db) });
   } finally {

@@ -32,7 +32,7 @@ export function registerHistoryCommand(program: Command): void {
       const { SyncHistory } = await import('../../relay/src/platform/db/sync-history.js');
       const { loadRelayConfig } = await import('../../relay/src/platform/config/relay-config.js');
       const file = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
-      const history = SyncHistory.open(file);
+      const history = SyncHistory.open(file, { create: false });
       try {
         const runs = history.list({ limit, ...(options.kind ? { kind: options.kind as 'initial' | 'on-demand' } : {}) });
         if (options.json) return console.log(JSON.stringify(runs.map(toJson), null, 2));

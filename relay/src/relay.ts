@@ -16,6 +16,7 @@ import { InboundWriter } from './to-salesforce/salesforce-writer.js';
 import { RecordLocks } from './to-salesforce/record-locks.js';
 import { connectorModel } from './platform/connector-model.generated.js';
 import { readObjectEvent, type BadEventError } from './to-gentrack/object-event.js';
+import { lockStore, type StoreLock } from './platform/db/store-lock.js';
 import { hasCode } from './platform/errors.js';
 import { reassemble } from './to-gentrack/reassemble.js';
 import { integrationSession } from './platform/salesforce/integration-session.js';
@@ -83,11 +84,14 @@ export class Relay {
   private revivals?: NodeJS.Timeout;
   private subscriptionState: SubscriptionState = 'stopped';
   private stopping = false;
+  private readonly storeLock: StoreLock | undefined;
 
   constructor(private readonly options: RelayOptions) {
     const { config, secrets, logger } = options;
     const model = options.model ?? connectorModel;
     const observer = options.observer ?? {};
+    // Before anything opens the store: a second relay on it would deliver its outbox twice.
+    this.storeLock = config.store.path === ':memory:' ? undefined : lockStore(config.store.path);
     this.store = RelayStore.open({
       path: config.store.path,
       synchronous: config.store.synchronous,
@@ -240,6 +244,7 @@ export class Relay {
     this.store.close();
     if (this.apiDatabase.open) this.apiDatabase.close();
     this.fieldVersions.close();
+    this.storeLock?.release();
   }
 
   health(): RelayHealth {

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os, { hostname } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openRelayDatabase, type RelayDatabase } from './relay-database.js';
 import { migrate, schemaVersion, StoreFileError, type Migration } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
+import { lockStore } from './store-lock.js';
 import { UNVERSIONED_ROWS as ROWS, writeUnversionedStore } from './unversioned-store-test-fixture.js';
 import { DeadLetters } from './dead-letters.js';
 import { SyncHistory } from './sync-history.js';
@@ -283,3 +284,58 @@ for (const kept of [[1], []]) {
     });
   });
 }
+
+test('the store file and its -wal and -shm are readable by their owner only, also a file an older release left 0644', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-db-mode-'));
+  try {
+    const file = path.join(dir, 'relay.db');
+    const db = openRelayDatabase(file);
+    db.exec('CREATE TABLE IF NOT EXISTS t (x); INSERT INTO t VALUES (1)');
+    for (const name of ['relay.db', 'relay.db-wal', 'relay.db-shm']) {
+      assert.equal(statSync(path.join(dir, name)).mode & 0o777, 0o600, name);
+    }
+    db.close();
+    chmodSync(file, 0o644);
+    openRelayDatabase(file).close();
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'tightened on open');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reader (create: false) refuses a store that does not exist, naming the path, and creates nothing', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-db-missing-'));
+  try {
+    const file = path.join(dir, 'typo', 'relay.db');
+    assert.throws(
+      () => openRelayDatabase(file, { create: false }),
+      (error: StoreFileError) => error.code === 'STORE_NOT_FOUND' && error.message.includes(file) && /--store/.test(error.message),
+    );
+    assert.equal(existsSync(path.join(dir, 'typo')), false, 'no empty store was made');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('one relay per store: a second is refused naming the holder; a lock left by a process that is gone is taken over', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-db-lock-'));
+  try {
+    const file = path.join(dir, 'relay.db');
+    const first = lockStore(file, new Date('2026-12-03T10:00:00Z'));
+    assert.throws(
+      () => lockStore(file),
+      (error: StoreFileError) =>
+        error.code === 'STORE_IN_USE' && error.message.includes(`pid ${process.pid} on ${hostname()} since 2026-12-03T10:00:00.000Z`),
+    );
+    first.release();
+    lockStore(file).release();
+
+    // A relay killed with -9 leaves its lock: a pid that no longer runs does not hold the store.
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-12-01T00:00:00Z' }));
+    const taken = lockStore(file);
+    assert.equal(JSON.parse(readFileSync(`${file}.lock`, 'utf8')).pid, process.pid);
+    taken.release();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,7 +8,7 @@
  * change the durability of the inbox's or the API's commits.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, StoreFileError } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -22,7 +22,12 @@ export interface RelayDatabaseOptions {
    * crashes only. The outbox lowers it to NORMAL for its bookkeeping and raises it for acknowledging commits.
    */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /** False for commands that only read an existing store (dlq, history): a missing file is an error, not a new store. */
+  readonly create?: boolean;
 }
+
+/** The store holds webhook bodies with personal data and the API clients' hashes: its owner only. */
+const STORE_FILE_MODE = 0o600;
 
 /** How long a connection waits for another one's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -36,8 +41,19 @@ const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
  */
 export function openRelayDatabase(file: string, options: RelayDatabaseOptions = {}): RelayDatabase {
   let db: RelayDatabase;
+  if (file !== ':memory:' && options.create === false && !existsSync(file)) {
+    throw new StoreFileError(
+      'STORE_NOT_FOUND',
+      `there is no relay store at ${path.resolve(file)}: check --store, or store.path of the relay configuration`,
+    );
+  }
   try {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the mode of the database file.
+      closeSync(openSync(file, 'a', STORE_FILE_MODE));
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, STORE_FILE_MODE);
+    }
     db = new Database(file);
   } catch (error) {
     throw cannotOpen(file, error);

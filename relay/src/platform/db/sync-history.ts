@@ -108,8 +108,9 @@ export class SyncHistory {
   }
 
   /** Opens the history in the store file at `file` (':memory:' for tests) on a connection it closes itself. */
-  static open(file: string): SyncHistory {
-    return new SyncHistory(openRelayDatabase(file), true);
+  /** `create: false` for a reader (gentrack-sf history): a missing store is an error naming the path, not a new one. */
+  static open(file: string, options: { create?: boolean } = {}): SyncHistory {
+    return new SyncHistory(openRelayDatabase(file, options), true);
   }
 
   /** Records that a run began; returns its id. */
