@@ -22,7 +22,11 @@ function parse(argv: string[]): { options: Record<string, unknown>; error?: stri
 
 test('good values are converted; defaults stay numbers', () => {
   assert.deepEqual(parse([]).options, { port: 0, rate: 8 });
-  assert.deepEqual(parse(['--port', '8787', '--rate', '0.5', '--limit', '20']).options, { port: 8787, rate: 0.5, limit: 20 });
+  assert.deepEqual(parse(['--port', '8787', '--rate', '0.5', '--limit', '20']).options, {
+    port: 8787,
+    rate: 0.5,
+    limit: 20,
+  });
 });
 
 test('bad values are refused with the flag and the value named', () => {

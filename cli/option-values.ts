@@ -8,18 +8,21 @@ import { mayUsePlainHttp } from '../relay/src/platform/config/relay-config-schem
 /** A TCP port, 0 meaning any free one. */
 export function portValue(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new InvalidArgumentError(`must be a port number from 0 (any free port) to 65535, got ${text}`);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new InvalidArgumentError(`must be a port number from 0 (any free port) to 65535, got ${text}`);
   return port;
 }
 
 export function positiveNumberValue(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`must be a number above 0, got ${text}`);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(`must be a number above 0, got ${text}`);
   return value;
 }
 
 export function positiveIntegerValue(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError(`must be a whole number above 0, got ${text}`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new InvalidArgumentError(`must be a whole number above 0, got ${text}`);
   return Number(text);
 }
 

@@ -25,7 +25,10 @@ export const OPERATOR_COMMANDS: readonly RegisterCommand[] = [
   registerValidateOrgCommand,
 ];
 
-export async function runGentrackSf(commands: readonly RegisterCommand[], argv: readonly string[] = process.argv): Promise<void> {
+export async function runGentrackSf(
+  commands: readonly RegisterCommand[],
+  argv: readonly string[] = process.argv,
+): Promise<void> {
   const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   const program = new Command('gentrack-sf')
     .description('Gentrack <-> Salesforce connector: generators, relay, sandbox and operations')

@@ -15,7 +15,10 @@ export interface OutputDifference {
   readonly kind: 'missing' | 'changed' | 'not generated';
 }
 
-export async function compareWithDisk(files: readonly GeneratedFile[], projectRoot: string): Promise<OutputDifference[]> {
+export async function compareWithDisk(
+  files: readonly GeneratedFile[],
+  projectRoot: string,
+): Promise<OutputDifference[]> {
   const differences: OutputDifference[] = [];
   for (const file of files) {
     const onDisk = await readFile(path.join(projectRoot, file.path), 'utf8').catch(() => undefined);

@@ -16,5 +16,11 @@ export function triggerHandlerNameOf(model: Pick<ConnectorModel, 'apex'>): strin
 /** The names a deploy of Gentrack's V1 sample connector leaves in an org (its setup guide). */
 export const GENTRACK_SAMPLE_CONNECTOR_NAMES = {
   classes: ['TriggerHandler', 'GentrackCallout'],
-  triggers: ['AccountTrigger', 'ContactTrigger', 'AccountContactRelation', 'AccountContactRelationTrigger', 'OrderItemTrigger'],
+  triggers: [
+    'AccountTrigger',
+    'ContactTrigger',
+    'AccountContactRelation',
+    'AccountContactRelationTrigger',
+    'OrderItemTrigger',
+  ],
 } as const;

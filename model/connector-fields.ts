@@ -24,7 +24,12 @@ export const INTEGRATION_PERMISSION_SET = 'Gentrack_Integration_User';
 export const CONNECTOR_USER_PERMISSION_SET = 'Gentrack_Connector_User';
 
 /** Operation_Type__c values: the DML operation that caused the event. */
-export const EVENT_OPERATION_TYPES = { insert: 'INSERT', update: 'UPDATE', delete: 'DELETE', undelete: 'UNDELETE' } as const;
+export const EVENT_OPERATION_TYPES = {
+  insert: 'INSERT',
+  update: 'UPDATE',
+  delete: 'DELETE',
+  undelete: 'UNDELETE',
+} as const;
 
 /** Extra fields of Gentrack_Object_Event__e beyond the four the setup guide names. */
 export const EVENT_FIELDS = {
@@ -50,7 +55,8 @@ export const SYNC_CONTROLLER_CLASS = 'GentrackSyncController';
 export const SYNC_BUTTON_COMPONENT = 'gentrackSyncButton';
 /** The relay API's paths, below the relay's base URL. */
 export const RELAY_TOKEN_PATH = '/oauth/token';
-export const relayInstancePath = (tenantId: string): string => `/v1/salesforce/instances/${encodeURIComponent(tenantId)}`;
+export const relayInstancePath = (tenantId: string): string =>
+  `/v1/salesforce/instances/${encodeURIComponent(tenantId)}`;
 
 /** The Apex REST resource that applies Gentrack events in the org (`inbound.deliverTo: apex`), and its URL mapping. */
 export const EVENT_ENDPOINT_CLASS = 'GentrackEventEndpoint';

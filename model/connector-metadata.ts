@@ -84,7 +84,12 @@ export function platformEventFields(model: ConnectorModel): FieldDefinition[] {
     payload(EVENT_FIELDS.oldPayload, 'Old Payload', 'JSON of the tracked fields before the change (this part).'),
     payload(EVENT_FIELDS.newPayload, 'New Payload', 'JSON of the tracked fields after the change (this part).'),
     text(EVENT_FIELDS.recordId, 'Record Id', 18, 'Id of the changed record.'),
-    text(EVENT_FIELDS.transactionId, 'Transaction Id', 64, 'Shared by all parts of one change; de-duplicates it in Gentrack.'),
+    text(
+      EVENT_FIELDS.transactionId,
+      'Transaction Id',
+      64,
+      'Shared by all parts of one change; de-duplicates it in Gentrack.',
+    ),
     partNumber(EVENT_FIELDS.partNumber, 'Part Number', 'Which part of a split payload this message carries, from 1.'),
     partNumber(EVENT_FIELDS.partTotal, 'Part Total', 'How many parts the payload of this change was split into.'),
     payload(EVENT_FIELDS.changedFields, 'Changed Fields', 'Comma-separated tracked fields an update changed.'),

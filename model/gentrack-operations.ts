@@ -13,7 +13,11 @@ export const GENTRACK_OPERATIONS = {
   'create-account': { method: 'POST', path: '/accounts', description: 'Create an account' },
   'update-account': { method: 'PUT', path: '/accounts/{ref}', description: 'Update an account' },
   'update-account-parent': { method: 'PUT', path: '/accounts/{ref}/parent', description: "Change an account's parent" },
-  'review-account': { method: 'POST', path: '/accounts/{ref}/review', description: 'Ask Gentrack to review an account' },
+  'review-account': {
+    method: 'POST',
+    path: '/accounts/{ref}/review',
+    description: 'Ask Gentrack to review an account',
+  },
   'create-customer': { method: 'POST', path: '/customers', description: 'Create a customer' },
   'update-customer': { method: 'PUT', path: '/customers/{ref}', description: 'Update a customer' },
   'create-contact': { method: 'POST', path: '/contacts', description: 'Create a contact' },

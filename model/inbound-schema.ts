@@ -15,7 +15,8 @@ export type InboundDeliveryTarget = (typeof INBOUND_DELIVERY_TARGETS)[number];
 export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
-const dataPath = (what: string) => z.string().regex(DATA_PATH, `${what} must be a property path such as accountNumber or switch.date`);
+const dataPath = (what: string) =>
+  z.string().regex(DATA_PATH, `${what} must be a property path such as accountNumber or switch.date`);
 
 /** One field an event sets: a constant (`value`, null clears the field) or a property of the event's data (`from`). */
 const fieldSourceSchema = z
@@ -24,7 +25,7 @@ const fieldSourceSchema = z
     from: dataPath('from').optional(),
   })
   .refine(
-    (source) => ('value' in source) !== ('from' in source),
+    (source) => 'value' in source !== 'from' in source,
     'give either value (a constant; null clears the field) or from (a property path in the event data), not both',
   );
 export type InboundFieldSourceInput = z.infer<typeof fieldSourceSchema>;
@@ -33,7 +34,9 @@ const taskSchema = z.strictObject({
   /** `{path}` is replaced by that property of the event data, e.g. "Switch away from account {accountNumber}". */
   subject: z.string().min(1).max(255),
   description: z.string().min(1).max(32000).optional(),
-  priority: z.enum(TASK_PRIORITIES, { error: `priority must be one of ${TASK_PRIORITIES.join(', ')}` }).default('Normal'),
+  priority: z
+    .enum(TASK_PRIORITIES, { error: `priority must be one of ${TASK_PRIORITIES.join(', ')}` })
+    .default('Normal'),
   /** Due date: the event's createdAt date plus this many days; no due date when absent. */
   dueInDays: z.number().int().min(0).max(365).optional(),
 });
@@ -55,9 +58,15 @@ const eventRuleSchema = z
       .optional(),
     /** Gentrack-mastered fields of the record and where their values come from. */
     set: z.record(z.string(), fieldSourceSchema).optional(),
-    followUps: z.array(z.strictObject({ task: taskSchema })).min(1).optional(),
+    followUps: z
+      .array(z.strictObject({ task: taskSchema }))
+      .min(1)
+      .optional(),
   })
-  .refine((rule) => rule.set !== undefined || rule.read !== undefined, 'an event needs set, read or both: otherwise it changes nothing');
+  .refine(
+    (rule) => rule.set !== undefined || rule.read !== undefined,
+    'an event needs set, read or both: otherwise it changes nothing',
+  );
 export type InboundEventRuleInput = z.infer<typeof eventRuleSchema>;
 
 export const inboundSchema = z.strictObject({
@@ -65,7 +74,11 @@ export const inboundSchema = z.strictObject({
    * relay: the relay applies events (sObject Collections upsert as the integration user). apex: the relay hands each
    * verified event to the generated Apex REST endpoint, which applies the same rules in the org.
    */
-  deliverTo: z.enum(INBOUND_DELIVERY_TARGETS, { error: `deliverTo must be one of ${INBOUND_DELIVERY_TARGETS.join(', ')}` }).default('relay'),
-  events: z.record(z.string(), eventRuleSchema).refine((events) => Object.keys(events).length > 0, 'map at least one event type, or leave out inbound'),
+  deliverTo: z
+    .enum(INBOUND_DELIVERY_TARGETS, { error: `deliverTo must be one of ${INBOUND_DELIVERY_TARGETS.join(', ')}` })
+    .default('relay'),
+  events: z
+    .record(z.string(), eventRuleSchema)
+    .refine((events) => Object.keys(events).length > 0, 'map at least one event type, or leave out inbound'),
 });
 export type InboundInput = z.infer<typeof inboundSchema>;

@@ -14,7 +14,10 @@ test('the default model resolves Account, Contact and AccountContactRelation', a
   const account = findObject(model, 'Account')!;
   assert.deepEqual(account.triggerEvents, ['insert', 'update', 'delete', 'undelete']);
   assert.ok(trackedFields(account).some((field) => field.name === 'Name'));
-  assert.ok(!trackedFields(account).some((field) => field.name === 'Account_Class__c'), 'Gentrack-mastered is not tracked');
+  assert.ok(
+    !trackedFields(account).some((field) => field.name === 'Account_Class__c'),
+    'Gentrack-mastered is not tracked',
+  );
   assert.equal(account.operations.update?.[1]?.operation, 'update-account-parent');
   assert.deepEqual(account.operations.update?.[1]?.whenChanged, ['ParentId']);
   assert.equal(account.operations.update?.[0]?.ref, 'Gentrack_External_Id__c', 'ref defaults to the External ID');
@@ -33,16 +36,16 @@ test('an unknown object is refused with the objects the connector can sync', () 
 });
 
 test('an unknown field type is refused with the allowed types', () => {
-  const problems = problemsOf(edit(DEFAULT_MODEL, 'type: Text\n        length: 255', 'type: RichText\n        length: 255'));
+  const problems = problemsOf(
+    edit(DEFAULT_MODEL, 'type: Text\n        length: 255', 'type: RichText\n        length: 255'),
+  );
   assert.equal(problems.length, 1);
   assert.equal(problems[0]!.path, 'objects.Account.fields.Trading_Name__c.type');
   assert.match(problems[0]!.message, /type must be one of Text, TextArea/);
 });
 
 test('an illegal API name is refused', () => {
-  const problems = problemsOf(
-    edit(DEFAULT_MODEL, '      Trading_Name__c:', '      Trading__Name__c:'),
-  );
+  const problems = problemsOf(edit(DEFAULT_MODEL, '      Trading_Name__c:', '      Trading__Name__c:'));
   assert.equal(problems[0]!.path, 'objects.Account.fields.Trading__Name__c');
   assert.match(problems[0]!.message, /not a legal Salesforce API name/);
 });
@@ -68,7 +71,11 @@ test('a duplicate field is refused, also when only its case differs', () => {
   assert.ok(exact[0]!.line, 'a YAML error carries its line');
 
   const byCase = problemsOf(
-    edit(DEFAULT_MODEL, '      Website: {', '      phone: { master: Salesforce, gentrack: account.phone2 }\n      Website: {'),
+    edit(
+      DEFAULT_MODEL,
+      '      Website: {',
+      '      phone: { master: Salesforce, gentrack: account.phone2 }\n      Website: {',
+    ),
   );
   assert.equal(byCase.length, 2, 'both the duplicate name and the unknown standard field are reported');
   assert.ok(byCase.some((p) => /duplicate name: "phone" and "Phone"/.test(p.message)));
@@ -77,29 +84,54 @@ test('a duplicate field is refused, also when only its case differs', () => {
 test('every problem is listed at once, each with its line', () => {
   let text = edit(DEFAULT_MODEL, 'label: Trading Name', `label: ${'L'.repeat(41)}`);
   text = edit(text, 'operation: create-contact', 'operation: make-contact');
-  text = edit(text, '        length: 40\n        label: Company Number', '        length: 300\n        label: Company Number');
-  const problems = problemsOf(text);
-  assert.deepEqual(
-    problems.map((p) => p.path).sort(),
-    [
-      'objects.Account.fields.Company_Number__c.length',
-      'objects.Account.fields.Trading_Name__c.label',
-      'objects.Contact.operations.insert.operation',
-    ],
+  text = edit(
+    text,
+    '        length: 40\n        label: Company Number',
+    '        length: 300\n        label: Company Number',
   );
+  const problems = problemsOf(text);
+  assert.deepEqual(problems.map((p) => p.path).sort(), [
+    'objects.Account.fields.Company_Number__c.length',
+    'objects.Account.fields.Trading_Name__c.label',
+    'objects.Contact.operations.insert.operation',
+  ]);
   for (const problem of problems) assert.ok(problem.line! > 0, `${problem.path} has a line`);
 });
 
 test('cross-field rules: references, rule fields, write-back targets, undelete support', () => {
-  let text = edit(DEFAULT_MODEL, 'references: { object: Account, field: Gentrack_External_Id__c }\n      Trading', 'references: { object: Contact, field: Gentrack_External_Id__c }\n      Trading');
+  let text = edit(
+    DEFAULT_MODEL,
+    'references: { object: Account, field: Gentrack_External_Id__c }\n      Trading',
+    'references: { object: Contact, field: Gentrack_External_Id__c }\n      Trading',
+  );
   text = edit(text, 'whenChanged: [ParentId]', 'whenChanged: [Account_Class__c]');
-  text = edit(text, 'writeBack: { Gentrack_External_Id__c: customerNumber }', 'writeBack: { FirstName: customerNumber }');
-  text = edit(text, '        operation: remove-contact-relationships\n        ref: ContactId\n', '        operation: remove-contact-relationships\n        ref: ContactId\n      undelete:\n        operation: update-contact-relationships\n        ref: ContactId\n');
+  text = edit(
+    text,
+    'writeBack: { Gentrack_External_Id__c: customerNumber }',
+    'writeBack: { FirstName: customerNumber }',
+  );
+  text = edit(
+    text,
+    '        operation: remove-contact-relationships\n        ref: ContactId\n',
+    '        operation: remove-contact-relationships\n        ref: ContactId\n      undelete:\n        operation: update-contact-relationships\n        ref: ContactId\n',
+  );
   const messages = problemsOf(text).map((p) => `${p.path}: ${p.message}`);
-  assert.ok(messages.some((m) => /ParentId.references.object: ParentId looks up Account, not Contact/.test(m)), messages.join('\n'));
-  assert.ok(messages.some((m) => /whenChanged.0: Account_Class__c is mastered by Gentrack/.test(m)), messages.join('\n'));
-  assert.ok(messages.some((m) => /writeBack.FirstName: write-back targets must be/.test(m)), messages.join('\n'));
-  assert.ok(messages.some((m) => /AccountContactRelation records cannot be undeleted/.test(m)), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => /ParentId.references.object: ParentId looks up Account, not Contact/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /whenChanged.0: Account_Class__c is mastered by Gentrack/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /writeBack.FirstName: write-back targets must be/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /AccountContactRelation records cannot be undeleted/.test(m)),
+    messages.join('\n'),
+  );
 });
 
 test('an insert rule cannot use a reference the new record does not have yet', () => {
@@ -119,16 +151,34 @@ test('a lookup without a Gentrack reference is refused: Gentrack cannot use Sale
 });
 
 test('custom fields need a type and a label, standard fields take neither', () => {
-  let text = edit(DEFAULT_MODEL, 'Phone: { master: Salesforce, gentrack: account.phone }', 'Phone: { master: Salesforce, gentrack: account.phone, type: Phone }');
-  text = edit(text, '      Company_Number__c:\n        master: Salesforce\n        gentrack: account.companyNumber\n        type: Text\n        length: 40\n', '      Company_Number__c:\n        master: Salesforce\n        gentrack: account.companyNumber\n');
+  let text = edit(
+    DEFAULT_MODEL,
+    'Phone: { master: Salesforce, gentrack: account.phone }',
+    'Phone: { master: Salesforce, gentrack: account.phone, type: Phone }',
+  );
+  text = edit(
+    text,
+    '      Company_Number__c:\n        master: Salesforce\n        gentrack: account.companyNumber\n        type: Text\n        length: 40\n',
+    '      Company_Number__c:\n        master: Salesforce\n        gentrack: account.companyNumber\n',
+  );
   const messages = problemsOf(text).map((p) => p.message);
-  assert.ok(messages.some((m) => /type apply only to custom fields; Phone is a standard field/.test(m)), messages.join('\n'));
-  assert.ok(messages.some((m) => /custom field Company_Number__c needs a type and a label/.test(m)), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => /type apply only to custom fields; Phone is a standard field/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /custom field Company_Number__c needs a type and a label/.test(m)),
+    messages.join('\n'),
+  );
 });
 
 test('the connector fields are reserved', () => {
   const problems = problemsOf(
-    edit(DEFAULT_MODEL, '      Website: {', '      Gentrack_Sync_Status__c: { master: Gentrack, gentrack: status, type: Text, length: 10, label: S }\n      Website: {'),
+    edit(
+      DEFAULT_MODEL,
+      '      Website: {',
+      '      Gentrack_Sync_Status__c: { master: Gentrack, gentrack: status, type: Text, length: 10, label: S }\n      Website: {',
+    ),
   );
   assert.match(problems[0]!.message, /created by the connector on every synced object/);
 });
@@ -154,7 +204,10 @@ test('a mistyped key is named with the key it most likely meant; a missing one s
 test('a model file that does not exist is named, not a raw ENOENT', async () => {
   await assert.rejects(loadConnectorModel('config/nope.yaml'), (error: unknown) => {
     assert.ok(error instanceof ConnectorModelError);
-    assert.match(error.message, /config\/nope\.yaml.*cannot read the connector model: there is no file .*config\/nope\.yaml/s);
+    assert.match(
+      error.message,
+      /config\/nope\.yaml.*cannot read the connector model: there is no file .*config\/nope\.yaml/s,
+    );
     return true;
   });
 });
@@ -185,33 +238,62 @@ test('the relay key resolves the on-demand sync objects with their Gentrack read
     { object: 'Contact', read: { operation: 'get-contact', method: 'GET', path: '/contacts/{ref}' } },
   ]);
   const start = DEFAULT_MODEL.indexOf('\nrelay:');
-  const withoutRelay = parseConnectorModel(DEFAULT_MODEL.slice(0, start) + DEFAULT_MODEL.slice(DEFAULT_MODEL.indexOf('\nobjects:')), 'model.yaml');
+  const withoutRelay = parseConnectorModel(
+    DEFAULT_MODEL.slice(0, start) + DEFAULT_MODEL.slice(DEFAULT_MODEL.indexOf('\nobjects:')),
+    'model.yaml',
+  );
   assert.equal(withoutRelay.relay, undefined, 'the key is optional');
 });
 
 test('the relay key is validated: https base URL, tenant id, synced objects with insert and update, known reads', () => {
   let text = edit(DEFAULT_MODEL, 'baseUrl: https://relay.example.com', 'baseUrl: http://relay.example.com/');
   text = edit(text, 'tenantId: my-tenant', 'tenantId: my tenant');
-  text = edit(text, 'Contact: { read: get-contact }', 'Contact: { read: fetch-contact }\n    Opportunity: { read: get-account }');
+  text = edit(
+    text,
+    'Contact: { read: get-contact }',
+    'Contact: { read: fetch-contact }\n    Opportunity: { read: get-account }',
+  );
   const problems = problemsOf(text).map((p) => `${p.path}: ${p.message}`);
-  assert.ok(problems.some((m) => /^relay.baseUrl: baseUrl must be an https URL/.test(m)), problems.join('\n'));
-  assert.ok(problems.some((m) => /^relay.tenantId: tenantId is the relay's tenantId/.test(m)), problems.join('\n'));
-  assert.ok(problems.some((m) => /^relay.onDemandSync.Contact.read: unknown Gentrack read operation "fetch-contact"; known: get-account/.test(m)), problems.join('\n'));
+  assert.ok(
+    problems.some((m) => /^relay.baseUrl: baseUrl must be an https URL/.test(m)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((m) => /^relay.tenantId: tenantId is the relay's tenantId/.test(m)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((m) =>
+      /^relay.onDemandSync.Contact.read: unknown Gentrack read operation "fetch-contact"; known: get-account/.test(m),
+    ),
+    problems.join('\n'),
+  );
 
-  const unsynced = problemsOf(edit(DEFAULT_MODEL, 'Contact: { read: get-contact }', 'Opportunity: { read: get-account }'));
+  const unsynced = problemsOf(
+    edit(DEFAULT_MODEL, 'Contact: { read: get-contact }', 'Opportunity: { read: get-account }'),
+  );
   assert.deepEqual(
     unsynced.map((p) => [p.path, p.message]),
-    [['relay.onDemandSync.Opportunity', 'Opportunity is not a synced object of this model (synced: Account, Contact, AccountContactRelation)']],
+    [
+      [
+        'relay.onDemandSync.Opportunity',
+        'Opportunity is not a synced object of this model (synced: Account, Contact, AccountContactRelation)',
+      ],
+    ],
   );
   assert.ok(unsynced[0]!.line! > 0, 'the problem has its line');
 
   const noUpdate = problemsOf(
-    edit(DEFAULT_MODEL, '    Contact: { read: get-contact }', '    AccountContactRelation: { read: get-contact }').replace(
-      "      update:\n        - operation: update-contact-relationships\n          ref: ContactId\n",
-      '',
-    ),
+    edit(
+      DEFAULT_MODEL,
+      '    Contact: { read: get-contact }',
+      '    AccountContactRelation: { read: get-contact }',
+    ).replace('      update:\n        - operation: update-contact-relationships\n          ref: ContactId\n', ''),
   );
-  assert.match(noUpdate[0]!.message, /sends it as an insert or an update: map operations.update of AccountContactRelation/);
+  assert.match(
+    noUpdate[0]!.message,
+    /sends it as an insert or an update: map operations.update of AccountContactRelation/,
+  );
 });
 
 test("the External ID's Gentrack property path is resolved, and must be a property path", async () => {

@@ -54,8 +54,15 @@ export async function loadConnectorModel(
     text = await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `there is no file ${absolute}` : code === 'EISDIR' ? `${absolute} is a folder` : (error as Error).message;
-    throw new ConnectorModelError(relative, [{ file: relative, path: '', message: `cannot read the connector model: ${reason}` }]);
+    const reason =
+      code === 'ENOENT'
+        ? `there is no file ${absolute}`
+        : code === 'EISDIR'
+          ? `${absolute} is a folder`
+          : (error as Error).message;
+    throw new ConnectorModelError(relative, [
+      { file: relative, path: '', message: `cannot read the connector model: ${reason}` },
+    ]);
   }
   return parseConnectorModel(text, relative);
 }
@@ -130,7 +137,10 @@ function specificIssues(issue: z.core.$ZodIssue, base: ModelPath = []): PlainIss
     const known = knownKeysAt(connectorModelSchema, at);
     return issue.keys.map((key) => {
       const meant = closestMatch(key, known);
-      return { path: [...at, key], message: `is not a key of the model here${meant ? ` (did you mean "${meant}"?)` : ''}` };
+      return {
+        path: [...at, key],
+        message: `is not a key of the model here${meant ? ` (did you mean "${meant}"?)` : ''}`,
+      };
     });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
@@ -138,8 +148,9 @@ function specificIssues(issue: z.core.$ZodIssue, base: ModelPath = []): PlainIss
   }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const matching =
-      issue.errors.find((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0)) ??
-      issue.errors[0]!;
+      issue.errors.find(
+        (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+      ) ?? issue.errors[0]!;
     return matching.flatMap((inner) => specificIssues(inner, at));
   }
   return [{ path: at, message: issue.message }];
@@ -158,7 +169,11 @@ function offsetOf(document: Document, modelPath: ModelPath): number | undefined 
       if (isNode(parent) && 'items' in parent && Array.isArray(parent.items)) {
         const pair = parent.items.find(
           (item: unknown) =>
-            typeof item === 'object' && item !== null && 'key' in item && isNode(item.key) && String((item.key as { value?: unknown }).value) === String(key),
+            typeof item === 'object' &&
+            item !== null &&
+            'key' in item &&
+            isNode(item.key) &&
+            String((item.key as { value?: unknown }).value) === String(key),
         ) as { key: { range?: [number, number, number] } } | undefined;
         if (pair?.key.range) return pair.key.range[0];
       }

@@ -7,7 +7,13 @@ import { CONNECTOR_FIELDS, EXTERNAL_ID_FIELD } from './connector-fields.js';
 import type { MappedField, SyncedObject } from './connector-model.js';
 import { GENTRACK_EVENT_TYPES, isGentrackEventType } from './gentrack-event-types.js';
 import { GENTRACK_READ_OPERATIONS, type GentrackReadOperationName } from './gentrack-operations.js';
-import { TEMPLATE_PLACEHOLDER, type InboundEventRule, type InboundFieldRule, type InboundModel, type TaskFollowUp } from './inbound-model.js';
+import {
+  TEMPLATE_PLACEHOLDER,
+  type InboundEventRule,
+  type InboundFieldRule,
+  type InboundModel,
+  type TaskFollowUp,
+} from './inbound-model.js';
 import type { InboundEventRuleInput, InboundFieldSourceInput, InboundInput } from './inbound-schema.js';
 import { findStandardField } from './standard-objects.js';
 
@@ -54,7 +60,10 @@ function resolveEventRule(
   if (input.read !== undefined) {
     const operation = input.read as GentrackReadOperationName;
     if (mastered.length === 0) {
-      report([...at, 'read'], `${object.name} has no Gentrack-mastered fields, so reading the entity from Gentrack would change nothing`);
+      report(
+        [...at, 'read'],
+        `${object.name} has no Gentrack-mastered fields, so reading the entity from Gentrack would change nothing`,
+      );
     }
     read = { operation, method: 'GET', path: GENTRACK_READ_OPERATIONS[operation].path };
   }
@@ -77,7 +86,10 @@ function resolveEventRule(
       if (text === undefined) continue;
       for (const [, placeholder] of text.matchAll(TEMPLATE_PLACEHOLDER)) {
         if (!DATA_PATH.test(placeholder!)) {
-          report([...taskAt, key], `{${placeholder}} is not a property path of the event data (write e.g. {accountNumber})`);
+          report(
+            [...taskAt, key],
+            `{${placeholder}} is not a property path of the event data (write e.g. {accountNumber})`,
+          );
         }
       }
     }
@@ -115,14 +127,18 @@ function resolveFieldRule(
   }
   const field = object.fields.find((candidate) => candidate.name === fieldName);
   if (!field) {
-    report(at, `${fieldName} is not a mapped field of ${object.name}: add it under objects.${object.name}.fields with master: Gentrack`);
+    report(
+      at,
+      `${fieldName} is not a mapped field of ${object.name}: add it under objects.${object.name}.fields with master: Gentrack`,
+    );
     return undefined;
   }
   if (field.master !== 'Gentrack') {
     report(at, `${fieldName} is mastered by Salesforce: Gentrack events may only set Gentrack-mastered fields`);
     return undefined;
   }
-  if (!('value' in input)) return { field: fieldName, describeType: field.describeType, source: { kind: 'data', path: input.from! } };
+  if (!('value' in input))
+    return { field: fieldName, describeType: field.describeType, source: { kind: 'data', path: input.from! } };
   const value = input.value ?? null;
   const problem = value === null ? undefined : constantProblem(field, value);
   if (problem) report([...at, 'value'], problem);
@@ -132,10 +148,14 @@ function resolveFieldRule(
 /** Why a constant cannot go into the field, or undefined when it fits. */
 function constantProblem(field: MappedField, value: string | number | boolean): string | undefined {
   const type = field.describeType;
-  if (type === 'boolean') return typeof value === 'boolean' ? undefined : `${field.name} is a checkbox: the value must be true or false`;
-  if (NUMERIC_TYPES.has(type)) return typeof value === 'number' ? undefined : `${field.name} is a number: the value must be a number`;
+  if (type === 'boolean')
+    return typeof value === 'boolean' ? undefined : `${field.name} is a checkbox: the value must be true or false`;
+  if (NUMERIC_TYPES.has(type))
+    return typeof value === 'number' ? undefined : `${field.name} is a number: the value must be a number`;
   if (type === 'date') {
-    return typeof value === 'string' && ISO_DATE.test(value) ? undefined : `${field.name} is a date: write the value as YYYY-MM-DD`;
+    return typeof value === 'string' && ISO_DATE.test(value)
+      ? undefined
+      : `${field.name} is a date: write the value as YYYY-MM-DD`;
   }
   if (TEXT_TYPES.has(type) && typeof value !== 'string') return `${field.name} takes text: quote the value`;
   const allowed = field.custom?.values;

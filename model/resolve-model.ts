@@ -23,7 +23,14 @@ import {
   type GentrackOperationName,
   type GentrackReadOperationName,
 } from './gentrack-operations.js';
-import type { ConnectorModel, CustomFieldSpec, MappedField, OperationRule, RelayEndpoint, SyncedObject } from './connector-model.js';
+import type {
+  ConnectorModel,
+  CustomFieldSpec,
+  MappedField,
+  OperationRule,
+  RelayEndpoint,
+  SyncedObject,
+} from './connector-model.js';
 
 export type ModelPath = readonly (string | number)[];
 
@@ -110,7 +117,10 @@ function resolveRelay(input: RelayInput, objects: readonly SyncedObject[], repor
     }
     const missing = (['insert', 'update'] as const).filter((dml) => object.operations[dml] === undefined);
     if (missing.length > 0) {
-      report(at, `syncing ${name} to Gentrack on demand sends it as an insert or an update: map operations.${missing.join(' and operations.')} of ${name}`);
+      report(
+        at,
+        `syncing ${name} to Gentrack on demand sends it as an insert or an update: map operations.${missing.join(' and operations.')} of ${name}`,
+      );
     }
     const operation = entry.read as GentrackReadOperationName;
     const { method, path } = GENTRACK_READ_OPERATIONS[operation];
@@ -229,7 +239,10 @@ function resolveField(
     if (standard?.type !== 'reference') {
       report([...at, 'references'], `only lookup fields can carry a reference; ${name} is not a lookup`);
     } else if (standard.referenceTo !== input.references.object) {
-      report([...at, 'references', 'object'], `${name} looks up ${standard.referenceTo}, not ${input.references.object}`);
+      report(
+        [...at, 'references', 'object'],
+        `${name} looks up ${standard.referenceTo}, not ${input.references.object}`,
+      );
     }
     if (!syncedObjectNames.includes(input.references.object)) {
       report([...at, 'references', 'object'], `${input.references.object} is not a synced object of this model`);
@@ -238,7 +251,10 @@ function resolveField(
       report([...at, 'references', 'field'], `a reference must use the External ID field ${EXTERNAL_ID_FIELD}`);
     }
   } else if (findStandardField(objectName, name)?.type === 'reference') {
-    report(at, `${name} is a lookup: add references: { object, field: ${EXTERNAL_ID_FIELD} } so Gentrack gets a reference it knows, not a Salesforce Id`);
+    report(
+      at,
+      `${name} is a lookup: add references: { object, field: ${EXTERNAL_ID_FIELD} } so Gentrack gets a reference it knows, not a Salesforce Id`,
+    );
   }
 
   return definedOnly({
@@ -269,7 +285,10 @@ function resolveRule(
       const field = fieldNamed(name);
       if (!field) report([...at, 'whenChanged', index], `${name} is not a mapped field of this object`);
       else if (!field.tracked) {
-        report([...at, 'whenChanged', index], `${name} is mastered by Gentrack, so its Salesforce changes are not sent`);
+        report(
+          [...at, 'whenChanged', index],
+          `${name} is mastered by Gentrack, so its Salesforce changes are not sent`,
+        );
       }
     });
   }
@@ -278,11 +297,17 @@ function resolveRule(
   if (operationNeedsReference(operation)) {
     if (ref === undefined) {
       if (dml === 'insert') {
-        report(at, `${operation} needs a reference ({ref} in ${definition.path}), but a new record has no External ID yet: set ref to a lookup field with references`);
+        report(
+          at,
+          `${operation} needs a reference ({ref} in ${definition.path}), but a new record has no External ID yet: set ref to a lookup field with references`,
+        );
       }
       ref = EXTERNAL_ID_FIELD;
     } else if (ref !== EXTERNAL_ID_FIELD && !fieldNamed(ref)?.references) {
-      report([...at, 'ref'], `ref must be ${EXTERNAL_ID_FIELD} or a mapped lookup field with references; ${ref} is neither`);
+      report(
+        [...at, 'ref'],
+        `ref must be ${EXTERNAL_ID_FIELD} or a mapped lookup field with references; ${ref} is neither`,
+      );
     }
   } else if (ref !== undefined) {
     report([...at, 'ref'], `${operation} (${definition.method} ${definition.path}) takes no reference`);
@@ -292,7 +317,10 @@ function resolveRule(
   for (const target of Object.keys(writeBack)) {
     const field = fieldNamed(target);
     if (target !== EXTERNAL_ID_FIELD && (!field || field.tracked)) {
-      report([...at, 'writeBack', target], `write-back targets must be ${EXTERNAL_ID_FIELD} or a Gentrack-mastered field; ${target} is not`);
+      report(
+        [...at, 'writeBack', target],
+        `write-back targets must be ${EXTERNAL_ID_FIELD} or a Gentrack-mastered field; ${target} is not`,
+      );
     }
   }
 
@@ -311,7 +339,10 @@ function reportCaseInsensitiveDuplicates(names: readonly string[], at: ModelPath
   for (const name of names) {
     const first = seen.get(name.toLowerCase());
     if (first !== undefined) {
-      report([...at, name], `duplicate name: "${name}" and "${first}" are the same to Salesforce (API names ignore case)`);
+      report(
+        [...at, name],
+        `duplicate name: "${name}" and "${first}" are the same to Salesforce (API names ignore case)`,
+      );
     } else {
       seen.set(name.toLowerCase(), name);
     }
@@ -328,10 +359,15 @@ function reportDuplicateGentrackPaths(fields: readonly MappedField[], at: ModelP
       owner.set(field.gentrackPath, field.name);
     }
     const nested = [...owner.keys()].find(
-      (other) => other !== field.gentrackPath && (other.startsWith(`${field.gentrackPath}.`) || field.gentrackPath.startsWith(`${other}.`)),
+      (other) =>
+        other !== field.gentrackPath &&
+        (other.startsWith(`${field.gentrackPath}.`) || field.gentrackPath.startsWith(`${other}.`)),
     );
     if (nested !== undefined) {
-      report([...at, 'fields', field.name, 'gentrack'], `${field.gentrackPath} and ${nested} overlap: one is inside the other`);
+      report(
+        [...at, 'fields', field.name, 'gentrack'],
+        `${field.gentrackPath} and ${nested} overlap: one is inside the other`,
+      );
     }
   }
 }

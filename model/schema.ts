@@ -76,9 +76,7 @@ const fieldSchema = z
     gentrack: z.string().regex(GENTRACK_PATH, 'gentrack must be a property path such as account.name'),
     references: referenceSchema.optional(),
     // Custom fields only (the generator creates them):
-    type: z
-      .enum(CUSTOM_FIELD_TYPES, { error: `type must be one of ${CUSTOM_FIELD_TYPES.join(', ')}` })
-      .optional(),
+    type: z.enum(CUSTOM_FIELD_TYPES, { error: `type must be one of ${CUSTOM_FIELD_TYPES.join(', ')}` }).optional(),
     label: labelSchema.optional(),
     description: z.string().max(1000).optional(),
     length: z.number().int().optional(),
@@ -179,7 +177,9 @@ const relaySchema = z.strictObject({
     .refine((url) => !/[?#]/.test(url), 'baseUrl takes no query or fragment')
     .transform((url) => url.replace(/\/+$/, '')),
   /** The relay's `tenantId` (its relay configuration): the `:id` of /v1/salesforce/instances/:id. */
-  tenantId: z.string().regex(TENANT_ID, 'tenantId is the relay\'s tenantId: letters, digits, ".", "_" and "-", at most 64'),
+  tenantId: z
+    .string()
+    .regex(TENANT_ID, 'tenantId is the relay\'s tenantId: letters, digits, ".", "_" and "-", at most 64'),
   /** Objects with the "Sync with Gentrack" button, each with the Gentrack operation that reads one entity. */
   onDemandSync: z
     .record(
@@ -211,7 +211,10 @@ export const connectorModelSchema = z.strictObject({
     .strictObject({
       namePrefix: z
         .string()
-        .regex(/^[A-Z][A-Za-z0-9]{1,19}$/, 'namePrefix is 2 to 20 letters and digits, starting with a capital, e.g. Gentrack'),
+        .regex(
+          /^[A-Z][A-Za-z0-9]{1,19}$/,
+          'namePrefix is 2 to 20 letters and digits, starting with a capital, e.g. Gentrack',
+        ),
     })
     .optional(),
   relay: relaySchema.optional(),

@@ -25,8 +25,16 @@ function portInUse(error: unknown, options: SandboxCommandOptions): Error {
   // Node's listen error carries the port; the gRPC server's (Pub/Sub) only says it in its message.
   const port = (error as { port?: number }).port ?? Number(/EADDRINUSE[^\]]*:(\d+)/.exec(message ?? '')?.[1] ?? -1);
   if (code !== 'EADDRINUSE' && !/EADDRINUSE/.test(message ?? '')) return error as Error;
-  const flag = ({ [options.salesforcePort]: '--salesforce-port', [options.pubsubPort]: '--pubsub-port', [options.gentrackPort]: '--gentrack-port' } as Record<number, string>)[port];
-  return new SandboxPortInUseError(`port ${port} is already in use${flag ? ` (${flag})` : ''}: choose another, or 0 for any free port`);
+  const flag = (
+    {
+      [options.salesforcePort]: '--salesforce-port',
+      [options.pubsubPort]: '--pubsub-port',
+      [options.gentrackPort]: '--gentrack-port',
+    } as Record<number, string>
+  )[port];
+  return new SandboxPortInUseError(
+    `port ${port} is already in use${flag ? ` (${flag})` : ''}: choose another, or 0 for any free port`,
+  );
 }
 
 export function registerSandboxCommand(program: Command): void {
@@ -56,9 +64,12 @@ export function registerSandboxCommand(program: Command): void {
       // A new sandbox org has a new event bus: a relay store from an earlier run holds replay ids it never issued,
       // and the relay would stop at once with REPLAY_ID_UNAVAILABLE.
       const storePath = path.join(dir, 'relay.db');
-      const staleStore = ['', '-wal', '-shm'].map((suffix) => `${storePath}${suffix}`).filter((file) => existsSync(file));
+      const staleStore = ['', '-wal', '-shm']
+        .map((suffix) => `${storePath}${suffix}`)
+        .filter((file) => existsSync(file));
       for (const file of staleStore) rmSync(file);
-      if (staleStore.length > 0) console.log(`Removed the relay store of an earlier sandbox run (${path.relative(PROJECT_ROOT, storePath)}).`);
+      if (staleStore.length > 0)
+        console.log(`Removed the relay store of an earlier sandbox run (${path.relative(PROJECT_ROOT, storePath)}).`);
       const configFile = path.join(dir, 'relay.json');
       const secretsFile = path.join(dir, 'relay.secrets');
       writeFileSync(configFile, JSON.stringify(sandbox.relayConfigInput({ storePath }), null, 2));

@@ -9,7 +9,12 @@ import type { ConnectorModel } from '../model/connector-model.js';
 import { PROJECT_ROOT } from '../model/project-root.js';
 import { connectorModel } from '../relay/src/platform/connector-model.generated.js';
 import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions } from './gentrack/index.js';
-import { createSandboxOrg, startSalesforceSandbox, type RunningSalesforceSandbox, type StartOptions } from './salesforce/index.js';
+import {
+  createSandboxOrg,
+  startSalesforceSandbox,
+  type RunningSalesforceSandbox,
+  type StartOptions,
+} from './salesforce/index.js';
 import { EventBus } from './salesforce/pubsub/event-bus.js';
 import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
 import { createApexRuntime } from './salesforce/apex/apex-runtime.js';
@@ -53,7 +58,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const forceAppDir = path.join(PROJECT_ROOT, 'force-app');
   // With the Apex runtime, the org exists before its server: the server serves its Apex REST endpoints.
-  const apexOrg = options.apexTriggers && options.simulateTriggers !== false ? (options.salesforce?.org ?? createSandboxOrg({ forceAppDir, ...options.salesforce })) : undefined;
+  const apexOrg =
+    options.apexTriggers && options.simulateTriggers !== false
+      ? (options.salesforce?.org ?? createSandboxOrg({ forceAppDir, ...options.salesforce }))
+      : undefined;
   const apex = apexOrg ? createApexRuntime(apexOrg, forceAppDir) : undefined;
   const salesforce = await startSalesforceSandbox({
     forceAppDir,

@@ -46,7 +46,13 @@ const COMPARE = Number(args['compare-accounts']);
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 /** A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate otherwise. */
-const SANDBOX_NODE_ARGS = (name: string) => ['--import', 'tsx', `--max-old-space-size=${args['sandbox-heap-mb']}`, '--max-semi-space-size=64', ...profiling(name)];
+const SANDBOX_NODE_ARGS = (name: string) => [
+  '--import',
+  'tsx',
+  `--max-old-space-size=${args['sandbox-heap-mb']}`,
+  '--max-semi-space-size=64',
+  ...profiling(name),
+];
 
 interface StageFigures {
   readonly name: string;
@@ -78,7 +84,8 @@ interface CeilingOutput {
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(ACCOUNTS) || ACCOUNTS < 1) throw new Error(`--accounts must be a positive whole number, got ${args.accounts}`);
+  if (!Number.isInteger(ACCOUNTS) || ACCOUNTS < 1)
+    throw new Error(`--accounts must be a positive whole number, got ${args.accounts}`);
   const sizes = [...(COMPARE > 0 && COMPARE !== ACCOUNTS ? [COMPARE] : []), ACCOUNTS];
   const results: SizeResult[] = [];
   for (const accounts of sizes) results.push(await runSize(accounts));
@@ -124,7 +131,10 @@ async function loadIntoSandbox(dir: string, extractDir: string): Promise<LoadFig
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const ready = (await nextMessage(sandbox, 'ready')) as { configInput: Record<string, unknown>; secretsEnv: Record<string, string> };
+    const ready = (await nextMessage(sandbox, 'ready')) as {
+      configInput: Record<string, unknown>;
+      secretsEnv: Record<string, string>;
+    };
     const configFile = path.join(dir, 'relay.json');
     const store = path.join(dir, 'relay.db');
     writeFileSync(configFile, JSON.stringify({ ...ready.configInput, store: { path: store } }));
@@ -138,7 +148,13 @@ async function loadIntoSandbox(dir: string, extractDir: string): Promise<LoadFig
       seconds: ((stage.endedAt ?? stage.startedAt) - stage.startedAt) / 1000,
     }));
     const loadSeconds = stages.filter((stage) => stage.records > 0).reduce((sum, stage) => sum + stage.seconds, 0);
-    log(`  ${loaded.outcome} in ${loaded.seconds.toFixed(1)} s; loader memory peaks (MB): ${Object.entries(loaded.peaks ?? {}).map(([name, bytes]) => `${name} ${Math.round(bytes / 1024 / 1024)}`).join(', ')}`);
+    log(
+      `  ${loaded.outcome} in ${loaded.seconds.toFixed(1)} s; loader memory peaks (MB): ${Object.entries(
+        loaded.peaks ?? {},
+      )
+        .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024 / 1024)}`)
+        .join(', ')}`,
+    );
     return {
       outcome: loaded.outcome ?? `exit ${loaded.code}`,
       seconds: loaded.seconds,
@@ -166,7 +182,8 @@ async function runCeiling(extractDir: string): Promise<CeilingOutput> {
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   const line = stdout.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`the ceiling run exited with ${String(code)}: ${stdout.slice(-500)}`);
+  if (code !== 0 || !line.startsWith('{'))
+    throw new Error(`the ceiling run exited with ${String(code)}: ${stdout.slice(-500)}`);
   return JSON.parse(line) as CeilingOutput;
 }
 
@@ -180,17 +197,33 @@ interface LoaderOutput {
   peaks?: Record<string, number>;
 }
 
-async function runLoader(configFile: string, extract: string, reportDir: string, store: string, secretsEnv: Record<string, string>): Promise<LoaderOutput> {
-  const child = fork(path.join(HERE, 'bench-initial-sync', 'loader-child.ts'), [configFile, extract, reportDir, store], {
-    execArgv: ['--import', 'tsx', ...(args['loader-heap-mb'] ? [`--max-old-space-size=${args['loader-heap-mb']}`] : []), ...profiling('loader')],
-    env: { ...process.env, ...secretsEnv },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+async function runLoader(
+  configFile: string,
+  extract: string,
+  reportDir: string,
+  store: string,
+  secretsEnv: Record<string, string>,
+): Promise<LoaderOutput> {
+  const child = fork(
+    path.join(HERE, 'bench-initial-sync', 'loader-child.ts'),
+    [configFile, extract, reportDir, store],
+    {
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(args['loader-heap-mb'] ? [`--max-old-space-size=${args['loader-heap-mb']}`] : []),
+        ...profiling('loader'),
+      ],
+      env: { ...process.env, ...secretsEnv },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   const line = stdout.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`the loader exited with ${String(code)}: ${stdout.slice(-500)}`);
+  if (code !== 0 || !line.startsWith('{'))
+    throw new Error(`the loader exited with ${String(code)}: ${stdout.slice(-500)}`);
   return JSON.parse(line) as LoaderOutput;
 }
 
@@ -212,46 +245,92 @@ async function nextMessage(child: ChildProcess, type: string): Promise<unknown> 
 
 function render(results: readonly SizeResult[]): string {
   const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-  const rate = (records: number, seconds: number) => (seconds > 0 ? Math.round(records / seconds).toLocaleString('en-US') : '-');
+  const rate = (records: number, seconds: number) =>
+    seconds > 0 ? Math.round(records / seconds).toLocaleString('en-US') : '-';
   const lines = ['', 'Initial synchronisation into the sandbox (loader and sandbox in separate processes)', ''];
   const rows: string[][] = [['accounts', 'stage', 'records', 'seconds', 'records/s']];
   for (const result of results) {
     for (const stage of result.stages) {
-      rows.push([result.accounts.toLocaleString('en-US'), stage.name, stage.records ? stage.records.toLocaleString('en-US') : '', stage.seconds.toFixed(1), stage.records ? rate(stage.records, stage.seconds) : '']);
+      rows.push([
+        result.accounts.toLocaleString('en-US'),
+        stage.name,
+        stage.records ? stage.records.toLocaleString('en-US') : '',
+        stage.seconds.toFixed(1),
+        stage.records ? rate(stage.records, stage.seconds) : '',
+      ]);
     }
-    rows.push([result.accounts.toLocaleString('en-US'), 'END TO END (whole run)', result.records.toLocaleString('en-US'), result.seconds.toFixed(1), rate(result.records, result.seconds)]);
+    rows.push([
+      result.accounts.toLocaleString('en-US'),
+      'END TO END (whole run)',
+      result.records.toLocaleString('en-US'),
+      result.seconds.toFixed(1),
+      rate(result.records, result.seconds),
+    ]);
     if (result.ceiling) {
       for (const stage of result.ceiling.stages) {
-        rows.push([result.accounts.toLocaleString('en-US'), `  raw ceiling: ${stage.name}`, stage.records.toLocaleString('en-US'), stage.seconds.toFixed(1), rate(stage.records, stage.seconds)]);
+        rows.push([
+          result.accounts.toLocaleString('en-US'),
+          `  raw ceiling: ${stage.name}`,
+          stage.records.toLocaleString('en-US'),
+          stage.seconds.toFixed(1),
+          rate(stage.records, stage.seconds),
+        ]);
       }
-      rows.push([result.accounts.toLocaleString('en-US'), 'RAW CEILING (sandbox org alone)', result.ceiling.records.toLocaleString('en-US'), result.ceiling.seconds.toFixed(1), rate(result.ceiling.records, result.ceiling.seconds)]);
+      rows.push([
+        result.accounts.toLocaleString('en-US'),
+        'RAW CEILING (sandbox org alone)',
+        result.ceiling.records.toLocaleString('en-US'),
+        result.ceiling.seconds.toFixed(1),
+        rate(result.ceiling.records, result.ceiling.seconds),
+      ]);
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  lines.push(...rows.map((row) => row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ')));
-  lines.push('', 'accounts     records  outcome                 loader peak RSS  sandbox peak RSS  loader CPU  sandbox CPU  extract written in');
+  lines.push(
+    ...rows.map((row) =>
+      row
+        .map((cell, column) => (column >= 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+        .join('  '),
+    ),
+  );
+  lines.push(
+    '',
+    'accounts     records  outcome                 loader peak RSS  sandbox peak RSS  loader CPU  sandbox CPU  extract written in',
+  );
   for (const result of results) {
     lines.push(
       `${result.accounts.toLocaleString('en-US').padEnd(11)}  ${result.records.toLocaleString('en-US').padStart(9)}  ${result.outcome.padEnd(22)}  ${mb(result.loaderPeakRssBytes).padStart(15)}  ${mb(result.sandboxPeakRssBytes).padStart(16)}  ${`${result.loaderCpuSeconds.toFixed(1)} s`.padStart(10)}  ${`${result.sandboxCpuSeconds.toFixed(1)} s`.padStart(11)}  ${result.generateSeconds.toFixed(1)} s`,
     );
   }
   const load = os.loadavg()[0]!;
-  lines.push(`(2 cores; 1-minute load average at the end ${load.toFixed(1)}: above ~2 the run competed with other work and the rates are low)`);
-  lines.push('Raw ceiling: the same extract through the sandbox org\'s Bulk API ingest jobs in process (no HTTP, no loader; CSV built before');
-  lines.push('each job\'s clock starts): the most any loader can reach against this sandbox on this machine.');
+  lines.push(
+    `(2 cores; 1-minute load average at the end ${load.toFixed(1)}: above ~2 the run competed with other work and the rates are low)`,
+  );
+  lines.push(
+    "Raw ceiling: the same extract through the sandbox org's Bulk API ingest jobs in process (no HTTP, no loader; CSV built before",
+  );
+  lines.push("each job's clock starts): the most any loader can reach against this sandbox on this machine.");
   const full = results[results.length - 1]!;
   const small = results.length > 1 ? results[0] : undefined;
   const endToEnd = full.records / full.seconds;
   lines.push('', 'Targets:');
-  lines.push(`  >= ${TARGETS.recordsPerSecond.toLocaleString('en-US')} records/s end to end: ${Math.round(endToEnd).toLocaleString('en-US')} (${endToEnd >= TARGETS.recordsPerSecond ? 'met' : 'NOT met'})`);
+  lines.push(
+    `  >= ${TARGETS.recordsPerSecond.toLocaleString('en-US')} records/s end to end: ${Math.round(endToEnd).toLocaleString('en-US')} (${endToEnd >= TARGETS.recordsPerSecond ? 'met' : 'NOT met'})`,
+  );
   if (full.ceiling) {
     const ceiling = full.ceiling.records / full.ceiling.seconds;
-    lines.push(`     raw ceiling of the sandbox org alone: ${Math.round(ceiling).toLocaleString('en-US')} records/s; end to end reaches ${Math.round((endToEnd / ceiling) * 100)} % of it`);
+    lines.push(
+      `     raw ceiling of the sandbox org alone: ${Math.round(ceiling).toLocaleString('en-US')} records/s; end to end reaches ${Math.round((endToEnd / ceiling) * 100)} % of it`,
+    );
   }
-  lines.push(`  loader peak RSS < ${TARGETS.loaderRssMB} MB: ${mb(full.loaderPeakRssBytes)} (${full.loaderPeakRssBytes < TARGETS.loaderRssMB * 1024 * 1024 ? 'met' : 'NOT met'})`);
+  lines.push(
+    `  loader peak RSS < ${TARGETS.loaderRssMB} MB: ${mb(full.loaderPeakRssBytes)} (${full.loaderPeakRssBytes < TARGETS.loaderRssMB * 1024 * 1024 ? 'met' : 'NOT met'})`,
+  );
   if (small) {
     const ratio = full.loaderPeakRssBytes / small.loaderPeakRssBytes;
-    lines.push(`  loader peak RSS within ${TARGETS.rssRatio}x between ${small.accounts.toLocaleString('en-US')} and ${full.accounts.toLocaleString('en-US')} accounts: ${ratio.toFixed(2)}x (${ratio <= TARGETS.rssRatio ? 'met' : 'NOT met'})`);
+    lines.push(
+      `  loader peak RSS within ${TARGETS.rssRatio}x between ${small.accounts.toLocaleString('en-US')} and ${full.accounts.toLocaleString('en-US')} accounts: ${ratio.toFixed(2)}x (${ratio <= TARGETS.rssRatio ? 'met' : 'NOT met'})`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

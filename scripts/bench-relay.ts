@@ -49,7 +49,6 @@ const ACCOUNTS = Number(args.accounts);
 const LATENCY_SECONDS = Number(args['latency-seconds']);
 const RATE = Number(args.rate);
 
-
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
@@ -73,7 +72,9 @@ async function main(): Promise<void> {
       accounts: workload.accounts,
     });
     if (raw.failures > 0) log(`WARNING: ${raw.failures} raw requests failed`);
-    log(`  ${formatNumber(raw.perSecond)} requests/s; CPU per request: loop ${formatNumber(raw.clientUsPerRequest)} µs, sandbox ${formatNumber(raw.sandboxUsPerRequest)} µs`);
+    log(
+      `  ${formatNumber(raw.perSecond)} requests/s; CPU per request: loop ${formatNumber(raw.clientUsPerRequest)} µs, sandbox ${formatNumber(raw.sandboxUsPerRequest)} µs`,
+    );
     sandbox.gentrack.calls.clear();
 
     log('relay with store.synchronous FULL: throughput');
@@ -89,7 +90,12 @@ async function main(): Promise<void> {
     let normal: { result: ThroughputPhase; rssMB: number } | undefined;
     if (!args['skip-normal']) {
       log('relay with store.synchronous NORMAL: throughput');
-      relay = await startRelayChild(sandbox, { dir, name: 'normal', synchronous: 'NORMAL', ...relayRunOptions('normal') });
+      relay = await startRelayChild(sandbox, {
+        dir,
+        name: 'normal',
+        synchronous: 'NORMAL',
+        ...relayRunOptions('normal'),
+      });
       const result = await throughputPhase(sandbox, workload, relay);
       normal = { result, rssMB: relay.peakRssMiB() * 1.048576 };
       await relay.stop();
@@ -98,20 +104,63 @@ async function main(): Promise<void> {
 
     const ratio = full.perSecond / raw.perSecond;
     const rows: ReportRow[] = [
-      { metric: 'throughput, durable outbox (synchronous FULL)', measured: `${formatNumber(full.perSecond)} events/s`, target: `>= ${formatNumber(TARGETS.eventsPerSecond)} events/s`, met: full.perSecond >= TARGETS.eventsPerSecond },
-      ...(normal ? [{ metric: 'throughput, synchronous NORMAL', measured: `${formatNumber(normal.result.perSecond)} events/s` }] : []),
-      { metric: 'raw ceiling (bare undici loop, same requests)', measured: `${formatNumber(raw.perSecond)} requests/s` },
-      { metric: 'relay / raw (FULL)', measured: `${formatNumber(ratio * 100)} %`, target: `>= ${TARGETS.rawRatio * 100} %`, met: ratio >= TARGETS.rawRatio },
-      ...(normal ? [{ metric: 'relay / raw (NORMAL)', measured: `${formatNumber((normal.result.perSecond / raw.perSecond) * 100)} %` }] : []),
+      {
+        metric: 'throughput, durable outbox (synchronous FULL)',
+        measured: `${formatNumber(full.perSecond)} events/s`,
+        target: `>= ${formatNumber(TARGETS.eventsPerSecond)} events/s`,
+        met: full.perSecond >= TARGETS.eventsPerSecond,
+      },
+      ...(normal
+        ? [{ metric: 'throughput, synchronous NORMAL', measured: `${formatNumber(normal.result.perSecond)} events/s` }]
+        : []),
+      {
+        metric: 'raw ceiling (bare undici loop, same requests)',
+        measured: `${formatNumber(raw.perSecond)} requests/s`,
+      },
+      {
+        metric: 'relay / raw (FULL)',
+        measured: `${formatNumber(ratio * 100)} %`,
+        target: `>= ${TARGETS.rawRatio * 100} %`,
+        met: ratio >= TARGETS.rawRatio,
+      },
+      ...(normal
+        ? [
+            {
+              metric: 'relay / raw (NORMAL)',
+              measured: `${formatNumber((normal.result.perSecond / raw.perSecond) * 100)} %`,
+            },
+          ]
+        : []),
       { metric: `latency p50 at ${RATE} events/s`, measured: `${formatNumber(latency.p50Ms)} ms` },
-      { metric: `latency p99 at ${RATE} events/s`, measured: `${formatNumber(latency.p99Ms)} ms`, target: `< ${TARGETS.p99Ms} ms`, met: latency.p99Ms < TARGETS.p99Ms },
-      { metric: 'peak RSS of the relay (VmHWM, FULL run)', measured: `${formatNumber(rssMB)} MB`, target: `< ${TARGETS.rssMB} MB`, met: rssMB < TARGETS.rssMB },
-      ...(normal ? [{ metric: 'peak RSS of the relay (VmHWM, NORMAL run)', measured: `${formatNumber(normal.rssMB)} MB` }] : []),
-      { metric: 'relay CPU per event (FULL): all threads / event loop', measured: `${formatNumber(full.relayUsPerEvent)} / ${formatNumber(full.relayLoopUsPerEvent)} µs` },
+      {
+        metric: `latency p99 at ${RATE} events/s`,
+        measured: `${formatNumber(latency.p99Ms)} ms`,
+        target: `< ${TARGETS.p99Ms} ms`,
+        met: latency.p99Ms < TARGETS.p99Ms,
+      },
+      {
+        metric: 'peak RSS of the relay (VmHWM, FULL run)',
+        measured: `${formatNumber(rssMB)} MB`,
+        target: `< ${TARGETS.rssMB} MB`,
+        met: rssMB < TARGETS.rssMB,
+      },
+      ...(normal
+        ? [{ metric: 'peak RSS of the relay (VmHWM, NORMAL run)', measured: `${formatNumber(normal.rssMB)} MB` }]
+        : []),
+      {
+        metric: 'relay CPU per event (FULL): all threads / event loop',
+        measured: `${formatNumber(full.relayUsPerEvent)} / ${formatNumber(full.relayLoopUsPerEvent)} µs`,
+      },
       { metric: 'sandbox + publisher CPU per event (FULL)', measured: `${formatNumber(full.sandboxUsPerEvent)} µs` },
-      { metric: 'raw loop CPU per request: client / sandbox', measured: `${formatNumber(raw.clientUsPerRequest)} / ${formatNumber(raw.sandboxUsPerRequest)} µs` },
+      {
+        metric: 'raw loop CPU per request: client / sandbox',
+        measured: `${formatNumber(raw.clientUsPerRequest)} / ${formatNumber(raw.sandboxUsPerRequest)} µs`,
+      },
       { metric: 'relay + sandbox waiting for a CPU, FULL run', measured: `${formatNumber(full.waitedForCpu * 100)} %` },
-      { metric: "other processes' share of the machine, FULL run", measured: `${formatNumber(full.otherLoad * 100)} %` },
+      {
+        metric: "other processes' share of the machine, FULL run",
+        measured: `${formatNumber(full.otherLoad * 100)} %`,
+      },
     ];
     const notes = [
       `${formatNumber(EVENTS)} events per throughput phase over ${formatNumber(ACCOUNTS)} accounts; latency: ${formatNumber(latency.events)} events, max ${formatNumber(latency.maxMs)} ms.`,
@@ -122,9 +171,14 @@ async function main(): Promise<void> {
       ...[full, ...(normal ? [normal.result] : [])]
         .filter((phase) => phase.otherLoad > CONTENDED)
         .slice(0, 1)
-        .map(() => `WARNING: other processes used over ${CONTENDED * 100} % of the machine's CPU time during a throughput phase: its figures are low.`),
+        .map(
+          () =>
+            `WARNING: other processes used over ${CONTENDED * 100} % of the machine's CPU time during a throughput phase: its figures are low.`,
+        ),
     ];
-    process.stdout.write(renderReport('Relay benchmark (sandbox in this process, relay as a child process)', rows, notes));
+    process.stdout.write(
+      renderReport('Relay benchmark (sandbox in this process, relay as a child process)', rows, notes),
+    );
   } finally {
     await relay?.stop();
     await sandbox.close();
@@ -184,20 +238,30 @@ async function throughputPhase(sandbox: Sandbox, workload: Workload, relay: Rela
 }
 
 /** Waits until the relay has nothing pending, then checks exactly-once, order and dead letters. */
-async function settle(sandbox: Sandbox, relay: RelayChild, expectedWrites: number, outOfOrderBefore = 0): Promise<void> {
+async function settle(
+  sandbox: Sandbox,
+  relay: RelayChild,
+  expectedWrites: number,
+  outOfOrderBefore = 0,
+): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const gauges = await relay.gauges();
     if (gauges.changesPending === 0 && gauges.writeBacksPending === 0) {
-      if (gauges.deadLetters !== 0) throw new Error(`the relay dead-lettered ${gauges.deadLetters} changes:\n${relay.output.slice(-10).join('\n')}`);
+      if (gauges.deadLetters !== 0)
+        throw new Error(
+          `the relay dead-lettered ${gauges.deadLetters} changes:\n${relay.output.slice(-10).join('\n')}`,
+        );
       break;
     }
     if (Date.now() > deadline) throw new Error(`the relay did not settle: ${JSON.stringify(gauges)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const counters = sandbox.gentrack.calls.counters;
-  if (counters.effectiveWrites !== expectedWrites) throw new Error(`Gentrack has ${counters.effectiveWrites} effective writes, expected ${expectedWrites}`);
-  if (counters.outOfOrder !== outOfOrderBefore) throw new Error(`${counters.outOfOrder - outOfOrderBefore} writes arrived out of order`);
+  if (counters.effectiveWrites !== expectedWrites)
+    throw new Error(`Gentrack has ${counters.effectiveWrites} effective writes, expected ${expectedWrites}`);
+  if (counters.outOfOrder !== outOfOrderBefore)
+    throw new Error(`${counters.outOfOrder - outOfOrderBefore} writes arrived out of order`);
 }
 
 main().then(

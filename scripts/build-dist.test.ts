@@ -40,11 +40,17 @@ test('the compiled CLI and the sources answer alike, and dist/ matches the sourc
   const cli = path.join(PROJECT_ROOT, 'bin', 'gentrack-sf.js');
   const env = { ...process.env, GENTRACK_SF_FROM_SOURCE: '' };
   const compiled = execFileSync(process.execPath, [cli, 'relay', '--help'], { env, encoding: 'utf8' });
-  const fromSource = execFileSync(process.execPath, [cli, 'relay', '--help'], { env: { ...env, GENTRACK_SF_FROM_SOURCE: '1' }, encoding: 'utf8' });
+  const fromSource = execFileSync(process.execPath, [cli, 'relay', '--help'], {
+    env: { ...env, GENTRACK_SF_FROM_SOURCE: '1' },
+    encoding: 'utf8',
+  });
   assert.equal(compiled, fromSource);
   assert.match(compiled, /--config/);
   const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   assert.equal(execFileSync(process.execPath, [cli, '--version'], { env, encoding: 'utf8' }).trim(), version);
   // npm test builds dist/ before the tests run, so the CLI the end-to-end tests spawn is the compiled one.
-  assert.equal(readFileSync(path.join(PROJECT_ROOT, 'dist', 'fingerprint'), 'utf8').trim(), sourceFingerprint(PROJECT_ROOT));
+  assert.equal(
+    readFileSync(path.join(PROJECT_ROOT, 'dist', 'fingerprint'), 'utf8').trim(),
+    sourceFingerprint(PROJECT_ROOT),
+  );
 });

@@ -30,12 +30,18 @@ async function main(): Promise<void> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
-  const missing = unresolvedImports(sourceFiles(PROJECT_ROOT).map((file) => path.join(DIST, file.replace(/\.ts$/, '.js'))));
+  const missing = unresolvedImports(
+    sourceFiles(PROJECT_ROOT).map((file) => path.join(DIST, file.replace(/\.ts$/, '.js'))),
+  );
   if (missing.length > 0) {
-    throw new Error(`compiled modules import files outside dist/ (add their folder to SOURCE_DIRS in bin/source-fingerprint.js):\n${missing.join('\n')}`);
+    throw new Error(
+      `compiled modules import files outside dist/ (add their folder to SOURCE_DIRS in bin/source-fingerprint.js):\n${missing.join('\n')}`,
+    );
   }
   writeFileSync(path.join(DIST, 'fingerprint'), `${fingerprint}\n`);
-  process.stdout.write(`dist/: ${sourceFiles(PROJECT_ROOT).length} files compiled in ${Math.round(performance.now() - started)} ms\n`);
+  process.stdout.write(
+    `dist/: ${sourceFiles(PROJECT_ROOT).length} files compiled in ${Math.round(performance.now() - started)} ms\n`,
+  );
 }
 
 /** Relative imports (static or dynamic) of the compiled modules that point at no compiled file. */

@@ -10,6 +10,9 @@ npx tsc --noEmit
 echo "== lint (typescript-eslint, import boundaries)"
 npx eslint .
 
+echo "== format (prettier, .prettierrc.json)"
+npx prettier --check --log-level warn "**/*.ts"
+
 echo "== compile dist/ (what bin/gentrack-sf.js runs)"
 npm run build --silent
 

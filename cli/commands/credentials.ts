@@ -46,7 +46,9 @@ export function registerCredentialsCommand(program: Command): void {
 }
 
 /** The relay's own Salesforce session (its integration user), opened only when needed. */
-async function salesforceConnection(config: import('../../relay/src/platform/config/relay-config-schema.js').RelayConfig) {
+async function salesforceConnection(
+  config: import('../../relay/src/platform/config/relay-config-schema.js').RelayConfig,
+) {
   const [{ loadRelaySecrets }, { integrationSession }, { default: pino }] = await Promise.all([
     import('../../relay/src/platform/config/relay-secrets.js'),
     import('../../relay/src/platform/salesforce/integration-session.js'),

@@ -126,6 +126,9 @@ test('dlq refuses a store written by a newer release, naming the file', async ()
 test('dlq refuses a store that does not exist, naming the path, instead of creating an empty one', async () => {
   const refused = await dlq('list');
   assert.equal(refused.exitCode, 1);
-  assert.match(refused.err, new RegExp(`there is no relay store at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: check --store`));
+  assert.match(
+    refused.err,
+    new RegExp(`there is no relay store at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: check --store`),
+  );
   assert.equal(existsSync(file), false);
 });

@@ -20,7 +20,7 @@ interface StoreOptions {
 export function registerDlqCommand(program: Command): void {
   const dlq = program
     .command('dlq')
-    .description("Inspect, retry or discard what the relay could not deliver (its dead-letter store)")
+    .description('Inspect, retry or discard what the relay could not deliver (its dead-letter store)')
     .option('--store <path>', 'the relay store file (default: store.path of the relay configuration)')
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)');
 
@@ -37,7 +37,13 @@ export function registerDlqCommand(program: Command): void {
         console.log(['ID', 'WHEN', 'CODE', 'RECORD', 'REASON'].join('\t'));
         for (const letter of letters) {
           console.log(
-            [letter.id, new Date(letter.createdAt).toISOString(), letter.reasonCode, letter.entityKey ?? '(event)', truncate(letter.reason, 100)].join('\t'),
+            [
+              letter.id,
+              new Date(letter.createdAt).toISOString(),
+              letter.reasonCode,
+              letter.entityKey ?? '(event)',
+              truncate(letter.reason, 100),
+            ].join('\t'),
           );
         }
       }),
@@ -56,7 +62,9 @@ export function registerDlqCommand(program: Command): void {
 
   dlq
     .command('retry <id>')
-    .description('Put a dead letter back into the outbox (or a Gentrack event back into the inbox) after fixing its cause')
+    .description(
+      'Put a dead letter back into the outbox (or a Gentrack event back into the inbox) after fixing its cause',
+    )
     .action((id: string) =>
       withStore(dlq.opts<StoreOptions>(), ({ db, letters }) => {
         if (letters.get(parseId(id))?.source === GENTRACK_EVENT_SOURCE) return retryGentrackEvent(db, parseId(id));
@@ -96,7 +104,9 @@ function withStore(options: StoreOptions, run: (store: { db: RelayDatabase; lett
 function retryGentrackEvent(db: RelayDatabase, id: number): void {
   const eventId = new InboxStore(db).retryDeadLetter(id);
   if (eventId === undefined) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
-  console.log(`Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`);
+  console.log(
+    `Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`,
+  );
 }
 
 function summary(letter: DeadLetter) {
@@ -114,7 +124,8 @@ function summary(letter: DeadLetter) {
 
 function parseId(text: string): number {
   const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new CliUsageError(`"${text}" is not a dead-letter id (a positive whole number)`);
+  if (!Number.isInteger(id) || id < 1)
+    throw new CliUsageError(`"${text}" is not a dead-letter id (a positive whole number)`);
   return id;
 }
 

@@ -25,7 +25,8 @@ export function registerHistoryCommand(program: Command): void {
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .action(async (options: HistoryOptions) => {
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a positive whole number, got "${options.limit}"`);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new CliUsageError(`--limit must be a positive whole number, got "${options.limit}"`);
       if (options.kind !== undefined && options.kind !== 'initial' && options.kind !== 'on-demand') {
         throw new CliUsageError(`--kind must be "initial" or "on-demand", got "${options.kind}"`);
       }
@@ -34,7 +35,10 @@ export function registerHistoryCommand(program: Command): void {
       const file = options.store ?? loadRelayConfig(options.config ? { file: options.config } : {}).store.path;
       const history = SyncHistory.open(file, { create: false });
       try {
-        const runs = history.list({ limit, ...(options.kind ? { kind: options.kind as 'initial' | 'on-demand' } : {}) });
+        const runs = history.list({
+          limit,
+          ...(options.kind ? { kind: options.kind as 'initial' | 'on-demand' } : {}),
+        });
         if (options.json) return console.log(JSON.stringify(runs.map(toJson), null, 2));
         if (runs.length === 0) return console.log('No synchronisation has run yet.');
         console.log(formatHistory(runs));
@@ -65,7 +69,11 @@ export function formatHistory(runs: readonly SyncRun[]): string {
     run.kind,
     run.endedAt === undefined ? '' : formatDuration(run.endedAt - run.startedAt),
     run.initiatedBy,
-    run.outcome === undefined ? 'unfinished' : run.outcome === 'failed' && run.failedStage ? `failed at ${run.failedStage}` : run.outcome,
+    run.outcome === undefined
+      ? 'unfinished'
+      : run.outcome === 'failed' && run.failedStage
+        ? `failed at ${run.failedStage}`
+        : run.outcome,
     Object.entries(run.counts)
       .filter(([, count]) => count > 0)
       .map(([name, count]) => `${name} ${count}`)
@@ -74,12 +82,17 @@ export function formatHistory(runs: readonly SyncRun[]): string {
   ]);
   const header = ['STARTED (UTC)', 'KIND', 'TOOK', 'WHO', 'OUTCOME', 'COUNTS', 'WHAT'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   const details = runs
     .filter((run) => run.error || run.reportLocation || run.outcome === undefined)
     .map((run) => {
       const parts = [`${run.id} (${run.kind}, ${new Date(run.startedAt).toISOString()})`];
-      if (run.outcome === undefined) parts.push('  no end recorded: still running, or the process stopped before it finished');
+      if (run.outcome === undefined)
+        parts.push('  no end recorded: still running, or the process stopped before it finished');
       if (run.error) parts.push(`  error: ${run.error}`);
       if (run.reportLocation) parts.push(...run.reportLocation.split('\n').map((location) => `  report: ${location}`));
       return parts.join('\n');

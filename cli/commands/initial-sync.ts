@@ -22,14 +22,23 @@ interface InitialSyncCliOptions {
 export function registerInitialSyncCommand(program: Command): void {
   program
     .command('initial-sync')
-    .description('Load a Gentrack extract into Salesforce (Bulk API 2.0, upsert by External ID) with publishing disabled meanwhile')
+    .description(
+      'Load a Gentrack extract into Salesforce (Bulk API 2.0, upsert by External ID) with publishing disabled meanwhile',
+    )
     .requiredOption('--extract <dir>', 'the extract directory: accounts, contacts, relations as .jsonl or .csv')
     .option('--report-dir <dir>', 'where the report of rows that did not load is written', 'initial-sync-reports')
     .option('--notify <url>', 'POST the outcome (JSON) to this webhook URL at the end', webhookUrlValue)
-    .option('--share-report-with <id>', 'publish the report file to this Salesforce record, user or library (default: the integration user)')
+    .option(
+      '--share-report-with <id>',
+      'publish the report file to this Salesforce record, user or library (default: the integration user)',
+    )
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .option('--store <path>', 'relay store recording the history (default: store.path of the relay configuration)')
-    .option('--max-upload-mb <n>', 'largest CSV upload per Bulk API job, in MB (Salesforce: 150 after base64; default 100)', positiveNumberValue)
+    .option(
+      '--max-upload-mb <n>',
+      'largest CSV upload per Bulk API job, in MB (Salesforce: 150 after base64; default 100)',
+      positiveNumberValue,
+    )
     .option('--max-records-per-job <n>', 'rows per Bulk API job (default 50000)', positiveIntegerValue)
     .option('--job-concurrency <n>', 'jobs processing at once per stage (default 4)', positiveIntegerValue)
     .addHelpText(

@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 export function registerRelayCommand(program: Command): void {
   program
     .command('relay')
-    .description('Run the relay: Salesforce events to Gentrack, with /healthz and /metrics (see config/relay.example.yaml)')
+    .description(
+      'Run the relay: Salesforce events to Gentrack, with /healthz and /metrics (see config/relay.example.yaml)',
+    )
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .action(async (options: { config?: string }) => {
       // Loaded only now, and the other commands load theirs likewise: the long-running relay process carries no

@@ -8,11 +8,16 @@ import type { Command } from 'commander';
 export function registerValidateOrgCommand(program: Command): void {
   program
     .command('validate-org')
-    .description('Validate Data Model: check the org has every field, object, permission set and trigger the connector needs (exit 1 if not)')
+    .description(
+      'Validate Data Model: check the org has every field, object, permission set and trigger the connector needs (exit 1 if not)',
+    )
     .option('--config <file>', 'relay configuration file (default: $GENTRACK_RELAY_CONFIG_FILE)')
     .option('--json', 'print the findings as JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
       const { runValidateOrg } = await import('../../relay/src/validate-org/run-validate-org.js');
-      process.exitCode = await runValidateOrg({ ...(options.config ? { configFile: options.config } : {}), ...(options.json ? { json: true } : {}) });
+      process.exitCode = await runValidateOrg({
+        ...(options.config ? { configFile: options.config } : {}),
+        ...(options.json ? { json: true } : {}),
+      });
     });
 }

@@ -10,7 +10,12 @@ import {
   SYNC_STATUS_FIELD,
 } from '../../model/connector-fields.js';
 import { triggerHandlerNameOf, triggerNameOf } from '../../model/apex-names.js';
-import { trackedFields, type ConnectorModel, type MappedField, type SyncedObject } from '../../model/connector-model.js';
+import {
+  trackedFields,
+  type ConnectorModel,
+  type MappedField,
+  type SyncedObject,
+} from '../../model/connector-model.js';
 import { DML_OPERATIONS, type DmlOperation } from '../../model/schema.js';
 import { STANDARD_OBJECTS } from '../../model/standard-objects.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
@@ -74,23 +79,40 @@ export async function renderApex(model: ConnectorModel, renderer: Renderer): Pro
     ['GentrackPublishFailureCallbackTest', shared],
     ['GentrackConnectorModel', modelView],
     ['GentrackConnectorModelTest', modelView],
-    ['GentrackTestData', { objects: model.objects.map((object) => ({ name: object.name, testRecords: STANDARD_OBJECTS[object.name]!.testRecords })) }],
+    [
+      'GentrackTestData',
+      {
+        objects: model.objects.map((object) => ({
+          name: object.name,
+          testRecords: STANDARD_OBJECTS[object.name]!.testRecords,
+        })),
+      },
+    ],
   ];
 
   const files: Promise<GeneratedFile[]>[] = classes.map(([name, view]) => apexClass(renderer, model, name, view));
   // The trigger handler's name carries the model's prefix, so its templates are named after what they make.
   files.push(apexFile(renderer, model, 'ApexClass', triggerHandler, 'apex/ObjectTriggerHandler.cls.hbs', shared));
-  files.push(apexFile(renderer, model, 'ApexClass', `${triggerHandler}Test`, 'apex/ObjectTriggerHandlerTest.cls.hbs', shared));
+  files.push(
+    apexFile(renderer, model, 'ApexClass', `${triggerHandler}Test`, 'apex/ObjectTriggerHandlerTest.cls.hbs', shared),
+  );
   for (const object of model.objects) {
     const view = { ...shared, ...triggerView(model, object) };
     files.push(apexFile(renderer, model, 'ApexTrigger', view.triggerName, 'apex/ObjectTrigger.trigger.hbs', view));
-    files.push(apexFile(renderer, model, 'ApexClass', `${view.triggerName}Test`, 'apex/ObjectTriggerTest.cls.hbs', view));
+    files.push(
+      apexFile(renderer, model, 'ApexClass', `${view.triggerName}Test`, 'apex/ObjectTriggerTest.cls.hbs', view),
+    );
   }
   return (await Promise.all(files)).flat();
 }
 
 /** The Apex class rendered from apex/<name>.cls.hbs, with its meta file. */
-export function apexClass(renderer: Renderer, model: ConnectorModel, name: string, view: object): Promise<GeneratedFile[]> {
+export function apexClass(
+  renderer: Renderer,
+  model: ConnectorModel,
+  name: string,
+  view: object,
+): Promise<GeneratedFile[]> {
   return apexFile(renderer, model, 'ApexClass', name, `apex/${name}.cls.hbs`, view);
 }
 
@@ -132,7 +154,12 @@ function triggerView(model: ConnectorModel, object: SyncedObject) {
     name: object.name,
     triggerName: triggerNameOf(model, object),
     triggerEvents: object.triggerEvents.map((dml) => `after ${dml}`).join(', '),
-    payloadKeys: ['Id', EXTERNAL_ID_FIELD, ...trackedFields(object).map((field) => field.name), ...(references.length > 0 ? [REFERENCES_KEY] : [])],
+    payloadKeys: [
+      'Id',
+      EXTERNAL_ID_FIELD,
+      ...trackedFields(object).map((field) => field.name),
+      ...(references.length > 0 ? [REFERENCES_KEY] : []),
+    ],
     publishesInsert: object.operations.insert !== undefined,
     publishesUpdate: object.operations.update !== undefined,
     publishesDelete: object.operations.delete !== undefined,
@@ -175,7 +202,9 @@ function modelObjectView(object: SyncedObject) {
 }
 
 function referencesOf(object: SyncedObject): { field: string; object: string }[] {
-  return object.fields.flatMap((field) => (field.references ? [{ field: field.name, object: field.references.object }] : []));
+  return object.fields.flatMap((field) =>
+    field.references ? [{ field: field.name, object: field.references.object }] : [],
+  );
 }
 
 /** A lookup between two different synced objects, for the reference-resolution test. */

@@ -67,7 +67,8 @@ export async function renderConnectorObjects(model: ConnectorModel, renderer: Re
       'CustomPermission.customPermission-meta.xml.hbs',
       {
         label: 'Bypass Gentrack Publishing',
-        description: "Changes made by holders are not published to Gentrack: grant it to the relay's integration user only.",
+        description:
+          "Changes made by holders are not published to Gentrack: grant it to the relay's integration user only.",
       },
       { type: 'CustomPermission', name: BYPASS_PERMISSION },
     ),

@@ -41,7 +41,10 @@ function apexConstant(value: string | number | boolean | null): string {
 }
 
 /** A value of the field's type for the test's event data, and the Apex expression the field then holds. */
-function sampleFor(type: DescribeFieldType, picklistValues: readonly string[] | undefined): { json: unknown; apex: string } {
+function sampleFor(
+  type: DescribeFieldType,
+  picklistValues: readonly string[] | undefined,
+): { json: unknown; apex: string } {
   switch (type) {
     case 'date':
       return { json: '2024-07-01', apex: 'Date.newInstance(2024, 7, 1)' };
@@ -59,7 +62,9 @@ function sampleFor(type: DescribeFieldType, picklistValues: readonly string[] | 
     case 'url':
       return { json: 'https://example.com/gentrack', apex: "'https://example.com/gentrack'" };
     case 'picklist':
-      return picklistValues?.[0] ? { json: picklistValues[0], apex: apexString(picklistValues[0]) } : { json: 'Test', apex: "'Test'" };
+      return picklistValues?.[0]
+        ? { json: picklistValues[0], apex: apexString(picklistValues[0]) }
+        : { json: 'Test', apex: "'Test'" };
     default:
       return { json: 'GT-TEST', apex: "'GT-TEST'" };
   }
@@ -87,7 +92,8 @@ const TEST_REFERENCE = 'GT-EVENT-TEST-1';
 export async function renderEventEndpoint(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
   const inbound = model.inbound;
   if (!inbound || inbound.events.length === 0) return [];
-  const picklistValuesOf = (object: string, field: string) => findObject(model, object)?.fields.find((f) => f.name === field)?.custom?.values;
+  const picklistValuesOf = (object: string, field: string) =>
+    findObject(model, object)?.fields.find((f) => f.name === field)?.custom?.values;
 
   const fieldView = (object: string, field: string, type: DescribeFieldType, source: InboundFieldSource) =>
     source.kind === 'value'
@@ -113,12 +119,16 @@ export async function renderEventEndpoint(model: ConnectorModel, renderer: Rende
     variable: `${name.charAt(0).toLowerCase()}${name.slice(1)}References`,
     withOwner: findStandardField(name, 'OwnerId') !== undefined,
   }));
-  const entityObjects = [...new Set(inbound.events.filter((rule) => rule.read).map((rule) => rule.object))].map((name) => ({
-    name,
-    fields: findObject(model, name)!.fields
-      .filter((field) => field.master === 'Gentrack')
-      .map((field) => ({ constructor: `fromPath(${apexString(field.name)}, '${field.describeType}', ${apexString(field.gentrackPath)})` })),
-  }));
+  const entityObjects = [...new Set(inbound.events.filter((rule) => rule.read).map((rule) => rule.object))].map(
+    (name) => ({
+      name,
+      fields: findObject(model, name)!
+        .fields.filter((field) => field.master === 'Gentrack')
+        .map((field) => ({
+          constructor: `fromPath(${apexString(field.name)}, '${field.describeType}', ${apexString(field.gentrackPath)})`,
+        })),
+    }),
+  );
 
   const tests = testView(model);
   const files = [
@@ -143,24 +153,36 @@ export async function renderEventEndpoint(model: ConnectorModel, renderer: Rende
     }),
     apexClass(renderer, model, `${EVENT_ENDPOINT_CLASS}Test`, { ...tests, className: EVENT_ENDPOINT_CLASS }),
     apexClass(renderer, model, `${INBOUND_EVENT_CLASS}Test`, { ...tests, className: INBOUND_EVENT_CLASS }),
-    apexClass(renderer, model, `${INBOUND_RULES_CLASS}Test`, { ...tests, rulesClass: INBOUND_RULES_CLASS, eventClass: INBOUND_EVENT_CLASS }),
+    apexClass(renderer, model, `${INBOUND_RULES_CLASS}Test`, {
+      ...tests,
+      rulesClass: INBOUND_RULES_CLASS,
+      eventClass: INBOUND_EVENT_CLASS,
+    }),
   ];
   return (await Promise.all(files)).flat();
 
   function testView(connectorModel: ConnectorModel) {
     // The rule the tests exercise: one with a Task if any (it shows the most), else the first.
-    const rule: InboundEventRule = inbound!.events.find((candidate) => candidate.tasks.length > 0) ?? inbound!.events[0]!;
+    const rule: InboundEventRule =
+      inbound!.events.find((candidate) => candidate.tasks.length > 0) ?? inbound!.events[0]!;
     const data: Record<string, unknown> = {};
     setAt(data, rule.referencePath, TEST_REFERENCE);
     const expectations = rule.set.map((field) => {
-      if (field.source.kind === 'value') return { field: field.field, expected: expectedConstant(field.describeType, field.source.value) };
+      if (field.source.kind === 'value')
+        return { field: field.field, expected: expectedConstant(field.describeType, field.source.value) };
       const sample = sampleFor(field.describeType, picklistValuesOf(rule.object, field.field));
       setAt(data, field.source.path, sample.json);
       return { field: field.field, expected: sample.apex };
     });
-    const dateField = rule.set.find((field) => field.source.kind === 'data' && (field.describeType === 'date' || field.describeType === 'datetime'));
+    const dateField = rule.set.find(
+      (field) => field.source.kind === 'data' && (field.describeType === 'date' || field.describeType === 'datetime'),
+    );
     const readRule = inbound!.events.find((candidate) => candidate.read);
-    const entityField = readRule && findObject(connectorModel, readRule.object)!.fields.find((field) => field.master === 'Gentrack' && !readRule.set.some((set) => set.field === field.name));
+    const entityField =
+      readRule &&
+      findObject(connectorModel, readRule.object)!.fields.find(
+        (field) => field.master === 'Gentrack' && !readRule.set.some((set) => set.field === field.name),
+      );
     let entity: object | undefined;
     if (readRule && entityField) {
       entity = {};
@@ -183,8 +205,11 @@ export async function renderEventEndpoint(model: ConnectorModel, renderer: Rende
     return { ...common(), read: false };
 
     function common() {
-      const unmapped = ['switch-gain-objected', 'metering-updated', 'service-created'].find((type) => !inbound!.events.some((candidate) => candidate.eventType === type));
-      if (!unmapped) throw new EventEndpointGenerationError('every event type is mapped; the tests need one that is not');
+      const unmapped = ['switch-gain-objected', 'metering-updated', 'service-created'].find(
+        (type) => !inbound!.events.some((candidate) => candidate.eventType === type),
+      );
+      if (!unmapped)
+        throw new EventEndpointGenerationError('every event type is mapped; the tests need one that is not');
       return {
         urlMapping: EVENT_ENDPOINT_PATH,
         placeholder: `{${rule.referencePath}}`,
@@ -199,7 +224,11 @@ export async function renderEventEndpoint(model: ConnectorModel, renderer: Rende
         expectations,
         skipFields: rule.set.map((field) => apexString(field.field)).join(', '),
         hasTasks: rule.tasks.length > 0,
-        taskSubject: rule.tasks[0] ? apexString(rule.tasks[0].subject.replace(/\{([^{}]*)\}/g, (_m, path: string) => String(getAt(data, path) ?? ''))) : "''",
+        taskSubject: rule.tasks[0]
+          ? apexString(
+              rule.tasks[0].subject.replace(/\{([^{}]*)\}/g, (_m, path: string) => String(getAt(data, path) ?? '')),
+            )
+          : "''",
         dateField: dateField && {
           name: dateField.field,
           data: apexJson(withValue(data, (dateField.source as { path: string }).path, 'not a date')),
@@ -212,7 +241,8 @@ export async function renderEventEndpoint(model: ConnectorModel, renderer: Rende
 
 function getAt(source: unknown, path: string): unknown {
   let node = source;
-  for (const key of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split('.'))
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
   return node;
 }
 

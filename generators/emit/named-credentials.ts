@@ -42,7 +42,11 @@ export async function renderNamedCredentials(model: ConnectorModel, renderer: Re
     }),
   ]);
   return [
-    { path: externalPath, content: external, component: { type: 'ExternalCredential', name: RELAY_EXTERNAL_CREDENTIAL } },
+    {
+      path: externalPath,
+      content: external,
+      component: { type: 'ExternalCredential', name: RELAY_EXTERNAL_CREDENTIAL },
+    },
     { path: namedPath, content: named, component: { type: 'NamedCredential', name: RELAY_NAMED_CREDENTIAL } },
   ];
 }

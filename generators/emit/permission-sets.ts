@@ -78,7 +78,10 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
       ].sort((a, b) => a.object.localeCompare(b.object)),
       tabs: [SYNC_ERROR_OBJECT],
       // Gentrack events may create Tasks for record owners (inbound follow-ups).
-      userPermissions: ['ApiEnabled', ...(model.inbound?.events.some((rule) => rule.tasks.length > 0) ? ['EditTask'] : [])],
+      userPermissions: [
+        'ApiEnabled',
+        ...(model.inbound?.events.some((rule) => rule.tasks.length > 0) ? ['EditTask'] : []),
+      ],
     }),
     render(CONNECTOR_USER_PERMISSION_SET, {
       label: 'Gentrack Connector User',

@@ -69,7 +69,10 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
       Promise.all([
         lwcFile(`${SYNC_BUTTON_COMPONENT}.js`),
         lwcFile(`${SYNC_BUTTON_COMPONENT}.html`),
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.js-meta.xml`, { type: 'LightningComponentBundle', name: SYNC_BUTTON_COMPONENT }),
+        lwcFile(`${SYNC_BUTTON_COMPONENT}.js-meta.xml`, {
+          type: 'LightningComponentBundle',
+          name: SYNC_BUTTON_COMPONENT,
+        }),
         lwcFile(`__tests__/${SYNC_BUTTON_COMPONENT}.test.js`),
       ]),
     ])

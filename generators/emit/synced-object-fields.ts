@@ -15,12 +15,19 @@ export async function renderSyncedObjectFields(model: ConnectorModel, renderer: 
       files.push(renderCustomField(renderer, object.name, field, 'object'));
     }
     for (const field of customFields(object)) {
-      const master = field.master === 'Gentrack' ? 'Mastered by Gentrack: written by the Gentrack relay.' : 'Mastered by Salesforce: changes are sent to Gentrack.';
+      const master =
+        field.master === 'Gentrack'
+          ? 'Mastered by Gentrack: written by the Gentrack relay.'
+          : 'Mastered by Salesforce: changes are sent to Gentrack.';
       files.push(
         renderCustomField(
           renderer,
           object.name,
-          { ...field.custom, name: field.name, description: field.custom.description ?? `${field.custom.label}. ${master}` },
+          {
+            ...field.custom,
+            name: field.name,
+            description: field.custom.description ?? `${field.custom.label}. ${master}`,
+          },
           'object',
         ),
       );

@@ -38,14 +38,18 @@ export async function locateApexSyntaxErrors(source: string): Promise<ApexSyntax
   });
   if (output === undefined) return undefined;
   const errors = findParseErrors(JSON.parse(output) as unknown);
-  return errors?.map((error) => ({ message: String(error.message ?? 'syntax error').replace(/\.+$/, ''), ...firstLocation(error) }));
+  return errors?.map((error) => ({
+    message: String(error.message ?? 'syntax error').replace(/\.+$/, ''),
+    ...firstLocation(error),
+  }));
 }
 
 type JsonObject = Record<string, unknown>;
 
 function findParseErrors(value: unknown): JsonObject[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  if (!Array.isArray(value) && Array.isArray((value as JsonObject).parseErrors)) return (value as JsonObject).parseErrors as JsonObject[];
+  if (!Array.isArray(value) && Array.isArray((value as JsonObject).parseErrors))
+    return (value as JsonObject).parseErrors as JsonObject[];
   for (const nested of Object.values(value)) {
     const found = findParseErrors(nested);
     if (found) return found;

@@ -9,10 +9,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CodeAnalyzer, CodeAnalyzerConfig, EventType, LogLevel, type EngineLogEvent, type Violation } from '@salesforce/code-analyzer-core';
+import {
+  CodeAnalyzer,
+  CodeAnalyzerConfig,
+  EventType,
+  LogLevel,
+  type EngineLogEvent,
+  type Violation,
+} from '@salesforce/code-analyzer-core';
 import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
 import type { Finding } from './finding.js';
-import { DEFAULT_JUSTIFICATIONS_FILE, justificationMatches, loadJustifications, type Justification } from './pmd-justifications.js';
+import {
+  DEFAULT_JUSTIFICATIONS_FILE,
+  justificationMatches,
+  loadJustifications,
+  type Justification,
+} from './pmd-justifications.js';
 import { projectRelative, readSfdxProjectFor, type SfdxProject } from './sfdx-project.js';
 
 const CHECK = 'apex-pmd' as const;
@@ -54,7 +66,9 @@ export async function checkApexPmd(projectDir: string, options: ApexPmdOptions =
   findings.push(...runProblems);
   const used = new Set<Justification>();
   for (const violation of violations) {
-    const justification = justifications.find((candidate) => justificationMatches(candidate, violation.rule!, violation.file));
+    const justification = justifications.find((candidate) =>
+      justificationMatches(candidate, violation.rule!, violation.file),
+    );
     if (justification) used.add(justification);
     else findings.push(violation);
   }
@@ -88,7 +102,13 @@ async function runPmdSerially(project: SfdxProject, categories: readonly string[
     const second = await runPmd(project, categories);
     if (second.rulesSelected > 0) return second;
     const why = [...first.engineErrors, ...second.engineErrors].join(' | ') || 'the engine logged no error';
-    return { ...second, runProblems: second.runProblems.map((problem) => ({ ...problem, message: `${problem.message} (PMD selected no rules: ${why})` })) };
+    return {
+      ...second,
+      runProblems: second.runProblems.map((problem) => ({
+        ...problem,
+        message: `${problem.message} (PMD selected no rules: ${why})`,
+      })),
+    };
   });
   pmdQueue = run.catch(() => undefined);
   return run;
@@ -99,7 +119,10 @@ async function runPmd(project: SfdxProject, categories: readonly string[]): Prom
   const workingFolder = await mkdtemp(path.join(os.tmpdir(), 'verify-pmd-'));
   try {
     const analyzer = new CodeAnalyzer(
-      CodeAnalyzerConfig.fromObject({ suppressions: { disable_suppressions: true }, root_working_folder: workingFolder }),
+      CodeAnalyzerConfig.fromObject({
+        suppressions: { disable_suppressions: true },
+        root_working_folder: workingFolder,
+      }),
     );
     // A file PMD cannot parse is skipped with only a log line: make it a finding, or a clean run would lie.
     const runProblems: Finding[] = [];
@@ -116,7 +139,9 @@ async function runPmd(project: SfdxProject, categories: readonly string[]): Prom
       categories.map((category) => `pmd:Apex:${category}`),
       { workspace },
     );
-    const selected = new Set(selection.getEngineNames().flatMap((engine) => selection.getRulesFor(engine).map((rule) => rule.getName())));
+    const selected = new Set(
+      selection.getEngineNames().flatMap((engine) => selection.getRulesFor(engine).map((rule) => rule.getName())),
+    );
     for (const rule of REQUIRED_PMD_RULES.filter((name) => !selected.has(name))) {
       runProblems.push({
         check: CHECK,
@@ -148,7 +173,10 @@ function toFinding(project: SfdxProject, violation: Violation): Finding {
     check: CHECK,
     file: file ? projectRelative(project, file) : '.',
     rule: rule.getName(),
-    message: `${violation.getMessage().trim().replace(/\.$/, '')} (${rule.getTags().filter((tag) => tag !== 'Apex' && tag !== 'Recommended').join(', ')}); fix the code, or justify it in ${DEFAULT_JUSTIFICATIONS_FILE}`,
+    message: `${violation.getMessage().trim().replace(/\.$/, '')} (${rule
+      .getTags()
+      .filter((tag) => tag !== 'Apex' && tag !== 'Recommended')
+      .join(', ')}); fix the code, or justify it in ${DEFAULT_JUSTIFICATIONS_FILE}`,
     ...(line ? { line } : {}),
   };
 }

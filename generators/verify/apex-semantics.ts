@@ -25,7 +25,10 @@ const EXIT_CLEAN = 0;
 const EXIT_ISSUES = 4;
 
 interface ApexLsReport {
-  files?: { path: string; messages?: { start?: { line?: number; offset?: number }; category?: string; message?: string }[] }[];
+  files?: {
+    path: string;
+    messages?: { start?: { line?: number; offset?: number }; category?: string; message?: string }[];
+  }[];
 }
 
 export async function checkApexSemantics(projectDir: string, options: ApexSemanticsOptions = {}): Promise<Finding[]> {
@@ -71,7 +74,14 @@ export async function checkApexSemantics(projectDir: string, options: ApexSemant
   try {
     report = JSON.parse(run.stdout) as ApexLsReport;
   } catch {
-    return [{ check: CHECK, file: '.', rule: 'apex-ls-failed', message: `apex-ls printed no JSON report: ${tail(run.stdout)}` }];
+    return [
+      {
+        check: CHECK,
+        file: '.',
+        rule: 'apex-ls-failed',
+        message: `apex-ls printed no JSON report: ${tail(run.stdout)}`,
+      },
+    ];
   }
   const findings: Finding[] = [];
   for (const file of report.files ?? []) {
@@ -86,7 +96,12 @@ export async function checkApexSemantics(projectDir: string, options: ApexSemant
     }
   }
   if (run.exitCode === EXIT_ISSUES && findings.length === 0) {
-    findings.push({ check: CHECK, file: '.', rule: 'apex-ls-failed', message: `apex-ls reported issues but listed none: ${tail(run.stderr)}` });
+    findings.push({
+      check: CHECK,
+      file: '.',
+      rule: 'apex-ls-failed',
+      message: `apex-ls reported issues but listed none: ${tail(run.stderr)}`,
+    });
   }
   return findings;
 }

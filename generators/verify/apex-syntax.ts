@@ -23,7 +23,9 @@ export async function checkApexSyntax(projectDir: string): Promise<Finding[]> {
   const read = await readSfdxProjectFor(CHECK, projectDir);
   if ('unreadable' in read) return [read.unreadable];
   const { project } = read;
-  const files = (await listSourceFiles(project)).filter((file) => APEX_SUFFIXES.some((suffix) => file.endsWith(suffix)));
+  const files = (await listSourceFiles(project)).filter((file) =>
+    APEX_SUFFIXES.some((suffix) => file.endsWith(suffix)),
+  );
   const findings = await Promise.all(files.map((file) => checkFile(project, file)));
   return findings.flat();
 }

@@ -8,7 +8,13 @@
 export type CheckName = 'metadata-structure' | 'metadata-rules' | 'apex-syntax' | 'apex-semantics' | 'apex-pmd';
 
 /** Every check, in the order they run and report. */
-export const CHECK_NAMES: readonly CheckName[] = ['metadata-structure', 'metadata-rules', 'apex-syntax', 'apex-semantics', 'apex-pmd'];
+export const CHECK_NAMES: readonly CheckName[] = [
+  'metadata-structure',
+  'metadata-rules',
+  'apex-syntax',
+  'apex-semantics',
+  'apex-pmd',
+];
 
 export interface Finding {
   readonly check: CheckName;

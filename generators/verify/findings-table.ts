@@ -12,7 +12,9 @@ export function formatFindingsTable(findingsByCheck: FindingsByCheck): string {
   let total = 0;
   for (const [check, findings] of Object.entries(findingsByCheck) as [CheckName, readonly Finding[]][]) {
     total += findings.length;
-    lines.push(`${findings.length === 0 ? 'ok  ' : 'FAIL'} ${check}: ${findings.length === 0 ? 'no findings' : plural(findings.length, 'finding')}`);
+    lines.push(
+      `${findings.length === 0 ? 'ok  ' : 'FAIL'} ${check}: ${findings.length === 0 ? 'no findings' : plural(findings.length, 'finding')}`,
+    );
     if (findings.length === 0) continue;
     const rows = sortFindings(findings).map((finding) => ({
       location: finding.line ? `${finding.file}:${finding.line}` : finding.file,

@@ -33,7 +33,9 @@ export async function runAllChecks(projectDir: string, options: RunAllChecksOpti
     'apex-pmd': () => checkApexPmd(projectDir, options.apexPmd),
   };
   const selected = CHECK_NAMES.filter((name) => !options.only || options.only.includes(name));
-  const results = await Promise.all(selected.map(async (name) => [name, await runGuarded(name, checks[name])] as const));
+  const results = await Promise.all(
+    selected.map(async (name) => [name, await runGuarded(name, checks[name])] as const),
+  );
   return Object.fromEntries(results) as FindingsByCheck;
 }
 
@@ -47,6 +49,13 @@ async function runGuarded(name: CheckName, check: () => Promise<Finding[]>): Pro
     return await check();
   } catch (error) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    return [{ check: name, file: '.', rule: 'check-crashed', message: `the check itself failed, so nothing was verified: ${detail}` }];
+    return [
+      {
+        check: name,
+        file: '.',
+        rule: 'check-crashed',
+        message: `the check itself failed, so nothing was verified: ${detail}`,
+      },
+    ];
   }
 }

@@ -14,7 +14,11 @@ import { checkCustomField } from './metadata-rules/custom-field-rules.js';
 import { checkCustomObject } from './metadata-rules/custom-object-rules.js';
 import { checkExternalCredential, checkNamedCredential } from './metadata-rules/credential-rules.js';
 import type { Violation } from './metadata-rules/element-rules.js';
-import { loadMetadataDocuments, METADATA_NAMESPACE, type MetadataDocument } from './metadata-rules/metadata-document.js';
+import {
+  loadMetadataDocuments,
+  METADATA_NAMESPACE,
+  type MetadataDocument,
+} from './metadata-rules/metadata-document.js';
 import { checkPackageManifest, DEFAULT_MANIFEST, manifestFile } from './metadata-rules/package-manifest.js';
 import { checkCustomPermission, checkPermissionSet } from './metadata-rules/permission-set-rules.js';
 import { checkUiMetadata } from './metadata-rules/ui-metadata-rules.js';
@@ -44,7 +48,8 @@ export async function checkMetadataRules(projectDir: string, options: MetadataRu
     }
   }
   const manifest = manifestFile(project, options.manifest ?? DEFAULT_MANIFEST);
-  for (const violation of await checkPackageManifest(project, manifest)) findings.push(toFinding(project, manifest, violation));
+  for (const violation of await checkPackageManifest(project, manifest))
+    findings.push(toFinding(project, manifest, violation));
   return findings;
 }
 

@@ -55,7 +55,12 @@ async function checkXmlWellFormed(files: readonly string[], report: Report): Pro
       parseXmlDocument(await readFile(file, 'utf8'));
     } catch (error) {
       if (!(error instanceof XmlSyntaxError)) throw error;
-      report(file, 'malformed-xml', `not well-formed XML: ${error.message.replace(/\.+$/, '')}. Fix whatever wrote this file.`, error.line);
+      report(
+        file,
+        'malformed-xml',
+        `not well-formed XML: ${error.message.replace(/\.+$/, '')}. Fix whatever wrote this file.`,
+        error.line,
+      );
     }
   }
 }
@@ -72,7 +77,11 @@ function checkApexMetaFiles(files: readonly string[], fileSet: ReadonlySet<strin
     }
     const source = file.replace(/-meta\.xml$/, '');
     if (source !== file && APEX_SOURCE_SUFFIXES.some((suffix) => source.endsWith(suffix)) && !fileSet.has(source)) {
-      report(file, 'orphan-meta-xml', `is a meta file without its source ${path.basename(source)}; delete it or restore the source.`);
+      report(
+        file,
+        'orphan-meta-xml',
+        `is a meta file without its source ${path.basename(source)}; delete it or restore the source.`,
+      );
     }
   }
 }
@@ -127,7 +136,8 @@ async function checkConversion(
       const children = component.getChildren().map((child) => child.xml ?? '');
       const candidates = children.length > 0 ? children : [file];
       const commented: string[] = [];
-      for (const candidate of candidates) if (await hasCommentBeforeRoot(candidate)) commented.push(projectRelative(project, candidate));
+      for (const candidate of candidates)
+        if (await hasCommentBeforeRoot(candidate)) commented.push(projectRelative(project, candidate));
       report(
         file,
         'conversion',
@@ -171,7 +181,11 @@ async function hasCommentBeforeRoot(file: string): Promise<boolean> {
 async function convertToMetadataFormat(components: ComponentSet): Promise<string | undefined> {
   const outputDirectory = await mkdtemp(path.join(os.tmpdir(), 'verify-convert-'));
   try {
-    await new MetadataConverter().convert(components, 'metadata', { type: 'directory', outputDirectory, genUniqueDir: false });
+    await new MetadataConverter().convert(components, 'metadata', {
+      type: 'directory',
+      outputDirectory,
+      genUniqueDir: false,
+    });
     return undefined;
   } catch (error) {
     return describe(error);

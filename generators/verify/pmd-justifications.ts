@@ -48,15 +48,33 @@ export async function loadJustifications(
     const first = document.errors[0]!;
     return {
       justifications: [],
-      problems: [{ rule: 'invalid-justifications-file', line: lineCounter.linePos(first.pos[0]).line, message: `not valid YAML: ${first.message.split('\n')[0]}` }],
+      problems: [
+        {
+          rule: 'invalid-justifications-file',
+          line: lineCounter.linePos(first.pos[0]).line,
+          message: `not valid YAML: ${first.message.split('\n')[0]}`,
+        },
+      ],
     };
   }
   const contents = document.contents;
   if (contents === null) return { justifications: [], problems: [] };
-  const items = 'items' in contents && Array.isArray(contents.items) ? (contents.items as { range?: [number, number, number] }[]) : undefined;
+  const items =
+    'items' in contents && Array.isArray(contents.items)
+      ? (contents.items as { range?: [number, number, number] }[])
+      : undefined;
   const value: unknown = document.toJS();
   if (!Array.isArray(value) || !items) {
-    return { justifications: [], problems: [{ rule: 'invalid-justifications-file', line: 1, message: 'must be a YAML list of { rule, file, reason } entries' }] };
+    return {
+      justifications: [],
+      problems: [
+        {
+          rule: 'invalid-justifications-file',
+          line: 1,
+          message: 'must be a YAML list of { rule, file, reason } entries',
+        },
+      ],
+    };
   }
 
   const justifications: Justification[] = [];
@@ -66,8 +84,14 @@ export async function loadJustifications(
     const line = range ? lineCounter.linePos(range[0]).line : 1;
     const parsed = entrySchema.safeParse(entry);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`).join('; ');
-      problems.push({ rule: 'invalid-justifications-file', line, message: `entry ${index + 1} is not { rule, file, reason }: ${issues}` });
+      const issues = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`)
+        .join('; ');
+      problems.push({
+        rule: 'invalid-justifications-file',
+        line,
+        message: `entry ${index + 1} is not { rule, file, reason }: ${issues}`,
+      });
       return;
     }
     const reason = parsed.data.reason?.trim() ?? '';

@@ -29,7 +29,9 @@ export async function startRelayApi(options: RelayApiOptions): Promise<ApiServer
   if (!config.api.enabled) return undefined;
   const key = options.secrets.apiSigningKey ?? new Secret(randomBytes(32).toString('base64url'));
   if (!options.secrets.apiSigningKey) {
-    logger.warn('RELAY_API_SIGNING_KEY is not set: access tokens are signed with a random key and stop working at restart');
+    logger.warn(
+      'RELAY_API_SIGNING_KEY is not set: access tokens are signed with a random key and stop working at restart',
+    );
   }
   const clock = options.clock ? { clock: options.clock } : {};
   const server = await startApiServer({
@@ -43,6 +45,9 @@ export async function startRelayApi(options: RelayApiOptions): Promise<ApiServer
     rateLimit: { burst: config.api.rateLimit.burst, perMinute: config.api.rateLimit.perMinute, ...clock },
     logger,
   });
-  logger.info({ url: server.url, instance: config.tenantId }, 'API server listening (POST /oauth/token, /v1/salesforce/instances/:id/sync-jobs)');
+  logger.info(
+    { url: server.url, instance: config.tenantId },
+    'API server listening (POST /oauth/token, /v1/salesforce/instances/:id/sync-jobs)',
+  );
   return server;
 }

@@ -205,7 +205,10 @@ export class Relay {
     this.writeBacks.start();
     this.syncJobs.start();
     // Missing parts are noticed within half the part timeout.
-    const housekeepingMs = Math.min(HOUSEKEEPING_INTERVAL_MS, Math.max(50, this.options.config.delivery.partTimeoutMs / 2));
+    const housekeepingMs = Math.min(
+      HOUSEKEEPING_INTERVAL_MS,
+      Math.max(50, this.options.config.delivery.partTimeoutMs / 2),
+    );
     this.housekeeping = setInterval(() => this.houseKeep(), housekeepingMs);
     this.revivals = setInterval(() => this.pickUpRevived(), REVIVAL_POLL_MS);
     await this.gentrackEvents?.start();
@@ -239,7 +242,9 @@ export class Relay {
     await this.gentrackEvents?.stop();
     await this.syncJobs.stop();
     await this.dispatcher.stop(this.options.config.delivery.shutdownGraceMs);
-    await this.writeBacks.stop().catch((error: Error) => this.options.logger.warn({ err: error }, 'write-backs left for the next start'));
+    await this.writeBacks
+      .stop()
+      .catch((error: Error) => this.options.logger.warn({ err: error }, 'write-backs left for the next start'));
     await this.gentrack.close({ abandonAfterMs: 1_000 });
     this.store.close();
     if (this.apiDatabase.open) this.apiDatabase.close();
@@ -262,7 +267,9 @@ export class Relay {
   /** The disk refused to sync the outbox: its durability is gone, so the relay stops rather than go on without it. */
   private storeFailed(error: unknown): void {
     if (this.stopping) return;
-    const failure = new Error(`the relay store could not be synced to disk: ${error instanceof Error ? error.message : String(error)}`);
+    const failure = new Error(
+      `the relay store could not be synced to disk: ${error instanceof Error ? error.message : String(error)}`,
+    );
     this.options.logger.fatal({ err: error }, failure.message);
     this.options.onFatal?.(failure);
   }
@@ -275,16 +282,27 @@ export class Relay {
   private ingest(topic: string, events: readonly ReceivedEvent[]): void {
     const incoming: IncomingEvent[] = events.map((event) => {
       if (event.error || !event.payload) {
-        return { replayId: event.replayId, part: { error: event.error ?? { code: 'CORRUPT_EVENT', message: 'no payload' }, raw: '' } };
+        return {
+          replayId: event.replayId,
+          part: { error: event.error ?? { code: 'CORRUPT_EVENT', message: 'no payload' }, raw: '' },
+        };
       }
       try {
         return { replayId: event.replayId, part: readObjectEvent(event.payload, `replay-${event.replayId}`) };
       } catch (error) {
         const message = hasCode<BadEventError>(error, 'BAD_EVENT') ? error.message : String(error);
-        return { replayId: event.replayId, part: { error: { code: 'BAD_EVENT', message }, raw: safeJson(event.payload) } };
+        return {
+          replayId: event.replayId,
+          part: { error: { code: 'BAD_EVENT', message }, raw: safeJson(event.payload) },
+        };
       }
     });
-    const { outcomes, stored, durable } = this.store.ingest(topic, incoming, events[events.length - 1]!.replayId, reassemble);
+    const { outcomes, stored, durable } = this.store.ingest(
+      topic,
+      incoming,
+      events[events.length - 1]!.replayId,
+      reassemble,
+    );
     // Nothing of a batch reaches Gentrack before the batch is on disk. Batches become durable in commit order.
     durable.then(
       () => this.dispatcher.enqueue(stored),

@@ -61,11 +61,17 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   const liveness = new HealthChecks();
   liveness.register('relay', () => {
     const { subscription } = relay.health();
-    return { healthy: subscription !== 'failed', detail: subscription === 'failed' ? 'the subscription stopped for good; see the log' : 'running' };
+    return {
+      healthy: subscription !== 'failed',
+      detail: subscription === 'failed' ? 'the subscription stopped for good; see the log' : 'running',
+    };
   });
   liveness.register('store', () => {
     const health = relay.health();
-    return { healthy: true, detail: { pending: health.pending, deadLetters: health.deadLetters, writeBacks: health.writeBacks } };
+    return {
+      healthy: true,
+      detail: { pending: health.pending, deadLetters: health.deadLetters, writeBacks: health.writeBacks },
+    };
   });
   const readiness = new HealthChecks();
   readiness.register('subscription', () => {
@@ -115,7 +121,11 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   } catch (error) {
     // Close what did start, so a failed start ends the process instead of leaving it up and useless.
     logger.fatal({ err: error }, `the relay could not start: ${(error as Error).message}`);
-    await relay.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the relay after a failed start failed'));
+    await relay
+      .stop()
+      .catch((stopError: unknown) =>
+        logger.error({ err: stopError }, 'stopping the relay after a failed start failed'),
+      );
     await ops.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

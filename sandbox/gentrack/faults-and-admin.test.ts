@@ -118,7 +118,11 @@ describe('fault injection', () => {
     const { tenant: other, client: otherClient } = await startTestTenant();
     other.faults.injectNext([{ kind: 'timeout', delayMs: 65_000 }]);
     const pending = otherClient.get('/accounts/A99999999');
-    await eventually('the request to be held by the timeout fault', () => other.calls.last()?.faulted === 'timeout', 5_000);
+    await eventually(
+      'the request to be held by the timeout fault',
+      () => other.calls.last()?.faulted === 'timeout',
+      5_000,
+    );
     const started = Date.now();
     await other.close();
     assert.ok(Date.now() - started < 1000);

@@ -25,14 +25,23 @@ after(() => sb.close());
 
 test('CSV round-trips quotes, commas and line breaks', () => {
   const text = toCsv(['Name', 'Description'], [['Smith, "Jo"', 'line 1\nline 2']]);
-  assert.deepEqual(parseCsv(text), [['Name', 'Description'], ['Smith, "Jo"', 'line 1\nline 2']]);
-  assert.deepEqual(parseCsv('A,B\r\n1,\r\n\r\n'), [['A', 'B'], ['1', '']]);
+  assert.deepEqual(parseCsv(text), [
+    ['Name', 'Description'],
+    ['Smith, "Jo"', 'line 1\nline 2'],
+  ]);
+  assert.deepEqual(parseCsv('A,B\r\n1,\r\n\r\n'), [
+    ['A', 'B'],
+    ['1', ''],
+  ]);
 });
 
 test('an upsert job loads parents, then children referencing them by External ID, with per-record results', async () => {
   const chunks: number[] = [];
   sb.org.onAfterDml((event) => void chunks.push(event.records.length));
-  const accounts = ['Gentrack_External_Id__c,Name', ...Array.from({ length: 450 }, (_, index) => `B-${index},Bulk Account ${index}`)].join('\n');
+  const accounts = [
+    'Gentrack_External_Id__c,Name',
+    ...Array.from({ length: 450 }, (_, index) => `B-${index},Bulk Account ${index}`),
+  ].join('\n');
   const accountResults = await conn.bulk2.loadAndWaitForResults({
     object: 'Account',
     operation: 'upsert',
@@ -48,7 +57,8 @@ test('an upsert job loads parents, then children referencing them by External ID
   assert.equal(first['sf__Created'], 'true');
   assert.notEqual(first['Gentrack_External_Id__c'], 'B-0', 'results are not in input order');
 
-  const contacts = 'Gentrack_External_Id__c,LastName,Account.Gentrack_External_Id__c\nC-1,Smith,b-1\nC-2,,B-2\nC-3,Ng,NOPE\n';
+  const contacts =
+    'Gentrack_External_Id__c,LastName,Account.Gentrack_External_Id__c\nC-1,Smith,b-1\nC-2,,B-2\nC-3,Ng,NOPE\n';
   const contactResults = await conn.bulk2.loadAndWaitForResults({
     object: 'Contact',
     operation: 'upsert',
@@ -58,9 +68,13 @@ test('an upsert job loads parents, then children referencing them by External ID
     pollTimeout: 10_000,
   });
   assert.equal(contactResults.successfulResults.length, 1);
-  const errors = rowsOf(contactResults.failedResults).map((row) => row['sf__Error']!.split(':')[0]).sort();
+  const errors = rowsOf(contactResults.failedResults)
+    .map((row) => row['sf__Error']!.split(':')[0])
+    .sort();
   assert.deepEqual(errors, ['INVALID_FIELD', 'REQUIRED_FIELD_MISSING']);
-  const smith = sb.org.query("SELECT Account.Gentrack_External_Id__c, CreatedById FROM Contact WHERE Gentrack_External_Id__c = 'C-1'").records[0]!;
+  const smith = sb.org.query(
+    "SELECT Account.Gentrack_External_Id__c, CreatedById FROM Contact WHERE Gentrack_External_Id__c = 'C-1'",
+  ).records[0]!;
   assert.equal((smith['Account'] as Record<string, unknown>)['Gentrack_External_Id__c'], 'B-1');
   assert.equal(smith['CreatedById'], sb.org.users.integration.id);
 
@@ -76,7 +90,14 @@ test('an upsert job loads parents, then children referencing them by External ID
 });
 
 test('header names are read in any case, results echo them as sent, and an unknown column fails its rows', async () => {
-  await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'upsert', externalIdFieldName: 'Gentrack_External_Id__c', input: 'Gentrack_External_Id__c,Name\nH-1,Header Case Account\n', pollInterval: 20, pollTimeout: 10_000 });
+  await conn.bulk2.loadAndWaitForResults({
+    object: 'Account',
+    operation: 'upsert',
+    externalIdFieldName: 'Gentrack_External_Id__c',
+    input: 'Gentrack_External_Id__c,Name\nH-1,Header Case Account\n',
+    pollInterval: 20,
+    pollTimeout: 10_000,
+  });
   const results = await conn.bulk2.loadAndWaitForResults({
     object: 'Contact',
     operation: 'upsert',
@@ -87,7 +108,8 @@ test('header names are read in any case, results echo them as sent, and an unkno
   });
   assert.deepEqual(rowsOf(results.failedResults), []);
   assert.equal(rowsOf(results.successfulResults)[0]!['account.gentrack_external_id__c'], 'h-1');
-  const contact = sb.org.query("SELECT LastName, Account.Name FROM Contact WHERE Gentrack_External_Id__c = 'HC-1'").records[0]!;
+  const contact = sb.org.query("SELECT LastName, Account.Name FROM Contact WHERE Gentrack_External_Id__c = 'HC-1'")
+    .records[0]!;
   assert.equal(contact['LastName'], 'Case');
   assert.equal((contact['Account'] as Record<string, unknown>)['Name'], 'Header Case Account');
 
@@ -99,7 +121,10 @@ test('header names are read in any case, results echo them as sent, and an unkno
     pollInterval: 20,
     pollTimeout: 10_000,
   });
-  assert.match(rowsOf(unknown.failedResults)[0]!['sf__Error']!, /^INVALID_FIELD:No such column 'Acount' on sobject of type Contact/);
+  assert.match(
+    rowsOf(unknown.failedResults)[0]!['sf__Error']!,
+    /^INVALID_FIELD:No such column 'Acount' on sobject of type Contact/,
+  );
 });
 
 test('result rows quote every cell as sent, whether or not the upload quoted any', async () => {
@@ -113,7 +138,10 @@ test('result rows quote every cell as sent, whether or not the upload quoted any
     return sb.org.bulkIngest.successfulResults(id).replace(/"\w{18}"/g, '"ID"');
   };
   const plain = await load('Name,Description,Site\nQuote Free 1,,x\r\nQuote Free 2,d,\n');
-  assert.equal(plain, '"sf__Id","sf__Created","Name","Description","Site"\n"ID","true","Quote Free 1","","x"\n"ID","true","Quote Free 2","d",""\n');
+  assert.equal(
+    plain,
+    '"sf__Id","sf__Created","Name","Description","Site"\n"ID","true","Quote Free 1","","x"\n"ID","true","Quote Free 2","d",""\n',
+  );
   const quoted = await load('Name,Description,Site\n"Quote Free 1",,x\r\nQuote Free 2,"d",\n');
   assert.equal(quoted, plain);
 });
@@ -126,7 +154,12 @@ test('job errors come back with Salesforce codes', async () => {
 });
 
 test('an upload over the job limit is refused with 413, and an injected job failure leaves the rows unprocessed', async () => {
-  const small = await startSalesforceSandbox({ port: 0, host: '127.0.0.1', forceAppDir: FIXTURE, bulkUploadLimitBytes: 1024 });
+  const small = await startSalesforceSandbox({
+    port: 0,
+    host: '127.0.0.1',
+    forceAppDir: FIXTURE,
+    bulkUploadLimitBytes: 1024,
+  });
   try {
     const client = new jsforce.Connection({ loginUrl: small.loginUrl, version: '62.0' });
     const { username, password, securityToken } = small.org.credentials.integration;
@@ -148,7 +181,13 @@ test('an upload over the job limit is refused with 413, and an injected job fail
     await assert.rejects(failing.poll(20, 10_000), /under maintenance/);
     assert.equal(rowsOf(await failing.getUnprocessedRecords()).length, 2);
     assert.equal(small.org.query('SELECT Id FROM Account').totalSize, 0);
-    const next = await client.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input: 'Name\nThree\n', pollInterval: 20, pollTimeout: 10_000 });
+    const next = await client.bulk2.loadAndWaitForResults({
+      object: 'Account',
+      operation: 'insert',
+      input: 'Name\nThree\n',
+      pollInterval: 20,
+      pollTimeout: 10_000,
+    });
     assert.equal(next.successfulResults.length, 1, 'only the next job fails');
   } finally {
     await small.close();

@@ -37,7 +37,10 @@ export function entityIsDeleted(): SalesforceError {
   return new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [], 404);
 }
 
-export function invalidCrossReferenceKey(message = 'invalid cross reference id', fields: readonly string[] = []): SalesforceError {
+export function invalidCrossReferenceKey(
+  message = 'invalid cross reference id',
+  fields: readonly string[] = [],
+): SalesforceError {
   return new SalesforceError('INVALID_CROSS_REFERENCE_KEY', message, fields);
 }
 
@@ -91,7 +94,9 @@ export class DmlError extends SalesforceError {
   constructor(
     readonly results: readonly { readonly success: boolean; readonly errors: readonly SalesforceErrorDetail[] }[],
   ) {
-    const first = results.flatMap((result) => result.errors).find((error) => error.errorCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK');
+    const first = results
+      .flatMap((result) => result.errors)
+      .find((error) => error.errorCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK');
     super(first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? 'DML failed', first?.fields ?? []);
   }
 }

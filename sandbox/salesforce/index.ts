@@ -2,7 +2,13 @@
  * The sandbox Salesforce org: an in-memory org (schema from force-app, records, users, DML with a trigger hook,
  * SOQL, custom settings) behind an HTTP server that speaks the REST, OAuth and SOAP-login dialects jsforce uses.
  */
-export { startSalesforceSandbox, buildSalesforceServer, type RunningSalesforceSandbox, type StartOptions, type SalesforceServerOptions } from './rest/server.js';
+export {
+  startSalesforceSandbox,
+  buildSalesforceServer,
+  type RunningSalesforceSandbox,
+  type StartOptions,
+  type SalesforceServerOptions,
+} from './rest/server.js';
 export {
   createSandboxOrg,
   SandboxOrg,

@@ -49,14 +49,23 @@ test('POST creates, PUT replaces, GET masks the secret, DELETE removes; each ref
 
   const created = await call('POST', body('s1'));
   assert.equal(created.statusCode, 201, created.body);
-  assert.deepEqual(created.json().credentials, { clientId: { value: 'grc_1', encrypted: false }, clientSecret: { value: null, encrypted: true } });
+  assert.deepEqual(created.json().credentials, {
+    clientId: { value: 'grc_1', encrypted: false },
+    clientSecret: { value: null, encrypted: true },
+  });
   assert.equal(created.json().authenticationStatus, 'Configured');
   assert.equal((await call('POST', body('s1'))).statusCode, 400, 'already there');
 
   const replaced = await call('PUT', body('s2'));
   assert.equal(replaced.statusCode, 200, replaced.body);
-  assert.equal(org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client')?.values.clientSecret?.value, 's2');
-  assert.equal(org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client')?.setBy, org.users.integration.username);
+  assert.equal(
+    org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client')?.values.clientSecret?.value,
+    's2',
+  );
+  assert.equal(
+    org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client')?.setBy,
+    org.users.integration.username,
+  );
 
   const query = '?externalCredential=Gentrack_Relay&principalName=Gentrack_Relay_Client&principalType=NamedPrincipal';
   const read = await call('GET', undefined, `${URL_V62}${query}`);
@@ -69,10 +78,17 @@ test('POST creates, PUT replaces, GET masks the secret, DELETE removes; each ref
   assert.equal((await call('PUT', { ...body('s3'), externalCredential: 'Nope' })).statusCode, 404);
   assert.equal((await call('PUT', { ...body('s3'), principalName: 'Other' })).statusCode, 404);
   assert.equal((await call('PUT', { ...body('s3'), authenticationProtocol: 'AwsSv4' })).statusCode, 400);
-  assert.equal((await call('PUT', body('s3'), '/services/data/v55.0/named-credentials/credential')).statusCode, 404, 'Connect API 56.0+');
+  assert.equal(
+    (await call('PUT', body('s3'), '/services/data/v55.0/named-credentials/credential')).statusCode,
+    404,
+    'Connect API 56.0+',
+  );
 
   assert.equal((await call('DELETE', undefined, `${URL_V62}${query}`)).statusCode, 204);
   assert.equal(org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client'), undefined);
   assert.equal((await call('DELETE', undefined, `${URL_V62}${query}`)).statusCode, 404);
-  assert.deepEqual(org.namedCredentials.history().map((change) => change.action), ['created', 'replaced', 'deleted']);
+  assert.deepEqual(
+    org.namedCredentials.history().map((change) => change.action),
+    ['created', 'replaced', 'deleted'],
+  );
 });

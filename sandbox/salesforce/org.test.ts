@@ -23,7 +23,13 @@ test('the schema joins the catalogue, force-app and sandbox-only objects', () =>
   const externalId = org.schema.object('account')!.field('gentrack_external_id__c')!;
   assert.equal(externalId.name, 'Gentrack_External_Id__c');
   assert.deepEqual([externalId.externalId, externalId.unique, externalId.length], [true, true, 30]);
-  assert.deepEqual(org.schema.object('Account')!.field('Account_Class__c')!.picklistValues.map((value) => value.value), ['Residential', 'Business']);
+  assert.deepEqual(
+    org.schema
+      .object('Account')!
+      .field('Account_Class__c')!
+      .picklistValues.map((value) => value.value),
+    ['Residential', 'Business'],
+  );
   assert.equal(org.schema.object('Gentrack_Connector_Settings__c')!.customSettingsType, 'Hierarchy');
   assert.equal(org.schema.object('Gentrack_Object_Event__e')!.kind, 'platformEvent');
   assert.equal(org.schema.object('Gentrack_Sync_Error__c')!.field('Account__c')!.relationshipName, 'Sync_Errors__r');
@@ -66,15 +72,30 @@ test('field validation answers with Salesforce error codes', async () => {
   await rejectsWith(org.insert('Account', { Name: 'A', Nope__c: 1 }), 'INVALID_FIELD');
   await rejectsWith(org.insert('Contact', { FirstName: 'No last name' }), 'REQUIRED_FIELD_MISSING');
   await rejectsWith(org.insert('Account', { Name: 'x'.repeat(256) }), 'STRING_TOO_LONG');
-  await rejectsWith(org.insert('Account', { Name: 'A', Account_Class__c: 'Alien' }), 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+  await rejectsWith(
+    org.insert('Account', { Name: 'A', Account_Class__c: 'Alien' }),
+    'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+  );
   await rejectsWith(org.insert('Account', { Name: 'A', NumberOfEmployees: 'many' }), 'JSON_PARSER_ERROR');
   await rejectsWith(org.insert('Account', { Name: 'A', AnnualRevenue: true }), 'INVALID_TYPE_ON_FIELD_IN_RECORD');
   await rejectsWith(org.insert('Account', { Name: 'A', Credit_Limit__c: 1234567 }), 'NUMBER_OUTSIDE_VALID_RANGE');
   await rejectsWith(org.insert('Contact', { LastName: 'L', Email: 'not-an-email' }), 'INVALID_EMAIL_ADDRESS');
-  await rejectsWith(org.insert('Contact', { LastName: 'L', AccountId: '001000000000000AAA' }), 'INVALID_CROSS_REFERENCE_KEY');
-  await rejectsWith(org.insert('Contact', { LastName: 'L', AccountId: org.users.admin.id }), 'FIELD_INTEGRITY_EXCEPTION');
-  await rejectsWith(org.insert('AccountContactRelation', { AccountId: null, ContactId: null }), 'REQUIRED_FIELD_MISSING');
-  await rejectsWith(org.insert('Account', { Name: 'A', CreatedDate: '2020-01-01T00:00:00Z' }), 'INVALID_FIELD_FOR_INSERT_UPDATE');
+  await rejectsWith(
+    org.insert('Contact', { LastName: 'L', AccountId: '001000000000000AAA' }),
+    'INVALID_CROSS_REFERENCE_KEY',
+  );
+  await rejectsWith(
+    org.insert('Contact', { LastName: 'L', AccountId: org.users.admin.id }),
+    'FIELD_INTEGRITY_EXCEPTION',
+  );
+  await rejectsWith(
+    org.insert('AccountContactRelation', { AccountId: null, ContactId: null }),
+    'REQUIRED_FIELD_MISSING',
+  );
+  await rejectsWith(
+    org.insert('Account', { Name: 'A', CreatedDate: '2020-01-01T00:00:00Z' }),
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+  );
   await rejectsWith(org.insert('Nope__c', { Name: 'A' }), 'INVALID_TYPE');
   const [deleted] = await org.insert('Account', { Name: 'Gone' });
   await org.delete('Account', deleted!.id!);
@@ -85,19 +106,33 @@ test('field validation answers with Salesforce error codes', async () => {
 test('unique and External ID values are enforced case-insensitively', async () => {
   const org = newOrg();
   await org.insert('Account', { Name: 'A', Gentrack_External_Id__c: 'ACC-1' });
-  const error = await rejectsWith(org.insert('Account', { Name: 'B', Gentrack_External_Id__c: 'acc-1' }), 'DUPLICATE_VALUE');
+  const error = await rejectsWith(
+    org.insert('Account', { Name: 'B', Gentrack_External_Id__c: 'acc-1' }),
+    'DUPLICATE_VALUE',
+  );
   assert.match(error.message, /duplicate value found: Gentrack_External_Id__c duplicates value on record with id: 001/);
   const [upserted] = await org.upsert('Account', { Gentrack_External_Id__c: 'Acc-1', Phone: '123' });
   assert.equal(upserted!.created, false);
-  assert.equal(org.query("SELECT Phone FROM Account WHERE Gentrack_External_Id__c = 'ACC-1'").records[0]!['Phone'], '123');
+  assert.equal(
+    org.query("SELECT Phone FROM Account WHERE Gentrack_External_Id__c = 'ACC-1'").records[0]!['Phone'],
+    '123',
+  );
 });
 
 test('partial success keeps the valid records; all-or-none rolls everything back', async () => {
   const org = newOrg();
-  const results = await org.insert('Account', [{ Name: 'Good' }, { Phone: 'no name' }, { Name: 'Also good' }], { allOrNone: false });
-  assert.deepEqual(results.map((result) => result.success), [true, false, true]);
+  const results = await org.insert('Account', [{ Name: 'Good' }, { Phone: 'no name' }, { Name: 'Also good' }], {
+    allOrNone: false,
+  });
+  assert.deepEqual(
+    results.map((result) => result.success),
+    [true, false, true],
+  );
   assert.equal(results[1]!.errors[0]!.errorCode, 'REQUIRED_FIELD_MISSING');
-  const failed = await rejectsWith(org.insert('Account', [{ Name: 'Rolled back' }, { Phone: 'no name' }]), 'REQUIRED_FIELD_MISSING');
+  const failed = await rejectsWith(
+    org.insert('Account', [{ Name: 'Rolled back' }, { Phone: 'no name' }]),
+    'REQUIRED_FIELD_MISSING',
+  );
   assert.equal(failed.results[0]!.errors[0]!.errorCode, 'ALL_OR_NONE_OPERATION_ROLLED_BACK');
   assert.equal(org.query('SELECT COUNT() FROM Account').totalSize, 2);
 });
@@ -112,8 +147,15 @@ test('the trigger hook fires after each operation in chunks of 200, with old and
   });
   const records = Array.from({ length: 450 }, (_, index) => ({ Name: `Account ${index}` }));
   const results = await org.insert('Account', records, { as: org.users.integration });
-  assert.deepEqual(events.map((event) => event.records.length), [200, 200, 50]);
-  assert.ok(events.every((event) => event.objectType === 'Account' && event.operation === 'insert' && event.user === org.users.integration));
+  assert.deepEqual(
+    events.map((event) => event.records.length),
+    [200, 200, 50],
+  );
+  assert.ok(
+    events.every(
+      (event) => event.objectType === 'Account' && event.operation === 'insert' && event.user === org.users.integration,
+    ),
+  );
   events.length = 0;
   await org.update('Account', { Id: results[0]!.id, Phone: '42' });
   assert.equal(events[0]!.operation, 'update');
@@ -129,7 +171,11 @@ test('a listener error fails the DML call and rolls it back, like a trigger exce
   const error = await rejectsWith(org.insert('Contact', { LastName: 'Smith' }), 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY');
   assert.match(error.message, /ContactTrigger: execution of AfterInsert\n\ncaused by: Gentrack is down/);
   assert.equal(org.query('SELECT COUNT() FROM Contact').totalSize, 0);
-  assert.equal(org.changes.all().filter((entry) => entry.objectType === 'Contact').length, 0, 'nothing reached the change feed');
+  assert.equal(
+    org.changes.all().filter((entry) => entry.objectType === 'Contact').length,
+    0,
+    'nothing reached the change feed',
+  );
 });
 
 test('DML from inside a listener joins the transaction and is rolled back with it', async () => {
@@ -151,30 +197,56 @@ test('Contacts to Multiple Accounts: direct relations follow the contact, duplic
   org.onAfterDml((event) => void seen.push(`${event.objectType}:${event.operation}:${event.records.length}`));
   const [home, other] = await org.insert('Account', [{ Name: 'Home' }, { Name: 'Other' }]);
   const [contact] = await org.insert('Contact', { LastName: 'Smith', AccountId: home!.id });
-  const direct = org.query(`SELECT Id, AccountId, IsDirect, IsActive FROM AccountContactRelation WHERE ContactId = '${contact!.id}'`).records;
+  const direct = org.query(
+    `SELECT Id, AccountId, IsDirect, IsActive FROM AccountContactRelation WHERE ContactId = '${contact!.id}'`,
+  ).records;
   assert.equal(direct.length, 1);
   assert.deepEqual([direct[0]!['AccountId'], direct[0]!['IsDirect'], direct[0]!['IsActive']], [home!.id, true, true]);
   // The index finds the exact id only, not another prefix on the same sequence number.
   const forged = `001${contact!.id!.slice(3)}`;
   assert.equal(org.query(`SELECT Id FROM AccountContactRelation WHERE ContactId = '${forged}'`).records.length, 0);
-  assert.equal(org.query(`SELECT Id FROM AccountContactRelation WHERE AccountId IN ('${home!.id}', '${forged}')`).records.length, 1);
+  assert.equal(
+    org.query(`SELECT Id FROM AccountContactRelation WHERE AccountId IN ('${home!.id}', '${forged}')`).records.length,
+    1,
+  );
   assert.deepEqual(seen.slice(-2), ['Contact:insert:1', 'AccountContactRelation:insert:1']);
 
   await org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: contact!.id, Roles: 'Billing' });
-  await rejectsWith(org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: contact!.id }), 'DUPLICATE_VALUE');
-  await rejectsWith(org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: '003000000000000AAA' }), 'INVALID_CROSS_REFERENCE_KEY');
-  await rejectsWith(org.update('AccountContactRelation', { Id: direct[0]!['Id'], IsDirect: false }), 'INVALID_FIELD_FOR_INSERT_UPDATE');
+  await rejectsWith(
+    org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: contact!.id }),
+    'DUPLICATE_VALUE',
+  );
+  await rejectsWith(
+    org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: '003000000000000AAA' }),
+    'INVALID_CROSS_REFERENCE_KEY',
+  );
+  await rejectsWith(
+    org.update('AccountContactRelation', { Id: direct[0]!['Id'], IsDirect: false }),
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+  );
   await rejectsWith(org.delete('AccountContactRelation', String(direct[0]!['Id'])), 'DELETE_FAILED');
 
   // Moving the contact: the old account stays related, indirectly; the existing relation to the new one turns direct.
   await org.update('Contact', { Id: contact!.id, AccountId: other!.id });
-  const relations = org.query(`SELECT Account.Name, IsDirect FROM AccountContactRelation WHERE ContactId = '${contact!.id}' ORDER BY Account.Name`).records;
-  assert.deepEqual(relations.map((row) => [(row['Account'] as { Name: string }).Name, row['IsDirect']]), [['Home', false], ['Other', true]]);
+  const relations = org.query(
+    `SELECT Account.Name, IsDirect FROM AccountContactRelation WHERE ContactId = '${contact!.id}' ORDER BY Account.Name`,
+  ).records;
+  assert.deepEqual(
+    relations.map((row) => [(row['Account'] as { Name: string }).Name, row['IsDirect']]),
+    [
+      ['Home', false],
+      ['Other', true],
+    ],
+  );
 
   seen.length = 0;
   await org.delete('Contact', contact!.id!);
   assert.equal(org.query('SELECT COUNT() FROM AccountContactRelation').totalSize, 0);
-  assert.equal(org.query('SELECT COUNT() FROM AccountContactRelation', { includeDeleted: true }).totalSize, 0, 'relations are not recycled');
+  assert.equal(
+    org.query('SELECT COUNT() FROM AccountContactRelation', { includeDeleted: true }).totalSize,
+    0,
+    'relations are not recycled',
+  );
   assert.deepEqual(seen, ['Contact:delete:1', 'AccountContactRelation:delete:2']);
 });
 
@@ -204,7 +276,10 @@ test('the Recycle Bin: delete, queryAll, undelete', async () => {
   assert.equal(org.get('Contact', contact!.id!)!['IsDeleted'], true);
   await org.insert('Account', { Name: 'Taken', Gentrack_External_Id__c: 'a1' });
   await rejectsWith(org.undelete('Account', account!.id!), 'DUPLICATE_VALUE');
-  await org.update('Account', { Id: org.query("SELECT Id FROM Account WHERE Name = 'Taken'").records[0]!['Id'], Gentrack_External_Id__c: 'A9' });
+  await org.update('Account', {
+    Id: org.query("SELECT Id FROM Account WHERE Name = 'Taken'").records[0]!['Id'],
+    Gentrack_External_Id__c: 'A9',
+  });
   await org.undelete('Account', account!.id!);
   assert.equal(org.get('Contact', contact!.id!)!['IsDeleted'], false);
   assert.equal(org.query('SELECT COUNT() FROM AccountContactRelation WHERE IsDirect = true').totalSize, 1);
@@ -215,12 +290,32 @@ test('upsert by External ID inserts then updates, and resolves parents by Extern
   const [created] = await org.upsert('Account', { Gentrack_External_Id__c: 'A1', Name: 'Acme' });
   const [updated] = await org.upsert('Account', { Gentrack_External_Id__c: 'A1', Name: 'Acme Ltd' });
   assert.deepEqual([created!.created, updated!.created, updated!.id], [true, false, created!.id]);
-  const [contact] = await org.upsert('Contact', { Gentrack_External_Id__c: 'C1', LastName: 'Smith', Account: { Gentrack_External_Id__c: 'a1' } });
+  const [contact] = await org.upsert('Contact', {
+    Gentrack_External_Id__c: 'C1',
+    LastName: 'Smith',
+    Account: { Gentrack_External_Id__c: 'a1' },
+  });
   assert.equal(org.get('Contact', contact!.id!)!['AccountId'], created!.id);
-  const missing = await rejectsWith(org.insert('Contact', { LastName: 'X', Account: { Gentrack_External_Id__c: 'NOPE' } }), 'INVALID_FIELD');
-  assert.match(missing.message, /Foreign key external ID: NOPE not found for field Gentrack_External_Id__c in entity Account/);
-  const results = await org.upsert('Account', [{ Gentrack_External_Id__c: 'B1', Name: 'x' }, { Gentrack_External_Id__c: 'b1', Name: 'y' }], { allOrNone: false });
-  assert.deepEqual(results.map((result) => result.errors[0]?.errorCode), ['DUPLICATE_EXTERNAL_ID', 'DUPLICATE_EXTERNAL_ID']);
+  const missing = await rejectsWith(
+    org.insert('Contact', { LastName: 'X', Account: { Gentrack_External_Id__c: 'NOPE' } }),
+    'INVALID_FIELD',
+  );
+  assert.match(
+    missing.message,
+    /Foreign key external ID: NOPE not found for field Gentrack_External_Id__c in entity Account/,
+  );
+  const results = await org.upsert(
+    'Account',
+    [
+      { Gentrack_External_Id__c: 'B1', Name: 'x' },
+      { Gentrack_External_Id__c: 'b1', Name: 'y' },
+    ],
+    { allOrNone: false },
+  );
+  assert.deepEqual(
+    results.map((result) => result.errors[0]?.errorCode),
+    ['DUPLICATE_EXTERNAL_ID', 'DUPLICATE_EXTERNAL_ID'],
+  );
 });
 
 test('hierarchy custom settings resolve user, then org default, then field default', async () => {
@@ -239,8 +334,16 @@ test('hierarchy custom settings resolve user, then org default, then field defau
 test('platform events are validated, not stored, and delivered on commit', async () => {
   const org = newOrg();
   const delivered: string[] = [];
-  org.onEventPublished((batch) => delivered.push(...batch.events.map((event) => `${batch.eventType}:${String(event['Record_Id__c'])}:${batch.user.username}`)));
-  await org.insert('Gentrack_Object_Event__e', { Record_Id__c: '001000000000001AAA', Part_Number__c: 1 }, { as: org.users.integration });
+  org.onEventPublished((batch) =>
+    delivered.push(
+      ...batch.events.map((event) => `${batch.eventType}:${String(event['Record_Id__c'])}:${batch.user.username}`),
+    ),
+  );
+  await org.insert(
+    'Gentrack_Object_Event__e',
+    { Record_Id__c: '001000000000001AAA', Part_Number__c: 1 },
+    { as: org.users.integration },
+  );
   assert.deepEqual(delivered, [`Gentrack_Object_Event__e:001000000000001AAA:${org.users.integration.username}`]);
   await rejectsWith(org.insert('Gentrack_Object_Event__e', { Part_Number__c: 1 }), 'REQUIRED_FIELD_MISSING');
   assert.throws(() => org.query('SELECT Id FROM Gentrack_Object_Event__e'), { errorCode: 'INVALID_TYPE' });
@@ -251,7 +354,9 @@ test('concurrent DML calls are serialised and each is atomic', async () => {
   org.onAfterDml(async () => {
     await new Promise((resolve) => setImmediate(resolve));
   });
-  const calls = Array.from({ length: 20 }, (_, index) => org.insert('Account', [{ Name: `A${index}`, Gentrack_External_Id__c: 'SAME' }], { allOrNone: false }));
+  const calls = Array.from({ length: 20 }, (_, index) =>
+    org.insert('Account', [{ Name: `A${index}`, Gentrack_External_Id__c: 'SAME' }], { allOrNone: false }),
+  );
   const results = (await Promise.all(calls)).flat();
   assert.equal(results.filter((result) => result.success).length, 1);
   assert.equal(org.query("SELECT COUNT() FROM Account WHERE Gentrack_External_Id__c = 'same'").totalSize, 1);
@@ -267,16 +372,30 @@ test('work a listener schedules for later starts its own transaction', async () 
   });
   await org.insert('Account', { Name: 'Acme' });
   await later;
-  assert.equal(org.changes.all().filter((entry) => entry.objectType === 'Contact').length, 1, 'the later insert committed on its own');
+  assert.equal(
+    org.changes.all().filter((entry) => entry.objectType === 'Contact').length,
+    1,
+    'the later insert committed on its own',
+  );
 });
 
 test('deployed permission sets and triggers are queryable setup records; an org without force-app has none', () => {
   const org = createSandboxOrg({ forceAppDir: fileURLToPath(new URL('../../force-app', import.meta.url)) });
-  const sets = org.query("SELECT Name, IsCustom FROM PermissionSet WHERE Name IN ('Gentrack_Integration_User', 'Gentrack_Connector_User')");
-  assert.deepEqual(sets.records.map((record) => record['Name']).sort(), ['Gentrack_Connector_User', 'Gentrack_Integration_User']);
-  const triggers = org.query("SELECT Name, TableEnumOrId, Status, UsageAfterUndelete FROM ApexTrigger ORDER BY Name");
+  const sets = org.query(
+    "SELECT Name, IsCustom FROM PermissionSet WHERE Name IN ('Gentrack_Integration_User', 'Gentrack_Connector_User')",
+  );
+  assert.deepEqual(sets.records.map((record) => record['Name']).sort(), [
+    'Gentrack_Connector_User',
+    'Gentrack_Integration_User',
+  ]);
+  const triggers = org.query('SELECT Name, TableEnumOrId, Status, UsageAfterUndelete FROM ApexTrigger ORDER BY Name');
   assert.deepEqual(
-    triggers.records.map((record) => [record['Name'], record['TableEnumOrId'], record['Status'], record['UsageAfterUndelete']]),
+    triggers.records.map((record) => [
+      record['Name'],
+      record['TableEnumOrId'],
+      record['Status'],
+      record['UsageAfterUndelete'],
+    ]),
     [
       ['GentrackAccountContactRelationTrigger', 'AccountContactRelation', 'Active', false],
       ['GentrackAccountTrigger', 'Account', 'Active', true],
@@ -291,9 +410,19 @@ test('deployed permission sets and triggers are queryable setup records; an org 
 test('uploading a ContentVersion creates its ContentDocument', async () => {
   const org = newOrg();
   const data = Buffer.from('a,b\n1,2\n').toString('base64');
-  const [result] = await org.insert('ContentVersion', { Title: 'Report', PathOnClient: 'report.csv', VersionData: data });
+  const [result] = await org.insert('ContentVersion', {
+    Title: 'Report',
+    PathOnClient: 'report.csv',
+    VersionData: data,
+  });
   const version = org.get('ContentVersion', result!.id!)!;
   const document = org.get('ContentDocument', String(version['ContentDocumentId']))!;
-  assert.deepEqual([document['Title'], document['LatestPublishedVersionId'], version['OwnerId']], ['Report', version.Id, org.users.admin.id]);
-  await rejectsWith(org.insert('ContentVersion', { Title: 'No data', PathOnClient: 'x.csv' }), 'REQUIRED_FIELD_MISSING');
+  assert.deepEqual(
+    [document['Title'], document['LatestPublishedVersionId'], version['OwnerId']],
+    ['Report', version.Id, org.users.admin.id],
+  );
+  await rejectsWith(
+    org.insert('ContentVersion', { Title: 'No data', PathOnClient: 'x.csv' }),
+    'REQUIRED_FIELD_MISSING',
+  );
 });

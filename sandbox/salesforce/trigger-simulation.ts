@@ -21,7 +21,6 @@ import type { AfterDmlEvent } from './org/dml-engine.js';
 import type { SandboxOrg } from './org/sandbox-org.js';
 import type { SandboxUser } from './org/users.js';
 
-
 /** Where simulated events go: the sandbox event bus, with the publishing user. */
 export type EventSink = (events: Record<string, unknown>[], user: SandboxUser) => void;
 
@@ -31,7 +30,11 @@ export interface TriggerSimulation {
   detach(): void;
 }
 
-export function simulateConnectorTriggers(org: SandboxOrg, model: ConnectorModel, publish: EventSink): TriggerSimulation {
+export function simulateConnectorTriggers(
+  org: SandboxOrg,
+  model: ConnectorModel,
+  publish: EventSink,
+): TriggerSimulation {
   let publishCalls = 0;
   const detach = org.onAfterDml((event) => {
     const object = findObject(model, event.objectType);
@@ -55,7 +58,12 @@ function publishingAllowed(org: SandboxOrg, user: SandboxUser): boolean {
   return settings?.[KILL_SWITCH_FIELD] !== true;
 }
 
-function eventsFor(org: SandboxOrg, model: ConnectorModel, object: SyncedObject, event: AfterDmlEvent): Record<string, unknown>[] {
+function eventsFor(
+  org: SandboxOrg,
+  model: ConnectorModel,
+  object: SyncedObject,
+  event: AfterDmlEvent,
+): Record<string, unknown>[] {
   const operationType = EVENT_OPERATION_TYPES[event.operation];
   const tracked = trackedFields(object).map((field) => field.name);
   const lookups = object.fields.filter((field) => field.references);
@@ -69,7 +77,10 @@ function eventsFor(org: SandboxOrg, model: ConnectorModel, object: SyncedObject,
       if (changedFields.length === 0) continue;
     }
     const payloadOf = (record: Record<string, unknown>) => {
-      const payload: Record<string, unknown> = { Id: record.Id, [EXTERNAL_ID_FIELD]: record[EXTERNAL_ID_FIELD] ?? null };
+      const payload: Record<string, unknown> = {
+        Id: record.Id,
+        [EXTERNAL_ID_FIELD]: record[EXTERNAL_ID_FIELD] ?? null,
+      };
       for (const name of tracked) payload[name] = record[name] ?? null;
       if (lookups.length > 0) {
         payload[REFERENCES_KEY] = Object.fromEntries(

@@ -24,7 +24,10 @@ const org = sandbox.salesforce.org;
 async function* jobsOf(plan: ObjectPlan): AsyncGenerator<{ csv: string; rows: number }> {
   const header = csvLine(plan.columns.map((column) => column.header));
   let lines: string[] = [];
-  const input = createInterface({ input: createReadStream(path.join(extract, `${plan.stage}.jsonl`)), crlfDelay: Infinity });
+  const input = createInterface({
+    input: createReadStream(path.join(extract, `${plan.stage}.jsonl`)),
+    crlfDelay: Infinity,
+  });
   for await (const line of input) {
     if (line === '') continue;
     const mapped = mapRow(plan, jsonRecord(JSON.parse(line)));
@@ -40,14 +43,19 @@ async function* jobsOf(plan: ObjectPlan): AsyncGenerator<{ csv: string; rows: nu
 
 async function runJob(org: SandboxOrg, plan: ObjectPlan, csv: string): Promise<number> {
   const jobs = org.bulkIngest;
-  const info = jobs.create({ object: plan.object, operation: 'upsert', externalIdFieldName: EXTERNAL_ID_FIELD, contentType: 'CSV' }, org.users.integration, '62.0');
+  const info = jobs.create(
+    { object: plan.object, operation: 'upsert', externalIdFieldName: EXTERNAL_ID_FIELD, contentType: 'CSV' },
+    org.users.integration,
+    '62.0',
+  );
   const id = String(info.id);
   jobs.upload(id, csv);
   jobs.changeState(id, 'UploadComplete');
   for (;;) {
     const state = jobs.info(id).state;
     if (state === 'JobComplete') break;
-    if (state === 'Failed' || state === 'Aborted') throw new Error(`${plan.object} job ${id} ${String(state)}: ${String(jobs.info(id).errorMessage)}`);
+    if (state === 'Failed' || state === 'Aborted')
+      throw new Error(`${plan.object} job ${id} ${String(state)}: ${String(jobs.info(id).errorMessage)}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
   jobs.successfulResults(id);

@@ -10,17 +10,27 @@ import { SyncHistory } from '../../relay/src/platform/db/sync-history.js';
 
 const [configFile, extract, reportDir, store] = process.argv.slice(2) as [string, string, string, string];
 const peaks = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
-const sampler = setInterval(() => {
-  const usage = process.memoryUsage() as unknown as Record<string, number>;
-  for (const key of Object.keys(peaks) as (keyof typeof peaks)[]) peaks[key] = Math.max(peaks[key], usage[key]!);
-  if (process.env.BENCH_MEMORY_TRACE) process.stderr.write(`[mem] ${Object.entries(usage).map(([k, v]) => `${k}=${Math.round(v / 1048576)}`).join(' ')} ${residentKinds()}\n`);
-}, process.env.BENCH_MEMORY_TRACE ? 500 : 100);
+const sampler = setInterval(
+  () => {
+    const usage = process.memoryUsage() as unknown as Record<string, number>;
+    for (const key of Object.keys(peaks) as (keyof typeof peaks)[]) peaks[key] = Math.max(peaks[key], usage[key]!);
+    if (process.env.BENCH_MEMORY_TRACE)
+      process.stderr.write(
+        `[mem] ${Object.entries(usage)
+          .map(([k, v]) => `${k}=${Math.round(v / 1048576)}`)
+          .join(' ')} ${residentKinds()}\n`,
+      );
+  },
+  process.env.BENCH_MEMORY_TRACE ? 500 : 100,
+);
 sampler.unref();
 /** Anonymous memory (heap, buffers) and file-backed pages (the node binary's code and ICU data) of the RSS. */
 function residentKinds(): string {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
-    return ['RssAnon', 'RssFile'].map((name) => `${name}=${Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024)}`).join(' ');
+    return ['RssAnon', 'RssFile']
+      .map((name) => `${name}=${Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024)}`)
+      .join(' ');
   } catch {
     return '';
   }

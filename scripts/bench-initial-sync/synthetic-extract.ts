@@ -39,7 +39,12 @@ export async function writeSyntheticExtract(dir: string, accounts: number): Prom
       account: {
         name: `Synthetic Energy Customer ${index}`,
         phone: `+64 9 ${String(1_000_000 + index).slice(-7)}`,
-        billingAddress: { street: `${index % 500} Queen Street`, city: CITIES[index % CITIES.length], postcode: String(1000 + (index % 9000)), country: 'NZ' },
+        billingAddress: {
+          street: `${index % 500} Queen Street`,
+          city: CITIES[index % CITIES.length],
+          postcode: String(1000 + (index % 9000)),
+          country: 'NZ',
+        },
         tradingName: `Trading ${index}`,
         accountClass: CLASSES[index % CLASSES.length],
         status: 'Active',

@@ -44,7 +44,8 @@ export async function seedAccounts(sandbox: Sandbox, count: number): Promise<Ben
       { as: org.users.integration },
     );
     results.forEach((result, i) => {
-      if (!result.success || !result.id) throw new Error(`seeding Salesforce account ${numbers[i]} failed: ${JSON.stringify(result)}`);
+      if (!result.success || !result.id)
+        throw new Error(`seeding Salesforce account ${numbers[i]} failed: ${JSON.stringify(result)}`);
       const accountNumber = numbers[i]!;
       sandbox.gentrack.state.seedAccount({
         accountNumber,

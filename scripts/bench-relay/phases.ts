@@ -48,7 +48,8 @@ export async function measureThroughput(workload: Workload, events: number): Pro
     const done = received();
     if (done >= events) break;
     if (done !== lastProgress.count) lastProgress = { count: done, at: Date.now() };
-    else if (Date.now() - lastProgress.at > STALL_MS) throw new Error(`Gentrack received ${done} of ${events} events and then nothing for ${STALL_MS / 1000} s`);
+    else if (Date.now() - lastProgress.at > STALL_MS)
+      throw new Error(`Gentrack received ${done} of ${events} events and then nothing for ${STALL_MS / 1000} s`);
     if (published < events && published - done < MAX_AHEAD) {
       const size = Math.min(PUBLISH_BATCH, events - published);
       publish(workload, size);
@@ -86,7 +87,8 @@ export async function measureLatency(workload: Workload, perSecond: number, seco
     const count = calls.counters.effectiveWrites;
     if (count >= total) break;
     if (count !== lastCount) [lastCount, lastChange] = [count, Date.now()];
-    else if (Date.now() - lastChange > STALL_MS) throw new Error(`Gentrack received ${count} of ${total} events in the latency phase`);
+    else if (Date.now() - lastChange > STALL_MS)
+      throw new Error(`Gentrack received ${count} of ${total} events in the latency phase`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const latencies: number[] = [];
@@ -94,7 +96,8 @@ export async function measureLatency(workload: Workload, perSecond: number, seco
     const sentAt = call.transactionId === undefined ? undefined : publishedAt.get(call.transactionId);
     if (sentAt !== undefined && call.effective) latencies.push(Date.parse(call.at) - sentAt);
   }
-  if (latencies.length !== total) throw new Error(`matched ${latencies.length} of ${total} latency events in Gentrack's call log`);
+  if (latencies.length !== total)
+    throw new Error(`matched ${latencies.length} of ${total} latency events in Gentrack's call log`);
   latencies.sort((a, b) => a - b);
   return {
     events: total,

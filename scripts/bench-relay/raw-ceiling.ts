@@ -41,8 +41,16 @@ export interface RawCeilingResult {
 
 type LoopResult = Omit<RawCeilingResult, 'sandboxUsPerRequest'>;
 
-export async function runRawCeiling(sandbox: Sandbox, job: Omit<RawCeilingJob, 'baseUrl' | 'tokenUrl' | 'clientId'>): Promise<RawCeilingResult> {
-  const full: RawCeilingJob = { ...job, baseUrl: sandbox.gentrack.baseUrl, tokenUrl: sandbox.gentrack.tokenUrl, clientId: sandbox.gentrack.clientId };
+export async function runRawCeiling(
+  sandbox: Sandbox,
+  job: Omit<RawCeilingJob, 'baseUrl' | 'tokenUrl' | 'clientId'>,
+): Promise<RawCeilingResult> {
+  const full: RawCeilingJob = {
+    ...job,
+    baseUrl: sandbox.gentrack.baseUrl,
+    tokenUrl: sandbox.gentrack.tokenUrl,
+    clientId: sandbox.gentrack.clientId,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', GENTRACK_CLIENT_SECRET: sandbox.gentrack.clientSecret },

@@ -42,7 +42,10 @@ export interface RelayChild {
 
 export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptions): Promise<RelayChild> {
   const port = await freePort();
-  const input = sandbox.relayConfigInput({ storePath: path.join(options.dir, `${options.name}.db`) }) as Record<string, Record<string, unknown>>;
+  const input = sandbox.relayConfigInput({ storePath: path.join(options.dir, `${options.name}.db`) }) as Record<
+    string,
+    Record<string, unknown>
+  >;
   const config = {
     ...input,
     store: { ...input.store, synchronous: options.synchronous },
@@ -52,14 +55,21 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
   const configFile = path.join(options.dir, `${options.name}.json`);
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
-  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
+  ];
   // Started as an operator starts it: with the node options of the executable's shebang, then the benchmark's own
   // (node refuses some of them, such as --cpu-prof, in NODE_OPTIONS, so they go on the command line).
-  const child: ChildProcess = spawn(process.execPath, [...shebangNodeOptions(BIN), ...nodeArgs, BIN, 'relay', '--config', configFile], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...shebangNodeOptions(BIN), ...nodeArgs, BIN, 'relay', '--config', configFile],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
   child.stdout!.on('data', collect);
@@ -69,7 +79,8 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the relay exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
+    if (child.exitCode !== null)
+      throw new Error(`the relay exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
     const status = await request(`${opsUrl}/readyz`)
       .then(async (response) => {
         await response.body.dump();
@@ -77,7 +88,8 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
       })
       .catch(() => 0);
     if (status === 200) break;
-    if (Date.now() > deadline) throw new Error(`the relay did not become ready within 30 s:\n${output.slice(-20).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`the relay did not become ready within 30 s:\n${output.slice(-20).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
@@ -87,7 +99,8 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
     async gauges() {
       const response = await request(`${opsUrl}/metrics`);
       const text = await response.body.text();
-      const gauge = (name: string) => Number(new RegExp(`^gentrack_relay_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const gauge = (name: string) =>
+        Number(new RegExp(`^gentrack_relay_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
       return {
         changesPending: gauge('changes_pending'),
         writeBacksPending: gauge('write_backs_pending'),

@@ -21,7 +21,17 @@ export function renderReport(title: string, rows: readonly ReportRow[], notes: r
   const format = (line: typeof header) =>
     `  ${line.metric.padEnd(widths.metric)}  ${line.measured.padStart(widths.measured)}  ${line.target.padEnd(widths.target)}  ${line.verdict}`.trimEnd();
   const rule = '  ' + '-'.repeat(widths.metric + widths.measured + widths.target + 12);
-  return [``, title, rule, format(header), rule, ...lines.map(format), rule, ...notes.map((note) => `  ${note}`), ``].join('\n');
+  return [
+    ``,
+    title,
+    rule,
+    format(header),
+    rule,
+    ...lines.map(format),
+    rule,
+    ...notes.map((note) => `  ${note}`),
+    ``,
+  ].join('\n');
 }
 
 export function formatNumber(value: number, digits = 0): string {

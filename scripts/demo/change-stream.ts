@@ -30,7 +30,11 @@ export class ChangeStream {
   ) {}
 
   get summary(): { counts: ChangeCounts; failures: number; lastFailure?: string } {
-    return { counts: Object.fromEntries(this.counts), failures: this.failures, ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}) };
+    return {
+      counts: Object.fromEntries(this.counts),
+      failures: this.failures,
+      ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+    };
   }
 
   /** Makes one change, chosen so the data grows first and is edited later. */
@@ -95,7 +99,9 @@ export class ChangeStream {
     // Salesforce refuses a second relation between the same account and contact (DUPLICATE_VALUE).
     const accountId = this.pick(this.accounts.filter((id) => !contact.accountIds.includes(id)));
     if (!accountId) return;
-    await this.connection.sobject('AccountContactRelation').create({ AccountId: accountId, ContactId: contact.id, Roles: 'Payer' });
+    await this.connection
+      .sobject('AccountContactRelation')
+      .create({ AccountId: accountId, ContactId: contact.id, Roles: 'Payer' });
     contact.accountIds.push(accountId);
     this.count('AccountContactRelation insert');
   }

@@ -5,7 +5,9 @@ import { positiveNumberValue } from '../../cli/option-values.js';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Run the sandbox and the relay, make realistic changes in Salesforce and show them arriving in Gentrack')
+    .description(
+      'Run the sandbox and the relay, make realistic changes in Salesforce and show them arriving in Gentrack',
+    )
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', positiveNumberValue)
     .option('--rate <changes-per-second>', 'changes made in Salesforce per second', positiveNumberValue, 8)
     .addHelpText('after', '\nExamples:\n  gentrack-sf demo --duration 30 --rate 20   run for 30 s, 20 changes a second')

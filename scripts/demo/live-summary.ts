@@ -42,7 +42,10 @@ export function renderSummary(snapshot: DemoSnapshot, { interactive }: { interac
     `  effective writes ${gentrack.counters.effectiveWrites}   idempotent replays ${gentrack.counters.replays}   older than the entity's last change ${gentrack.counters.outOfOrder}`,
     `  ${formatEntities(gentrack.entities)}`,
     '  latest calls:',
-    ...gentrack.recent.map((call) => `    ${String(call.status).padEnd(4)} ${call.method.padEnd(5)} ${call.path.padEnd(48)} ${call.operation}`),
+    ...gentrack.recent.map(
+      (call) =>
+        `    ${String(call.status).padEnd(4)} ${call.method.padEnd(5)} ${call.path.padEnd(48)} ${call.operation}`,
+    ),
   ];
   return `${CLEAR}${lines.join('\n')}\n`;
 }
@@ -70,7 +73,9 @@ export function renderExplanation(snapshot: DemoSnapshot, { logFile }: { logFile
     '  (a contact and its relation both change the Gentrack contact) and crossed on the way; Gentrack applies them and',
     '  the sandbox counts them. Changes of one Salesforce record are always sent in order.',
     ...(snapshot.salesforce.failures > 0
-      ? [`  ${snapshot.salesforce.failures} changes the demo tried were refused by Salesforce itself: ${snapshot.salesforce.lastFailure ?? ''}`]
+      ? [
+          `  ${snapshot.salesforce.failures} changes the demo tried were refused by Salesforce itself: ${snapshot.salesforce.lastFailure ?? ''}`,
+        ]
       : []),
     '',
     'Next',

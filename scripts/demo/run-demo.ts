@@ -36,7 +36,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
   const config = resolveRelayConfig({ text: JSON.stringify(sandbox.relayConfigInput({ storePath })), env: {} });
   const secrets = loadRelaySecrets({ config, env: sandbox.relaySecretsEnv() });
   const logFile = path.join(workDir, 'relay.log');
-  const logger = createLogger({ level: 'info', destination: (await import('pino')).default.destination({ dest: logFile, sync: false }) });
+  const logger = createLogger({
+    level: 'info',
+    destination: (await import('pino')).default.destination({ dest: logFile, sync: false }),
+  });
   const relay = new Relay({ config, secrets, logger });
   await relay.start();
   while (relay.health().subscription !== 'connected') await new Promise((resolve) => setTimeout(resolve, 50));
@@ -63,7 +66,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
         .list()
         .filter((call) => call.operation !== 'token')
         .slice(-6)
-        .map((call) => ({ operation: call.operation ?? '(unknown)', method: call.method, path: call.path, status: call.status })),
+        .map((call) => ({
+          operation: call.operation ?? '(unknown)',
+          method: call.method,
+          path: call.path,
+          status: call.status,
+        })),
     },
   });
 
@@ -77,7 +85,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
   const changeInterval = 1000 / (options.changesPerSecond ?? 8);
   let lastRender = 0;
   try {
-    while (!stopping && (options.durationSeconds === undefined || Date.now() - startedAt < options.durationSeconds * 1000)) {
+    while (
+      !stopping &&
+      (options.durationSeconds === undefined || Date.now() - startedAt < options.durationSeconds * 1000)
+    ) {
       await stream.next();
       if (Date.now() - lastRender >= (interactive ? 500 : 5_000)) {
         lastRender = Date.now();
@@ -87,7 +98,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
     }
     output.write('\nStopping: letting the relay deliver what is in flight...\n');
     const deadline = Date.now() + 10_000;
-    while (relay.health().pending > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (relay.health().pending > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     await relay.flushWriteBacks();
     const final = snapshot();
     output.write(renderSummary(final, { interactive: false }));

@@ -19,9 +19,10 @@ async function boundaryMessages(fixture: string, standingAt: string): Promise<st
 }
 
 test('the Gentrack -> Salesforce flow may not import the Salesforce -> Gentrack flow', async () => {
-  assert.deepEqual(await boundaryMessages('imports-outbox-dispatcher.ts', 'relay/src/to-salesforce/boundary-fixture.ts'), [
-    'boundaries/dependencies: the Gentrack -> Salesforce flow imports no other flow',
-  ]);
+  assert.deepEqual(
+    await boundaryMessages('imports-outbox-dispatcher.ts', 'relay/src/to-salesforce/boundary-fixture.ts'),
+    ['boundaries/dependencies: the Gentrack -> Salesforce flow imports no other flow'],
+  );
 });
 
 test('platform/ may not import a flow, nor shipped code the sandbox', async () => {
@@ -37,6 +38,12 @@ test('platform/ may not import a flow, nor shipped code the sandbox', async () =
 });
 
 test('the same import is accepted where it may stand: sync-jobs and the composition root', async () => {
-  assert.deepEqual(await boundaryMessages('imports-outbox-dispatcher.ts', 'relay/src/sync-jobs/boundary-fixture.ts'), []);
-  assert.deepEqual(await boundaryMessages('imports-outbox-dispatcher.ts', 'relay/src/to-gentrack/boundary-fixture.ts'), []);
+  assert.deepEqual(
+    await boundaryMessages('imports-outbox-dispatcher.ts', 'relay/src/sync-jobs/boundary-fixture.ts'),
+    [],
+  );
+  assert.deepEqual(
+    await boundaryMessages('imports-outbox-dispatcher.ts', 'relay/src/to-gentrack/boundary-fixture.ts'),
+    [],
+  );
 });

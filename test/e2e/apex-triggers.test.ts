@@ -18,14 +18,25 @@ after(async () => {
 });
 
 test('an account created through REST reaches Gentrack through the interpreted AccountTrigger, without an echo', async () => {
-  const created = (await e2e.admin.sobject('Account').create({ Name: 'Pohutukawa Gas', BillingCity: 'Napier' })) as { id: string };
+  const created = (await e2e.admin.sobject('Account').create({ Name: 'Pohutukawa Gas', BillingCity: 'Napier' })) as {
+    id: string;
+  };
   const call = await eventually('customer-sync', () =>
     e2e.sandbox.gentrack.calls
       .list()
-      .find((c) => c.operation === 'customer-sync' && c.status < 300 && (c.body as { salesforceId?: string }).salesforceId === created.id),
+      .find(
+        (c) =>
+          c.operation === 'customer-sync' &&
+          c.status < 300 &&
+          (c.body as { salesforceId?: string }).salesforceId === created.id,
+      ),
   );
   assert.equal((call.body as { account: { name: string } }).account.name, 'Pohutukawa Gas');
-  assert.equal(call.headers['x-on-behalf-of'], e2e.sandbox.salesforce.org.credentials.admin.username, 'UserInfo.getUserName() of the REST caller');
+  assert.equal(
+    call.headers['x-on-behalf-of'],
+    e2e.sandbox.salesforce.org.credentials.admin.username,
+    'UserInfo.getUserName() of the REST caller',
+  );
   assert.equal(e2e.sandbox.triggers?.publishCalls, 1, 'one EventBus.publish for the one-record insert');
 
   const accountNumber = (call.response as { accountNumber: string }).accountNumber;
@@ -37,6 +48,8 @@ test('an account created through REST reaches Gentrack through the interpreted A
   // The integration user's write-back ran the trigger too, which found the bypass permission and published nothing.
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(e2e.sandbox.triggers?.publishCalls, 1, 'the write-back published nothing');
-  const forThisAccount = e2e.sandbox.gentrack.calls.list().filter((c) => (c.body as { salesforceId?: string } | undefined)?.salesforceId === created.id);
+  const forThisAccount = e2e.sandbox.gentrack.calls
+    .list()
+    .filter((c) => (c.body as { salesforceId?: string } | undefined)?.salesforceId === created.id);
   assert.equal(forThisAccount.length, 1, 'the write-back was not sent back to Gentrack');
 });

@@ -10,9 +10,13 @@ import { PROJECT_ROOT } from '../../model/project-root.js';
 const run = promisify(execFile);
 
 test('npm run demo delivers a stream of Salesforce changes to Gentrack', { timeout: 90_000 }, async () => {
-  const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'demo', '--duration', '5', '--rate', '10'], {
-    cwd: PROJECT_ROOT,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'demo', '--duration', '5', '--rate', '10'],
+    {
+      cwd: PROJECT_ROOT,
+    },
+  );
   const final = stdout
     .trim()
     .split('\n')

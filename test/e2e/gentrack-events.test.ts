@@ -28,7 +28,13 @@ before(async () => {
   e2e = await startE2E();
   await e2e.startRelay(
     {
-      webhooks: { host: '127.0.0.1', port: 0, appId: APP_ID, tenantIds: [TENANT_ID], publicKeys: [e2e.sandbox.gentrack.publicKeyPem] },
+      webhooks: {
+        host: '127.0.0.1',
+        port: 0,
+        appId: APP_ID,
+        tenantIds: [TENANT_ID],
+        publicKeys: [e2e.sandbox.gentrack.publicKeyPem],
+      },
       delivery: { initialBackoffMs: 20, maxBackoffMs: 200 },
     },
     {
@@ -51,7 +57,11 @@ after(async () => {
 async function account(status: 'Active' | 'Final' = 'Active'): Promise<{ id: string; number: string }> {
   const number = `A77${String(++accountSeq).padStart(5, '0')}`;
   const { org } = e2e.sandbox.salesforce;
-  e2e.sandbox.gentrack.state.seedAccount({ accountNumber: number, account: { name: `Events ${number}`, accountClass: 'Residential' }, status });
+  e2e.sandbox.gentrack.state.seedAccount({
+    accountNumber: number,
+    account: { name: `Events ${number}`, accountClass: 'Residential' },
+    status,
+  });
   const [created] = await org.insert(
     'Account',
     { Name: `Events ${number}`, Gentrack_External_Id__c: number, OwnerId: org.users.admin.id },
@@ -60,9 +70,16 @@ async function account(status: 'Active' | 'Final' = 'Active'): Promise<{ id: str
   return { id: created!.id!, number };
 }
 
-async function send(eventType: string, data: Record<string, unknown>, options: { eventId?: string; createdAt?: string } = {}): Promise<WebhookDelivery> {
+async function send(
+  eventType: string,
+  data: Record<string, unknown>,
+  options: { eventId?: string; createdAt?: string } = {},
+): Promise<WebhookDelivery> {
   const delivery = await e2e.sandbox.gentrack.webhooks.send(url, { eventType, data, ...options });
-  assert.ok(delivery.status === 202 || delivery.status === 200, `${eventType} accepted (${delivery.status} ${delivery.responseBody})`);
+  assert.ok(
+    delivery.status === 202 || delivery.status === 200,
+    `${eventType} accepted (${delivery.status} ${delivery.responseBody})`,
+  );
   return delivery;
 }
 
@@ -80,27 +97,88 @@ async function accountRecord(id: string): Promise<Record<string, unknown>> {
 function echoes() {
   return {
     publishes: e2e.sandbox.triggers!.publishCalls,
-    gentrackWrites: e2e.sandbox.gentrack.calls.list().filter((call) => call.method !== 'GET' && call.operation !== 'token').length,
+    gentrackWrites: e2e.sandbox.gentrack.calls
+      .list()
+      .filter((call) => call.method !== 'GET' && call.operation !== 'token').length,
   };
 }
 
 test('signed events of each default type change the right Account, and nothing is published back', async () => {
   const before = echoes();
-  const cases: { eventType: string; data: (n: string) => Record<string, unknown>; expect: Record<string, unknown> }[] = [
-    { eventType: 'switch-loss-started', data: (n) => ({ accountNumber: n, switchDate: '2024-07-01' }), expect: { Switch_Status__c: 'Loss Started', Switch_Loss_Date__c: '2024-07-01' } },
-    { eventType: 'switch-loss-cancelled', data: (n) => ({ accountNumber: n }), expect: { Switch_Status__c: 'Loss Cancelled', Switch_Loss_Date__c: null } },
-    { eventType: 'switch-loss-finished', data: (n) => ({ accountNumber: n, switchDate: '2024-08-01' }), expect: { Switch_Status__c: 'Lost', Switch_Loss_Date__c: '2024-08-01', Gentrack_Account_Status__c: 'Final' } },
-    { eventType: 'quote-created', data: (n) => ({ accountNumber: n, quoteId: 'Q-1' }), expect: { Quote_Reference__c: 'Q-1', Quote_Status__c: 'Created' } },
-    { eventType: 'quote-updated', data: (n) => ({ accountNumber: n, quoteId: 'Q-2' }), expect: { Quote_Reference__c: 'Q-2', Quote_Status__c: 'Updated' } },
-    { eventType: 'quote-ready', data: (n) => ({ accountNumber: n, quoteId: 'Q-3' }), expect: { Quote_Reference__c: 'Q-3', Quote_Status__c: 'Ready' } },
-    { eventType: 'quote-accepted', data: (n) => ({ accountNumber: n, quoteId: 'Q-4' }), expect: { Quote_Reference__c: 'Q-4', Quote_Status__c: 'Accepted' } },
-    { eventType: 'quote-cancelled', data: (n) => ({ accountNumber: n, quoteId: 'Q-5' }), expect: { Quote_Reference__c: 'Q-5', Quote_Status__c: 'Cancelled' } },
-    { eventType: 'contract-created', data: (n) => ({ accountNumber: n, contractId: 'K-1' }), expect: { Contract_Reference__c: 'K-1', Contract_Status__c: 'Created' } },
-    { eventType: 'contract-active', data: (n) => ({ accountNumber: n, contractId: 'K-2' }), expect: { Contract_Reference__c: 'K-2', Contract_Status__c: 'Active', Gentrack_Account_Status__c: 'Active', Account_Class__c: 'Residential' } },
-    { eventType: 'contract-completed', data: (n) => ({ accountNumber: n, contractId: 'K-3' }), expect: { Contract_Reference__c: 'K-3', Contract_Status__c: 'Completed' } },
-    { eventType: 'contract-cancelled', data: (n) => ({ accountNumber: n, contractId: 'K-4' }), expect: { Contract_Reference__c: 'K-4', Contract_Status__c: 'Cancelled' } },
-  ];
-  const sent: { item: (typeof cases)[number]; target: { id: string; number: string }; other: { id: string; number: string }; eventId: string }[] = [];
+  const cases: { eventType: string; data: (n: string) => Record<string, unknown>; expect: Record<string, unknown> }[] =
+    [
+      {
+        eventType: 'switch-loss-started',
+        data: (n) => ({ accountNumber: n, switchDate: '2024-07-01' }),
+        expect: { Switch_Status__c: 'Loss Started', Switch_Loss_Date__c: '2024-07-01' },
+      },
+      {
+        eventType: 'switch-loss-cancelled',
+        data: (n) => ({ accountNumber: n }),
+        expect: { Switch_Status__c: 'Loss Cancelled', Switch_Loss_Date__c: null },
+      },
+      {
+        eventType: 'switch-loss-finished',
+        data: (n) => ({ accountNumber: n, switchDate: '2024-08-01' }),
+        expect: { Switch_Status__c: 'Lost', Switch_Loss_Date__c: '2024-08-01', Gentrack_Account_Status__c: 'Final' },
+      },
+      {
+        eventType: 'quote-created',
+        data: (n) => ({ accountNumber: n, quoteId: 'Q-1' }),
+        expect: { Quote_Reference__c: 'Q-1', Quote_Status__c: 'Created' },
+      },
+      {
+        eventType: 'quote-updated',
+        data: (n) => ({ accountNumber: n, quoteId: 'Q-2' }),
+        expect: { Quote_Reference__c: 'Q-2', Quote_Status__c: 'Updated' },
+      },
+      {
+        eventType: 'quote-ready',
+        data: (n) => ({ accountNumber: n, quoteId: 'Q-3' }),
+        expect: { Quote_Reference__c: 'Q-3', Quote_Status__c: 'Ready' },
+      },
+      {
+        eventType: 'quote-accepted',
+        data: (n) => ({ accountNumber: n, quoteId: 'Q-4' }),
+        expect: { Quote_Reference__c: 'Q-4', Quote_Status__c: 'Accepted' },
+      },
+      {
+        eventType: 'quote-cancelled',
+        data: (n) => ({ accountNumber: n, quoteId: 'Q-5' }),
+        expect: { Quote_Reference__c: 'Q-5', Quote_Status__c: 'Cancelled' },
+      },
+      {
+        eventType: 'contract-created',
+        data: (n) => ({ accountNumber: n, contractId: 'K-1' }),
+        expect: { Contract_Reference__c: 'K-1', Contract_Status__c: 'Created' },
+      },
+      {
+        eventType: 'contract-active',
+        data: (n) => ({ accountNumber: n, contractId: 'K-2' }),
+        expect: {
+          Contract_Reference__c: 'K-2',
+          Contract_Status__c: 'Active',
+          Gentrack_Account_Status__c: 'Active',
+          Account_Class__c: 'Residential',
+        },
+      },
+      {
+        eventType: 'contract-completed',
+        data: (n) => ({ accountNumber: n, contractId: 'K-3' }),
+        expect: { Contract_Reference__c: 'K-3', Contract_Status__c: 'Completed' },
+      },
+      {
+        eventType: 'contract-cancelled',
+        data: (n) => ({ accountNumber: n, contractId: 'K-4' }),
+        expect: { Contract_Reference__c: 'K-4', Contract_Status__c: 'Cancelled' },
+      },
+    ];
+  const sent: {
+    item: (typeof cases)[number];
+    target: { id: string; number: string };
+    other: { id: string; number: string };
+    eventId: string;
+  }[] = [];
   for (const item of cases) {
     const target = await account(item.eventType === 'switch-loss-finished' ? 'Final' : 'Active');
     const other = await account();
@@ -112,9 +190,12 @@ test('signed events of each default type change the right Account, and nothing i
     const outcome = await settled(eventId);
     assert.equal(outcome.state, 'applied', `${item.eventType}: ${outcome.lastError ?? ''}`);
     const record = await accountRecord(target.id);
-    for (const [field, value] of Object.entries(item.expect)) assert.equal(record[field], value, `${item.eventType} sets ${field}`);
+    for (const [field, value] of Object.entries(item.expect))
+      assert.equal(record[field], value, `${item.eventType} sets ${field}`);
     const untouched = await accountRecord(other.id);
-    for (const field of Object.keys(item.expect).filter((name) => !name.startsWith('Gentrack') && name !== 'Account_Class__c')) {
+    for (const field of Object.keys(item.expect).filter(
+      (name) => !name.startsWith('Gentrack') && name !== 'Account_Class__c',
+    )) {
       assert.equal(untouched[field], null, `${item.eventType} leaves other accounts alone`);
     }
   }
@@ -122,7 +203,9 @@ test('signed events of each default type change the right Account, and nothing i
   // switch-loss-started: a Task for the account owner, due two days after the event.
   const started = sent.find((entry) => entry.item.eventType === 'switch-loss-started')!;
   const { org } = e2e.sandbox.salesforce;
-  const tasks = org.query(`SELECT Subject, OwnerId, Priority, ActivityDate FROM Task WHERE WhatId = '${started.target.id}'`).records as Record<string, unknown>[];
+  const tasks = org.query(
+    `SELECT Subject, OwnerId, Priority, ActivityDate FROM Task WHERE WhatId = '${started.target.id}'`,
+  ).records as Record<string, unknown>[];
   assert.equal(tasks.length, 1);
   assert.equal(tasks[0]!.Subject, `Customer switching away: account ${started.target.number}`);
   assert.equal(tasks[0]!.OwnerId, org.users.admin.id, 'assigned to the account owner');
@@ -130,7 +213,10 @@ test('signed events of each default type change the right Account, and nothing i
 
   // switch-loss-finished and contract-active read the account from Gentrack (GET by reference).
   const reads = e2e.sandbox.gentrack.calls.list().filter((call) => call.operation === 'get-account');
-  assert.ok(reads.some((call) => call.path === `/v1/accounts/${sent[2]!.target.number}`), 'switch-loss-finished read its account');
+  assert.ok(
+    reads.some((call) => call.path === `/v1/accounts/${sent[2]!.target.number}`),
+    'switch-loss-finished read its account',
+  );
 
   // The simulated triggers count publishes at DML time, so the writes above are already counted; the barrier makes
   // sure the relay has also delivered whatever the bus held, so a write caused by an echo would be counted too.
@@ -140,20 +226,41 @@ test('signed events of each default type change the right Account, and nothing i
 
 test('a duplicate eventId has no second effect, even after a newer event changed the record', async () => {
   const target = await account();
-  const first = await send('switch-loss-started', { accountNumber: target.number, switchDate: '2024-09-01' }, { createdAt: '2024-06-01T00:00:00.000Z' });
+  const first = await send(
+    'switch-loss-started',
+    { accountNumber: target.number, switchDate: '2024-09-01' },
+    { createdAt: '2024-06-01T00:00:00.000Z' },
+  );
   await settled(first.envelope.eventId);
-  const newer = await send('switch-loss-cancelled', { accountNumber: target.number }, { createdAt: '2024-06-02T00:00:00.000Z' });
+  const newer = await send(
+    'switch-loss-cancelled',
+    { accountNumber: target.number },
+    { createdAt: '2024-06-02T00:00:00.000Z' },
+  );
   await settled(newer.envelope.eventId);
 
   // Gentrack delivers the first event again (a fresh signature, the same eventId).
-  const again = await e2e.sandbox.gentrack.webhooks.send(url, { eventType: 'switch-loss-started', data: { accountNumber: target.number, switchDate: '2024-09-01' }, eventId: first.envelope.eventId, createdAt: '2024-06-01T00:00:00.000Z' });
+  const again = await e2e.sandbox.gentrack.webhooks.send(url, {
+    eventType: 'switch-loss-started',
+    data: { accountNumber: target.number, switchDate: '2024-09-01' },
+    eventId: first.envelope.eventId,
+    createdAt: '2024-06-01T00:00:00.000Z',
+  });
   assert.equal(again.status, 200);
   assert.deepEqual(JSON.parse(again.responseBody), { eventId: first.envelope.eventId, status: 'duplicate' });
   // Sentinel: a later event for the same account. The inbox applies one record's events in the order received, so
   // had the duplicate been taken in, it would have been applied before this one settles.
-  const sentinel = await send('quote-created', { accountNumber: target.number, quoteId: 'Q-after-duplicate' }, { createdAt: '2024-06-03T00:00:00.000Z' });
+  const sentinel = await send(
+    'quote-created',
+    { accountNumber: target.number, quoteId: 'Q-after-duplicate' },
+    { createdAt: '2024-06-03T00:00:00.000Z' },
+  );
   assert.equal((await settled(sentinel.envelope.eventId)).state, 'applied');
-  assert.equal(e2e.relay.gentrackEvents!.inbox.record(first.envelope.eventId)?.state, 'applied', 'the first delivery was not processed again');
+  assert.equal(
+    e2e.relay.gentrackEvents!.inbox.record(first.envelope.eventId)?.state,
+    'applied',
+    'the first delivery was not processed again',
+  );
   const record = await accountRecord(target.id);
   assert.equal(record.Quote_Reference__c, 'Q-after-duplicate');
   assert.equal(record.Switch_Status__c, 'Loss Cancelled');
@@ -165,7 +272,11 @@ test('events delivered out of order leave the record in the state of the newest 
   const target = await account('Final');
   const at = (minute: number) => `2024-06-10T10:0${minute}:00.000Z`;
   // Gentrack's order: started (1), cancelled (2), started again (3), finished (4). Delivered: 4, 1, 3, 2.
-  const finished = await send('switch-loss-finished', { accountNumber: target.number, switchDate: '2024-12-01' }, { createdAt: at(4) });
+  const finished = await send(
+    'switch-loss-finished',
+    { accountNumber: target.number, switchDate: '2024-12-01' },
+    { createdAt: at(4) },
+  );
   await settled(finished.envelope.eventId);
   const late = [
     await send('switch-loss-started', { accountNumber: target.number, switchDate: '2024-10-01' }, { createdAt: at(1) }),
@@ -174,7 +285,11 @@ test('events delivered out of order leave the record in the state of the newest 
   ];
   for (const delivery of late) {
     const outcome = await settled(delivery.envelope.eventId);
-    assert.equal(outcome.state, 'superseded', `${delivery.envelope.eventType} at ${delivery.envelope.createdAt} is older than the finish`);
+    assert.equal(
+      outcome.state,
+      'superseded',
+      `${delivery.envelope.eventType} at ${delivery.envelope.createdAt} is older than the finish`,
+    );
     assert.deepEqual([...outcome.outcome!.superseded!].sort(), ['Switch_Loss_Date__c', 'Switch_Status__c']);
   }
   const record = await accountRecord(target.id);
@@ -212,10 +327,17 @@ test('an unmapped event type and a record Salesforce refuses are dead-lettered w
   const unknown = await send('quote-created', { accountNumber: 'A99999999', quoteId: 'Q-X' });
   const refused = await settled(unknown.envelope.eventId);
   assert.equal(refused.state, 'dead');
-  assert.match(refused.lastError!, /REQUIRED_FIELD_MISSING/, 'Salesforce could not create an account from a quote alone');
+  assert.match(
+    refused.lastError!,
+    /REQUIRED_FIELD_MISSING/,
+    'Salesforce could not create an account from a quote alone',
+  );
 
   const missingReference = await send('quote-created', { quoteId: 'Q-Y' });
-  assert.match((await settled(missingReference.envelope.eventId)).lastError!, /^REFERENCE_MISSING: quote-created event .*: data.accountNumber/);
+  assert.match(
+    (await settled(missingReference.envelope.eventId)).lastError!,
+    /^REFERENCE_MISSING: quote-created event .*: data.accountNumber/,
+  );
 
   const letters = e2e.relay.store.deadLetters(1000).filter((letter) => letter.source === 'gentrack-event');
   const byEvent = new Map(letters.map((letter) => [letter.transactionId, letter]));
@@ -226,15 +348,25 @@ test('an unmapped event type and a record Salesforce refuses are dead-lettered w
 
   // After the cause is fixed (the account now exists), an operator's retry applies it.
   const { org } = e2e.sandbox.salesforce;
-  await org.insert('Account', { Name: 'Late arrival', Gentrack_External_Id__c: 'A99999999' }, { as: org.users.integration });
+  await org.insert(
+    'Account',
+    { Name: 'Late arrival', Gentrack_External_Id__c: 'A99999999' },
+    { as: org.users.integration },
+  );
   const cli = [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'dlq', '--store', e2e.config.store.path];
   const listed = await promisify(execFile)(process.execPath, [...cli, 'list'], { cwd: PROJECT_ROOT });
   assert.match(listed.stdout, /REQUIRED_FIELD_MISSING\tAccount:A99999999/);
   const letterId = byEvent.get(unknown.envelope.eventId)!.id;
-  const retried = await promisify(execFile)(process.execPath, [...cli, 'retry', String(letterId)], { cwd: PROJECT_ROOT });
+  const retried = await promisify(execFile)(process.execPath, [...cli, 'retry', String(letterId)], {
+    cwd: PROJECT_ROOT,
+  });
   assert.match(retried.stdout, new RegExp(`back in the inbox as Gentrack event ${unknown.envelope.eventId}`));
-  await eventually('the retried event applied', () => e2e.relay.gentrackEvents!.inbox.record(unknown.envelope.eventId)?.state === 'applied');
-  const [late] = org.query(`SELECT Quote_Reference__c FROM Account WHERE Gentrack_External_Id__c = 'A99999999'`).records as Record<string, unknown>[];
+  await eventually(
+    'the retried event applied',
+    () => e2e.relay.gentrackEvents!.inbox.record(unknown.envelope.eventId)?.state === 'applied',
+  );
+  const [late] = org.query(`SELECT Quote_Reference__c FROM Account WHERE Gentrack_External_Id__c = 'A99999999'`)
+    .records as Record<string, unknown>[];
   assert.equal(late!.Quote_Reference__c, 'Q-X');
 
   // /readyz reports the inbox: ready (no breaker open), with what is pending and dead-lettered.
@@ -252,7 +384,13 @@ test('the inbound direction is observable: accepted, applied, dead-lettered and 
   await settled(unmapped.envelope.eventId);
   const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.equal(unsigned.status, 401);
-  for (const line of ['accepted quote-created', 'applied quote-created', 'accepted switch-gain-started', 'dead_lettered switch-gain-started NO_MAPPING', 'refused SIGNATURE_MISSING']) {
+  for (const line of [
+    'accepted quote-created',
+    'applied quote-created',
+    'accepted switch-gain-started',
+    'dead_lettered switch-gain-started NO_MAPPING',
+    'refused SIGNATURE_MISSING',
+  ]) {
     assert.ok(observed.includes(line), `reported: ${line} (got ${observed.join('; ')})`);
   }
 });

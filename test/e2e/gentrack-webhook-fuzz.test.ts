@@ -24,7 +24,14 @@ let url: string;
 before(async () => {
   e2e = await startE2E();
   await e2e.startRelay({
-    webhooks: { host: '127.0.0.1', port: 0, appId: APP_ID, tenantIds: [TENANT_ID], publicKeys: [e2e.sandbox.gentrack.publicKeyPem], bodyLimitBytes: BODY_LIMIT },
+    webhooks: {
+      host: '127.0.0.1',
+      port: 0,
+      appId: APP_ID,
+      tenantIds: [TENANT_ID],
+      publicKeys: [e2e.sandbox.gentrack.publicKeyPem],
+      bodyLimitBytes: BODY_LIMIT,
+    },
   });
   url = e2e.relay.gentrackEvents!.url!;
 });
@@ -159,55 +166,85 @@ function mutate(random: () => number, valid: readonly { body: Buffer; header: st
   return { body, headers, mutation: applied.join('+') };
 }
 
-test(`${REQUESTS} mutated webhook requests are all refused, nothing is stored, and the relay still serves`, { timeout: 180_000 }, async (t) => {
-  const gentrack = e2e.sandbox.gentrack;
-  const { org } = e2e.sandbox.salesforce;
-  gentrack.state.seedAccount({ accountNumber: 'A66600001', account: { name: 'Fuzz target' }, status: 'Active' });
-  const [target] = await org.insert('Account', { Name: 'Fuzz target', Gentrack_External_Id__c: 'A66600001' }, { as: org.users.integration });
-
-  const random = seededRandom(SEED);
-  const now = Date.now();
-  const valid = ['quote-created', 'switch-loss-started', 'contract-active', 'quote-accepted', 'switch-loss-finished'].map((eventType, index) => {
-    const envelope = gentrack.webhooks.envelope({ eventType, data: { accountNumber: 'A66600001', quoteId: `Q-${index}`, contractId: `K-${index}`, switchDate: '2024-07-01' } });
-    const body = Buffer.from(JSON.stringify(envelope));
-    return { body, header: gentrack.webhooks.sign(body.toString('utf8')) };
-  });
-
-  const inbox = e2e.relay.gentrackEvents!.inbox;
-  const storedBefore = inbox.counts().total;
-  const lettersBefore = e2e.relay.store.deadLetters(10_000).length;
-  const statuses = new Map<number, number>();
-  const codes = new Map<string, number>();
-  const accepted: string[] = [];
-
-  for (let start = 0; start < REQUESTS; start += 25) {
-    const batch = Array.from({ length: Math.min(25, REQUESTS - start) }, () => mutate(random, valid, now));
-    await Promise.all(
-      batch.map(async (attempt) => {
-        const response = await request(url, { method: 'POST', headers: attempt.headers, body: attempt.body });
-        const text = await response.body.text();
-        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-        const code = (JSON.parse(text) as { error?: string }).error ?? '(none)';
-        codes.set(code, (codes.get(code) ?? 0) + 1);
-        if (response.statusCode < 400 || response.statusCode >= 500) accepted.push(`${attempt.mutation}: ${response.statusCode} ${text}`);
-      }),
+test(
+  `${REQUESTS} mutated webhook requests are all refused, nothing is stored, and the relay still serves`,
+  { timeout: 180_000 },
+  async (t) => {
+    const gentrack = e2e.sandbox.gentrack;
+    const { org } = e2e.sandbox.salesforce;
+    gentrack.state.seedAccount({ accountNumber: 'A66600001', account: { name: 'Fuzz target' }, status: 'Active' });
+    const [target] = await org.insert(
+      'Account',
+      { Name: 'Fuzz target', Gentrack_External_Id__c: 'A66600001' },
+      { as: org.users.integration },
     );
-  }
-  t.diagnostic(`statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-  t.diagnostic(`refusals ${JSON.stringify(Object.fromEntries(codes))}`);
-  assert.deepEqual(accepted, [], 'every mutated request is refused with a 4xx');
-  assert.equal([...statuses.values()].reduce((a, b) => a + b, 0), REQUESTS);
-  for (const code of ['SIGNATURE_INVALID', 'SIGNATURE_MALFORMED', 'SIGNATURE_MISSING', 'TIMESTAMP_OUT_OF_TOLERANCE', 'BODY_TOO_LARGE']) {
-    assert.ok((codes.get(code) ?? 0) > 0, `the mutations reached ${code}`);
-  }
-  assert.equal(inbox.counts().total, storedBefore, 'no mutated event was stored');
-  assert.equal(e2e.relay.store.deadLetters(10_000).length, lettersBefore, 'and none was dead-lettered');
-  const account = org.get('Account', target!.id!)!;
-  assert.equal(account['Quote_Reference__c'], null, 'Salesforce was not touched');
 
-  // Still serving: a valid event afterwards is accepted and applied.
-  const delivery = await gentrack.webhooks.send(url, { eventType: 'quote-ready', data: { accountNumber: 'A66600001', quoteId: 'Q-AFTER' } });
-  assert.equal(delivery.status, 202);
-  await eventually('the valid event applied', () => inbox.record(delivery.envelope.eventId)?.state === 'applied');
-  assert.equal(org.get('Account', target!.id!)!['Quote_Reference__c'], 'Q-AFTER');
-});
+    const random = seededRandom(SEED);
+    const now = Date.now();
+    const valid = [
+      'quote-created',
+      'switch-loss-started',
+      'contract-active',
+      'quote-accepted',
+      'switch-loss-finished',
+    ].map((eventType, index) => {
+      const envelope = gentrack.webhooks.envelope({
+        eventType,
+        data: { accountNumber: 'A66600001', quoteId: `Q-${index}`, contractId: `K-${index}`, switchDate: '2024-07-01' },
+      });
+      const body = Buffer.from(JSON.stringify(envelope));
+      return { body, header: gentrack.webhooks.sign(body.toString('utf8')) };
+    });
+
+    const inbox = e2e.relay.gentrackEvents!.inbox;
+    const storedBefore = inbox.counts().total;
+    const lettersBefore = e2e.relay.store.deadLetters(10_000).length;
+    const statuses = new Map<number, number>();
+    const codes = new Map<string, number>();
+    const accepted: string[] = [];
+
+    for (let start = 0; start < REQUESTS; start += 25) {
+      const batch = Array.from({ length: Math.min(25, REQUESTS - start) }, () => mutate(random, valid, now));
+      await Promise.all(
+        batch.map(async (attempt) => {
+          const response = await request(url, { method: 'POST', headers: attempt.headers, body: attempt.body });
+          const text = await response.body.text();
+          statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+          const code = (JSON.parse(text) as { error?: string }).error ?? '(none)';
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+          if (response.statusCode < 400 || response.statusCode >= 500)
+            accepted.push(`${attempt.mutation}: ${response.statusCode} ${text}`);
+        }),
+      );
+    }
+    t.diagnostic(`statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    t.diagnostic(`refusals ${JSON.stringify(Object.fromEntries(codes))}`);
+    assert.deepEqual(accepted, [], 'every mutated request is refused with a 4xx');
+    assert.equal(
+      [...statuses.values()].reduce((a, b) => a + b, 0),
+      REQUESTS,
+    );
+    for (const code of [
+      'SIGNATURE_INVALID',
+      'SIGNATURE_MALFORMED',
+      'SIGNATURE_MISSING',
+      'TIMESTAMP_OUT_OF_TOLERANCE',
+      'BODY_TOO_LARGE',
+    ]) {
+      assert.ok((codes.get(code) ?? 0) > 0, `the mutations reached ${code}`);
+    }
+    assert.equal(inbox.counts().total, storedBefore, 'no mutated event was stored');
+    assert.equal(e2e.relay.store.deadLetters(10_000).length, lettersBefore, 'and none was dead-lettered');
+    const account = org.get('Account', target!.id!)!;
+    assert.equal(account['Quote_Reference__c'], null, 'Salesforce was not touched');
+
+    // Still serving: a valid event afterwards is accepted and applied.
+    const delivery = await gentrack.webhooks.send(url, {
+      eventType: 'quote-ready',
+      data: { accountNumber: 'A66600001', quoteId: 'Q-AFTER' },
+    });
+    assert.equal(delivery.status, 202);
+    await eventually('the valid event applied', () => inbox.record(delivery.envelope.eventId)?.state === 'applied');
+    assert.equal(org.get('Account', target!.id!)!['Quote_Reference__c'], 'Q-AFTER');
+  },
+);

@@ -30,7 +30,12 @@ export interface E2E {
   startRelay(
     overrides?: Record<string, unknown>,
     observer?: RelayObserver,
-    extra?: { unchecked?: (config: RelayConfig) => RelayConfig; env?: Record<string, string>; onFatal?: (error: Error) => void; waitForConnection?: boolean },
+    extra?: {
+      unchecked?: (config: RelayConfig) => RelayConfig;
+      env?: Record<string, string>;
+      onFatal?: (error: Error) => void;
+      waitForConnection?: boolean;
+    },
   ): Promise<Relay>;
   close(): Promise<void>;
 }

@@ -25,7 +25,10 @@ interface Rig {
   readonly sandbox: Sandbox;
   readonly dir: string;
   readonly store: string;
-  run(extract: Record<string, string>, options?: { bulk?: Partial<BulkSettings>; notify?: string }): Promise<{ code: number; output: string; reportDir: string }>;
+  run(
+    extract: Record<string, string>,
+    options?: { bulk?: Partial<BulkSettings>; notify?: string },
+  ): Promise<{ code: number; output: string; reportDir: string }>;
   close(): Promise<void>;
 }
 
@@ -72,12 +75,29 @@ async function startRig(options: SandboxOptions = {}): Promise<Rig> {
   };
 }
 
-const jsonl = (...records: unknown[]) => records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n';
+const jsonl = (...records: unknown[]) =>
+  records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n';
 
 const ACCOUNTS = jsonl(
-  { accountNumber: 'A-1', account: { name: 'Kauri Energy', phone: '+64 9 555 0101', billingAddress: { city: 'Auckland', country: 'NZ' }, accountClass: 'Business', status: 'Active' } },
-  { accountNumber: 'A-2', parentAccountNumber: 'A-1', account: { name: 'Kauri Energy North', accountClass: 'Business' } },
-  { accountNumber: 'A-3', account: { name: 'Rimu Homes', accountClass: 'Residential', tradingName: 'Rimu, "the" homes\nsecond line' } },
+  {
+    accountNumber: 'A-1',
+    account: {
+      name: 'Kauri Energy',
+      phone: '+64 9 555 0101',
+      billingAddress: { city: 'Auckland', country: 'NZ' },
+      accountClass: 'Business',
+      status: 'Active',
+    },
+  },
+  {
+    accountNumber: 'A-2',
+    parentAccountNumber: 'A-1',
+    account: { name: 'Kauri Energy North', accountClass: 'Business' },
+  },
+  {
+    accountNumber: 'A-3',
+    account: { name: 'Rimu Homes', accountClass: 'Residential', tradingName: 'Rimu, "the" homes\nsecond line' },
+  },
   { accountNumber: 'A-4', account: { name: 'Bad Class', accountClass: 'Alien' } },
   { account: { name: 'No number' } },
   'not json',
@@ -94,7 +114,16 @@ const CONTACTS = [
   'C-7,A-3,"Gus, Jr",Hone,gus@example.com,,Vulnerable',
 ].join('\r\n');
 const RELATIONS = jsonl(
-  { relationship: { relationshipId: 'R-1', accountNumber: 'A-2', customerNumber: 'C-1', roles: ['Billing'], startDate: '2020-01-01', active: true } },
+  {
+    relationship: {
+      relationshipId: 'R-1',
+      accountNumber: 'A-2',
+      customerNumber: 'C-1',
+      roles: ['Billing'],
+      startDate: '2020-01-01',
+      active: true,
+    },
+  },
   // C-1's primary account: Salesforce created this relationship with the contact, so the row adopts it.
   { relationship: { relationshipId: 'R-2', accountNumber: 'A-1', customerNumber: 'C-1', roles: ['Primary'] } },
   { relationship: { relationshipId: 'R-3', accountNumber: 'A-3', customerNumber: 'C-9' } },
@@ -102,10 +131,18 @@ const RELATIONS = jsonl(
 );
 const MIXED = { 'accounts.jsonl': ACCOUNTS, 'contacts.csv': CONTACTS, 'relations.jsonl': RELATIONS };
 const FIXED = {
-  'accounts.jsonl': ACCOUNTS.replace('"Alien"', '"Government"').replace('{"account":{"name":"No number"}}', '{"accountNumber":"A-6","account":{"name":"Now numbered"}}')
-    .replace('not json\n', '').replace('1'.repeat(50), '1'.repeat(40)),
-  'contacts.csv': CONTACTS.replace('ben@x', 'ben@example.com').replace('C-3,A-3,Cara,,', 'C-3,A-3,Cara,Reti,').replace('A-9', 'A-3').replace('1990-02-30', '1990-02-28'),
-  'relations.jsonl': RELATIONS.replace('"C-9"', '"C-2"').replace('"accountNumber":"A-3"}', '"accountNumber":"A-3","customerNumber":"C-3"}'),
+  'accounts.jsonl': ACCOUNTS.replace('"Alien"', '"Government"')
+    .replace('{"account":{"name":"No number"}}', '{"accountNumber":"A-6","account":{"name":"Now numbered"}}')
+    .replace('not json\n', '')
+    .replace('1'.repeat(50), '1'.repeat(40)),
+  'contacts.csv': CONTACTS.replace('ben@x', 'ben@example.com')
+    .replace('C-3,A-3,Cara,,', 'C-3,A-3,Cara,Reti,')
+    .replace('A-9', 'A-3')
+    .replace('1990-02-30', '1990-02-28'),
+  'relations.jsonl': RELATIONS.replace('"C-9"', '"C-2"').replace(
+    '"accountNumber":"A-3"}',
+    '"accountNumber":"A-3","customerNumber":"C-3"}',
+  ),
 };
 
 const reportRows = (reportDir: string): Record<string, string>[] => {
@@ -135,36 +172,77 @@ test('a mixed extract loads, bad rows are reported in a file and in Salesforce, 
   const org = rig.sandbox.salesforce.org;
   const killSwitchDuringLoad: unknown[] = [];
   const stopWatching = org.onAfterDml((event) => {
-    if (SYNCED.has(event.objectType)) killSwitchDuringLoad.push(org.customSettings.getOrgDefaults(SETTINGS_OBJECT)[KILL_SWITCH_FIELD]);
+    if (SYNCED.has(event.objectType))
+      killSwitchDuringLoad.push(org.customSettings.getOrgDefaults(SETTINGS_OBJECT)[KILL_SWITCH_FIELD]);
   });
   const first = await rig.run(MIXED);
   stopWatching();
   assert.equal(first.code, 2, first.output);
-  assert.match(first.output, /== preflight\n[\s\S]*== disable publishing\n[\s\S]*== accounts\n[\s\S]*== contacts\n[\s\S]*== relations\n[\s\S]*== re-enable publishing\n[\s\S]*== report\n/);
+  assert.match(
+    first.output,
+    /== preflight\n[\s\S]*== disable publishing\n[\s\S]*== accounts\n[\s\S]*== contacts\n[\s\S]*== relations\n[\s\S]*== re-enable publishing\n[\s\S]*== report\n/,
+  );
   assert.match(first.output, /Outcome: completed with errors/);
-  assert.ok(killSwitchDuringLoad.length > 0 && killSwitchDuringLoad.every((value) => value === true), 'publishing was disabled during the load');
+  assert.ok(
+    killSwitchDuringLoad.length > 0 && killSwitchDuringLoad.every((value) => value === true),
+    'publishing was disabled during the load',
+  );
   assert.equal(org.customSettings.getOrgDefaults(SETTINGS_OBJECT)[KILL_SWITCH_FIELD], false, 're-enabled');
-  assert.equal(org.query(`SELECT Id FROM ${SETTINGS_OBJECT}`).totalSize, 0, 'the org default the run created is gone again');
+  assert.equal(
+    org.query(`SELECT Id FROM ${SETTINGS_OBJECT}`).totalSize,
+    0,
+    'the org default the run created is gone again',
+  );
   assert.equal(rig.sandbox.triggers!.publishCalls, 0, "the integration user's load published nothing");
 
-  const accounts = org.query('SELECT Gentrack_External_Id__c, Name, Trading_Name__c, Parent.Gentrack_External_Id__c, CreatedById FROM Account ORDER BY Gentrack_External_Id__c').records;
-  assert.deepEqual(accounts.map((record) => record['Gentrack_External_Id__c']), ['A-1', 'A-2', 'A-3']);
-  assert.equal((accounts[1]!['Parent'] as Record<string, unknown>)['Gentrack_External_Id__c'], 'A-1', 'the parent is set in the second pass');
+  const accounts = org.query(
+    'SELECT Gentrack_External_Id__c, Name, Trading_Name__c, Parent.Gentrack_External_Id__c, CreatedById FROM Account ORDER BY Gentrack_External_Id__c',
+  ).records;
+  assert.deepEqual(
+    accounts.map((record) => record['Gentrack_External_Id__c']),
+    ['A-1', 'A-2', 'A-3'],
+  );
+  assert.equal(
+    (accounts[1]!['Parent'] as Record<string, unknown>)['Gentrack_External_Id__c'],
+    'A-1',
+    'the parent is set in the second pass',
+  );
   assert.equal(accounts[2]!['Trading_Name__c'], 'Rimu, "the" homes\nsecond line');
   assert.ok(accounts.every((record) => record['CreatedById'] === org.users.integration.id));
-  const contacts = org.query('SELECT Gentrack_External_Id__c, FirstName, Birthdate, Account.Gentrack_External_Id__c FROM Contact ORDER BY Gentrack_External_Id__c').records;
-  assert.deepEqual(contacts.map((record) => [record['Gentrack_External_Id__c'], record['FirstName'], record['Birthdate']]), [['C-1', 'Aroha', '1980-02-29'], ['C-7', 'Gus, Jr', null]]);
+  const contacts = org.query(
+    'SELECT Gentrack_External_Id__c, FirstName, Birthdate, Account.Gentrack_External_Id__c FROM Contact ORDER BY Gentrack_External_Id__c',
+  ).records;
+  assert.deepEqual(
+    contacts.map((record) => [record['Gentrack_External_Id__c'], record['FirstName'], record['Birthdate']]),
+    [
+      ['C-1', 'Aroha', '1980-02-29'],
+      ['C-7', 'Gus, Jr', null],
+    ],
+  );
   const relations = org.query(
     'SELECT Gentrack_External_Id__c, Roles, IsDirect, Account.Gentrack_External_Id__c, Contact.Gentrack_External_Id__c FROM AccountContactRelation WHERE Gentrack_External_Id__c != null ORDER BY Gentrack_External_Id__c',
   ).records;
   assert.deepEqual(
-    relations.map((record) => [record['Gentrack_External_Id__c'], record['Roles'], record['IsDirect'], (record['Account'] as Record<string, unknown>)['Gentrack_External_Id__c']]),
-    [['R-1', 'Billing', false, 'A-2'], ['R-2', 'Primary', true, 'A-1']],
+    relations.map((record) => [
+      record['Gentrack_External_Id__c'],
+      record['Roles'],
+      record['IsDirect'],
+      (record['Account'] as Record<string, unknown>)['Gentrack_External_Id__c'],
+    ]),
+    [
+      ['R-1', 'Billing', false, 'A-2'],
+      ['R-2', 'Primary', true, 'A-1'],
+    ],
     "R-2 adopted the contact's direct relationship instead of failing as a duplicate",
   );
 
   const rows = reportRows(first.reportDir);
-  const summary = rows.map((row) => `${row['stage']} ${row['problem']} ${row['file']}:${row['line']} ${row['external_id']} ${row['error_code']}`).sort();
+  const summary = rows
+    .map(
+      (row) =>
+        `${row['stage']} ${row['problem']} ${row['file']}:${row['line']} ${row['external_id']} ${row['error_code']}`,
+    )
+    .sort();
   assert.deepEqual(summary, [
     'accounts failed accounts.jsonl:4 A-4 INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
     'accounts failed accounts.jsonl:7 A-5 STRING_TOO_LONG',
@@ -180,28 +258,56 @@ test('a mixed extract loads, bad rows are reported in a file and in Salesforce, 
   ]);
   const missingName = rows.find((row) => row['external_id'] === 'C-3')!;
   assert.equal(missingName['error_message'], 'Required fields are missing: [LastName]');
-  assert.deepEqual(JSON.parse(missingName['values']!), { Gentrack_External_Id__c: 'C-3', FirstName: 'Cara', 'Account.Gentrack_External_Id__c': 'A-3' });
+  assert.deepEqual(JSON.parse(missingName['values']!), {
+    Gentrack_External_Id__c: 'C-3',
+    FirstName: 'Cara',
+    'Account.Gentrack_External_Id__c': 'A-3',
+  });
 
   const run = lastRun(rig.store);
   assert.equal(run.outcome, 'completed with errors');
-  assert.deepEqual(run.counts, { read: 18, unmapped: 4, unchanged: 0, created: 6, updated: 1, failed: 7, unprocessed: 0 });
-  assert.deepEqual(run.stages.map((stage) => stage.name), ['preflight', 'disable publishing', 'accounts', 'contacts', 'relations', 're-enable publishing', 'report']);
+  assert.deepEqual(run.counts, {
+    read: 18,
+    unmapped: 4,
+    unchanged: 0,
+    created: 6,
+    updated: 1,
+    failed: 7,
+    unprocessed: 0,
+  });
+  assert.deepEqual(
+    run.stages.map((stage) => stage.name),
+    ['preflight', 'disable publishing', 'accounts', 'contacts', 'relations', 're-enable publishing', 'report'],
+  );
   const [reportFile, attachedUrl] = run.reportLocation!.split('\n');
   assert.equal(path.dirname(reportFile!), first.reportDir);
   const documentId = /ContentDocument\/(\w+)\/view/.exec(attachedUrl!)![1]!;
   const document = org.get('ContentDocument', documentId)!;
   const version = org.get('ContentVersion', String(document['LatestPublishedVersionId']))!;
-  assert.equal(Buffer.from(String(version['VersionData']), 'base64').toString('utf8'), readFileSync(reportFile!, 'utf8'), 'the attached file is the report');
+  assert.equal(
+    Buffer.from(String(version['VersionData']), 'base64').toString('utf8'),
+    readFileSync(reportFile!, 'utf8'),
+    'the attached file is the report',
+  );
 
   // A second run over the same extract: the same rows fail again, nothing else is sent, no record changes.
   const before = org.changes.latestSequence;
-  const modified = org.query('SELECT Id, LastModifiedDate FROM Account').records.map((record) => record['LastModifiedDate']);
+  const modified = org
+    .query('SELECT Id, LastModifiedDate FROM Account')
+    .records.map((record) => record['LastModifiedDate']);
   const second = await rig.run(MIXED);
   assert.equal(second.code, 2);
   assert.match(second.output, /accounts\s+completed with errors\s+7\s+0\s+0\s+3\s+4/);
   assert.match(second.output, /relations\s+completed with errors\s+4\s+0\s+0\s+2\s+2/);
-  assert.deepEqual(org.changes.since(before).filter((change) => SYNCED.has(change.objectType)), [], 'no synced record changed');
-  assert.deepEqual(org.query('SELECT Id, LastModifiedDate FROM Account').records.map((record) => record['LastModifiedDate']), modified);
+  assert.deepEqual(
+    org.changes.since(before).filter((change) => SYNCED.has(change.objectType)),
+    [],
+    'no synced record changed',
+  );
+  assert.deepEqual(
+    org.query('SELECT Id, LastModifiedDate FROM Account').records.map((record) => record['LastModifiedDate']),
+    modified,
+  );
 
   // The data fixed: every row loads, then a further run has nothing left to do.
   const fixed = await rig.run(FIXED);
@@ -209,8 +315,13 @@ test('a mixed extract loads, bad rows are reported in a file and in Salesforce, 
   assert.match(fixed.output, /Outcome: completed\n/);
   assert.deepEqual(reportRows(fixed.reportDir), [], 'no report when every row loaded');
   assert.equal(org.query('SELECT Id FROM Account').totalSize, 6);
-  assert.equal(org.query("SELECT Id FROM Contact WHERE Gentrack_External_Id__c != null").totalSize, 7);
-  assert.equal(org.query("SELECT Account_Class__c FROM Account WHERE Gentrack_External_Id__c = 'A-4'").records[0]!['Account_Class__c'], 'Government');
+  assert.equal(org.query('SELECT Id FROM Contact WHERE Gentrack_External_Id__c != null').totalSize, 7);
+  assert.equal(
+    org.query("SELECT Account_Class__c FROM Account WHERE Gentrack_External_Id__c = 'A-4'").records[0]![
+      'Account_Class__c'
+    ],
+    'Government',
+  );
   const settled = await rig.run(FIXED);
   assert.equal(settled.code, 0);
   assert.match(settled.output, /accounts\s+completed\s+6\s+0\s+0\s+6\s+0/);
@@ -227,23 +338,42 @@ test('a bulk job that fails at the contacts stage fails the run there, and publi
     org.bulkIngest.failNextJobs('Contact', 'InvalidBatch : Failed to process the batch: the org is being maintained');
     const result = await failing.run(MIXED);
     assert.equal(result.code, 1, result.output);
-    assert.match(result.output, /Outcome: failed at stage "contacts": Salesforce failed Contact job \w+: InvalidBatch : Failed to process the batch/);
+    assert.match(
+      result.output,
+      /Outcome: failed at stage "contacts": Salesforce failed Contact job \w+: InvalidBatch : Failed to process the batch/,
+    );
     const settings = org.query(`SELECT ${KILL_SWITCH_FIELD} FROM ${SETTINGS_OBJECT}`).records;
-    assert.deepEqual(settings.map((record) => record[KILL_SWITCH_FIELD]), [false], 'publishing re-enabled on the same record');
+    assert.deepEqual(
+      settings.map((record) => record[KILL_SWITCH_FIELD]),
+      [false],
+      'publishing re-enabled on the same record',
+    );
 
     const run = lastRun(failing.store);
     assert.equal(run.outcome, 'failed');
     assert.equal(run.failedStage, 'contacts');
     assert.deepEqual(
       run.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
-      ['preflight: completed', 'disable publishing: completed', 'accounts: completed with errors', 'contacts: failed', 're-enable publishing: completed', 'report: completed'],
+      [
+        'preflight: completed',
+        'disable publishing: completed',
+        'accounts: completed with errors',
+        'contacts: failed',
+        're-enable publishing: completed',
+        'report: completed',
+      ],
     );
     const unprocessed = reportRows(result.reportDir).filter((row) => row['problem'] === 'unprocessed');
     assert.deepEqual(unprocessed.map((row) => row['external_id']).sort(), ['C-1', 'C-2', 'C-3', 'C-4', 'C-6', 'C-7']);
     assert.equal(org.query('SELECT Id FROM Contact').totalSize, 0);
     // The relations stage may have read ahead: a job it uploaded was aborted, never submitted.
-    const relationJobs = (org.bulkIngest.list() as { records: { object: string; state: string }[] }).records.filter((job) => job.object === 'AccountContactRelation');
-    assert.deepEqual(relationJobs.filter((job) => job.state !== 'Aborted'), []);
+    const relationJobs = (org.bulkIngest.list() as { records: { object: string; state: string }[] }).records.filter(
+      (job) => job.object === 'AccountContactRelation',
+    );
+    assert.deepEqual(
+      relationJobs.filter((job) => job.state !== 'Aborted'),
+      [],
+    );
 
     // The fault gone, a re-run picks up where it failed: accounts are unchanged, contacts and relations load.
     const rerun = await failing.run(MIXED);
@@ -260,7 +390,10 @@ test('an org that fails validation, or an unreachable Gentrack, fails the run at
   try {
     const result = await drifted.run(MIXED);
     assert.equal(result.code, 1);
-    assert.match(result.output, /Outcome: failed at stage "preflight": the org lacks what the connector needs .*field Account\.Trading_Name__c: not in the org/);
+    assert.match(
+      result.output,
+      /Outcome: failed at stage "preflight": the org lacks what the connector needs .*field Account\.Trading_Name__c: not in the org/,
+    );
     assert.doesNotMatch(result.output, /== disable publishing/);
     assert.equal(drifted.sandbox.salesforce.org.query(`SELECT Id FROM ${SETTINGS_OBJECT}`).totalSize, 0);
   } finally {
@@ -291,17 +424,38 @@ test('uploads are split into jobs below the size limit, and the outcome is poste
   await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
   try {
     const port = (webhook.address() as { port: number }).port;
-    const accounts = jsonl(...Array.from({ length: 300 }, (_, index) => ({ accountNumber: `S-${index}`, account: { name: `Split Account ${index}` } })));
-    const result = await small.run({ 'accounts.jsonl': accounts }, { bulk: { maxUploadBytes: 3000 }, notify: `http://127.0.0.1:${port}/hooks/sync` });
+    const accounts = jsonl(
+      ...Array.from({ length: 300 }, (_, index) => ({
+        accountNumber: `S-${index}`,
+        account: { name: `Split Account ${index}` },
+      })),
+    );
+    const result = await small.run(
+      { 'accounts.jsonl': accounts },
+      { bulk: { maxUploadBytes: 3000 }, notify: `http://127.0.0.1:${port}/hooks/sync` },
+    );
     assert.equal(result.code, 0, result.output);
-    const jobs = (small.sandbox.salesforce.org.bulkIngest.list() as { records: { object: string; numberRecordsProcessed: number }[] }).records.filter((job) => job.object === 'Account');
+    const jobs = (
+      small.sandbox.salesforce.org.bulkIngest.list() as {
+        records: { object: string; numberRecordsProcessed: number }[];
+      }
+    ).records.filter((job) => job.object === 'Account');
     assert.ok(jobs.length >= 3, `${jobs.length} jobs`);
-    assert.equal(jobs.reduce((sum, job) => sum + job.numberRecordsProcessed, 0), 300);
+    assert.equal(
+      jobs.reduce((sum, job) => sum + job.numberRecordsProcessed, 0),
+      300,
+    );
     assert.equal(small.sandbox.salesforce.org.query('SELECT Id FROM Account').totalSize, 300);
-    assert.match(result.output, /contacts: no contacts\.jsonl or contacts\.csv|no contacts\.jsonl or contacts\.csv in the extract/);
+    assert.match(
+      result.output,
+      /contacts: no contacts\.jsonl or contacts\.csv|no contacts\.jsonl or contacts\.csv in the extract/,
+    );
     assert.equal(received.length, 1);
     const notification = received[0] as { outcome: string; counts: { created: number }; kind: string; text: string };
-    assert.deepEqual([notification.kind, notification.outcome, notification.counts.created], ['initial-sync', 'completed', 300]);
+    assert.deepEqual(
+      [notification.kind, notification.outcome, notification.counts.created],
+      ['initial-sync', 'completed', 300],
+    );
     assert.match(notification.text, /completed \(300 created/);
   } finally {
     webhook.close();
@@ -317,7 +471,8 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
     const seenComplete = new Set<string>();
     const violations: string[] = [];
     let uploadedAhead = 0;
-    const unfinished = (object: string) => [...objectOf].filter(([id, of]) => of === object && !seenComplete.has(id)).map(([id]) => id);
+    const unfinished = (object: string) =>
+      [...objectOf].filter(([id, of]) => of === object && !seenComplete.has(id)).map(([id]) => id);
     // A slow org: once every account row is uploaded, the Account jobs read as InProgress until a Contact job exists (or
     // 3 s pass), as the last big jobs of a stage would.
     let accountRowsUploaded = 0;
@@ -338,7 +493,11 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
     const info = jobs.info.bind(jobs);
     jobs.info = (id) => {
       const current = info(id);
-      const holding = current.object === 'Account' && holdSince !== undefined && ![...objectOf.values()].includes('Contact') && Date.now() - holdSince < 3_000;
+      const holding =
+        current.object === 'Account' &&
+        holdSince !== undefined &&
+        ![...objectOf.values()].includes('Contact') &&
+        Date.now() - holdSince < 3_000;
       if (holding && current.state === 'JobComplete') return { ...current, state: 'InProgress' };
       if (current.state === 'JobComplete' || current.state === 'Failed') seenComplete.add(id);
       return current;
@@ -347,16 +506,39 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
     jobs.changeState = (id, state) => {
       const parent = { Contact: 'Account', AccountContactRelation: 'Contact' }[objectOf.get(id) ?? ''];
       const waiting = parent ? unfinished(parent) : [];
-      if (state === 'UploadComplete' && waiting.length > 0) violations.push(`${objectOf.get(id)} job ${id} submitted before ${parent} jobs ${waiting.join(', ')} completed`);
+      if (state === 'UploadComplete' && waiting.length > 0)
+        violations.push(
+          `${objectOf.get(id)} job ${id} submitted before ${parent} jobs ${waiting.join(', ')} completed`,
+        );
       return changeState(id, state);
     };
 
-    const accounts = jsonl(...Array.from({ length: 60 }, (_, index) => ({ accountNumber: `O-${index}`, account: { name: `Ordered ${index}` } })));
-    const contacts = jsonl(...Array.from({ length: 60 }, (_, index) => ({ customerNumber: `OC-${index}`, accountNumber: `O-${index}`, contact: { lastName: `Ordered ${index}` } })));
-    const relations = jsonl(
-      ...Array.from({ length: 60 }, (_, index) => ({ relationship: { relationshipId: `OR-${index}`, accountNumber: `O-${(index + 1) % 60}`, customerNumber: `OC-${index}` } })),
+    const accounts = jsonl(
+      ...Array.from({ length: 60 }, (_, index) => ({
+        accountNumber: `O-${index}`,
+        account: { name: `Ordered ${index}` },
+      })),
     );
-    const result = await staged.run({ 'accounts.jsonl': accounts, 'contacts.jsonl': contacts, 'relations.jsonl': relations }, { bulk: { maxRecordsPerJob: 10 } });
+    const contacts = jsonl(
+      ...Array.from({ length: 60 }, (_, index) => ({
+        customerNumber: `OC-${index}`,
+        accountNumber: `O-${index}`,
+        contact: { lastName: `Ordered ${index}` },
+      })),
+    );
+    const relations = jsonl(
+      ...Array.from({ length: 60 }, (_, index) => ({
+        relationship: {
+          relationshipId: `OR-${index}`,
+          accountNumber: `O-${(index + 1) % 60}`,
+          customerNumber: `OC-${index}`,
+        },
+      })),
+    );
+    const result = await staged.run(
+      { 'accounts.jsonl': accounts, 'contacts.jsonl': contacts, 'relations.jsonl': relations },
+      { bulk: { maxRecordsPerJob: 10 } },
+    );
     assert.equal(result.code, 0, result.output);
     assert.deepEqual(violations, []);
     assert.ok(uploadedAhead > 0, 'a Contact job was opened while Account jobs ran');
@@ -366,9 +548,15 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
 
     const run = lastRun(staged.store);
     const loaded = run.stages.filter((stage) => ['accounts', 'contacts', 'relations'].includes(stage.name));
-    assert.deepEqual(loaded.map((stage) => stage.name), ['accounts', 'contacts', 'relations']);
+    assert.deepEqual(
+      loaded.map((stage) => stage.name),
+      ['accounts', 'contacts', 'relations'],
+    );
     for (let index = 1; index < loaded.length; index++) {
-      assert.ok(loaded[index]!.startedAt >= loaded[index - 1]!.endedAt!, `${loaded[index]!.name} starts once ${loaded[index - 1]!.name} has ended`);
+      assert.ok(
+        loaded[index]!.startedAt >= loaded[index - 1]!.endedAt!,
+        `${loaded[index]!.name} starts once ${loaded[index - 1]!.name} has ended`,
+      );
     }
   } finally {
     await staged.close();
@@ -376,47 +564,84 @@ test("a stage uploads its first jobs while the previous stage's last jobs run, a
 });
 
 // A time limit: abandoning an upload once left its request open for ever, and this test hung rather than failed.
-test('a stage that fails while reading ahead aborts the jobs it uploaded and is recorded after the stage before it', { timeout: 60_000 }, async () => {
-  const staged = await startRig();
-  try {
-    const jobs = staged.sandbox.salesforce.org.bulkIngest;
-    const objectOf = new Map<string, string>();
-    const create = jobs.create.bind(jobs);
-    jobs.create = (request, user, apiVersion) => {
-      const info = create(request, user, apiVersion);
-      objectOf.set(String(info.id), String(info.object));
-      return info;
-    };
-    // Account jobs read as InProgress until a Contact job has been aborted (or 3 s pass): the contacts stage fails
-    // while the accounts are still loading.
-    const started = Date.now();
-    const contactAborted = () => [...objectOf].some(([id, object]) => object === 'Contact' && jobs.info(id).state === 'Aborted');
-    const info = jobs.info.bind(jobs);
-    jobs.info = (id) => {
-      const current = info(id);
-      if (current.object === 'Account' && current.state === 'JobComplete' && !contactAborted() && Date.now() - started < 3_000) return { ...current, state: 'InProgress' };
-      return current;
-    };
+test(
+  'a stage that fails while reading ahead aborts the jobs it uploaded and is recorded after the stage before it',
+  { timeout: 60_000 },
+  async () => {
+    const staged = await startRig();
+    try {
+      const jobs = staged.sandbox.salesforce.org.bulkIngest;
+      const objectOf = new Map<string, string>();
+      const create = jobs.create.bind(jobs);
+      jobs.create = (request, user, apiVersion) => {
+        const info = create(request, user, apiVersion);
+        objectOf.set(String(info.id), String(info.object));
+        return info;
+      };
+      // Account jobs read as InProgress until a Contact job has been aborted (or 3 s pass): the contacts stage fails
+      // while the accounts are still loading.
+      const started = Date.now();
+      const contactAborted = () =>
+        [...objectOf].some(([id, object]) => object === 'Contact' && jobs.info(id).state === 'Aborted');
+      const info = jobs.info.bind(jobs);
+      jobs.info = (id) => {
+        const current = info(id);
+        if (
+          current.object === 'Account' &&
+          current.state === 'JobComplete' &&
+          !contactAborted() &&
+          Date.now() - started < 3_000
+        )
+          return { ...current, state: 'InProgress' };
+        return current;
+      };
 
-    const accounts = jsonl(...Array.from({ length: 30 }, (_, index) => ({ accountNumber: `F-${index}`, account: { name: `Failing ahead ${index}` } })));
-    // 25 good contacts, then a quote that never closes: the file is found unreadable only at its end.
-    const contacts = ['customerNumber,accountNumber,contact.lastName', ...Array.from({ length: 25 }, (_, index) => `FC-${index},F-${index},Last ${index}`), 'FC-99,F-1,"never closed'].join('\n');
-    const result = await staged.run({ 'accounts.jsonl': accounts, 'contacts.csv': contacts }, { bulk: { maxRecordsPerJob: 10 } });
-    assert.equal(result.code, 1, result.output);
-    assert.match(result.output, /Outcome: failed at stage "contacts": .*unterminated quoted field/);
+      const accounts = jsonl(
+        ...Array.from({ length: 30 }, (_, index) => ({
+          accountNumber: `F-${index}`,
+          account: { name: `Failing ahead ${index}` },
+        })),
+      );
+      // 25 good contacts, then a quote that never closes: the file is found unreadable only at its end.
+      const contacts = [
+        'customerNumber,accountNumber,contact.lastName',
+        ...Array.from({ length: 25 }, (_, index) => `FC-${index},F-${index},Last ${index}`),
+        'FC-99,F-1,"never closed',
+      ].join('\n');
+      const result = await staged.run(
+        { 'accounts.jsonl': accounts, 'contacts.csv': contacts },
+        { bulk: { maxRecordsPerJob: 10 } },
+      );
+      assert.equal(result.code, 1, result.output);
+      assert.match(result.output, /Outcome: failed at stage "contacts": .*unterminated quoted field/);
 
-    const contactJobs = [...objectOf].filter(([, object]) => object === 'Contact').map(([id]) => jobs.info(id).state);
-    assert.ok(contactJobs.length > 0, 'the contacts stage uploaded jobs ahead');
-    assert.deepEqual(contactJobs.filter((state) => state !== 'Aborted'), [], 'none was submitted');
-    assert.equal(staged.sandbox.salesforce.org.query('SELECT Id FROM Contact').totalSize, 0);
-    assert.equal(staged.sandbox.salesforce.org.query("SELECT Id FROM Account WHERE Name LIKE 'Failing ahead%'").totalSize, 30);
+      const contactJobs = [...objectOf].filter(([, object]) => object === 'Contact').map(([id]) => jobs.info(id).state);
+      assert.ok(contactJobs.length > 0, 'the contacts stage uploaded jobs ahead');
+      assert.deepEqual(
+        contactJobs.filter((state) => state !== 'Aborted'),
+        [],
+        'none was submitted',
+      );
+      assert.equal(staged.sandbox.salesforce.org.query('SELECT Id FROM Contact').totalSize, 0);
+      assert.equal(
+        staged.sandbox.salesforce.org.query("SELECT Id FROM Account WHERE Name LIKE 'Failing ahead%'").totalSize,
+        30,
+      );
 
-    const run = lastRun(staged.store);
-    assert.deepEqual(
-      run.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
-      ['preflight: completed', 'disable publishing: completed', 'accounts: completed', 'contacts: failed', 're-enable publishing: completed', 'report: completed'],
-    );
-  } finally {
-    await staged.close();
-  }
-});
+      const run = lastRun(staged.store);
+      assert.deepEqual(
+        run.stages.map((stage) => `${stage.name}: ${stage.outcome}`),
+        [
+          'preflight: completed',
+          'disable publishing: completed',
+          'accounts: completed',
+          'contacts: failed',
+          're-enable publishing: completed',
+          'report: completed',
+        ],
+      );
+    } finally {
+      await staged.close();
+    }
+  },
+);

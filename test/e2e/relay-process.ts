@@ -20,7 +20,10 @@ export interface RelayProcess {
 
 export function writeRelayConfig(sandbox: Sandbox, dir: string, overrides: Record<string, unknown> = {}): string {
   const file = path.join(dir, 'relay.json');
-  const input = sandbox.relayConfigInput({ storePath: path.join(dir, 'relay.db') }) as Record<string, Record<string, unknown>>;
+  const input = sandbox.relayConfigInput({ storePath: path.join(dir, 'relay.db') }) as Record<
+    string,
+    Record<string, unknown>
+  >;
   const config = {
     ...input,
     log: { level: 'info' },
@@ -32,11 +35,15 @@ export function writeRelayConfig(sandbox: Sandbox, dir: string, overrides: Recor
 }
 
 export function startRelayProcess(sandbox: Sandbox, configFile: string): RelayProcess {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'relay', '--config', configFile], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'relay', '--config', configFile],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   let opsUrl: string | undefined;
   const collect = (chunk: Buffer) => {
@@ -57,7 +64,8 @@ export function startRelayProcess(sandbox: Sandbox, configFile: string): RelayPr
       return eventually(
         'a healthy relay process',
         async () => {
-          if (child.exitCode !== null) throw new Error(`the relay exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
+          if (child.exitCode !== null)
+            throw new Error(`the relay exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
           if (!opsUrl) return undefined;
           const response = await request(`${opsUrl}/readyz`);
           await response.body.dump();

@@ -15,10 +15,15 @@ import { PROJECT_ROOT } from '../../model/project-root.js';
 import { START_FAILED_EXIT_CODE } from '../../relay/src/run-relay.js';
 
 function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
-function runRelay(config: object, env: Record<string, string>): Promise<{ code: number | null; output: string; ms: number }> {
+function runRelay(
+  config: object,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string; ms: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-start-'));
   const file = path.join(dir, 'relay.json');
   writeFileSync(file, JSON.stringify({ ...config, store: { path: path.join(dir, 'relay.db') } }));
@@ -71,7 +76,7 @@ test('an API signing key that is too short: the relay exits with its start-failu
   assert.match(output, /at least 32 bytes/);
 });
 
-test('Salesforce refuses the relay\'s credentials: the relay exits with its start-failure code instead of retrying for ever', async () => {
+test("Salesforce refuses the relay's credentials: the relay exits with its start-failure code instead of retrying for ever", async () => {
   const refusing = createHttpServer((_request, response) => {
     response.writeHead(400, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: 'invalid_client', error_description: 'invalid client credentials' }));
@@ -79,10 +84,13 @@ test('Salesforce refuses the relay\'s credentials: the relay exits with its star
   const port = await listen(refusing as unknown as Server);
   try {
     const config = configWith(0);
-    const { code, output } = await runRelay({ ...config, salesforce: { ...config.salesforce, loginUrl: `http://127.0.0.1:${port}` } }, {
-      ...SECRETS,
-      RELAY_API_SIGNING_KEY: 'k'.repeat(32),
-    });
+    const { code, output } = await runRelay(
+      { ...config, salesforce: { ...config.salesforce, loginUrl: `http://127.0.0.1:${port}` } },
+      {
+        ...SECRETS,
+        RELAY_API_SIGNING_KEY: 'k'.repeat(32),
+      },
+    );
     assert.equal(code, START_FAILED_EXIT_CODE, output);
     assert.match(output, /Salesforce refused the client_credentials token request for client sf-client/);
     assert.doesNotMatch(output, /relay started/);

@@ -47,8 +47,15 @@ test('on a quiet org the subscription is connected seconds after the Subscribe, 
   const started = Date.now();
   await env.startRelay({}, undefined, { waitForConnection: false });
   // Nothing is published.
-  await eventually('connected', () => env.relay.health().subscription === 'connected', SUBSCRIBE_CONFIRMED_AFTER_MS + 5_000);
-  assert.ok(Date.now() - started >= SUBSCRIBE_CONFIRMED_AFTER_MS, 'connected only once Salesforce had time to refuse the Subscribe');
+  await eventually(
+    'connected',
+    () => env.relay.health().subscription === 'connected',
+    SUBSCRIBE_CONFIRMED_AFTER_MS + 5_000,
+  );
+  assert.ok(
+    Date.now() - started >= SUBSCRIBE_CONFIRMED_AFTER_MS,
+    'connected only once Salesforce had time to refuse the Subscribe',
+  );
   assert.equal(env.sandbox.gentrack.calls.list().length, 0, 'no event was needed');
 });
 
@@ -77,13 +84,23 @@ test('an expired session is renewed for the stream and for write-backs', async (
   const first = await createAccount(env, 'Session one');
   await eventually('first delivery', () => delivered(env, first));
   env.sandbox.salesforce.org.expireSessions();
-  await env.admin.login(env.sandbox.salesforce.org.credentials.admin.username, env.sandbox.salesforce.org.credentials.admin.password + env.sandbox.salesforce.org.credentials.admin.securityToken);
+  await env.admin.login(
+    env.sandbox.salesforce.org.credentials.admin.username,
+    env.sandbox.salesforce.org.credentials.admin.password + env.sandbox.salesforce.org.credentials.admin.securityToken,
+  );
   const second = await createAccount(env, 'Session two');
   await eventually('delivery with a new session', () => delivered(env, second), 20_000);
-  await eventually('write-back with a new session', async () => {
-    await env.relay.flushWriteBacks();
-    return (env.sandbox.salesforce.org.get('Account', second) as Record<string, unknown>).Gentrack_Sync_Status__c === 'Synced';
-  }, 20_000);
+  await eventually(
+    'write-back with a new session',
+    async () => {
+      await env.relay.flushWriteBacks();
+      return (
+        (env.sandbox.salesforce.org.get('Account', second) as Record<string, unknown>).Gentrack_Sync_Status__c ===
+        'Synced'
+      );
+    },
+    20_000,
+  );
 });
 
 test('the password flow (username, password and security token) works as well', async () => {

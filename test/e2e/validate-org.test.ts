@@ -32,7 +32,10 @@ async function validate(options: Omit<StartOptions, 'host' | 'port'>): Promise<O
 
 const problem = (validation: OrgValidation, check: string): Finding => {
   const found = validation.problems.find((finding) => finding.check === check);
-  assert.ok(found, `expected a problem with ${check}; problems: ${validation.problems.map((finding) => finding.check).join(', ')}`);
+  assert.ok(
+    found,
+    `expected a problem with ${check}; problems: ${validation.problems.map((finding) => finding.check).join(', ')}`,
+  );
   return found;
 };
 
@@ -77,7 +80,10 @@ test('a dropped field, a wrong type, a short field, a lost External ID flag and 
   assert.equal(wrongType.status, 'wrong');
   assert.match(wrongType.detail, /type double, needs string/);
   assert.match(problem(validation, 'field Account.Company_Number__c').detail, /length 20, needs 40/);
-  assert.match(problem(validation, 'field AccountContactRelation.Gentrack_External_Id__c').detail, /not an External ID; not unique/);
+  assert.match(
+    problem(validation, 'field AccountContactRelation.Gentrack_External_Id__c').detail,
+    /not an External ID; not unique/,
+  );
   const event = problem(validation, 'platform event Gentrack_Object_Event__e');
   assert.equal(event.status, 'missing');
   assert.equal(event.fix, 'sf project deploy start --metadata CustomObject:Gentrack_Object_Event__e');
@@ -90,7 +96,10 @@ test('an org without Contacts to Multiple Accounts and Quotes, and without the d
   assert.match(problem(validation, 'feature Quotes').fix!, /Quote Settings/);
   assert.match(problem(validation, 'object AccountContactRelation').fix!, /Account Settings/);
   assert.equal(problem(validation, 'permission set Gentrack_Integration_User').status, 'missing');
-  assert.equal(problem(validation, 'trigger GentrackAccountTrigger').fix, 'sf project deploy start --metadata ApexTrigger:GentrackAccountTrigger');
+  assert.equal(
+    problem(validation, 'trigger GentrackAccountTrigger').fix,
+    'sf project deploy start --metadata ApexTrigger:GentrackAccountTrigger',
+  );
   assert.equal(problem(validation, 'custom setting Gentrack_Connector_Settings__c').status, 'missing');
   assert.equal(problem(validation, 'field Account.Gentrack_External_Id__c').status, 'missing');
 });
@@ -104,23 +113,33 @@ test('gentrack-sf validate-org prints the table and exits 1 when something is mi
       config,
       JSON.stringify({
         tenantId: 'sandbox',
-        salesforce: { loginUrl: sandbox.loginUrl, auth: 'client_credentials', clientId: sandbox.org.connectedApp.clientId },
+        salesforce: {
+          loginUrl: sandbox.loginUrl,
+          auth: 'client_credentials',
+          clientId: sandbox.org.connectedApp.clientId,
+        },
         gentrack: { baseUrl: 'http://127.0.0.1:9/v1', clientId: 'unused' },
       }),
     );
     const secrets = path.join(dir, 'relay.secrets');
-    writeFileSync(secrets, `SALESFORCE_CLIENT_SECRET=${sandbox.org.connectedApp.clientSecret}\nGENTRACK_CLIENT_SECRET=unused\n`);
+    writeFileSync(
+      secrets,
+      `SALESFORCE_CLIENT_SECRET=${sandbox.org.connectedApp.clientSecret}\nGENTRACK_CLIENT_SECRET=unused\n`,
+    );
     chmodSync(secrets, 0o600);
     const env = { ...process.env, GENTRACK_RELAY_SECRETS_FILE: secrets };
-    await assert.rejects(promisify(execFile)(process.execPath, [CLI, 'validate-org', '--config', config], { env }), (error: { code: number; stdout: string }) => {
-      assert.equal(error.code, 1);
-      assert.match(error.stdout, /^STATUS\s+CHECK\s+DETAIL/);
-      assert.match(error.stdout, /MISSING\s+field Account\.Trading_Name__c\s+not in the org/);
-      assert.match(error.stdout, /fix: sf project deploy start --metadata CustomField:Account\.Trading_Name__c/);
-      assert.match(error.stdout, /ok\s+field Account\.Gentrack_External_Id__c/);
-      assert.match(error.stdout, /1 of \d+ checks failed/);
-      return true;
-    });
+    await assert.rejects(
+      promisify(execFile)(process.execPath, [CLI, 'validate-org', '--config', config], { env }),
+      (error: { code: number; stdout: string }) => {
+        assert.equal(error.code, 1);
+        assert.match(error.stdout, /^STATUS\s+CHECK\s+DETAIL/);
+        assert.match(error.stdout, /MISSING\s+field Account\.Trading_Name__c\s+not in the org/);
+        assert.match(error.stdout, /fix: sf project deploy start --metadata CustomField:Account\.Trading_Name__c/);
+        assert.match(error.stdout, /ok\s+field Account\.Gentrack_External_Id__c/);
+        assert.match(error.stdout, /1 of \d+ checks failed/);
+        return true;
+      },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await sandbox.close();

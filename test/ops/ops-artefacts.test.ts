@@ -21,7 +21,11 @@ const PROMETHEUS_OWN = new Set(['up']);
 
 function promtool(...args: string[]): string {
   try {
-    return execFileSync('promtool', args, { cwd: path.dirname(RULES), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('promtool', args, {
+      cwd: path.dirname(RULES),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
     if (failure.code === 'ENOENT') assert.fail('promtool is not installed: apt-get install prometheus (.ci/run does)');
@@ -37,7 +41,9 @@ function metricNames(expr: string): string[] {
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
     .replace(/\[[^\]]*\]/g, '[]');
   const keywords = /^(and|or|unless|bool|offset)$/;
-  return [...bare.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((match) => match[1]!).filter((name) => !keywords.test(name));
+  return [...bare.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)]
+    .map((match) => match[1]!)
+    .filter((name) => !keywords.test(name));
 }
 
 async function exportedMetrics(): Promise<Set<string>> {
@@ -95,7 +101,11 @@ test('the rules and the dashboard query only metrics the relay exports', async (
 });
 
 test('the metric-name reader finds a renamed metric', () => {
-  assert.deepEqual(metricNames('sum by (state) (gentrack_relay_subscription_stat{tenant=~"$tenant"})'), ['gentrack_relay_subscription_stat']);
-  assert.deepEqual(metricNames('time() - max(gentrack_relay_last_commit{a="b"}) > 900'), ['gentrack_relay_last_commit']);
+  assert.deepEqual(metricNames('sum by (state) (gentrack_relay_subscription_stat{tenant=~"$tenant"})'), [
+    'gentrack_relay_subscription_stat',
+  ]);
+  assert.deepEqual(metricNames('time() - max(gentrack_relay_last_commit{a="b"}) > 900'), [
+    'gentrack_relay_last_commit',
+  ]);
   assert.deepEqual(metricNames('up{job="gentrack-relay"} == 0'), ['up']);
 });

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findUnknownElements } from '../../generators/verify/metadata-rules/allowed-elements.js';
-import { checkExternalCredential, checkNamedCredential } from '../../generators/verify/metadata-rules/credential-rules.js';
+import {
+  checkExternalCredential,
+  checkNamedCredential,
+} from '../../generators/verify/metadata-rules/credential-rules.js';
 import type { MetadataDocument, ValidatedType } from '../../generators/verify/metadata-rules/metadata-document.js';
 import { checkPermissionSet } from '../../generators/verify/metadata-rules/permission-set-rules.js';
 import { buildInventory } from '../../generators/verify/metadata-rules/project-inventory.js';
@@ -15,11 +18,14 @@ import { parseXmlDocument } from '../../generators/verify/xml-document.js';
 import { PROJECT_ROOT } from '../../model/project-root.js';
 
 function document(type: ValidatedType, name: string, body: string): MetadataDocument {
-  const root = parseXmlDocument(`<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n${body}\n</${type}>\n`);
+  const root = parseXmlDocument(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n${body}\n</${type}>\n`,
+  );
   return { type, file: `/project/${name}`, name, fileName: name, root };
 }
 
-const rulesOf = (violations: readonly { rule: string }[]): string[] => violations.map((violation) => violation.rule).sort();
+const rulesOf = (violations: readonly { rule: string }[]): string[] =>
+  violations.map((violation) => violation.rule).sort();
 
 const parameter = (group: string, name: string, type: string, value?: string, sequence?: number) =>
   `<externalCredentialParameters><parameterGroup>${group}</parameterGroup><parameterName>${name}</parameterName><parameterType>${type}</parameterType>` +
@@ -40,7 +46,11 @@ const VALID_NAMED = [
   '<label>Relay</label>',
   namedParameter('Url', 'Url', '<parameterValue>https://relay.example.com/v1</parameterValue>'),
   namedParameter('ExternalCredential', 'Authentication', '<externalCredential>Relay</externalCredential>'),
-  namedParameter('X-Caller', 'HttpHeader', '<parameterValue>"salesforce"</parameterValue><sequenceNumber>1</sequenceNumber>'),
+  namedParameter(
+    'X-Caller',
+    'HttpHeader',
+    '<parameterValue>"salesforce"</parameterValue><sequenceNumber>1</sequenceNumber>',
+  ),
   '<namedCredentialType>SecuredEndpoint</namedCredentialType>',
 ].join('\n');
 
@@ -60,10 +70,17 @@ test('an OAuth client-credentials External Credential passes; missing token URL,
     ].join('\n'),
   );
   const violations = checkExternalCredential(broken);
-  assert.deepEqual(rulesOf(violations), ['external-credential-oauth-parameters', 'external-credential-oauth-parameters', 'external-credential-principal']);
+  assert.deepEqual(rulesOf(violations), [
+    'external-credential-oauth-parameters',
+    'external-credential-oauth-parameters',
+    'external-credential-principal',
+  ]);
   assert.match(violations.map((v) => v.message).join('\n'), /add AuthProviderUrl/);
   assert.deepEqual(
-    findUnknownElements(document('ExternalCredential', 'Relay', `${VALID_EXTERNAL}<principals/>`).root, 'ExternalCredential').map((v) => v.rule),
+    findUnknownElements(
+      document('ExternalCredential', 'Relay', `${VALID_EXTERNAL}<principals/>`).root,
+      'ExternalCredential',
+    ).map((v) => v.rule),
     ['unknown-element'],
   );
 });
@@ -84,7 +101,11 @@ test('a secured Named Credential needs its URL, an External Credential of the pr
       '<namedCredentialType>SecuredEndpoint</namedCredentialType>',
     ].join('\n'),
   );
-  assert.deepEqual(rulesOf(checkNamedCredential(broken, inventory)), ['named-credential-external-credential', 'named-credential-header', 'named-credential-url']);
+  assert.deepEqual(rulesOf(checkNamedCredential(broken, inventory)), [
+    'named-credential-external-credential',
+    'named-credential-header',
+    'named-credential-url',
+  ]);
 });
 
 test('a $User formula in a custom header of a Named Principal credential is refused (Salesforce does not evaluate it)', () => {
@@ -92,20 +113,35 @@ test('a $User formula in a custom header of a Named Principal credential is refu
   const withUser = document(
     'NamedCredential',
     'Relay',
-    VALID_NAMED.replace('<parameterValue>"salesforce"</parameterValue>', '<parameterValue>{!$User.Username}</parameterValue>'),
+    VALID_NAMED.replace(
+      '<parameterValue>"salesforce"</parameterValue>',
+      '<parameterValue>{!$User.Username}</parameterValue>',
+    ),
   );
   const violations = checkNamedCredential(withUser, inventory);
   assert.deepEqual(rulesOf(violations), ['named-credential-user-formula']);
   assert.match(violations[0]!.message, /set the header in Apex \(UserInfo\.getUserName\(\)\)/);
 
-  const perUser = buildInventory([document('ExternalCredential', 'Relay', VALID_EXTERNAL.replace("'NamedPrincipal'", '').replace('NamedPrincipal', 'PerUserPrincipal'))]);
+  const perUser = buildInventory([
+    document(
+      'ExternalCredential',
+      'Relay',
+      VALID_EXTERNAL.replace("'NamedPrincipal'", '').replace('NamedPrincipal', 'PerUserPrincipal'),
+    ),
+  ]);
   assert.deepEqual(rulesOf(checkNamedCredential(withUser, perUser)), [], 'a per-user principal evaluates $User');
 });
 
 test('the generated Named Credential holds no $User formula: the sync controller sets X-On-Behalf-Of itself', () => {
-  const generated = readFileSync(path.join(PROJECT_ROOT, 'force-app/main/default/namedCredentials/Gentrack_Relay.namedCredential-meta.xml'), 'utf8');
+  const generated = readFileSync(
+    path.join(PROJECT_ROOT, 'force-app/main/default/namedCredentials/Gentrack_Relay.namedCredential-meta.xml'),
+    'utf8',
+  );
   assert.doesNotMatch(generated, /\$User/);
-  const controller = readFileSync(path.join(PROJECT_ROOT, 'force-app/main/default/classes/GentrackSyncController.cls'), 'utf8');
+  const controller = readFileSync(
+    path.join(PROJECT_ROOT, 'force-app/main/default/classes/GentrackSyncController.cls'),
+    'utf8',
+  );
   assert.match(controller, /request\.setHeader\('X-On-Behalf-Of', UserInfo\.getUserName\(\)\);/);
 });
 

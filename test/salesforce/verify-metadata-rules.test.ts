@@ -15,15 +15,23 @@ import { checkUiMetadata } from '../../generators/verify/metadata-rules/ui-metad
 import { parseXmlDocument, XmlSyntaxError } from '../../generators/verify/xml-document.js';
 
 function document(type: ValidatedType, name: string, body: string, objectName?: string): MetadataDocument {
-  const root = parseXmlDocument(`<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n${body}\n</${type}>\n`);
+  const root = parseXmlDocument(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n${body}\n</${type}>\n`,
+  );
   const fileName = objectName ? name.slice(objectName.length + 1) : name;
   return { type, file: `/project/${name}`, name, fileName, root, ...(objectName ? { objectName } : {}) };
 }
 
 const field = (name: string, body: string, objectName = 'Reading__c'): MetadataDocument =>
-  document('CustomField', `${objectName}.${name}`, `<fullName>${name}</fullName>\n<label>A Field</label>\n${body}`, objectName);
+  document(
+    'CustomField',
+    `${objectName}.${name}`,
+    `<fullName>${name}</fullName>\n<label>A Field</label>\n${body}`,
+    objectName,
+  );
 
-const rulesOf = (violations: readonly { rule: string }[]): string[] => violations.map((violation) => violation.rule).sort();
+const rulesOf = (violations: readonly { rule: string }[]): string[] =>
+  violations.map((violation) => violation.rule).sort();
 
 function fieldRules(name: string, body: string, kind: ObjectKind = 'customObject'): string[] {
   return rulesOf(checkCustomField(field(name, body), kind));
@@ -46,8 +54,10 @@ test('valid fields of every supported type pass', () => {
     Url: '<type>Url</type>',
     Picklist:
       '<type>Picklist</type><valueSet><restricted>true</restricted><valueSetDefinition><sorted>false</sorted><value><fullName>A</fullName><default>true</default><label>A</label></value></valueSetDefinition></valueSet>',
-    MultiselectPicklist: '<type>MultiselectPicklist</type><visibleLines>4</visibleLines><valueSet><valueSetName>Colours</valueSetName></valueSet>',
-    Lookup: '<type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Readings</relationshipName><deleteConstraint>SetNull</deleteConstraint>',
+    MultiselectPicklist:
+      '<type>MultiselectPicklist</type><visibleLines>4</visibleLines><valueSet><valueSetName>Colours</valueSetName></valueSet>',
+    Lookup:
+      '<type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Readings</relationshipName><deleteConstraint>SetNull</deleteConstraint>',
     AutoNumber: '<type>AutoNumber</type><displayFormat>R-{0000}</displayFormat><externalId>true</externalId>',
   };
   for (const [type, body] of Object.entries(valid)) {
@@ -56,7 +66,12 @@ test('valid fields of every supported type pass', () => {
 });
 
 test('field names: must match the file, end in __c, follow API name rules, fit in 40 characters', () => {
-  const mismatched = document('CustomField', 'Reading__c.Value__c', '<fullName>Other__c</fullName><label>Value</label><type>Date</type>', 'Reading__c');
+  const mismatched = document(
+    'CustomField',
+    'Reading__c.Value__c',
+    '<fullName>Other__c</fullName><label>Value</label><type>Date</type>',
+    'Reading__c',
+  );
   assert.deepEqual(rulesOf(checkCustomField(mismatched, 'customObject')), ['field-full-name']);
   assert.deepEqual(fieldRules('Value', '<type>Date</type>'), ['field-api-name']);
   assert.deepEqual(fieldRules('Double__Underscore__c', '<type>Date</type>'), ['field-api-name']);
@@ -69,22 +84,36 @@ test('field names: must match the file, end in __c, follow API name rules, fit i
 test('field types: attribute ranges and required attributes', () => {
   assert.deepEqual(fieldRules('A__c', '<type>Text</type>'), ['field-text-length']);
   assert.deepEqual(fieldRules('A__c', '<type>Text</type><length>0</length>'), ['field-text-length']);
-  assert.deepEqual(fieldRules('A__c', '<type>LongTextArea</type><length>131073</length><visibleLines>3</visibleLines>'), ['field-long-text-length']);
+  assert.deepEqual(
+    fieldRules('A__c', '<type>LongTextArea</type><length>131073</length><visibleLines>3</visibleLines>'),
+    ['field-long-text-length'],
+  );
   assert.deepEqual(fieldRules('A__c', '<type>LongTextArea</type><length>1000</length>'), ['field-visible-lines']);
-  assert.deepEqual(fieldRules('A__c', '<type>Number</type><precision>19</precision><scale>0</scale>'), ['field-number-precision']);
-  assert.deepEqual(fieldRules('A__c', '<type>Number</type><precision>4</precision><scale>5</scale>'), ['field-number-scale']);
+  assert.deepEqual(fieldRules('A__c', '<type>Number</type><precision>19</precision><scale>0</scale>'), [
+    'field-number-precision',
+  ]);
+  assert.deepEqual(fieldRules('A__c', '<type>Number</type><precision>4</precision><scale>5</scale>'), [
+    'field-number-scale',
+  ]);
   assert.deepEqual(fieldRules('A__c', '<type>Checkbox</type>'), ['field-checkbox-default']);
   assert.deepEqual(fieldRules('A__c', '<type>Picklist</type>'), ['field-picklist-values']);
-  assert.deepEqual(fieldRules('A__c', '<type>MultiselectPicklist</type><valueSet><valueSetName>X</valueSetName></valueSet>'), ['field-visible-lines']);
+  assert.deepEqual(
+    fieldRules('A__c', '<type>MultiselectPicklist</type><valueSet><valueSetName>X</valueSetName></valueSet>'),
+    ['field-visible-lines'],
+  );
   assert.deepEqual(fieldRules('A__c', '<type>Lookup</type><referenceTo>Account</referenceTo>'), ['field-lookup']);
   assert.deepEqual(fieldRules('A__c', '<type>Geolocation</type>'), ['field-type']);
 });
 
 test('field types: attributes that belong to other types, identity flags, case sensitivity', () => {
-  assert.deepEqual(fieldRules('A__c', '<type>Checkbox</type><defaultValue>false</defaultValue><length>10</length>'), ['field-attribute-not-for-type']);
+  assert.deepEqual(fieldRules('A__c', '<type>Checkbox</type><defaultValue>false</defaultValue><length>10</length>'), [
+    'field-attribute-not-for-type',
+  ]);
   assert.deepEqual(fieldRules('A__c', '<type>Date</type><externalId>true</externalId>'), ['field-identifying']);
   assert.deepEqual(fieldRules('A__c', '<type>Phone</type><unique>true</unique>'), ['field-identifying']);
-  assert.deepEqual(fieldRules('A__c', '<type>Text</type><length>10</length><caseSensitive>true</caseSensitive>'), ['field-case-sensitive']);
+  assert.deepEqual(fieldRules('A__c', '<type>Text</type><length>10</length><caseSensitive>true</caseSensitive>'), [
+    'field-case-sensitive',
+  ]);
   assert.deepEqual(
     fieldRules(
       'A__c',
@@ -92,26 +121,44 @@ test('field types: attributes that belong to other types, identity flags, case s
     ),
     ['field-picklist-duplicate'],
   );
-  assert.deepEqual(fieldRules('A__c', '<type>Text</type><formula>Name</formula>'), [], 'a formula field takes no length');
+  assert.deepEqual(
+    fieldRules('A__c', '<type>Text</type><formula>Name</formula>'),
+    [],
+    'a formula field takes no length',
+  );
 });
 
 test('object kinds restrict field types: platform events and custom settings', () => {
-  assert.deepEqual(fieldRules('A__c', '<type>Picklist</type><valueSet><valueSetName>X</valueSetName></valueSet>', 'platformEvent'), [
-    'field-type-not-allowed-on-object',
-  ]);
+  assert.deepEqual(
+    fieldRules('A__c', '<type>Picklist</type><valueSet><valueSetName>X</valueSetName></valueSet>', 'platformEvent'),
+    ['field-type-not-allowed-on-object'],
+  );
   assert.deepEqual(fieldRules('A__c', '<type>Email</type>', 'platformEvent'), ['field-type-not-allowed-on-object']);
-  assert.deepEqual(fieldRules('A__c', '<type>LongTextArea</type><length>131072</length><visibleLines>3</visibleLines>', 'platformEvent'), []);
-  assert.deepEqual(fieldRules('A__c', '<type>LongTextArea</type><length>1000</length><visibleLines>3</visibleLines>', 'customSetting'), [
-    'field-type-not-allowed-on-object',
-  ]);
-  assert.deepEqual(fieldRules('A__c', '<type>Picklist</type><valueSet><valueSetName>X</valueSetName></valueSet>', 'customSetting'), [
-    'field-type-not-allowed-on-object',
-  ]);
+  assert.deepEqual(
+    fieldRules(
+      'A__c',
+      '<type>LongTextArea</type><length>131072</length><visibleLines>3</visibleLines>',
+      'platformEvent',
+    ),
+    [],
+  );
+  assert.deepEqual(
+    fieldRules('A__c', '<type>LongTextArea</type><length>1000</length><visibleLines>3</visibleLines>', 'customSetting'),
+    ['field-type-not-allowed-on-object'],
+  );
+  assert.deepEqual(
+    fieldRules('A__c', '<type>Picklist</type><valueSet><valueSetName>X</valueSetName></valueSet>', 'customSetting'),
+    ['field-type-not-allowed-on-object'],
+  );
   assert.deepEqual(fieldRules('A__c', '<type>Text</type><length>10</length>', 'customSetting'), []);
 });
 
 test('custom objects, platform events and custom settings declare what their kind needs', () => {
-  const customObject = document('CustomObject', 'Reading__c', '<label>Reading</label><pluralLabel>Readings</pluralLabel><deploymentStatus>Deployed</deploymentStatus>');
+  const customObject = document(
+    'CustomObject',
+    'Reading__c',
+    '<label>Reading</label><pluralLabel>Readings</pluralLabel><deploymentStatus>Deployed</deploymentStatus>',
+  );
   assert.deepEqual(rulesOf(checkCustomObject(customObject)), ['object-name-field', 'object-sharing-model']);
 
   const event = document(
@@ -123,7 +170,11 @@ test('custom objects, platform events and custom settings declare what their kin
   assert.deepEqual(rulesOf(eventViolations), ['event-type']);
   assert.match(eventViolations[0]!.message, /'Huge'; Salesforce accepts only 'HighVolume', 'StandardVolume'/);
 
-  const setting = document('CustomObject', 'Settings__c', '<label>Settings</label><customSettingsType>Tree</customSettingsType>');
+  const setting = document(
+    'CustomObject',
+    'Settings__c',
+    '<label>Settings</label><customSettingsType>Tree</customSettingsType>',
+  );
   assert.deepEqual(rulesOf(checkCustomObject(setting)), ['custom-setting-type', 'custom-setting-visibility']);
 });
 
@@ -197,16 +248,20 @@ test('Apex meta files: apiVersion at least 62.0 and status Active', () => {
 });
 
 test('tabs, list views and LWC bundles: what the deploy insists on', () => {
-  assert.deepEqual(rulesOf(checkUiMetadata(document('CustomTab', 'Reading__c', '<customObject>true</customObject>'))), ['tab-motif']);
-  assert.deepEqual(rulesOf(checkUiMetadata(document('ListView', 'Reading__c.All', '<columns>NAME</columns>', 'Reading__c'))), [
-    'list-view-filter-scope',
-    'list-view-label',
+  assert.deepEqual(rulesOf(checkUiMetadata(document('CustomTab', 'Reading__c', '<customObject>true</customObject>'))), [
+    'tab-motif',
   ]);
-  assert.deepEqual(rulesOf(checkUiMetadata(document('LightningComponentBundle', 'readingCard', '<isExposed>yes</isExposed>'))), [
-    'lwc-api-version',
-    'lwc-is-exposed',
-  ]);
-  const listView = parseXmlDocument('<ListView xmlns="http://soap.sforce.com/2006/04/metadata"><label>All</label><filterScope>Everything</filterScope><colums>NAME</colums></ListView>');
+  assert.deepEqual(
+    rulesOf(checkUiMetadata(document('ListView', 'Reading__c.All', '<columns>NAME</columns>', 'Reading__c'))),
+    ['list-view-filter-scope', 'list-view-label'],
+  );
+  assert.deepEqual(
+    rulesOf(checkUiMetadata(document('LightningComponentBundle', 'readingCard', '<isExposed>yes</isExposed>'))),
+    ['lwc-api-version', 'lwc-is-exposed'],
+  );
+  const listView = parseXmlDocument(
+    '<ListView xmlns="http://soap.sforce.com/2006/04/metadata"><label>All</label><filterScope>Everything</filterScope><colums>NAME</colums></ListView>',
+  );
   assert.match(findUnknownElements(listView, 'ListView')[0]!.message, /Did you mean <columns>\?/);
 });
 

@@ -41,7 +41,9 @@ test('entries keep their line; an entry without a reason justifies nothing and i
   const { justifications, problems } = await load(
     '- rule: ApexCRUDViolation\n  file: force-app/**\n  reason: System context on purpose.\n- rule: AvoidDebugStatements\n  file: force-app/**\n  reason: "   "\n',
   );
-  assert.deepEqual(justifications, [{ rule: 'ApexCRUDViolation', file: 'force-app/**', reason: 'System context on purpose.', line: 1 }]);
+  assert.deepEqual(justifications, [
+    { rule: 'ApexCRUDViolation', file: 'force-app/**', reason: 'System context on purpose.', line: 1 },
+  ]);
   assert.equal(problems.length, 1);
   assert.equal(problems[0]!.rule, 'justification-without-reason');
   assert.equal(problems[0]!.line, 4);

@@ -53,7 +53,9 @@ for (const [check, project] of [
 ] as const) {
   void findingsOf(check, project).catch(() => undefined);
 }
-const realProjectRun: Promise<FindingsByCheck> | undefined = realProjectHasSource ? runAllChecks(PROJECT_ROOT) : undefined;
+const realProjectRun: Promise<FindingsByCheck> | undefined = realProjectHasSource
+  ? runAllChecks(PROJECT_ROOT)
+  : undefined;
 void realProjectRun?.catch(() => undefined);
 
 /** The one finding matching all given properties; fails listing every finding otherwise. */
@@ -73,7 +75,11 @@ function findOne(findings: readonly Finding[], expected: Partial<Finding> & { me
 }
 
 function assertNone(findings: readonly Finding[], label: string): void {
-  assert.deepEqual(findings, [], `${label} should have no findings:\n${findings.map((f) => `  ${JSON.stringify(f)}`).join('\n')}`);
+  assert.deepEqual(
+    findings,
+    [],
+    `${label} should have no findings:\n${findings.map((f) => `  ${JSON.stringify(f)}`).join('\n')}`,
+  );
 }
 
 const CLASSES = 'force-app/main/default/classes';
@@ -90,7 +96,11 @@ test('metadata-structure: a class without its meta file, and an LWC bundle witho
   const missing = findOne(findings, { rule: 'missing-meta-xml', file: `${CLASSES}/NoMeta.cls` });
   assert.match(missing.message, /NoMeta\.cls-meta\.xml/);
   assert.match(missing.message, /silently/);
-  findOne(findings, { rule: 'missing-lwc-meta-xml', file: 'force-app/main/default/lwc/readingBadge', messageIncludes: 'readingBadge.js-meta.xml' });
+  findOne(findings, {
+    rule: 'missing-lwc-meta-xml',
+    file: 'force-app/main/default/lwc/readingBadge',
+    messageIncludes: 'readingBadge.js-meta.xml',
+  });
   assert.equal(findings.length, 2, 'the class that has its meta file is not reported');
 });
 
@@ -101,11 +111,22 @@ test('metadata-structure: a missing sfdx-project.json is a finding, not a crash'
 
 test('metadata-rules: over-long label, Text length 300, Picklist on a platform event, dangling permission, incomplete manifest', async () => {
   const findings = await findingsOf('metadata-rules', fixture('invalid-metadata'));
-  const label = findOne(findings, { rule: 'field-label', file: `${OBJECTS}/Reading__c/fields/Meter_Serial__c.field-meta.xml`, line: 4 });
+  const label = findOne(findings, {
+    rule: 'field-label',
+    file: `${OBJECTS}/Reading__c/fields/Meter_Serial__c.field-meta.xml`,
+    line: 4,
+  });
   assert.match(label.message, /52 characters; the limit is 40/);
-  const length = findOne(findings, { rule: 'field-text-length', file: `${OBJECTS}/Reading__c/fields/Site_Notes__c.field-meta.xml`, line: 5 });
+  const length = findOne(findings, {
+    rule: 'field-text-length',
+    file: `${OBJECTS}/Reading__c/fields/Site_Notes__c.field-meta.xml`,
+    line: 5,
+  });
   assert.match(length.message, /'300'.*1 to 255.*LongTextArea/);
-  const picklist = findOne(findings, { rule: 'field-type-not-allowed-on-object', file: `${OBJECTS}/Reading_Event__e/fields/Source__c.field-meta.xml` });
+  const picklist = findOne(findings, {
+    rule: 'field-type-not-allowed-on-object',
+    file: `${OBJECTS}/Reading_Event__e/fields/Source__c.field-meta.xml`,
+  });
   assert.match(picklist.message, /platform event cannot have a Picklist field/);
   const reference = findOne(findings, {
     rule: 'permission-set-reference',
@@ -115,8 +136,16 @@ test('metadata-rules: over-long label, Text length 300, Picklist on a platform e
   assert.match(reference.message, /Reading__c\.Meter_Reading_Value__c/);
   const manifest = findOne(findings, { rule: 'manifest-missing-component', file: 'manifest/package.xml' });
   assert.match(manifest.message, /PermissionSet Reading_Access/);
-  findOne(findings, { rule: 'unknown-element', file: `${OBJECTS}/Reading__c/Reading__c.object-meta.xml`, messageIncludes: '<enableTeleportation>' });
-  findOne(findings, { rule: 'apex-api-version', file: `${CLASSES}/OldApiVersion.cls-meta.xml`, messageIncludes: '58.0' });
+  findOne(findings, {
+    rule: 'unknown-element',
+    file: `${OBJECTS}/Reading__c/Reading__c.object-meta.xml`,
+    messageIncludes: '<enableTeleportation>',
+  });
+  findOne(findings, {
+    rule: 'apex-api-version',
+    file: `${CLASSES}/OldApiVersion.cls-meta.xml`,
+    messageIncludes: '58.0',
+  });
   assert.equal(findings.length, 7, 'nothing else in the fixture is wrong');
 });
 
@@ -125,7 +154,10 @@ test('apex-syntax: syntax errors with their line, in classes and triggers, and u
   const classError = findOne(findings, { rule: 'apex-syntax-error', file: `${CLASSES}/BrokenSyntax.cls` });
   assert.equal(classError.line, 3);
   assert.match(classError.message, /Unexpected token ';'/);
-  const triggerError = findOne(findings, { rule: 'apex-syntax-error', file: 'force-app/main/default/triggers/BrokenTrigger.trigger' });
+  const triggerError = findOne(findings, {
+    rule: 'apex-syntax-error',
+    file: 'force-app/main/default/triggers/BrokenTrigger.trigger',
+  });
   assert.equal(triggerError.line, 1);
   const unformatted = findOne(findings, { rule: 'apex-unformatted', file: `${CLASSES}/Unformatted.cls` });
   assert.equal(unformatted.line, 2);
@@ -146,11 +178,17 @@ test('apex-semantics: a call to a method that does not exist and a wrong-type as
 test('apex-pmd: SOQL in a loop, a test without asserts, and justifications (applied, without reason, stale)', async () => {
   const findings = await findingsOf('apex-pmd', fixture('pmd-violations'));
   findOne(findings, { rule: 'OperationWithLimitsInLoop', file: `${CLASSES}/ReadingsInLoop.cls`, line: 5 });
-  const noAsserts = findOne(findings, { rule: 'ApexUnitTestClassShouldHaveAsserts', file: `${CLASSES}/ReadingsInLoopTest.cls` });
+  const noAsserts = findOne(findings, {
+    rule: 'ApexUnitTestClassShouldHaveAsserts',
+    file: `${CLASSES}/ReadingsInLoopTest.cls`,
+  });
   assert.equal(noAsserts.line, 4);
   // Justified with a reason: not reported.
   assert.equal(findings.filter((finding) => finding.rule === 'ApexUnitTestClassShouldHaveRunAs').length, 0);
-  const withoutReason = findOne(findings, { rule: 'justification-without-reason', file: 'config/pmd-justifications.yaml' });
+  const withoutReason = findOne(findings, {
+    rule: 'justification-without-reason',
+    file: 'config/pmd-justifications.yaml',
+  });
   assert.equal(withoutReason.line, 5);
   const stale = findOne(findings, { rule: 'stale-justification', file: 'config/pmd-justifications.yaml' });
   assert.equal(stale.line, 8);
@@ -164,10 +202,21 @@ test('runAllChecks groups findings by check and the table names file:line, rule 
   const table = formatFindingsTable(findings);
   assert.match(table, /FAIL metadata-structure: 2 findings/);
   assert.match(table, /ok {3}apex-syntax: no findings/);
-  assert.match(table, /force-app\/main\/default\/classes\/NoMeta\.cls {2,}missing-meta-xml {2,}has no NoMeta\.cls-meta\.xml/);
+  assert.match(
+    table,
+    /force-app\/main\/default\/classes\/NoMeta\.cls {2,}missing-meta-xml {2,}has no NoMeta\.cls-meta\.xml/,
+  );
 });
 
-test('the real project passes every check', { skip: realProjectHasSource ? false : 'force-app/ does not exist yet: run `npm run generate` first' }, async () => {
-  const findings = await realProjectRun!;
-  assert.equal(countFindings(findings), 0, `gentrack-sf verify found problems in the project:\n${formatFindingsTable(findings)}`);
-});
+test(
+  'the real project passes every check',
+  { skip: realProjectHasSource ? false : 'force-app/ does not exist yet: run `npm run generate` first' },
+  async () => {
+    const findings = await realProjectRun!;
+    assert.equal(
+      countFindings(findings),
+      0,
+      `gentrack-sf verify found problems in the project:\n${formatFindingsTable(findings)}`,
+    );
+  },
+);

@@ -46,11 +46,18 @@ const ADDED_AFTER_WSDL: Readonly<Record<string, Readonly<Record<string, string>>
 
 const ADDED_TYPES: Readonly<Record<string, SchemaType>> = {
   PermissionSetCustomSettingAccesses: { props: { enabled: 'boolean', name: 'string' } },
-  PermissionSetExternalCredentialPrincipalAccess: { props: { enabled: 'boolean', externalCredentialPrincipal: 'string' } },
+  PermissionSetExternalCredentialPrincipalAccess: {
+    props: { enabled: 'boolean', externalCredentialPrincipal: 'string' },
+  },
   PermissionSetEmailRoutingAddressAccess: { props: { emailRoutingAddress: 'string', enabled: 'boolean' } },
   PermissionSetAgentAccess: { props: { agentName: 'string', enabled: 'boolean' } },
   ExternalCredential: {
-    props: { authenticationProtocol: 'string', description: 'string', externalCredentialParameters: 'ExternalCredentialParameter', label: 'string' },
+    props: {
+      authenticationProtocol: 'string',
+      description: 'string',
+      externalCredentialParameters: 'ExternalCredentialParameter',
+      label: 'string',
+    },
     extends: 'Metadata',
   },
   ExternalCredentialParameter: {

@@ -42,9 +42,13 @@ const EXTERNAL_CREDENTIAL_RULES = [
     oneOf: ['AwsSv4', 'Basic', 'Custom', 'Jwt', 'JwtExchange', 'NoAuthentication', 'Oauth'],
   }),
   optional('external-credential-description', 'description', { maxLength: 255 }),
-  required('external-credential-parameter-type', 'externalCredentialParameters/parameterType', { oneOf: EXTERNAL_CREDENTIAL_PARAMETER_TYPES }),
+  required('external-credential-parameter-type', 'externalCredentialParameters/parameterType', {
+    oneOf: EXTERNAL_CREDENTIAL_PARAMETER_TYPES,
+  }),
   required('external-credential-parameter-name', 'externalCredentialParameters/parameterName'),
-  optional('external-credential-sequence', 'externalCredentialParameters/sequenceNumber', { integer: { min: 1, max: 1_000 } }),
+  optional('external-credential-sequence', 'externalCredentialParameters/sequenceNumber', {
+    integer: { min: 1, max: 1_000 },
+  }),
 ];
 
 const NAMED_CREDENTIAL_RULES = [
@@ -53,7 +57,14 @@ const NAMED_CREDENTIAL_RULES = [
   optional('named-credential-description', 'description', { maxLength: 255 }),
   optional('named-credential-callout-status', 'calloutStatus', { oneOf: ['Enabled', 'Disabled'] }),
   required('named-credential-parameter-type', 'namedCredentialParameters/parameterType', {
-    oneOf: ['Url', 'Authentication', 'HttpHeader', 'OutboundNetworkConnection', 'AllowedManagedPackageNamespaces', 'ClientCertificate'],
+    oneOf: [
+      'Url',
+      'Authentication',
+      'HttpHeader',
+      'OutboundNetworkConnection',
+      'AllowedManagedPackageNamespaces',
+      'ClientCertificate',
+    ],
   }),
   required('named-credential-parameter-name', 'namedCredentialParameters/parameterName'),
 ];
@@ -77,18 +88,30 @@ export function checkExternalCredential(document: MetadataDocument): Violation[]
     for (const variant of of('AuthProtocolVariant')) {
       const value = childText(variant, 'parameterValue') ?? '';
       if (!OAUTH_VARIANTS.includes(value)) {
-        violations.push({ rule: 'external-credential-oauth-parameters', line: variant.line, message: `'${value}' is not an OAuth protocol variant; use one of ${OAUTH_VARIANTS.join(', ')}` });
+        violations.push({
+          rule: 'external-credential-oauth-parameters',
+          line: variant.line,
+          message: `'${value}' is not an OAuth protocol variant; use one of ${OAUTH_VARIANTS.join(', ')}`,
+        });
       }
     }
     for (const url of of('AuthProviderUrl')) {
       if (!/^https:\/\/\S+$/.test(childText(url, 'parameterValue') ?? '')) {
-        violations.push({ rule: 'external-credential-oauth-parameters', line: url.line, message: 'the AuthProviderUrl (token URL) must be an https URL' });
+        violations.push({
+          rule: 'external-credential-oauth-parameters',
+          line: url.line,
+          message: 'the AuthProviderUrl (token URL) must be an https URL',
+        });
       }
     }
   }
   for (const principal of [...of('NamedPrincipal'), ...of('PerUserPrincipal')]) {
     if (childText(principal, 'sequenceNumber') === undefined) {
-      violations.push({ rule: 'external-credential-principal', line: principal.line, message: `principal '${childText(principal, 'parameterName') ?? ''}' needs a <sequenceNumber>` });
+      violations.push({
+        rule: 'external-credential-principal',
+        line: principal.line,
+        message: `principal '${childText(principal, 'parameterName') ?? ''}' needs a <sequenceNumber>`,
+      });
     }
   }
   return violations;
@@ -101,11 +124,19 @@ export function checkNamedCredential(document: MetadataDocument, inventory: Proj
   const of = (type: string) => parametersOf(root, 'namedCredentialParameters', type);
   const urls = of('Url');
   if (urls.length !== 1) {
-    violations.push({ rule: 'named-credential-url', line: root.line, message: `a SecuredEndpoint Named Credential needs exactly one Url parameter, found ${urls.length}` });
+    violations.push({
+      rule: 'named-credential-url',
+      line: root.line,
+      message: `a SecuredEndpoint Named Credential needs exactly one Url parameter, found ${urls.length}`,
+    });
   }
   for (const url of urls) {
     if (!/^https?:\/\/\S+$/.test(childText(url, 'parameterValue') ?? '')) {
-      violations.push({ rule: 'named-credential-url', line: url.line, message: 'the Url parameter must hold the endpoint URL in <parameterValue>' });
+      violations.push({
+        rule: 'named-credential-url',
+        line: url.line,
+        message: 'the Url parameter must hold the endpoint URL in <parameterValue>',
+      });
     }
   }
   for (const authentication of of('Authentication')) {
@@ -118,7 +149,9 @@ export function checkNamedCredential(document: MetadataDocument, inventory: Proj
       });
     }
   }
-  const namedPrincipal = of('Authentication').some((authentication) => inventory.usesNamedPrincipal(childText(authentication, 'externalCredential') ?? ''));
+  const namedPrincipal = of('Authentication').some((authentication) =>
+    inventory.usesNamedPrincipal(childText(authentication, 'externalCredential') ?? ''),
+  );
   for (const header of of('HttpHeader')) {
     if (namedPrincipal && /\$User\./i.test(childText(header, 'parameterValue') ?? '')) {
       violations.push({

@@ -61,7 +61,10 @@ const valueSetRules: ElementRule[] = [
 const relationshipRules = (id: string): ElementRule[] => [
   required(id, 'referenceTo'),
   required(id, 'relationshipName', {
-    pattern: { regex: API_NAME, meaning: 'a relationship name follows API name rules (letter first, no double underscore)' },
+    pattern: {
+      regex: API_NAME,
+      meaning: 'a relationship name follows API name rules (letter first, no double underscore)',
+    },
     maxLength: API_NAME_MAX,
   }),
   optional(id, 'relationshipLabel', { maxLength: 80 }),
@@ -71,7 +74,12 @@ const FIELD_TYPES: Readonly<Record<string, FieldTypeSpec>> = {
   Text: {
     accepts: ['length'],
     identifying: true,
-    rules: [required('field-text-length', 'length', { integer: { min: 1, max: 255 }, hint: 'use LongTextArea for more than 255' })],
+    rules: [
+      required('field-text-length', 'length', {
+        integer: { min: 1, max: 255 },
+        hint: 'use LongTextArea for more than 255',
+      }),
+    ],
   },
   TextArea: { accepts: [], rules: [] },
   LongTextArea: {
@@ -94,8 +102,13 @@ const FIELD_TYPES: Readonly<Record<string, FieldTypeSpec>> = {
   Checkbox: {
     accepts: [],
     rules: [
-      required('field-checkbox-default', 'defaultValue', { oneOf: ['true', 'false'], hint: 'the deploy requires a default for checkboxes' }),
-      optional('field-checkbox-required', 'required', { notTrue: 'a checkbox always has a value, it cannot be required' }),
+      required('field-checkbox-default', 'defaultValue', {
+        oneOf: ['true', 'false'],
+        hint: 'the deploy requires a default for checkboxes',
+      }),
+      optional('field-checkbox-required', 'required', {
+        notTrue: 'a checkbox always has a value, it cannot be required',
+      }),
     ],
   },
   Date: { accepts: [], rules: [] },
@@ -118,7 +131,10 @@ const FIELD_TYPES: Readonly<Record<string, FieldTypeSpec>> = {
   },
   MasterDetail: {
     accepts: ['referenceTo', 'relationshipName', 'relationshipLabel', 'relationshipOrder'],
-    rules: [...relationshipRules('field-master-detail'), optional('field-master-detail', 'relationshipOrder', { oneOf: ['0', '1'] })],
+    rules: [
+      ...relationshipRules('field-master-detail'),
+      optional('field-master-detail', 'relationshipOrder', { oneOf: ['0', '1'] }),
+    ],
   },
   AutoNumber: {
     accepts: ['displayFormat', 'startingNumber'],
@@ -128,36 +144,68 @@ const FIELD_TYPES: Readonly<Record<string, FieldTypeSpec>> = {
 };
 
 /** Field types each kind of object allows, when it restricts them. */
-const FIELD_TYPES_BY_OBJECT_KIND: Partial<Record<ObjectKind, { readonly allowed: readonly string[]; readonly what: string }>> = {
-  platformEvent: { allowed: ['Checkbox', 'Date', 'DateTime', 'Number', 'Text', 'LongTextArea'], what: 'platform event' },
+const FIELD_TYPES_BY_OBJECT_KIND: Partial<
+  Record<ObjectKind, { readonly allowed: readonly string[]; readonly what: string }>
+> = {
+  platformEvent: {
+    allowed: ['Checkbox', 'Date', 'DateTime', 'Number', 'Text', 'LongTextArea'],
+    what: 'platform event',
+  },
   customSetting: {
-    allowed: ['Checkbox', 'Currency', 'Date', 'DateTime', 'Email', 'Number', 'Percent', 'Phone', 'Text', 'TextArea', 'Url'],
+    allowed: [
+      'Checkbox',
+      'Currency',
+      'Date',
+      'DateTime',
+      'Email',
+      'Number',
+      'Percent',
+      'Phone',
+      'Text',
+      'TextArea',
+      'Url',
+    ],
     what: 'custom setting',
   },
 };
 
 /** Rules between elements, which the element table cannot express. */
-const CROSS_RULES: readonly { readonly id: string; readonly check: (document: MetadataDocument) => Violation | undefined }[] = [
+const CROSS_RULES: readonly {
+  readonly id: string;
+  readonly check: (document: MetadataDocument) => Violation | undefined;
+}[] = [
   {
     id: 'field-full-name',
     check: ({ root, fileName }) => {
       const fullName = child(root, 'fullName');
       if (!fullName || fullName.text === fileName) return undefined;
-      return at(fullName, `<fullName> is '${fullName.text}' but the file is ${fileName}.field-meta.xml; they must match, rename one`);
+      return at(
+        fullName,
+        `<fullName> is '${fullName.text}' but the file is ${fileName}.field-meta.xml; they must match, rename one`,
+      );
     },
   },
   {
     id: 'field-api-name',
     check: ({ fileName, root }) => {
       if (!fileName.endsWith('__c')) {
-        return at(root, `'${fileName}' is not a custom field name: custom fields end in __c; rename the file and <fullName>`);
+        return at(
+          root,
+          `'${fileName}' is not a custom field name: custom fields end in __c; rename the file and <fullName>`,
+        );
       }
       const base = fileName.slice(0, -'__c'.length);
       if (!API_NAME.test(base)) {
-        return at(root, `'${fileName}' is not a valid API name: start with a letter, use letters, digits and single underscores, no trailing underscore`);
+        return at(
+          root,
+          `'${fileName}' is not a valid API name: start with a letter, use letters, digits and single underscores, no trailing underscore`,
+        );
       }
       if (base.length > API_NAME_MAX) {
-        return at(root, `'${fileName}' is ${base.length} characters before __c; the limit is ${API_NAME_MAX}, shorten it`);
+        return at(
+          root,
+          `'${fileName}' is ${base.length} characters before __c; the limit is ${API_NAME_MAX}, shorten it`,
+        );
       }
       return undefined;
     },
@@ -168,7 +216,10 @@ const CROSS_RULES: readonly { readonly id: string; readonly check: (document: Me
       const precision = Number(childText(root, 'precision'));
       const scale = child(root, 'scale');
       if (!scale || Number.isNaN(precision) || Number(scale.text) <= precision) return undefined;
-      return at(scale, `<scale> ${scale.text} is larger than <precision> ${precision}; precision counts all digits including the decimals`);
+      return at(
+        scale,
+        `<scale> ${scale.text} is larger than <precision> ${precision}; precision counts all digits including the decimals`,
+      );
     },
   },
   {
@@ -176,7 +227,10 @@ const CROSS_RULES: readonly { readonly id: string; readonly check: (document: Me
     check: ({ root }) => {
       const caseSensitive = child(root, 'caseSensitive');
       if (caseSensitive?.text !== 'true' || childText(root, 'unique') === 'true') return undefined;
-      return at(caseSensitive, '<caseSensitive> true only applies to unique fields; add <unique>true</unique> or remove it');
+      return at(
+        caseSensitive,
+        '<caseSensitive> true only applies to unique fields; add <unique>true</unique> or remove it',
+      );
     },
   },
   {
@@ -184,7 +238,10 @@ const CROSS_RULES: readonly { readonly id: string; readonly check: (document: Me
     check: ({ root }) => {
       const valueSet = child(root, 'valueSet');
       if (!valueSet || child(valueSet, 'valueSetDefinition') || child(valueSet, 'valueSetName')) return undefined;
-      return at(valueSet, '<valueSet> needs a <valueSetDefinition> with values or a <valueSetName> naming a global value set');
+      return at(
+        valueSet,
+        '<valueSet> needs a <valueSetDefinition> with values or a <valueSetName> naming a global value set',
+      );
     },
   },
   {
@@ -195,12 +252,19 @@ const CROSS_RULES: readonly { readonly id: string; readonly check: (document: Me
       const seen = new Set<string>();
       for (const value of childrenNamed(definition, 'value')) {
         const name = (childText(value, 'fullName') ?? '').toLowerCase();
-        if (seen.has(name)) return at(value, `picklist value '${childText(value, 'fullName')}' appears twice (Salesforce ignores case); remove one`);
+        if (seen.has(name))
+          return at(
+            value,
+            `picklist value '${childText(value, 'fullName')}' appears twice (Salesforce ignores case); remove one`,
+          );
         seen.add(name);
       }
       const defaults = childrenNamed(definition, 'value').filter((value) => childText(value, 'default') === 'true');
       if (childText(root, 'type') === 'Picklist' && defaults.length > 1) {
-        return at(defaults[1]!, 'a picklist can have only one default value; keep <default>true</default> on one value');
+        return at(
+          defaults[1]!,
+          'a picklist can have only one default value; keep <default>true</default> on one value',
+        );
       }
       return undefined;
     },
@@ -224,25 +288,46 @@ export function checkCustomField(document: MetadataDocument, objectKind: ObjectK
   const spec = FIELD_TYPES[type];
   if (!spec) {
     violations.push(
-      at(typeElement, `<type> '${type}' is not a field type this project supports (${Object.keys(FIELD_TYPES).join(', ')})`, 'field-type'),
+      at(
+        typeElement,
+        `<type> '${type}' is not a field type this project supports (${Object.keys(FIELD_TYPES).join(', ')})`,
+        'field-type',
+      ),
     );
     return violations;
   }
 
   const isFormula = child(root, 'formula') !== undefined;
-  const typeRules = isFormula ? spec.rules.map((rule) => (RELAXED_FOR_FORMULAS.has(rule.path) ? { ...rule, required: false } : rule)) : spec.rules;
+  const typeRules = isFormula
+    ? spec.rules.map((rule) => (RELAXED_FOR_FORMULAS.has(rule.path) ? { ...rule, required: false } : rule))
+    : spec.rules;
   violations.push(...applyElementRules(root, typeRules));
 
   for (const element of root.children) {
-    if ((TYPE_SPECIFIC_ELEMENTS as readonly string[]).includes(element.name) && !(spec.accepts as readonly string[]).includes(element.name)) {
-      violations.push(at(element, `<${element.name}> does not apply to a ${type} field and the deploy rejects it; remove it`, 'field-attribute-not-for-type'));
+    if (
+      (TYPE_SPECIFIC_ELEMENTS as readonly string[]).includes(element.name) &&
+      !(spec.accepts as readonly string[]).includes(element.name)
+    ) {
+      violations.push(
+        at(
+          element,
+          `<${element.name}> does not apply to a ${type} field and the deploy rejects it; remove it`,
+          'field-attribute-not-for-type',
+        ),
+      );
     }
   }
   if (!spec.identifying) {
     for (const name of ['externalId', 'unique'] as const) {
       const element = child(root, name);
       if (element?.text === 'true') {
-        violations.push(at(element, `a ${type} field cannot be ${name === 'externalId' ? 'an external id' : 'unique'}; only Text, Number, Email and AutoNumber can`, 'field-identifying'));
+        violations.push(
+          at(
+            element,
+            `a ${type} field cannot be ${name === 'externalId' ? 'an external id' : 'unique'}; only Text, Number, Email and AutoNumber can`,
+            'field-identifying',
+          ),
+        );
       }
     }
   }

@@ -10,7 +10,9 @@ const LABELS: readonly ElementRule[] = [
   required('object-plural-label', 'pluralLabel', { maxLength: 40 }),
   optional('object-description', 'description', { maxLength: 1000 }),
 ];
-const DEPLOYMENT_STATUS = required('object-deployment-status', 'deploymentStatus', { oneOf: ['Deployed', 'InDevelopment'] });
+const DEPLOYMENT_STATUS = required('object-deployment-status', 'deploymentStatus', {
+  oneOf: ['Deployed', 'InDevelopment'],
+});
 
 const RULES_BY_KIND: Readonly<Record<ObjectKind, readonly ElementRule[]>> = {
   customObject: [

@@ -89,4 +89,8 @@ export const required = (id: string, path: string, extra: Partial<ElementRule> =
   required: true,
   ...extra,
 });
-export const optional = (id: string, path: string, extra: Partial<ElementRule>): ElementRule => ({ id, path, ...extra });
+export const optional = (id: string, path: string, extra: Partial<ElementRule>): ElementRule => ({
+  id,
+  path,
+  ...extra,
+});

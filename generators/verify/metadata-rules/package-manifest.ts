@@ -23,7 +23,12 @@ export async function checkPackageManifest(project: SfdxProject, manifestPath: s
     root = parseXmlDocument(await readFile(manifestPath, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return [{ rule: 'manifest-missing', message: 'the manifest does not exist; generate it from the components in the package directories' }];
+      return [
+        {
+          rule: 'manifest-missing',
+          message: 'the manifest does not exist; generate it from the components in the package directories',
+        },
+      ];
     }
     if (error instanceof XmlSyntaxError) {
       return [{ rule: 'manifest-malformed', line: error.line, message: `not well-formed XML: ${error.message}` }];

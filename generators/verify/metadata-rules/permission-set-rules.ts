@@ -24,10 +24,30 @@ const REFERENCES: readonly {
   readonly what: string;
   readonly resolves: (inventory: ProjectInventory, name: string) => boolean;
 }[] = [
-  { entry: 'fieldPermissions', key: 'field', what: 'field', resolves: (inventory, name) => inventory.field(name) !== undefined },
-  { entry: 'objectPermissions', key: 'object', what: 'object', resolves: (inventory, name) => inventory.objectKind(name) !== undefined },
-  { entry: 'customPermissions', key: 'name', what: 'custom permission', resolves: (inventory, name) => inventory.hasCustomPermission(name) },
-  { entry: 'classAccesses', key: 'apexClass', what: 'Apex class', resolves: (inventory, name) => inventory.hasApexClass(name) },
+  {
+    entry: 'fieldPermissions',
+    key: 'field',
+    what: 'field',
+    resolves: (inventory, name) => inventory.field(name) !== undefined,
+  },
+  {
+    entry: 'objectPermissions',
+    key: 'object',
+    what: 'object',
+    resolves: (inventory, name) => inventory.objectKind(name) !== undefined,
+  },
+  {
+    entry: 'customPermissions',
+    key: 'name',
+    what: 'custom permission',
+    resolves: (inventory, name) => inventory.hasCustomPermission(name),
+  },
+  {
+    entry: 'classAccesses',
+    key: 'apexClass',
+    what: 'Apex class',
+    resolves: (inventory, name) => inventory.hasApexClass(name),
+  },
   {
     entry: 'customSettingAccesses',
     key: 'name',
@@ -75,11 +95,23 @@ export function checkPermissionSet(document: MetadataDocument, inventory: Projec
     for (const entry of childrenNamed(root, reference.entry)) {
       const name = childText(entry, reference.key);
       if (!name) {
-        violations.push(at(entry, 'permission-set-reference', `<${reference.entry}> has no <${reference.key}>; name the ${reference.what} or remove the entry`));
+        violations.push(
+          at(
+            entry,
+            'permission-set-reference',
+            `<${reference.entry}> has no <${reference.key}>; name the ${reference.what} or remove the entry`,
+          ),
+        );
         continue;
       }
       if (seen.has(name.toLowerCase())) {
-        violations.push(at(entry, 'permission-set-duplicate', `<${reference.entry}> for '${name}' appears twice; the deploy rejects duplicates, keep one`));
+        violations.push(
+          at(
+            entry,
+            'permission-set-duplicate',
+            `<${reference.entry}> for '${name}' appears twice; the deploy rejects duplicates, keep one`,
+          ),
+        );
       }
       seen.add(name.toLowerCase());
       if (!reference.resolves(inventory, name)) {
@@ -100,7 +132,11 @@ export function checkPermissionSet(document: MetadataDocument, inventory: Projec
     const reason = inventory.field(name)?.notPermissionableBecause;
     if (reason) {
       violations.push(
-        at(entry, 'permission-set-required-field', `<fieldPermissions> for '${name}': ${reason}, so it has no field-level security and the deploy rejects the entry; remove it`),
+        at(
+          entry,
+          'permission-set-required-field',
+          `<fieldPermissions> for '${name}': ${reason}, so it has no field-level security and the deploy rejects the entry; remove it`,
+        ),
       );
     }
   }
@@ -110,7 +146,11 @@ export function checkPermissionSet(document: MetadataDocument, inventory: Projec
       if (childText(entry, rule.granted) === 'true' && childText(entry, rule.requires) !== 'true') {
         const subject = childText(entry, 'field') ?? childText(entry, 'object') ?? '?';
         violations.push(
-          at(entry, 'permission-set-implied', `'${subject}' grants <${rule.granted}> without <${rule.requires}>, which it depends on; set ${rule.requires} to true`),
+          at(
+            entry,
+            'permission-set-implied',
+            `'${subject}' grants <${rule.granted}> without <${rule.requires}>, which it depends on; set ${rule.requires} to true`,
+          ),
         );
       }
     }
@@ -121,7 +161,11 @@ export function checkPermissionSet(document: MetadataDocument, inventory: Projec
     if (inventory.objectKind(object) !== 'platformEvent') continue;
     for (const permission of PLATFORM_EVENT_UNSUPPORTED.filter((name) => childText(entry, name) === 'true')) {
       violations.push(
-        at(entry, 'permission-set-platform-event', `'${object}' is a platform event: only allowRead and allowCreate apply; set ${permission} to false`),
+        at(
+          entry,
+          'permission-set-platform-event',
+          `'${object}' is a platform event: only allowRead and allowCreate apply; set ${permission} to false`,
+        ),
       );
     }
   }

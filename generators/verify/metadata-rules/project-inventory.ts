@@ -7,12 +7,7 @@ import type { MetadataDocument } from './metadata-document.js';
 import { OTHER_STANDARD_OBJECTS, STANDARD_OBJECT_FIELDS } from './standard-objects.js';
 
 export type ObjectKind =
-  | 'customObject'
-  | 'platformEvent'
-  | 'customSetting'
-  | 'customMetadataType'
-  | 'externalObject'
-  | 'standardObject';
+  'customObject' | 'platformEvent' | 'customSetting' | 'customMetadataType' | 'externalObject' | 'standardObject';
 
 export interface FieldInfo {
   readonly type?: string;
@@ -39,7 +34,9 @@ export function objectKindOf(objectName: string, definition?: MetadataDocument):
   if (objectName.endsWith('__mdt')) return 'customMetadataType';
   if (objectName.endsWith('__x')) return 'externalObject';
   if (objectName.endsWith('__c')) {
-    return definition && childText(definition.root, 'customSettingsType') !== undefined ? 'customSetting' : 'customObject';
+    return definition && childText(definition.root, 'customSettingsType') !== undefined
+      ? 'customSetting'
+      : 'customObject';
   }
   return 'standardObject';
 }
@@ -55,7 +52,8 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
   const namedPrincipalCredentials = new Set<string>();
 
   const objectsWithFieldTables = new Set(Object.keys(STANDARD_OBJECT_FIELDS).map(key));
-  for (const name of [...Object.keys(STANDARD_OBJECT_FIELDS), ...OTHER_STANDARD_OBJECTS]) objects.set(key(name), 'standardObject');
+  for (const name of [...Object.keys(STANDARD_OBJECT_FIELDS), ...OTHER_STANDARD_OBJECTS])
+    objects.set(key(name), 'standardObject');
   for (const [objectName, standard] of Object.entries(STANDARD_OBJECT_FIELDS)) {
     const notPermissionable = new Set(standard.notPermissionable.map(key));
     for (const field of standard.fields) {
@@ -74,11 +72,14 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
         break;
       case 'CustomField': {
         const objectName = document.objectName!;
-        if (!objects.has(key(objectName))) objects.set(key(objectName), objectKindOf(objectName, definitions.get(key(objectName))));
+        if (!objects.has(key(objectName)))
+          objects.set(key(objectName), objectKindOf(objectName, definitions.get(key(objectName))));
         const type = childText(document.root, 'type');
         fields.set(key(document.name), {
           ...(type ? { type } : {}),
-          ...(childText(document.root, 'required') === 'true' ? { notPermissionableBecause: 'it is a required field' } : {}),
+          ...(childText(document.root, 'required') === 'true'
+            ? { notPermissionableBecause: 'it is a required field' }
+            : {}),
           ...(type === 'MasterDetail' ? { notPermissionableBecause: 'master-detail fields are always required' } : {}),
         });
         break;
@@ -111,7 +112,8 @@ export function buildInventory(documents: readonly MetadataDocument[]): ProjectI
       if (known) return known;
       // Standard fields of standard objects without a field table pass: the verifier cannot know them.
       const [objectName = '', fieldName = ''] = qualifiedName.split('.');
-      const unlisted = objects.get(key(objectName)) === 'standardObject' && !objectsWithFieldTables.has(key(objectName));
+      const unlisted =
+        objects.get(key(objectName)) === 'standardObject' && !objectsWithFieldTables.has(key(objectName));
       return unlisted && fieldName !== '' && !fieldName.includes('__') ? {} : undefined;
     },
     hasApexClass: (name) => classes.has(key(name)),

@@ -111,7 +111,15 @@ export const STANDARD_OBJECT_FIELDS: Readonly<Record<string, StandardObjectField
       ...address('Mailing'),
       ...address('Other'),
     ],
-    notPermissionable: [...SYSTEM_FIELDS, 'MasterRecordId', 'LastActivityDate', 'PhotoUrl', 'Name', 'LastName', 'OwnerId'],
+    notPermissionable: [
+      ...SYSTEM_FIELDS,
+      'MasterRecordId',
+      'LastActivityDate',
+      'PhotoUrl',
+      'Name',
+      'LastName',
+      'OwnerId',
+    ],
   },
   AccountContactRelation: {
     fields: [...SYSTEM_FIELDS, 'AccountId', 'ContactId', 'IsDirect', 'IsActive', 'Roles', 'StartDate', 'EndDate'],

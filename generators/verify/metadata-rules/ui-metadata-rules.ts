@@ -10,9 +10,14 @@ const RULES: Readonly<Record<'CustomTab' | 'ListView' | 'LightningComponentBundl
     optional('tab-custom-object', 'customObject', { oneOf: ['true', 'false'] }),
     required('tab-motif', 'motif', { hint: "every tab needs an icon, e.g. 'Custom53: Bell'" }),
   ],
-  ListView: [required('list-view-label', 'label', { maxLength: 40 }), required('list-view-filter-scope', 'filterScope')],
+  ListView: [
+    required('list-view-label', 'label', { maxLength: 40 }),
+    required('list-view-filter-scope', 'filterScope'),
+  ],
   LightningComponentBundle: [
-    required('lwc-api-version', 'apiVersion', { pattern: { regex: /^\d+\.0$/, meaning: "an API version looks like '62.0'" } }),
+    required('lwc-api-version', 'apiVersion', {
+      pattern: { regex: /^\d+\.0$/, meaning: "an API version looks like '62.0'" },
+    }),
     optional('lwc-is-exposed', 'isExposed', { oneOf: ['true', 'false'] }),
   ],
 };

@@ -70,7 +70,10 @@ export interface RowOrigin {
 export interface PassHandlers {
   /** A row loaded (its line is not looked up: nothing is reported for it). */
   onSuccess(result: { readonly id: string; readonly created: boolean }): void;
-  onFailure(origin: RowOrigin, result: { readonly errorCode: string; readonly message: string; readonly values: Record<string, string> }): void;
+  onFailure(
+    origin: RowOrigin,
+    result: { readonly errorCode: string; readonly message: string; readonly values: Record<string, string> },
+  ): void;
   onUnprocessed(origin: RowOrigin, values: Record<string, string>): void;
 }
 
@@ -145,7 +148,8 @@ export class BulkPass {
     const text = csvLine(cells);
     const bytes = Buffer.byteLength(text);
     const part = this.current;
-    if (!part || part.bytes + bytes > this.settings.maxUploadBytes || part.records >= part.recordLimit) return this.addToNextPart(text, bytes, origin);
+    if (!part || part.bytes + bytes > this.settings.maxUploadBytes || part.records >= part.recordLimit)
+      return this.addToNextPart(text, bytes, origin);
     return this.append(part, text, bytes, origin);
   }
 
@@ -153,7 +157,9 @@ export class BulkPass {
     if (this.current) await this.closePart();
     const target = await this.openPart();
     if (Buffer.byteLength(this.headerLine) + bytes > this.settings.maxUploadBytes) {
-      throw new BulkJobError(`a row of ${bytes} bytes does not fit in an upload of ${this.settings.maxUploadBytes} bytes`);
+      throw new BulkJobError(
+        `a row of ${bytes} bytes does not fit in an upload of ${this.settings.maxUploadBytes} bytes`,
+      );
     }
     await this.append(target, text, bytes, origin);
   }
@@ -231,7 +237,16 @@ export class BulkPass {
     // A failed upload is reported by closePart; this keeps it from being an unhandled rejection meanwhile.
     upload.catch(() => undefined);
     const recordLimit = this.recordLimit();
-    this.current = { job, input, upload, lines: new RowLines(recordLimit), recordLimit, bytes: Buffer.byteLength(this.headerLine), records: 0, pending: this.headerLine };
+    this.current = {
+      job,
+      input,
+      upload,
+      lines: new RowLines(recordLimit),
+      recordLimit,
+      bytes: Buffer.byteLength(this.headerLine),
+      records: 0,
+      pending: this.headerLine,
+    };
     return this.current;
   }
 
@@ -244,7 +259,10 @@ export class BulkPass {
       await part.upload;
     } catch (error) {
       await part.job.abort().catch(() => undefined);
-      throw new BulkJobError(`uploading ${this.spec.object} rows to job ${part.job.id} failed: ${(error as Error).message}`, part.job.id);
+      throw new BulkJobError(
+        `uploading ${this.spec.object} rows to job ${part.job.id} failed: ${(error as Error).message}`,
+        part.job.id,
+      );
     }
     const done: Promise<void> = this.submit(part)
       .catch((error: Error) => {
@@ -286,10 +304,16 @@ export class BulkPass {
       if (info.state === 'JobComplete') break;
       if (info.state === 'Failed' || info.state === 'Aborted') {
         await this.collect(job.id, part.lines, true);
-        throw new BulkJobError(`Salesforce ${info.state === 'Failed' ? 'failed' : 'aborted'} ${this.spec.object} job ${job.id}: ${info.errorMessage ?? 'no reason given'}`, job.id);
+        throw new BulkJobError(
+          `Salesforce ${info.state === 'Failed' ? 'failed' : 'aborted'} ${this.spec.object} job ${job.id}: ${info.errorMessage ?? 'no reason given'}`,
+          job.id,
+        );
       }
       if (Date.now() > deadline) {
-        throw new BulkJobError(`${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`, job.id);
+        throw new BulkJobError(
+          `${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`,
+          job.id,
+        );
       }
       wait = nextPollWait(this.settings, wait, part.records, last, now, jobsProcessing);
       last = now;
@@ -319,7 +343,11 @@ export class BulkPass {
     );
     await this.results(jobId, 'failedResults', undefined, (header, cells) => {
       const { errorCode, message } = parseBulkError(cells[header.indexOf('sf__Error')] ?? '');
-      this.handlers.onFailure(origin(cells, header.indexOf(this.spec.keyField)), { errorCode, message, values: valuesOf(header, cells, 2) });
+      this.handlers.onFailure(origin(cells, header.indexOf(this.spec.keyField)), {
+        errorCode,
+        message,
+        values: valuesOf(header, cells, 2),
+      });
     });
     if (withUnprocessed) {
       await this.results(jobId, 'unprocessedrecords', undefined, (header, cells) => {
@@ -337,7 +365,9 @@ export class BulkPass {
   ): Promise<void> {
     const { connection } = this.salesforce;
     const url = `${connection.instanceUrl}/services/data/v${connection.version}/jobs/ingest/${jobId}/${kind}`;
-    const response = await request(url, { headers: { authorization: `Bearer ${connection.accessToken}`, accept: 'text/csv' } });
+    const response = await request(url, {
+      headers: { authorization: `Bearer ${connection.accessToken}`, accept: 'text/csv' },
+    });
     if (response.statusCode === 401 && !renewed) {
       await response.body.dump();
       await this.salesforce.renewSession();
@@ -345,7 +375,10 @@ export class BulkPass {
     }
     if (response.statusCode !== 200) {
       const text = await response.body.text();
-      throw new BulkJobError(`reading ${kind} of job ${jobId} failed: ${response.statusCode} ${text.slice(0, 300)}`, jobId);
+      throw new BulkJobError(
+        `reading ${kind} of job ${jobId} failed: ${response.statusCode} ${text.slice(0, 300)}`,
+        jobId,
+      );
     }
     let header: string[] | undefined;
     const parser = new CsvStreamParser();
@@ -374,6 +407,7 @@ export function parseBulkError(text: string): { errorCode: string; message: stri
 
 function valuesOf(header: readonly string[], cells: readonly string[], skip: number): Record<string, string> {
   const values: Record<string, string> = {};
-  for (let index = skip; index < header.length; index++) if ((cells[index] ?? '') !== '') values[header[index]!] = cells[index]!;
+  for (let index = skip; index < header.length; index++)
+    if ((cells[index] ?? '') !== '') values[header[index]!] = cells[index]!;
   return values;
 }

@@ -5,7 +5,8 @@ import { CsvStreamParser, CsvSyntaxError, csvLine, parseCsvBatches, parseCsvStre
 const parseAll = (text: string, chunkSize: number) => {
   const parser = new CsvStreamParser();
   const records = [];
-  for (let start = 0; start < text.length; start += chunkSize) records.push(...parser.push(text.slice(start, start + chunkSize)));
+  for (let start = 0; start < text.length; start += chunkSize)
+    records.push(...parser.push(text.slice(start, start + chunkSize)));
   records.push(...parser.end());
   return records.map((record) => [record.line, ...record.cells]);
 };
@@ -33,13 +34,17 @@ test('what csvLine writes parses back to the same cells', async () => {
 test('an unterminated quote is an error naming the line', () => {
   const parser = new CsvStreamParser();
   parser.push('a\n"open,\nstill');
-  assert.throws(() => parser.end(), (error: CsvSyntaxError) => error.code === 'CSV_SYNTAX' && /line 2: unterminated/.test(error.message));
+  assert.throws(
+    () => parser.end(),
+    (error: CsvSyntaxError) => error.code === 'CSV_SYNTAX' && /line 2: unterminated/.test(error.message),
+  );
 });
 
 test('multi-byte characters split across buffers decode intact', async () => {
   const bytes = Buffer.from('name\nZoë Ōtautahi\n');
   const parsed = [];
-  for await (const record of parseCsvStream([bytes.subarray(0, 8), bytes.subarray(8, 15), bytes.subarray(15)])) parsed.push(record.cells[0]);
+  for await (const record of parseCsvStream([bytes.subarray(0, 8), bytes.subarray(8, 15), bytes.subarray(15)]))
+    parsed.push(record.cells[0]);
   assert.deepEqual(parsed, ['name', 'Zoë Ōtautahi']);
 });
 
@@ -62,7 +67,8 @@ test('with maxCells, later cells are skipped (quoted line breaks still counted),
 });
 
 test('skipped cells end their record at the right line break wherever the chunks split, with LF or CRLF', async () => {
-  const text = '"sf__Id","sf__Created","a","b"\r\n"1","true","x\r\ny","say ""hi"", ok"\r\n"2","false","","""q"""\n"3","true","z",""';
+  const text =
+    '"sf__Id","sf__Created","a","b"\r\n"1","true","x\r\ny","say ""hi"", ok"\r\n"2","false","","""q"""\n"3","true","z",""';
   const expected = [
     [1, 'sf__Id', 'sf__Created'],
     [2, '1', 'true'],

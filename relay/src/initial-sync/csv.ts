@@ -88,7 +88,12 @@ export class CsvStreamParser {
 }
 
 /** One record starting at `start`, or undefined when the text ends before the record does (and more may come). */
-function parseRecord(text: string, start: number, final: boolean, maxCells: number): { cells: string[]; next: number; lineBreaks: number } | undefined {
+function parseRecord(
+  text: string,
+  start: number,
+  final: boolean,
+  maxCells: number,
+): { cells: string[]; next: number; lineBreaks: number } | undefined {
   if (start >= text.length) return undefined;
   const cells: string[] = [];
   let position = start;
@@ -154,7 +159,13 @@ const SKIPPED_CELLS = /(?:[^"\r\n]+|"[^"]*")*/y;
  * first line break outside quotes (an escaped "" closes one quoted stretch and opens the next). A results reader skips
  * most of every row this way, several times faster than parsing the cells it would drop.
  */
-function skipRecord(text: string, start: number, final: boolean, cells: string[], lineBreaks: number): { cells: string[]; next: number; lineBreaks: number } | undefined {
+function skipRecord(
+  text: string,
+  start: number,
+  final: boolean,
+  cells: string[],
+  lineBreaks: number,
+): { cells: string[]; next: number; lineBreaks: number } | undefined {
   SKIPPED_CELLS.lastIndex = start;
   SKIPPED_CELLS.test(text);
   const end = SKIPPED_CELLS.lastIndex;
@@ -182,7 +193,9 @@ function countLineBreaks(text: string, from: number, to: number): number {
 }
 
 /** Records of a text stream (a file or an HTTP body), chunk by chunk. */
-export async function* parseCsvStream(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): AsyncGenerator<CsvRecord> {
+export async function* parseCsvStream(
+  chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
+): AsyncGenerator<CsvRecord> {
   for await (const records of parseCsvBatches(chunks)) yield* records;
 }
 
@@ -190,7 +203,10 @@ export async function* parseCsvStream(chunks: AsyncIterable<string | Buffer> | I
  * The records each chunk completes, as one array per chunk: a consumer of millions of records loops over arrays
  * instead of awaiting every record. `parser` may be given to set its options (maxCells) as records arrive.
  */
-export async function* parseCsvBatches(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, parser = new CsvStreamParser()): AsyncGenerator<CsvRecord[]> {
+export async function* parseCsvBatches(
+  chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
+  parser = new CsvStreamParser(),
+): AsyncGenerator<CsvRecord[]> {
   const decoder = new Utf8Chunks();
   for await (const chunk of chunks) {
     const records = parser.push(typeof chunk === 'string' ? chunk : decoder.text(chunk));

@@ -44,7 +44,9 @@ export class ExistingRecords {
     // Scratch data, rebuilt every run: no journal, no fsync.
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    this.db.exec(`CREATE TABLE existing (object TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (object, key)) WITHOUT ROWID`);
+    this.db.exec(
+      `CREATE TABLE existing (object TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (object, key)) WITHOUT ROWID`,
+    );
     this.statements = {
       put: this.db.prepare(`INSERT OR REPLACE INTO existing (object, key, id, vals) VALUES (?, ?, ?, ?)`),
       get: this.db.prepare(`SELECT id, vals FROM existing WHERE object = ? AND key = ?`),
@@ -59,11 +61,17 @@ export class ExistingRecords {
     const write = this.db.transaction((records: readonly Record<string, unknown>[]) => {
       for (const record of records) {
         const values = columns.map((column) => storedValue(readPath(record, column.header)));
-        this.statements.put.run(object, String(record[EXTERNAL_ID_FIELD]).toLowerCase(), String(record['Id']), JSON.stringify(values));
+        this.statements.put.run(
+          object,
+          String(record[EXTERNAL_ID_FIELD]).toLowerCase(),
+          String(record['Id']),
+          JSON.stringify(values),
+        );
       }
     });
     for (;;) {
-      for (let start = 0; start < page.records.length; start += WRITE_BATCH) write(page.records.slice(start, start + WRITE_BATCH));
+      for (let start = 0; start < page.records.length; start += WRITE_BATCH)
+        write(page.records.slice(start, start + WRITE_BATCH));
       count += page.records.length;
       if (page.done || !page.nextRecordsUrl) break;
       page = await connection.request<QueryPage>(page.nextRecordsUrl);
@@ -85,7 +93,11 @@ export class ExistingRecords {
 }
 
 /** Whether loading `cells` (in `columns` order) would change `existing`. */
-export function compareRow(columns: readonly ColumnPlan[], cells: readonly string[], existing: ExistingRecord | undefined): Comparison {
+export function compareRow(
+  columns: readonly ColumnPlan[],
+  cells: readonly string[],
+  existing: ExistingRecord | undefined,
+): Comparison {
   if (!existing) return 'new';
   for (let index = 0; index < columns.length; index++) {
     const cell = cells[index] ?? '';

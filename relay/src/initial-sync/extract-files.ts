@@ -24,8 +24,7 @@ export interface ExtractFile {
 }
 
 export type ExtractRow =
-  | { readonly line: number; readonly record: GentrackRecord }
-  | { readonly line: number; readonly error: string };
+  { readonly line: number; readonly record: GentrackRecord } | { readonly line: number; readonly error: string };
 
 export class ExtractError extends RelayError {
   readonly code = 'INVALID_EXTRACT';
@@ -33,7 +32,8 @@ export class ExtractError extends RelayError {
 
 /** The extract file of each planned object; objects without one are left out (nothing to load for them). */
 export function locateExtractFiles(dir: string, plans: readonly ObjectPlan[]): ExtractFile[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ExtractError(`the extract directory ${dir} does not exist`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ExtractError(`the extract directory ${dir} does not exist`);
   const files: ExtractFile[] = [];
   for (const plan of plans) {
     const found = (['jsonl', 'csv'] as const)
@@ -43,7 +43,9 @@ export function locateExtractFiles(dir: string, plans: readonly ObjectPlan[]): E
     if (found[0]) files.push(found[0]);
   }
   if (files.length === 0) {
-    throw new ExtractError(`${dir} holds no extract file: expected ${plans.map((plan) => `${plan.stage}.jsonl or .csv`).join(', ')}`);
+    throw new ExtractError(
+      `${dir} holds no extract file: expected ${plans.map((plan) => `${plan.stage}.jsonl or .csv`).join(', ')}`,
+    );
   }
   return files;
 }
@@ -56,19 +58,30 @@ export async function csvHeader(file: ExtractFile): Promise<{ columns: string[];
   const rows = readCsv(file.path);
   const first = await rows.next();
   await rows.return(undefined);
-  if (first.done) throw new ExtractError(`${file.path} is empty: a CSV extract starts with a header row of Gentrack paths`);
+  if (first.done)
+    throw new ExtractError(`${file.path} is empty: a CSV extract starts with a header row of Gentrack paths`);
   const columns = first.value.cells.map((cell) => cell.trim());
-  const known = new Set([file.plan.externalIdPath, ...[...file.plan.columns, ...file.plan.selfReferences].map((column) => column.gentrackPath)]);
+  const known = new Set([
+    file.plan.externalIdPath,
+    ...[...file.plan.columns, ...file.plan.selfReferences].map((column) => column.gentrackPath),
+  ]);
   if (!columns.includes(file.plan.externalIdPath)) {
-    throw new ExtractError(`${file.path}:1: the header has no ${file.plan.externalIdPath} column (the ${file.plan.object} External ID)`);
+    throw new ExtractError(
+      `${file.path}:1: the header has no ${file.plan.externalIdPath} column (the ${file.plan.object} External ID)`,
+    );
   }
   const unknown = columns.filter((column) => !known.has(column));
   const typos = unknown.flatMap((column) => {
-    const meant = closestMatch(column, [...known].filter((path) => !columns.includes(path)));
+    const meant = closestMatch(
+      column,
+      [...known].filter((path) => !columns.includes(path)),
+    );
     return meant ? [`"${column}" (did you mean "${meant}"?)`] : [];
   });
   if (typos.length > 0) {
-    throw new ExtractError(`${file.path}:1: the header names columns the model does not map: ${typos.join(', ')}; correct the header and start again`);
+    throw new ExtractError(
+      `${file.path}:1: the header names columns the model does not map: ${typos.join(', ')}; correct the header and start again`,
+    );
   }
   return { columns, unknown };
 }

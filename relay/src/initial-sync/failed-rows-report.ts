@@ -26,7 +26,17 @@ export interface ReportRow {
   readonly values?: Readonly<Record<string, string>>;
 }
 
-export const REPORT_HEADER = ['stage', 'object', 'problem', 'file', 'line', 'external_id', 'error_code', 'error_message', 'values'] as const;
+export const REPORT_HEADER = [
+  'stage',
+  'object',
+  'problem',
+  'file',
+  'line',
+  'external_id',
+  'error_code',
+  'error_message',
+  'values',
+] as const;
 
 const FLUSH_AT = 256 * 1024;
 
@@ -120,7 +130,9 @@ export async function attachReport(
 ): Promise<AttachedReport> {
   const size = statSync(file).size;
   if (size > MAX_ATTACHED_REPORT_BYTES) {
-    throw new ReportAttachError(`the report (${Math.round(size / 1024 / 1024)} MB) is larger than Salesforce accepts through the REST API: open it at ${file}`);
+    throw new ReportAttachError(
+      `the report (${Math.round(size / 1024 / 1024)} MB) is larger than Salesforce accepts through the REST API: open it at ${file}`,
+    );
   }
   const result = (await connection.sobject('ContentVersion').create({
     Title: options.title,
@@ -130,9 +142,13 @@ export async function attachReport(
     ...(options.shareWith ? { FirstPublishLocationId: options.shareWith } : {}),
   })) as { id?: string; success?: boolean; errors?: { message?: string }[] };
   if (!result.success || !result.id) {
-    throw new ReportAttachError(`Salesforce refused the report file: ${(result.errors ?? []).map((error) => error.message).join('; ')}`);
+    throw new ReportAttachError(
+      `Salesforce refused the report file: ${(result.errors ?? []).map((error) => error.message).join('; ')}`,
+    );
   }
-  const version = await connection.query<{ ContentDocumentId: string }>(`SELECT ContentDocumentId FROM ContentVersion WHERE Id = '${result.id}'`);
+  const version = await connection.query<{ ContentDocumentId: string }>(
+    `SELECT ContentDocumentId FROM ContentVersion WHERE Id = '${result.id}'`,
+  );
   const contentDocumentId = version.records[0]?.ContentDocumentId ?? '';
   return {
     contentVersionId: result.id,

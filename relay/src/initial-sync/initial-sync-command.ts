@@ -54,10 +54,14 @@ export async function initialSyncCommand(options: InitialSyncCommandOptions): Pr
   let signals = 0;
   const onSignal = () => {
     if (++signals > 1) {
-      output.write('\nSecond interrupt: exiting now. Check Gentrack_Connector_Settings__c.Disable_Publishing__c in Setup.\n');
+      output.write(
+        '\nSecond interrupt: exiting now. Check Gentrack_Connector_Settings__c.Disable_Publishing__c in Setup.\n',
+      );
       process.exit(130);
     }
-    output.write('\nInterrupted: stopping at the next row, then re-enabling publishing (Ctrl-C again to exit at once).\n');
+    output.write(
+      '\nInterrupted: stopping at the next row, then re-enabling publishing (Ctrl-C again to exit at once).\n',
+    );
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -115,7 +119,10 @@ async function checkGentrackReachable(config: RelayConfig, secrets: RelaySecrets
 
 export function formatResult(result: InitialSyncResult): string {
   const number = (value: number) => value.toLocaleString('en-US');
-  const lines = ['', 'STAGE                 OUTCOME                READ     CREATED  UPDATED  UNCHANGED  NOT LOADED  TOOK'];
+  const lines = [
+    '',
+    'STAGE                 OUTCOME                READ     CREATED  UPDATED  UNCHANGED  NOT LOADED  TOOK',
+  ];
   for (const stage of result.stages) {
     const counts = stage.counts;
     const notLoaded = counts ? counts.unmapped + counts.failed + counts.unprocessed : undefined;
@@ -132,7 +139,10 @@ export function formatResult(result: InitialSyncResult): string {
       ].join(' '),
     );
   }
-  lines.push('', `Outcome: ${result.outcome}${result.failedStage ? ` at stage "${result.failedStage}": ${result.error}` : ''}`);
+  lines.push(
+    '',
+    `Outcome: ${result.outcome}${result.failedStage ? ` at stage "${result.failedStage}": ${result.error}` : ''}`,
+  );
   if (result.reportFile) lines.push(`Report of rows that did not load: ${result.reportFile}`);
   if (result.attachedReport) lines.push(`Attached in Salesforce: ${result.attachedReport.url}`);
   if (result.notificationError) lines.push(`Notification not delivered: ${result.notificationError}`);

@@ -80,10 +80,21 @@ function objectPlan(object: SyncedObject): ObjectPlan {
 
 function columnOf(objectName: string, field: MappedField): ColumnPlan {
   const standard = STANDARD_OBJECTS[objectName]?.fields.find((candidate) => candidate.name === field.name);
-  const createOnly = objectName === 'AccountContactRelation' && (field.name === 'AccountId' || field.name === 'ContactId');
-  const base = { field: field.name, gentrackPath: field.gentrackPath, type: field.describeType, required: standard?.required === true, createOnly };
+  const createOnly =
+    objectName === 'AccountContactRelation' && (field.name === 'AccountId' || field.name === 'ContactId');
+  const base = {
+    field: field.name,
+    gentrackPath: field.gentrackPath,
+    type: field.describeType,
+    required: standard?.required === true,
+    createOnly,
+  };
   if (!field.references) return { ...base, header: field.name };
-  return { ...base, header: `${relationshipNameOf(field.name)}.${field.references.field}`, references: field.references.object };
+  return {
+    ...base,
+    header: `${relationshipNameOf(field.name)}.${field.references.field}`,
+    references: field.references.object,
+  };
 }
 
 /** Salesforce's relationship name of a lookup: AccountId -> Account, Parent_Account__c -> Parent_Account__r. */
@@ -98,9 +109,17 @@ function orderByDependencies(plans: ObjectPlan[]): ObjectPlan[] {
   const remaining = [...plans];
   while (remaining.length > 0) {
     const index = remaining.findIndex((plan) =>
-      plan.columns.every((column) => !column.references || placed.has(column.references) || !plans.some((other) => other.object === column.references)),
+      plan.columns.every(
+        (column) =>
+          !column.references ||
+          placed.has(column.references) ||
+          !plans.some((other) => other.object === column.references),
+      ),
     );
-    if (index < 0) throw new LoadPlanError(`the synced objects reference each other in a cycle: ${remaining.map((plan) => plan.object).join(', ')}`);
+    if (index < 0)
+      throw new LoadPlanError(
+        `the synced objects reference each other in a cycle: ${remaining.map((plan) => plan.object).join(', ')}`,
+      );
     const [plan] = remaining.splice(index, 1);
     ordered.push(plan!);
     placed.add(plan!.object);
@@ -119,7 +138,8 @@ export interface MappedRow {
   readonly selfCells: string[];
 }
 
-export type RowMapping = { readonly ok: true; readonly row: MappedRow } | { readonly ok: false; readonly reason: string };
+export type RowMapping =
+  { readonly ok: true; readonly row: MappedRow } | { readonly ok: false; readonly reason: string };
 
 /** A record of the extract: `get` reads a property path (JSON Lines) or a column named by one (CSV). */
 export interface GentrackRecord {
@@ -157,19 +177,32 @@ export function mapRow(plan: ObjectPlan, record: GentrackRecord): RowMapping {
   const rawId = record.get(plan.externalIdPath);
   const externalId = typeof rawId === 'string' ? rawId.trim() : typeof rawId === 'number' ? String(rawId) : undefined;
   if (!externalId) {
-    return { ok: false, reason: `${plan.externalIdPath} (the ${EXTERNAL_ID_FIELD} of ${plan.object}) is ${rawId === undefined || rawId === null || rawId === '' ? 'missing' : `not text: ${shown(rawId)}`}` };
+    return {
+      ok: false,
+      reason: `${plan.externalIdPath} (the ${EXTERNAL_ID_FIELD} of ${plan.object}) is ${rawId === undefined || rawId === null || rawId === '' ? 'missing' : `not text: ${shown(rawId)}`}`,
+    };
   }
   if (externalId.length > plan.externalIdLength) {
-    return { ok: false, reason: `${plan.externalIdPath} "${externalId}" is longer than the ${plan.externalIdLength} characters of ${plan.object}.${EXTERNAL_ID_FIELD}` };
+    return {
+      ok: false,
+      reason: `${plan.externalIdPath} "${externalId}" is longer than the ${plan.externalIdLength} characters of ${plan.object}.${EXTERNAL_ID_FIELD}`,
+    };
   }
   const problems: string[] = [];
   const cells = cellsOf(plan, plan.columns, record, externalId, problems);
-  const selfCells = plan.selfReferences.length === 0 ? [] : cellsOf(plan, plan.selfReferences, record, externalId, problems);
+  const selfCells =
+    plan.selfReferences.length === 0 ? [] : cellsOf(plan, plan.selfReferences, record, externalId, problems);
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
   return { ok: true, row: { externalId, key: externalId.toLowerCase(), cells, selfCells } };
 }
 
-function cellsOf(plan: ObjectPlan, columns: readonly ColumnPlan[], record: GentrackRecord, externalId: string, problems: string[]): string[] {
+function cellsOf(
+  plan: ObjectPlan,
+  columns: readonly ColumnPlan[],
+  record: GentrackRecord,
+  externalId: string,
+  problems: string[],
+): string[] {
   const cells = new Array<string>(columns.length);
   for (let index = 0; index < columns.length; index++) {
     const column = columns[index]!;
@@ -184,7 +217,9 @@ function cellsOf(plan: ObjectPlan, columns: readonly ColumnPlan[], record: Gentr
       continue;
     }
     if (value === '' && column.required && column.references) {
-      problems.push(`${column.gentrackPath} (${plan.object}.${column.field}) is missing: it names the ${column.references} this record belongs to`);
+      problems.push(
+        `${column.gentrackPath} (${plan.object}.${column.field}) is missing: it names the ${column.references} this record belongs to`,
+      );
     }
     cells[index] = value;
   }
@@ -205,7 +240,8 @@ export function salesforceValue(type: DescribeFieldType, raw: unknown): string |
     case 'date': {
       const text = typeof raw === 'string' ? raw.trim() : '';
       const match = DATE.exec(text);
-      if (!match || !isRealDate(Number(match[1]), Number(match[2]), Number(match[3]))) return { problem: `${shown(raw)} is not a date (YYYY-MM-DD)` };
+      if (!match || !isRealDate(Number(match[1]), Number(match[2]), Number(match[3])))
+        return { problem: `${shown(raw)} is not a date (YYYY-MM-DD)` };
       return text;
     }
     case 'datetime': {
@@ -217,8 +253,10 @@ export function salesforceValue(type: DescribeFieldType, raw: unknown): string |
     case 'currency':
     case 'percent':
     case 'int': {
-      const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      if (!Number.isFinite(number) || (type === 'int' && !Number.isInteger(number))) return { problem: `${shown(raw)} is not a number` };
+      const number =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(number) || (type === 'int' && !Number.isInteger(number)))
+        return { problem: `${shown(raw)} is not a number` };
       return String(number);
     }
     case 'multipicklist':

@@ -38,5 +38,6 @@ export async function notifyWebhook(url: string, notification: RunNotification, 
   } catch (error) {
     throw new NotificationError(`could not notify ${new URL(url).origin}: ${(error as Error).message}`);
   }
-  if (status < 200 || status >= 300) throw new NotificationError(`${new URL(url).origin} answered the notification with ${status}`);
+  if (status < 200 || status >= 300)
+    throw new NotificationError(`${new URL(url).origin} answered the notification with ${status}`);
 }

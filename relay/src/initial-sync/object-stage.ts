@@ -41,7 +41,15 @@ export type StageCounts = {
   unprocessed: number;
 };
 
-export const zeroCounts = (): StageCounts => ({ read: 0, unmapped: 0, unchanged: 0, created: 0, updated: 0, failed: 0, unprocessed: 0 });
+export const zeroCounts = (): StageCounts => ({
+  read: 0,
+  unmapped: 0,
+  unchanged: 0,
+  created: 0,
+  updated: 0,
+  failed: 0,
+  unprocessed: 0,
+});
 
 export interface StageContext {
   readonly salesforce: SalesforceAccess;
@@ -83,8 +91,18 @@ export async function loadObjectStage(
 
   const createOnly = plan.columns.filter((column) => column.createOnly);
   const updatable = plan.columns.filter((column) => !column.createOnly);
-  const reportRow = (origin: RowOrigin, row: Omit<ReportRow, 'stage' | 'object' | 'file' | 'line' | 'externalId'> & { externalId?: string }) =>
-    report.add({ stage: plan.stage, object: plan.object, file: fileName, line: origin.line, externalId: row.externalId ?? origin.key, ...row });
+  const reportRow = (
+    origin: RowOrigin,
+    row: Omit<ReportRow, 'stage' | 'object' | 'file' | 'line' | 'externalId'> & { externalId?: string },
+  ) =>
+    report.add({
+      stage: plan.stage,
+      object: plan.object,
+      file: fileName,
+      line: origin.line,
+      externalId: row.externalId ?? origin.key,
+      ...row,
+    });
   const externalIdOf = (values: Record<string, string>, origin: RowOrigin) => values[EXTERNAL_ID_FIELD] ?? origin.key;
 
   const adoptionFile = path.join(context.scratchDir, `adopt-${plan.stage}-${process.pid}.jsonl`);
@@ -107,19 +125,36 @@ export async function loadObjectStage(
         return;
       }
       counts.failed++;
-      reportRow(origin, { problem: 'failed', errorCode: result.errorCode, message: result.message, values: result.values, externalId: externalIdOf(result.values, origin) });
+      reportRow(origin, {
+        problem: 'failed',
+        errorCode: result.errorCode,
+        message: result.message,
+        values: result.values,
+        externalId: externalIdOf(result.values, origin),
+      });
       progress.advance(1);
     },
     onUnprocessed(origin, values) {
       counts.unprocessed++;
-      reportRow(origin, { problem: 'unprocessed', errorCode: 'UNPROCESSED', message: 'the job failed before Salesforce processed this row', values, externalId: externalIdOf(values, origin) });
+      reportRow(origin, {
+        problem: 'unprocessed',
+        errorCode: 'UNPROCESSED',
+        message: 'the job failed before Salesforce processed this row',
+        values,
+        externalId: externalIdOf(values, origin),
+      });
       progress.advance(1);
     },
   });
 
   const upserts = new BulkPass(
     context.salesforce,
-    { object: plan.object, operation: 'upsert', keyField: EXTERNAL_ID_FIELD, header: plan.columns.map((column) => column.header) },
+    {
+      object: plan.object,
+      operation: 'upsert',
+      keyField: EXTERNAL_ID_FIELD,
+      header: plan.columns.map((column) => column.header),
+    },
     context.settings,
     countResults(createOnly.length > 0),
     order.after,
@@ -127,7 +162,12 @@ export async function loadObjectStage(
   // Existing records with insert-only fields are updated by Id, without those fields.
   const updates = new BulkPass(
     context.salesforce,
-    { object: plan.object, operation: 'update', keyField: EXTERNAL_ID_FIELD, header: ['Id', ...updatable.map((column) => column.header)] },
+    {
+      object: plan.object,
+      operation: 'update',
+      keyField: EXTERNAL_ID_FIELD,
+      header: ['Id', ...updatable.map((column) => column.header)],
+    },
     context.settings,
     countResults(false),
     order.after,
@@ -135,59 +175,82 @@ export async function loadObjectStage(
   const passes = [upserts, updates];
 
   try {
-    for await (const rows of readExtractBatches(file)) for (const row of rows) {
-      if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
-      counts.read++;
-      const origin = { key: '', line: row.line };
-      if ('error' in row) {
-        counts.unmapped++;
-        reportRow(origin, { problem: 'unmapped', errorCode: 'UNREADABLE_ROW', message: `${fileName}:${row.line} ${row.error}`, externalId: '' });
-        progress.advance(1);
-        continue;
-      }
-      const mapping = mapRow(plan, row.record);
-      if (!mapping.ok) {
-        counts.unmapped++;
-        reportRow(origin, { problem: 'unmapped', errorCode: 'UNMAPPABLE_ROW', message: mapping.reason, externalId: String(row.record.get(plan.externalIdPath) ?? '') });
-        progress.advance(1);
-        continue;
-      }
-      const { key, cells, selfCells } = mapping.row;
-      const record = existing.get(plan.object, key);
-      if (selfCells.some((cell) => cell !== '') && (!record || compareRow(plan.selfReferences, selfCells, { id: record.id, values: record.values.slice(plan.columns.length) }) !== 'unchanged')) {
-        selfReferences.write(`${JSON.stringify({ key, line: row.line, cells: [mapping.row.externalId, ...selfCells] })}\n`);
-        waitingForSelfReferences++;
-      }
-      const comparison = compareRow(plan.columns, cells, record);
-      if (comparison === 'unchanged') {
-        counts.unchanged++;
-        progress.advance(1);
-        continue;
-      }
-      const rowOrigin = { key, line: row.line };
-      if (comparison === 'changed' && createOnly.length > 0) {
-        const moved = createOnly.find((column) => {
-          const index = plan.columns.indexOf(column);
-          return cells[index] !== '' && cells[index]!.toLowerCase() !== (record!.values[index] ?? '').toLowerCase();
-        });
-        if (moved) {
-          counts.failed++;
-          reportRow(rowOrigin, {
-            problem: 'failed',
-            errorCode: 'CANNOT_CHANGE_FIELD',
-            message: `${plan.object} ${record!.id} exists with another ${moved.field}; Salesforce cannot change it: delete the record in Salesforce and run again`,
-            externalId: mapping.row.externalId,
+    for await (const rows of readExtractBatches(file))
+      for (const row of rows) {
+        if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
+        counts.read++;
+        const origin = { key: '', line: row.line };
+        if ('error' in row) {
+          counts.unmapped++;
+          reportRow(origin, {
+            problem: 'unmapped',
+            errorCode: 'UNREADABLE_ROW',
+            message: `${fileName}:${row.line} ${row.error}`,
+            externalId: '',
           });
           progress.advance(1);
           continue;
         }
-        const waitForUpdates = updates.add([record!.id, ...updatable.map((column) => cells[plan.columns.indexOf(column)]!)], rowOrigin);
-        if (waitForUpdates) await waitForUpdates;
-        continue;
+        const mapping = mapRow(plan, row.record);
+        if (!mapping.ok) {
+          counts.unmapped++;
+          reportRow(origin, {
+            problem: 'unmapped',
+            errorCode: 'UNMAPPABLE_ROW',
+            message: mapping.reason,
+            externalId: String(row.record.get(plan.externalIdPath) ?? ''),
+          });
+          progress.advance(1);
+          continue;
+        }
+        const { key, cells, selfCells } = mapping.row;
+        const record = existing.get(plan.object, key);
+        if (
+          selfCells.some((cell) => cell !== '') &&
+          (!record ||
+            compareRow(plan.selfReferences, selfCells, {
+              id: record.id,
+              values: record.values.slice(plan.columns.length),
+            }) !== 'unchanged')
+        ) {
+          selfReferences.write(
+            `${JSON.stringify({ key, line: row.line, cells: [mapping.row.externalId, ...selfCells] })}\n`,
+          );
+          waitingForSelfReferences++;
+        }
+        const comparison = compareRow(plan.columns, cells, record);
+        if (comparison === 'unchanged') {
+          counts.unchanged++;
+          progress.advance(1);
+          continue;
+        }
+        const rowOrigin = { key, line: row.line };
+        if (comparison === 'changed' && createOnly.length > 0) {
+          const moved = createOnly.find((column) => {
+            const index = plan.columns.indexOf(column);
+            return cells[index] !== '' && cells[index]!.toLowerCase() !== (record!.values[index] ?? '').toLowerCase();
+          });
+          if (moved) {
+            counts.failed++;
+            reportRow(rowOrigin, {
+              problem: 'failed',
+              errorCode: 'CANNOT_CHANGE_FIELD',
+              message: `${plan.object} ${record!.id} exists with another ${moved.field}; Salesforce cannot change it: delete the record in Salesforce and run again`,
+              externalId: mapping.row.externalId,
+            });
+            progress.advance(1);
+            continue;
+          }
+          const waitForUpdates = updates.add(
+            [record!.id, ...updatable.map((column) => cells[plan.columns.indexOf(column)]!)],
+            rowOrigin,
+          );
+          if (waitForUpdates) await waitForUpdates;
+          continue;
+        }
+        const waitForUpserts = upserts.add(cells, rowOrigin);
+        if (waitForUpserts) await waitForUpserts;
       }
-      const waitForUpserts = upserts.add(cells, rowOrigin);
-      if (waitForUpserts) await waitForUpserts;
-    }
     order.onRowsRead();
     await upserts.finish();
 
@@ -196,7 +259,13 @@ export async function loadObjectStage(
       await adoptExisting(context, plan, adoptionFile, updates, {
         refuse(origin, values, message) {
           counts.failed++;
-          reportRow(origin, { problem: 'failed', errorCode: 'DUPLICATE_VALUE', message, values, externalId: externalIdOf(values, origin) });
+          reportRow(origin, {
+            problem: 'failed',
+            errorCode: 'DUPLICATE_VALUE',
+            message,
+            values,
+            externalId: externalIdOf(values, origin),
+          });
           progress.advance(1);
         },
       });
@@ -218,7 +287,10 @@ export async function loadObjectStage(
 
 /** The JSON lines of a scratch file. */
 async function* scratchLines<T>(file: string): AsyncGenerator<T> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 128 * 1024 }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8', highWaterMark: 128 * 1024 }),
+    crlfDelay: Infinity,
+  });
   for await (const text of lines) if (text !== '') yield JSON.parse(text) as T;
 }
 
@@ -230,7 +302,13 @@ interface AdoptionHandlers {
  * Rows refused as duplicates: finds the existing record joining the same parents and, when it has no other
  * External ID, updates it by Id with the row (so it gets the External ID and the values).
  */
-async function adoptExisting(context: StageContext, plan: ObjectPlan, file: string, updates: BulkPass, handlers: AdoptionHandlers): Promise<void> {
+async function adoptExisting(
+  context: StageContext,
+  plan: ObjectPlan,
+  file: string,
+  updates: BulkPass,
+  handlers: AdoptionHandlers,
+): Promise<void> {
   const keys = plan.columns.filter((column) => column.createOnly && column.references);
   const updatable = plan.columns.filter((column) => !column.createOnly);
   // Found through the last parent (ContactId for AccountContactRelation): its lookup is indexed.
@@ -241,7 +319,9 @@ async function adoptExisting(context: StageContext, plan: ObjectPlan, file: stri
   const pending: { origin: RowOrigin; values: Record<string, string>; message: string }[] = [];
   const flush = async () => {
     const batch = pending.splice(0, pending.length);
-    const parentKeys = [...new Set(batch.map((entry) => (entry.values[via.header] ?? '').toLowerCase()).filter(Boolean))];
+    const parentKeys = [
+      ...new Set(batch.map((entry) => (entry.values[via.header] ?? '').toLowerCase()).filter(Boolean)),
+    ];
     const parentIds = await idsByExternalId(context, via.references!, parentKeys);
     const candidates = await junctionsOf(context, plan.object, via, keys, [...new Set(parentIds.values())]);
     for (const entry of batch) {
@@ -249,12 +329,24 @@ async function adoptExisting(context: StageContext, plan: ObjectPlan, file: stri
       const match = candidates.find(
         (candidate) =>
           candidate.parentId === parentId &&
-          keys.every((key) => key === via || (candidate.keys.get(key.header) ?? '').toLowerCase() === (entry.values[key.header] ?? '').toLowerCase()),
+          keys.every(
+            (key) =>
+              key === via ||
+              (candidate.keys.get(key.header) ?? '').toLowerCase() === (entry.values[key.header] ?? '').toLowerCase(),
+          ),
       );
       if (!match) {
-        handlers.refuse(entry.origin, entry.values, `${entry.message} (no ${plan.object} joining the same records was found to adopt)`);
+        handlers.refuse(
+          entry.origin,
+          entry.values,
+          `${entry.message} (no ${plan.object} joining the same records was found to adopt)`,
+        );
       } else if (match.externalId && match.externalId.toLowerCase() !== entry.origin.key) {
-        handlers.refuse(entry.origin, entry.values, `${entry.message}: ${plan.object} ${match.id} already joins the same records with ${EXTERNAL_ID_FIELD} ${match.externalId}; Gentrack has two references for one relationship`);
+        handlers.refuse(
+          entry.origin,
+          entry.values,
+          `${entry.message}: ${plan.object} ${match.id} already joins the same records with ${EXTERNAL_ID_FIELD} ${match.externalId}; Gentrack has two references for one relationship`,
+        );
       } else {
         await updates.add([match.id, ...updatable.map((column) => entry.values[column.header] ?? '')], entry.origin);
       }
@@ -267,7 +359,11 @@ async function adoptExisting(context: StageContext, plan: ObjectPlan, file: stri
   if (pending.length > 0) await flush();
 }
 
-async function idsByExternalId(context: StageContext, object: string, keys: readonly string[]): Promise<Map<string, string>> {
+async function idsByExternalId(
+  context: StageContext,
+  object: string,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const records = await queryAll<{ Id: string; [EXTERNAL_ID_FIELD]: string }>(
     context,
@@ -284,7 +380,13 @@ interface Junction {
   readonly keys: Map<string, string>;
 }
 
-async function junctionsOf(context: StageContext, object: string, via: ColumnPlan, keys: readonly ColumnPlan[], parentIds: readonly string[]): Promise<Junction[]> {
+async function junctionsOf(
+  context: StageContext,
+  object: string,
+  via: ColumnPlan,
+  keys: readonly ColumnPlan[],
+  parentIds: readonly string[],
+): Promise<Junction[]> {
   if (parentIds.length === 0) return [];
   const others = keys.filter((key) => key !== via);
   const records = await queryAll<Record<string, unknown>>(
@@ -320,11 +422,19 @@ async function setSelfReferences(
   plan: ObjectPlan,
   file: string,
   counts: StageCounts,
-  reportRow: (origin: RowOrigin, row: Omit<ReportRow, 'stage' | 'object' | 'file' | 'line' | 'externalId'> & { externalId?: string }) => void,
+  reportRow: (
+    origin: RowOrigin,
+    row: Omit<ReportRow, 'stage' | 'object' | 'file' | 'line' | 'externalId'> & { externalId?: string },
+  ) => void,
 ): Promise<void> {
   const pass = new BulkPass(
     context.salesforce,
-    { object: plan.object, operation: 'upsert', keyField: EXTERNAL_ID_FIELD, header: [EXTERNAL_ID_FIELD, ...plan.selfReferences.map((column) => column.header)] },
+    {
+      object: plan.object,
+      operation: 'upsert',
+      keyField: EXTERNAL_ID_FIELD,
+      header: [EXTERNAL_ID_FIELD, ...plan.selfReferences.map((column) => column.header)],
+    },
     context.settings,
     {
       onSuccess() {},
@@ -340,7 +450,12 @@ async function setSelfReferences(
       },
       onUnprocessed(origin, values) {
         counts.unprocessed++;
-        reportRow(origin, { problem: 'unprocessed', errorCode: 'UNPROCESSED', message: 'the job failed before Salesforce processed this row', values });
+        reportRow(origin, {
+          problem: 'unprocessed',
+          errorCode: 'UNPROCESSED',
+          message: 'the job failed before Salesforce processed this row',
+          values,
+        });
       },
     },
   );

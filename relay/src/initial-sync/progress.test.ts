@@ -6,7 +6,10 @@ import { parseBulkError } from './bulk-pass.js';
 const capture = (tty: boolean) => {
   let text = '';
   let time = 0;
-  const progress = createProgress({ write: (chunk: string) => (text += chunk) }, { tty, intervalMs: 5_000, now: () => time });
+  const progress = createProgress(
+    { write: (chunk: string) => (text += chunk) },
+    { tty, intervalMs: 5_000, now: () => time },
+  );
   return { progress, text: () => text, advanceClock: (ms: number) => (time += ms) };
 };
 
@@ -16,7 +19,10 @@ test('in a terminal one line is redrawn with a bar, records done of the total, t
   progress.stage('accounts');
   advanceClock(2_000);
   progress.advance(500);
-  assert.match(text(), /== accounts\n\r\x1b\[K\[#{12}\.{12}\] accounts: 500 of 1,000 records \(50%\), 250 records\/s, about 2 s left$/);
+  assert.match(
+    text(),
+    /== accounts\n\r\x1b\[K\[#{12}\.{12}\] accounts: 500 of 1,000 records \(50%\), 250 records\/s, about 2 s left$/,
+  );
   progress.note('a warning');
   assert.match(text(), /\r\x1b\[Ka warning\n$/, 'a note clears the bar first');
 });
@@ -51,8 +57,11 @@ test("Bulk API's sf__Error splits into the code and the message", () => {
     errorCode: 'REQUIRED_FIELD_MISSING',
     message: 'Required fields are missing: [LastName]',
   });
-  assert.deepEqual(parseBulkError('INVALID_FIELD:Foreign key external ID: A-9 not found for field X in entity Account: --'), {
-    errorCode: 'INVALID_FIELD',
-    message: 'Foreign key external ID: A-9 not found for field X in entity Account',
-  });
+  assert.deepEqual(
+    parseBulkError('INVALID_FIELD:Foreign key external ID: A-9 not found for field X in entity Account: --'),
+    {
+      errorCode: 'INVALID_FIELD',
+      message: 'Foreign key external ID: A-9 not found for field X in entity Account',
+    },
+  );
 });

@@ -24,7 +24,10 @@ export interface ProgressOptions {
 const BAR_WIDTH = 24;
 const REDRAW_MS = 100;
 
-export function createProgress(stream: { write(text: string): unknown; isTTY?: boolean }, options: ProgressOptions = {}): Progress {
+export function createProgress(
+  stream: { write(text: string): unknown; isTTY?: boolean },
+  options: ProgressOptions = {},
+): Progress {
   const tty = options.tty ?? stream.isTTY === true;
   const now = options.now ?? Date.now;
   const intervalMs = options.intervalMs ?? 5_000;

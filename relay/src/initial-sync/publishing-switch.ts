@@ -23,10 +23,17 @@ export async function disablePublishing(connection: Connection, organizationId: 
   const existing = await orgDefault(connection, organizationId);
   if (existing) {
     const previous = existing[KILL_SWITCH_FIELD] === true;
-    if (!previous) await save(connection.sobject(SETTINGS_OBJECT).update({ Id: existing.Id, [KILL_SWITCH_FIELD]: true }), 'disable publishing');
+    if (!previous)
+      await save(
+        connection.sobject(SETTINGS_OBJECT).update({ Id: existing.Id, [KILL_SWITCH_FIELD]: true }),
+        'disable publishing',
+      );
     return { recordId: existing.Id, created: false, previous };
   }
-  const created = await save(connection.sobject(SETTINGS_OBJECT).create({ SetupOwnerId: organizationId, [KILL_SWITCH_FIELD]: true }), 'disable publishing');
+  const created = await save(
+    connection.sobject(SETTINGS_OBJECT).create({ SetupOwnerId: organizationId, [KILL_SWITCH_FIELD]: true }),
+    'disable publishing',
+  );
   return { recordId: created, created: true, previous: false };
 }
 
@@ -34,7 +41,10 @@ export async function restorePublishing(connection: Connection, state: Publishin
   if (state.created) {
     await save(connection.sobject(SETTINGS_OBJECT).destroy(state.recordId), 're-enable publishing');
   } else {
-    await save(connection.sobject(SETTINGS_OBJECT).update({ Id: state.recordId, [KILL_SWITCH_FIELD]: state.previous }), 're-enable publishing');
+    await save(
+      connection.sobject(SETTINGS_OBJECT).update({ Id: state.recordId, [KILL_SWITCH_FIELD]: state.previous }),
+      're-enable publishing',
+    );
   }
 }
 
@@ -43,8 +53,12 @@ export async function publishingDisabled(connection: Connection, organizationId:
   return (await orgDefault(connection, organizationId))?.[KILL_SWITCH_FIELD] === true;
 }
 
-async function orgDefault(connection: Connection, organizationId: string): Promise<{ Id: string; [field: string]: unknown } | undefined> {
-  if (!/^[a-zA-Z0-9]{15,18}$/.test(organizationId)) throw new PublishingSwitchError(`"${organizationId}" is not an organization id`);
+async function orgDefault(
+  connection: Connection,
+  organizationId: string,
+): Promise<{ Id: string; [field: string]: unknown } | undefined> {
+  if (!/^[a-zA-Z0-9]{15,18}$/.test(organizationId))
+    throw new PublishingSwitchError(`"${organizationId}" is not an organization id`);
   const result = await connection.query<{ Id: string }>(
     `SELECT Id, ${KILL_SWITCH_FIELD} FROM ${SETTINGS_OBJECT} WHERE SetupOwnerId = '${organizationId}'`,
   );
@@ -52,10 +66,18 @@ async function orgDefault(connection: Connection, organizationId: string): Promi
 }
 
 async function save(pending: Promise<unknown>, what: string): Promise<string> {
-  const result = (await pending) as { id?: string; success?: boolean; errors?: { message?: string; statusCode?: string }[] };
+  const result = (await pending) as {
+    id?: string;
+    success?: boolean;
+    errors?: { message?: string; statusCode?: string }[];
+  };
   if (result.success === false) {
-    const reason = (result.errors ?? []).map((error) => `${error.statusCode ?? ''} ${error.message ?? ''}`.trim()).join('; ');
-    throw new PublishingSwitchError(`could not ${what} (${SETTINGS_OBJECT}.${KILL_SWITCH_FIELD}): ${reason || 'Salesforce gave no reason'}`);
+    const reason = (result.errors ?? [])
+      .map((error) => `${error.statusCode ?? ''} ${error.message ?? ''}`.trim())
+      .join('; ');
+    throw new PublishingSwitchError(
+      `could not ${what} (${SETTINGS_OBJECT}.${KILL_SWITCH_FIELD}): ${reason || 'Salesforce gave no reason'}`,
+    );
   }
   return result.id ?? '';
 }

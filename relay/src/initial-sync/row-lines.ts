@@ -58,7 +58,8 @@ export class RowLines {
     this.hashesB = new Int32Array(lines.length * 2);
     this.lines = new Int32Array(lines.length * 2);
     this.size = 0;
-    for (let slot = 0; slot < lines.length; slot++) if (lines[slot] !== 0) this.insert(hashesA[slot]!, hashesB[slot]!, lines[slot]!);
+    for (let slot = 0; slot < lines.length; slot++)
+      if (lines[slot] !== 0) this.insert(hashesA[slot]!, hashesB[slot]!, lines[slot]!);
   }
 }
 
@@ -78,6 +79,7 @@ function hashA(key: string): number {
 /** A multiplicative hash with another seed and multiplier, independent of hashA. */
 function hashB(key: string): number {
   let hash = 0x9e3779b9;
-  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x5bd1e995) ^ (hash >>> 15);
+  for (let index = 0; index < key.length; index++)
+    hash = Math.imul(hash ^ key.charCodeAt(index), 0x5bd1e995) ^ (hash >>> 15);
   return hash | 0;
 }

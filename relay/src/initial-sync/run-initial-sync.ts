@@ -30,7 +30,12 @@ import type { Progress } from './progress.js';
 import { disablePublishing, restorePublishing, type PublishingState } from './publishing-switch.js';
 import { hasCode, RelayError } from '../platform/errors.js';
 
-export const STAGES = { preflight: 'preflight', disablePublishing: 'disable publishing', enablePublishing: 're-enable publishing', report: 'report' } as const;
+export const STAGES = {
+  preflight: 'preflight',
+  disablePublishing: 'disable publishing',
+  enablePublishing: 're-enable publishing',
+  report: 'report',
+} as const;
 
 export interface InitialSyncOptions {
   readonly extractDir: string;
@@ -90,18 +95,31 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
   const runId = randomUUID();
   const settings: BulkSettings = { ...DEFAULT_BULK_SETTINGS, ...options.bulk };
   const { progress, history } = options;
-  history?.recordSyncStart({ id: runId, kind: 'initial', subject: `extract ${path.resolve(options.extractDir)}`, initiatedBy: options.initiatedBy, startedAt });
+  history?.recordSyncStart({
+    id: runId,
+    kind: 'initial',
+    subject: `extract ${path.resolve(options.extractDir)}`,
+    initiatedBy: options.initiatedBy,
+    startedAt,
+  });
   const stages: StageResult[] = [];
   const totals = zeroCounts();
   const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const report = new FailedRowsReport(path.join(options.reportDir, `initial-sync-${stamp}-${runId.slice(0, 8)}-failed-rows.csv`));
+  const report = new FailedRowsReport(
+    path.join(options.reportDir, `initial-sync-${stamp}-${runId.slice(0, 8)}-failed-rows.csv`),
+  );
   const existing = new ExistingRecords(options.scratchDir);
 
   /**
    * Runs and records a stage. With `after`, the work begins at once but the stage starts when `after` resolves; if
    * `after` rejects, the stage never started: it is not recorded, and the earlier failure is thrown instead.
    */
-  const stage = async <T>(name: string, work: (counts: StageCounts) => Promise<T>, withCounts = false, after?: Promise<unknown>): Promise<T> => {
+  const stage = async <T>(
+    name: string,
+    work: (counts: StageCounts) => Promise<T>,
+    withCounts = false,
+    after?: Promise<unknown>,
+  ): Promise<T> => {
     let started = Date.now();
     const start = () => {
       started = Date.now();
@@ -111,7 +129,13 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
     else start();
     const counts = zeroCounts();
     const finish = (result: Omit<StageResult, 'name' | 'startedAt'>) => {
-      const entry: StageResult = { name, startedAt: started, endedAt: Date.now(), ...result, ...(withCounts ? { counts } : {}) };
+      const entry: StageResult = {
+        name,
+        startedAt: started,
+        endedAt: Date.now(),
+        ...result,
+        ...(withCounts ? { counts } : {}),
+      };
       stages.push(entry);
       history?.recordSyncStage(runId, entry);
       for (const key of Object.keys(totals) as (keyof StageCounts)[]) totals[key] += withCounts ? counts[key] : 0;
@@ -120,7 +144,12 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
     try {
       value = await work(counts);
     } catch (error) {
-      const earlier = after && (await after.then(() => undefined, (reason: unknown) => reason ?? new Error('an earlier stage failed')));
+      const earlier =
+        after &&
+        (await after.then(
+          () => undefined,
+          (reason: unknown) => reason ?? new Error('an earlier stage failed'),
+        ));
       if (earlier) throw earlier;
       finish({ outcome: 'failed', error: messageOf(error) });
       throw new StageFailure(name, error);
@@ -135,7 +164,9 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
   let publishing: PublishingState | undefined;
   try {
     const files = await stage(STAGES.preflight, () => preflight(options));
-    publishing = await stage(STAGES.disablePublishing, async () => disablePublishing(options.salesforce.connection, await options.salesforce.organizationId()));
+    publishing = await stage(STAGES.disablePublishing, async () =>
+      disablePublishing(options.salesforce.connection, await options.salesforce.organizationId()),
+    );
     const context = {
       salesforce: options.salesforce,
       existing,
@@ -153,8 +184,15 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
         await previous;
         previous = Promise.resolve();
         progress.stage(plan.stage);
-        progress.note(`  no ${plan.stage}.jsonl or ${plan.stage}.csv in the extract: nothing to load for ${plan.object}`);
-        const skipped: StageResult = { name: plan.stage, startedAt: Date.now(), endedAt: Date.now(), outcome: 'skipped' };
+        progress.note(
+          `  no ${plan.stage}.jsonl or ${plan.stage}.csv in the extract: nothing to load for ${plan.object}`,
+        );
+        const skipped: StageResult = {
+          name: plan.stage,
+          startedAt: Date.now(),
+          endedAt: Date.now(),
+          outcome: 'skipped',
+        };
         stages.push(skipped);
         history?.recordSyncStage(runId, skipped);
         continue;
@@ -162,9 +200,20 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
       let rowsRead = () => {};
       const reading = new Promise<'read'>((resolve) => (rowsRead = () => resolve('read')));
       const after = previous;
-      const done = stage(plan.stage, (counts) => loadObjectStage(context, plan, file, counts, { after, onRowsRead: rowsRead }), true, after);
+      const done = stage(
+        plan.stage,
+        (counts) => loadObjectStage(context, plan, file, counts, { after, onRowsRead: rowsRead }),
+        true,
+        after,
+      );
       // The next stage starts reading once this one has read its rows (or has ended).
-      const state = await Promise.race([reading, done.then(() => 'done' as const, () => 'failed' as const)]);
+      const state = await Promise.race([
+        reading,
+        done.then(
+          () => 'done' as const,
+          () => 'failed' as const,
+        ),
+      ]);
       if (state === 'failed') await done;
       previous = done;
     }
@@ -176,7 +225,9 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
     if (publishing) {
       const state = publishing;
       try {
-        await stage(STAGES.enablePublishing, () => withRetries(() => restorePublishing(options.salesforce.connection, state), options.restoreAttempts ?? 5));
+        await stage(STAGES.enablePublishing, () =>
+          withRetries(() => restorePublishing(options.salesforce.connection, state), options.restoreAttempts ?? 5),
+        );
       } catch (error) {
         const stageError = error as StageFailure;
         progress.note(
@@ -207,7 +258,12 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
 
   const problems = totals.unmapped + totals.failed + totals.unprocessed;
   const outcome: SyncOutcome = failure ? 'failed' : problems > 0 ? 'completed with errors' : 'completed';
-  const reportLocation = [reportFile, attachedReport && `${attachedReport.url} (ContentVersion ${attachedReport.contentVersionId})`].filter(Boolean).join('\n');
+  const reportLocation = [
+    reportFile,
+    attachedReport && `${attachedReport.url} (ContentVersion ${attachedReport.contentVersionId})`,
+  ]
+    .filter(Boolean)
+    .join('\n');
   const endedAt = Date.now();
   history?.recordSyncEnd(runId, {
     outcome,
@@ -257,12 +313,15 @@ async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
   const ignored = ignoredExtractFiles(options.extractDir, files);
   if (ignored.length > 0) {
     const expected = loadPlan(options.model).map((plan) => `${plan.stage}.jsonl|csv`);
-    progress.note(`  files in the extract that are not loaded (expected ${expected.join(', ')}): ${ignored.join(', ')}`);
+    progress.note(
+      `  files in the extract that are not loaded (expected ${expected.join(', ')}): ${ignored.join(', ')}`,
+    );
   }
   for (const file of files) {
     if (file.format !== 'csv') continue;
     const { unknown } = await csvHeader(file);
-    if (unknown.length > 0) progress.note(`  ${path.basename(file.path)}: columns the model does not map are ignored: ${unknown.join(', ')}`);
+    if (unknown.length > 0)
+      progress.note(`  ${path.basename(file.path)}: columns the model does not map are ignored: ${unknown.join(', ')}`);
   }
   await options.salesforce.organizationId();
   const validation = await validateOrg(options.salesforce.connection, options.model);
@@ -281,7 +340,9 @@ async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
   let total = 0;
   for (const file of files) total += await countRecords(file);
   progress.setTotal(total);
-  progress.note(`  ${files.map((file) => path.basename(file.path)).join(', ')}: about ${total.toLocaleString('en-US')} records`);
+  progress.note(
+    `  ${files.map((file) => path.basename(file.path)).join(', ')}: about ${total.toLocaleString('en-US')} records`,
+  );
   return files;
 }
 

@@ -82,7 +82,9 @@ const ERRORS: readonly RelayError[] = [
   new MissingReferenceError('m'),
   new BadEventError('m'),
   new DeadLetterNotFoundError('m'),
-  ...(['STORE_SCHEMA_TOO_NEW', 'STORE_MIGRATION_FAILED', 'STORE_OPEN_FAILED'] as const).map((code) => new StoreFileError(code, 'm')),
+  ...(['STORE_SCHEMA_TOO_NEW', 'STORE_MIGRATION_FAILED', 'STORE_OPEN_FAILED'] as const).map(
+    (code) => new StoreFileError(code, 'm'),
+  ),
   ...(['NO_MAPPING', 'REFERENCE_MISSING'] as const).map((code) => new InboundEventError(code, 'm')),
   new SalesforceCallError('SERVER_UNAVAILABLE', 'm', true),
   new WebhookKeyError('m'),

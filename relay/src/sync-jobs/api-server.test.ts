@@ -18,7 +18,11 @@ import type { SyncJob, SyncJobRequest } from './sync-job.js';
 
 const TENANT = 'tenant-a';
 const JOBS = `/v1/salesforce/instances/${TENANT}/sync-jobs`;
-const BODY = { direction: { source: 'Salesforce', destination: 'Gentrack' }, entityType: 'Account', entityId: '001000000000001AAA' };
+const BODY = {
+  direction: { source: 'Salesforce', destination: 'Gentrack' },
+  entityType: 'Account',
+  entityId: '001000000000001AAA',
+};
 
 function setup(rateLimit = { burst: 100, perMinute: 6_000 }) {
   let now = Date.parse('2025-03-01T00:00:00Z');
@@ -31,15 +35,36 @@ function setup(rateLimit = { burst: 100, perMinute: 6_000 }) {
   const runner = {
     submit(request: SyncJobRequest): SyncJob {
       submitted.push(request);
-      const job: SyncJob = { ...request, id: `job-${jobs.size + 1}`, state: 'queued', transactionId: undefined, error: undefined, result: undefined, createdAt: now, startedAt: undefined, finishedAt: undefined };
+      const job: SyncJob = {
+        ...request,
+        id: `job-${jobs.size + 1}`,
+        state: 'queued',
+        transactionId: undefined,
+        error: undefined,
+        result: undefined,
+        createdAt: now,
+        startedAt: undefined,
+        finishedAt: undefined,
+      };
       jobs.set(job.id, job);
       return job;
     },
     get: (id: string) => jobs.get(id),
   };
   const logLines: string[] = [];
-  const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }));
-  const app = buildApiServer({ tenantId: TENANT, model: connectorModel, runner, clients, signer, rateLimit: { ...rateLimit, clock: clock.now }, logger });
+  const logger = pino(
+    { level: 'trace' },
+    new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }),
+  );
+  const app = buildApiServer({
+    tenantId: TENANT,
+    model: connectorModel,
+    runner,
+    clients,
+    signer,
+    rateLimit: { ...rateLimit, clock: clock.now },
+    logger,
+  });
   return { app, clients, clock, submitted, logLines, key };
 }
 
@@ -49,7 +74,11 @@ async function mint(app: FastifyInstance, clientId: string, clientSecret: string
     url: '/oauth/token',
     remoteAddress,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+    payload: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    }).toString(),
   });
 }
 
@@ -59,8 +88,18 @@ async function tokenOf(app: FastifyInstance, clientId: string, clientSecret: str
   return response.json().access_token as string;
 }
 
-function requestJob(app: FastifyInstance, token: string | undefined, url = JOBS, headers: Record<string, string> = { 'x-on-behalf-of': 'ana@example.com' }) {
-  return app.inject({ method: 'POST', url, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: BODY });
+function requestJob(
+  app: FastifyInstance,
+  token: string | undefined,
+  url = JOBS,
+  headers: Record<string, string> = { 'x-on-behalf-of': 'ana@example.com' },
+) {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    payload: BODY,
+  });
 }
 
 test('the registered client mints a short-lived token (form or HTTP Basic) and creates and reads jobs with it', async () => {
@@ -76,7 +115,10 @@ test('the registered client mints a short-lived token (form or HTTP Basic) and c
   const basic = await app.inject({
     method: 'POST',
     url: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${clientSecret.reveal()}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${clientSecret.reveal()}`).toString('base64')}`,
+    },
     payload: 'grant_type=client_credentials',
   });
   assert.equal(basic.statusCode, 200, basic.body);
@@ -85,15 +127,30 @@ test('the registered client mints a short-lived token (form or HTTP Basic) and c
   assert.equal(created.statusCode, 202, created.body);
   assert.equal(created.json().state, 'queued');
   assert.equal(created.headers.location, `${JOBS}/job-1`);
-  assert.deepEqual(submitted[0], { source: 'Salesforce', destination: 'Gentrack', entityType: 'Account', entityId: '001000000000001AAA', clientId: client.clientId, onBehalfOf: 'ana@example.com' });
+  assert.deepEqual(submitted[0], {
+    source: 'Salesforce',
+    destination: 'Gentrack',
+    entityType: 'Account',
+    entityId: '001000000000001AAA',
+    clientId: client.clientId,
+    onBehalfOf: 'ana@example.com',
+  });
 
-  const read = await app.inject({ method: 'GET', url: `${JOBS}/job-1`, headers: { authorization: `Bearer ${body.access_token}` } });
+  const read = await app.inject({
+    method: 'GET',
+    url: `${JOBS}/job-1`,
+    headers: { authorization: `Bearer ${body.access_token}` },
+  });
   assert.equal(read.statusCode, 200);
   assert.deepEqual(
     { state: read.json().state, requestedBy: read.json().requestedBy, direction: read.json().direction },
     { state: 'queued', requestedBy: 'ana@example.com', direction: { source: 'Salesforce', destination: 'Gentrack' } },
   );
-  const unknown = await app.inject({ method: 'GET', url: `${JOBS}/nope`, headers: { authorization: `Bearer ${body.access_token}` } });
+  const unknown = await app.inject({
+    method: 'GET',
+    url: `${JOBS}/nope`,
+    headers: { authorization: `Bearer ${body.access_token}` },
+  });
   assert.equal(unknown.statusCode, 404);
 });
 
@@ -106,7 +163,12 @@ test('no token, an expired token, a forged token and a malformed header are 401 
   assert.match(String(none.headers['www-authenticate']), /^Bearer realm="gentrack-relay"$/);
   assert.equal((await app.inject({ method: 'GET', url: `${JOBS}/job-1` })).statusCode, 401, 'reads too');
 
-  const forged = new AccessTokenSigner({ key: new Secret('f'.repeat(32)), audience: TENANT, ttlSeconds: 900, clock: clock.now }).issue(client.clientId).token;
+  const forged = new AccessTokenSigner({
+    key: new Secret('f'.repeat(32)),
+    audience: TENANT,
+    ttlSeconds: 900,
+    clock: clock.now,
+  }).issue(client.clientId).token;
   const refusedForged = await requestJob(app, forged);
   assert.equal(refusedForged.statusCode, 401);
   assert.equal(refusedForged.json().errorCode, 'BAD_SIGNATURE');
@@ -119,7 +181,12 @@ test('no token, an expired token, a forged token and a malformed header are 401 
   assert.equal(expired.json().errorCode, 'TOKEN_EXPIRED');
 
   assert.equal((await requestJob(app, 'abc.def')).statusCode, 401);
-  const basicOnApi = await app.inject({ method: 'POST', url: JOBS, headers: { authorization: 'Basic Zm9vOmJhcg==' }, payload: BODY });
+  const basicOnApi = await app.inject({
+    method: 'POST',
+    url: JOBS,
+    headers: { authorization: 'Basic Zm9vOmJhcg==' },
+    payload: BODY,
+  });
   assert.equal(basicOnApi.statusCode, 401, 'client credentials are for /oauth/token only');
 });
 
@@ -133,7 +200,11 @@ test('after a rotation the old secret mints nothing, while tokens issued before 
   const old = await mint(app, first.client.clientId, first.clientSecret.reveal());
   assert.equal(old.statusCode, 401);
   assert.deepEqual(old.json(), { error: 'invalid_client', error_description: 'client authentication failed' });
-  assert.equal((await mint(app, second.client.clientId, second.clientSecret.reveal())).statusCode, 200, 'the new secret works');
+  assert.equal(
+    (await mint(app, second.client.clientId, second.clientSecret.reveal())).statusCode,
+    200,
+    'the new secret works',
+  );
 
   assert.equal((await requestJob(app, before)).statusCode, 202, 'a token issued before the rotation still works');
   clock.advance(900_000);
@@ -158,13 +229,20 @@ test('unknown clients, other grant types and mixed credential styles are refused
   const { app, clients } = setup();
   const { client, clientSecret } = await createCredentials(clients);
   assert.equal((await mint(app, 'grc_unknown', clientSecret.reveal())).statusCode, 401);
-  const password = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'password', username: 'a', password: 'b' } });
+  const password = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'password', username: 'a', password: 'b' },
+  });
   assert.equal(password.statusCode, 400);
   assert.equal(password.json().error, 'unsupported_grant_type');
   const both = await app.inject({
     method: 'POST',
     url: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${clientSecret.reveal()}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${clientSecret.reveal()}`).toString('base64')}`,
+    },
     payload: new URLSearchParams({ grant_type: 'client_credentials', client_secret: clientSecret.reveal() }).toString(),
   });
   assert.equal(both.statusCode, 400);
@@ -177,13 +255,27 @@ test('a wrong tenant id is 404; a job without X-On-Behalf-Of or with a bad body 
   const wrongTenant = await requestJob(app, token, '/v1/salesforce/instances/tenant-b/sync-jobs');
   assert.equal(wrongTenant.statusCode, 404);
   assert.equal(wrongTenant.json().errorCode, 'NOT_FOUND');
-  assert.equal((await app.inject({ method: 'GET', url: '/v1/salesforce/instances/tenant-b/sync-jobs/job-1', headers: { authorization: `Bearer ${token}` } })).statusCode, 404);
+  assert.equal(
+    (
+      await app.inject({
+        method: 'GET',
+        url: '/v1/salesforce/instances/tenant-b/sync-jobs/job-1',
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).statusCode,
+    404,
+  );
 
   const anonymous = await requestJob(app, token, JOBS, {});
   assert.equal(anonymous.statusCode, 400);
   assert.match(anonymous.json().message, /X-On-Behalf-Of is required/);
 
-  const bad = await app.inject({ method: 'POST', url: JOBS, headers: { authorization: `Bearer ${token}`, 'x-on-behalf-of': 'ana@example.com' }, payload: { ...BODY, entityType: 'Lead' } });
+  const bad = await app.inject({
+    method: 'POST',
+    url: JOBS,
+    headers: { authorization: `Bearer ${token}`, 'x-on-behalf-of': 'ana@example.com' },
+    payload: { ...BODY, entityType: 'Lead' },
+  });
   assert.equal(bad.statusCode, 400);
   assert.deepEqual(bad.json().problems, ['entityType: Lead cannot be synced on demand; use one of Account, Contact']);
   assert.equal(submitted.length, 0, 'nothing was submitted');
@@ -213,7 +305,11 @@ test('failed token requests are limited per source address, so guessing cannot l
   const guessing = await mint(app, client.clientId, 'guess', attacker);
   assert.equal(guessing.statusCode, 429, 'the guessing address is slowed down');
   assert.equal(guessing.headers['retry-after'], '10');
-  assert.equal((await mint(app, client.clientId, clientSecret.reveal(), salesforce)).statusCode, 200, 'the real client is not locked out');
+  assert.equal(
+    (await mint(app, client.clientId, clientSecret.reveal(), salesforce)).statusCode,
+    200,
+    'the real client is not locked out',
+  );
 
   // Unknown client ids count the same: naming a new id each time does not escape the limit.
   const other = '198.51.100.8';
@@ -243,7 +339,10 @@ test('an unknown client id costs the same hash work as a known one: timing does 
     unknown.push(await timed(`grc_nobody${i}`, `192.0.2.${100 + i}`));
   }
   // Without the dummy hash an unknown id answered about ten times faster (no scrypt at all).
-  assert.ok(median(unknown) > 0.5 * median(known), `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
+  assert.ok(
+    median(unknown) > 0.5 * median(known),
+    `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`,
+  );
 });
 
 test('HTTP Basic credentials with a bad %-escape are a 400, not a server error', async () => {
@@ -251,7 +350,10 @@ test('HTTP Basic credentials with a bad %-escape are a 400, not a server error',
   const response = await app.inject({
     method: 'POST',
     url: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('grc_1:%E0%A4%A').toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from('grc_1:%E0%A4%A').toString('base64')}`,
+    },
     payload: 'grant_type=client_credentials',
   });
   assert.equal(response.statusCode, 400);
@@ -262,13 +364,22 @@ test('X-On-Behalf-Of must be a Salesforce username: markup and free text are ref
   const { app, clients, submitted } = setup();
   const { client, clientSecret } = await createCredentials(clients);
   const token = await tokenOf(app, client.clientId, clientSecret.reveal());
-  for (const header of ['<script>alert(1)</script>@x.com', 'Ana Smith', 'ana@exa mple.com', `${'a'.repeat(75)}@x.com`, '']) {
+  for (const header of [
+    '<script>alert(1)</script>@x.com',
+    'Ana Smith',
+    'ana@exa mple.com',
+    `${'a'.repeat(75)}@x.com`,
+    '',
+  ]) {
     const response = await requestJob(app, token, JOBS, { 'x-on-behalf-of': header });
     assert.equal(response.statusCode, 400, header);
     assert.match(response.json().message, /X-On-Behalf-Of/);
   }
   assert.equal(submitted.length, 0);
-  assert.equal((await requestJob(app, token, JOBS, { 'x-on-behalf-of': 'ana.smith+ops@utility.example.co.nz' })).statusCode, 202);
+  assert.equal(
+    (await requestJob(app, token, JOBS, { 'x-on-behalf-of': 'ana.smith+ops@utility.example.co.nz' })).statusCode,
+    202,
+  );
   assert.equal(submitted[0]?.onBehalfOf, 'ana.smith+ops@utility.example.co.nz');
   assert.equal(submitted[0]?.clientId, client.clientId, 'recorded with the client that vouches for it');
 });
@@ -282,5 +393,6 @@ test('secrets and tokens never reach the log', async () => {
   await requestJob(app, `${token}x`);
   const log = logLines.join('');
   assert.match(log, /token request refused/, 'the refusal is logged');
-  for (const secret of [clientSecret.reveal(), token, 'wrong-secret', key.reveal()]) assert.ok(!log.includes(secret), 'no secret in the log');
+  for (const secret of [clientSecret.reveal(), token, 'wrong-secret', key.reveal()])
+    assert.ok(!log.includes(secret), 'no secret in the log');
 });

@@ -42,7 +42,11 @@ export class ApiServerError extends RelayError {
 /** Builds the server without listening (fastify's `inject` works on it). */
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const logger = componentLogger(options.logger, 'api-server');
-  const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  }) as unknown as FastifyInstance;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -51,7 +55,9 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
       return reply.code(400).send({ errorCode: 'INVALID_REQUEST', message: error.message, problems: error.problems });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON (Content-Type: application/json)' });
+      return reply
+        .code(415)
+        .send({ errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON (Content-Type: application/json)' });
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ errorCode: 'BAD_REQUEST', message: error.message });
@@ -59,10 +65,15 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
     request.log.error({ err: error }, 'API request failed');
     return reply.code(500).send({ errorCode: 'INTERNAL_ERROR', message: 'the relay failed to answer; see its log' });
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ errorCode: 'NOT_FOUND', message: 'no such resource' }));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ errorCode: 'NOT_FOUND', message: 'no such resource' }),
+  );
 
   const limiter = new RateLimiter(options.rateLimit);
-  const failedAttempts = new RateLimiter({ ...FAILED_TOKEN_REQUESTS, ...(options.rateLimit.clock ? { clock: options.rateLimit.clock } : {}) });
+  const failedAttempts = new RateLimiter({
+    ...FAILED_TOKEN_REQUESTS,
+    ...(options.rateLimit.clock ? { clock: options.rateLimit.clock } : {}),
+  });
   registerTokenEndpoint(app, { clients: options.clients, signer: options.signer, failedAttempts, logger });
   registerSyncJobRoutes(app, {
     tenantId: options.tenantId,
@@ -73,15 +84,20 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   return app;
 }
 
-export async function startApiServer(options: ApiServerOptions & { readonly host: string; readonly port: number }): Promise<ApiServer> {
+export async function startApiServer(
+  options: ApiServerOptions & { readonly host: string; readonly port: number },
+): Promise<ApiServer> {
   const app = buildApiServer(options);
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();
-    throw new ApiServerError(`the API server cannot listen on ${options.host}:${options.port}: ${(error as Error).message}; set api.host/api.port`, {
-      cause: error,
-    });
+    throw new ApiServerError(
+      `the API server cannot listen on ${options.host}:${options.port}: ${(error as Error).message}; set api.host/api.port`,
+      {
+        cause: error,
+      },
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -46,8 +46,15 @@ export interface ChangeOptions {
  * The record as a change: an UPDATE of every tracked field when it has a Gentrack reference, an INSERT otherwise,
  * exactly as the triggers would have published it.
  */
-export function changeFromRecord(object: SyncedObject, record: Record<string, unknown>, options: ChangeOptions): ObjectChange {
-  const own = typeof record[EXTERNAL_ID_FIELD] === 'string' && record[EXTERNAL_ID_FIELD] !== '' ? (record[EXTERNAL_ID_FIELD] as string) : undefined;
+export function changeFromRecord(
+  object: SyncedObject,
+  record: Record<string, unknown>,
+  options: ChangeOptions,
+): ObjectChange {
+  const own =
+    typeof record[EXTERNAL_ID_FIELD] === 'string' && record[EXTERNAL_ID_FIELD] !== ''
+      ? (record[EXTERNAL_ID_FIELD] as string)
+      : undefined;
   const reference = own ?? options.learntReference;
   const tracked = trackedFields(object);
   const lookups = object.fields.filter((field) => field.references);
@@ -82,6 +89,9 @@ export function gentrackValuesOf(object: SyncedObject, change: ObjectChange): Re
   const values = change.newValues ?? {};
   const references = (values[REFERENCES_KEY] ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
-    trackedFields(object).map((field) => [field.gentrackPath, field.references ? (references[field.name] ?? null) : (values[field.name] ?? null)]),
+    trackedFields(object).map((field) => [
+      field.gentrackPath,
+      field.references ? (references[field.name] ?? null) : (values[field.name] ?? null),
+    ]),
   );
 }

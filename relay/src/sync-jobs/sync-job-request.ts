@@ -46,7 +46,9 @@ export function readSyncJobRequest(
   const { direction, entityType, entityId } = parsed.data;
   const problems: string[] = [];
   if (direction.source === direction.destination) {
-    problems.push(`direction: source and destination are both ${direction.source}; sync from Salesforce to Gentrack or back`);
+    problems.push(
+      `direction: source and destination are both ${direction.source}; sync from Salesforce to Gentrack or back`,
+    );
   }
   const supported = (model.relay?.onDemandSync ?? []).map((entry) => entry.object);
   if (!supported.includes(entityType)) {
@@ -60,7 +62,9 @@ export function readSyncJobRequest(
     problems.push(`entityId: "${entityId}" is not a Salesforce record id (15 or 18 letters and digits)`);
   }
   if (direction.source === 'Gentrack' && !GENTRACK_REFERENCE.test(entityId)) {
-    problems.push(`entityId: "${entityId}" is not a Gentrack reference (letters, digits, ".", "_" and "-", at most 64)`);
+    problems.push(
+      `entityId: "${entityId}" is not a Gentrack reference (letters, digits, ".", "_" and "-", at most 64)`,
+    );
   }
   if (problems.length > 0) throw new SyncJobRequestError(problems);
   return { source: direction.source, destination: direction.destination, entityType, entityId, ...caller };

@@ -48,7 +48,10 @@ export function jobView(job: SyncJob) {
 
 export function registerSyncJobRoutes(app: FastifyInstance, options: SyncJobRoutesOptions): void {
   const unknownInstance = (reply: FastifyReply, id: string) =>
-    reply.code(404).send({ errorCode: 'NOT_FOUND', message: `this relay serves no instance "${id}"; check the Named Credential URL` });
+    reply.code(404).send({
+      errorCode: 'NOT_FOUND',
+      message: `this relay serves no instance "${id}"; check the Named Credential URL`,
+    });
 
   app.post<{ Params: { id: string } }>(SYNC_JOBS_PATH, { preHandler: options.authenticate }, async (request, reply) => {
     if (request.params.id !== options.tenantId) return unknownInstance(reply, request.params.id);
@@ -60,17 +63,23 @@ export function registerSyncJobRoutes(app: FastifyInstance, options: SyncJobRout
         message: `X-On-Behalf-Of is required: the username of the Salesforce user the sync is for (audit), in the form of an email address, at most ${MAX_USERNAME_LENGTH} characters`,
       });
     }
-    const job = options.runner.submit(readSyncJobRequest(options.model, request.body, { clientId: request.apiClientId!, onBehalfOf }));
+    const job = options.runner.submit(
+      readSyncJobRequest(options.model, request.body, { clientId: request.apiClientId!, onBehalfOf }),
+    );
     return reply
       .code(202)
       .header('location', `${SYNC_JOBS_PATH.replace(':id', encodeURIComponent(options.tenantId))}/${job.id}`)
       .send(jobView(job));
   });
 
-  app.get<{ Params: { id: string; jobId: string } }>(`${SYNC_JOBS_PATH}/:jobId`, { preHandler: options.authenticate }, async (request, reply) => {
-    if (request.params.id !== options.tenantId) return unknownInstance(reply, request.params.id);
-    const job = options.runner.get(request.params.jobId);
-    if (!job) return reply.code(404).send({ errorCode: 'NOT_FOUND', message: `no sync job ${request.params.jobId}` });
-    return reply.header('cache-control', 'no-store').send(jobView(job));
-  });
+  app.get<{ Params: { id: string; jobId: string } }>(
+    `${SYNC_JOBS_PATH}/:jobId`,
+    { preHandler: options.authenticate },
+    async (request, reply) => {
+      if (request.params.id !== options.tenantId) return unknownInstance(reply, request.params.id);
+      const job = options.runner.get(request.params.jobId);
+      if (!job) return reply.code(404).send({ errorCode: 'NOT_FOUND', message: `no sync job ${request.params.jobId}` });
+      return reply.header('cache-control', 'no-store').send(jobView(job));
+    },
+  );
 }

@@ -31,18 +31,36 @@ class ObservedLocks extends RecordLocks {
 }
 
 const ACCOUNT_ID = '001000000000001AAA';
-const toGentrack: SyncJobRequest = { source: 'Salesforce', destination: 'Gentrack', entityType: 'Account', entityId: ACCOUNT_ID, clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
-const toSalesforce: SyncJobRequest = { source: 'Gentrack', destination: 'Salesforce', entityType: 'Account', entityId: 'A00000001', clientId: 'grc_1', onBehalfOf: 'ana@example.com' };
+const toGentrack: SyncJobRequest = {
+  source: 'Salesforce',
+  destination: 'Gentrack',
+  entityType: 'Account',
+  entityId: ACCOUNT_ID,
+  clientId: 'grc_1',
+  onBehalfOf: 'ana@example.com',
+};
+const toSalesforce: SyncJobRequest = {
+  source: 'Gentrack',
+  destination: 'Salesforce',
+  entityType: 'Account',
+  entityId: 'A00000001',
+  clientId: 'grc_1',
+  onBehalfOf: 'ana@example.com',
+};
 
 function world() {
   const outbox = RelayStore.open({ path: ':memory:' });
   const database = openRelayDatabase(':memory:');
   const jobs = new SyncJobStore(database);
   const history = new SyncHistory(database);
-  const records = new Map<string, Record<string, unknown>>([[ACCOUNT_ID, { Id: ACCOUNT_ID, Gentrack_External_Id__c: null, Name: 'Kauri', ParentId: null, Parent: null }]]);
+  const records = new Map<string, Record<string, unknown>>([
+    [ACCOUNT_ID, { Id: ACCOUNT_ID, Gentrack_External_Id__c: null, Name: 'Kauri', ParentId: null, Parent: null }],
+  ]);
   const upserts: { objectType: string; record: Record<string, unknown>; externalIdField: string }[] = [];
   const connection = {
-    query: async (soql: string) => ({ records: [...records.values()].filter((record) => soql.includes(`'${String(record.Id)}'`)) }),
+    query: async (soql: string) => ({
+      records: [...records.values()].filter((record) => soql.includes(`'${String(record.Id)}'`)),
+    }),
     upsert: async (objectType: string, batch: Record<string, unknown>[], externalIdField: string) =>
       batch.map((record) => {
         upserts.push({ objectType, record, externalIdField });
@@ -55,7 +73,10 @@ function world() {
   // Shared with the inbox dispatcher in the relay; here the tests hold records as a batch of events would.
   const recordLocks = new ObservedLocks();
   const gentrackCalls: GentrackRequest[] = [];
-  let gentrackAnswer: (request: GentrackRequest) => unknown = () => ({ accountNumber: 'A00000001', account: { name: 'x', accountClass: 'Business', status: 'Active' } });
+  let gentrackAnswer: (request: GentrackRequest) => unknown = () => ({
+    accountNumber: 'A00000001',
+    account: { name: 'x', accountClass: 'Business', status: 'Active' },
+  });
   const finished: SyncJob[] = [];
   const runner = (enqueued: PendingChange[]) =>
     new SyncJobRunner({
@@ -78,7 +99,20 @@ function world() {
       history,
       onJobFinished: (job) => finished.push(job),
     });
-  return { outbox, jobs, history, records, upserts, fieldVersions, clock, recordLocks, gentrackCalls, finished, runner, answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn) };
+  return {
+    outbox,
+    jobs,
+    history,
+    records,
+    upserts,
+    fieldVersions,
+    clock,
+    recordLocks,
+    gentrackCalls,
+    finished,
+    runner,
+    answer: (fn: typeof gentrackAnswer) => (gentrackAnswer = fn),
+  };
 }
 
 /** A world with a started runner for Gentrack -> Salesforce jobs, stopped when the test ends (even when it fails). */
@@ -103,13 +137,19 @@ test('Salesforce -> Gentrack: the record goes into the outbox as the triggers wo
   const [pending] = await eventually('the change in the outbox', () => enqueued.length > 0 && enqueued, 5_000);
   assert.equal(pending!.change.transactionId, `sync-job-${job.id}`);
   assert.equal(pending!.change.operationType, 'INSERT');
-  assert.equal(pending!.entityKey, `Account:${ACCOUNT_ID}`, 'queued behind the record\'s other changes');
+  assert.equal(pending!.entityKey, `Account:${ACCOUNT_ID}`, "queued behind the record's other changes");
   assert.equal(pending!.change.changedBy, 'ana@example.com');
   assert.equal(runner.get(job.id)?.state, 'running');
   assert.equal(runner.get(job.id)?.transactionId, `sync-job-${job.id}`);
 
-  w.outbox.recordDelivered([{ seq: pending!.seq, learntReference: { objectType: 'Account', recordId: ACCOUNT_ID, reference: 'A00000042' } }]);
-  const done = await eventually('the job to succeed', () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id), 5_000);
+  w.outbox.recordDelivered([
+    { seq: pending!.seq, learntReference: { objectType: 'Account', recordId: ACCOUNT_ID, reference: 'A00000042' } },
+  ]);
+  const done = await eventually(
+    'the job to succeed',
+    () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id),
+    5_000,
+  );
   assert.deepEqual(done.result, {
     system: 'Gentrack',
     action: 'created',
@@ -118,11 +158,19 @@ test('Salesforce -> Gentrack: the record goes into the outbox as the triggers wo
     fields: done.result!.fields,
   });
   assert.equal(done.result!.fields['account.name'], 'Kauri');
-  assert.deepEqual(w.finished.map((j) => j.id), [job.id], 'the finished hook saw it');
+  assert.deepEqual(
+    w.finished.map((j) => j.id),
+    [job.id],
+    'the finished hook saw it',
+  );
   const run = w.history.get(job.id);
   assert.equal(run?.kind, 'on-demand');
   assert.equal(run?.subject, `Account ${ACCOUNT_ID} Salesforce -> Gentrack`);
-  assert.equal(run?.initiatedBy, 'ana@example.com (API client grc_1)', 'who the caller names, and the client that vouches for it');
+  assert.equal(
+    run?.initiatedBy,
+    'ana@example.com (API client grc_1)',
+    'who the caller names, and the client that vouches for it',
+  );
   assert.equal(run?.outcome, 'completed');
   await runner.stop();
 });
@@ -134,18 +182,32 @@ test('Salesforce -> Gentrack: a dead-lettered change fails the job with its reas
   runner.start();
   const job = runner.submit(toGentrack);
   const [pending] = await eventually('the change in the outbox', () => enqueued.length > 0 && enqueued, 5_000);
-  w.outbox.deadLetterChange(pending!.seq, 'BAD_REQUEST', 'customer-sync POST /customer-sync: 400 BAD_REQUEST: account.name is required', undefined);
-  const failed = await eventually('the job to fail', () => runner.get(job.id)?.state === 'failed' && runner.get(job.id), 5_000);
+  w.outbox.deadLetterChange(
+    pending!.seq,
+    'BAD_REQUEST',
+    'customer-sync POST /customer-sync: 400 BAD_REQUEST: account.name is required',
+    undefined,
+  );
+  const failed = await eventually(
+    'the job to fail',
+    () => runner.get(job.id)?.state === 'failed' && runner.get(job.id),
+    5_000,
+  );
   assert.equal(failed.error?.code, 'BAD_REQUEST');
   assert.equal(w.history.get(job.id)?.outcome, 'failed');
   assert.match(w.history.get(job.id)?.error ?? '', /^BAD_REQUEST: Gentrack did not take the Account/);
   assert.match(failed.error!.message, /Gentrack did not take the Account: customer-sync .*account.name is required/);
 
   const missing = runner.submit({ ...toGentrack, entityId: '001000000000404AAA' });
-  const notFound = await eventually('the job for a missing record to fail', () => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id), 5_000);
+  const notFound = await eventually(
+    'the job for a missing record to fail',
+    () => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id),
+    5_000,
+  );
   assert.deepEqual(notFound.error, {
     code: 'NOT_FOUND',
-    message: 'Salesforce has no Account with id 001000000000404AAA (deleted, never existed, or not visible to the integration user)',
+    message:
+      'Salesforce has no Account with id 001000000000404AAA (deleted, never existed, or not visible to the integration user)',
   });
   assert.equal(enqueued.length, 1, 'nothing was put into the outbox for it');
   await runner.stop();
@@ -194,7 +256,11 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
   const runner = w.runner([]);
   runner.start();
   const job = runner.submit(toSalesforce);
-  const done = await eventually('the job to succeed', () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id), 5_000);
+  const done = await eventually(
+    'the job to succeed',
+    () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id),
+    5_000,
+  );
   assert.equal(w.gentrackCalls[0]?.method, 'GET');
   assert.equal(w.gentrackCalls[0]?.path, '/accounts/A00000001');
   assert.equal(w.gentrackCalls[0]?.headers.onBehalfOf, 'ana@example.com');
@@ -211,13 +277,26 @@ test('Gentrack -> Salesforce: the entity is read by reference and its Gentrack-m
     },
     'no Salesforce-mastered field (the name) is written',
   );
-  assert.deepEqual(done.result, { system: 'Salesforce', action: 'updated', entityType: 'Account', id: '001000000000009AAA', fields: { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Active' } });
+  assert.deepEqual(done.result, {
+    system: 'Salesforce',
+    action: 'updated',
+    entityType: 'Account',
+    id: '001000000000009AAA',
+    fields: { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Active' },
+  });
 
   w.answer((request) => {
-    throw new GentrackCallError({ method: 'GET', path: `/v1${request.path}`, origin: 'http://gentrack' }, { errorType: 'NOT_FOUND', retryable: false, status: 404, stage: 'call' });
+    throw new GentrackCallError(
+      { method: 'GET', path: `/v1${request.path}`, origin: 'http://gentrack' },
+      { errorType: 'NOT_FOUND', retryable: false, status: 404, stage: 'call' },
+    );
   });
   const missing = runner.submit({ ...toSalesforce, entityId: 'A99999999' });
-  const failed = await eventually('the job for a missing record to fail', () => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id), 5_000);
+  const failed = await eventually(
+    'the job for a missing record to fail',
+    () => runner.get(missing.id)?.state === 'failed' && runner.get(missing.id),
+    5_000,
+  );
   assert.deepEqual(failed.error, { code: 'NOT_FOUND', message: 'Gentrack has no Account with reference A99999999' });
   assert.equal(w.upserts.length, 1, 'nothing written to Salesforce');
   await runner.stop();
@@ -233,17 +312,31 @@ test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer
       seq: 1,
       state: 'applied',
       outcome: {},
-      versions: { objectType: 'Account', reference: 'A00000001', fields: ['Quote_Status__c'], createdAtMs: T2, eventId: 'evt-quote-ready' },
+      versions: {
+        objectType: 'Account',
+        reference: 'A00000001',
+        fields: ['Quote_Status__c'],
+        createdAtMs: T2,
+        eventId: 'evt-quote-ready',
+      },
     },
   ]);
 
   // Read at T1 < T2: Gentrack's answer is older than the event for the quote's status.
   const T1 = T2 - 60_000;
   w.clock.now = T1;
-  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Created' } }));
+  w.answer(() => ({
+    accountNumber: 'A00000001',
+    account: { accountClass: 'Business', status: 'Active' },
+    quote: { status: 'Created' },
+  }));
   const older = runner.submit(toSalesforce);
-  const olderDone = await eventually('the older sync to succeed', () => runner.get(older.id)?.state === 'succeeded' && runner.get(older.id), 5_000);
-  assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, 'the newer event\'s value is not overwritten');
+  const olderDone = await eventually(
+    'the older sync to succeed',
+    () => runner.get(older.id)?.state === 'succeeded' && runner.get(older.id),
+    5_000,
+  );
+  assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, "the newer event's value is not overwritten");
   assert.equal(w.upserts[0]?.record.Account_Class__c, 'Business', 'the fields no newer event set are written');
   assert.equal(w.upserts[0]?.record.Gentrack_Sync_Status__c, 'Synced');
   assert.deepEqual(olderDone.result, {
@@ -267,9 +360,17 @@ test('Gentrack -> Salesforce: newer wins against webhook events; a field a newer
   // Read at T3 > T2: Gentrack's answer is its newest state and overwrites the event's value.
   const T3 = T2 + 60_000;
   w.clock.now = T3;
-  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Accepted' } }));
+  w.answer(() => ({
+    accountNumber: 'A00000001',
+    account: { accountClass: 'Business', status: 'Active' },
+    quote: { status: 'Accepted' },
+  }));
   const newer = runner.submit(toSalesforce);
-  const newerDone = await eventually('the newer sync to succeed', () => runner.get(newer.id)?.state === 'succeeded' && runner.get(newer.id), 5_000);
+  const newerDone = await eventually(
+    'the newer sync to succeed',
+    () => runner.get(newer.id)?.state === 'succeeded' && runner.get(newer.id),
+    5_000,
+  );
   assert.equal(w.upserts[1]?.record.Quote_Status__c, 'Accepted');
   assert.equal(newerDone.result?.superseded, undefined, 'nothing left out');
   assert.equal(newerDone.result?.fields.Quote_Status__c, 'Accepted');
@@ -281,19 +382,33 @@ test('Gentrack -> Salesforce: a sync waits while a batch of events holds its rec
   const T1 = Date.parse('2025-03-01T10:00:00.000Z');
   const T2 = T1 + 60_000;
   w.clock.now = T1;
-  w.answer(() => ({ accountNumber: 'A00000001', account: { accountClass: 'Business', status: 'Active' }, quote: { status: 'Created' } }));
+  w.answer(() => ({
+    accountNumber: 'A00000001',
+    account: { accountClass: 'Business', status: 'Active' },
+    quote: { status: 'Created' },
+  }));
   // A batch of events holds the record: it applies a quote-ready event created at T2 and records its version last.
   let finishBatch!: () => void;
   const batch = w.recordLocks.hold(['Account:A00000001'], async () => {
     await new Promise<void>((resolve) => (finishBatch = resolve));
-    w.fieldVersions.recordFieldVersions({ objectType: 'Account', reference: 'A00000001', fields: ['Quote_Status__c'], createdAtMs: T2, eventId: 'evt-quote-ready' });
+    w.fieldVersions.recordFieldVersions({
+      objectType: 'Account',
+      reference: 'A00000001',
+      fields: ['Quote_Status__c'],
+      createdAtMs: T2,
+      eventId: 'evt-quote-ready',
+    });
   });
   const job = runner.submit(toSalesforce);
   await eventually('the sync waiting for the record lock', () => w.recordLocks.asked.length === 2, 5_000);
   assert.equal(w.upserts.length, 0, 'the sync read Gentrack (at T1) and waits for the record');
   finishBatch();
   await batch;
-  const done = await eventually('the job to succeed', () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id), 5_000);
+  const done = await eventually(
+    'the job to succeed',
+    () => runner.get(job.id)?.state === 'succeeded' && runner.get(job.id),
+    5_000,
+  );
   assert.equal(w.upserts[0]?.record.Quote_Status__c, undefined, 'the event the batch applied is not overwritten');
   assert.deepEqual(done.result?.superseded, { Quote_Status__c: 'Created' });
 });

@@ -13,13 +13,23 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
-import { findObject, onDemandSyncObject, type ConnectorModel, type SyncedObject } from '../../../model/connector-model.js';
+import {
+  findObject,
+  onDemandSyncObject,
+  type ConnectorModel,
+  type SyncedObject,
+} from '../../../model/connector-model.js';
 import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
 import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
 import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
-import { type SalesforceCallError, type FieldVersionStore, type InboundWriter, type NewerWinsResult } from '../to-salesforce/salesforce-writer.js';
+import {
+  type SalesforceCallError,
+  type FieldVersionStore,
+  type InboundWriter,
+  type NewerWinsResult,
+} from '../to-salesforce/salesforce-writer.js';
 import { recordKey } from '../to-salesforce/record-locks.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
@@ -93,7 +103,14 @@ export class SyncJobRunner {
   submit(request: SyncJobRequest): SyncJob {
     const job = this.options.jobs.insert(randomUUID(), request, this.clock());
     this.options.logger.info(
-      { jobId: job.id, source: job.source, entityType: job.entityType, entityId: job.entityId, onBehalfOf: job.onBehalfOf, clientId: job.clientId },
+      {
+        jobId: job.id,
+        source: job.source,
+        entityType: job.entityType,
+        entityId: job.entityId,
+        onBehalfOf: job.onBehalfOf,
+        clientId: job.clientId,
+      },
       'on-demand sync requested',
     );
     if (this.started) this.launch(job.id);
@@ -111,7 +128,8 @@ export class SyncJobRunner {
     this.started = true;
     this.stopping = false;
     const resumed = this.options.jobs.unfinished().map((job) => job.id);
-    if (resumed.length > 0) this.options.logger.info({ count: resumed.length }, 'resuming unfinished on-demand sync jobs');
+    if (resumed.length > 0)
+      this.options.logger.info({ count: resumed.length }, 'resuming unfinished on-demand sync jobs');
     for (const id of new Set([...resumed, ...this.waitingToStart])) this.launch(id);
     this.waitingToStart = [];
     this.watchTimer = setInterval(() => this.checkWatches(), this.options.watchIntervalMs ?? 100);
@@ -146,8 +164,9 @@ export class SyncJobRunner {
       this.options.logger.info({ jobId: id, action: result.action, id: result.id }, 'on-demand sync succeeded');
     } catch (error) {
       if (hasCode<RunnerStopped>(error, 'SYNC_JOB_RUNNER_STOPPED') || this.stopping) return;
-      const failure =
-        hasCode<SyncJobFailure>(error, 'SYNC_JOB_FAILED') ? error : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
+      const failure = hasCode<SyncJobFailure>(error, 'SYNC_JOB_FAILED')
+        ? error
+        : new SyncJobFailure('INTERNAL_ERROR', `the relay failed to run the job: ${(error as Error).message}`);
       this.options.jobs.markFailed(id, { code: failure.jobErrorCode, message: failure.message }, this.clock());
       this.options.logger.warn({ jobId: id, code: failure.jobErrorCode }, `on-demand sync failed: ${failure.message}`);
     }
@@ -189,7 +208,10 @@ export class SyncJobRunner {
     try {
       records = (await connection.query<Record<string, unknown>>(recordQuery(object, job.entityId))).records;
     } catch (error) {
-      throw new SyncJobFailure('SALESFORCE_ERROR', `reading ${job.entityType} ${job.entityId} from Salesforce failed: ${(error as Error).message}`);
+      throw new SyncJobFailure(
+        'SALESFORCE_ERROR',
+        `reading ${job.entityType} ${job.entityId} from Salesforce failed: ${(error as Error).message}`,
+      );
     }
     const record = records[0];
     if (!record) {
@@ -217,7 +239,10 @@ export class SyncJobRunner {
       system: 'Gentrack',
       action: change.operationType === 'INSERT' ? 'created' : 'updated',
       entityType: job.entityType,
-      id: this.options.outbox.referenceOf(object.name, change.recordId) ?? ((change.newValues?.[EXTERNAL_ID_FIELD] as string | null) ?? null),
+      id:
+        this.options.outbox.referenceOf(object.name, change.recordId) ??
+        (change.newValues?.[EXTERNAL_ID_FIELD] as string | null) ??
+        null,
       fields: gentrackValuesOf(object, change),
     };
   }
@@ -249,15 +274,24 @@ export class SyncJobRunner {
       if (hasCode<SalesforceCallError>(error, SALESFORCE_CALL_FAILED) && error.errorType === 'SALESFORCE_AUTH_FAILED') {
         throw new SyncJobFailure('SALESFORCE_UNAVAILABLE', `the relay has no Salesforce session: ${error.message}`);
       }
-      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${(error as Error).message}`);
+      throw new SyncJobFailure(
+        'SALESFORCE_ERROR',
+        `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${(error as Error).message}`,
+      );
     }
     const { outcome, applied, superseded } = written;
     if (!outcome.ok) {
-      throw new SyncJobFailure('SALESFORCE_ERROR', `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${outcome.message}`);
+      throw new SyncJobFailure(
+        'SALESFORCE_ERROR',
+        `Salesforce refused the ${job.entityType} ${EXTERNAL_ID_FIELD} ${job.entityId}: ${outcome.message}`,
+      );
     }
     const kept = Object.keys(superseded);
     if (kept.length > 0) {
-      this.options.logger.info({ jobId: job.id, record: recordKey(object.name, job.entityId), fields: kept }, 'on-demand sync left fields a newer Gentrack event set');
+      this.options.logger.info(
+        { jobId: job.id, record: recordKey(object.name, job.entityId), fields: kept },
+        'on-demand sync left fields a newer Gentrack event set',
+      );
     }
     return {
       system: 'Salesforce',
@@ -290,7 +324,8 @@ export class SyncJobRunner {
       if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) && error.errorType === 'NOT_FOUND') {
         throw new SyncJobFailure('NOT_FOUND', `Gentrack has no ${job.entityType} with reference ${job.entityId}`);
       }
-      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED)) throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
+      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED))
+        throw new SyncJobFailure(error.errorType, `reading from Gentrack failed: ${error.message}`);
       throw error;
     }
   }
@@ -298,7 +333,10 @@ export class SyncJobRunner {
   private objectOf(job: SyncJob): SyncedObject {
     const object = findObject(this.options.model, job.entityType);
     if (!object || !onDemandSyncObject(this.options.model, job.entityType)) {
-      throw new SyncJobFailure('UNSUPPORTED_ENTITY_TYPE', `${job.entityType} cannot be synced on demand by this relay's connector model`);
+      throw new SyncJobFailure(
+        'UNSUPPORTED_ENTITY_TYPE',
+        `${job.entityType} cannot be synced on demand by this relay's connector model`,
+      );
     }
     return object;
   }
@@ -307,7 +345,10 @@ export class SyncJobRunner {
     try {
       return await this.options.salesforce();
     } catch (error) {
-      throw new SyncJobFailure('SALESFORCE_UNAVAILABLE', `the relay has no Salesforce session: ${(error as Error).message}`);
+      throw new SyncJobFailure(
+        'SALESFORCE_UNAVAILABLE',
+        `the relay has no Salesforce session: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -331,7 +372,9 @@ export class SyncJobRunner {
     if (state) watch.resolve(state);
     else {
       // Only after the 72 h redelivery window, once the outbox pruned it: the outcome can no longer be known.
-      watch.reject(new SyncJobFailure('OUTCOME_UNKNOWN', `the outbox no longer holds transaction ${watch.transactionId}`));
+      watch.reject(
+        new SyncJobFailure('OUTCOME_UNKNOWN', `the outbox no longer holds transaction ${watch.transactionId}`),
+      );
     }
   }
 

@@ -35,11 +35,15 @@ export class SyncJobStore {
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       ),
       byId: db.prepare(`SELECT * FROM sync_jobs WHERE id = ?`),
-      start: db.prepare(`UPDATE sync_jobs SET state = 'running', started_at = COALESCE(started_at, ?), transaction_id = ? WHERE id = ?`),
+      start: db.prepare(
+        `UPDATE sync_jobs SET state = 'running', started_at = COALESCE(started_at, ?), transaction_id = ? WHERE id = ?`,
+      ),
       succeed: db.prepare(
         `UPDATE sync_jobs SET state = 'succeeded', result_json = ?, error_code = NULL, error_message = NULL, finished_at = ? WHERE id = ?`,
       ),
-      fail: db.prepare(`UPDATE sync_jobs SET state = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`),
+      fail: db.prepare(
+        `UPDATE sync_jobs SET state = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`,
+      ),
       unfinished: db.prepare(`SELECT * FROM sync_jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id`),
       finishedSince: db.prepare(
         `SELECT * FROM sync_jobs WHERE state IN ('succeeded', 'failed') AND finished_at >= ? ORDER BY finished_at, id LIMIT ?`,

@@ -172,8 +172,10 @@ export class EventSubscriber {
       this.lastActivityAt = Date.now();
       const callback = this.callbackFor(connection);
       const resumeAfter = this.options.checkpoint();
-      if (this.fallbackInUse === 'earliest') client.subscribeFromEarliestEvent(this.options.topic, callback, FIRST_REQUEST);
-      else if (this.fallbackInUse === 'latest' || resumeAfter === undefined) client.subscribe(this.options.topic, callback, FIRST_REQUEST);
+      if (this.fallbackInUse === 'earliest')
+        client.subscribeFromEarliestEvent(this.options.topic, callback, FIRST_REQUEST);
+      else if (this.fallbackInUse === 'latest' || resumeAfter === undefined)
+        client.subscribe(this.options.topic, callback, FIRST_REQUEST);
       else client.subscribeFromReplayId(this.options.topic, callback, FIRST_REQUEST, Number(resumeAfter));
       this.subscribedAt = Date.now();
       this.options.logger.info({ topic: this.options.topic, resumeAfter, fallback: this.fallbackInUse }, 'subscribed');
@@ -288,12 +290,21 @@ export class EventSubscriber {
   }
 
   private streamError(connection: Connection, data: unknown): void {
-    const error = data as { code?: number; details?: string; message?: string; replayId?: number; metadata?: { get(key: string): unknown[] } };
+    const error = data as {
+      code?: number;
+      details?: string;
+      message?: string;
+      replayId?: number;
+      metadata?: { get(key: string): unknown[] };
+    };
     if (error?.constructor?.name === 'EventParseError' || (error?.replayId !== undefined && !error.metadata)) {
       // One event the client could not decode: keep it (as a dead letter) and carry on with the stream.
       this.received({
         replayId: String(error.replayId),
-        error: { code: 'CORRUPT_EVENT', message: `event could not be decoded: ${(error as { cause?: Error }).cause?.message ?? error.message}` },
+        error: {
+          code: 'CORRUPT_EVENT',
+          message: `event could not be decoded: ${(error as { cause?: Error }).cause?.message ?? error.message}`,
+        },
       });
       return;
     }
@@ -340,12 +351,20 @@ export class EventSubscriber {
   private checkLiveness(): void {
     const connection = this.current;
     if (!connection || this.stopped) return;
-    if (this.state !== 'connected' && !connection.retired && this.subscribedAt !== undefined && Date.now() - this.subscribedAt >= SUBSCRIBE_CONFIRMED_AFTER_MS) {
+    if (
+      this.state !== 'connected' &&
+      !connection.retired &&
+      this.subscribedAt !== undefined &&
+      Date.now() - this.subscribedAt >= SUBSCRIBE_CONFIRMED_AFTER_MS
+    ) {
       this.failures = 0;
       this.setState('connected');
     }
     if (Date.now() - this.lastActivityAt > this.options.keepaliveTimeoutMs) {
-      this.options.logger.warn({ silentForMs: Date.now() - this.lastActivityAt }, 'no events or keepalives: replacing the stream');
+      this.options.logger.warn(
+        { silentForMs: Date.now() - this.lastActivityAt },
+        'no events or keepalives: replacing the stream',
+      );
       this.streamLost(connection, 'keepalive timeout');
     }
   }
@@ -353,7 +372,11 @@ export class EventSubscriber {
   private scheduleReconnect(): void {
     if (this.stopped) return;
     this.failures++;
-    const delay = backoffWithJitterMs(this.failures, this.options.reconnectInitialDelayMs, this.options.reconnectMaxDelayMs);
+    const delay = backoffWithJitterMs(
+      this.failures,
+      this.options.reconnectInitialDelayMs,
+      this.options.reconnectMaxDelayMs,
+    );
     this.setState('reconnecting');
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
@@ -381,7 +404,10 @@ export class EventSubscriber {
  */
 function pubSubInstanceUrl(instanceUrl: string): string {
   const url = new URL(instanceUrl);
-  if (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname.startsWith('127.') || url.hostname === '[::1]')) {
+  if (
+    url.protocol === 'http:' &&
+    (url.hostname === 'localhost' || url.hostname.startsWith('127.') || url.hostname === '[::1]')
+  ) {
     url.protocol = 'https:';
   }
   return url.toString().replace(/\/$/, '');

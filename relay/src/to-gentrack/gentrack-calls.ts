@@ -4,7 +4,13 @@
  * payload lacks come from a lookup the caller supplies (the relay's own record of references it has learnt).
  */
 import { EXTERNAL_ID_FIELD, REFERENCES_KEY } from '../../../model/connector-fields.js';
-import { findObject, trackedFields, type ConnectorModel, type MappedField, type OperationRule } from '../../../model/connector-model.js';
+import {
+  findObject,
+  trackedFields,
+  type ConnectorModel,
+  type MappedField,
+  type OperationRule,
+} from '../../../model/connector-model.js';
 import type { GentrackOperationName } from '../../../model/gentrack-operations.js';
 import { BadEventError } from './object-event.js';
 import { setAtPath } from '../../../model/property-path.js';
@@ -34,7 +40,11 @@ export class MissingReferenceError extends RelayError {
   readonly code = 'REFERENCE_PENDING';
 }
 
-export function planGentrackCalls(model: ConnectorModel, change: ObjectChange, lookup: ReferenceLookup): GentrackCall[] {
+export function planGentrackCalls(
+  model: ConnectorModel,
+  change: ObjectChange,
+  lookup: ReferenceLookup,
+): GentrackCall[] {
   const object = findObject(model, change.objectType);
   if (!object) {
     throw new BadEventError(`${change.objectType} is not an object of the connector model (${model.sourcePath})`);
@@ -43,16 +53,23 @@ export function planGentrackCalls(model: ConnectorModel, change: ObjectChange, l
   // Gentrack already has the record (the relay learnt its reference, or the payload carries it): creating it again
   // would make a duplicate, e.g. when an on-demand sync and the record's insert event both went out as inserts.
   // The insert is sent as an update of every field instead.
-  const wholeRecord = dml === 'insert' && (object.operations.update?.length ?? 0) > 0 && ownReference(change, lookup) !== undefined;
+  const wholeRecord =
+    dml === 'insert' && (object.operations.update?.length ?? 0) > 0 && ownReference(change, lookup) !== undefined;
   if (wholeRecord) dml = 'update';
   const rules = (object.operations[dml] ?? []).filter(
-    (rule) => dml !== 'update' || wholeRecord || !rule.whenChanged || rule.whenChanged.some((field) => change.changedFields.includes(field)),
+    (rule) =>
+      dml !== 'update' ||
+      wholeRecord ||
+      !rule.whenChanged ||
+      rule.whenChanged.some((field) => change.changedFields.includes(field)),
   );
   if (rules.length === 0) return [];
 
   const values = dml === 'delete' ? change.oldValues : change.newValues;
   if (!values) {
-    throw new BadEventError(`${change.operationType} of ${change.objectType} ${change.recordId} carries no ${dml === 'delete' ? 'old' : 'new'} values`);
+    throw new BadEventError(
+      `${change.operationType} of ${change.objectType} ${change.recordId} carries no ${dml === 'delete' ? 'old' : 'new'} values`,
+    );
   }
   const fieldsByName = new Map(object.fields.map((field) => [field.name, field]));
   const referenceOf = (field: MappedField): string | null => {
@@ -70,17 +87,26 @@ export function planGentrackCalls(model: ConnectorModel, change: ObjectChange, l
   };
 
   return rules.map((rule, index) => {
-    const bodyFields = rule.whenChanged ? rule.whenChanged.map((name) => fieldsByName.get(name)!) : trackedFields(object);
+    const bodyFields = rule.whenChanged
+      ? rule.whenChanged.map((name) => fieldsByName.get(name)!)
+      : trackedFields(object);
     const body: Record<string, unknown> = { salesforceId: change.recordId };
     for (const field of bodyFields) {
       const value = field.references ? referenceOf(field) : values[field.name];
       if (value !== undefined) setAtPath(body, field.gentrackPath, value);
     }
-    if (dml === 'delete') body.reason = `${change.objectType} deleted in Salesforce by ${change.changedBy ?? 'an unknown user'}`;
+    if (dml === 'delete')
+      body.reason = `${change.objectType} deleted in Salesforce by ${change.changedBy ?? 'an unknown user'}`;
     return {
       operation: rule.operation,
       method: rule.method,
-      path: rule.ref === undefined ? rule.path : rule.path.replace('{ref}', encodeURIComponent(pathReference(rule, change, values, fieldsByName, referenceOf, lookup))),
+      path:
+        rule.ref === undefined
+          ? rule.path
+          : rule.path.replace(
+              '{ref}',
+              encodeURIComponent(pathReference(rule, change, values, fieldsByName, referenceOf, lookup)),
+            ),
       body,
       partNumber: index + 1,
       partTotal: rules.length,

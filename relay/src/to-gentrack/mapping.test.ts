@@ -55,7 +55,9 @@ test('a corrupt event is refused with every reason', () => {
   assert.throws(
     () => readObjectEvent(event({ Operation_Type__c: 'MERGE', Record_Id__c: 'not-an-id' }), 'r'),
     (error: unknown) =>
-      error instanceof BadEventError && /Operation_Type__c/.test(error.message) && /Record_Id__c: a Salesforce record id/.test(error.message),
+      error instanceof BadEventError &&
+      /Operation_Type__c/.test(error.message) &&
+      /Record_Id__c: a Salesforce record id/.test(error.message),
   );
   assert.throws(() => readObjectEvent(event({ Part_Number__c: 3, Part_Total__c: 2 }), 'r'), /exceeds the total/);
 });
@@ -65,7 +67,11 @@ test('split payloads are joined in part order, whatever order the parts arrive i
   const cuts = [0, 40, 41, 150, json.length];
   const parts: ObjectEventPart[] = cuts.slice(0, -1).map((start, index) =>
     readObjectEvent(
-      event({ Part_Number__c: index + 1, Part_Total__c: cuts.length - 1, New_Payload__c: json.slice(start, cuts[index + 1]) }),
+      event({
+        Part_Number__c: index + 1,
+        Part_Total__c: cuts.length - 1,
+        New_Payload__c: json.slice(start, cuts[index + 1]),
+      }),
       'r',
     ),
   );
@@ -115,48 +121,109 @@ test('an Account insert becomes customer-sync with the mapped body and a write-b
 });
 
 test('an update fires only the rules whose fields changed, numbered as parts of one transaction', () => {
-  const values = { Id: ACCOUNT_ID, Gentrack_External_Id__c: 'A00000001', Name: 'New', ParentId: '001000000000002AAA', _references: { ParentId: 'A00000002' } };
-  const both = planGentrackCalls(connectorModel, change({ operationType: 'UPDATE', newValues: values, changedFields: ['Name', 'ParentId'] }), noReferences);
-  assert.deepEqual(both.map((c) => [c.operation, c.path, c.partNumber, c.partTotal]), [
-    ['update-account', '/accounts/A00000001', 1, 2],
-    ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
-  ]);
+  const values = {
+    Id: ACCOUNT_ID,
+    Gentrack_External_Id__c: 'A00000001',
+    Name: 'New',
+    ParentId: '001000000000002AAA',
+    _references: { ParentId: 'A00000002' },
+  };
+  const both = planGentrackCalls(
+    connectorModel,
+    change({ operationType: 'UPDATE', newValues: values, changedFields: ['Name', 'ParentId'] }),
+    noReferences,
+  );
+  assert.deepEqual(
+    both.map((c) => [c.operation, c.path, c.partNumber, c.partTotal]),
+    [
+      ['update-account', '/accounts/A00000001', 1, 2],
+      ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
+    ],
+  );
   assert.deepEqual(both[1]!.body, { salesforceId: ACCOUNT_ID, parentAccountNumber: 'A00000002' });
-  const nameOnly = planGentrackCalls(connectorModel, change({ operationType: 'UPDATE', newValues: values, changedFields: ['Name'] }), noReferences);
-  assert.deepEqual(nameOnly.map((c) => c.operation), ['update-account']);
+  const nameOnly = planGentrackCalls(
+    connectorModel,
+    change({ operationType: 'UPDATE', newValues: values, changedFields: ['Name'] }),
+    noReferences,
+  );
+  assert.deepEqual(
+    nameOnly.map((c) => c.operation),
+    ['update-account'],
+  );
   assert.equal(nameOnly[0]!.body.parentAccountNumber, undefined, 'fields of other rules are not sent');
 });
 
 test('references missing from the payload come from what the relay learnt, or wait', () => {
   const values = { Id: CONTACT_ID, LastName: 'Ngata', AccountId: ACCOUNT_ID, _references: { AccountId: null } };
-  const learnt = (objectType: string, id: string) => (objectType === 'Account' && id === ACCOUNT_ID ? 'A00000009' : undefined);
-  const [create] = planGentrackCalls(connectorModel, change({ objectType: 'Contact', recordId: CONTACT_ID, newValues: values }), learnt);
+  const learnt = (objectType: string, id: string) =>
+    objectType === 'Account' && id === ACCOUNT_ID ? 'A00000009' : undefined;
+  const [create] = planGentrackCalls(
+    connectorModel,
+    change({ objectType: 'Contact', recordId: CONTACT_ID, newValues: values }),
+    learnt,
+  );
   assert.equal(create!.body.accountNumber, 'A00000009');
   assert.throws(
-    () => planGentrackCalls(connectorModel, change({ objectType: 'Contact', recordId: CONTACT_ID, newValues: values }), noReferences),
-    (error: unknown) => error instanceof MissingReferenceError && /AccountId points at Account 001000000000001AAA/.test(error.message),
+    () =>
+      planGentrackCalls(
+        connectorModel,
+        change({ objectType: 'Contact', recordId: CONTACT_ID, newValues: values }),
+        noReferences,
+      ),
+    (error: unknown) =>
+      error instanceof MissingReferenceError && /AccountId points at Account 001000000000001AAA/.test(error.message),
   );
-  const update = change({ objectType: 'Contact', recordId: CONTACT_ID, operationType: 'UPDATE', changedFields: ['LastName'], newValues: { ...values, _references: { AccountId: 'A1' } } });
-  assert.throws(() => planGentrackCalls(connectorModel, update, noReferences), /update-contact needs its Gentrack reference/);
-  const ownLearnt = (objectType: string, id: string) => (objectType === 'Contact' && id === CONTACT_ID ? 'C00000004' : undefined);
+  const update = change({
+    objectType: 'Contact',
+    recordId: CONTACT_ID,
+    operationType: 'UPDATE',
+    changedFields: ['LastName'],
+    newValues: { ...values, _references: { AccountId: 'A1' } },
+  });
+  assert.throws(
+    () => planGentrackCalls(connectorModel, update, noReferences),
+    /update-contact needs its Gentrack reference/,
+  );
+  const ownLearnt = (objectType: string, id: string) =>
+    objectType === 'Contact' && id === CONTACT_ID ? 'C00000004' : undefined;
   assert.equal(planGentrackCalls(connectorModel, update, ownLearnt)[0]!.path, '/contacts/C00000004');
 });
 
 test('an insert of a record Gentrack already has is sent as an update of every field, never as a second create', () => {
-  const values = { Id: ACCOUNT_ID, Gentrack_External_Id__c: null, Name: 'Acme Energy', ParentId: null, _references: { ParentId: null } };
-  const learnt = (objectType: string, id: string) => (objectType === 'Account' && id === ACCOUNT_ID ? 'A00000001' : undefined);
+  const values = {
+    Id: ACCOUNT_ID,
+    Gentrack_External_Id__c: null,
+    Name: 'Acme Energy',
+    ParentId: null,
+    _references: { ParentId: null },
+  };
+  const learnt = (objectType: string, id: string) =>
+    objectType === 'Account' && id === ACCOUNT_ID ? 'A00000001' : undefined;
   // E.g. an on-demand sync queued while the record's insert event was still on its way: that insert created it.
   const again = planGentrackCalls(connectorModel, change({ newValues: values }), learnt);
-  assert.deepEqual(again.map((call) => [call.operation, call.path, call.partNumber, call.partTotal]), [
-    ['update-account', '/accounts/A00000001', 1, 2],
-    ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
-  ]);
+  assert.deepEqual(
+    again.map((call) => [call.operation, call.path, call.partNumber, call.partTotal]),
+    [
+      ['update-account', '/accounts/A00000001', 1, 2],
+      ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
+    ],
+  );
   assert.equal(again[0]!.body.account && (again[0]!.body.account as { name: string }).name, 'Acme Energy');
   // The payload's own External ID says the same.
-  const linked = planGentrackCalls(connectorModel, change({ newValues: { ...values, Gentrack_External_Id__c: 'A00000007' } }), noReferences);
-  assert.deepEqual(linked.map((call) => call.path), ['/accounts/A00000007', '/accounts/A00000007/parent']);
+  const linked = planGentrackCalls(
+    connectorModel,
+    change({ newValues: { ...values, Gentrack_External_Id__c: 'A00000007' } }),
+    noReferences,
+  );
+  assert.deepEqual(
+    linked.map((call) => call.path),
+    ['/accounts/A00000007', '/accounts/A00000007/parent'],
+  );
   // Not known anywhere: a create, as before.
-  assert.deepEqual(planGentrackCalls(connectorModel, change({ newValues: values }), noReferences).map((call) => call.operation), ['customer-sync']);
+  assert.deepEqual(
+    planGentrackCalls(connectorModel, change({ newValues: values }), noReferences).map((call) => call.operation),
+    ['customer-sync'],
+  );
 });
 
 test('a relationship delete removes it from the contact, with the old values', () => {
@@ -166,19 +233,39 @@ test('a relationship delete removes it from the contact, with the old values', (
       objectType: 'AccountContactRelation',
       recordId: '07k000000000001AAA',
       operationType: 'DELETE',
-      oldValues: { Id: '07k000000000001AAA', AccountId: ACCOUNT_ID, ContactId: CONTACT_ID, Roles: 'Payer;Owner', _references: { AccountId: 'A1', ContactId: 'C 1/2' } },
+      oldValues: {
+        Id: '07k000000000001AAA',
+        AccountId: ACCOUNT_ID,
+        ContactId: CONTACT_ID,
+        Roles: 'Payer;Owner',
+        _references: { AccountId: 'A1', ContactId: 'C 1/2' },
+      },
     }),
     noReferences,
   );
   assert.equal(call!.path, '/contacts/C%201%2F2/relationships/remove', 'references are URL-encoded');
-  assert.deepEqual((call!.body as { relationship: unknown }).relationship, { accountNumber: 'A1', customerNumber: 'C 1/2', roles: 'Payer;Owner' });
+  assert.deepEqual((call!.body as { relationship: unknown }).relationship, {
+    accountNumber: 'A1',
+    customerNumber: 'C 1/2',
+    roles: 'Payer;Owner',
+  });
   assert.match(String(call!.body.reason), /deleted in Salesforce by admin@example.com/);
 });
 
 test('unknown objects and payload-less changes are bad events; unmapped operations plan nothing', () => {
-  assert.throws(() => planGentrackCalls(connectorModel, change({ objectType: 'Lead' }), noReferences), /Lead is not an object of the connector model/);
+  assert.throws(
+    () => planGentrackCalls(connectorModel, change({ objectType: 'Lead' }), noReferences),
+    /Lead is not an object of the connector model/,
+  );
   assert.throws(() => planGentrackCalls(connectorModel, change({}), noReferences), /carries no new values/);
-  assert.deepEqual(planGentrackCalls(connectorModel, change({ objectType: 'AccountContactRelation', operationType: 'UNDELETE', newValues: {} }), noReferences), []);
+  assert.deepEqual(
+    planGentrackCalls(
+      connectorModel,
+      change({ objectType: 'AccountContactRelation', operationType: 'UNDELETE', newValues: {} }),
+      noReferences,
+    ),
+    [],
+  );
 });
 
 test('write-back takes the references Gentrack returned and records the sync status', () => {

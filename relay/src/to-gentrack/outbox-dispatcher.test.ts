@@ -233,7 +233,11 @@ test('the circuit breaker stops calls while Gentrack is down, without spending a
   assert.equal(sent.length, 3, 'no call for the records that came up while it is open');
   // Records 1-3 are due again after their backoff (at most 20 ms), still while the breaker is open (60 ms).
   t.mock.timers.tick(59);
-  await eventually('the breaker to hold back records 1-3 after their backoff', () => refusedByBreaker.length === 6, 5_000);
+  await eventually(
+    'the breaker to hold back records 1-3 after their backoff',
+    () => refusedByBreaker.length === 6,
+    5_000,
+  );
   assert.equal(sent.length, 3, 'no call goes out while it is open');
   assert.ok(dispatcher.breakerOpen);
 
@@ -298,7 +302,9 @@ test('a child waits for its parent reference rather than reaching Gentrack witho
 });
 
 test('a second insert of the same record (an on-demand sync racing its insert event) updates what the first created', async () => {
-  const { sender, sent } = fakeGentrack((request) => (request.path === '/customer-sync' ? { accountNumber: 'A00000042' } : {}));
+  const { sender, sent } = fakeGentrack((request) =>
+    request.path === '/customer-sync' ? { accountNumber: 'A00000042' } : {},
+  );
   const { dispatcher, ingest } = setup(sender);
   dispatcher.start();
   ingest([accountChange(42, 'INSERT', 'Acme'), accountChange(42, 'INSERT', 'Acme Energy')]);

@@ -119,7 +119,10 @@ export class Dispatcher {
             open ? 'Gentrack circuit breaker opened' : 'Gentrack circuit breaker closed',
           );
         }
-        this.options.observer.breakerChanged?.(open, state === CircuitState.HalfOpen ? 'half_open' : open ? 'open' : 'closed');
+        this.options.observer.breakerChanged?.(
+          open,
+          state === CircuitState.HalfOpen ? 'half_open' : open ? 'open' : 'closed',
+        );
       },
     });
   }
@@ -232,14 +235,16 @@ export class Dispatcher {
           PLANNING,
         );
       }
-      if (hasCode<BadEventError>(error, 'BAD_EVENT')) return this.deadLetter(pending, error.code, error.message, PLANNING);
+      if (hasCode<BadEventError>(error, 'BAD_EVENT'))
+        return this.deadLetter(pending, error.code, error.message, PLANNING);
       throw error;
     }
 
     const responses: unknown[] = [];
     for (const call of calls) {
       const started = performance.now();
-      const timed = (status: number | 'error') => this.options.observer.called?.(call.operation, status, (performance.now() - started) / 1000);
+      const timed = (status: number | 'error') =>
+        this.options.observer.called?.(call.operation, status, (performance.now() - started) / 1000);
       try {
         const response = await this.breaker.execute(() =>
           this.options.gentrack.send({
@@ -260,8 +265,13 @@ export class Dispatcher {
         responses.push(response.body);
       } catch (error) {
         // A call the open breaker refused was never made: it has no duration.
-        if (!isCircuitOpenError(error)) timed(hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) ? (error.status ?? 'error') : 'error');
-        return this.retryOrDeadLetter(pending, failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'), call.operation);
+        if (!isCircuitOpenError(error))
+          timed(hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) ? (error.status ?? 'error') : 'error');
+        return this.retryOrDeadLetter(
+          pending,
+          failureOf(error, `${call.operation} ${call.method} ${call.path}`, 'Gentrack'),
+          call.operation,
+        );
       }
     }
     this.completed(pending, calls, responses);

@@ -28,7 +28,11 @@ export function reassemble(parts: readonly ObjectEventPart[]): ObjectChange {
         `transaction ${first.transactionId}: parts ${ordered.map((p) => `${p.partNumber}/${p.partTotal}`).join(', ')} do not make a whole`,
       );
     }
-    if (part.recordId !== first.recordId || part.operationType !== first.operationType || part.objectType !== first.objectType) {
+    if (
+      part.recordId !== first.recordId ||
+      part.operationType !== first.operationType ||
+      part.objectType !== first.objectType
+    ) {
       throw new BadEventError(`transaction ${first.transactionId}: its parts describe different changes`);
     }
   });
@@ -44,7 +48,9 @@ export function reassemble(parts: readonly ObjectEventPart[]): ObjectChange {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
       return value as RecordValues;
     } catch (error) {
-      throw new BadEventError(`transaction ${first.transactionId}: ${name} is not valid JSON (${(error as Error).message})`);
+      throw new BadEventError(
+        `transaction ${first.transactionId}: ${name} is not valid JSON (${(error as Error).message})`,
+      );
     }
   };
   return {

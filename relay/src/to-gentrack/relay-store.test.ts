@@ -11,7 +11,12 @@ import type { ObjectEventPart } from './object-event.js';
 
 const TOPIC = '/event/Gentrack_Object_Event__e';
 
-function part(transactionId: string, partNumber = 1, partTotal = 1, newPayload = '{"Id":"001000000000001AAA","Name":"A"}'): ObjectEventPart {
+function part(
+  transactionId: string,
+  partNumber = 1,
+  partTotal = 1,
+  newPayload = '{"Id":"001000000000001AAA","Name":"A"}',
+): ObjectEventPart {
   return {
     objectType: 'Account',
     operationType: 'INSERT',
@@ -27,7 +32,10 @@ function part(transactionId: string, partNumber = 1, partTotal = 1, newPayload =
   };
 }
 
-const incoming = (replayId: number, eventPart: ObjectEventPart): IncomingEvent => ({ replayId: String(replayId), part: eventPart });
+const incoming = (replayId: number, eventPart: ObjectEventPart): IncomingEvent => ({
+  replayId: String(replayId),
+  part: eventPart,
+});
 
 function withStore(run: (store: RelayStore, file: string) => void): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
@@ -49,7 +57,10 @@ test('a batch and its checkpoint are committed together, and survive reopening',
     const reopened = RelayStore.open({ path: file });
     try {
       assert.equal(reopened.checkpoint(TOPIC), '2');
-      assert.deepEqual(reopened.pendingChanges().map((p) => p.change.transactionId), ['t1', 't2']);
+      assert.deepEqual(
+        reopened.pendingChanges().map((p) => p.change.transactionId),
+        ['t1', 't2'],
+      );
     } finally {
       reopened.close();
     }
@@ -92,10 +103,16 @@ test('parts that never complete become a dead letter naming what is missing', ()
 
 test('undecodable events and unassemblable changes are dead-lettered in the same commit as the checkpoint', () => {
   withStore((store) => {
-    const bad: IncomingEvent = { replayId: '1', part: { error: { code: 'CORRUPT_EVENT', message: 'bad avro' }, raw: 'AAEC' } };
+    const bad: IncomingEvent = {
+      replayId: '1',
+      part: { error: { code: 'CORRUPT_EVENT', message: 'bad avro' }, raw: 'AAEC' },
+    };
     const result = store.ingest(TOPIC, [bad, incoming(2, part('t2', 1, 1, '{not json'))], '2', reassemble);
     assert.deepEqual(result.outcomes, ['rejected', 'rejected']);
-    assert.deepEqual(store.deadLetters().map((l) => l.reasonCode), ['CORRUPT_EVENT', 'BAD_EVENT']);
+    assert.deepEqual(
+      store.deadLetters().map((l) => l.reasonCode),
+      ['CORRUPT_EVENT', 'BAD_EVENT'],
+    );
     assert.match(store.deadLetters()[1]!.reason, /New_Payload__c is not valid JSON/);
     assert.equal(store.checkpoint(TOPIC), '2');
   });
@@ -103,7 +120,12 @@ test('undecodable events and unassemblable changes are dead-lettered in the same
 
 test('a dead-lettered change can be retried into the outbox, or discarded', () => {
   withStore((store) => {
-    const { stored } = store.ingest(TOPIC, [incoming(1, part('t1')), incoming(2, { ...part('t2'), recordId: '001000000000002AAA' })], '2', reassemble);
+    const { stored } = store.ingest(
+      TOPIC,
+      [incoming(1, part('t1')), incoming(2, { ...part('t2'), recordId: '001000000000002AAA' })],
+      '2',
+      reassemble,
+    );
     store.deadLetterChange(stored[0]!.seq, 'BAD_REQUEST', '400 account.name is required', {
       objectType: 'Account',
       recordId: '001000000000001AAA',
@@ -115,9 +137,16 @@ test('a dead-lettered change can be retried into the outbox, or discarded', () =
     const [first, second] = store.deadLetters();
     const revived = store.retryDeadLetter(first!.id, reassemble);
     assert.equal(revived.change.transactionId, 't1');
-    assert.deepEqual(store.takeRevivedChanges().map((p) => p.change.transactionId), ['t1'], 'a running relay picks it up');
+    assert.deepEqual(
+      store.takeRevivedChanges().map((p) => p.change.transactionId),
+      ['t1'],
+      'a running relay picks it up',
+    );
     assert.deepEqual(store.takeRevivedChanges(), [], 'once');
-    assert.deepEqual(store.pendingChanges().map((p) => p.change.transactionId), ['t1']);
+    assert.deepEqual(
+      store.pendingChanges().map((p) => p.change.transactionId),
+      ['t1'],
+    );
     assert.equal(store.discardDeadLetter(second!.id), true);
     assert.equal(store.deadLetters().length, 0);
   });
@@ -131,7 +160,11 @@ test('deliveries record learnt references and write-backs; old deliveries are pr
         {
           seq: stored[0]!.seq,
           learntReference: { objectType: 'Account', recordId: '001000000000001AAA', reference: 'A00000001' },
-          writeBack: { objectType: 'Account', recordId: '001000000000001AAA', fields: { Gentrack_External_Id__c: 'A00000001' } },
+          writeBack: {
+            objectType: 'Account',
+            recordId: '001000000000001AAA',
+            fields: { Gentrack_External_Id__c: 'A00000001' },
+          },
         },
       ],
       2_000,
@@ -149,10 +182,20 @@ test('deliveries record learnt references and write-backs; old deliveries are pr
 test('the outbox queries use their indexes: pending changes in order, and pruning only reaches old deliveries', () => {
   withStore((_store, file) => {
     const db = new Database(file, { readonly: true });
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
-    assert.match(plan(`SELECT seq FROM changes WHERE state = 'pending' ORDER BY seq`), /USING (COVERING )?INDEX changes_pending/);
-    assert.match(plan(`SELECT COUNT(*) FROM changes WHERE state = 'pending'`), /USING (COVERING )?INDEX changes_pending/);
-    assert.match(plan(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < 1`), /USING (COVERING )?INDEX changes_delivered_by_time \(updated_at<\?\)/);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+    assert.match(
+      plan(`SELECT seq FROM changes WHERE state = 'pending' ORDER BY seq`),
+      /USING (COVERING )?INDEX changes_pending/,
+    );
+    assert.match(
+      plan(`SELECT COUNT(*) FROM changes WHERE state = 'pending'`),
+      /USING (COVERING )?INDEX changes_pending/,
+    );
+    assert.match(
+      plan(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < 1`),
+      /USING (COVERING )?INDEX changes_delivered_by_time \(updated_at<\?\)/,
+    );
     db.close();
   });
 });
@@ -161,11 +204,22 @@ test('a store made before the partial indexes gets them, and loses the old one',
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
   const file = path.join(dir, 'relay.db');
   const old = new Database(file);
-  old.exec(UNVERSIONED_OUTBOX_SCHEMA.replace(/DROP INDEX[\s\S]*?WHERE state = 'delivered';/, 'CREATE INDEX changes_by_state ON changes (state, seq);'));
+  old.exec(
+    UNVERSIONED_OUTBOX_SCHEMA.replace(
+      /DROP INDEX[\s\S]*?WHERE state = 'delivered';/,
+      'CREATE INDEX changes_by_state ON changes (state, seq);',
+    ),
+  );
   old.close();
   RelayStore.open({ path: file }).close();
   const db = new Database(file, { readonly: true });
-  const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+  const indexes = (
+    db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' AND sql IS NOT NULL ORDER BY name`,
+      )
+      .all() as { name: string }[]
+  ).map((row) => row.name);
   assert.deepEqual(indexes, ['changes_delivered_by_time', 'changes_pending']);
   db.close();
 });

@@ -103,7 +103,9 @@ export const REJECTION_CODES: ReadonlySet<string> = new Set([
 
 /** X-Transaction-Id of a change: the Salesforce transaction id, with the generation after rejected retries. */
 export function transactionIdOf(pending: Pick<PendingChange, 'generation' | 'change'>): string {
-  return pending.generation === 0 ? pending.change.transactionId : `${pending.change.transactionId}-retry${pending.generation}`;
+  return pending.generation === 0
+    ? pending.change.transactionId
+    : `${pending.change.transactionId}-retry${pending.generation}`;
 }
 
 export function entityKeyOf(change: Pick<ObjectChange, 'objectType' | 'recordId'>): string {
@@ -224,7 +226,14 @@ export class RelayStore {
         }
         let parts: ObjectEventPart[] = [part];
         if (part.partTotal > 1) {
-          this.statements.insertPart.run(part.transactionId, part.partNumber, part.partTotal, event.replayId, JSON.stringify(part), now);
+          this.statements.insertPart.run(
+            part.transactionId,
+            part.partNumber,
+            part.partTotal,
+            event.replayId,
+            JSON.stringify(part),
+            now,
+          );
           const rows = this.statements.partsOf.all(part.transactionId) as { part_json: string }[];
           if (rows.length < part.partTotal) {
             outcomes.push('part-waiting');
@@ -244,13 +253,28 @@ export class RelayStore {
         }
         const traceId = crypto.randomUUID();
         const entityKey = entityKeyOf(change);
-        const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
+        const result = this.statements.insertChange.run(
+          change.transactionId,
+          entityKey,
+          JSON.stringify(change),
+          traceId,
+          now,
+          now,
+        );
         if (result.changes === 0) {
           outcomes.push('duplicate');
           continue;
         }
         outcomes.push('stored');
-        stored.push({ seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId });
+        stored.push({
+          seq: Number(result.lastInsertRowid),
+          generation: 0,
+          entityKey,
+          change,
+          attempts: 0,
+          nextAttemptAt: 0,
+          traceId,
+        });
       }
       this.checkpoints.save(topic, checkpointReplayId, now);
       return { outcomes, stored };
@@ -274,16 +298,27 @@ export class RelayStore {
       this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now),
     );
     if (result.changes === 0) return undefined;
-    return { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+    return {
+      seq: Number(result.lastInsertRowid),
+      generation: 0,
+      entityKey,
+      change,
+      attempts: 0,
+      nextAttemptAt: 0,
+      traceId,
+    };
   }
 
   /** Where a change stands, by transaction id; undefined when the outbox has no such change (or pruned it). */
   changeState(transactionId: string): ChangeState | undefined {
     const row = this.statements.changeState.get(transactionId) as
-      | { seq: number; state: ChangeState['state']; last_error: string | null }
-      | undefined;
+      { seq: number; state: ChangeState['state']; last_error: string | null } | undefined;
     if (!row) return undefined;
-    return { state: row.state, lastError: row.last_error ?? undefined, reasonCode: this.letters.latestReasonCodeOfChange(row.seq) };
+    return {
+      state: row.state,
+      lastError: row.last_error ?? undefined,
+      reasonCode: this.letters.latestReasonCodeOfChange(row.seq),
+    };
   }
 
   checkpoint(topic: string): string | undefined {
@@ -335,11 +370,20 @@ export class RelayStore {
   ): void {
     this.db.transaction(() => {
       const row = this.statements.changeBySeq.get(seq) as
-        | { transaction_id: string; entity_key: string; change_json: string; attempts: number }
-        | undefined;
+        { transaction_id: string; entity_key: string; change_json: string; attempts: number } | undefined;
       if (!row) return;
       this.statements.markDead.run(reason, now, seq);
-      this.insertDeadLetter('change', row.transaction_id, row.entity_key, seq, reasonCode, reason, row.change_json, row.attempts, now);
+      this.insertDeadLetter(
+        'change',
+        row.transaction_id,
+        row.entity_key,
+        seq,
+        reasonCode,
+        reason,
+        row.change_json,
+        row.attempts,
+        now,
+      );
       if (writeBack) this.writeBacks.add(writeBack);
     })();
   }
@@ -364,7 +408,10 @@ export class RelayStore {
       let pending: PendingChange;
       if (letter.changeSeq !== null) {
         const bump = REJECTION_CODES.has(letter.reasonCode) ? 1 : 0;
-        const revived = this.statements.revive.get(bump, now, letter.changeSeq) as { generation: number; trace_id: string };
+        const revived = this.statements.revive.get(bump, now, letter.changeSeq) as {
+          generation: number;
+          trace_id: string;
+        };
         const change = JSON.parse(letter.payload) as ObjectChange;
         pending = {
           seq: letter.changeSeq,
@@ -380,10 +427,26 @@ export class RelayStore {
         const change = assemble(Array.isArray(parts) ? parts : [parts]);
         const traceId = crypto.randomUUID();
         const entityKey = entityKeyOf(change);
-        const result = this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now);
-        if (result.changes === 0) throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
+        const result = this.statements.insertChange.run(
+          change.transactionId,
+          entityKey,
+          JSON.stringify(change),
+          traceId,
+          now,
+          now,
+        );
+        if (result.changes === 0)
+          throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
         this.statements.markRevived.run(result.lastInsertRowid);
-        pending = { seq: Number(result.lastInsertRowid), generation: 0, entityKey, change, attempts: 0, nextAttemptAt: 0, traceId };
+        pending = {
+          seq: Number(result.lastInsertRowid),
+          generation: 0,
+          entityKey,
+          change,
+          attempts: 0,
+          nextAttemptAt: 0,
+          traceId,
+        };
       }
       this.letters.remove(id);
       return pending;
@@ -448,7 +511,12 @@ export class RelayStore {
   /** `dead` counts the letters of both flows. */
   counts(): { pending: number; parts: number; dead: number; writeBacks: number } {
     const counts = this.statements.counts.get() as { pending: number; parts: number };
-    return { pending: counts.pending, parts: counts.parts, dead: this.letters.count(), writeBacks: this.writeBacks.count() };
+    return {
+      pending: counts.pending,
+      parts: counts.parts,
+      dead: this.letters.count(),
+      writeBacks: this.writeBacks.count(),
+    };
   }
 
   close(): void {
@@ -482,7 +550,17 @@ export class RelayStore {
     attempts: number,
     now: number,
   ): void {
-    this.letters.add({ source, transactionId, entityKey, changeSeq, reasonCode, reason, payload, attempts, createdAt: now });
+    this.letters.add({
+      source,
+      transactionId,
+      entityKey,
+      changeSeq,
+      reasonCode,
+      reason,
+      payload,
+      attempts,
+      createdAt: now,
+    });
   }
 }
 

@@ -15,7 +15,10 @@ type Update = Record<string, unknown>;
 type Result = { success: boolean; errors?: { errorCode: string; message: string }[] };
 
 /** A jsforce connection whose sObject Collections update records what it was sent and answers as told. */
-function fakeConnection(answer: (records: Update[]) => Result[] | Error): { connection: Connection; calls: Update[][] } {
+function fakeConnection(answer: (records: Update[]) => Result[] | Error): {
+  connection: Connection;
+  calls: Update[][];
+} {
   const calls: Update[][] = [];
   const connection = {
     sobject: () => ({
@@ -39,23 +42,52 @@ function withStore(run: (store: RelayStore) => Promise<void>): Promise<void> {
   });
 }
 
-function storeWriteBacks(store: RelayStore, ...writeBacks: { recordId: string; fields: Record<string, string | null> }[]): void {
-  store.recordDelivered(writeBacks.map((writeBack, index) => ({ seq: index + 1, writeBack: { objectType: 'Account', ...writeBack } })));
+function storeWriteBacks(
+  store: RelayStore,
+  ...writeBacks: { recordId: string; fields: Record<string, string | null> }[]
+): void {
+  store.recordDelivered(
+    writeBacks.map((writeBack, index) => ({ seq: index + 1, writeBack: { objectType: 'Account', ...writeBack } })),
+  );
 }
 
-const inserted = { Gentrack_External_Id__c: 'A00000001', Gentrack_Sync_Status__c: 'Synced', Gentrack_Last_Synced__c: '2026-11-23T10:00:00.000Z' };
-const updated = { Gentrack_Sync_Status__c: 'Synced', Gentrack_Last_Synced__c: '2026-11-23T10:00:01.000Z', Gentrack_Last_Error__c: null };
+const inserted = {
+  Gentrack_External_Id__c: 'A00000001',
+  Gentrack_Sync_Status__c: 'Synced',
+  Gentrack_Last_Synced__c: '2026-11-23T10:00:00.000Z',
+};
+const updated = {
+  Gentrack_Sync_Status__c: 'Synced',
+  Gentrack_Last_Synced__c: '2026-11-23T10:00:01.000Z',
+  Gentrack_Last_Error__c: null,
+};
 
 test("a record's write-backs are applied as one update that keeps every field, the later value winning", async () => {
   await withStore(async (store) => {
-    storeWriteBacks(store, { recordId: RECORD, fields: inserted }, { recordId: OTHER, fields: updated }, { recordId: RECORD, fields: updated });
+    storeWriteBacks(
+      store,
+      { recordId: RECORD, fields: inserted },
+      { recordId: OTHER, fields: updated },
+      { recordId: RECORD, fields: updated },
+    );
     const { connection, calls } = fakeConnection((records) => records.map(() => ({ success: true })));
     const applied: number[] = [];
-    await new WriteBackFlusher({ store, connection: async () => connection, logger: pino({ level: 'silent' }), onApplied: (count) => applied.push(count) }).flushOnce();
+    await new WriteBackFlusher({
+      store,
+      connection: async () => connection,
+      logger: pino({ level: 'silent' }),
+      onApplied: (count) => applied.push(count),
+    }).flushOnce();
 
     assert.equal(calls.length, 1);
     assert.deepEqual(calls[0], [
-      { Id: RECORD, Gentrack_External_Id__c: 'A00000001', Gentrack_Sync_Status__c: 'Synced', Gentrack_Last_Synced__c: '2026-11-23T10:00:01.000Z', Gentrack_Last_Error__c: null },
+      {
+        Id: RECORD,
+        Gentrack_External_Id__c: 'A00000001',
+        Gentrack_Sync_Status__c: 'Synced',
+        Gentrack_Last_Synced__c: '2026-11-23T10:00:01.000Z',
+        Gentrack_Last_Error__c: null,
+      },
       { Id: OTHER, ...updated },
     ]);
     assert.deepEqual(applied, [2]);
@@ -67,19 +99,42 @@ test('when the update fails, all write-backs of the record stay stored for the r
   await withStore(async (store) => {
     storeWriteBacks(store, { recordId: RECORD, fields: inserted }, { recordId: RECORD, fields: updated });
     const failing = fakeConnection(() => new Error('socket hang up'));
-    const flusher = new WriteBackFlusher({ store, connection: async () => failing.connection, logger: pino({ level: 'silent' }) });
+    const flusher = new WriteBackFlusher({
+      store,
+      connection: async () => failing.connection,
+      logger: pino({ level: 'silent' }),
+    });
     await flusher.flushOnce();
 
     assert.equal(failing.calls.length, 1);
     assert.deepEqual(store.dueWriteBacks(10), [], 'nothing is due before the retry delay');
     const kept = store.dueWriteBacks(10, Date.now() + 3_600_000);
-    assert.deepEqual(kept.map((w) => [w.fields, w.attempts]), [[inserted, 1], [updated, 1]]);
+    assert.deepEqual(
+      kept.map((w) => [w.fields, w.attempts]),
+      [
+        [inserted, 1],
+        [updated, 1],
+      ],
+    );
 
     // A record that rejects the update for good (deleted meanwhile) ends its write-backs instead of retrying them.
-    const gone = fakeConnection((records) => records.map(() => ({ success: false, errors: [{ errorCode: 'ENTITY_IS_DELETED', message: 'deleted' }] })));
-    store.retryWriteBacks(kept.map((w) => w.id), 0);
-    await new WriteBackFlusher({ store, connection: async () => gone.connection, logger: pino({ level: 'silent' }) }).flushOnce();
-    assert.equal(gone.calls[0]![0]!.Gentrack_External_Id__c, 'A00000001', 'the retry merged the stored write-backs again');
+    const gone = fakeConnection((records) =>
+      records.map(() => ({ success: false, errors: [{ errorCode: 'ENTITY_IS_DELETED', message: 'deleted' }] })),
+    );
+    store.retryWriteBacks(
+      kept.map((w) => w.id),
+      0,
+    );
+    await new WriteBackFlusher({
+      store,
+      connection: async () => gone.connection,
+      logger: pino({ level: 'silent' }),
+    }).flushOnce();
+    assert.equal(
+      gone.calls[0]![0]!.Gentrack_External_Id__c,
+      'A00000001',
+      'the retry merged the stored write-backs again',
+    );
     assert.deepEqual(store.dueWriteBacks(10, Date.now() + 3_600_000), []);
   });
 });

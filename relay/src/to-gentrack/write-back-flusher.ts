@@ -19,7 +19,13 @@ export interface WriteBackFlusherOptions {
 
 const COLLECTION_LIMIT = 200;
 /** The record is gone or unreachable: writing it again can never succeed. */
-const FINAL_ERRORS = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND', 'INVALID_ID_FIELD', 'MALFORMED_ID']);
+const FINAL_ERRORS = new Set([
+  'ENTITY_IS_DELETED',
+  'INVALID_CROSS_REFERENCE_KEY',
+  'NOT_FOUND',
+  'INVALID_ID_FIELD',
+  'MALFORMED_ID',
+]);
 
 export class WriteBackFlusher {
   private timer?: NodeJS.Timeout;
@@ -51,13 +57,17 @@ export class WriteBackFlusher {
       const due = this.options.store.dueWriteBacks(COLLECTION_LIMIT * 5);
       if (due.length === 0) return;
       const byObject = new Map<string, WriteBack[]>();
-      for (const writeBack of due) byObject.set(writeBack.objectType, [...(byObject.get(writeBack.objectType) ?? []), writeBack]);
+      for (const writeBack of due)
+        byObject.set(writeBack.objectType, [...(byObject.get(writeBack.objectType) ?? []), writeBack]);
       let connection: Connection;
       try {
         connection = await this.options.connection();
       } catch (error) {
         this.options.logger.warn({ err: error }, 'write-backs wait: no Salesforce session');
-        this.options.store.retryWriteBacks(due.map((w) => w.id), Date.now() + 5_000);
+        this.options.store.retryWriteBacks(
+          due.map((w) => w.id),
+          Date.now() + 5_000,
+        );
         return;
       }
       for (const [objectType, writeBacks] of byObject) {
@@ -93,14 +103,18 @@ export class WriteBackFlusher {
         done.push(...merged.ids);
         applied++;
       } else if (code && FINAL_ERRORS.has(code)) {
-        this.options.logger.info({ objectType, recordId: merged.writeBack.recordId, code }, 'write-back skipped: record no longer exists');
+        this.options.logger.info(
+          { objectType, recordId: merged.writeBack.recordId, code },
+          'write-back skipped: record no longer exists',
+        );
         done.push(...merged.ids);
         applied++;
       } else failed.push(merged);
     });
     this.options.store.completeWriteBacks(done);
     this.options.onApplied?.(applied);
-    if (failed.length > 0) this.retryOrDrop(failed, JSON.stringify(results.filter((r) => !r.success).map((r) => r.errors)));
+    if (failed.length > 0)
+      this.retryOrDrop(failed, JSON.stringify(results.filter((r) => !r.success).map((r) => r.errors)));
   }
 
   private retryOrDrop(batch: readonly MergedWriteBack[], reason: string): void {
@@ -108,14 +122,22 @@ export class WriteBackFlusher {
     const drop = batch.filter(({ writeBack }) => writeBack.attempts + 1 >= maxAttempts);
     for (const { writeBack } of drop) {
       this.options.logger.error(
-        { objectType: writeBack.objectType, recordId: writeBack.recordId, fields: Object.keys(writeBack.fields), reason },
+        {
+          objectType: writeBack.objectType,
+          recordId: writeBack.recordId,
+          fields: Object.keys(writeBack.fields),
+          reason,
+        },
         'write-back abandoned after repeated failures',
       );
     }
     this.options.store.completeWriteBacks(drop.flatMap((merged) => merged.ids));
     const retry = batch.filter(({ writeBack }) => writeBack.attempts + 1 < maxAttempts);
     const delay = Math.min(60_000, 1_000 * 2 ** (retry[0]?.writeBack.attempts ?? 0));
-    this.options.store.retryWriteBacks(retry.flatMap((merged) => merged.ids), Date.now() + delay);
+    this.options.store.retryWriteBacks(
+      retry.flatMap((merged) => merged.ids),
+      Date.now() + delay,
+    );
   }
 }
 

@@ -2,12 +2,21 @@
  * What the relay writes into a Salesforce record after Gentrack answered: the references the model's write-back
  * rules name (e.g. the new account number), and the sync status fields.
  */
-import { EXTERNAL_ID_FIELD, LAST_ERROR_FIELD, LAST_SYNCED_FIELD, SYNC_STATUS_FIELD } from '../../../model/connector-fields.js';
+import {
+  EXTERNAL_ID_FIELD,
+  LAST_ERROR_FIELD,
+  LAST_SYNCED_FIELD,
+  SYNC_STATUS_FIELD,
+} from '../../../model/connector-fields.js';
 import { getAtPath } from '../../../model/property-path.js';
 
 export type FieldUpdates = Record<string, string | null>;
 
-export function successWriteBack(writeBack: Readonly<Record<string, string>>, response: unknown, syncedAt: Date): FieldUpdates {
+export function successWriteBack(
+  writeBack: Readonly<Record<string, string>>,
+  response: unknown,
+  syncedAt: Date,
+): FieldUpdates {
   const updates: FieldUpdates = {
     [SYNC_STATUS_FIELD]: 'Synced',
     [LAST_SYNCED_FIELD]: syncedAt.toISOString(),

@@ -6,10 +6,21 @@ import { fieldsFromEntity, syncedStatusFields } from './gentrack-entity-fields.j
 
 test('only Gentrack-mastered fields are taken from the entity', () => {
   const account = findObject(connectorModel, 'Account')!;
-  const entity = { accountNumber: 'A1', account: { name: 'Renamed in Gentrack', accountClass: 'Business', status: 'Active' } };
-  assert.deepEqual(fieldsFromEntity(account, entity), { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Active' }, 'not Name: Salesforce masters it');
+  const entity = {
+    accountNumber: 'A1',
+    account: { name: 'Renamed in Gentrack', accountClass: 'Business', status: 'Active' },
+  };
   assert.deepEqual(
-    fieldsFromEntity(account, { accountNumber: 'A1', status: 'Final', account: { name: 'Not mastered by Gentrack', status: 'Final', accountClass: 'Business' } }),
+    fieldsFromEntity(account, entity),
+    { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Active' },
+    'not Name: Salesforce masters it',
+  );
+  assert.deepEqual(
+    fieldsFromEntity(account, {
+      accountNumber: 'A1',
+      status: 'Final',
+      account: { name: 'Not mastered by Gentrack', status: 'Final', accountClass: 'Business' },
+    }),
     { Account_Class__c: 'Business', Gentrack_Account_Status__c: 'Final' },
   );
 });

@@ -102,7 +102,10 @@ export class GentrackInbound {
   health(): ComponentHealth {
     const breakers = this.dispatcher.breakerOpen;
     const counts = this.inbox.counts();
-    const open = [breakers.gentrack ? 'Gentrack reads' : undefined, breakers.salesforce ? 'Salesforce writes' : undefined].filter(Boolean);
+    const open = [
+      breakers.gentrack ? 'Gentrack reads' : undefined,
+      breakers.salesforce ? 'Salesforce writes' : undefined,
+    ].filter(Boolean);
     return {
       healthy: open.length === 0,
       detail: {

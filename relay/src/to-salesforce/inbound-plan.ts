@@ -5,7 +5,12 @@
  * a newer value has already set is newer-wins.ts's rule.)
  */
 import { findObject, type ConnectorModel, type SyncedObject } from '../../../model/connector-model.js';
-import { inboundRuleFor, TEMPLATE_PLACEHOLDER, type InboundEventRule, type TaskFollowUp } from '../../../model/inbound-model.js';
+import {
+  inboundRuleFor,
+  TEMPLATE_PLACEHOLDER,
+  type InboundEventRule,
+  type TaskFollowUp,
+} from '../../../model/inbound-model.js';
 import type { GentrackEnvelope } from './webhooks/gentrack-envelope.js';
 import { getAtPath } from '../../../model/property-path.js';
 import { RelayError } from '../platform/errors.js';
@@ -78,7 +83,14 @@ export function planInboundEvent(model: ConnectorModel, envelope: GentrackEnvelo
     externalIdField: rule.externalIdField,
     reference,
     recordKey: recordKey(object.name, reference),
-    ...(rule.read ? { read: { operation: rule.read.operation, path: rule.read.path.replace('{ref}', encodeURIComponent(reference)) } } : {}),
+    ...(rule.read
+      ? {
+          read: {
+            operation: rule.read.operation,
+            path: rule.read.path.replace('{ref}', encodeURIComponent(reference)),
+          },
+        }
+      : {}),
     fields,
     tasks: rule.tasks.map((task) => plannedTask(task, envelope)),
   };

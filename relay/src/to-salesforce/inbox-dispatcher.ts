@@ -120,7 +120,10 @@ export class InboundDispatcher {
         halfOpenAfterMs: this.options.breakerHalfOpenAfterMs,
         onStateChange: (open, state) => {
           if (state === CircuitState.Open || state === CircuitState.Closed) {
-            this.options.logger.warn({ breaker: name, state: CircuitState[state] }, `${name} circuit breaker ${open ? 'opened' : 'closed'} (Gentrack events)`);
+            this.options.logger.warn(
+              { breaker: name, state: CircuitState[state] },
+              `${name} circuit breaker ${open ? 'opened' : 'closed'} (Gentrack events)`,
+            );
           }
         },
       });
@@ -134,7 +137,10 @@ export class InboundDispatcher {
   }
 
   get breakerOpen(): { gentrack: boolean; salesforce: boolean } {
-    return { gentrack: this.gentrackBreaker.state === CircuitState.Open, salesforce: this.salesforceBreaker.state === CircuitState.Open };
+    return {
+      gentrack: this.gentrackBreaker.state === CircuitState.Open,
+      salesforce: this.salesforceBreaker.state === CircuitState.Open,
+    };
   }
 
   start(): void {
@@ -175,7 +181,10 @@ export class InboundDispatcher {
       try {
         while (!this.stopped && (await this.runBatch()) > 0);
       } catch (error) {
-        this.options.logger.error({ err: error }, 'Gentrack event batch failed; its events stay in the inbox and are tried again');
+        this.options.logger.error(
+          { err: error },
+          'Gentrack event batch failed; its events stay in the inbox and are tried again',
+        );
       }
     } while (this.again && !this.stopped);
   }
@@ -301,7 +310,13 @@ export class InboundDispatcher {
       outcomes.forEach((outcome, index) => {
         const work = works[index]!;
         if (outcome.ok) work.recordId = outcome.id;
-        else work.failure = { kind: 'classified', code: outcome.code, message: `Salesforce refused ${objectType} ${work.plan.reference}: ${outcome.message}`, retryable: outcome.retryable };
+        else
+          work.failure = {
+            kind: 'classified',
+            code: outcome.code,
+            message: `Salesforce refused ${objectType} ${work.plan.reference}: ${outcome.message}`,
+            retryable: outcome.retryable,
+          };
       });
     }
   }
@@ -316,17 +331,35 @@ export class InboundDispatcher {
     }
     for (const [objectType, works] of byObject) {
       try {
-        const owners = await this.salesforceBreaker.execute(() => this.options.writer.ownersOf(objectType, works.map((work) => work.recordId!)));
+        const owners = await this.salesforceBreaker.execute(() =>
+          this.options.writer.ownersOf(
+            objectType,
+            works.map((work) => work.recordId!),
+          ),
+        );
         const tasks = works.flatMap((work) =>
-          work.plan.tasks.map((task) => ({ work, task: { ...task, WhatId: work.recordId!, OwnerId: owners.get(work.recordId!) } })),
+          work.plan.tasks.map((task) => ({
+            work,
+            task: { ...task, WhatId: work.recordId!, OwnerId: owners.get(work.recordId!) },
+          })),
         );
         const outcomes = await this.salesforceBreaker.execute(() =>
-          this.options.writer.createTasks(tasks.map(({ task }) => Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined)))),
+          this.options.writer.createTasks(
+            tasks.map(({ task }) =>
+              Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined)),
+            ),
+          ),
         );
         outcomes.forEach((outcome, index) => {
           const { work } = tasks[index]!;
           if (outcome.ok) work.tasksCreated = (work.tasksCreated ?? 0) + 1;
-          else work.failure ??= { kind: 'classified', code: outcome.code, message: `the follow-up Task for ${objectType} ${work.plan.reference} failed: ${outcome.message}`, retryable: outcome.retryable };
+          else
+            work.failure ??= {
+              kind: 'classified',
+              code: outcome.code,
+              message: `the follow-up Task for ${objectType} ${work.plan.reference} failed: ${outcome.message}`,
+              retryable: outcome.retryable,
+            };
         });
       } catch (error) {
         const failure = failureOf(error, `follow-up Tasks for ${objectType}`, 'Salesforce');
@@ -360,15 +393,27 @@ export class InboundDispatcher {
         continue;
       }
       if (applied.length === 0) {
-        this.options.logger.warn({ eventId: plan.eventId, eventType: plan.eventType, record: plan.recordKey }, 'Gentrack event carried none of the mapped values; nothing to apply');
+        this.options.logger.warn(
+          { eventId: plan.eventId, eventType: plan.eventType, record: plan.recordKey },
+          'Gentrack event carried none of the mapped values; nothing to apply',
+        );
       }
       finished.push({
         seq: event.seq,
         state: 'applied',
         outcome,
-        versions: { objectType: plan.objectType, reference: plan.reference, fields: applied, createdAtMs: plan.createdAtMs, eventId: plan.eventId },
+        versions: {
+          objectType: plan.objectType,
+          reference: plan.reference,
+          fields: applied,
+          createdAtMs: plan.createdAtMs,
+          eventId: plan.eventId,
+        },
       });
-      this.options.logger.debug({ eventId: plan.eventId, eventType: plan.eventType, record: plan.recordKey, fields: applied }, 'Gentrack event applied');
+      this.options.logger.debug(
+        { eventId: plan.eventId, eventType: plan.eventType, record: plan.recordKey, fields: applied },
+        'Gentrack event applied',
+      );
       this.options.observer.applied?.(plan.eventType);
     }
     this.options.inbox.finish(finished);
@@ -383,7 +428,10 @@ export class InboundDispatcher {
     const { attempts, delayMs, code, message } = decision;
     this.options.inbox.scheduleRetry(event.seq, attempts, this.options.clock() + delayMs, `${code}: ${message}`);
     this.options.observer.retried?.(event.eventType, code, delayMs);
-    this.options.logger.debug({ eventId: event.eventId, reasonCode: code, delayMs, attempts }, 'Gentrack event will be retried');
+    this.options.logger.debug(
+      { eventId: event.eventId, reasonCode: code, delayMs, attempts },
+      'Gentrack event will be retried',
+    );
   }
 
   private deadLetter(event: InboxEvent, plan: InboundPlan | undefined, code: string, message: string): void {

@@ -22,12 +22,17 @@ test('an event is stored once per eventId and is due until it is finished', () =
   const inbox = InboxStore.open(':memory:');
   assert.equal(inbox.receive(event('e1'), '{"a":1}', 10), 'stored');
   assert.equal(inbox.receive(event('e1'), '{"a":2}', 11), 'duplicate');
-  assert.deepEqual(inbox.due(10, 20), [{ seq: 1, eventId: 'e1', eventType: 'quote-created', createdAtMs: 1_000, rawBody: '{"a":1}', attempts: 0 }]);
+  assert.deepEqual(inbox.due(10, 20), [
+    { seq: 1, eventId: 'e1', eventType: 'quote-created', createdAtMs: 1_000, rawBody: '{"a":1}', attempts: 0 },
+  ]);
   inbox.scheduleRetry(1, 1, 500, 'SERVER_UNAVAILABLE: busy', 20);
   assert.deepEqual(inbox.due(10, 499), [], 'not before its retry time');
   assert.equal(inbox.nextDueAt(), 500);
   assert.equal(inbox.due(10, 500)[0]!.attempts, 1);
-  inbox.finish([{ seq: 1, state: 'applied', outcome: { record: 'Account:A1', applied: ['Quote_Status__c'], superseded: [] } }], 600);
+  inbox.finish(
+    [{ seq: 1, state: 'applied', outcome: { record: 'Account:A1', applied: ['Quote_Status__c'], superseded: [] } }],
+    600,
+  );
   assert.deepEqual(inbox.due(10, 1_000), []);
   assert.deepEqual(inbox.record('e1'), {
     eventId: 'e1',
@@ -45,9 +50,22 @@ test('field versions only move forward', () => {
   const inbox = InboxStore.open(':memory:');
   inbox.receive(event('new', 2_000), '{}');
   inbox.receive(event('old', 1_000), '{}');
-  const versions = (eventId: string, createdAtMs: number, fields: string[]) => ({ objectType: 'Account', reference: 'A1', fields, createdAtMs, eventId });
+  const versions = (eventId: string, createdAtMs: number, fields: string[]) => ({
+    objectType: 'Account',
+    reference: 'A1',
+    fields,
+    createdAtMs,
+    eventId,
+  });
   inbox.finish([{ seq: 1, state: 'applied', outcome: {}, versions: versions('new', 2_000, ['Switch_Status__c']) }]);
-  inbox.finish([{ seq: 2, state: 'applied', outcome: {}, versions: versions('old', 1_000, ['Switch_Status__c', 'Quote_Status__c']) }]);
+  inbox.finish([
+    {
+      seq: 2,
+      state: 'applied',
+      outcome: {},
+      versions: versions('old', 1_000, ['Switch_Status__c', 'Quote_Status__c']),
+    },
+  ]);
   assert.deepEqual(
     inbox.fieldVersions('Account', 'A1'),
     new Map([
@@ -111,9 +129,21 @@ test('a store made before Gentrack events existed is migrated: its dead letters 
       transaction_id TEXT, entity_key TEXT, change_seq INTEGER, reason_code TEXT NOT NULL, reason TEXT NOT NULL,
       payload TEXT NOT NULL, attempts INTEGER NOT NULL, created_at INTEGER NOT NULL
     )`);
-    old.prepare(`INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
-      VALUES ('change', 't1', 'Account:001', 7, 'BAD_REQUEST', 'no', '{}', 3, 5)`).run();
-    assert.throws(() => old.prepare(`INSERT INTO dead_letters (source, reason_code, reason, payload, attempts, created_at) VALUES ('gentrack-event', 'X', 'x', '{}', 0, 0)`).run(), /CHECK constraint/);
+    old
+      .prepare(
+        `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
+      VALUES ('change', 't1', 'Account:001', 7, 'BAD_REQUEST', 'no', '{}', 3, 5)`,
+      )
+      .run();
+    assert.throws(
+      () =>
+        old
+          .prepare(
+            `INSERT INTO dead_letters (source, reason_code, reason, payload, attempts, created_at) VALUES ('gentrack-event', 'X', 'x', '{}', 0, 0)`,
+          )
+          .run(),
+      /CHECK constraint/,
+    );
     old.close();
 
     const inbox = InboxStore.open(file);

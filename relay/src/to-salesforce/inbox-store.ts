@@ -71,21 +71,29 @@ export class InboxStore {
          WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
       ),
       nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM inbox WHERE state = 'pending'`),
-      finish: db.prepare(`UPDATE inbox SET state = ?, outcome_json = ?, last_error = NULL, updated_at = ? WHERE seq = ?`),
-      scheduleRetry: db.prepare(`UPDATE inbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ?`),
+      finish: db.prepare(
+        `UPDATE inbox SET state = ?, outcome_json = ?, last_error = NULL, updated_at = ? WHERE seq = ?`,
+      ),
+      scheduleRetry: db.prepare(
+        `UPDATE inbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ?`,
+      ),
       markDead: db.prepare(`UPDATE inbox SET state = 'dead', last_error = ?, updated_at = ? WHERE seq = ?`),
       eventBySeq: db.prepare(`SELECT event_id, raw_body, attempts FROM inbox WHERE seq = ?`),
       revive: db.prepare(
         `UPDATE inbox SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL, updated_at = ? WHERE event_id = ?`,
       ),
-      versions: db.prepare(`SELECT field, created_at_ms FROM inbound_field_versions WHERE object_type = ? AND reference = ?`),
+      versions: db.prepare(
+        `SELECT field, created_at_ms FROM inbound_field_versions WHERE object_type = ? AND reference = ?`,
+      ),
       // Only ever forward: an older event finishing late must not lower a field's version.
       upsertVersion: db.prepare(
         `INSERT INTO inbound_field_versions (object_type, reference, field, created_at_ms, event_id) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (object_type, reference, field) DO UPDATE SET created_at_ms = excluded.created_at_ms, event_id = excluded.event_id
          WHERE excluded.created_at_ms >= inbound_field_versions.created_at_ms`,
       ),
-      record: db.prepare(`SELECT event_id, event_type, state, attempts, last_error, outcome_json FROM inbox WHERE event_id = ?`),
+      record: db.prepare(
+        `SELECT event_id, event_type, state, attempts, last_error, outcome_json FROM inbox WHERE event_id = ?`,
+      ),
       prune: db.prepare(`DELETE FROM inbox WHERE state IN ('applied', 'superseded') AND updated_at < ?`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM inbox WHERE state = 'pending') AS pending,
@@ -96,8 +104,19 @@ export class InboxStore {
   }
 
   /** Stores an accepted event durably; 'duplicate' when its eventId is already in the inbox. */
-  receive(envelope: Pick<GentrackEnvelope, 'eventId' | 'eventType' | 'createdAtMs'>, rawBody: string, now = Date.now()): 'stored' | 'duplicate' {
-    const result = this.statements.insert.run(envelope.eventId, envelope.eventType, envelope.createdAtMs, rawBody, now, now);
+  receive(
+    envelope: Pick<GentrackEnvelope, 'eventId' | 'eventType' | 'createdAtMs'>,
+    rawBody: string,
+    now = Date.now(),
+  ): 'stored' | 'duplicate' {
+    const result = this.statements.insert.run(
+      envelope.eventId,
+      envelope.eventType,
+      envelope.createdAtMs,
+      rawBody,
+      now,
+      now,
+    );
     return result.changes === 0 ? 'duplicate' : 'stored';
   }
 
@@ -119,14 +138,23 @@ export class InboxStore {
   }
 
   /** Finishes events in one transaction with the field versions they set. */
-  finish(items: readonly { seq: number; state: 'applied' | 'superseded'; outcome: InboxOutcome; versions?: FieldVersions }[], now = Date.now()): void {
+  finish(
+    items: readonly { seq: number; state: 'applied' | 'superseded'; outcome: InboxOutcome; versions?: FieldVersions }[],
+    now = Date.now(),
+  ): void {
     this.db.transaction(() => {
       for (const item of items) {
         this.statements.finish.run(item.state, JSON.stringify(item.outcome), now, item.seq);
         const versions = item.versions;
         if (!versions) continue;
         for (const field of versions.fields) {
-          this.statements.upsertVersion.run(versions.objectType, versions.reference, field, versions.createdAtMs, versions.eventId);
+          this.statements.upsertVersion.run(
+            versions.objectType,
+            versions.reference,
+            field,
+            versions.createdAtMs,
+            versions.eventId,
+          );
         }
       }
     })();
@@ -139,7 +167,8 @@ export class InboxStore {
   /** Moves an event to the dead-letter store with the reason, keeping the inbox row (its eventId stays known). */
   deadLetter(seq: number, reasonCode: string, reason: string, entityKey: string | null, now = Date.now()): void {
     this.db.transaction(() => {
-      const row = this.statements.eventBySeq.get(seq) as { event_id: string; raw_body: string; attempts: number } | undefined;
+      const row = this.statements.eventBySeq.get(seq) as
+        { event_id: string; raw_body: string; attempts: number } | undefined;
       if (!row) return;
       this.statements.markDead.run(`${reasonCode}: ${reason}`, now, seq);
       this.letters.add({
@@ -166,7 +195,13 @@ export class InboxStore {
   recordFieldVersions(versions: FieldVersions): void {
     this.db.transaction(() => {
       for (const field of versions.fields) {
-        this.statements.upsertVersion.run(versions.objectType, versions.reference, field, versions.createdAtMs, versions.eventId);
+        this.statements.upsertVersion.run(
+          versions.objectType,
+          versions.reference,
+          field,
+          versions.createdAtMs,
+          versions.eventId,
+        );
       }
     })();
   }
@@ -188,7 +223,14 @@ export class InboxStore {
   /** Where an event stands (tests, operators). */
   record(eventId: string): InboxRecord | undefined {
     const row = this.statements.record.get(eventId) as
-      | { event_id: string; event_type: string; state: InboxState; attempts: number; last_error: string | null; outcome_json: string | null }
+      | {
+          event_id: string;
+          event_type: string;
+          state: InboxState;
+          attempts: number;
+          last_error: string | null;
+          outcome_json: string | null;
+        }
       | undefined;
     if (!row) return undefined;
     return {

@@ -7,9 +7,19 @@ test('fields set by a newer write are superseded; fields as new or newer apply',
     ['Switch_Status__c', 2_000],
     ['Switch_Loss_Date__c', 1_000],
   ]);
-  assert.deepEqual(withoutSuperseded({ Switch_Status__c: 'Lost', Switch_Loss_Date__c: null, Quote_Status__c: 'Ready' }, versions, 1_500), {
-    apply: { Switch_Loss_Date__c: null, Quote_Status__c: 'Ready' },
-    superseded: ['Switch_Status__c'],
+  assert.deepEqual(
+    withoutSuperseded(
+      { Switch_Status__c: 'Lost', Switch_Loss_Date__c: null, Quote_Status__c: 'Ready' },
+      versions,
+      1_500,
+    ),
+    {
+      apply: { Switch_Loss_Date__c: null, Quote_Status__c: 'Ready' },
+      superseded: ['Switch_Status__c'],
+    },
+  );
+  assert.deepEqual(withoutSuperseded({ Switch_Status__c: 'Lost' }, versions, 2_000), {
+    apply: { Switch_Status__c: 'Lost' },
+    superseded: [],
   });
-  assert.deepEqual(withoutSuperseded({ Switch_Status__c: 'Lost' }, versions, 2_000), { apply: { Switch_Status__c: 'Lost' }, superseded: [] });
 });

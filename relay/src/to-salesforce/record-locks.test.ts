@@ -40,7 +40,10 @@ test('holders of a shared record run one after another, in the order they asked;
 
 test('a holder that fails releases its records', async () => {
   const locks = new RecordLocks();
-  await assert.rejects(locks.hold(['Account:A1'], async () => Promise.reject(new Error('Salesforce refused'))), /Salesforce refused/);
+  await assert.rejects(
+    locks.hold(['Account:A1'], async () => Promise.reject(new Error('Salesforce refused'))),
+    /Salesforce refused/,
+  );
   assert.equal(await locks.hold(['Account:A1'], async () => 'next'), 'next');
   assert.equal(locks.size, 0);
 });

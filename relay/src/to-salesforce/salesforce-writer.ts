@@ -37,7 +37,12 @@ export class SalesforceCallError extends RelayError implements CallFailedError {
 
 /** Per-record failures that pass: another transaction held the row, the org was briefly busy, or (Event Endpoint)
  * another event of the same call changed the record. */
-const RETRYABLE_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'RECORD_BUSY']);
+const RETRYABLE_RECORD_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+  'RECORD_BUSY',
+]);
 /** Whole-call failures that pass; any other coded answer is about the request itself and will not change. */
 const RETRYABLE_CALL_CODES = new Set([
   'SERVER_UNAVAILABLE',
@@ -125,7 +130,9 @@ export class InboundWriter {
     const connection = await this.connect();
     const outcomes: SaveOutcome[] = [];
     for (let start = 0; start < records.length; start += COLLECTION_LIMIT) {
-      const chunk = records.slice(start, start + COLLECTION_LIMIT).map((record) => ({ ...record.fields, [externalIdField]: record.reference }));
+      const chunk = records
+        .slice(start, start + COLLECTION_LIMIT)
+        .map((record) => ({ ...record.fields, [externalIdField]: record.reference }));
       const answer = await call(`upsert ${objectType} by ${externalIdField}`, () =>
         connection.upsert(objectType, chunk as never[], externalIdField, { allOrNone: false }),
       );
@@ -141,11 +148,17 @@ export class InboundWriter {
    * from reading its versions to recording them, so an event of it is not applied in between.
    */
   upsertNewerWins(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
-    return this.recordLocks.hold([recordKey(write.objectType, write.reference)], () => this.upsertHeld(write, versions));
+    return this.recordLocks.hold([recordKey(write.objectType, write.reference)], () =>
+      this.upsertHeld(write, versions),
+    );
   }
 
   private async upsertHeld(write: NewerWinsWrite, versions: FieldVersionStore): Promise<NewerWinsResult> {
-    const split = withoutSuperseded(write.fields, versions.fieldVersions(write.objectType, write.reference), write.asOfMs);
+    const split = withoutSuperseded(
+      write.fields,
+      versions.fieldVersions(write.objectType, write.reference),
+      write.asOfMs,
+    );
     const [outcome] = await this.upsert(write.objectType, write.externalIdField, [
       { reference: write.reference, fields: { ...split.apply, ...write.always } },
     ]);
@@ -168,9 +181,14 @@ export class InboundWriter {
     const owners = new Map<string, string>();
     const safe = ids.filter((id) => SALESFORCE_ID.test(id));
     for (let start = 0; start < safe.length; start += COLLECTION_LIMIT) {
-      const list = safe.slice(start, start + COLLECTION_LIMIT).map((id) => `'${id}'`).join(', ');
+      const list = safe
+        .slice(start, start + COLLECTION_LIMIT)
+        .map((id) => `'${id}'`)
+        .join(', ');
       const result = await call(`read ${objectType} owners`, async () => {
-        const answer = await connection.query<{ Id: string; OwnerId: string }>(`SELECT Id, OwnerId FROM ${objectType} WHERE Id IN (${list})`);
+        const answer = await connection.query<{ Id: string; OwnerId: string }>(
+          `SELECT Id, OwnerId FROM ${objectType} WHERE Id IN (${list})`,
+        );
         return answer.records;
       });
       for (const record of result) owners.set(record.Id, record.OwnerId);
@@ -192,13 +210,23 @@ export class InboundWriter {
       );
       const results = answer?.results;
       if (!Array.isArray(results) || results.length !== chunk.length) {
-        throw new SalesforceCallError('UNEXPECTED_ANSWER', `the Event Endpoint answered ${JSON.stringify(answer).slice(0, 200)} for ${chunk.length} events`, true);
+        throw new SalesforceCallError(
+          'UNEXPECTED_ANSWER',
+          `the Event Endpoint answered ${JSON.stringify(answer).slice(0, 200)} for ${chunk.length} events`,
+          true,
+        );
       }
       for (const result of results) {
-        if (result.status === 'applied' && result.recordId) outcomes.push({ ok: true, id: result.recordId, created: false });
+        if (result.status === 'applied' && result.recordId)
+          outcomes.push({ ok: true, id: result.recordId, created: false });
         else {
           const code = result.errorCode ?? 'UNKNOWN_ERROR';
-          outcomes.push({ ok: false, code, message: `${code}: ${result.message ?? 'no message'}`, retryable: RETRYABLE_RECORD_CODES.has(code) });
+          outcomes.push({
+            ok: false,
+            code,
+            message: `${code}: ${result.message ?? 'no message'}`,
+            retryable: RETRYABLE_RECORD_CODES.has(code),
+          });
         }
       }
     }
@@ -211,7 +239,9 @@ export class InboundWriter {
     const outcomes: SaveOutcome[] = [];
     for (let start = 0; start < tasks.length; start += COLLECTION_LIMIT) {
       const chunk = tasks.slice(start, start + COLLECTION_LIMIT);
-      const answer = await call('create Tasks', () => connection.create('Task', chunk as never[], { allOrNone: false }));
+      const answer = await call('create Tasks', () =>
+        connection.create('Task', chunk as never[], { allOrNone: false }),
+      );
       outcomes.push(...toOutcomes(answer, chunk.length));
     }
     return outcomes;
@@ -221,7 +251,11 @@ export class InboundWriter {
     try {
       return await this.options.connection();
     } catch (error) {
-      throw new SalesforceCallError('SALESFORCE_AUTH_FAILED', `no Salesforce session: ${(error as Error).message}`, true);
+      throw new SalesforceCallError(
+        'SALESFORCE_AUTH_FAILED',
+        `no Salesforce session: ${(error as Error).message}`,
+        true,
+      );
     }
   }
 }
@@ -241,13 +275,22 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
 function toOutcomes(answer: unknown, expected: number): SaveOutcome[] {
   const results = (Array.isArray(answer) ? answer : [answer]) as RawSaveResult[];
   if (results.length !== expected) {
-    throw new SalesforceCallError('UNEXPECTED_ANSWER', `Salesforce answered ${results.length} results for ${expected} records`, true);
+    throw new SalesforceCallError(
+      'UNEXPECTED_ANSWER',
+      `Salesforce answered ${results.length} results for ${expected} records`,
+      true,
+    );
   }
   return results.map((result) => {
     if (result.success && result.id) return { ok: true, id: result.id, created: result.created === true };
     const error = result.errors?.[0];
     const code = error?.statusCode ?? error?.errorCode ?? 'UNKNOWN_ERROR';
     const fields = error?.fields?.length ? ` (fields: ${error.fields.join(', ')})` : '';
-    return { ok: false, code, message: `${code}: ${error?.message ?? 'no message'}${fields}`, retryable: RETRYABLE_RECORD_CODES.has(code) };
+    return {
+      ok: false,
+      code,
+      message: `${code}: ${error?.message ?? 'no message'}${fields}`,
+      retryable: RETRYABLE_RECORD_CODES.has(code),
+    };
   });
 }

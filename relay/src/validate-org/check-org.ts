@@ -65,7 +65,10 @@ export async function validateOrg(connection: Connection, model: ConnectorModel)
 export async function readOrgFacts(connection: Connection, expectations: OrgExpectations): Promise<OrgFacts> {
   const global = await connection.describeGlobal();
   const present = new Set(global.sobjects.map((object) => object.name.toLowerCase()));
-  const wanted = [...expectations.objects.map((object) => object.name), ...expectations.features.map((feature) => feature.object)];
+  const wanted = [
+    ...expectations.objects.map((object) => object.name),
+    ...expectations.features.map((feature) => feature.object),
+  ];
   const objects = new Map<string, DescribedObject>();
   for (const name of new Set(wanted)) {
     if (!present.has(name.toLowerCase())) continue;
@@ -73,14 +76,18 @@ export async function readOrgFacts(connection: Connection, expectations: OrgExpe
     objects.set(name.toLowerCase(), described as unknown as DescribedObject);
   }
   const quoted = (names: readonly string[]) => names.map((name) => `'${name.replace(/'/g, "\\'")}'`).join(', ');
-  const sets = await connection.query<{ Name: string }>(`SELECT Name FROM PermissionSet WHERE Name IN (${quoted(expectations.permissionSets)})`);
+  const sets = await connection.query<{ Name: string }>(
+    `SELECT Name FROM PermissionSet WHERE Name IN (${quoted(expectations.permissionSets)})`,
+  );
   const triggers = await connection.query<{ Name: string; TableEnumOrId: string; Status: string }>(
     `SELECT Name, TableEnumOrId, Status FROM ApexTrigger WHERE Name IN (${quoted(expectations.triggers.map((trigger) => trigger.name))})`,
   );
   return {
     objects,
     permissionSets: new Set(sets.records.map((record) => record.Name)),
-    triggers: new Map(triggers.records.map((record) => [record.Name, { object: record.TableEnumOrId, status: record.Status }])),
+    triggers: new Map(
+      triggers.records.map((record) => [record.Name, { object: record.TableEnumOrId, status: record.Status }]),
+    ),
   };
 }
 
@@ -91,7 +98,12 @@ export function evaluateOrg(expectations: OrgExpectations, facts: OrgFacts): Fin
     findings.push(
       on
         ? { status: 'ok', check: `feature ${feature.name}`, detail: `enabled (${feature.object} is describable)` }
-        : { status: 'missing', check: `feature ${feature.name}`, detail: `not enabled (${feature.object} is not describable)`, fix: feature.fix },
+        : {
+            status: 'missing',
+            check: `feature ${feature.name}`,
+            detail: `not enabled (${feature.object} is not describable)`,
+            fix: feature.fix,
+          },
     );
   }
   for (const expected of expectations.objects) {
@@ -123,18 +135,38 @@ export function evaluateOrg(expectations: OrgExpectations, facts: OrgFacts): Fin
     findings.push(
       facts.permissionSets.has(name)
         ? { status: 'ok', check: `permission set ${name}`, detail: 'deployed' }
-        : { status: 'missing', check: `permission set ${name}`, detail: 'not in the org', fix: `${DEPLOY} --metadata PermissionSet:${name}` },
+        : {
+            status: 'missing',
+            check: `permission set ${name}`,
+            detail: 'not in the org',
+            fix: `${DEPLOY} --metadata PermissionSet:${name}`,
+          },
     );
   }
   for (const expected of expectations.triggers) {
     const trigger = facts.triggers.get(expected.name);
     const check = `trigger ${expected.name}`;
     if (!trigger) {
-      findings.push({ status: 'missing', check, detail: `not in the org: ${expected.object} changes are not published`, fix: `${DEPLOY} --metadata ApexTrigger:${expected.name}` });
+      findings.push({
+        status: 'missing',
+        check,
+        detail: `not in the org: ${expected.object} changes are not published`,
+        fix: `${DEPLOY} --metadata ApexTrigger:${expected.name}`,
+      });
     } else if (trigger.object.toLowerCase() !== expected.object.toLowerCase()) {
-      findings.push({ status: 'wrong', check, detail: `is on ${trigger.object}, needs ${expected.object}`, fix: `${DEPLOY} --metadata ApexTrigger:${expected.name}` });
+      findings.push({
+        status: 'wrong',
+        check,
+        detail: `is on ${trigger.object}, needs ${expected.object}`,
+        fix: `${DEPLOY} --metadata ApexTrigger:${expected.name}`,
+      });
     } else if (trigger.status !== 'Active') {
-      findings.push({ status: 'wrong', check, detail: `${trigger.status}: ${expected.object} changes are not published`, fix: `deploy it active: ${DEPLOY} --metadata ApexTrigger:${expected.name}` });
+      findings.push({
+        status: 'wrong',
+        check,
+        detail: `${trigger.status}: ${expected.object} changes are not published`,
+        fix: `deploy it active: ${DEPLOY} --metadata ApexTrigger:${expected.name}`,
+      });
     } else {
       findings.push({ status: 'ok', check, detail: `active on ${expected.object}` });
     }
@@ -156,7 +188,8 @@ function roleName(object: ObjectExpectation): string {
 function fixForMissingObject(object: ObjectExpectation, expectations: OrgExpectations): string {
   const feature = expectations.features.find((candidate) => candidate.object === object.name);
   if (feature) return feature.fix;
-  if (object.role === 'synced') return `the integration user cannot see ${object.name}: grant it access (permission set Gentrack_Integration_User)`;
+  if (object.role === 'synced')
+    return `the integration user cannot see ${object.name}: grant it access (permission set Gentrack_Integration_User)`;
   return `${DEPLOY} --metadata CustomObject:${object.name}`;
 }
 
@@ -175,9 +208,12 @@ function checkField(expected: FieldExpectation, actual: DescribedField | undefin
   const wrong: string[] = [];
   if (actual.type !== expected.type) wrong.push(`type ${actual.type}, needs ${expected.type}`);
   else {
-    if (expected.length !== undefined && actual.length !== expected.length) wrong.push(`length ${actual.length}, needs ${expected.length}`);
-    if (expected.precision !== undefined && actual.precision !== expected.precision) wrong.push(`precision ${actual.precision}, needs ${expected.precision}`);
-    if (expected.scale !== undefined && actual.scale !== expected.scale) wrong.push(`scale ${actual.scale}, needs ${expected.scale}`);
+    if (expected.length !== undefined && actual.length !== expected.length)
+      wrong.push(`length ${actual.length}, needs ${expected.length}`);
+    if (expected.precision !== undefined && actual.precision !== expected.precision)
+      wrong.push(`precision ${actual.precision}, needs ${expected.precision}`);
+    if (expected.scale !== undefined && actual.scale !== expected.scale)
+      wrong.push(`scale ${actual.scale}, needs ${expected.scale}`);
   }
   if (expected.externalId && !actual.externalId) wrong.push('not an External ID');
   if (expected.unique && !actual.unique) wrong.push('not unique');

@@ -5,7 +5,12 @@
  * object, the permission sets, the triggers, and the features the model relies on.
  */
 import { triggerNameOf } from '../../../model/apex-names.js';
-import { connectorFieldsOf, platformEventFields, SYNC_ERROR_FIELDS, type FieldDefinition } from '../../../model/connector-metadata.js';
+import {
+  connectorFieldsOf,
+  platformEventFields,
+  SYNC_ERROR_FIELDS,
+  type FieldDefinition,
+} from '../../../model/connector-metadata.js';
 import {
   CONNECTOR_USER_PERMISSION_SET,
   INTEGRATION_PERMISSION_SET,
@@ -76,7 +81,8 @@ export function orgExpectations(model: ConnectorModel): OrgExpectations {
   for (const object of model.objects) {
     objects.push({ name: object.name, role: 'synced' });
     for (const field of object.fields) {
-      if (field.custom) fields.push(generatedField(object.name, { ...field.custom, name: field.name, description: '' }));
+      if (field.custom)
+        fields.push(generatedField(object.name, { ...field.custom, name: field.name, description: '' }));
       else fields.push({ object: object.name, field: field.name, type: field.describeType, generated: false });
     }
     for (const field of connectorFieldsOf(object)) fields.push(generatedField(object.name, field));
@@ -99,7 +105,12 @@ export function orgExpectations(model: ConnectorModel): OrgExpectations {
 /** The describe facts a generated field definition turns into once deployed. */
 function generatedField(object: string, field: FieldDefinition): FieldExpectation {
   const type = DESCRIBE_TYPE_OF_CUSTOM[field.type];
-  const expectation: { -readonly [K in keyof FieldExpectation]: FieldExpectation[K] } = { object, field: field.name, type, generated: true };
+  const expectation: { -readonly [K in keyof FieldExpectation]: FieldExpectation[K] } = {
+    object,
+    field: field.name,
+    type,
+    generated: true,
+  };
   if (field.type === 'Text' || field.type === 'LongTextArea') expectation.length = field.length!;
   if (field.type === 'TextArea') expectation.length = 255;
   if (field.type === 'Number' || field.type === 'Currency' || field.type === 'Percent') {

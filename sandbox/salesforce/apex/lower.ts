@@ -409,13 +409,11 @@ class Lowering {
         ...site,
         kind: 'try',
         body: this.block(statement.block()),
-        catches: statement
-          .catchClause_list()
-          .map((clause) => ({
-            type: clause.qualifiedName().getText(),
-            name: clause.id().getText(),
-            body: this.block(clause.block()),
-          })),
+        catches: statement.catchClause_list().map((clause) => ({
+          type: clause.qualifiedName().getText(),
+          name: clause.id().getText(),
+          body: this.block(clause.block()),
+        })),
         finally: statement.finallyBlock() ? this.block(statement.finallyBlock().block()) : null,
       };
     }

@@ -40,7 +40,10 @@ test('a quote inside an unquoted cell is data, and text after a closing quote st
 });
 
 test('a quoted cell that never closes fails with INVALIDJOB, as the job does', () => {
-  assert.throws(() => parseCsv('A,B\n1,"open\n2,3\n'), { errorCode: 'INVALIDJOB', message: /Unterminated quoted field/ });
+  assert.throws(() => parseCsv('A,B\n1,"open\n2,3\n'), {
+    errorCode: 'INVALIDJOB',
+    message: /Unterminated quoted field/,
+  });
   const reader = new CsvReader('A\n1\n"x');
   assert.deepEqual(reader.next(), ['A']);
   assert.deepEqual(reader.next(), ['1']);

@@ -148,14 +148,19 @@ export class IngestJobs {
     const object = this.org.schema.object(objectName);
     if (!object || object.kind === 'platformEvent') throw invalidJob(`Invalid object: ${objectName || '(none)'}`);
     const operation = BULK_OPERATIONS.find((candidate) => candidate === request.operation);
-    if (!operation) throw invalidJob(`Invalid operation: ${String(request.operation)}; use one of ${BULK_OPERATIONS.join(', ')}`);
+    if (!operation)
+      throw invalidJob(`Invalid operation: ${String(request.operation)}; use one of ${BULK_OPERATIONS.join(', ')}`);
     if (request.contentType !== undefined && request.contentType !== 'CSV') throw invalidJob('contentType must be CSV');
-    if ((request.columnDelimiter ?? 'COMMA') !== 'COMMA') throw invalidJob('the sandbox org reads COMMA-delimited CSV only');
+    if ((request.columnDelimiter ?? 'COMMA') !== 'COMMA')
+      throw invalidJob('the sandbox org reads COMMA-delimited CSV only');
     let externalIdFieldName: string | undefined;
     if (operation === 'upsert') {
-      const field = typeof request.externalIdFieldName === 'string' ? object.field(request.externalIdFieldName) : undefined;
+      const field =
+        typeof request.externalIdFieldName === 'string' ? object.field(request.externalIdFieldName) : undefined;
       if (!field || !(field.externalId || field.name === 'Id')) {
-        throw invalidJob(`External ID was blank or not an External ID field for ${object.name}: ${String(request.externalIdFieldName ?? '')}`);
+        throw invalidJob(
+          `External ID was blank or not an External ID field for ${object.name}: ${String(request.externalIdFieldName ?? '')}`,
+        );
       }
       externalIdFieldName = field.name;
     }
@@ -186,9 +191,16 @@ export class IngestJobs {
 
   upload(id: string, csv: string): void {
     const job = this.require(id);
-    if (job.state !== 'Open') throw new SalesforceError('INVALIDJOBSTATE', `Job is not in Open state: ${job.state}`, [], 409);
+    if (job.state !== 'Open')
+      throw new SalesforceError('INVALIDJOBSTATE', `Job is not in Open state: ${job.state}`, [], 409);
     // One upload per job, as Salesforce allows.
-    if (job.csv !== '') throw new SalesforceError('INVALIDJOBSTATE', 'Found multiple contents for job; upload data in one request', [], 409);
+    if (job.csv !== '')
+      throw new SalesforceError(
+        'INVALIDJOBSTATE',
+        'Found multiple contents for job; upload data in one request',
+        [],
+        409,
+      );
     if (Buffer.byteLength(csv) > this.maxUploadBytes) throw uploadTooLarge(this.maxUploadBytes);
     job.csv = csv;
   }
@@ -202,7 +214,12 @@ export class IngestJobs {
     } else if (state === 'Aborted' && (job.state === 'Open' || job.state === 'UploadComplete')) {
       this.setState(job, 'Aborted');
     } else {
-      throw new SalesforceError('INVALIDJOBSTATE', `Can't change the state of a job from ${job.state} to ${String(state)}`, [], 409);
+      throw new SalesforceError(
+        'INVALIDJOBSTATE',
+        `Can't change the state of a job from ${job.state} to ${String(state)}`,
+        [],
+        409,
+      );
     }
     return this.info(id);
   }
@@ -312,7 +329,12 @@ export class IngestJobs {
    * A chunk's result rows, as Salesforce writes them: the record id, created or the error, then the row as sent,
    * every cell quoted. `texts`: the rows' text when the upload has no quotes (each cell is then quoted in one replace).
    */
-  private recordResults(job: Job, rows: readonly string[][], texts: readonly string[] | undefined, results: readonly DmlResult[]): void {
+  private recordResults(
+    job: Job,
+    rows: readonly string[][],
+    texts: readonly string[] | undefined,
+    results: readonly DmlResult[],
+  ): void {
     const success: string[] = [];
     let failed: string[] | undefined;
     const created = String(job.operation === 'insert');
@@ -329,7 +351,9 @@ export class IngestJobs {
         }
       } else {
         const error = result.errors[0]!;
-        (failed ??= []).push(csvLine([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]));
+        (failed ??= []).push(
+          csvLine([result.id ?? '', `${error.errorCode}:${error.message}:${error.fields.join(',')} --`, ...row]),
+        );
         job.failed++;
       }
       job.processed++;
@@ -343,7 +367,10 @@ export class IngestJobs {
     const records = rows.map((row) => recordOf(columns, row));
     switch (job.operation) {
       case 'insert':
-        return this.org.dml.insert(records.map((values) => ({ objectType: job.object, values })), options);
+        return this.org.dml.insert(
+          records.map((values) => ({ objectType: job.object, values })),
+          options,
+        );
       case 'update':
         return this.org.dml.update(
           records.map(({ Id, ...values }) => ({ objectType: job.object, id: String(Id ?? ''), values })),
@@ -354,7 +381,10 @@ export class IngestJobs {
       case 'delete':
       case 'hardDelete':
         // hardDelete skips the Recycle Bin in an org; the sandbox keeps the records there (still not queryable).
-        return this.org.dml.delete(records.map((record) => String(record['Id'] ?? '')), { ...options, objectType: job.object });
+        return this.org.dml.delete(
+          records.map((record) => String(record['Id'] ?? '')),
+          { ...options, objectType: job.object },
+        );
     }
   }
 

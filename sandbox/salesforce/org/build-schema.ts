@@ -24,7 +24,11 @@ export interface CustomObjectInit {
   readonly label?: string;
   readonly labelPlural?: string;
   readonly customSettingsType?: 'Hierarchy' | 'List';
-  readonly nameField?: { readonly label?: string; readonly type: 'Text' | 'AutoNumber'; readonly displayFormat?: string };
+  readonly nameField?: {
+    readonly label?: string;
+    readonly type: 'Text' | 'AutoNumber';
+    readonly displayFormat?: string;
+  };
   readonly fields: readonly FieldInit[];
 }
 
@@ -52,14 +56,16 @@ export class SchemaOptionError extends Error {
 
 export function loadForceApp(options: SchemaOptions): ForceAppMetadata {
   const dir = options.forceAppDir === undefined ? resolve('force-app') : options.forceAppDir;
-  if (dir === false || (options.forceAppDir === undefined && !existsSync(dir))) return { objects: [], permissionSets: [], triggers: [] };
+  if (dir === false || (options.forceAppDir === undefined && !existsSync(dir)))
+    return { objects: [], permissionSets: [], triggers: [] };
   if (!existsSync(dir)) throw new SchemaOptionError(`forceAppDir ${dir} does not exist`);
   return readForceAppMetadata(dir);
 }
 
 export function buildOrgSchema(metadata: ForceAppMetadata, options: SchemaOptions): OrgSchema {
   const definitions = new Map<string, MutableDefinition>();
-  for (const standard of standardObjectDefinitions()) definitions.set(standard.name, { ...standard, fields: [...standard.fields] });
+  for (const standard of standardObjectDefinitions())
+    definitions.set(standard.name, { ...standard, fields: [...standard.fields] });
 
   const customs: CustomObjectInit[] = [];
   for (const object of metadata.objects) {
@@ -78,7 +84,10 @@ export function buildOrgSchema(metadata: ForceAppMetadata, options: SchemaOption
     if (definitions.has(custom.name)) throw new SchemaOptionError(`object ${custom.name} is defined twice`);
     const kind = kindOf(custom);
     const prefixKind = kind === 'platformEvent' ? 'event' : 'object';
-    definitions.set(custom.name, customObjectDefinition(custom, kind, customKeyPrefix(prefixKind, prefixCounters[prefixKind]++)));
+    definitions.set(
+      custom.name,
+      customObjectDefinition(custom, kind, customKeyPrefix(prefixKind, prefixCounters[prefixKind]++)),
+    );
   }
 
   for (const [objectName, fields] of Object.entries(options.fields ?? {})) {
@@ -103,7 +112,9 @@ type MutableDefinition = Omit<ObjectDefinition, 'fields'> & { fields: FieldSchem
 
 function addFields(definition: MutableDefinition, fields: readonly FieldSchema[]): void {
   for (const field of fields) {
-    const existing = definition.fields.findIndex((candidate) => candidate.name.toLowerCase() === field.name.toLowerCase());
+    const existing = definition.fields.findIndex(
+      (candidate) => candidate.name.toLowerCase() === field.name.toLowerCase(),
+    );
     if (existing >= 0) definition.fields[existing] = field;
     else definition.fields.push(field);
   }
@@ -115,9 +126,13 @@ function requireDefinition(definitions: Map<string, MutableDefinition>, name: st
   return definition;
 }
 
-function locateField(definitions: Map<string, MutableDefinition>, path: string): { definition: MutableDefinition; field: FieldSchema } {
+function locateField(
+  definitions: Map<string, MutableDefinition>,
+  path: string,
+): { definition: MutableDefinition; field: FieldSchema } {
   const [objectName, fieldName, extra] = path.split('.');
-  if (!objectName || !fieldName || extra !== undefined) throw new SchemaOptionError(`"${path}" is not of the form Object.Field`);
+  if (!objectName || !fieldName || extra !== undefined)
+    throw new SchemaOptionError(`"${path}" is not of the form Object.Field`);
   const definition = requireDefinition(definitions, objectName);
   const field = definition.fields.find((candidate) => candidate.name.toLowerCase() === fieldName.toLowerCase());
   if (!field) throw new SchemaOptionError(`the org has no field ${path}`);
@@ -150,7 +165,13 @@ function customObjectDefinition(object: CustomObjectInit, kind: ObjectKind, keyP
       supportsUndelete: false,
       fields: [
         defineField({ name: 'ReplayId', label: 'Replay ID', type: 'string', createable: false, updateable: false }),
-        defineField({ name: 'CreatedDate', label: 'Created Date', type: 'datetime', createable: false, updateable: false }),
+        defineField({
+          name: 'CreatedDate',
+          label: 'Created Date',
+          type: 'datetime',
+          createable: false,
+          updateable: false,
+        }),
         defineField({
           name: 'CreatedById',
           label: 'Created By ID',
@@ -160,7 +181,14 @@ function customObjectDefinition(object: CustomObjectInit, kind: ObjectKind, keyP
           createable: false,
           updateable: false,
         }),
-        defineField({ name: 'EventUuid', label: 'Event UUID', type: 'string', length: 36, createable: false, updateable: false }),
+        defineField({
+          name: 'EventUuid',
+          label: 'Event UUID',
+          type: 'string',
+          length: 36,
+          createable: false,
+          updateable: false,
+        }),
         ...custom,
       ],
     };
@@ -173,7 +201,15 @@ function customObjectDefinition(object: CustomObjectInit, kind: ObjectKind, keyP
       supportsUndelete: false,
       fields: [
         ...auditFieldSchemas(),
-        defineField({ name: 'Name', label: 'Name', type: 'string', length: 38, nameField: true, required: !hierarchy, nillable: hierarchy }),
+        defineField({
+          name: 'Name',
+          label: 'Name',
+          type: 'string',
+          length: 38,
+          nameField: true,
+          required: !hierarchy,
+          nillable: hierarchy,
+        }),
         ...(hierarchy
           ? [
               defineField({
@@ -191,7 +227,9 @@ function customObjectDefinition(object: CustomObjectInit, kind: ObjectKind, keyP
     };
   }
   const autoNumber = object.nameField?.type === 'AutoNumber';
-  const detail = custom.some((field) => field.type === 'reference' && field.required && field.custom && !field.updateable);
+  const detail = custom.some(
+    (field) => field.type === 'reference' && field.required && field.custom && !field.updateable,
+  );
   return {
     ...base,
     supportsUndelete: true,
@@ -207,7 +245,18 @@ function customObjectDefinition(object: CustomObjectInit, kind: ObjectKind, keyP
           ? { createable: false, updateable: false, autoNumberFormat: object.nameField?.displayFormat ?? '{0}' }
           : { required: false }),
       }),
-      ...(detail ? [] : [defineField({ name: 'OwnerId', label: 'Owner ID', type: 'reference', referenceTo: ['User'], nillable: false, required: false })]),
+      ...(detail
+        ? []
+        : [
+            defineField({
+              name: 'OwnerId',
+              label: 'Owner ID',
+              type: 'reference',
+              referenceTo: ['User'],
+              nillable: false,
+              required: false,
+            }),
+          ]),
       ...custom,
     ],
   };

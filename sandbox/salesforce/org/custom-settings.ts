@@ -32,7 +32,11 @@ export class CustomSettings {
     return this.resolve(object, [this.recordOf(object, this.orgId)], this.orgId);
   }
 
-  private resolve(object: SObjectSchema, levels: (SObjectRecord | undefined)[], ownerId: string): Record<string, FieldValue> {
+  private resolve(
+    object: SObjectSchema,
+    levels: (SObjectRecord | undefined)[],
+    ownerId: string,
+  ): Record<string, FieldValue> {
     const present = levels.filter((record): record is SObjectRecord => record !== undefined);
     const values: Record<string, FieldValue> = {
       Id: present[0]?.Id ?? null,

@@ -94,7 +94,12 @@ export class MultipleMatchesError extends SalesforceError {
     field: FieldSchema,
     value: FieldValue,
   ) {
-    super('DUPLICATE_EXTERNAL_ID', `${field.label}: more than one record found for external id field: [${ids.join(', ')}]`, [], 300);
+    super(
+      'DUPLICATE_EXTERNAL_ID',
+      `${field.label}: more than one record found for external id field: [${ids.join(', ')}]`,
+      [],
+      300,
+    );
     void value;
   }
 }
@@ -114,7 +119,8 @@ interface Call {
   primitives?: DmlPrimitives;
 }
 
-const INSERT_UPDATE_HINT = 'Please check the security settings of this field and verify that it is read/write for your profile or permission set.';
+const INSERT_UPDATE_HINT =
+  'Please check the security settings of this field and verify that it is read/write for your profile or permission set.';
 
 export class DmlEngine {
   private readonly listeners: AfterDmlListener[] = [];
@@ -144,7 +150,10 @@ export class DmlEngine {
       items.map((item) =>
         this.attempt(call, undefined, () => {
           const object = this.requireObject(item.objectType);
-          const record = object.kind === 'platformEvent' ? this.publishEvent(call, object, item.values) : this.insertRecord(call, object, item.values);
+          const record =
+            object.kind === 'platformEvent'
+              ? this.publishEvent(call, object, item.values)
+              : this.insertRecord(call, object, item.values);
           return { id: record.Id, success: true, errors: NO_ERRORS };
         }),
       ),
@@ -152,7 +161,10 @@ export class DmlEngine {
   }
 
   /** Updates records by id; `objectType` (when given) must match the id's object. */
-  update(items: readonly { objectType?: string; id: string; values: RecordValues }[], options: DmlOptions): Promise<DmlResult[]> {
+  update(
+    items: readonly { objectType?: string; id: string; values: RecordValues }[],
+    options: DmlOptions,
+  ): Promise<DmlResult[]> {
     return this.execute('update', options, (call) =>
       items.map((item) =>
         this.attempt(call, item.id, () => {
@@ -168,11 +180,19 @@ export class DmlEngine {
    * Upserts records of one type matched on `externalIdField` (an External ID field, or Id). Each record carries its
    * own match value in that field.
    */
-  async upsert(objectType: string, externalIdField: string, records: readonly RecordValues[], options: DmlOptions): Promise<DmlResult[]> {
+  async upsert(
+    objectType: string,
+    externalIdField: string,
+    records: readonly RecordValues[],
+    options: DmlOptions,
+  ): Promise<DmlResult[]> {
     const object = this.requireObject(objectType);
     const field = object.field(externalIdField);
     if (!field || !(field.externalId || field.name === 'Id')) {
-      throw new SalesforceError('INVALID_FIELD', `Field name provided, ${externalIdField} is not an External ID or indexed field for ${object.name}`);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Field name provided, ${externalIdField} is not an External ID or indexed field for ${object.name}`,
+      );
     }
     // Each record's match value, and how often it occurs in this call (case-insensitively), read once per record.
     const raws: unknown[] = new Array(records.length);
@@ -192,12 +212,20 @@ export class DmlEngine {
         this.attempt(call, undefined, () => {
           const raw = raws[index];
           if (keys[index] !== '' && seen.get(keys[index]!)! > 1) {
-            throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [field.name]);
+            throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [
+              field.name,
+            ]);
           }
           const match = this.matchExternalId(object, field, raw);
           if (match === undefined) {
             // matchExternalId just found no record holding this value: its uniqueness needs no second lookup.
-            const record = this.insertRecord(call, object, field.name === 'Id' ? withoutKey(values, field.name) : values, {}, field.name);
+            const record = this.insertRecord(
+              call,
+              object,
+              field.name === 'Id' ? withoutKey(values, field.name) : values,
+              {},
+              field.name,
+            );
             return { id: record.Id, success: true, errors: NO_ERRORS, created: true };
           }
           this.updateRecord(call, object, match.Id, withoutKey(values, field.name));
@@ -259,10 +287,13 @@ export class DmlEngine {
       const firstChange = log.changes.length;
       const call: Call = { user: options.user, now: formatDateTime(this.clock()), log };
       const results = body(call);
-      const keepId = (result: DmlResult) => (operation === 'insert' || operation === 'upsert' || result.id === undefined ? {} : { id: result.id });
+      const keepId = (result: DmlResult) =>
+        operation === 'insert' || operation === 'upsert' || result.id === undefined ? {} : { id: result.id };
       if (options.allOrNone && results.some((result) => !result.success)) {
         savepoint.rollback();
-        return results.map((result) => (result.success ? { ...keepId(result), success: false, errors: [allOrNoneRolledBack().toDetail()] } : result));
+        return results.map((result) =>
+          result.success ? { ...keepId(result), success: false, errors: [allOrNoneRolledBack().toDetail()] } : result,
+        );
       }
       try {
         await this.fireTriggers(log.changes.slice(firstChange), options.user);
@@ -270,7 +301,9 @@ export class DmlEngine {
         if (!(error instanceof SalesforceError)) throw error;
         savepoint.rollback();
         const failure = error.toDetail();
-        return results.map((result) => (result.success ? { ...keepId(result), success: false, errors: [failure] } : result));
+        return results.map((result) =>
+          result.success ? { ...keepId(result), success: false, errors: [failure] } : result,
+        );
       }
       return results;
     });
@@ -296,8 +329,11 @@ export class DmlEngine {
     let last: AppliedChange[] | undefined;
     for (const change of changes) {
       if (change.silent) continue;
-      let group = last && last[0]!.objectType === change.objectType && last[0]!.operation === change.operation ? last : undefined;
-      group ??= groups.find((candidate) => candidate[0]!.objectType === change.objectType && candidate[0]!.operation === change.operation);
+      let group =
+        last && last[0]!.objectType === change.objectType && last[0]!.operation === change.operation ? last : undefined;
+      group ??= groups.find(
+        (candidate) => candidate[0]!.objectType === change.objectType && candidate[0]!.operation === change.operation,
+      );
       if (!group) groups.push((group = []));
       group.push(change);
       last = group;
@@ -324,10 +360,14 @@ export class DmlEngine {
     return (call.primitives ??= {
       store: this.store,
       orgId: this.orgId,
-      insert: (objectType, values, system, live) => this.insertRecord(call, this.requireObject(objectType), values, system, undefined, live),
-      update: (objectType, id, values, system) => this.updateRecord(call, this.requireObject(objectType), id, values, system),
-      delete: (objectType, record, options) => this.deleteRecord(call, this.requireObject(objectType), record, options ?? {}),
-      undelete: (objectType, record, options) => this.undeleteRecord(call, this.requireObject(objectType), record, options ?? {}),
+      insert: (objectType, values, system, live) =>
+        this.insertRecord(call, this.requireObject(objectType), values, system, undefined, live),
+      update: (objectType, id, values, system) =>
+        this.updateRecord(call, this.requireObject(objectType), id, values, system),
+      delete: (objectType, record, options) =>
+        this.deleteRecord(call, this.requireObject(objectType), record, options ?? {}),
+      undelete: (objectType, record, options) =>
+        this.undeleteRecord(call, this.requireObject(objectType), record, options ?? {}),
     });
   }
 
@@ -349,12 +389,14 @@ export class DmlEngine {
       const value = system[key]!;
       // A system null does not clear the default of a field the input left out.
       const field = value === null ? object.field(key) : undefined;
-      draft[key] = field && field.defaultValue !== null && !this.givesField(object, values, field) ? field.defaultValue : value;
+      draft[key] =
+        field && field.defaultValue !== null && !this.givesField(object, values, field) ? field.defaultValue : value;
     }
     for (const field of object.autoNumberFields) draft[field.name] = this.nextAutoNumber(object, field);
     if (object.field('OwnerId') && draft['OwnerId'] === null) draft['OwnerId'] = call.user.id;
     // A custom object record saved without a name is named after its id.
-    if (object.kind === 'custom' && draft['Name'] === null && object.field('Name')?.createable) draft['Name'] = draft['Id'];
+    if (object.kind === 'custom' && draft['Name'] === null && object.field('Name')?.createable)
+      draft['Name'] = draft['Id'];
     const rules = this.rules.get(object.name);
     const dml = this.primitives(call);
     rules?.applyDefaults?.(draft, dml);
@@ -389,7 +431,11 @@ export class DmlEngine {
     const draft: Record<string, FieldValue> = { ...old };
     const resolved: string[] = [];
     this.applyInput(object, draft, values, 'update', resolved);
-    Object.assign(draft, system, { LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now });
+    Object.assign(draft, system, {
+      LastModifiedDate: call.now,
+      LastModifiedById: call.user.id,
+      SystemModstamp: call.now,
+    });
     this.derive(object, draft);
     this.checkRequired(object, draft, old);
     this.checkReferences(call, object, draft, old, resolved);
@@ -404,7 +450,12 @@ export class DmlEngine {
     return record;
   }
 
-  private deleteRecord(call: Call, object: SObjectSchema, record: SObjectRecord, options: { cascade?: boolean; silent?: boolean }): void {
+  private deleteRecord(
+    call: Call,
+    object: SObjectSchema,
+    record: SObjectRecord,
+    options: { cascade?: boolean; silent?: boolean },
+  ): void {
     const rules = this.rules.get(object.name);
     const dml = this.primitives(call);
     if (!options.cascade) rules?.beforeDelete?.(record, dml);
@@ -417,8 +468,19 @@ export class DmlEngine {
     rules?.afterDelete?.(record, dml);
   }
 
-  private undeleteRecord(call: Call, object: SObjectSchema, deleted: SObjectRecord, options: { silent?: boolean }): void {
-    const restored: Record<string, FieldValue> = { ...deleted, IsDeleted: false, LastModifiedDate: call.now, LastModifiedById: call.user.id, SystemModstamp: call.now };
+  private undeleteRecord(
+    call: Call,
+    object: SObjectSchema,
+    deleted: SObjectRecord,
+    options: { silent?: boolean },
+  ): void {
+    const restored: Record<string, FieldValue> = {
+      ...deleted,
+      IsDeleted: false,
+      LastModifiedDate: call.now,
+      LastModifiedById: call.user.id,
+      SystemModstamp: call.now,
+    };
     this.checkUnique(object, restored, undefined);
     const record = Object.freeze(restored) as SObjectRecord;
     this.store.put(object.name, record);
@@ -430,15 +492,32 @@ export class DmlEngine {
   private publishEvent(call: Call, object: SObjectSchema, values: RecordValues): SObjectRecord {
     const draft = object.newRecord();
     this.applyInput(object, draft, values, 'insert');
-    Object.assign(draft, { Id: this.ids.mint(object.keyPrefix), EventUuid: randomUUID(), CreatedDate: call.now, CreatedById: call.user.id });
+    Object.assign(draft, {
+      Id: this.ids.mint(object.keyPrefix),
+      EventUuid: randomUUID(),
+      CreatedDate: call.now,
+      CreatedById: call.user.id,
+    });
     this.checkRequired(object, draft, undefined);
     const event = Object.freeze(draft) as SObjectRecord;
     call.log.events.push({ eventType: object.name, event, user: call.user });
     return event;
   }
 
-  private record(call: Call, object: SObjectSchema, operation: DmlOperation, old: SObjectRecord | undefined, next: SObjectRecord | undefined, silent: boolean): void {
-    const change: { -readonly [K in keyof AppliedChange]: AppliedChange[K] } = { objectType: object.name, operation, user: call.user, silent };
+  private record(
+    call: Call,
+    object: SObjectSchema,
+    operation: DmlOperation,
+    old: SObjectRecord | undefined,
+    next: SObjectRecord | undefined,
+    silent: boolean,
+  ): void {
+    const change: { -readonly [K in keyof AppliedChange]: AppliedChange[K] } = {
+      objectType: object.name,
+      operation,
+      user: call.user,
+      silent,
+    };
     if (old) change.old = old;
     if (next) change.new = next;
     call.log.changes.push(change);
@@ -450,7 +529,13 @@ export class DmlEngine {
    * Copies the given values into the draft; returns the names of the fields given. Ids found through External ID
    * references (live records, by the index) are added to `resolved`, so they are not looked up again.
    */
-  private applyInput(object: SObjectSchema, draft: Record<string, FieldValue>, values: RecordValues, operation: 'insert' | 'update', resolved?: string[]): void {
+  private applyInput(
+    object: SObjectSchema,
+    draft: Record<string, FieldValue>,
+    values: RecordValues,
+    operation: 'insert' | 'update',
+    resolved?: string[],
+  ): void {
     for (const key in values) {
       if (key === 'attributes' || !Object.hasOwn(values, key)) continue;
       const raw = values[key];
@@ -458,7 +543,8 @@ export class DmlEngine {
       let value: FieldValue;
       if (!field) {
         const reference = object.relationship(key);
-        if (!reference || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw noSuchColumn(key, object.name);
+        if (!reference || raw === null || typeof raw !== 'object' || Array.isArray(raw))
+          throw noSuchColumn(key, object.name);
         field = reference;
         value = this.resolveForeignKey(reference, raw as Record<string, unknown> | ExternalIdReference, resolved);
       } else {
@@ -476,16 +562,28 @@ export class DmlEngine {
 
   /** Whether `values` sets `field`, by its name or its relationship's. */
   private givesField(object: SObjectSchema, values: RecordValues, field: FieldSchema): boolean {
-    return Object.keys(values).some((key) => key !== 'attributes' && (object.field(key) ?? object.relationship(key)) === field);
+    return Object.keys(values).some(
+      (key) => key !== 'attributes' && (object.field(key) ?? object.relationship(key)) === field,
+    );
   }
 
   /** `{"Account": {"Gentrack_External_Id__c": "A1"}}`, or a Bulk API column's ExternalIdReference -> the id of that account. */
-  private resolveForeignKey(reference: FieldSchema, raw: Record<string, unknown> | ExternalIdReference, resolved?: string[]): string {
+  private resolveForeignKey(
+    reference: FieldSchema,
+    raw: Record<string, unknown> | ExternalIdReference,
+    resolved?: string[],
+  ): string {
     const byColumn = raw instanceof ExternalIdReference;
-    const typeName = (byColumn ? undefined : (raw['attributes'] as { type?: unknown } | undefined)?.type) ?? (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
+    const typeName =
+      (byColumn ? undefined : (raw['attributes'] as { type?: unknown } | undefined)?.type) ??
+      (reference.referenceTo.length === 1 ? reference.referenceTo[0] : undefined);
     const target = typeof typeName === 'string' ? this.schema.object(typeName) : undefined;
     if (!target || !reference.referenceTo.includes(target.name)) {
-      throw new SalesforceError('INVALID_FIELD', `${reference.relationshipName}: name the referenced object type in attributes.type (one of ${reference.referenceTo.join(', ')})`, [reference.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `${reference.relationshipName}: name the referenced object type in attributes.type (one of ${reference.referenceTo.join(', ')})`,
+        [reference.name],
+      );
     }
     let key: string | undefined;
     let value: unknown;
@@ -501,13 +599,21 @@ export class DmlEngine {
         keys++;
       }
       if (keys !== 1 || key === undefined) {
-        throw new SalesforceError('INVALID_FIELD', `A foreign key reference to ${target.name} must give exactly one External ID field`, [reference.name]);
+        throw new SalesforceError(
+          'INVALID_FIELD',
+          `A foreign key reference to ${target.name} must give exactly one External ID field`,
+          [reference.name],
+        );
       }
       value = raw[key];
     }
     const keyField = target.field(key);
     if (!keyField || !(keyField.externalId || keyField.name === 'Id')) {
-      throw new SalesforceError('INVALID_FIELD', `Field name provided, ${key} is not an External ID or indexed field for ${target.name}`, [reference.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Field name provided, ${key} is not an External ID or indexed field for ${target.name}`,
+        [reference.name],
+      );
     }
     if (keyField.name === 'Id') return coerceFieldValue(reference, value, this.schema) as string;
     const matches = this.store.findBy(target.name, keyField.name, coerceFieldValue(keyField, value, this.schema));
@@ -528,35 +634,60 @@ export class DmlEngine {
     for (const field of object.derivedFields) draft[field.name] = field.derive!(draft);
   }
 
-  private checkRequired(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined): void {
+  private checkRequired(
+    object: SObjectSchema,
+    draft: Readonly<Record<string, FieldValue>>,
+    old: SObjectRecord | undefined,
+  ): void {
     let missing: string[] | undefined;
     for (const field of object.requiredFields) {
       if (draft[field.name] === null && (!old || old[field.name] !== null)) (missing ??= []).push(field.name);
     }
     if (missing) {
-      throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      throw new SalesforceError(
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
     }
   }
 
-  private checkReferences(call: Call, object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined, resolved: readonly string[]): void {
+  private checkReferences(
+    call: Call,
+    object: SObjectSchema,
+    draft: Readonly<Record<string, FieldValue>>,
+    old: SObjectRecord | undefined,
+    resolved: readonly string[],
+  ): void {
     for (const field of object.writableReferenceFields) {
       const id = draft[field.name];
       // The calling user exists, and ids just resolved by External ID are live records.
-      if (typeof id !== 'string' || (old && old[field.name] === id) || id === call.user.id || resolved.includes(id)) continue;
+      if (typeof id !== 'string' || (old && old[field.name] === id) || id === call.user.id || resolved.includes(id))
+        continue;
       const target = this.store.findRecord(id);
       if (!target) throw invalidCrossReferenceKey(`${field.label}: invalid cross reference id`, [field.name]);
-      if (target['IsDeleted'] === true) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [field.name]);
+      if (target['IsDeleted'] === true)
+        throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [field.name]);
     }
   }
 
-  private checkUnique(object: SObjectSchema, draft: Readonly<Record<string, FieldValue>>, old: SObjectRecord | undefined, checked?: string): void {
+  private checkUnique(
+    object: SObjectSchema,
+    draft: Readonly<Record<string, FieldValue>>,
+    old: SObjectRecord | undefined,
+    checked?: string,
+  ): void {
     for (const field of object.uniqueFields) {
       if (field.name === checked) continue;
       const value = draft[field.name] ?? null;
       if (value === null || (old && old[field.name] === value)) continue;
       for (const id of this.store.findBy(object.name, field.name, value)) {
         if (id !== draft['Id']) {
-          throw new SalesforceError('DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${id}`, [field.name]);
+          throw new SalesforceError(
+            'DUPLICATE_VALUE',
+            `duplicate value found: ${field.name} duplicates value on record with id: ${id}`,
+            [field.name],
+          );
         }
       }
     }
@@ -609,7 +740,11 @@ function withoutKey(values: RecordValues, field: string): RecordValues {
 }
 
 function cannotWrite(field: FieldSchema): SalesforceError {
-  return new SalesforceError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}. ${INSERT_UPDATE_HINT}`, [field.name]);
+  return new SalesforceError(
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+    `Unable to create/update fields: ${field.name}. ${INSERT_UPDATE_HINT}`,
+    [field.name],
+  );
 }
 
 /** An exception a trigger listener raises in the name of a trigger (the Apex runtime names the trigger that failed). */
@@ -627,5 +762,8 @@ function triggerFailure(objectType: string, operation: DmlOperation, error: unkn
   const message = error instanceof Error ? error.message : String(error);
   const event = `After${operation[0]!.toUpperCase()}${operation.slice(1)}`;
   const trigger = error instanceof TriggerError ? error.triggerName : `${objectType}Trigger`;
-  return new SalesforceError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `${trigger}: execution of ${event}\n\ncaused by: ${message}`);
+  return new SalesforceError(
+    'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+    `${trigger}: execution of ${event}\n\ncaused by: ${message}`,
+  );
 }

@@ -16,10 +16,24 @@ export interface DmlPrimitives {
   readonly store: RecordStore;
   readonly orgId: string;
   /** `live`: ids the rule knows are live records (just saved in this call), whose existence need not be looked up. */
-  insert(objectType: string, values: Readonly<Record<string, unknown>>, system?: Readonly<Record<string, FieldValue>>, live?: readonly string[]): SObjectRecord;
-  update(objectType: string, id: string, values: Readonly<Record<string, unknown>>, system?: Readonly<Record<string, FieldValue>>): SObjectRecord;
+  insert(
+    objectType: string,
+    values: Readonly<Record<string, unknown>>,
+    system?: Readonly<Record<string, FieldValue>>,
+    live?: readonly string[],
+  ): SObjectRecord;
+  update(
+    objectType: string,
+    id: string,
+    values: Readonly<Record<string, unknown>>,
+    system?: Readonly<Record<string, FieldValue>>,
+  ): SObjectRecord;
   /** `cascade`: a deletion the platform makes itself (no delete rules run; `silent` also skips the trigger hook). */
-  delete(objectType: string, record: SObjectRecord, options?: { readonly cascade?: boolean; readonly silent?: boolean }): void;
+  delete(
+    objectType: string,
+    record: SObjectRecord,
+    options?: { readonly cascade?: boolean; readonly silent?: boolean },
+  ): void;
   undelete(objectType: string, record: SObjectRecord, options?: { readonly silent?: boolean }): void;
 }
 
@@ -57,7 +71,8 @@ export function dmlRules(schema: OrgSchema): ReadonlyMap<string, ObjectRules> {
   for (const object of schema.objects) {
     if (object.customSettingsType === 'Hierarchy') rules.set(object.name, hierarchySettingRules(object));
   }
-  if (schema.object('ContentVersion') && schema.object('ContentDocument')) rules.set('ContentVersion', contentVersionRules());
+  if (schema.object('ContentVersion') && schema.object('ContentDocument'))
+    rules.set('ContentVersion', contentVersionRules());
   return rules;
 }
 
@@ -66,7 +81,11 @@ function contentVersionRules(): ObjectRules {
   return {
     afterInsert(version, dml) {
       if (version['ContentDocumentId'] !== null) return;
-      const document = dml.insert('ContentDocument', {}, { Title: version['Title'] ?? null, LatestPublishedVersionId: version.Id, OwnerId: version['OwnerId'] ?? null });
+      const document = dml.insert(
+        'ContentDocument',
+        {},
+        { Title: version['Title'] ?? null, LatestPublishedVersionId: version.Id, OwnerId: version['OwnerId'] ?? null },
+      );
       dml.update('ContentVersion', version.Id, {}, { ContentDocumentId: document.Id });
     },
   };
@@ -77,7 +96,10 @@ function relationsOf(dml: DmlPrimitives, field: 'AccountId' | 'ContactId', id: s
 }
 
 function duplicateValue(field: string, existingId: string): SalesforceError {
-  return new SalesforceError('DUPLICATE_VALUE', `duplicate value found: ${field} duplicates value on record with id: ${existingId}`);
+  return new SalesforceError(
+    'DUPLICATE_VALUE',
+    `duplicate value found: ${field} duplicates value on record with id: ${existingId}`,
+  );
 }
 
 const DIRECT_RELATION: Readonly<Record<string, FieldValue>> = Object.freeze({ IsDirect: true, IsActive: true });
@@ -87,7 +109,9 @@ function contactRules(): ObjectRules {
     const accountId = contact['AccountId'];
     if (typeof accountId !== 'string') return;
     // A contact just inserted has no relationships yet.
-    const existing = isNew ? undefined : relationsOf(dml, 'ContactId', contact.Id).find((relation) => relation['AccountId'] === accountId);
+    const existing = isNew
+      ? undefined
+      : relationsOf(dml, 'ContactId', contact.Id).find((relation) => relation['AccountId'] === accountId);
     if (existing) dml.update(ACR, existing.Id, {}, { IsDirect: true });
     // The contact was just saved with this account, both checked then.
     else dml.insert(ACR, { AccountId: accountId, ContactId: contact.Id }, DIRECT_RELATION, [accountId, contact.Id]);
@@ -107,7 +131,8 @@ function contactRules(): ObjectRules {
       for (const relation of relationsOf(dml, 'ContactId', contact.Id)) dml.delete(ACR, relation, { cascade: true });
     },
     afterUndelete(contact, dml) {
-      const account = typeof contact['AccountId'] === 'string' ? dml.store.get('Account', contact['AccountId']) : undefined;
+      const account =
+        typeof contact['AccountId'] === 'string' ? dml.store.get('Account', contact['AccountId']) : undefined;
       if (account && account['IsDeleted'] !== true) makeDirect(contact, dml);
     },
   };

@@ -5,13 +5,31 @@
 import { SalesforceError, jsonParserError, malformedId } from '../errors.js';
 import { formatDate, formatDateTime, parseDate, parseDateTime } from './datetime.js';
 import { keyPrefixOf, toId18 } from './ids.js';
-import { isNumberType, isTextType, type FieldSchema, type FieldValue, type OrgSchema, type PicklistValue } from './schema.js';
+import {
+  isNumberType,
+  isTextType,
+  type FieldSchema,
+  type FieldValue,
+  type OrgSchema,
+  type PicklistValue,
+} from './schema.js';
 
 // The HTML5 rule, close to what Salesforce accepts.
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 const JSON_TOKEN = (raw: unknown): string =>
-  Array.isArray(raw) ? 'START_ARRAY' : typeof raw === 'object' ? 'START_OBJECT' : typeof raw === 'string' ? 'VALUE_STRING' : typeof raw === 'boolean' ? `VALUE_${String(raw).toUpperCase()}` : Number.isInteger(raw) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT';
+  Array.isArray(raw)
+    ? 'START_ARRAY'
+    : typeof raw === 'object'
+      ? 'START_OBJECT'
+      : typeof raw === 'string'
+        ? 'VALUE_STRING'
+        : typeof raw === 'boolean'
+          ? `VALUE_${String(raw).toUpperCase()}`
+          : Number.isInteger(raw)
+            ? 'VALUE_NUMBER_INT'
+            : 'VALUE_NUMBER_FLOAT';
 
 const JAVA_TYPE: Partial<Record<FieldSchema['type'], string>> = {
   boolean: 'boolean',
@@ -31,7 +49,11 @@ function cannotDeserialize(field: FieldSchema, raw: unknown): SalesforceError {
 }
 
 function notOfRequiredType(field: FieldSchema, raw: unknown): SalesforceError {
-  return new SalesforceError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.label}: value not of required type: ${String(raw)}`, [field.name]);
+  return new SalesforceError(
+    'INVALID_TYPE_ON_FIELD_IN_RECORD',
+    `${field.label}: value not of required type: ${String(raw)}`,
+    [field.name],
+  );
 }
 
 export function coerceFieldValue(field: FieldSchema, raw: unknown, schema: OrgSchema): FieldValue {
@@ -47,7 +69,8 @@ export function coerceFieldValue(field: FieldSchema, raw: unknown, schema: OrgSc
     case 'date': {
       if (typeof raw !== 'string') throw notOfRequiredType(field, raw);
       const epoch = parseDate(raw.slice(0, 10));
-      if (epoch === undefined || (raw.length > 10 && parseDateTime(raw) === undefined)) throw cannotDeserialize(field, raw);
+      if (epoch === undefined || (raw.length > 10 && parseDateTime(raw) === undefined))
+        throw cannotDeserialize(field, raw);
       // A valid YYYY-MM-DD is already in the stored form.
       return raw.length === 10 ? raw : formatDate(epoch);
     }
@@ -92,7 +115,11 @@ function coercePicklist(field: FieldSchema, value: string): string {
           .join(';')
       : canonicalChoice(field, value);
   if (stored.length > field.length) {
-    throw new SalesforceError('STRING_TOO_LONG', `${field.label}: data value too large: ${stored} (max length=${field.length})`, [field.name]);
+    throw new SalesforceError(
+      'STRING_TOO_LONG',
+      `${field.label}: data value too large: ${stored} (max length=${field.length})`,
+      [field.name],
+    );
   }
   return stored;
 }
@@ -102,7 +129,11 @@ function canonicalChoice(field: FieldSchema, choice: string): string {
   const known = picklistEntry(field.picklistValues, choice);
   if (known?.active) return known.value;
   if (field.restrictedPicklist) {
-    throw new SalesforceError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.label}: bad value for restricted picklist field: ${choice}`, [field.name]);
+    throw new SalesforceError(
+      'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      `${field.label}: bad value for restricted picklist field: ${choice}`,
+      [field.name],
+    );
   }
   return choice;
 }
@@ -125,7 +156,11 @@ function coerceNumber(field: FieldSchema, raw: string | number | boolean): numbe
   const factor = 10 ** field.scale;
   const rounded = Math.round(value * factor) / factor;
   if (field.precision > 0 && Math.abs(Math.trunc(rounded)).toString().length > field.precision - field.scale) {
-    throw new SalesforceError('NUMBER_OUTSIDE_VALID_RANGE', `${field.label}: value outside of valid range on numeric field: ${value}`, [field.name]);
+    throw new SalesforceError(
+      'NUMBER_OUTSIDE_VALID_RANGE',
+      `${field.label}: value outside of valid range on numeric field: ${value}`,
+      [field.name],
+    );
   }
   return rounded;
 }
@@ -136,7 +171,9 @@ function coerceId(field: FieldSchema, raw: string, schema: OrgSchema): string {
   if (field.type === 'reference') {
     const target = schema.objectForKeyPrefix(keyPrefixOf(id));
     if (!target || !field.referenceTo.includes(target.name)) {
-      throw new SalesforceError('FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${raw}`, [field.name]);
+      throw new SalesforceError('FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${raw}`, [
+        field.name,
+      ]);
     }
   }
   return id;

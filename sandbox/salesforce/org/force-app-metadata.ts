@@ -7,7 +7,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { DESCRIBE_TYPE_OF_CUSTOM } from '../../../model/resolve-model.js';
-import { defineField, relationshipNameOf, type FieldInit, type FieldSchema, type FieldValue, type PicklistValue } from './schema.js';
+import {
+  defineField,
+  relationshipNameOf,
+  type FieldInit,
+  type FieldSchema,
+  type FieldValue,
+  type PicklistValue,
+} from './schema.js';
 
 export class ForceAppMetadataError extends Error {
   override readonly name = 'ForceAppMetadataError';
@@ -27,7 +34,11 @@ export interface ObjectMetadata {
   readonly object?: {
     readonly label?: string;
     readonly pluralLabel?: string;
-    readonly nameField?: { readonly label: string; readonly type: 'Text' | 'AutoNumber'; readonly displayFormat?: string };
+    readonly nameField?: {
+      readonly label: string;
+      readonly type: 'Text' | 'AutoNumber';
+      readonly displayFormat?: string;
+    };
     readonly customSettingsType?: 'Hierarchy' | 'List';
   };
   readonly fields: readonly FieldSchema[];
@@ -55,10 +66,7 @@ export interface ForceAppMetadata {
   readonly triggers: readonly TriggerMetadata[];
 }
 
-const LIST_ELEMENTS = new Set([
-  'CustomField.valueSet.valueSetDefinition.value',
-  'PermissionSet.customPermissions',
-]);
+const LIST_ELEMENTS = new Set(['CustomField.valueSet.valueSetDefinition.value', 'PermissionSet.customPermissions']);
 
 const xml = new XMLParser({
   ignoreAttributes: true,
@@ -94,7 +102,8 @@ function parseFile(file: string, rootElement: string): XmlNode {
     throw new ForceAppMetadataError(file, `not well-formed XML: ${(error as Error).message}`);
   }
   const node = parsed[rootElement];
-  if (!node || typeof node !== 'object') throw new ForceAppMetadataError(file, `expected a <${rootElement}> root element`);
+  if (!node || typeof node !== 'object')
+    throw new ForceAppMetadataError(file, `expected a <${rootElement}> root element`);
   return node as XmlNode;
 }
 
@@ -187,7 +196,10 @@ function readField(file: string): FieldSchema {
   const metadataType = text(node, 'type');
   const type = metadataType === undefined ? undefined : FIELD_TYPES[metadataType];
   if (!type) {
-    throw new ForceAppMetadataError(file, `field ${name} has type ${metadataType ?? '(none)'}, which the sandbox org does not support`);
+    throw new ForceAppMetadataError(
+      file,
+      `field ${name} has type ${metadataType ?? '(none)'}, which the sandbox org does not support`,
+    );
   }
   const masterDetail = metadataType === 'MasterDetail';
   const required = text(node, 'required') === 'true' || masterDetail;
@@ -205,7 +217,10 @@ function readField(file: string): FieldSchema {
   if (length !== undefined) Object.assign(init, { length });
   if (metadataType === 'TextArea') Object.assign(init, { length: 255 });
   if (type === 'double' || type === 'currency' || type === 'percent') {
-    Object.assign(init, { precision: integer(node, 'precision', file) ?? 18, scale: integer(node, 'scale', file) ?? 0 });
+    Object.assign(init, {
+      precision: integer(node, 'precision', file) ?? 18,
+      scale: integer(node, 'scale', file) ?? 0,
+    });
   }
   if (type === 'picklist' || type === 'multipicklist') Object.assign(init, picklistFacts(node));
   if (type === 'reference') {
@@ -219,7 +234,11 @@ function readField(file: string): FieldSchema {
     });
   }
   if (metadataType === 'AutoNumber') {
-    Object.assign(init, { createable: false, updateable: false, autoNumberFormat: text(node, 'displayFormat') ?? '{0}' });
+    Object.assign(init, {
+      createable: false,
+      updateable: false,
+      autoNumberFormat: text(node, 'displayFormat') ?? '{0}',
+    });
   }
   if (node['formula'] !== undefined) Object.assign(init, { createable: false, updateable: false });
   const defaultValue = parseDefault(text(node, 'defaultValue'), type);
@@ -266,7 +285,8 @@ function integer(node: XmlNode, key: string, file: string): number | undefined {
   const value = text(node, key);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new ForceAppMetadataError(file, `<${key}> must be a whole number, got ${value}`);
+  if (!Number.isInteger(number) || number < 0)
+    throw new ForceAppMetadataError(file, `<${key}> must be a whole number, got ${value}`);
   return number;
 }
 

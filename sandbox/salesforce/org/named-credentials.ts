@@ -79,7 +79,9 @@ export function readExternalCredentials(forceAppDir: string | false | undefined)
     .filter((file) => file.endsWith('.externalCredential-meta.xml'))
     .sort()
     .map((file) => {
-      const node = (xml.parse(readFileSync(join(folder, file), 'utf8')) as { ExternalCredential?: Record<string, unknown> }).ExternalCredential ?? {};
+      const node =
+        (xml.parse(readFileSync(join(folder, file), 'utf8')) as { ExternalCredential?: Record<string, unknown> })
+          .ExternalCredential ?? {};
       const parameters = (node.externalCredentialParameters ?? []) as Record<string, string>[];
       const protocol = String(node.authenticationProtocol ?? 'Custom');
       const variant = parameters.find((parameter) => parameter.parameterType === 'AuthProtocolVariant')?.parameterValue;
@@ -90,14 +92,20 @@ export function readExternalCredentials(forceAppDir: string | false | undefined)
         ...(variant ? { authenticationProtocolVariant: variant } : {}),
         principals: parameters
           .filter((parameter) => (PRINCIPAL_TYPES as readonly string[]).includes(parameter.parameterType ?? ''))
-          .map((parameter) => ({ name: String(parameter.parameterName), type: parameter.parameterType as PrincipalType })),
+          .map((parameter) => ({
+            name: String(parameter.parameterName),
+            type: parameter.parameterType as PrincipalType,
+          })),
       };
     });
 }
 
 export class NamedCredentials {
   private readonly stored = new Map<string, StoredCredential>();
-  private readonly changes: { readonly action: 'created' | 'replaced' | 'deleted'; readonly credential: Omit<StoredCredential, 'values'> }[] = [];
+  private readonly changes: {
+    readonly action: 'created' | 'replaced' | 'deleted';
+    readonly credential: Omit<StoredCredential, 'values'>;
+  }[] = [];
 
   constructor(
     readonly externalCredentials: readonly ExternalCredentialDefinition[],
@@ -109,7 +117,10 @@ export class NamedCredentials {
     const { definition, principal, values } = this.validate(input, true);
     const key = keyOf(definition.name, principal.name, principal.type);
     if (this.stored.has(key)) {
-      throw new SalesforceError('DUPLICATE_VALUE', `Credentials already exist for principal ${principal.name} of ${definition.name}; replace them with PUT`);
+      throw new SalesforceError(
+        'DUPLICATE_VALUE',
+        `Credentials already exist for principal ${principal.name} of ${definition.name}; replace them with PUT`,
+      );
     }
     return this.save(definition, principal, values, username, 'created');
   }
@@ -118,7 +129,12 @@ export class NamedCredentials {
   replace(input: CredentialInput, username: string): CredentialOutput {
     const { definition, principal, values } = this.validate(input, true);
     if (!this.stored.has(keyOf(definition.name, principal.name, principal.type))) {
-      throw new SalesforceError('NOT_FOUND', `No credentials exist for principal ${principal.name} of ${definition.name}; create them with POST`, [], 404);
+      throw new SalesforceError(
+        'NOT_FOUND',
+        `No credentials exist for principal ${principal.name} of ${definition.name}; create them with POST`,
+        [],
+        404,
+      );
     }
     return this.save(definition, principal, values, username, 'replaced');
   }
@@ -132,18 +148,31 @@ export class NamedCredentials {
     const { definition, principal } = this.validate(query, false);
     const key = keyOf(definition.name, principal.name, principal.type);
     const existing = this.stored.get(key);
-    if (!existing) throw new SalesforceError('NOT_FOUND', `No credentials exist for principal ${principal.name} of ${definition.name}`, [], 404);
+    if (!existing)
+      throw new SalesforceError(
+        'NOT_FOUND',
+        `No credentials exist for principal ${principal.name} of ${definition.name}`,
+        [],
+        404,
+      );
     this.stored.delete(key);
     this.changes.push({ action: 'deleted', credential: withoutValues(existing) });
   }
 
   /** The stored values, secrets included (tests assert what was pushed). */
-  credential(externalCredential: string, principalName: string, principalType: PrincipalType = 'NamedPrincipal'): StoredCredential | undefined {
+  credential(
+    externalCredential: string,
+    principalName: string,
+    principalType: PrincipalType = 'NamedPrincipal',
+  ): StoredCredential | undefined {
     return this.stored.get(keyOf(externalCredential, principalName, principalType));
   }
 
   /** Every create, replace and delete, oldest first, without values. */
-  history(): readonly { readonly action: 'created' | 'replaced' | 'deleted'; readonly credential: Omit<StoredCredential, 'values'> }[] {
+  history(): readonly {
+    readonly action: 'created' | 'replaced' | 'deleted';
+    readonly credential: Omit<StoredCredential, 'values'>;
+  }[] {
     return [...this.changes];
   }
 
@@ -180,7 +209,10 @@ export class NamedCredentials {
       authenticationProtocolVariant: definition.authenticationProtocolVariant ?? null,
       authenticationStatus: credential ? 'Configured' : 'NotConfigured',
       credentials: Object.fromEntries(
-        Object.entries(credential?.values ?? {}).map(([name, value]) => [name, { value: value.encrypted ? null : value.value, encrypted: value.encrypted }]),
+        Object.entries(credential?.values ?? {}).map(([name, value]) => [
+          name,
+          { value: value.encrypted ? null : value.value, encrypted: value.encrypted },
+        ]),
       ),
     };
   }
@@ -188,24 +220,48 @@ export class NamedCredentials {
   private validate(input: CredentialInput, withValues: boolean) {
     const name = typeof input.externalCredential === 'string' ? input.externalCredential : '';
     const definition = this.externalCredentials.find((candidate) => candidate.name === name);
-    if (!definition) throw new SalesforceError('NOT_FOUND', `External credential ${name || '(none given)'} does not exist or you do not have access to it`, [], 404);
+    if (!definition)
+      throw new SalesforceError(
+        'NOT_FOUND',
+        `External credential ${name || '(none given)'} does not exist or you do not have access to it`,
+        [],
+        404,
+      );
     const principalType = input.principalType;
     if (typeof principalType !== 'string' || !(PRINCIPAL_TYPES as readonly string[]).includes(principalType)) {
       throw new SalesforceError('INVALID_INPUT', `principalType must be one of ${PRINCIPAL_TYPES.join(', ')}`);
     }
-    const principal = definition.principals.find((candidate) => candidate.type === principalType && (principalType !== 'NamedPrincipal' || candidate.name === input.principalName));
+    const principal = definition.principals.find(
+      (candidate) =>
+        candidate.type === principalType &&
+        (principalType !== 'NamedPrincipal' || candidate.name === input.principalName),
+    );
     if (!principal) {
-      throw new SalesforceError('NOT_FOUND', `External credential ${definition.name} has no ${principalType} ${String(input.principalName ?? '')}`, [], 404);
+      throw new SalesforceError(
+        'NOT_FOUND',
+        `External credential ${definition.name} has no ${principalType} ${String(input.principalName ?? '')}`,
+        [],
+        404,
+      );
     }
     if (!withValues) return { definition, principal, values: {} };
-    if (input.authenticationProtocol !== undefined && input.authenticationProtocol !== definition.authenticationProtocol) {
-      throw new SalesforceError('INVALID_INPUT', `authenticationProtocol ${String(input.authenticationProtocol)} does not match the external credential's ${definition.authenticationProtocol}`);
+    if (
+      input.authenticationProtocol !== undefined &&
+      input.authenticationProtocol !== definition.authenticationProtocol
+    ) {
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        `authenticationProtocol ${String(input.authenticationProtocol)} does not match the external credential's ${definition.authenticationProtocol}`,
+      );
     }
     const values = readValues(input.credentials);
     const required = REQUIRED_CREDENTIALS[definition.authenticationProtocolVariant ?? ''] ?? [];
     const missing = required.filter((credentialName) => !values[credentialName]?.value);
     if (missing.length > 0) {
-      throw new SalesforceError('INVALID_INPUT', `${definition.authenticationProtocolVariant} credentials need ${missing.join(' and ')}`);
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        `${definition.authenticationProtocolVariant} credentials need ${missing.join(' and ')}`,
+      );
     }
     return { definition, principal, values };
   }
@@ -219,7 +275,10 @@ function readValues(credentials: unknown): Record<string, CredentialValue> {
   for (const [name, entry] of Object.entries(credentials)) {
     const { value, encrypted } = (entry ?? {}) as { value?: unknown; encrypted?: unknown };
     if (typeof value !== 'string' || typeof encrypted !== 'boolean') {
-      throw new SalesforceError('INVALID_INPUT', `credentials.${name} must be { "value": string, "encrypted": boolean }`);
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        `credentials.${name} must be { "value": string, "encrypted": boolean }`,
+      );
     }
     values[name] = { value, encrypted };
   }

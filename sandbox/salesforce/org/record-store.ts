@@ -206,7 +206,8 @@ export class RecordStore {
   put(objectType: string, record: SObjectRecord): void {
     const table = this.requireTable(objectType);
     const previous = table.get(sequenceOf(record.Id));
-    if (previous !== undefined && previous.Id !== record.Id) throw new Error(`${record.Id} and ${previous.Id} have one sequence number: ids must come from one IdSequence`);
+    if (previous !== undefined && previous.Id !== record.Id)
+      throw new Error(`${record.Id} and ${previous.Id} have one sequence number: ids must come from one IdSequence`);
     if (this.journaling) this.journal.push({ objectType, id: record.Id, previous });
     this.write(objectType, table, previous, Object.isFrozen(record) ? record : Object.freeze(record));
   }
@@ -262,8 +263,10 @@ export class RecordStore {
   ): void {
     const indexes = this.indexLists.get(objectType)!;
     if (indexes.length > 0) {
-      if (previous && previous['IsDeleted'] !== true) for (let index = 0; index < indexes.length; index++) indexes[index]!.remove(previous);
-      if (next && next['IsDeleted'] !== true) for (let index = 0; index < indexes.length; index++) indexes[index]!.add(next);
+      if (previous && previous['IsDeleted'] !== true)
+        for (let index = 0; index < indexes.length; index++) indexes[index]!.remove(previous);
+      if (next && next['IsDeleted'] !== true)
+        for (let index = 0; index < indexes.length; index++) indexes[index]!.add(next);
     }
     if (next) table.set(sequenceOf(next.Id), next);
     else table.delete(sequenceOf(previous!.Id));

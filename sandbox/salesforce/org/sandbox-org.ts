@@ -20,7 +20,14 @@ import { buildOrgSchema, loadForceApp, type SchemaOptions } from './build-schema
 import { ChangeFeed } from './change-feed.js';
 import { CustomSettings } from './custom-settings.js';
 import { formatDateTime } from './datetime.js';
-import { DmlEngine, type AfterDmlListener, type AppliedChange, type DmlResult, type PublishedEvent, type RecordValues } from './dml-engine.js';
+import {
+  DmlEngine,
+  type AfterDmlListener,
+  type AppliedChange,
+  type DmlResult,
+  type PublishedEvent,
+  type RecordValues,
+} from './dml-engine.js';
 import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
 import { NamedCredentials, readExternalCredentials } from './named-credentials.js';
@@ -134,7 +141,12 @@ export class SandboxOrg {
     for (const set of metadata.permissionSets) permissionSets.set(set.name, set.customPermissions);
     for (const [name, granted] of Object.entries(options.permissionSets ?? {})) permissionSets.set(name, granted);
     const directory = new UserDirectory(this.schema, this.store, ids, permissionSets, this.clock);
-    const adminCredentials = { username: 'admin@gentrack-sandbox.example', password: 'Sandbox-Admin-1', securityToken: 'AdminToken0001', ...pickCredentials(options.admin) };
+    const adminCredentials = {
+      username: 'admin@gentrack-sandbox.example',
+      password: 'Sandbox-Admin-1',
+      securityToken: 'AdminToken0001',
+      ...pickCredentials(options.admin),
+    };
     const integrationCredentials = {
       username: 'integration@gentrack-sandbox.example',
       password: 'Sandbox-Integration-1',
@@ -150,7 +162,13 @@ export class SandboxOrg {
       ...integrationCredentials,
     });
     this.users = Object.assign(directory, { admin, integration });
-    writeSetupRecords(metadata, { schema: this.schema, store: this.store, ids, now: this.clock(), createdById: admin.id });
+    writeSetupRecords(metadata, {
+      schema: this.schema,
+      store: this.store,
+      ids,
+      now: this.clock(),
+      createdById: admin.id,
+    });
     this.credentials = { admin: adminCredentials, integration: integrationCredentials };
     this.connectedApp = {
       clientId: '3MVG9GentrackSandboxConnectedAppConsumerKey',
@@ -164,8 +182,19 @@ export class SandboxOrg {
     this.namedCredentials = new NamedCredentials(readExternalCredentials(options.forceAppDir), this.clock);
     this.customSettings = new CustomSettings(this.schema, this.store, this.id);
     this.transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
-    this.dml = new DmlEngine(this.schema, this.store, ids, this.transactions, dmlRules(this.schema), this.id, this.clock);
-    this.bulkIngest = new IngestJobs(this, options.bulkUploadLimitBytes === undefined ? {} : { maxUploadBytes: options.bulkUploadLimitBytes });
+    this.dml = new DmlEngine(
+      this.schema,
+      this.store,
+      ids,
+      this.transactions,
+      dmlRules(this.schema),
+      this.id,
+      this.clock,
+    );
+    this.bulkIngest = new IngestJobs(
+      this,
+      options.bulkUploadLimitBytes === undefined ? {} : { maxUploadBytes: options.bulkUploadLimitBytes },
+    );
   }
 
   /** Registers a trigger-like listener; returns a function that removes it. */
@@ -182,12 +211,26 @@ export class SandboxOrg {
     };
   }
 
-  insert(objectType: string, records: RecordValues | readonly RecordValues[], options: CodeDmlOptions = {}): Promise<DmlResult[]> {
-    return this.settle(this.dml.insert(list(records).map((values) => ({ objectType, values })), this.dmlOptions(options)), options);
+  insert(
+    objectType: string,
+    records: RecordValues | readonly RecordValues[],
+    options: CodeDmlOptions = {},
+  ): Promise<DmlResult[]> {
+    return this.settle(
+      this.dml.insert(
+        list(records).map((values) => ({ objectType, values })),
+        this.dmlOptions(options),
+      ),
+      options,
+    );
   }
 
   /** Each record carries its Id. */
-  update(objectType: string, records: RecordValues | readonly RecordValues[], options: CodeDmlOptions = {}): Promise<DmlResult[]> {
+  update(
+    objectType: string,
+    records: RecordValues | readonly RecordValues[],
+    options: CodeDmlOptions = {},
+  ): Promise<DmlResult[]> {
     const items = list(records).map((values) => {
       const { Id, ...rest } = values as { Id?: unknown };
       return { objectType, id: String(Id ?? ''), values: rest };
@@ -201,16 +244,32 @@ export class SandboxOrg {
     records: RecordValues | readonly RecordValues[],
     options: CodeDmlOptions & { readonly externalIdField?: string } = {},
   ): Promise<DmlResult[]> {
-    return this.settle(this.dml.upsert(objectType, options.externalIdField ?? EXTERNAL_ID_FIELD, list(records), this.dmlOptions(options)), options);
+    return this.settle(
+      this.dml.upsert(
+        objectType,
+        options.externalIdField ?? EXTERNAL_ID_FIELD,
+        list(records),
+        this.dmlOptions(options),
+      ),
+      options,
+    );
   }
 
   /** Takes ids or records with an Id. */
-  delete(objectType: string, records: string | RecordValues | readonly (string | RecordValues)[], options: CodeDmlOptions = {}): Promise<DmlResult[]> {
+  delete(
+    objectType: string,
+    records: string | RecordValues | readonly (string | RecordValues)[],
+    options: CodeDmlOptions = {},
+  ): Promise<DmlResult[]> {
     return this.settle(this.dml.delete(idsOf(records), { ...this.dmlOptions(options), objectType }), options);
   }
 
   /** Restores records from the Recycle Bin (REST has no undelete, so this is the way in for tests and the demo). */
-  undelete(objectType: string, records: string | RecordValues | readonly (string | RecordValues)[], options?: CodeDmlOptions): Promise<DmlResult[]>;
+  undelete(
+    objectType: string,
+    records: string | RecordValues | readonly (string | RecordValues)[],
+    options?: CodeDmlOptions,
+  ): Promise<DmlResult[]>;
   undelete(ids: readonly string[], user?: SandboxUser): Promise<DmlResult[]>;
   undelete(
     first: string | readonly string[],
@@ -267,7 +326,8 @@ export class SandboxOrg {
     }
     for (const batch of batches.values()) {
       const { eventType, user } = batch[0]!;
-      for (const listener of [...this.eventListeners]) listener({ eventType, events: batch.map((entry) => entry.event), user });
+      for (const listener of [...this.eventListeners])
+        listener({ eventType, events: batch.map((entry) => entry.event), user });
     }
   }
 }
@@ -281,7 +341,9 @@ function list(records: RecordValues | readonly RecordValues[]): readonly RecordV
 }
 
 function idsOf(records: string | RecordValues | readonly (string | RecordValues)[]): string[] {
-  const items = Array.isArray(records) ? (records as readonly (string | RecordValues)[]) : [records as string | RecordValues];
+  const items = Array.isArray(records)
+    ? (records as readonly (string | RecordValues)[])
+    : [records as string | RecordValues];
   return items.map((item) => (typeof item === 'string' ? item : String((item as { Id?: unknown }).Id ?? '')));
 }
 

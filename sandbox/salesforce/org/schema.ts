@@ -100,7 +100,12 @@ export function defineField(init: FieldInit): FieldSchema {
     nillable,
     required:
       init.required ??
-      (!nillable && init.type !== 'boolean' && init.type !== 'id' && !system && !init.derive && init.defaultValue == null),
+      (!nillable &&
+        init.type !== 'boolean' &&
+        init.type !== 'id' &&
+        !system &&
+        !init.derive &&
+        init.defaultValue == null),
   };
 }
 
@@ -193,9 +198,15 @@ export class SObjectSchema implements ObjectDefinition {
     this.uniqueFields = definition.fields.filter((field) => field.unique);
     this.derivedFields = definition.fields.filter((field) => field.derive);
     this.autoNumberFields = definition.fields.filter((field) => field.autoNumberFormat !== undefined);
-    this.requiredFields = definition.fields.filter((field) => !field.nillable && (field.createable || field.updateable));
-    this.writableReferenceFields = definition.fields.filter((field) => field.type === 'reference' && (field.createable || field.updateable));
-    this.blankRecord = Object.freeze(Object.fromEntries(definition.fields.map((field) => [field.name, field.defaultValue])));
+    this.requiredFields = definition.fields.filter(
+      (field) => !field.nillable && (field.createable || field.updateable),
+    );
+    this.writableReferenceFields = definition.fields.filter(
+      (field) => field.type === 'reference' && (field.createable || field.updateable),
+    );
+    this.blankRecord = Object.freeze(
+      Object.fromEntries(definition.fields.map((field) => [field.name, field.defaultValue])),
+    );
     this.newRecord = recordFactory(this.blankRecord);
   }
 

@@ -10,7 +10,10 @@ test('values are found by number across pages, and iterate in number order whate
   assert.equal(table.get(2), undefined);
   assert.equal(table.get(2 ** 40 + 4), undefined);
   assert.equal(table.get(123_456_789), undefined, 'a page that was never created');
-  assert.deepEqual([...table.values()], [...numbers].sort((a, b) => a - b).map((number) => `v${number}`));
+  assert.deepEqual(
+    [...table.values()],
+    [...numbers].sort((a, b) => a - b).map((number) => `v${number}`),
+  );
 });
 
 test('a value set again replaces the old one in place; a deleted one is gone', () => {

@@ -7,16 +7,30 @@ import { STANDARD_OBJECTS, type StandardField, type StandardObject } from '../..
 import { defineField, type FieldInit, type FieldSchema, type FieldValue, type ObjectDefinition } from './schema.js';
 
 /** Fields the platform maintains; no API call may set them. */
-export const AUDIT_FIELDS = ['CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'] as const;
+export const AUDIT_FIELDS = [
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+] as const;
 
-const systemField = (name: string, label: string, type: FieldInit['type'], extra: Partial<FieldInit> = {}): FieldSchema =>
-  defineField({ name, label, type, createable: false, updateable: false, ...extra });
+const systemField = (
+  name: string,
+  label: string,
+  type: FieldInit['type'],
+  extra: Partial<FieldInit> = {},
+): FieldSchema => defineField({ name, label, type, createable: false, updateable: false, ...extra });
 
 export const auditFieldSchemas = (): FieldSchema[] => [
   systemField('Id', 'Record ID', 'id'),
   systemField('IsDeleted', 'Deleted', 'boolean'),
   systemField('CreatedDate', 'Created Date', 'datetime', { nillable: false }),
-  systemField('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false }),
+  systemField('CreatedById', 'Created By ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'CreatedBy',
+    nillable: false,
+  }),
   systemField('LastModifiedDate', 'Last Modified Date', 'datetime', { nillable: false }),
   systemField('LastModifiedById', 'Last Modified By ID', 'reference', {
     referenceTo: ['User'],
@@ -45,9 +59,7 @@ const FIELD_FACTS: Readonly<Record<string, Readonly<Record<string, Partial<Field
 
 /** Fields a real org has on catalogue objects that the catalogue does not list. */
 const EXTRA_FIELDS: Readonly<Record<string, readonly FieldInit[]>> = {
-  Contact: [
-    { name: 'Name', label: 'Full Name', type: 'string', length: 121, nameField: true, derive: fullName },
-  ],
+  Contact: [{ name: 'Name', label: 'Full Name', type: 'string', length: 121, nameField: true, derive: fullName }],
 };
 
 function fromCatalogueField(objectName: string, field: StandardField): FieldSchema | undefined {
@@ -83,7 +95,8 @@ function fromCatalogue(object: StandardObject): ObjectDefinition {
   };
 }
 
-const picklist = (...values: string[]) => values.map((value, index) => ({ value, label: value, defaultValue: index === 0, active: true }));
+const picklist = (...values: string[]) =>
+  values.map((value, index) => ({ value, label: value, defaultValue: index === 0, active: true }));
 
 /** Objects the sandbox needs that the connector never syncs, so they stay out of the catalogue. */
 const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
@@ -96,9 +109,24 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
     supportsUndelete: false,
     fields: [
       ...auditFieldSchemas(),
-      defineField({ name: 'Username', label: 'Username', type: 'string', length: 80, unique: true, required: true, nillable: false }),
+      defineField({
+        name: 'Username',
+        label: 'Username',
+        type: 'string',
+        length: 80,
+        unique: true,
+        required: true,
+        nillable: false,
+      }),
       defineField({ name: 'FirstName', label: 'First Name', type: 'string', length: 40 }),
-      defineField({ name: 'LastName', label: 'Last Name', type: 'string', length: 80, required: true, nillable: false }),
+      defineField({
+        name: 'LastName',
+        label: 'Last Name',
+        type: 'string',
+        length: 80,
+        required: true,
+        nillable: false,
+      }),
       defineField({ name: 'Name', label: 'Full Name', type: 'string', length: 121, nameField: true, derive: fullName }),
       defineField({ name: 'Email', label: 'Email', type: 'email', required: true, nillable: false }),
       defineField({ name: 'IsActive', label: 'Active', type: 'boolean', defaultValue: true }),
@@ -121,7 +149,13 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
         referenceTo: ['Account', 'Opportunity', 'Quote', 'Order'],
       }),
       defineField({ name: 'WhoId', label: 'Name ID', type: 'reference', referenceTo: ['Contact'] }),
-      defineField({ name: 'OwnerId', label: 'Assigned To ID', type: 'reference', referenceTo: ['User'], nillable: false }),
+      defineField({
+        name: 'OwnerId',
+        label: 'Assigned To ID',
+        type: 'reference',
+        referenceTo: ['User'],
+        nillable: false,
+      }),
       defineField({
         name: 'Status',
         label: 'Status',
@@ -156,7 +190,10 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
       ...auditFieldSchemas(),
       systemField('Name', 'Name', 'string', { length: 255, nameField: true }),
       systemField('TableEnumOrId', 'Custom Object Definition ID', 'string', { length: 255 }),
-      systemField('Status', 'Status', 'picklist', { length: 40, picklistValues: picklist('Active', 'Inactive', 'Deleted') }),
+      systemField('Status', 'Status', 'picklist', {
+        length: 40,
+        picklistValues: picklist('Active', 'Inactive', 'Deleted'),
+      }),
       systemField('ApiVersion', 'Api Version', 'double', { precision: 18, scale: 1 }),
       systemField('IsValid', 'Is Valid', 'boolean'),
       systemField('UsageAfterInsert', 'After Insert', 'boolean'),
@@ -190,12 +227,39 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
     supportsUndelete: false,
     fields: [
       ...auditFieldSchemas(),
-      defineField({ name: 'Title', label: 'Title', type: 'string', length: 255, nameField: true, required: true, nillable: false }),
-      defineField({ name: 'PathOnClient', label: 'Path On Client', type: 'string', length: 500, required: true, nillable: false }),
+      defineField({
+        name: 'Title',
+        label: 'Title',
+        type: 'string',
+        length: 255,
+        nameField: true,
+        required: true,
+        nillable: false,
+      }),
+      defineField({
+        name: 'PathOnClient',
+        label: 'Path On Client',
+        type: 'string',
+        length: 500,
+        required: true,
+        nillable: false,
+      }),
       defineField({ name: 'Description', label: 'Description', type: 'textarea', length: 1000 }),
       // base64 in an org; the sandbox keeps the base64 text as given.
-      defineField({ name: 'VersionData', label: 'Version Data', type: 'textarea', length: 2 ** 30, required: true, nillable: false }),
-      defineField({ name: 'FirstPublishLocationId', label: 'First Publish Location ID', type: 'reference', referenceTo: ['User', 'Account', 'Contact'] }),
+      defineField({
+        name: 'VersionData',
+        label: 'Version Data',
+        type: 'textarea',
+        length: 2 ** 30,
+        required: true,
+        nillable: false,
+      }),
+      defineField({
+        name: 'FirstPublishLocationId',
+        label: 'First Publish Location ID',
+        type: 'reference',
+        referenceTo: ['User', 'Account', 'Contact'],
+      }),
       systemField('ContentDocumentId', 'Content Document ID', 'reference', { referenceTo: ['ContentDocument'] }),
       defineField({ name: 'OwnerId', label: 'Owner ID', type: 'reference', referenceTo: ['User'], nillable: false }),
     ],
@@ -210,7 +274,9 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
     fields: [
       ...auditFieldSchemas(),
       systemField('Title', 'Title', 'string', { length: 255, nameField: true }),
-      systemField('LatestPublishedVersionId', 'Latest Published Version ID', 'reference', { referenceTo: ['ContentVersion'] }),
+      systemField('LatestPublishedVersionId', 'Latest Published Version ID', 'reference', {
+        referenceTo: ['ContentVersion'],
+      }),
       systemField('OwnerId', 'Owner ID', 'reference', { referenceTo: ['User'] }),
     ],
   },
@@ -222,7 +288,10 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
     keyPrefix: '00D',
     kind: 'standard',
     supportsUndelete: false,
-    fields: [...auditFieldSchemas(), defineField({ name: 'Name', label: 'Name', type: 'string', length: 80, nameField: true })],
+    fields: [
+      ...auditFieldSchemas(),
+      defineField({ name: 'Name', label: 'Name', type: 'string', length: 80, nameField: true }),
+    ],
   },
 ];
 

@@ -75,7 +75,10 @@ export class Transactions<Change, Event> {
     };
   }
 
-  private async nested<T>(log: TransactionLog<Change, Event>, work: (log: TransactionLog<Change, Event>) => Promise<T>): Promise<T> {
+  private async nested<T>(
+    log: TransactionLog<Change, Event>,
+    work: (log: TransactionLog<Change, Event>) => Promise<T>,
+  ): Promise<T> {
     const savepoint = this.savepoint(log);
     try {
       return await work(log);

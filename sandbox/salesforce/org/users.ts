@@ -71,15 +71,26 @@ export class UserDirectory {
     const assigned = init.permissionSets ?? [];
     for (const name of assigned) {
       if (!this.permissionSets.has(name)) {
-        throw new UnknownPermissionSetError(`permission set ${name} does not exist in the org (known: ${[...this.permissionSets.keys()].join(', ')})`);
+        throw new UnknownPermissionSetError(
+          `permission set ${name} does not exist in the org (known: ${[...this.permissionSets.keys()].join(', ')})`,
+        );
       }
     }
     const id = this.ids.mint(this.schema.object('User')!.keyPrefix);
     const name = [init.firstName, init.lastName].filter(Boolean).join(' ');
     const email = init.email ?? init.username;
-    const user = new User(id, init.username, name, email, assigned, new Set(assigned.flatMap((set) => this.permissionSets.get(set) ?? [])));
+    const user = new User(
+      id,
+      init.username,
+      name,
+      email,
+      assigned,
+      new Set(assigned.flatMap((set) => this.permissionSets.get(set) ?? [])),
+    );
     const stamp = formatDateTime(this.now());
-    const record: Record<string, FieldValue> = Object.fromEntries(this.schema.object('User')!.fields.map((field) => [field.name, null]));
+    const record: Record<string, FieldValue> = Object.fromEntries(
+      this.schema.object('User')!.fields.map((field) => [field.name, null]),
+    );
     Object.assign(record, {
       Id: id,
       IsDeleted: false,

@@ -239,8 +239,13 @@ test('at most 100 events are pending however many are requested; pending_num_req
     const delivered = () => responses.flatMap((response) => response.events);
     // Barrier: a keepalive after the last events; an idle stream sends one, and an event sent before it came first.
     const keepaliveAfterEvents = () => {
-      const lastWithEvents = responses.reduce((last, response, index) => (response.events.length > 0 ? index : last), -1);
-      return lastWithEvents >= 0 && responses.slice(lastWithEvents + 1).some((response) => response.events.length === 0);
+      const lastWithEvents = responses.reduce(
+        (last, response, index) => (response.events.length > 0 ? index : last),
+        -1,
+      );
+      return (
+        lastWithEvents >= 0 && responses.slice(lastWithEvents + 1).some((response) => response.events.length === 0)
+      );
     };
     await eventually('a keepalive after the first events', keepaliveAfterEvents, 5_000);
     assert.equal(delivered().length, 100);
@@ -255,7 +260,11 @@ test('at most 100 events are pending however many are requested; pending_num_req
     );
 
     call.write({ numRequested: 30 }); // later requests may omit the topic
-    await eventually('30 more events, then a keepalive', () => delivered().length >= 130 && keepaliveAfterEvents(), 5_000);
+    await eventually(
+      '30 more events, then a keepalive',
+      () => delivered().length >= 130 && keepaliveAfterEvents(),
+      5_000,
+    );
     assert.equal(delivered().length, 130);
     call.cancel();
     client.close();

@@ -22,5 +22,9 @@ export function parseApiVersion(segment: string): string | undefined {
 }
 
 export function versionList(): { label: string; url: string; version: string }[] {
-  return Object.entries(RELEASES).map(([major, label]) => ({ label, url: `/services/data/v${major}.0`, version: `${major}.0` }));
+  return Object.entries(RELEASES).map(([major, label]) => ({
+    label,
+    url: `/services/data/v${major}.0`,
+    version: `${major}.0`,
+  }));
 }

@@ -12,18 +12,26 @@ const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 
 export function registerAuthRoutes(app: FastifyInstance, { org }: RouteDependencies): void {
   const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
-    reply.code(status).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify({ error, error_description: description }));
+    reply
+      .code(status)
+      .header('content-type', JSON_CONTENT_TYPE)
+      .send(JSON.stringify({ error, error_description: description }));
 
   const identityUrl = (base: string, user: SandboxUser) => `${base}/id/${org.id}/${user.id}`;
 
   app.post('/services/oauth2/token', async (request, reply) => {
-    const params = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, string | undefined>;
+    const params = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+      string,
+      string | undefined
+    >;
     const grantType = params['grant_type'];
     if (grantType !== 'password' && grantType !== 'client_credentials') {
       return oauthError(reply, 400, 'unsupported_grant_type', 'grant type not supported');
     }
-    if (params['client_id'] !== org.connectedApp.clientId) return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
-    if (params['client_secret'] !== org.connectedApp.clientSecret) return oauthError(reply, 400, 'invalid_client', 'invalid client credentials');
+    if (params['client_id'] !== org.connectedApp.clientId)
+      return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
+    if (params['client_secret'] !== org.connectedApp.clientSecret)
+      return oauthError(reply, 400, 'invalid_client', 'invalid client credentials');
     const user =
       grantType === 'client_credentials'
         ? org.users.integration
@@ -39,7 +47,9 @@ export function registerAuthRoutes(app: FastifyInstance, { org }: RouteDependenc
         id,
         token_type: 'Bearer',
         issued_at: issuedAt,
-        signature: createHmac('sha256', org.connectedApp.clientSecret).update(id + issuedAt).digest('base64'),
+        signature: createHmac('sha256', org.connectedApp.clientSecret)
+          .update(id + issuedAt)
+          .digest('base64'),
         ...(grantType === 'client_credentials' ? { scope: 'api' } : {}),
       }),
     );
@@ -121,7 +131,9 @@ export function registerAuthRoutes(app: FastifyInstance, { org }: RouteDependenc
       `<userName>${escapeXml(user.username)}</userName>`,
       '</userInfo>',
     ].join('');
-    return reply.header('content-type', XML_CONTENT_TYPE).send(soapEnvelope(`<loginResponse><result>${result}</result></loginResponse>`));
+    return reply
+      .header('content-type', XML_CONTENT_TYPE)
+      .send(soapEnvelope(`<loginResponse><result>${result}</result></loginResponse>`));
   });
 }
 

@@ -18,7 +18,9 @@ export function registerBulkIngestRoutes(app: FastifyInstance, { org }: RouteDep
   });
   app.get(base, async () => jobs.list());
   app.get(`${base}/:jobId`, async (request) => jobs.info(jobId(request)));
-  app.patch(`${base}/:jobId`, async (request) => jobs.changeState(jobId(request), (request.body as { state?: unknown } | undefined)?.state));
+  app.patch(`${base}/:jobId`, async (request) =>
+    jobs.changeState(jobId(request), (request.body as { state?: unknown } | undefined)?.state),
+  );
   app.delete(`${base}/:jobId`, async (request, reply) => {
     jobs.delete(jobId(request));
     return reply.code(204).send();

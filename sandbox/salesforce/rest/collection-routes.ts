@@ -47,7 +47,10 @@ export function registerCollectionRoutes(app: FastifyInstance, { org }: RouteDep
     const ids = (query.ids ?? '').split(',').filter((id) => id !== '');
     if (ids.length === 0) throw new SalesforceError('MISSING_ARGUMENT', 'ids parameter is required');
     if (ids.length > COLLECTION_LIMIT) throw tooManyRecords();
-    const results = await org.dml.delete(ids, { user: requestContext(request).user, allOrNone: query.allOrNone === 'true' });
+    const results = await org.dml.delete(ids, {
+      user: requestContext(request).user,
+      allOrNone: query.allOrNone === 'true',
+    });
     return results.map(toRestSaveResult);
   });
 
@@ -59,7 +62,10 @@ export function registerCollectionRoutes(app: FastifyInstance, { org }: RouteDep
       const { attributes, ...rest } = record;
       const type = typeOf(attributes);
       if (type !== '' && type.toLowerCase() !== sobject.toLowerCase()) {
-        throw new SalesforceError('INVALID_TYPE', `Record type ${type} does not match the URL's sObject type ${sobject}`);
+        throw new SalesforceError(
+          'INVALID_TYPE',
+          `Record type ${type} does not match the URL's sObject type ${sobject}`,
+        );
       }
       return rest;
     });
@@ -85,7 +91,8 @@ export function registerCollectionRoutes(app: FastifyInstance, { org }: RouteDep
   });
   app.post(`${base}/:sobject`, async (request) => {
     const body = (request.body ?? {}) as { ids?: unknown; fields?: unknown };
-    if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw jsonParserError('Expected a body with "ids" and "fields" arrays');
+    if (!Array.isArray(body.ids) || !Array.isArray(body.fields))
+      throw jsonParserError('Expected a body with "ids" and "fields" arrays');
     return retrieve(request, body.ids.map(String), body.fields.map(String).join(','));
   });
 }
@@ -97,9 +104,13 @@ function collectionBody(request: FastifyRequest): CollectionBody {
   }
   if (body.records.length > COLLECTION_LIMIT) throw tooManyRecords();
   for (const record of body.records) {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw jsonParserError('Every entry of "records" must be a JSON object');
+    if (typeof record !== 'object' || record === null || Array.isArray(record))
+      throw jsonParserError('Every entry of "records" must be a JSON object');
   }
-  return { allOrNone: body.allOrNone === true || body.allOrNone === 'true', records: body.records as Record<string, unknown>[] };
+  return {
+    allOrNone: body.allOrNone === true || body.allOrNone === 'true',
+    records: body.records as Record<string, unknown>[],
+  };
 }
 
 function typeOf(attributes: unknown): string {
@@ -108,5 +119,8 @@ function typeOf(attributes: unknown): string {
 }
 
 function tooManyRecords(): SalesforceError {
-  return new SalesforceError('EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
+  return new SalesforceError(
+    'EXCEEDED_ID_LIMIT',
+    `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`,
+  );
 }

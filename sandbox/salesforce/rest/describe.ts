@@ -37,7 +37,15 @@ const CHILD_RELATIONSHIP_NAMES: Readonly<Record<string, string>> = {
   'Task.WhoId': 'Tasks',
 };
 
-const AUDIT = new Set(['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+const AUDIT = new Set([
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+]);
 
 export class DescribeCache {
   private readonly cache = new Map<string, unknown>();
@@ -53,7 +61,10 @@ export class DescribeCache {
   }
 
   basic(object: SObjectSchema, apiVersion: string): unknown {
-    return this.cached(`basic:${object.name}@${apiVersion}`, () => ({ objectDescribe: objectSummary(object, apiVersion), recentItems: [] }));
+    return this.cached(`basic:${object.name}@${apiVersion}`, () => ({
+      objectDescribe: objectSummary(object, apiVersion),
+      recentItems: [],
+    }));
   }
 
   full(object: SObjectSchema, apiVersion: string): unknown {
@@ -73,7 +84,13 @@ export class DescribeCache {
   private childRelationships(parent: SObjectSchema): unknown[] {
     return this.schema.objects.flatMap((child) =>
       child.fields
-        .filter((field) => field.type === 'reference' && field.referenceTo.includes(parent.name) && !AUDIT.has(field.name) && field.name !== 'OwnerId')
+        .filter(
+          (field) =>
+            field.type === 'reference' &&
+            field.referenceTo.includes(parent.name) &&
+            !AUDIT.has(field.name) &&
+            field.name !== 'OwnerId',
+        )
         .map((field) => ({
           cascadeDelete: child.name === 'Contact' && field.name === 'AccountId',
           childSObject: child.name,
@@ -81,7 +98,9 @@ export class DescribeCache {
           field: field.name,
           junctionIdListNames: [],
           junctionReferenceTo: [],
-          relationshipName: CHILD_RELATIONSHIP_NAMES[`${child.name}.${field.name}`] ?? (field.custom ? `${child.name.replace(/__c$/, '')}s__r` : null),
+          relationshipName:
+            CHILD_RELATIONSHIP_NAMES[`${child.name}.${field.name}`] ??
+            (field.custom ? `${child.name.replace(/__c$/, '')}s__r` : null),
           restrictedDelete: false,
         })),
     );
@@ -138,7 +157,12 @@ function describeField(object: SObjectSchema, field: FieldSchema): Record<string
   const text = isTextType(field.type);
   const autoNumber = field.autoNumberFormat !== undefined;
   const defaultedOnCreate =
-    AUDIT.has(field.name) || field.name === 'OwnerId' || field.type === 'boolean' || field.defaultValue !== null || autoNumber || (field.name === 'Name' && object.kind === 'custom');
+    AUDIT.has(field.name) ||
+    field.name === 'OwnerId' ||
+    field.type === 'boolean' ||
+    field.defaultValue !== null ||
+    autoNumber ||
+    (field.name === 'Name' && object.kind === 'custom');
   return {
     aggregatable: field.type !== 'textarea' || field.length <= 255,
     autoNumber,
@@ -160,9 +184,18 @@ function describeField(object: SObjectSchema, field: FieldSchema): Record<string
     externalId: field.externalId,
     extraTypeInfo: field.type === 'textarea' ? (field.length > 255 ? 'plaintextarea' : null) : null,
     filterable: field.type !== 'textarea' || field.length <= 255,
-    groupable: field.type !== 'textarea' && field.type !== 'datetime' && field.type !== 'double' && field.type !== 'currency' && field.type !== 'percent',
+    groupable:
+      field.type !== 'textarea' &&
+      field.type !== 'datetime' &&
+      field.type !== 'double' &&
+      field.type !== 'currency' &&
+      field.type !== 'percent',
     htmlFormatted: false,
-    idLookup: field.name === 'Id' || field.externalId || (field.name === 'Name' && object.kind !== 'platformEvent') || field.name === 'Username',
+    idLookup:
+      field.name === 'Id' ||
+      field.externalId ||
+      (field.name === 'Name' && object.kind !== 'platformEvent') ||
+      field.name === 'Username',
     inlineHelpText: null,
     label: field.label,
     length: text ? field.length : 0,

@@ -38,7 +38,9 @@ export function registerNamedCredentialRoutes(app: FastifyInstance, { org }: Rou
   });
   app.get(path, async (request, reply) => {
     context(request);
-    return reply.header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify(org.namedCredentials.read(request.query as CredentialInput)));
+    return reply
+      .header('content-type', JSON_CONTENT_TYPE)
+      .send(JSON.stringify(org.namedCredentials.read(request.query as CredentialInput)));
   });
   app.delete(path, async (request, reply) => {
     context(request);

@@ -53,7 +53,12 @@ export class QueryCursors {
       this.cursors.delete(locator);
       return { totalSize: cursor.totalSize, done: true, records };
     }
-    return { totalSize: cursor.totalSize, done: false, nextRecordsUrl: `/services/data/v${apiVersion}/query/${locator}-${end}`, records };
+    return {
+      totalSize: cursor.totalSize,
+      done: false,
+      nextRecordsUrl: `/services/data/v${apiVersion}/query/${locator}-${end}`,
+      records,
+    };
   }
 
   private evictIdle(): void {

@@ -12,9 +12,15 @@ export function registerQueryRoutes(app: FastifyInstance, { org, cursors }: Rout
     if (q === undefined || q.trim() === '') throw malformedQuery('A query string has to be specified');
     const { apiVersion } = requestContext(request);
     const result = org.query(q, { includeDeleted, apiVersion });
-    return cursors.firstPage(result.records, result.totalSize, batchSizeOf(request.headers['sforce-query-options']), apiVersion);
+    return cursors.firstPage(
+      result.records,
+      result.totalSize,
+      batchSizeOf(request.headers['sforce-query-options']),
+      apiVersion,
+    );
   };
-  const more = async (request: FastifyRequest) => cursors.nextPage((request.params as { locator: string }).locator, requestContext(request).apiVersion);
+  const more = async (request: FastifyRequest) =>
+    cursors.nextPage((request.params as { locator: string }).locator, requestContext(request).apiVersion);
 
   for (const resource of ['query', 'queryAll'] as const) {
     const includeDeleted = resource === 'queryAll';

@@ -4,7 +4,12 @@ import type { SObjectRecord, SObjectSchema } from '../org/schema.js';
 import { recordAttributes } from '../record-attributes.js';
 
 /** `fields` is the `?fields=A,B` parameter; unknown names are an INVALID_FIELD error. */
-export function recordJson(object: SObjectSchema, record: SObjectRecord, apiVersion: string, fields?: string): Record<string, unknown> {
+export function recordJson(
+  object: SObjectSchema,
+  record: SObjectRecord,
+  apiVersion: string,
+  fields?: string,
+): Record<string, unknown> {
   const json: Record<string, unknown> = { attributes: recordAttributes(object.name, record.Id, apiVersion) };
   const selected =
     fields === undefined || fields.trim() === ''

@@ -8,7 +8,11 @@ import type { DmlResult } from '../org/dml-engine.js';
 export interface RestSaveResult {
   readonly id?: string;
   readonly success: boolean;
-  readonly errors: readonly { readonly statusCode: string; readonly message: string; readonly fields: readonly string[] }[];
+  readonly errors: readonly {
+    readonly statusCode: string;
+    readonly message: string;
+    readonly fields: readonly string[];
+  }[];
   readonly created?: boolean;
 }
 
@@ -16,7 +20,11 @@ export function toRestSaveResult(result: DmlResult): RestSaveResult {
   return {
     ...(result.id === undefined ? {} : { id: result.id }),
     success: result.success,
-    errors: result.errors.map((error) => ({ statusCode: error.errorCode, message: error.message, fields: error.fields })),
+    errors: result.errors.map((error) => ({
+      statusCode: error.errorCode,
+      message: error.message,
+      fields: error.fields,
+    })),
     ...(result.created === undefined ? {} : { created: result.created }),
   };
 }
@@ -29,6 +37,12 @@ const SINGLE_RECORD_STATUS: Readonly<Record<string, number>> = {
 
 /** The error a single-record call failed with, ready to be thrown to the error handler. */
 export function singleRecordError(result: DmlResult): SalesforceError {
-  const detail: SalesforceErrorDetail = result.errors.find((error) => error.errorCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK') ?? result.errors[0]!;
-  return new SalesforceError(detail.errorCode, detail.message, detail.fields, SINGLE_RECORD_STATUS[detail.errorCode] ?? 400);
+  const detail: SalesforceErrorDetail =
+    result.errors.find((error) => error.errorCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK') ?? result.errors[0]!;
+  return new SalesforceError(
+    detail.errorCode,
+    detail.message,
+    detail.fields,
+    SINGLE_RECORD_STATUS[detail.errorCode] ?? 400,
+  );
 }

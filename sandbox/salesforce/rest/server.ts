@@ -53,7 +53,9 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
   });
 
   app.setErrorHandler((error: FastifyError | SalesforceError, request, reply) =>
-    error instanceof SalesforceError || error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE' || !request.url.includes('/jobs/ingest/')
+    error instanceof SalesforceError ||
+    error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE' ||
+    !request.url.includes('/jobs/ingest/')
       ? sendError(error, request, reply)
       : sendSalesforceError(reply, uploadTooLarge(org.bulkIngest.maxUploadBytes)),
   );
@@ -116,17 +118,31 @@ export function sendSalesforceError(reply: FastifyReply, error: SalesforceError)
     error.fields.length > 0 || error.httpStatus === 400
       ? { message: error.message, errorCode: error.errorCode, fields: error.fields }
       : { message: error.message, errorCode: error.errorCode };
-  return reply.code(error.httpStatus).header('content-type', JSON_CONTENT_TYPE).send(JSON.stringify([body]));
+  return reply
+    .code(error.httpStatus)
+    .header('content-type', JSON_CONTENT_TYPE)
+    .send(JSON.stringify([body]));
 }
 
 function sendError(error: FastifyError | SalesforceError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof SalesforceError) return sendSalesforceError(reply, error);
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return sendSalesforceError(reply, new SalesforceError('UNSUPPORTED_MEDIA_TYPE', `Content type '${request.headers['content-type'] ?? ''}' not supported`, [], 415));
+    return sendSalesforceError(
+      reply,
+      new SalesforceError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content type '${request.headers['content-type'] ?? ''}' not supported`,
+        [],
+        415,
+      ),
+    );
   }
   if (error.code?.startsWith('FST_ERR_CTP')) return sendSalesforceError(reply, jsonParserError(error.message));
   request.log.error(error);
-  return sendSalesforceError(reply, new SalesforceError('UNKNOWN_EXCEPTION', `An unexpected error occurred: ${error.message}`, [], 500));
+  return sendSalesforceError(
+    reply,
+    new SalesforceError('UNKNOWN_EXCEPTION', `An unexpected error occurred: ${error.message}`, [], 500),
+  );
 }
 
 function registerBodyParsers(app: FastifyInstance): void {

@@ -40,14 +40,18 @@ export function registerSObjectRoutes(app: FastifyInstance, { org, describe }: R
   app.get(base, describeGlobal);
   app.get(`${base}/`, describeGlobal);
   app.get(`${base}/:sobject`, async (request) => describe.basic(objectOf(request), requestContext(request).apiVersion));
-  const describeObject = async (request: FastifyRequest) => describe.full(objectOf(request), requestContext(request).apiVersion);
+  const describeObject = async (request: FastifyRequest) =>
+    describe.full(objectOf(request), requestContext(request).apiVersion);
   app.get(`${base}/:sobject/describe`, describeObject);
   app.get(`${base}/:sobject/describe/`, describeObject);
 
   app.post(`${base}/:sobject`, async (request, reply) => {
     const object = objectOf(request);
     const { user } = requestContext(request);
-    const [result] = await org.dml.insert([{ objectType: object.name, values: recordBody(request, object) }], { user, allOrNone: true });
+    const [result] = await org.dml.insert([{ objectType: object.name, values: recordBody(request, object) }], {
+      user,
+      allOrNone: true,
+    });
     if (!result!.success) throw singleRecordError(result!);
     return json(reply, 201, toRestSaveResult(result!));
   });
@@ -55,16 +59,24 @@ export function registerSObjectRoutes(app: FastifyInstance, { org, describe }: R
   app.get(`${base}/:sobject/:id`, async (request) => {
     const object = objectOf(request);
     const record = recordOf(object, (request.params as Params).id);
-    return recordJson(object, record, requestContext(request).apiVersion, (request.query as { fields?: string }).fields);
+    return recordJson(
+      object,
+      record,
+      requestContext(request).apiVersion,
+      (request.query as { fields?: string }).fields,
+    );
   });
 
   app.patch(`${base}/:sobject/:id`, async (request, reply) => {
     const object = objectOf(request);
     const record = recordOf(object, (request.params as Params).id);
-    const [result] = await org.dml.update([{ objectType: object.name, id: record.Id, values: recordBody(request, object) }], {
-      user: requestContext(request).user,
-      allOrNone: true,
-    });
+    const [result] = await org.dml.update(
+      [{ objectType: object.name, id: record.Id, values: recordBody(request, object) }],
+      {
+        user: requestContext(request).user,
+        allOrNone: true,
+      },
+    );
     if (!result!.success) throw singleRecordError(result!);
     return reply.code(204).send();
   });
@@ -81,14 +93,23 @@ export function registerSObjectRoutes(app: FastifyInstance, { org, describe }: R
   const externalIdOf = (object: SObjectSchema, name: string) => {
     const field = object.field(name);
     if (!field || !(field.externalId || field.name === 'Id')) {
-      throw new SalesforceError('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`, [], 404);
+      throw new SalesforceError(
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${name}`,
+        [],
+        404,
+      );
     }
     return field;
   };
 
   /** Several matches: 300 Multiple Choices with the matching records' URLs, as Salesforce answers. */
   const multipleChoices = (reply: FastifyReply, error: MultipleMatchesError, apiVersion: string) =>
-    json(reply, 300, error.ids.map((id) => `/services/data/v${apiVersion}/sobjects/${error.objectType}/${id}`));
+    json(
+      reply,
+      300,
+      error.ids.map((id) => `/services/data/v${apiVersion}/sobjects/${error.objectType}/${id}`),
+    );
 
   app.get(`${base}/:sobject/:field/:value`, async (request, reply) => {
     const object = objectOf(request);
@@ -144,7 +165,9 @@ export function registerSObjectRoutes(app: FastifyInstance, { org, describe }: R
 function recordBody(request: FastifyRequest, object: SObjectSchema): RecordValues {
   const body = request.body ?? {};
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw jsonParserError(`Cannot deserialize instance of ${object.name} from ${Array.isArray(body) ? 'START_ARRAY value [' : `VALUE_STRING value ${String(body)}`}`);
+    throw jsonParserError(
+      `Cannot deserialize instance of ${object.name} from ${Array.isArray(body) ? 'START_ARRAY value [' : `VALUE_STRING value ${String(body)}`}`,
+    );
   }
   return body as RecordValues;
 }

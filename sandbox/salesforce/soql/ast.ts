@@ -19,12 +19,18 @@ export interface FieldPath {
 
 export type SelectItem = { readonly kind: 'field'; readonly path: FieldPath } | { readonly kind: 'count' };
 
-export type ComparisonOperator = '=' | '!=' | '<' | '>' | '<=' | '>=' | 'LIKE' | 'IN' | 'NOT IN' | 'INCLUDES' | 'EXCLUDES';
+export type ComparisonOperator =
+  '=' | '!=' | '<' | '>' | '<=' | '>=' | 'LIKE' | 'IN' | 'NOT IN' | 'INCLUDES' | 'EXCLUDES';
 
 export type Condition =
   | { readonly kind: 'and' | 'or'; readonly conditions: readonly Condition[] }
   | { readonly kind: 'not'; readonly condition: Condition }
-  | { readonly kind: 'comparison'; readonly path: FieldPath; readonly operator: ComparisonOperator; readonly value: Literal | readonly Literal[] };
+  | {
+      readonly kind: 'comparison';
+      readonly path: FieldPath;
+      readonly operator: ComparisonOperator;
+      readonly value: Literal | readonly Literal[];
+    };
 
 export type Literal =
   | { readonly kind: 'string'; readonly value: string }

@@ -6,7 +6,15 @@ import { SalesforceError, invalidType } from '../errors.js';
 import { formatDate, formatDateTime } from '../org/datetime.js';
 import { toId18 } from '../org/ids.js';
 import type { RecordStore } from '../org/record-store.js';
-import { isNumberType, isTextType, type FieldSchema, type FieldValue, type OrgSchema, type SObjectRecord, type SObjectSchema } from '../org/schema.js';
+import {
+  isNumberType,
+  isTextType,
+  type FieldSchema,
+  type FieldValue,
+  type OrgSchema,
+  type SObjectRecord,
+  type SObjectSchema,
+} from '../org/schema.js';
 import type { Condition, FieldPath, Literal, SoqlQuery } from './ast.js';
 import { dateLiteralRange } from './date-literals.js';
 import { resolvePath, type ResolvedPath } from './field-paths.js';
@@ -38,15 +46,26 @@ export function compileQuery(query: SoqlQuery, schema: OrgSchema, store: RecordS
   for (const item of query.select) {
     if (item.kind !== 'field') continue;
     const column = resolve(item.path);
-    if (columns.some((existing) => existing.outputNames.join('.').toLowerCase() === column.outputNames.join('.').toLowerCase())) {
+    if (
+      columns.some(
+        (existing) => existing.outputNames.join('.').toLowerCase() === column.outputNames.join('.').toLowerCase(),
+      )
+    ) {
       throw new SalesforceError('MALFORMED_QUERY', `duplicate field selected: ${item.path.text}`);
     }
     columns.push(column);
   }
   const compiler = new ConditionCompiler(resolve, now);
-  const orderings = query.orderBy.map((order) => ({ descending: order.descending, nullsLast: order.nullsLast, path: resolve(order.path) }));
+  const orderings = query.orderBy.map((order) => ({
+    descending: order.descending,
+    nullsLast: order.nullsLast,
+    path: resolve(order.path),
+  }));
   for (const ordering of orderings) {
-    if (ordering.path.field.type === 'multipicklist' || (ordering.path.field.type === 'textarea' && ordering.path.field.length > 255)) {
+    if (
+      ordering.path.field.type === 'multipicklist' ||
+      (ordering.path.field.type === 'textarea' && ordering.path.field.length > 255)
+    ) {
       throw new SalesforceError('INVALID_FIELD', `field '${ordering.path.text}' can not be sorted in a query call`);
     }
   }
@@ -57,7 +76,9 @@ export function compileQuery(query: SoqlQuery, schema: OrgSchema, store: RecordS
     object,
     count,
     columns,
-    ...(query.where ? { where: compiler.compile(query.where), candidates: indexCandidates(query.where, object, store) } : {}),
+    ...(query.where
+      ? { where: compiler.compile(query.where), candidates: indexCandidates(query.where, object, store) }
+      : {}),
     ...(orderings.length > 0
       ? {
           compare: (a: SObjectRecord, b: SObjectRecord) => {
@@ -85,18 +106,26 @@ function comparable(field: FieldSchema, value: FieldValue): Comparable | null {
 
 /** `Id = '...'`, `Id IN (...)` or an indexed field (External ID, unique) pinned the same way, at the top level. */
 function indexCandidates(where: Condition, object: SObjectSchema, store: RecordStore): CompiledQuery['candidates'] {
-  const pinned = where.kind === 'and' ? where.conditions.find((condition) => pins(condition, object, store)) : pins(where, object, store) ? where : undefined;
+  const pinned =
+    where.kind === 'and'
+      ? where.conditions.find((condition) => pins(condition, object, store))
+      : pins(where, object, store)
+        ? where
+        : undefined;
   if (!pinned || pinned.kind !== 'comparison') return undefined;
   const field = object.field(pinned.path.parts[0]!)!;
   const values = (Array.isArray(pinned.value) ? pinned.value : [pinned.value]) as Literal[];
   return (includeDeleted) => {
     if (field.name === 'Id') {
-      return values.map((literal) => (literal.kind === 'string' ? toId18(literal.value) : undefined)).filter((id): id is string => id !== undefined);
+      return values
+        .map((literal) => (literal.kind === 'string' ? toId18(literal.value) : undefined))
+        .filter((id): id is string => id !== undefined);
     }
     // The indexes hold live records only.
     if (includeDeleted) return undefined;
     const ids = new Set<string>();
-    for (const literal of values) if (literal.kind === 'string') for (const id of store.findBy(object.name, field.name, literal.value)) ids.add(id);
+    for (const literal of values)
+      if (literal.kind === 'string') for (const id of store.findBy(object.name, field.name, literal.value)) ids.add(id);
     return ids;
   };
 }
@@ -158,7 +187,10 @@ class ConditionCompiler {
       if (field.type !== 'multipicklist') throw invalidOperator(operator, field);
       const wanted = (condition.value as readonly Literal[]).map((literal) => {
         if (literal.kind !== 'string') throw wrongType(field, condition.path.text);
-        return literal.value.toLowerCase().split(';').map((part) => part.trim());
+        return literal.value
+          .toLowerCase()
+          .split(';')
+          .map((part) => part.trim());
       });
       const includes = (record: SObjectRecord) => {
         const value = read(record);
@@ -170,7 +202,8 @@ class ConditionCompiler {
     }
     const literal = condition.value as Literal;
     if (operator === 'LIKE') {
-      if (!isTextType(field.type) && field.type !== 'id' && field.type !== 'reference') throw invalidOperator('LIKE', field);
+      if (!isTextType(field.type) && field.type !== 'id' && field.type !== 'reference')
+        throw invalidOperator('LIKE', field);
       if (literal.kind !== 'string') throw wrongType(field, condition.path.text);
       const pattern = likePattern(literal.value);
       return (record) => {
@@ -245,7 +278,11 @@ class ConditionCompiler {
   }
 }
 
-function compareWith(value: Comparable | null, literal: Comparable, test: (a: Comparable, b: Comparable) => boolean): boolean {
+function compareWith(
+  value: Comparable | null,
+  literal: Comparable,
+  test: (a: Comparable, b: Comparable) => boolean,
+): boolean {
   return value !== null && test(value, literal);
 }
 
@@ -281,7 +318,17 @@ function likePattern(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'i');
 }
 
-const TYPE_NAMES: Partial<Record<FieldSchema['type'], string>> = { datetime: 'dateTime', int: 'integer', currency: 'currency', percent: 'double', double: 'double', boolean: 'boolean', date: 'date', id: 'id', reference: 'id' };
+const TYPE_NAMES: Partial<Record<FieldSchema['type'], string>> = {
+  datetime: 'dateTime',
+  int: 'integer',
+  currency: 'currency',
+  percent: 'double',
+  double: 'double',
+  boolean: 'boolean',
+  date: 'date',
+  id: 'id',
+  reference: 'id',
+};
 
 function wrongType(field: FieldSchema, pathText: string): SalesforceError {
   const typeName = TYPE_NAMES[field.type] ?? 'string';
@@ -293,5 +340,8 @@ function wrongType(field: FieldSchema, pathText: string): SalesforceError {
 }
 
 function invalidOperator(operator: string, field: FieldSchema): SalesforceError {
-  return new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator ${operator} on field ${field.name} of type ${field.type}`);
+  return new SalesforceError(
+    'INVALID_QUERY_FILTER_OPERATOR',
+    `invalid operator ${operator} on field ${field.name} of type ${field.type}`,
+  );
 }

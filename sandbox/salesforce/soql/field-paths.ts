@@ -40,7 +40,9 @@ export function resolvePath(path: FieldPath, from: SObjectSchema, schema: OrgSch
     if (!reference) throw unknownRelationship(part);
     hops.push(reference);
     outputNames.push(reference.relationshipName!);
-    candidates = reference.referenceTo.map((name) => schema.object(name)).filter((object): object is SObjectSchema => object !== undefined);
+    candidates = reference.referenceTo
+      .map((name) => schema.object(name))
+      .filter((object): object is SObjectSchema => object !== undefined);
   }
   throw unknownColumn(path.text, from.name);
 }
@@ -53,11 +55,15 @@ function makePath(
   from: SObjectSchema,
   store: RecordStore,
 ): ResolvedPath {
-  const recordAt = (record: SObjectRecord, depth: number): { object: SObjectSchema; record: SObjectRecord } | undefined => {
+  const recordAt = (
+    record: SObjectRecord,
+    depth: number,
+  ): { object: SObjectSchema; record: SObjectRecord } | undefined => {
     let current: { object: SObjectSchema; record: SObjectRecord } | undefined = { object: from, record };
     for (let hop = 0; hop < depth && current; hop++) {
       const id: FieldValue | undefined = current.record[hops[hop]!.name];
-      const next: { object: SObjectSchema; record: SObjectRecord } | undefined = typeof id === 'string' ? store.find(id) : undefined;
+      const next: { object: SObjectSchema; record: SObjectRecord } | undefined =
+        typeof id === 'string' ? store.find(id) : undefined;
       current = next && next.record['IsDeleted'] !== true ? next : undefined;
     }
     return current;

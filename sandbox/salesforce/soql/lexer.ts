@@ -15,7 +15,18 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?![\dT])/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*/;
 const PUNCTUATION = ['!=', '<>', '<=', '>=', '=', '<', '>', '(', ')', ',', '.', ':'];
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\', '%': '\\%', _: '\\_' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  '%': '\\%',
+  _: '\\_',
+};
 
 /** Tokens after which a sign starts a number rather than being an operator (SOQL has no arithmetic). */
 const BEFORE_SIGNED_NUMBER = new Set(['=', '!=', '<>', '<', '>', '<=', '>=', '(', ',', ':']);
@@ -49,7 +60,10 @@ export function tokenize(soql: string): Token[] {
       continue;
     }
     const previous = tokens.at(-1);
-    const signAllowed = !/^[+-]/.test(rest) || (previous?.kind === 'punctuation' && BEFORE_SIGNED_NUMBER.has(previous.text)) || previous?.text.toUpperCase() === 'IN';
+    const signAllowed =
+      !/^[+-]/.test(rest) ||
+      (previous?.kind === 'punctuation' && BEFORE_SIGNED_NUMBER.has(previous.text)) ||
+      previous?.text.toUpperCase() === 'IN';
     const number = signAllowed ? NUMBER.exec(rest) : null;
     if (number && !(previous?.kind === 'identifier' && /^[.]/.test(rest))) {
       tokens.push({ kind: 'number', text: number[0], offset });
@@ -83,7 +97,12 @@ function readString(soql: string, start: number): { value: string; end: number }
     if (char === '\\') {
       const next = soql[offset + 1];
       const escaped = next === undefined ? undefined : ESCAPES[next];
-      if (escaped === undefined) throw syntaxError(soql, offset, `Invalid string literal '${soql.slice(start, offset + 2)}'. Illegal character sequence '\\${next ?? ''}' in string literal.`);
+      if (escaped === undefined)
+        throw syntaxError(
+          soql,
+          offset,
+          `Invalid string literal '${soql.slice(start, offset + 2)}'. Illegal character sequence '\\${next ?? ''}' in string literal.`,
+        );
       value += escaped;
       offset += 2;
       continue;

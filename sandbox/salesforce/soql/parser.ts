@@ -25,7 +25,32 @@ const DATE_LITERALS = new Set([
 const DATE_LITERALS_WITH_N = new Set(['LAST_N_DAYS', 'NEXT_N_DAYS', 'N_DAYS_AGO', 'LAST_N_MONTHS', 'NEXT_N_MONTHS']);
 
 /** Words that end a field list or condition; a field may not be named after them. */
-const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ORDER', 'BY', 'LIMIT', 'OFFSET', 'NULL', 'TRUE', 'FALSE', 'WITH', 'GROUP', 'HAVING', 'FOR', 'INCLUDES', 'EXCLUDES', 'ASC', 'DESC', 'NULLS']);
+const RESERVED = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIKE',
+  'ORDER',
+  'BY',
+  'LIMIT',
+  'OFFSET',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'WITH',
+  'GROUP',
+  'HAVING',
+  'FOR',
+  'INCLUDES',
+  'EXCLUDES',
+  'ASC',
+  'DESC',
+  'NULLS',
+]);
 
 export function parseSoql(soql: string): SoqlQuery {
   return new Parser(soql).query();
@@ -49,7 +74,8 @@ class Parser {
     if (this.acceptKeyword('WITH')) {
       // Security clauses change nothing for the sandbox's single-user data model.
       const mode = this.identifier('SECURITY_ENFORCED, USER_MODE or SYSTEM_MODE');
-      if (!['SECURITY_ENFORCED', 'USER_MODE', 'SYSTEM_MODE'].includes(mode.toUpperCase())) this.fail(this.previous(), `unexpected token: ${mode}`);
+      if (!['SECURITY_ENFORCED', 'USER_MODE', 'SYSTEM_MODE'].includes(mode.toUpperCase()))
+        this.fail(this.previous(), `unexpected token: ${mode}`);
     }
     if (this.peekKeyword('GROUP')) this.fail(this.peek(), 'GROUP BY is not supported by the sandbox org');
     const orderBy: OrderItem[] = [];
@@ -62,7 +88,8 @@ class Parser {
     const offset = this.acceptKeyword('OFFSET') ? this.integer() : undefined;
     if (this.acceptKeyword('FOR')) {
       const what = this.identifier('VIEW, REFERENCE or UPDATE');
-      if (!['VIEW', 'REFERENCE', 'UPDATE'].includes(what.toUpperCase())) this.fail(this.previous(), `unexpected token: ${what}`);
+      if (!['VIEW', 'REFERENCE', 'UPDATE'].includes(what.toUpperCase()))
+        this.fail(this.previous(), `unexpected token: ${what}`);
     }
     if (this.peek().kind !== 'end') this.fail(this.peek(), `unexpected token: ${this.peek().text}`);
     return {
@@ -81,7 +108,11 @@ class Parser {
       if (this.peekKeyword('COUNT') && this.peek(1).text === '(') {
         this.position++;
         this.expectPunctuation('(');
-        if (this.peek().kind === 'identifier') this.fail(this.peek(), 'COUNT(field) and other aggregate functions are not supported by the sandbox org; use COUNT()');
+        if (this.peek().kind === 'identifier')
+          this.fail(
+            this.peek(),
+            'COUNT(field) and other aggregate functions are not supported by the sandbox org; use COUNT()',
+          );
         this.expectPunctuation(')');
         items.push({ kind: 'count' });
       } else if (this.peek().text === '(') {
@@ -113,7 +144,8 @@ class Parser {
     const conditions = [first];
     while (this.acceptKeyword(joiner)) conditions.push(this.unary());
     const next = this.peek();
-    if (next.kind === 'identifier' && ['AND', 'OR'].includes(next.text.toUpperCase())) this.fail(next, `unexpected token: ${next.text}`);
+    if (next.kind === 'identifier' && ['AND', 'OR'].includes(next.text.toUpperCase()))
+      this.fail(next, `unexpected token: ${next.text}`);
     return { kind: joiner === 'AND' ? 'and' : 'or', conditions };
   }
 
@@ -168,11 +200,15 @@ class Parser {
         return { kind: 'number', value: Number(token.text) };
       case 'date': {
         const epochMs = parseDate(token.text);
-        return epochMs === undefined ? this.fail(token, `line 1:${token.offset} no viable alternative at character ' '`) : { kind: 'date', text: token.text, epochMs };
+        return epochMs === undefined
+          ? this.fail(token, `line 1:${token.offset} no viable alternative at character ' '`)
+          : { kind: 'date', text: token.text, epochMs };
       }
       case 'datetime': {
         const epochMs = parseDateTime(token.text);
-        return epochMs === undefined ? this.fail(token, `unexpected token: ${token.text}`) : { kind: 'datetime', text: token.text, epochMs };
+        return epochMs === undefined
+          ? this.fail(token, `unexpected token: ${token.text}`)
+          : { kind: 'datetime', text: token.text, epochMs };
       }
       case 'identifier': {
         const word = token.text.toUpperCase();
@@ -208,14 +244,19 @@ class Parser {
 
   private integer(): number {
     const token = this.peek();
-    if (token.kind !== 'number' || !/^\d+$/.test(token.text)) return this.fail(token, `unexpected token: ${token.text}`);
+    if (token.kind !== 'number' || !/^\d+$/.test(token.text))
+      return this.fail(token, `unexpected token: ${token.text}`);
     this.position++;
     return Number(token.text);
   }
 
   private identifier(what: string): string {
     const token = this.peek();
-    if (token.kind !== 'identifier') return this.fail(token, token.kind === 'end' ? `unexpected end of query: expected ${what}` : `unexpected token: ${token.text}`);
+    if (token.kind !== 'identifier')
+      return this.fail(
+        token,
+        token.kind === 'end' ? `unexpected end of query: expected ${what}` : `unexpected token: ${token.text}`,
+      );
     this.position++;
     return token.text;
   }
@@ -242,7 +283,10 @@ class Parser {
   private expectKeyword(word: string): void {
     if (!this.acceptKeyword(word)) {
       const token = this.peek();
-      this.fail(token, token.kind === 'end' ? `unexpected end of query: expected ${word}` : `unexpected token: ${token.text}`);
+      this.fail(
+        token,
+        token.kind === 'end' ? `unexpected end of query: expected ${word}` : `unexpected token: ${token.text}`,
+      );
     }
   }
 
@@ -256,7 +300,10 @@ class Parser {
   private expectPunctuation(text: string): void {
     if (!this.acceptPunctuation(text)) {
       const token = this.peek();
-      this.fail(token, token.kind === 'end' ? `unexpected end of query: expected '${text}'` : `unexpected token: ${token.text}`);
+      this.fail(
+        token,
+        token.kind === 'end' ? `unexpected end of query: expected '${text}'` : `unexpected token: ${token.text}`,
+      );
     }
   }
 

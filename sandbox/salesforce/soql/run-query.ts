@@ -22,7 +22,9 @@ export function runQuery(query: CompiledQuery, store: RecordStore, options: RunO
   const includeDeleted = options.includeDeleted ?? false;
   const table = store.table(query.object.name);
   const candidateIds = query.candidates?.(includeDeleted);
-  const candidates: Iterable<SObjectRecord | undefined> = candidateIds ? mapIds(candidateIds, (id) => table.get(id)) : table.values();
+  const candidates: Iterable<SObjectRecord | undefined> = candidateIds
+    ? mapIds(candidateIds, (id) => table.get(id))
+    : table.values();
   let rows: SObjectRecord[] = [];
   for (const record of candidates) {
     if (!record || (!includeDeleted && record['IsDeleted'] === true)) continue;
@@ -50,7 +52,9 @@ function shape(query: CompiledQuery, record: SObjectRecord, apiVersion: string |
       const name = column.outputNames[depth]!;
       if (!(name in target)) {
         const reached = column.recordAt(record, depth + 1);
-        target[name] = reached ? { attributes: recordAttributes(reached.object.name, reached.record.Id, apiVersion) } : null;
+        target[name] = reached
+          ? { attributes: recordAttributes(reached.object.name, reached.record.Id, apiVersion) }
+          : null;
       }
       target = target[name] as Record<string, unknown> | null;
     }

@@ -84,7 +84,8 @@ export class AccessTokenSigner {
     }
     const [header, payload, signature] = parts as [string, string, string];
     // The header is compared whole: only HS256 tokens of this form are ours (no "alg": "none" games).
-    if (header !== HEADER) throw new AccessTokenRejectedError('MALFORMED_TOKEN', 'the access token was not issued by this relay');
+    if (header !== HEADER)
+      throw new AccessTokenRejectedError('MALFORMED_TOKEN', 'the access token was not issued by this relay');
     const expected = Buffer.from(this.sign(`${header}.${payload}`));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
@@ -103,7 +104,10 @@ export class AccessTokenSigner {
       throw new AccessTokenRejectedError('WRONG_AUDIENCE', 'the access token was issued for another tenant');
     }
     if (claims.exp * 1000 <= this.clock()) {
-      throw new AccessTokenRejectedError('TOKEN_EXPIRED', 'the access token expired; request a new one at /oauth/token');
+      throw new AccessTokenRejectedError(
+        'TOKEN_EXPIRED',
+        'the access token expired; request a new one at /oauth/token',
+      );
     }
     return claims as AccessTokenClaims;
   }

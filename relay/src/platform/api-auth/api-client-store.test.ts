@@ -16,12 +16,28 @@ function code(run: () => unknown): string {
 test('one active client: create, rotate its secret hash, revoke it, then create a new one', () => {
   const store = new ApiClientStore(openRelayDatabase(':memory:'));
   assert.equal(store.active(), undefined);
-  assert.equal(code(() => store.rotate('h')), 'NO_ACTIVE_API_CLIENT');
-  assert.equal(code(() => store.revoke()), 'NO_ACTIVE_API_CLIENT');
+  assert.equal(
+    code(() => store.rotate('h')),
+    'NO_ACTIVE_API_CLIENT',
+  );
+  assert.equal(
+    code(() => store.revoke()),
+    'NO_ACTIVE_API_CLIENT',
+  );
 
   const created = store.create('grc_1', 'hash-1', 1_000);
-  assert.deepEqual(created, { clientId: 'grc_1', secretHash: 'hash-1', status: 'active', createdAt: 1_000, secretSetAt: 1_000, revokedAt: undefined });
-  assert.equal(code(() => store.create('grc_2', 'hash-2')), 'API_CLIENT_EXISTS');
+  assert.deepEqual(created, {
+    clientId: 'grc_1',
+    secretHash: 'hash-1',
+    status: 'active',
+    createdAt: 1_000,
+    secretSetAt: 1_000,
+    revokedAt: undefined,
+  });
+  assert.equal(
+    code(() => store.create('grc_2', 'hash-2')),
+    'API_CLIENT_EXISTS',
+  );
 
   const rotated = store.rotate('hash-1b', 2_000);
   assert.equal(rotated.secretHash, 'hash-1b');

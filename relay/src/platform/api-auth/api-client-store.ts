@@ -45,7 +45,9 @@ export class ApiClientStore {
       insert: db.prepare(
         `INSERT INTO api_clients (client_id, secret_hash, status, created_at, secret_set_at) VALUES (?, ?, 'active', ?, ?)`,
       ),
-      setSecret: db.prepare(`UPDATE api_clients SET secret_hash = ?, secret_set_at = ? WHERE client_id = ? AND status = 'active'`),
+      setSecret: db.prepare(
+        `UPDATE api_clients SET secret_hash = ?, secret_set_at = ? WHERE client_id = ? AND status = 'active'`,
+      ),
       revoke: db.prepare(
         `UPDATE api_clients SET secret_hash = NULL, status = 'revoked', revoked_at = ? WHERE client_id = ? AND status = 'active'`,
       ),
@@ -64,41 +66,50 @@ export class ApiClientStore {
 
   /** Registers a new client; refused while another is active (rotate or revoke that one). */
   create(clientId: string, secretHash: string, now = Date.now()): ApiClient {
-    return this.db.transaction(() => {
-      const existing = this.active();
-      if (existing) {
-        throw new ApiClientError(
-          'API_CLIENT_EXISTS',
-          `API client ${existing.clientId} is already active: rotate its secret (gentrack-sf credentials rotate) or revoke it first`,
-        );
-      }
-      this.statements.insert.run(clientId, secretHash, now, now);
-      return this.find(clientId)!;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const existing = this.active();
+        if (existing) {
+          throw new ApiClientError(
+            'API_CLIENT_EXISTS',
+            `API client ${existing.clientId} is already active: rotate its secret (gentrack-sf credentials rotate) or revoke it first`,
+          );
+        }
+        this.statements.insert.run(clientId, secretHash, now, now);
+        return this.find(clientId)!;
+      })
+      .immediate();
   }
 
   /** Replaces the active client's secret: the old one can no longer mint tokens. */
   rotate(secretHash: string, now = Date.now()): ApiClient {
-    return this.db.transaction(() => {
-      const client = this.requireActive();
-      this.statements.setSecret.run(secretHash, now, client.clientId);
-      return this.find(client.clientId)!;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const client = this.requireActive();
+        this.statements.setSecret.run(secretHash, now, client.clientId);
+        return this.find(client.clientId)!;
+      })
+      .immediate();
   }
 
   /** Revokes the active client: no secret can mint tokens until `create` registers a new client. */
   revoke(now = Date.now()): ApiClient {
-    return this.db.transaction(() => {
-      const client = this.requireActive();
-      this.statements.revoke.run(now, client.clientId);
-      return this.find(client.clientId)!;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const client = this.requireActive();
+        this.statements.revoke.run(now, client.clientId);
+        return this.find(client.clientId)!;
+      })
+      .immediate();
   }
 
   private requireActive(): ApiClient {
     const client = this.active();
     if (!client) {
-      throw new ApiClientError('NO_ACTIVE_API_CLIENT', 'there is no active API client: create one with gentrack-sf credentials create');
+      throw new ApiClientError(
+        'NO_ACTIVE_API_CLIENT',
+        'there is no active API client: create one with gentrack-sf credentials create',
+      );
     }
     return client;
   }

@@ -28,10 +28,10 @@ export function bearerAuthentication(options: BearerAuthenticationOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="gentrack-relay"')
-        .send({ errorCode: 'UNAUTHORIZED', message: 'an access token is required: Authorization: Bearer <token from POST /oauth/token>' });
+      return reply.code(401).header('www-authenticate', 'Bearer realm="gentrack-relay"').send({
+        errorCode: 'UNAUTHORIZED',
+        message: 'an access token is required: Authorization: Bearer <token from POST /oauth/token>',
+      });
     }
     let clientId: string;
     try {
@@ -40,14 +40,20 @@ export function bearerAuthentication(options: BearerAuthenticationOptions) {
       if (!hasCode<AccessTokenRejectedError>(error, ...ACCESS_TOKEN_REJECTIONS)) throw error;
       return reply
         .code(401)
-        .header('www-authenticate', `Bearer realm="gentrack-relay", error="invalid_token", error_description="${error.message}"`)
+        .header(
+          'www-authenticate',
+          `Bearer realm="gentrack-relay", error="invalid_token", error_description="${error.message}"`,
+        )
         .send({ errorCode: error.code, message: error.message });
     }
     if (options.clients.find(clientId)?.status !== 'active') {
       const message = 'the access token belongs to a revoked API client; create a new credential';
       return reply
         .code(401)
-        .header('www-authenticate', `Bearer realm="gentrack-relay", error="invalid_token", error_description="${message}"`)
+        .header(
+          'www-authenticate',
+          `Bearer realm="gentrack-relay", error="invalid_token", error_description="${message}"`,
+        )
         .send({ errorCode: 'CLIENT_REVOKED', message });
     }
     const decision = options.limiter.take(`api:${clientId}`);
@@ -55,7 +61,10 @@ export function bearerAuthentication(options: BearerAuthenticationOptions) {
       return reply
         .code(429)
         .header('retry-after', String(decision.retryAfterSeconds))
-        .send({ errorCode: 'TOO_MANY_REQUESTS', message: `rate limit exceeded; retry after ${decision.retryAfterSeconds} s` });
+        .send({
+          errorCode: 'TOO_MANY_REQUESTS',
+          message: `rate limit exceeded; retry after ${decision.retryAfterSeconds} s`,
+        });
     }
     request.apiClientId = clientId;
     return undefined;

@@ -27,7 +27,14 @@ export function newClientSecret(): Secret {
 export async function hashClientSecret(secret: Secret): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await scrypt(secret.reveal(), salt, KEY_LENGTH, { ...PARAMETERS, maxmem: 64 * 1024 * 1024 });
-  return ['scrypt', PARAMETERS.N, PARAMETERS.r, PARAMETERS.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  return [
+    'scrypt',
+    PARAMETERS.N,
+    PARAMETERS.r,
+    PARAMETERS.p,
+    salt.toString('base64url'),
+    hash.toString('base64url'),
+  ].join('$');
 }
 
 /**

@@ -37,7 +37,11 @@ function setup() {
     lines,
     fail: (error: Error) => (failWith = error),
     run: (action: 'create' | 'rotate' | 'revoke', push = true) =>
-      manageCredentials(action, { config, print: (line) => lines.push(line), ...(push ? { salesforce: async () => connection } : {}) }),
+      manageCredentials(action, {
+        config,
+        print: (line) => lines.push(line),
+        ...(push ? { salesforce: async () => connection } : {}),
+      }),
     clients: () => new ApiClientStore(openRelayDatabase(config.store.path)),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -58,7 +62,10 @@ test('create stores only the hash, prints the secret once and PUTs it into the E
     principalType: 'NamedPrincipal',
     authenticationProtocol: 'OAuth',
     authenticationProtocolVariant: 'ClientCredentialsClientSecret',
-    credentials: { clientId: { value: client.clientId, encrypted: false }, clientSecret: { value: secret, encrypted: true } },
+    credentials: {
+      clientId: { value: client.clientId, encrypted: false },
+      clientSecret: { value: secret, encrypted: true },
+    },
   });
   s.cleanup();
 });
@@ -67,21 +74,34 @@ test('a principal without credentials is created with POST; a failed push still 
   const s = setup();
   s.fail(Object.assign(new Error('No credentials exist'), { errorCode: 'NOT_FOUND' }));
   assert.equal(await s.run('create'), 1, 'POST failed as well');
-  assert.deepEqual(s.requests.map((r) => r.method), ['PUT', 'POST']);
+  assert.deepEqual(
+    s.requests.map((r) => r.method),
+    ['PUT', 'POST'],
+  );
 
   s.fail(Object.assign(new Error('Insufficient access'), { errorCode: 'INSUFFICIENT_ACCESS' }));
   s.lines.length = 0;
   const before = s.clients().active()!;
   assert.equal(await s.run('rotate'), 1);
-  assert.notEqual(s.clients().active()!.secretHash, before.secretHash, 'the relay rotated anyway: a leaked secret must stop working');
+  assert.notEqual(
+    s.clients().active()!.secretHash,
+    before.secretHash,
+    'the relay rotated anyway: a leaked secret must stop working',
+  );
   const output = s.lines.join('\n');
   assert.match(output, /^Client secret: \S+$/m);
-  assert.match(output, /Salesforce could not be updated: Salesforce refused the credentials of External Credential Gentrack_Relay, principal Gentrack_Relay_Client: INSUFFICIENT_ACCESS: Insufficient access/);
-  assert.match(output, /Enter the client id and secret above in Setup > Named Credentials > External Credentials > Gentrack_Relay > Principals > Gentrack_Relay_Client > Edit/);
+  assert.match(
+    output,
+    /Salesforce could not be updated: Salesforce refused the credentials of External Credential Gentrack_Relay, principal Gentrack_Relay_Client: INSUFFICIENT_ACCESS: Insufficient access/,
+  );
+  assert.match(
+    output,
+    /Enter the client id and secret above in Setup > Named Credentials > External Credentials > Gentrack_Relay > Principals > Gentrack_Relay_Client > Edit/,
+  );
   s.cleanup();
 });
 
-test('revoke leaves no hash and deletes the principal\'s credentials; --no-push touches only the relay', async () => {
+test("revoke leaves no hash and deletes the principal's credentials; --no-push touches only the relay", async () => {
   const s = setup();
   assert.equal(await s.run('create', false), 0);
   assert.equal(s.requests.length, 0);

@@ -10,7 +10,12 @@ import type { RelayConfig } from '../config/relay-config-schema.js';
 import { deleteClientCredentials, pushClientCredentials } from '../salesforce/external-credential-push.js';
 import { ApiClientStore } from './api-client-store.js';
 import { openRelayDatabase } from '../db/relay-database.js';
-import { createCredentials, revokeCredentials, rotateCredentials, type IssuedCredentials } from './credential-lifecycle.js';
+import {
+  createCredentials,
+  revokeCredentials,
+  rotateCredentials,
+  type IssuedCredentials,
+} from './credential-lifecycle.js';
 
 export type CredentialsAction = 'create' | 'rotate' | 'revoke';
 
@@ -24,8 +29,7 @@ export interface ManageCredentialsOptions {
   readonly print: (line: string) => void;
 }
 
-const SETUP_STEPS =
-  `Setup > Named Credentials > External Credentials > ${RELAY_EXTERNAL_CREDENTIAL} > Principals > ${RELAY_CREDENTIAL_PRINCIPAL} > Edit`;
+const SETUP_STEPS = `Setup > Named Credentials > External Credentials > ${RELAY_EXTERNAL_CREDENTIAL} > Principals > ${RELAY_CREDENTIAL_PRINCIPAL} > Edit`;
 
 /** Resolves to the exit code: 0, or 1 when Salesforce could not be updated (the relay's store was). */
 export async function manageCredentials(action: CredentialsAction, options: ManageCredentialsOptions): Promise<number> {
@@ -66,7 +70,9 @@ export async function manageCredentials(action: CredentialsAction, options: Mana
         clientId: issued.client.clientId,
         clientSecret: issued.clientSecret,
       });
-      print(`Salesforce: ${how} the credentials of External Credential ${target.externalCredential}, principal ${target.principalName}.`);
+      print(
+        `Salesforce: ${how} the credentials of External Credential ${target.externalCredential}, principal ${target.principalName}.`,
+      );
     } else {
       const removed = await deleteClientCredentials(connection, config.salesforce.apiVersion, target);
       print(
@@ -78,7 +84,11 @@ export async function manageCredentials(action: CredentialsAction, options: Mana
     return 0;
   } catch (error) {
     print(`Salesforce could not be updated: ${(error as Error).message}`);
-    print(issued ? `Enter the client id and secret above in ${SETUP_STEPS}.` : `Remove the client secret in ${SETUP_STEPS}.`);
+    print(
+      issued
+        ? `Enter the client id and secret above in ${SETUP_STEPS}.`
+        : `Remove the client secret in ${SETUP_STEPS}.`,
+    );
     return 1;
   }
 }

@@ -11,7 +11,8 @@ export interface RateLimitOptions {
   readonly clock?: () => number;
 }
 
-export type RateLimitDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+export type RateLimitDecision =
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 interface Bucket {
   tokens: number;

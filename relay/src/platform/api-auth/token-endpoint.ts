@@ -39,7 +39,10 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
 
 /** client_id and client_secret from HTTP Basic or from the form; both at once is refused (RFC 6749 2.3.1). */
 function clientCredentials(request: FastifyRequest): { clientId?: string; clientSecret?: string; both: boolean } {
-  const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >;
   const fromForm = {
     clientId: typeof form.client_id === 'string' ? form.client_id : undefined,
     clientSecret: typeof form.client_secret === 'string' ? form.client_secret : undefined,
@@ -67,7 +70,10 @@ function formDecode(value: string): string {
 
 export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpointOptions): void {
   app.post(TOKEN_PATH, async (request, reply) => {
-    const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const form = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+      string,
+      unknown
+    >;
     if (form.grant_type !== 'client_credentials') {
       return oauthError(reply, 400, 'unsupported_grant_type', 'only grant_type=client_credentials is supported');
     }
@@ -76,17 +82,34 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
       credentials = clientCredentials(request);
     } catch (error) {
       if (!hasCode<MalformedBasicCredentials>(error, 'MALFORMED_BASIC_CREDENTIALS')) throw error;
-      return oauthError(reply, 400, 'invalid_request', 'the Basic credentials are not form-encoded correctly (a bad %-escape)');
+      return oauthError(
+        reply,
+        400,
+        'invalid_request',
+        'the Basic credentials are not form-encoded correctly (a bad %-escape)',
+      );
     }
     const { clientId, clientSecret, both } = credentials;
-    if (both) return oauthError(reply, 400, 'invalid_request', 'send the client credentials either as HTTP Basic or in the body, not both');
-    if (!clientId || !clientSecret) return oauthError(reply, 401, 'invalid_client', 'client_id and client_secret are required');
+    if (both)
+      return oauthError(
+        reply,
+        400,
+        'invalid_request',
+        'send the client credentials either as HTTP Basic or in the body, not both',
+      );
+    if (!clientId || !clientSecret)
+      return oauthError(reply, 401, 'invalid_client', 'client_id and client_secret are required');
 
     const source = `token-failures:${request.ip}`;
     const decision = options.failedAttempts.take(source);
     if (!decision.allowed) {
       reply.header('retry-after', String(decision.retryAfterSeconds));
-      return oauthError(reply, 429, 'slow_down', `too many failed token requests from ${request.ip}; retry after ${decision.retryAfterSeconds} s`);
+      return oauthError(
+        reply,
+        429,
+        'slow_down',
+        `too many failed token requests from ${request.ip}; retry after ${decision.retryAfterSeconds} s`,
+      );
     }
 
     const client = options.clients.find(clientId);

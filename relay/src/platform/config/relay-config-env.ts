@@ -92,5 +92,9 @@ function convert(text: string, kind: LeafKind): unknown {
 
 /** The known name a mistyped one most likely meant, when it is close enough to be a typo. */
 export function closestEnvVarName(name: string): string | undefined {
-  return closestMatch(name, [...RELAY_CONFIG_ENV_VARS.map((variable) => variable.name), RELAY_CONFIG_FILE_ENV, RELAY_SECRETS_FILE_ENV]);
+  return closestMatch(name, [
+    ...RELAY_CONFIG_ENV_VARS.map((variable) => variable.name),
+    RELAY_CONFIG_FILE_ENV,
+    RELAY_SECRETS_FILE_ENV,
+  ]);
 }

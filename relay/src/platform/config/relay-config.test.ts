@@ -50,7 +50,13 @@ test('the documented defaults fill everything not set', () => {
       shutdownGraceMs: 10_000,
     },
     http: { host: '127.0.0.1', port: 8787 },
-    api: { enabled: true, host: '127.0.0.1', port: 8788, tokenTtlSeconds: 900, rateLimit: { burst: 60, perMinute: 600 } },
+    api: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 8788,
+      tokenTtlSeconds: 900,
+      rateLimit: { burst: 60, perMinute: 600 },
+    },
     log: { level: 'info' },
   });
   assert.ok(Object.isFrozen(config.delivery), 'modules share the config, so it cannot be changed under them');
@@ -137,7 +143,10 @@ test('every problem is listed at once, with its path and where the value came fr
   assert.equal(byPath.get('gentrack.baseUrl')!.source, 'relay.yaml:7:3');
   assert.equal(byPath.get('gentrack.baseUrl')!.message, 'must be an http(s) URL');
   assert.equal(byPath.get('delivery.maxAtempts')!.source, 'relay.yaml:10:3');
-  assert.equal(byPath.get('delivery.maxAtempts')!.message, 'is not a relay setting (did you mean maxAttempts?); see config/relay.example.yaml');
+  assert.equal(
+    byPath.get('delivery.maxAtempts')!.message,
+    'is not a relay setting (did you mean maxAttempts?); see config/relay.example.yaml',
+  );
   assert.deepEqual(byPath.get('http.port'), {
     path: 'http.port',
     source: 'env GENTRACK_RELAY_HTTP_PORT',
@@ -204,10 +213,21 @@ test('plain http is refused for Salesforce and Gentrack URLs, except to this mac
       },
     }),
   );
-  assert.deepEqual(problems.map((problem) => problem.path).sort(), ['gentrack.baseUrl', 'gentrack.tokenUrl', 'salesforce.loginUrl']);
-  for (const problem of problems) assert.match(problem.message, /must be an https URL \(plain http is accepted only for this machine/);
+  assert.deepEqual(problems.map((problem) => problem.path).sort(), [
+    'gentrack.baseUrl',
+    'gentrack.tokenUrl',
+    'salesforce.loginUrl',
+  ]);
+  for (const problem of problems)
+    assert.match(problem.message, /must be an https URL \(plain http is accepted only for this machine/);
   for (const local of ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787']) {
-    const config = loadRelayConfig({ env: { ...REQUIRED_ENV, GENTRACK_RELAY_GENTRACK_BASE_URL: local, GENTRACK_RELAY_GENTRACK_TOKEN_URL: `${local}/token` } });
+    const config = loadRelayConfig({
+      env: {
+        ...REQUIRED_ENV,
+        GENTRACK_RELAY_GENTRACK_BASE_URL: local,
+        GENTRACK_RELAY_GENTRACK_TOKEN_URL: `${local}/token`,
+      },
+    });
     assert.equal(config.gentrack.baseUrl, local);
   }
 });

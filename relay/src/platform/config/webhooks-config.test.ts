@@ -6,7 +6,11 @@ import { loadRelayConfig, RelayConfigError, resolveRelayConfig } from './relay-c
 import { EXAMPLE_FILE, problemsOf, REQUIRED_ENV } from './relay-config-test-fixture.js';
 
 const rsaPublicKey = (bits = 2048) =>
-  generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+  generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  }).publicKey;
 const currentKey = rsaPublicKey();
 const nextKey = rsaPublicKey();
 
@@ -26,16 +30,19 @@ test('the example documents the webhooks section with its real defaults: uncomme
     .join('\n')
     .replace('publicKeys: []', `publicKeys: [${JSON.stringify(currentKey)}]`);
   const config = resolveRelayConfig({ text: section, file: 'example', env: REQUIRED_ENV });
-  assert.deepEqual({ ...config.webhooks, publicKeys: config.webhooks!.publicKeys.length }, {
-    host: '127.0.0.1',
-    port: 8789,
-    appId: 'your-gentrack-app-id',
-    tenantIds: ['your-gentrack-tenant-id'],
-    publicKeys: 1,
-    publicKeyFiles: ['/etc/gentrack-relay/gentrack-webhook-public.pem'],
-    timestampToleranceSeconds: 300,
-    bodyLimitBytes: 1_048_576,
-  });
+  assert.deepEqual(
+    { ...config.webhooks, publicKeys: config.webhooks!.publicKeys.length },
+    {
+      host: '127.0.0.1',
+      port: 8789,
+      appId: 'your-gentrack-app-id',
+      tenantIds: ['your-gentrack-tenant-id'],
+      publicKeys: 1,
+      publicKeyFiles: ['/etc/gentrack-relay/gentrack-webhook-public.pem'],
+      timestampToleranceSeconds: 300,
+      bodyLimitBytes: 1_048_576,
+    },
+  );
 });
 
 test('from the environment: comma-separated tenants, several PEM blocks in one variable (also with \\n escapes)', () => {
@@ -55,10 +62,16 @@ test('from the environment: comma-separated tenants, several PEM blocks in one v
 });
 
 test('keys that cannot verify Gentrack signatures are refused, each named, and never echoed', () => {
-  const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+  const ecKey = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  }).publicKey;
   const problems = problemsOf(() =>
     resolveRelayConfig({
-      text: JSON.stringify({ webhooks: { appId: 'a', tenantIds: [], publicKeys: ['not a key', rsaPublicKey(1024), ecKey, currentKey] } }),
+      text: JSON.stringify({
+        webhooks: { appId: 'a', tenantIds: [], publicKeys: ['not a key', rsaPublicKey(1024), ecKey, currentKey] },
+      }),
       file: 'relay.json',
       env: REQUIRED_ENV,
     }),
@@ -73,7 +86,9 @@ test('keys that cannot verify Gentrack signatures are refused, each named, and n
 });
 
 test('a webhooks section needs an app id, tenants and at least one key', () => {
-  const problems = problemsOf(() => loadRelayConfig({ env: { ...REQUIRED_ENV, GENTRACK_RELAY_WEBHOOKS_PORT: '9000' } }));
+  const problems = problemsOf(() =>
+    loadRelayConfig({ env: { ...REQUIRED_ENV, GENTRACK_RELAY_WEBHOOKS_PORT: '9000' } }),
+  );
   assert.deepEqual(
     problems.map((problem) => `${problem.path}: ${problem.message}`),
     [
@@ -84,9 +99,20 @@ test('a webhooks section needs an app id, tenants and at least one key', () => {
   );
   const bounds = problemsOf(() =>
     resolveRelayConfig({
-      text: JSON.stringify({ webhooks: { appId: 'a', tenantIds: ['t'], publicKeyFiles: ['k.pem'], timestampToleranceSeconds: 0, bodyLimitBytes: 10 } }),
+      text: JSON.stringify({
+        webhooks: {
+          appId: 'a',
+          tenantIds: ['t'],
+          publicKeyFiles: ['k.pem'],
+          timestampToleranceSeconds: 0,
+          bodyLimitBytes: 10,
+        },
+      }),
       env: REQUIRED_ENV,
     }),
   );
-  assert.deepEqual(bounds.map((problem) => problem.path).sort(), ['webhooks.bodyLimitBytes', 'webhooks.timestampToleranceSeconds']);
+  assert.deepEqual(bounds.map((problem) => problem.path).sort(), [
+    'webhooks.bodyLimitBytes',
+    'webhooks.timestampToleranceSeconds',
+  ]);
 });

@@ -15,7 +15,8 @@ export interface Migration {
   readonly up: (db: Database.Database) => void;
 }
 
-export type StoreFileErrorCode = 'STORE_SCHEMA_TOO_NEW' | 'STORE_MIGRATION_FAILED' | 'STORE_OPEN_FAILED' | 'STORE_NOT_FOUND' | 'STORE_IN_USE';
+export type StoreFileErrorCode =
+  'STORE_SCHEMA_TOO_NEW' | 'STORE_MIGRATION_FAILED' | 'STORE_OPEN_FAILED' | 'STORE_NOT_FOUND' | 'STORE_IN_USE';
 
 /** A store file the relay cannot use as it is; `code` says why. */
 export class StoreFileError extends RelayError {

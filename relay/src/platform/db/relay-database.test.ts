@@ -309,7 +309,8 @@ test('a reader (create: false) refuses a store that does not exist, naming the p
     const file = path.join(dir, 'typo', 'relay.db');
     assert.throws(
       () => openRelayDatabase(file, { create: false }),
-      (error: StoreFileError) => error.code === 'STORE_NOT_FOUND' && error.message.includes(file) && /--store/.test(error.message),
+      (error: StoreFileError) =>
+        error.code === 'STORE_NOT_FOUND' && error.message.includes(file) && /--store/.test(error.message),
     );
     assert.equal(existsSync(path.join(dir, 'typo')), false, 'no empty store was made');
   } finally {
@@ -325,13 +326,17 @@ test('one relay per store: a second is refused naming the holder; a lock left by
     assert.throws(
       () => lockStore(file),
       (error: StoreFileError) =>
-        error.code === 'STORE_IN_USE' && error.message.includes(`pid ${process.pid} on ${hostname()} since 2026-12-03T10:00:00.000Z`),
+        error.code === 'STORE_IN_USE' &&
+        error.message.includes(`pid ${process.pid} on ${hostname()} since 2026-12-03T10:00:00.000Z`),
     );
     first.release();
     lockStore(file).release();
 
     // A relay killed with -9 leaves its lock: a pid that no longer runs does not hold the store.
-    writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-12-01T00:00:00Z' }));
+    writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-12-01T00:00:00Z' }),
+    );
     const taken = lockStore(file);
     assert.equal(JSON.parse(readFileSync(`${file}.lock`, 'utf8')).pid, process.pid);
     taken.release();

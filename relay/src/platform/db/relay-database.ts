@@ -52,7 +52,8 @@ export function openRelayDatabase(file: string, options: RelayDatabaseOptions = 
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the mode of the database file.
       closeSync(openSync(file, 'a', STORE_FILE_MODE));
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, STORE_FILE_MODE);
+      for (const suffix of ['', '-wal', '-shm'])
+        if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, STORE_FILE_MODE);
     }
     db = new Database(file);
   } catch (error) {

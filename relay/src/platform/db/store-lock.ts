@@ -41,7 +41,10 @@ export function lockStore(storeFile: string, now = new Date()): StoreLock {
       rmSync(lockFile, { force: true });
     }
   }
-  throw new StoreFileError('STORE_IN_USE', `store ${path.resolve(storeFile)}: its lock file ${lockFile} keeps coming back; another relay is starting`);
+  throw new StoreFileError(
+    'STORE_IN_USE',
+    `store ${path.resolve(storeFile)}: its lock file ${lockFile} keeps coming back; another relay is starting`,
+  );
 }
 
 function readHolder(lockFile: string): LockHolder | undefined {

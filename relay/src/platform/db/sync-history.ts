@@ -103,7 +103,9 @@ export class SyncHistory {
       ),
       byId: db.prepare(`SELECT * FROM sync_history WHERE id = ?`),
       latest: db.prepare(`SELECT * FROM sync_history ORDER BY started_at DESC, rowid DESC LIMIT ?`),
-      latestOfKind: db.prepare(`SELECT * FROM sync_history WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`),
+      latestOfKind: db.prepare(
+        `SELECT * FROM sync_history WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+      ),
     };
   }
 
@@ -139,7 +141,8 @@ export class SyncHistory {
       end.stages ? JSON.stringify(end.stages) : null,
       id,
     );
-    if (result.changes === 0) throw new SyncRunNotFoundError(`no synchronisation run ${id} in the history: record its start first`);
+    if (result.changes === 0)
+      throw new SyncRunNotFoundError(`no synchronisation run ${id} in the history: record its start first`);
   }
 
   get(id: string): SyncRun | undefined {
@@ -150,7 +153,9 @@ export class SyncHistory {
   /** The latest runs first. */
   list(options: { limit?: number; kind?: SyncKind } = {}): SyncRun[] {
     const limit = options.limit ?? 20;
-    const rows = (options.kind ? this.statements.latestOfKind.all(options.kind, limit) : this.statements.latest.all(limit)) as RunRow[];
+    const rows = (
+      options.kind ? this.statements.latestOfKind.all(options.kind, limit) : this.statements.latest.all(limit)
+    ) as RunRow[];
     return rows.map(toRun);
   }
 

@@ -26,9 +26,18 @@ function round(): void {
   const started = performance.now();
   try {
     const { log, checkpointed } = checkpoint.get() as { busy: number; log: number; checkpointed: number };
-    if (log > 0) port.postMessage({ kind: 'checkpointed', logFrames: log, copiedFrames: checkpointed, ms: performance.now() - started } satisfies CheckpointReport);
+    if (log > 0)
+      port.postMessage({
+        kind: 'checkpointed',
+        logFrames: log,
+        copiedFrames: checkpointed,
+        ms: performance.now() - started,
+      } satisfies CheckpointReport);
   } catch (error) {
-    port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReport);
+    port.postMessage({
+      kind: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies CheckpointReport);
   }
 }
 

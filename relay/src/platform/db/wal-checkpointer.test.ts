@@ -28,7 +28,12 @@ async function firstCheckpoint(Checkpointer: typeof WalCheckpointer, file: strin
   let checkpointer: WalCheckpointer | undefined;
   try {
     return await new Promise<Checkpointed>((resolve, reject) => {
-      checkpointer = new Checkpointer({ path: file, intervalMs: 20, onCheckpoint: resolve, onFailure: (reason) => reject(new Error(reason)) });
+      checkpointer = new Checkpointer({
+        path: file,
+        intervalMs: 20,
+        onCheckpoint: resolve,
+        onFailure: (reason) => reject(new Error(reason)),
+      });
     });
   } finally {
     checkpointer?.stop();
@@ -44,7 +49,11 @@ test('the worker copies the whole log into the database while the writer stays f
   const walBytes = statSync(`${file}-wal`).size;
   db.prepare('INSERT INTO rows (body) VALUES (?)').run('after');
   assert.equal(statSync(`${file}-wal`).size, walBytes);
-  assert.equal((db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log, 1, 'only the new write is in the log');
+  assert.equal(
+    (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log,
+    1,
+    'only the new write is in the log',
+  );
   db.close();
 });
 
@@ -58,13 +67,27 @@ test('the compiled worker in dist/ runs too (that is what the relay service uses
 });
 
 test('a worker that cannot open the database reports it, and the store checkpoints in its commits again', async () => {
-  await assert.rejects(firstCheckpoint(WalCheckpointer, '/nonexistent/dir/store.db'), /background WAL checkpoint worker crashed: .*directory does not exist/);
+  await assert.rejects(
+    firstCheckpoint(WalCheckpointer, '/nonexistent/dir/store.db'),
+    /background WAL checkpoint worker crashed: .*directory does not exist/,
+  );
 
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-checkpointer-')), 'store.db');
   const reasons: string[] = [];
-  const store = RelayStore.open({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
-  const internals = store as unknown as { db: Database.Database; checkpointer: { worker: import('node:worker_threads').Worker } };
-  assert.equal(internals.db.pragma('wal_autocheckpoint', { simple: true }), 0, 'background checkpoints replace SQLite own');
+  const store = RelayStore.open({
+    path: file,
+    checkpointInBackground: true,
+    onCheckpointFailure: (reason) => reasons.push(reason),
+  });
+  const internals = store as unknown as {
+    db: Database.Database;
+    checkpointer: { worker: import('node:worker_threads').Worker };
+  };
+  assert.equal(
+    internals.db.pragma('wal_autocheckpoint', { simple: true }),
+    0,
+    'background checkpoints replace SQLite own',
+  );
   await internals.checkpointer.worker.terminate();
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(reasons, ['background WAL checkpoint worker exited with code 0']);
@@ -75,8 +98,13 @@ test('a worker that cannot open the database reports it, and the store checkpoin
 test('stopping the store is not a failure', async () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wal-checkpointer-')), 'store.db');
   const reasons: string[] = [];
-  const store = RelayStore.open({ path: file, checkpointInBackground: true, onCheckpointFailure: (reason) => reasons.push(reason) });
-  const { worker } = (store as unknown as { checkpointer: { worker: import('node:worker_threads').Worker } }).checkpointer;
+  const store = RelayStore.open({
+    path: file,
+    checkpointInBackground: true,
+    onCheckpointFailure: (reason) => reasons.push(reason),
+  });
+  const { worker } = (store as unknown as { checkpointer: { worker: import('node:worker_threads').Worker } })
+    .checkpointer;
   const exited = once(worker, 'exit');
   worker.ref(); // the store unrefs its worker; this test waits for it to exit
   store.close();

@@ -92,7 +92,12 @@ test('an ingested batch is durable only after the log is synced; a refused sync 
   store.close();
   const afterClose = RelayStore.open({ path: file, synchronous: 'FULL' });
   rmSync(`${file}-wal`, { force: true });
-  const second = afterClose.ingest('/event/T', [{ ...event, replayId: '2', part: { ...event.part, transactionId: 't2' } as IncomingEvent['part'] }], '2', reassemble);
+  const second = afterClose.ingest(
+    '/event/T',
+    [{ ...event, replayId: '2', part: { ...event.part, transactionId: 't2' } as IncomingEvent['part'] }],
+    '2',
+    reassemble,
+  );
   await assert.rejects(second.durable, /ENOENT/);
   afterClose.close();
 

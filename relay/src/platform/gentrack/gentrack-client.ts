@@ -136,7 +136,12 @@ interface Answer {
 
 export function createGentrackClient(options: GentrackClientOptions): GentrackClient {
   const settings = readOptions(options);
-  const logger = componentLogger(options.logger ?? pino({ level: 'silent' }), 'gentrack-client', {}, { redact: SECRET_LOG_REDACTION });
+  const logger = componentLogger(
+    options.logger ?? pino({ level: 'silent' }),
+    'gentrack-client',
+    {},
+    { redact: SECRET_LOG_REDACTION },
+  );
   const baseUrl = new URL(settings.baseUrl);
   const tokenUrl = new URL(settings.tokenUrl);
   const origin = baseUrl.origin;

@@ -22,7 +22,13 @@ export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'error';
 
 const EVENT_OUTCOMES: readonly EventOutcome[] = ['stored', 'duplicate', 'rejected'];
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half_open', 'open'];
-const SUBSCRIPTION_STATES: readonly SubscriptionState[] = ['connecting', 'connected', 'reconnecting', 'stopped', 'failed'];
+const SUBSCRIPTION_STATES: readonly SubscriptionState[] = [
+  'connecting',
+  'connected',
+  'reconnecting',
+  'stopped',
+  'failed',
+];
 /** Gentrack's response timeout is 60 s by default; the buckets reach it. */
 const CALL_DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 

@@ -68,12 +68,23 @@ test('GET /readyz answers readiness apart from liveness, and a failing probe is 
   let subscribed = false;
   const readiness = new HealthChecks();
   readiness.register('subscription', () => ({ healthy: subscribed, detail: subscribed ? 'connected' : 'connecting' }));
-  const server = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, logger, health: () => liveness.report(), readiness: () => readiness.report() });
+  const server = await startOpsServer({
+    host: '127.0.0.1',
+    port: 0,
+    metrics,
+    logger,
+    health: () => liveness.report(),
+    readiness: () => readiness.report(),
+  });
   t.after(() => server.close());
 
   const logged = (text: string) => lines.filter((line) => line.includes(text)).length;
   for (let i = 0; i < 3; i++) {
-    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'alive while Salesforce is not reached yet: no restart loop');
+    assert.equal(
+      (await fetch(`${server.url}/healthz`)).status,
+      200,
+      'alive while Salesforce is not reached yet: no restart loop',
+    );
     assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
   }
   assert.equal(logged('/readyz reports unhealthy'), 1, 'one warning for three failing probes');

@@ -61,7 +61,10 @@ export class OpsServerError extends RelayError {
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const logger = componentLogger(options.logger, 'ops-server');
-  const app: OpsServerApp = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) });
+  const app: OpsServerApp = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
 
   const probe = (path: string, report: () => HealthReport | Promise<HealthReport>) => {
     let lastStatus: HealthReport['status'] = 'ok';

@@ -50,7 +50,12 @@ export async function pushClientCredentials(
     },
   });
   const send = (method: 'PUT' | 'POST') =>
-    connection.request({ method, url: credentialPath(apiVersion), body, headers: { 'content-type': 'application/json' } });
+    connection.request({
+      method,
+      url: credentialPath(apiVersion),
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
   try {
     await send('PUT');
     return 'replaced';
@@ -85,7 +90,10 @@ export async function deleteClientCredentials(
   }
 }
 
-function describe(error: unknown, target: Pick<ClientCredentialPush, 'externalCredential' | 'principalName'>): ExternalCredentialPushError {
+function describe(
+  error: unknown,
+  target: Pick<ClientCredentialPush, 'externalCredential' | 'principalName'>,
+): ExternalCredentialPushError {
   const { errorCode, message } = (error ?? {}) as SalesforceApiError;
   return new ExternalCredentialPushError(
     `Salesforce refused the credentials of External Credential ${target.externalCredential}, principal ${target.principalName}: ` +

@@ -77,7 +77,8 @@ export class SalesforceSession {
       client_secret: options.clientSecret.reveal(),
     });
     if (options.auth === 'password') {
-      if (!options.username || !options.password) throw new SalesforceAuthError('the password flow needs salesforce.username and SALESFORCE_PASSWORD', true);
+      if (!options.username || !options.password)
+        throw new SalesforceAuthError('the password flow needs salesforce.username and SALESFORCE_PASSWORD', true);
       form.set('username', options.username);
       form.set('password', options.password.reveal() + (options.securityToken?.reveal() ?? ''));
     }
@@ -101,6 +102,11 @@ export class SalesforceSession {
     // The identity URL ends in /<organization id>/<user id>.
     const [organizationId, userId] = new URL(body.id ?? 'x:/').pathname.split('/').slice(-2);
     options.logger.info({ instanceUrl: body.instance_url, organizationId, userId }, 'Salesforce session established');
-    return { accessToken: body.access_token, instanceUrl: body.instance_url!, organizationId: organizationId ?? '', userId: userId ?? '' };
+    return {
+      accessToken: body.access_token,
+      instanceUrl: body.instance_url!,
+      organizationId: organizationId ?? '',
+      userId: userId ?? '',
+    };
   }
 }

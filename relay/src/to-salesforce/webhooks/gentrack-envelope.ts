@@ -26,7 +26,8 @@ const EVENT_TYPE = /^[a-z][a-z0-9-]{0,99}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export function readEnvelope(value: unknown): EnvelopeReading {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'the body is not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { problem: 'the body is not a JSON object' };
   const body = value as Record<string, unknown>;
   const problems: string[] = [];
   const id = (name: 'appId' | 'eventId' | 'tenantId'): string => {
@@ -47,7 +48,8 @@ export function readEnvelope(value: unknown): EnvelopeReading {
   if (Number.isNaN(createdAtMs)) problems.push('createdAt must be an ISO-8601 date and time with a zone');
   const data = body.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) problems.push('data must be a JSON object');
-  const version = typeof body.version === 'string' || typeof body.version === 'number' ? String(body.version) : undefined;
+  const version =
+    typeof body.version === 'string' || typeof body.version === 'number' ? String(body.version) : undefined;
   if (version === undefined) problems.push('version must be given');
   if (body.eventSource !== undefined && typeof body.eventSource !== 'string') problems.push('eventSource must be text');
   if (problems.length > 0) return { problem: problems.join('; ') };

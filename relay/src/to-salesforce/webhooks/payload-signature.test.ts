@@ -12,7 +12,10 @@ const BODY = Buffer.from('{"eventType":"switch-loss-started","data":{"accountNum
 const signature = (privateKey: typeof current.privateKey, t: number, body: Buffer = BODY) =>
   sign('sha512', Buffer.concat([Buffer.from(`${t}.`), body]), privateKey).toString('base64');
 
-const check = (header: string | string[] | undefined, options: { body?: Buffer; keys?: (typeof current.publicKey)[]; nowMs?: number } = {}) =>
+const check = (
+  header: string | string[] | undefined,
+  options: { body?: Buffer; keys?: (typeof current.publicKey)[]; nowMs?: number } = {},
+) =>
   verifyPayloadSignature({
     header,
     rawBody: options.body ?? BODY,
@@ -38,13 +41,23 @@ test('one changed byte of the body, or another t, breaks the signature', () => {
   const header = `t=${T},v=${signature(current.privateKey, T)}`;
   const changed = Buffer.from(BODY);
   changed[10] = changed[10]! ^ 0x01;
-  assert.deepEqual(check(header, { body: changed }), { ok: false, code: 'SIGNATURE_INVALID', reason: 'the signature does not verify with any of the 1 configured key(s)' });
+  assert.deepEqual(check(header, { body: changed }), {
+    ok: false,
+    code: 'SIGNATURE_INVALID',
+    reason: 'the signature does not verify with any of the 1 configured key(s)',
+  });
   const shifted = check(`t=${T + 1},v=${signature(current.privateKey, T)}`);
   assert.equal(!shifted.ok && shifted.code, 'SIGNATURE_INVALID');
 });
 
 test('the timestamp must be within the tolerance in both directions, the bounds included', () => {
-  for (const [skew, ok] of [[-300, true], [300, true], [-301, false], [301, false], [-86_400, false]] as const) {
+  for (const [skew, ok] of [
+    [-300, true],
+    [300, true],
+    [-301, false],
+    [301, false],
+    [-86_400, false],
+  ] as const) {
     const t = T + skew;
     const result = check(`t=${t},v=${signature(current.privateKey, t)}`);
     assert.equal(result.ok, ok, `skew ${skew} s`);
@@ -71,7 +84,11 @@ test('missing and malformed headers are refused before any key is tried', () => 
     const result = check(header);
     assert.equal(!result.ok && result.code, 'SIGNATURE_MALFORMED', header);
   }
-  assert.equal((check([`t=${T},v=${good}`, `t=${T},v=${good}`]) as { code: string }).code, 'SIGNATURE_MALFORMED', 'sent twice');
+  assert.equal(
+    (check([`t=${T},v=${good}`, `t=${T},v=${good}`]) as { code: string }).code,
+    'SIGNATURE_MALFORMED',
+    'sent twice',
+  );
 });
 
 test('base64 must be canonical: stray bits in the last character do not make another valid signature', () => {
@@ -87,7 +104,9 @@ test('base64 must be canonical: stray bits in the last character do not make ano
 });
 
 test('parseSignatureHeader reads t and every v', () => {
-  const parsed = parseSignatureHeader(`t=${T},v=${signature(current.privateKey, T)},v=${signature(next.privateKey, T)}`);
+  const parsed = parseSignatureHeader(
+    `t=${T},v=${signature(current.privateKey, T)},v=${signature(next.privateKey, T)}`,
+  );
   assert.ok(!('ok' in parsed));
   assert.equal(parsed.timestampSeconds, T);
   assert.equal(parsed.signatures.length, 2);

@@ -11,7 +11,8 @@ import { verify, type KeyObject } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-payload-signature';
 
-export type SignatureRefusalCode = 'SIGNATURE_MISSING' | 'SIGNATURE_MALFORMED' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'SIGNATURE_INVALID';
+export type SignatureRefusalCode =
+  'SIGNATURE_MISSING' | 'SIGNATURE_MALFORMED' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'SIGNATURE_INVALID';
 
 export type SignatureCheck =
   | { readonly ok: true; readonly timestampSeconds: number }
@@ -46,10 +47,14 @@ export function parseSignatureHeader(value: string | readonly string[] | undefin
       if (!signature) return refuse('SIGNATURE_MALFORMED', `${SIGNATURE_HEADER} v= is not canonical base64`);
       signatures.push(signature);
     } else {
-      return refuse('SIGNATURE_MALFORMED', `${SIGNATURE_HEADER} has an unknown element; expected t=<unix seconds>,v=<base64>`);
+      return refuse(
+        'SIGNATURE_MALFORMED',
+        `${SIGNATURE_HEADER} has an unknown element; expected t=<unix seconds>,v=<base64>`,
+      );
     }
   }
-  if (timestampSeconds === undefined) return refuse('SIGNATURE_MALFORMED', `${SIGNATURE_HEADER} has no t=<unix seconds>`);
+  if (timestampSeconds === undefined)
+    return refuse('SIGNATURE_MALFORMED', `${SIGNATURE_HEADER} has no t=<unix seconds>`);
   if (signatures.length === 0 || signatures.length > MAX_SIGNATURES) {
     return refuse('SIGNATURE_MALFORMED', `${SIGNATURE_HEADER} needs 1 to ${MAX_SIGNATURES} v=<base64> signatures`);
   }
@@ -82,7 +87,10 @@ export function verifyPayloadSignature(options: VerifyOptions): SignatureCheck {
       if (verify('sha512', signed, key, signature)) return { ok: true, timestampSeconds: parsed.timestampSeconds };
     }
   }
-  return refuse('SIGNATURE_INVALID', `the signature does not verify with any of the ${options.keys.length} configured key(s)`);
+  return refuse(
+    'SIGNATURE_INVALID',
+    `the signature does not verify with any of the ${options.keys.length} configured key(s)`,
+  );
 }
 
 /** Decodes base64 only when re-encoding gives the same text: Node ignores stray bits and characters otherwise. */

@@ -15,7 +15,10 @@ export class WebhookKeyError extends RelayError {
 }
 
 export function loadWebhookKeys(config: Pick<WebhooksConfig, 'publicKeys' | 'publicKeyFiles'>): KeyObject[] {
-  const pems: { pem: string; from: string }[] = config.publicKeys.map((pem, index) => ({ pem, from: `webhooks.publicKeys[${index}]` }));
+  const pems: { pem: string; from: string }[] = config.publicKeys.map((pem, index) => ({
+    pem,
+    from: `webhooks.publicKeys[${index}]`,
+  }));
   for (const file of config.publicKeyFiles) {
     let text: string;
     try {
@@ -25,7 +28,10 @@ export function loadWebhookKeys(config: Pick<WebhooksConfig, 'publicKeys' | 'pub
       throw new WebhookKeyError(`the webhook public key file ${file} (webhooks.publicKeyFiles) ${reason}`);
     }
     const blocks = text.match(PEM_BLOCK) ?? [];
-    if (blocks.length === 0) throw new WebhookKeyError(`${file} (webhooks.publicKeyFiles) holds no PEM block; expected -----BEGIN PUBLIC KEY-----`);
+    if (blocks.length === 0)
+      throw new WebhookKeyError(
+        `${file} (webhooks.publicKeyFiles) holds no PEM block; expected -----BEGIN PUBLIC KEY-----`,
+      );
     blocks.forEach((pem, index) => pems.push({ pem, from: blocks.length > 1 ? `${file} (key ${index + 1})` : file }));
   }
   return pems.map(({ pem, from }) => {

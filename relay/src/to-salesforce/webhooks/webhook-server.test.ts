@@ -76,17 +76,28 @@ async function post(body: string | Buffer, headers: Record<string, string | stri
     body,
   });
   const text = await response.body.text();
-  return { status: response.statusCode, body: text ? (JSON.parse(text) as { error?: string; status?: string; message?: string }) : {} };
+  return {
+    status: response.statusCode,
+    body: text ? (JSON.parse(text) as { error?: string; status?: string; message?: string }) : {},
+  };
 }
 
 /** Sends, expects the refusal, and checks that nothing was stored and the log names the reason without the body. */
-async function expectRefused(body: string | Buffer, headers: Record<string, string | string[]>, status: number, code: string, path?: string) {
+async function expectRefused(
+  body: string | Buffer,
+  headers: Record<string, string | string[]>,
+  status: number,
+  code: string,
+  path?: string,
+) {
   const before = inbox.counts().total;
   const answer = await post(body, headers, path);
   assert.equal(answer.status, status, `${code}: ${JSON.stringify(answer.body)}`);
   assert.equal(answer.body.error, code);
   assert.equal(inbox.counts().total, before, `${code}: nothing stored`);
-  const refusals = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.refusal === code);
+  const refusals = logLines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.refusal === code);
   assert.equal(refusals.length, 1, `${code} is logged once`);
   assert.equal(refusals[0]!.level, 'warn');
   assert.match(String(refusals[0]!.msg), /^Gentrack webhook refused: .+/);
@@ -110,7 +121,15 @@ test('a signed event is stored before the 202; the same eventId again is a 200 d
 
 test('during a key change events signed with either key are accepted; the charset parameter is fine', async () => {
   const body = JSON.stringify(envelope({ tenantId: 'tenant-2' }));
-  assert.equal((await post(body, { 'x-payload-signature': signed(body, next.privateKey), 'content-type': 'application/json; charset=utf-8' })).status, 202);
+  assert.equal(
+    (
+      await post(body, {
+        'x-payload-signature': signed(body, next.privateKey),
+        'content-type': 'application/json; charset=utf-8',
+      })
+    ).status,
+    202,
+  );
 });
 
 test('a missing signature header is refused (401)', async () => {
@@ -132,30 +151,70 @@ test('a signature made with another key is refused (401)', async () => {
 test('a body changed after signing is refused (401): the raw bytes are verified, not re-serialised JSON', async () => {
   const original = JSON.stringify(envelope());
   const header = signed(original);
-  await expectRefused(original.replace('"version":"1"', '"version":"2"'), { 'x-payload-signature': header }, 401, 'SIGNATURE_INVALID');
+  await expectRefused(
+    original.replace('"version":"1"', '"version":"2"'),
+    { 'x-payload-signature': header },
+    401,
+    'SIGNATURE_INVALID',
+  );
   logLines = [];
   // Same JSON value, other bytes (whitespace): still not what was signed.
-  await expectRefused(JSON.stringify(JSON.parse(original), null, 1), { 'x-payload-signature': header }, 401, 'SIGNATURE_INVALID');
+  await expectRefused(
+    JSON.stringify(JSON.parse(original), null, 1),
+    { 'x-payload-signature': header },
+    401,
+    'SIGNATURE_INVALID',
+  );
 });
 
 test('a timestamp outside the tolerance is refused (401) in both directions', async () => {
   const body = JSON.stringify(envelope());
   const now = Math.floor(Date.now() / 1000);
-  await expectRefused(body, { 'x-payload-signature': signed(body, current.privateKey, now - 301) }, 401, 'TIMESTAMP_OUT_OF_TOLERANCE');
+  await expectRefused(
+    body,
+    { 'x-payload-signature': signed(body, current.privateKey, now - 301) },
+    401,
+    'TIMESTAMP_OUT_OF_TOLERANCE',
+  );
   logLines = [];
-  await expectRefused(body, { 'x-payload-signature': signed(body, current.privateKey, now + 360) }, 401, 'TIMESTAMP_OUT_OF_TOLERANCE');
-  assert.equal((await post(body, { 'x-payload-signature': signed(body, current.privateKey, now - 250) })).status, 202, 'within the tolerance');
+  await expectRefused(
+    body,
+    { 'x-payload-signature': signed(body, current.privateKey, now + 360) },
+    401,
+    'TIMESTAMP_OUT_OF_TOLERANCE',
+  );
+  assert.equal(
+    (await post(body, { 'x-payload-signature': signed(body, current.privateKey, now - 250) })).status,
+    202,
+    'within the tolerance',
+  );
 });
 
 test('an event dated after its signature (plus the tolerance) is refused (422): it would supersede every later event', async () => {
   const t = Math.floor(Date.now() / 1000);
   const farFuture = JSON.stringify(envelope({ createdAt: '9999-12-31T00:00:00Z' }));
-  await expectRefused(farFuture, { 'x-payload-signature': signed(farFuture, current.privateKey, t) }, 422, 'CREATED_AT_IN_FUTURE');
+  await expectRefused(
+    farFuture,
+    { 'x-payload-signature': signed(farFuture, current.privateKey, t) },
+    422,
+    'CREATED_AT_IN_FUTURE',
+  );
   logLines = [];
   const ahead = JSON.stringify(envelope({ createdAt: new Date((t + TOLERANCE_SECONDS + 60) * 1000).toISOString() }));
-  await expectRefused(ahead, { 'x-payload-signature': signed(ahead, current.privateKey, t) }, 422, 'CREATED_AT_IN_FUTURE');
-  const withinTolerance = JSON.stringify(envelope({ eventId: 'evt-skew', createdAt: new Date((t + TOLERANCE_SECONDS - 5) * 1000).toISOString() }));
-  assert.equal((await post(withinTolerance, { 'x-payload-signature': signed(withinTolerance, current.privateKey, t) })).status, 202, 'clock skew within the tolerance is fine');
+  await expectRefused(
+    ahead,
+    { 'x-payload-signature': signed(ahead, current.privateKey, t) },
+    422,
+    'CREATED_AT_IN_FUTURE',
+  );
+  const withinTolerance = JSON.stringify(
+    envelope({ eventId: 'evt-skew', createdAt: new Date((t + TOLERANCE_SECONDS - 5) * 1000).toISOString() }),
+  );
+  assert.equal(
+    (await post(withinTolerance, { 'x-payload-signature': signed(withinTolerance, current.privateKey, t) })).status,
+    202,
+    'clock skew within the tolerance is fine',
+  );
 });
 
 test('an unknown appId or tenantId is refused (403), even when signed', async () => {
@@ -184,7 +243,12 @@ test('invalid JSON and bodies that are not Gentrack envelopes are refused (400),
 
 test('other media types and other paths are refused', async () => {
   const body = JSON.stringify(envelope());
-  await expectRefused(body, { 'x-payload-signature': signed(body), 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  await expectRefused(
+    body,
+    { 'x-payload-signature': signed(body), 'content-type': 'text/plain' },
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+  );
   logLines = [];
   await expectRefused(body, { 'x-payload-signature': signed(body) }, 404, 'NOT_FOUND', '/webhooks/other');
 });

@@ -97,16 +97,29 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
   // The signature covers the bytes as sent: keep them, parse JSON only after the signature verified.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+    (_request, body, done) => done(null, body),
+  );
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
     const status = REFUSAL_STATUS[refusal.refusal];
     logger.warn(
-      { refusal: refusal.refusal, status, remoteAddress: request.ip, bytes: request.headers['content-length'], ...refusal.detail },
+      {
+        refusal: refusal.refusal,
+        status,
+        remoteAddress: request.ip,
+        bytes: request.headers['content-length'],
+        ...refusal.detail,
+      },
       `Gentrack webhook refused: ${refusal.reason}`,
     );
     options.onRefused?.(refusal.refusal);
-    return reply.code(status).header('cache-control', 'no-store').send({ error: refusal.refusal, message: refusal.reason });
+    return reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .send({ error: refusal.refusal, message: refusal.reason });
   };
 
   app.post(WEBHOOK_PATH, async (request, reply) => {
@@ -127,7 +140,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return refuse(request, reply, new Refusal('BODY_INVALID_JSON', 'the body is not valid JSON'));
     }
     const reading = readEnvelope(parsed);
-    if ('problem' in reading) return refuse(request, reply, new Refusal('ENVELOPE_INVALID', `not a Gentrack event envelope: ${reading.problem}`));
+    if ('problem' in reading)
+      return refuse(
+        request,
+        reply,
+        new Refusal('ENVELOPE_INVALID', `not a Gentrack event envelope: ${reading.problem}`),
+      );
     const { envelope } = reading;
     const about = { eventId: envelope.eventId, eventType: envelope.eventType };
     // An event cannot be newer than its signature. Newer values win per field, so one event dated far ahead (a
@@ -137,14 +155,32 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return refuse(
         request,
         reply,
-        new Refusal('CREATED_AT_IN_FUTURE', `createdAt ${envelope.createdAt} is later than the signature time plus the tolerance (${options.toleranceSeconds} s)`, about),
+        new Refusal(
+          'CREATED_AT_IN_FUTURE',
+          `createdAt ${envelope.createdAt} is later than the signature time plus the tolerance (${options.toleranceSeconds} s)`,
+          about,
+        ),
       );
     }
     if (envelope.appId !== options.appId) {
-      return refuse(request, reply, new Refusal('APP_UNKNOWN', 'the event is for another Gentrack application', { ...about, appId: envelope.appId }));
+      return refuse(
+        request,
+        reply,
+        new Refusal('APP_UNKNOWN', 'the event is for another Gentrack application', {
+          ...about,
+          appId: envelope.appId,
+        }),
+      );
     }
     if (!tenants.has(envelope.tenantId)) {
-      return refuse(request, reply, new Refusal('TENANT_UNKNOWN', 'the event is from a Gentrack tenant this relay does not serve', { ...about, gentrackTenantId: envelope.tenantId }));
+      return refuse(
+        request,
+        reply,
+        new Refusal('TENANT_UNKNOWN', 'the event is from a Gentrack tenant this relay does not serve', {
+          ...about,
+          gentrackTenantId: envelope.tenantId,
+        }),
+      );
     }
 
     let outcome: 'stored' | 'duplicate';
@@ -152,7 +188,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       outcome = options.store(envelope, rawBody.toString('utf8'));
     } catch (error) {
       logger.error({ err: error, ...about }, 'a Gentrack webhook could not be stored');
-      return refuse(request, reply, new Refusal('STORE_FAILED', 'the event could not be stored; deliver it again', about));
+      return refuse(
+        request,
+        reply,
+        new Refusal('STORE_FAILED', 'the event could not be stored; deliver it again', about),
+      );
     }
     if (outcome === 'stored') {
       logger.info({ ...about, gentrackTenantId: envelope.tenantId }, 'Gentrack event received');
@@ -166,19 +206,36 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       .send({ eventId: envelope.eventId, status: outcome === 'stored' ? 'accepted' : 'duplicate' });
   });
 
-  app.setNotFoundHandler((request, reply) => refuse(request, reply, new Refusal('NOT_FOUND', `only POST ${WEBHOOK_PATH} is served`, { method: request.method })));
+  app.setNotFoundHandler((request, reply) =>
+    refuse(request, reply, new Refusal('NOT_FOUND', `only POST ${WEBHOOK_PATH} is served`, { method: request.method })),
+  );
 
   // fastify refuses oversized, unsupported and empty bodies before the route runs: answer those as refusals too.
   app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return refuse(request, reply, new Refusal('BODY_TOO_LARGE', `the body is larger than ${options.bodyLimitBytes} bytes`));
+      return refuse(
+        request,
+        reply,
+        new Refusal('BODY_TOO_LARGE', `the body is larger than ${options.bodyLimitBytes} bytes`),
+      );
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return refuse(request, reply, new Refusal('UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json', { contentType: request.headers['content-type'] }));
+      return refuse(
+        request,
+        reply,
+        new Refusal('UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json', {
+          contentType: request.headers['content-type'],
+        }),
+      );
     }
-    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return refuse(request, reply, new Refusal('BODY_INVALID_JSON', 'the body is empty'));
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return refuse(request, reply, new Refusal('BODY_INVALID_JSON', 'the body is empty'));
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return refuse(request, reply, new Refusal('BODY_INVALID_JSON', `the request could not be read (${error.code ?? error.statusCode})`));
+      return refuse(
+        request,
+        reply,
+        new Refusal('BODY_INVALID_JSON', `the request could not be read (${error.code ?? error.statusCode})`),
+      );
     }
     logger.error({ err: error }, 'the webhook server failed on a request');
     return reply.code(500).send({ error: 'INTERNAL_ERROR', message: 'the relay failed; deliver the event again' });
@@ -189,13 +246,22 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   } catch (error) {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === 'EADDRINUSE' ? 'the port is in use; set webhooks.port (GENTRACK_RELAY_WEBHOOKS_PORT) to a free one' : (error as Error).message;
-    throw new WebhookServerError(`the webhook server cannot listen on ${options.host}:${options.port}: ${hint}`, { cause: error });
+    const hint =
+      code === 'EADDRINUSE'
+        ? 'the port is in use; set webhooks.port (GENTRACK_RELAY_WEBHOOKS_PORT) to a free one'
+        : (error as Error).message;
+    throw new WebhookServerError(`the webhook server cannot listen on ${options.host}:${options.port}: ${hint}`, {
+      cause: error,
+    });
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info({ host: options.host, port, path: WEBHOOK_PATH, keys: options.keys.length }, 'Gentrack webhook server listening');
+  const host =
+    options.host === '0.0.0.0' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  logger.info(
+    { host: options.host, port, path: WEBHOOK_PATH, keys: options.keys.length },
+    'Gentrack webhook server listening',
+  );
   let closing: Promise<void> | undefined;
   return { url: `http://${host}:${port}${WEBHOOK_PATH}`, port, close: () => (closing ??= app.close()) };
 }
