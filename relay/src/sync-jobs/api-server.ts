@@ -43,7 +43,8 @@ export class ApiServerError extends RelayError {
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const logger = componentLogger(options.logger, 'api-server');
   const app = Fastify({
-    loggerInstance: logger,
+    // Fastify's own info lines ("Server listening at ...") would repeat relay-api.ts's announcement.
+    loggerInstance: logger.child({}, { level: 'warn' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
   }) as unknown as FastifyInstance;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRelayConfig, RelayConfigError, resolveRelayConfig } from './relay-config.js';
@@ -232,6 +232,23 @@ test('plain http is refused for Salesforce and Gentrack URLs, except to this mac
   }
 });
 
+test('a relative store.path in the config file is next to that file, not the working directory', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relay-config-'));
+  try {
+    const file = path.join(dir, 'relay.yaml');
+    writeFileSync(file, 'store:\n  path: ./data/relay.db\n');
+    assert.equal(loadRelayConfig({ file, env: REQUIRED_ENV }).store.path, path.join(dir, 'data', 'relay.db'));
+    const fromEnv = loadRelayConfig({ file, env: { ...REQUIRED_ENV, GENTRACK_RELAY_STORE_PATH: './elsewhere.db' } });
+    assert.equal(
+      fromEnv.store.path,
+      './elsewhere.db',
+      "an environment value is the operator's own, from where they start it",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('YAML syntax errors and unreadable files are reported with their location', () => {
   const syntax = problemsOf(() => resolveRelayConfig({ text: 'tenantId: [unclosed\n', file: 'bad.yaml', env: {} }));
   assert.equal(syntax.length, 1);
@@ -255,7 +272,14 @@ test('config/relay.example.yaml is valid, documents every key and states the rea
     const defaultValue = variable.path.reduce<any>((node, segment) => node?.[segment], defaults);
     const placeholder = ['tenantId', 'clientId', 'baseUrl', 'loginUrl'].includes(key);
     if (!placeholder && exampleValue !== undefined) {
-      assert.equal(exampleValue, defaultValue, `${variable.path.join('.')} in the example is its default`);
+      // store.path in a file is resolved next to the file (here: the working directory, the example's folder as given).
+      const comparable = (value: unknown) =>
+        variable.path.join('.') === 'store.path' ? path.resolve(String(value)) : value;
+      assert.equal(
+        comparable(exampleValue),
+        comparable(defaultValue),
+        `${variable.path.join('.')} in the example is its default`,
+      );
     }
   }
 });

@@ -4,6 +4,7 @@
  * where its value came from (file:line or the variable's name), so an operator fixes them all in one pass.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { relayConfigSchema, type RelayConfig } from './relay-config-schema.js';
@@ -106,6 +107,12 @@ export function resolveRelayConfig(input: { text?: string; file?: string; env: N
     }
   }
   if (problems.length > 0 || !result.success) throw new RelayConfigError(problems);
+  // A relative store.path written in the config file means next to that file, wherever the relay is started from.
+  const storeFromFile =
+    input.file !== undefined && !fromEnv.has('store.path') && getIn(raw, ['store', 'path']) !== undefined;
+  if (storeFromFile && result.data.store.path !== ':memory:' && !path.isAbsolute(result.data.store.path)) {
+    result.data.store.path = path.resolve(path.dirname(input.file!), result.data.store.path);
+  }
   return deepFreeze(result.data);
 }
 

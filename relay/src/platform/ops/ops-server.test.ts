@@ -95,6 +95,16 @@ test('GET /readyz answers readiness apart from liveness, and a failing probe is 
   assert.equal(logged('/healthz'), 0, 'a healthy liveness probe logs nothing');
 });
 
+test("the server does not announce itself: fastify's 'Server listening at' lines would repeat the relay's one line", async (t) => {
+  const { start, lines } = setUp();
+  const server = await start();
+  t.after(() => server.close());
+  assert.deepEqual(
+    lines.filter((line) => /listening/i.test(line)),
+    [],
+  );
+});
+
 test('GET /metrics serves the Prometheus text with the relay metric names', async (t) => {
   const { start, metrics } = setUp();
   metrics.deliveries.inc('update-account', 'dead_lettered');

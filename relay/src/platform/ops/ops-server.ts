@@ -62,7 +62,8 @@ export class OpsServerError extends RelayError {
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const logger = componentLogger(options.logger, 'ops-server');
   const app: OpsServerApp = Fastify({
-    loggerInstance: logger,
+    // Fastify's own info lines ("Server listening at ...", one per address) would repeat the relay's announcement.
+    loggerInstance: logger.child({}, { level: 'warn' }),
     logController: new LogController({ disableRequestLogging: true }),
   });
 
@@ -122,7 +123,6 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info({ host: options.host, port }, 'ops server listening');
 
   let closing: Promise<void> | undefined;
   return {
