@@ -107,6 +107,11 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  if (RUNS_FROM === 'source' && env.GENTRACK_SF_FROM_SOURCE !== '1') {
+    logger.warn(
+      'the relay runs from its TypeScript sources through tsx (dist/ is missing or was built from other sources): about 30 MB more memory; run npm run build',
+    );
+  }
   if (!config.salesforce.rejectUnauthorizedTls) {
     logger.warn(
       { setting: 'salesforce.rejectUnauthorizedTls' },
@@ -131,7 +136,7 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
     process.off('SIGTERM', onSignal);
     return START_FAILED_EXIT_CODE;
   }
-  logger.info('relay started');
+  logger.info({ runsFrom: RUNS_FROM }, 'relay started');
   await stopped;
   await api?.close();
   await relay.stop();
@@ -141,6 +146,9 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   logger.info('relay stopped');
   return fatal ? 2 : 0;
 }
+
+/** Compiled (dist/, what an operator should run) or the TypeScript sources through tsx (development). */
+const RUNS_FROM: 'dist' | 'source' = import.meta.url.endsWith('.js') ? 'dist' : 'source';
 
 /** The exit code of a relay that could not start (a port in use, a bad key, an unreachable store). */
 export const START_FAILED_EXIT_CODE = 3;
