@@ -51,8 +51,13 @@ test(
     let relay: RelayProcess = startRelayProcess(sandbox, configFile);
     await relay.healthy();
     // npm test builds dist/ first: the relay an operator runs is the compiled one, and it says so.
-    await eventually('the relay saying where it runs from', () => relay.output.some((line) => line.includes('"runsFrom":"dist"')));
-    assert.ok(!relay.output.some((line) => line.includes('runs from its TypeScript sources')), 'no warning about running from source');
+    await eventually('the relay saying where it runs from', () =>
+      relay.output.some((line) => line.includes('"runsFrom":"dist"')),
+    );
+    assert.ok(
+      !relay.output.some((line) => line.includes('runs from its TypeScript sources')),
+      'no warning about running from source',
+    );
 
     const inserted = await org.insert(
       'Account',
