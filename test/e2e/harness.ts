@@ -83,7 +83,9 @@ export async function startE2E(options: SandboxOptions = {}): Promise<E2E> {
     async close() {
       await relay?.stop().catch(() => undefined);
       await sandbox.close();
-      rmSync(storeDir, { recursive: true, force: true });
+      // The store's background checkpoint worker closes its own connection a moment after the relay stopped, and
+      // SQLite may still write its -shm then: retry a removal that raced with it (ENOTEMPTY).
+      rmSync(storeDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
   return e2e;
