@@ -251,30 +251,13 @@ export class RelayStore {
           outcomes.push('rejected');
           continue;
         }
-        const traceId = crypto.randomUUID();
-        const entityKey = entityKeyOf(change);
-        const result = this.statements.insertChange.run(
-          change.transactionId,
-          entityKey,
-          JSON.stringify(change),
-          traceId,
-          now,
-          now,
-        );
-        if (result.changes === 0) {
+        const pending = this.insertPending(change, now);
+        if (!pending) {
           outcomes.push('duplicate');
           continue;
         }
         outcomes.push('stored');
-        stored.push({
-          seq: Number(result.lastInsertRowid),
-          generation: 0,
-          entityKey,
-          change,
-          attempts: 0,
-          nextAttemptAt: 0,
-          traceId,
-        });
+        stored.push(pending);
       }
       this.checkpoints.save(topic, checkpointReplayId, now);
       return { outcomes, stored };
@@ -292,10 +275,20 @@ export class RelayStore {
    * transaction id like events. Returns it for the dispatcher, or undefined when the transaction is already there.
    */
   enqueueChange(change: ObjectChange, now = Date.now()): PendingChange | undefined {
+    return this.acknowledging(() => this.insertPending(change, now));
+  }
+
+  /** Inserts a new change into the outbox, as the dispatcher takes it; undefined when its transaction is there already. */
+  private insertPending(change: ObjectChange, now: number): PendingChange | undefined {
     const traceId = crypto.randomUUID();
     const entityKey = entityKeyOf(change);
-    const result = this.acknowledging(() =>
-      this.statements.insertChange.run(change.transactionId, entityKey, JSON.stringify(change), traceId, now, now),
+    const result = this.statements.insertChange.run(
+      change.transactionId,
+      entityKey,
+      JSON.stringify(change),
+      traceId,
+      now,
+      now,
     );
     if (result.changes === 0) return undefined;
     return {
@@ -425,28 +418,11 @@ export class RelayStore {
       } else {
         const parts = JSON.parse(letter.payload) as ObjectEventPart[];
         const change = assemble(Array.isArray(parts) ? parts : [parts]);
-        const traceId = crypto.randomUUID();
-        const entityKey = entityKeyOf(change);
-        const result = this.statements.insertChange.run(
-          change.transactionId,
-          entityKey,
-          JSON.stringify(change),
-          traceId,
-          now,
-          now,
-        );
-        if (result.changes === 0)
+        const inserted = this.insertPending(change, now);
+        if (!inserted)
           throw new DeadLetterNotFoundError(`transaction ${change.transactionId} is already in the outbox`);
-        this.statements.markRevived.run(result.lastInsertRowid);
-        pending = {
-          seq: Number(result.lastInsertRowid),
-          generation: 0,
-          entityKey,
-          change,
-          attempts: 0,
-          nextAttemptAt: 0,
-          traceId,
-        };
+        this.statements.markRevived.run(inserted.seq);
+        pending = inserted;
       }
       this.letters.remove(id);
       return pending;
