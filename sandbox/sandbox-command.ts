@@ -12,7 +12,7 @@ interface SandboxCommandOptions {
   gentrackPort: number;
   pubsubPort: number;
   dir: string;
-  apexTriggers?: boolean;
+  triggers: boolean;
 }
 
 export class SandboxPortInUseError extends Error {
@@ -45,7 +45,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--pubsub-port <port>', 'Pub/Sub API (gRPC over TLS) port', portValue, 0)
     .option('--gentrack-port <port>', 'Gentrack API port', portValue, 0)
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
-    .option('--apex-triggers', "run force-app's triggers in the Apex runtime instead of the TypeScript simulation")
+    .option('--no-triggers', "fire no Apex triggers, as an org where the connector's triggers are not deployed")
     .action(async (options: SandboxCommandOptions) => {
       const [{ PROJECT_ROOT }, { startSandbox }] = await Promise.all([
         import('../model/project-root.js'),
@@ -55,7 +55,7 @@ export function registerSandboxCommand(program: Command): void {
         salesforce: { port: options.salesforcePort },
         gentrack: { port: options.gentrackPort },
         pubSubPort: options.pubsubPort,
-        apexTriggers: options.apexTriggers ?? false,
+        triggers: options.triggers,
       }).catch((error: unknown) => {
         throw portInUse(error, options);
       });
@@ -84,9 +84,9 @@ export function registerSandboxCommand(program: Command): void {
       const admin = sandbox.salesforce.org.credentials.admin;
       console.log(
         [
-          options.apexTriggers
-            ? "Sandbox running (Ctrl-C to stop). force-app's Apex triggers RUN in the sandbox's Apex runtime."
-            : 'Sandbox running (Ctrl-C to stop). The Apex triggers are SIMULATED from config/connector.yaml (--apex-triggers runs the real ones).',
+          options.triggers
+            ? "Sandbox running (Ctrl-C to stop). force-app's Apex triggers run in the sandbox's Apex runtime."
+            : 'Sandbox running (Ctrl-C to stop). No Apex triggers fire (--no-triggers): record changes publish no events.',
           `  Salesforce login URL   ${sandbox.salesforce.loginUrl}`,
           `  Salesforce admin       ${admin.username} / password ${admin.password}, security token ${admin.securityToken}`,
           `  Pub/Sub API            ${sandbox.pubsub.endpoint} (TLS, self-signed)`,

@@ -1,13 +1,12 @@
 /**
  * The whole sandbox in one call: a Salesforce org (REST, OAuth, the Pub/Sub API over TLS) with the connector's
- * metadata "deployed" from force-app and its triggers SIMULATED from the connector model, and a Gentrack tenant.
+ * metadata "deployed" from force-app, its Apex triggers and Apex REST endpoints run by the Apex runtime, and a
+ * Gentrack tenant.
  * Everything listens on loopback ports; tests, the demo, the benchmarks and `gentrack-sf sandbox` start it here.
  */
 import path from 'node:path';
 import { PLATFORM_EVENT } from '../model/connector-fields.js';
-import type { ConnectorModel } from '../model/connector-model.js';
 import { PROJECT_ROOT } from '../model/project-root.js';
-import { connectorModel } from '../relay/src/platform/connector-model.generated.js';
 import { startGentrackSandbox, type GentrackSandbox, type GentrackSandboxOptions } from './gentrack/index.js';
 import {
   createSandboxOrg,
@@ -19,8 +18,7 @@ import { EventBus } from './salesforce/pubsub/event-bus.js';
 import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
 import { createApexRuntime } from './salesforce/apex/apex-runtime.js';
 import { apexRestHandler } from './salesforce/apex/apex-rest.js';
-import { runApexTriggers } from './salesforce/apex/apex-triggers.js';
-import { simulateConnectorTriggers, type TriggerSimulation } from './salesforce/trigger-simulation.js';
+import { runApexTriggers, type ApexTriggers } from './salesforce/apex/apex-triggers.js';
 
 export interface SandboxOptions {
   readonly host?: string;
@@ -30,14 +28,11 @@ export interface SandboxOptions {
   /** Keepalive interval of idle Pub/Sub streams (Salesforce: 270 s). */
   readonly keepaliveIntervalMs?: number;
   readonly pubSubPort?: number;
-  readonly model?: ConnectorModel;
-  /** Leave the trigger simulation off, e.g. to test an org whose triggers are not deployed. */
-  readonly simulateTriggers?: boolean;
   /**
-   * Run force-app's real triggers in the Apex runtime instead of the simulation, and serve its Apex REST endpoints
-   * at /services/apexrest (default false while the end-to-end suite moves over; see issue 14).
+   * false: the org fires no Apex triggers, as one where the connector's triggers are not deployed. By default every
+   * DML runs force-app's triggers in the Apex runtime.
    */
-  readonly apexTriggers?: boolean;
+  readonly triggers?: boolean;
 }
 
 export interface Sandbox {
@@ -45,7 +40,7 @@ export interface Sandbox {
   readonly bus: EventBus;
   readonly pubsub: PubSubServer;
   readonly gentrack: GentrackSandbox;
-  readonly triggers?: TriggerSimulation;
+  readonly triggers?: ApexTriggers;
   readonly topic: string;
   /** The relay configuration (as a config file would hold it) pointing at this sandbox. */
   relayConfigInput(overrides?: { storePath?: string }): Record<string, unknown>;
@@ -57,17 +52,15 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const forceAppDir = path.join(PROJECT_ROOT, 'force-app');
-  // With the Apex runtime, the org exists before its server: the server serves its Apex REST endpoints.
-  const apexOrg =
-    options.apexTriggers && options.simulateTriggers !== false
-      ? (options.salesforce?.org ?? createSandboxOrg({ forceAppDir, ...options.salesforce }))
-      : undefined;
-  const apex = apexOrg ? createApexRuntime(apexOrg, forceAppDir) : undefined;
+  // The org exists before its server: the server serves the org's Apex REST endpoints.
+  const apexOrg = options.salesforce?.org ?? createSandboxOrg({ forceAppDir, ...options.salesforce });
+  const apex = createApexRuntime(apexOrg, forceAppDir);
   const salesforce = await startSalesforceSandbox({
     forceAppDir,
     ...options.salesforce,
     host,
-    ...(apexOrg && apex ? { org: apexOrg, apexRest: apexRestHandler(apex) } : {}),
+    org: apexOrg,
+    apexRest: apexRestHandler(apex),
   });
   const { org } = salesforce;
   const bus = new EventBus();
@@ -85,12 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const publish = (events: Record<string, unknown>[], user: { id: string }) => {
     bus.publish(topic, events, { createdById: user.id });
   };
-  const triggers: TriggerSimulation | undefined =
-    options.simulateTriggers === false
-      ? undefined
-      : apex
-        ? runApexTriggers(org, apex, PLATFORM_EVENT, publish)
-        : simulateConnectorTriggers(org, options.model ?? connectorModel, publish);
+  const triggers = options.triggers === false ? undefined : runApexTriggers(org, apex, PLATFORM_EVENT, publish);
   const gentrack = await startGentrackSandbox({ ...options.gentrack, host });
 
   return {

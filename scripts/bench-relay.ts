@@ -3,7 +3,7 @@
  *
  * The sandbox runs in this process; the relay runs as its own process (`gentrack-sf relay`), so the RSS is the
  * relay's own and the two do not share an event loop. Events are published straight into the sandbox event bus,
- * shaped as the simulated triggers publish them: UPDATEs of accounts that exist in both systems, one Gentrack call
+ * with the shape the generated triggers publish (checked against them at the start, see bench-accounts.ts): UPDATEs of accounts that exist in both systems, one Gentrack call
  * each. Phases:
  *   1. raw ceiling: a bare keep-alive undici loop (own process, same request shape, headers, token, concurrency);
  *   2. throughput with the durable outbox (store.synchronous FULL), publish -> Gentrack receipt;
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveRelayConfig } from '../relay/src/platform/config/relay-config.js';
 import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
-import { seedAccounts } from './bench-relay/bench-accounts.js';
+import { assertSameShapeAsTriggers, seedAccounts } from './bench-relay/bench-accounts.js';
 import { measureLatency, measureThroughput, type ThroughputResult, type Workload } from './bench-relay/phases.js';
 import { machineBusyMs, schedulerTime, since } from './bench-relay/cpu-accounting.js';
 import { runRawCeiling } from './bench-relay/raw-ceiling.js';
@@ -62,6 +62,9 @@ async function main(): Promise<void> {
   try {
     log(`seeding ${ACCOUNTS} accounts in Salesforce and Gentrack`);
     const workload: Workload = { sandbox, accounts: await seedAccounts(sandbox, ACCOUNTS), cursor: 0 };
+    // Before any relay subscribes (a new store starts at the newest event), so the check's event is never delivered.
+    await assertSameShapeAsTriggers(sandbox, workload.accounts[0]!);
+    log("the bench's events have the shape the Apex trigger publishes (checked on one update through the org)");
 
     log(`raw ceiling: ${EVENTS} requests, ${concurrency} in flight`);
     const raw = await runRawCeiling(sandbox, {

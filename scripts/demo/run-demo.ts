@@ -1,5 +1,6 @@
 /**
- * The demo: the sandbox (a Salesforce org with the connector's metadata and simulated triggers, a Gentrack tenant)
+ * The demo: the sandbox (a Salesforce org with the connector's metadata, running its Apex triggers, and a Gentrack
+ * tenant)
  * and the relay with its embedded SQLite store, a stream of realistic changes made in the org, and a live summary of
  * them arriving in Gentrack. Runs until Ctrl-C, or for `durationSeconds`.
  */

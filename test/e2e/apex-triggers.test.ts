@@ -1,6 +1,6 @@
 /**
- * Salesforce -> Gentrack end to end with the org running force-app's real triggers in the Apex runtime (instead of
- * trigger-simulation.ts): what the relay receives is what the generated Apex publishes.
+ * Salesforce -> Gentrack end to end, looking at the Apex side: the interpreted AccountTrigger's publish calls, the
+ * calling user in the audit header, and the integration user's write-back publishing nothing.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { eventually, startE2E, type E2E } from './harness.js';
 let e2e: E2E;
 
 before(async () => {
-  e2e = await startE2E({ apexTriggers: true });
+  e2e = await startE2E();
   await e2e.startRelay();
 });
 

@@ -218,7 +218,7 @@ test('signed events of each default type change the right Account, and nothing i
     'switch-loss-finished read its account',
   );
 
-  // The simulated triggers count publishes at DML time, so the writes above are already counted; the barrier makes
+  // The triggers count publishes at DML time, so the writes above are already counted; the barrier makes
   // sure the relay has also delivered whatever the bus held, so a write caused by an echo would be counted too.
   await relayCaughtUp(e2e);
   assert.deepEqual(echoes(), before, 'no platform event was published and no Gentrack write was made');

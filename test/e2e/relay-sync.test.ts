@@ -1,6 +1,6 @@
 /**
  * Salesforce -> Gentrack end to end on the sandbox: records changed through the REST API (real jsforce) publish
- * events through the simulated triggers and the Pub/Sub API; the relay delivers them to the Gentrack stand-in and
+ * events through the generated Apex triggers (run by the sandbox's Apex runtime) and the Pub/Sub API; the relay delivers them to the Gentrack stand-in and
  * writes the results back without an echo.
  */
 import { after, before, test } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * Salesforce -> Gentrack on demand, the pure part: the SOQL that reads a record with what the triggers would publish
  * (tracked fields, the External ID, and each lookup's Gentrack reference), and the change it becomes in the outbox.
- * The change has the same shape as one the triggers publish (see sandbox/salesforce/trigger-simulation.ts), so it
+ * The change has the same shape as one the generated GentrackTriggerHandler publishes, so it
  * takes the same mapping, delivery, ordering, idempotency and dead-letter path.
  */
 import { EXTERNAL_ID_FIELD, REFERENCES_KEY } from '../../../model/connector-fields.js';

@@ -1,107 +1,201 @@
 /**
- * The real triggers, interpreted, publish what trigger-simulation.ts publishes for the same changes: the same
- * events in the same order with the same fields, except the random transaction ids.
+ * The sandbox org running force-app's triggers: what each kind of change through the org publishes on the event
+ * bus, field by field, and what publishes nothing (untracked updates, the integration user, the kill switch, a
+ * failed DML).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { PLATFORM_EVENT } from '../../../model/connector-fields.js';
+import { EVENT_FIELDS, EXTERNAL_ID_FIELD, PLATFORM_EVENT, REFERENCES_KEY } from '../../../model/connector-fields.js';
+import { findObject, trackedFields } from '../../../model/connector-model.js';
 import { connectorModel } from '../../../relay/src/platform/connector-model.generated.js';
 import { SandboxOrg } from '../org/sandbox-org.js';
-import { simulateConnectorTriggers } from '../trigger-simulation.js';
 import { createApexRuntime } from './apex-runtime.js';
-import { runApexTriggers } from './apex-triggers.js';
+import { runApexTriggers, type ApexTriggers } from './apex-triggers.js';
 
 const forceAppDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../force-app');
 const NOW = Date.UTC(2026, 0, 15, 9, 30, 0);
 
 type Published = { user: string; events: Record<string, unknown>[] };
 
-/** The same changes, made through the org's code API (the path REST takes), with the triggers under test. */
-async function changes(
-  attach: (org: SandboxOrg, sink: (events: Record<string, unknown>[], user: { username: string }) => void) => void,
-): Promise<Published[]> {
-  const org = new SandboxOrg({ forceAppDir, clock: () => NOW });
-  const published: Published[] = [];
-  attach(org, (events, user) => published.push({ user: user.username, events }));
-  const [parent] = await org.insert('Account', { Name: 'Parent', Gentrack_External_Id__c: 'GT-PARENT' });
-  const accounts = await org.insert(
-    'Account',
-    Array.from({ length: 201 }, (_, index) => ({
-      Name: `Account ${index}`,
-      ParentId: index % 2 === 0 ? parent!.id : null,
-    })),
+let org: SandboxOrg;
+let triggers: ApexTriggers;
+let published: Published[];
+
+beforeEach(() => {
+  org = new SandboxOrg({ forceAppDir, clock: () => NOW });
+  published = [];
+  triggers = runApexTriggers(org, createApexRuntime(org, forceAppDir), PLATFORM_EVENT, (events, user) =>
+    published.push({ user: user.username, events }),
   );
-  await org.update('Account', [
-    { Id: accounts[0]!.id, Name: 'account 0' },
-    { Id: accounts[1]!.id, Gentrack_Sync_Status__c: 'Synced' },
-  ]);
-  const [contact] = await org.insert('Contact', {
-    LastName: 'Contact',
-    AccountId: parent!.id,
-    Birthdate: '1990-05-17',
-  });
-  await org.update('Contact', { Id: contact!.id, Email: 'contact@example.com' });
-  await org.insert('Account', { Name: 'By the relay' }, { as: org.users.integration });
-  await org.delete(
-    'Account',
-    accounts.slice(0, 3).map((result) => result.id!),
-  );
-  await org.undelete(
-    'Account',
-    accounts.slice(0, 3).map((result) => result.id!),
-  );
-  return published;
+});
+
+const events = () => published.flatMap((batch) => batch.events);
+const payload = (event: Record<string, unknown>, field: string) =>
+  event[field] === null ? null : (JSON.parse(String(event[field])) as Record<string, unknown>);
+/** The payload keys GentrackTriggerHandler.payloadOf writes for an object, in its order. */
+const payloadKeys = (objectName: string) => {
+  const object = findObject(connectorModel, objectName)!;
+  const lookups = object.fields.filter((field) => field.references);
+  return [
+    'Id',
+    EXTERNAL_ID_FIELD,
+    ...trackedFields(object).map((field) => field.name),
+    ...(lookups.length > 0 ? [REFERENCES_KEY] : []),
+  ];
+};
+
+async function parentAccount(): Promise<string> {
+  const [parent] = await org.insert('Account', { Name: 'Parent', [EXTERNAL_ID_FIELD]: 'GT-PARENT' });
+  published.length = 0;
+  return parent!.id!;
 }
 
-/**
- * Record ids as the order they first appear in: the interpreted triggers' platform event messages take ids from the
- * org's sequence too, so the same records get other ids than with the simulation.
- */
-function canonicalIds(events: Record<string, unknown>[]): unknown {
-  const seen = new Map<string, string>();
-  return JSON.parse(
-    JSON.stringify(events).replace(/\b[0-9a-zA-Z]{18}\b/g, (id) => {
-      if (!seen.has(id)) seen.set(id, `id-${seen.size + 1}`);
-      return seen.get(id)!;
-    }),
-  );
-}
+describe('the sandbox org running the generated triggers', () => {
+  it('publishes an insert with every tracked field and the Gentrack reference of each lookup', async () => {
+    const parentId = await parentAccount();
+    const [child] = await org.insert('Account', { Name: 'Child', BillingCity: 'Napier', ParentId: parentId });
 
-function withoutTransactionIds(published: Published[]): Published[] {
-  return published.map((batch) => ({
-    user: batch.user,
-    events: batch.events.map((event) => {
-      assert.equal(typeof event['Transaction_Id__c'], 'string', 'every event carries a transaction id');
-      const { Transaction_Id__c: _transactionId, ...rest } = event;
-      // The bus stores a Datetime as epoch milliseconds whether it arrives as a number or ISO text.
-      return {
-        ...rest,
-        Changed_At__c:
-          typeof rest['Changed_At__c'] === 'string' ? Date.parse(rest['Changed_At__c']) : rest['Changed_At__c'],
-      };
-    }),
-  }));
-}
-
-describe('interpreted triggers and the simulation', () => {
-  it('publish the same events for the same inserts, updates, deletes and undeletes', async () => {
-    const simulated = await changes((org, sink) => simulateConnectorTriggers(org, connectorModel, sink));
-    const apex = await changes((org, sink) =>
-      runApexTriggers(org, createApexRuntime(org, forceAppDir), PLATFORM_EVENT, sink),
-    );
-
-    // Parent, 201 accounts (2 chunks), 1 tracked update, the contact and its direct AccountContactRelation, the
-    // contact's update, 3 deletes, 3 undeletes; nothing for the untracked update or the integration user's insert.
-    assert.equal(simulated.flatMap((batch) => batch.events).length, 1 + 201 + 1 + 2 + 1 + 3 + 3);
+    assert.equal(published.length, 1);
+    assert.equal(published[0]!.user, org.users.admin.username);
+    const [event] = events();
     assert.deepEqual(
-      canonicalIds(withoutTransactionIds(apex).flatMap((batch) => batch.events)),
-      canonicalIds(withoutTransactionIds(simulated).flatMap((batch) => batch.events)),
+      {
+        operation: event![EVENT_FIELDS.operationType],
+        object: event![EVENT_FIELDS.objectType],
+        recordId: event![EVENT_FIELDS.recordId],
+        part: `${event![EVENT_FIELDS.partNumber]}/${event![EVENT_FIELDS.partTotal]}`,
+        changedFields: event![EVENT_FIELDS.changedFields],
+        changedBy: event![EVENT_FIELDS.changedBy],
+        changedAt: Date.parse(String(event![EVENT_FIELDS.changedAt]).replace(/\+0000$/, 'Z')),
+        oldPayload: event![EVENT_FIELDS.oldPayload],
+      },
+      {
+        operation: 'INSERT',
+        object: 'Account',
+        recordId: child!.id,
+        part: '1/1',
+        changedFields: null,
+        changedBy: org.users.admin.username,
+        changedAt: NOW,
+        oldPayload: null,
+      },
     );
-    // The org hands a committed transaction's events to the bus together; the simulation publishes per trigger
-    // chunk. Subscribers see single events either way: compare the publishing user per event.
-    const users = (published: Published[]) => published.flatMap((batch) => batch.events.map(() => batch.user));
-    assert.deepEqual(users(apex), users(simulated), 'published as the same users');
+    assert.match(String(event![EVENT_FIELDS.transactionId]), /^[0-9a-f-]{36}$/);
+    const values = payload(event!, EVENT_FIELDS.newPayload)!;
+    assert.deepEqual(Object.keys(values), payloadKeys('Account'));
+    assert.equal(values.Id, child!.id);
+    assert.equal(values.Name, 'Child');
+    assert.equal(values.BillingCity, 'Napier');
+    assert.equal(values.ParentId, parentId);
+    assert.deepEqual(values[REFERENCES_KEY], { ParentId: 'GT-PARENT' });
+  });
+
+  it('publishes 201 inserts from one DML statement as two trigger chunks, one EventBus.publish each', async () => {
+    await org.insert(
+      'Account',
+      Array.from({ length: 201 }, (_, index) => ({ Name: `Account ${index}` })),
+    );
+    assert.equal(events().length, 201);
+    assert.equal(triggers.publishCalls, 2);
+    assert.equal(new Set(events().map((event) => event[EVENT_FIELDS.transactionId])).size, 201);
+    assert.deepEqual(
+      events().map((event) => payload(event, EVENT_FIELDS.newPayload)!.Name),
+      Array.from({ length: 201 }, (_, index) => `Account ${index}`),
+      'in the order of the DML',
+    );
+  });
+
+  it('publishes an update of a tracked field with both payloads and the changed fields, a change of case included', async () => {
+    const [account] = await org.insert('Account', { Name: 'Kauri Energy' });
+    published.length = 0;
+    await org.update('Account', { Id: account!.id, Name: 'KAURI ENERGY' });
+
+    const [event] = events();
+    assert.equal(events().length, 1);
+    assert.equal(event![EVENT_FIELDS.operationType], 'UPDATE');
+    assert.equal(event![EVENT_FIELDS.changedFields], 'Name');
+    assert.equal(payload(event!, EVENT_FIELDS.oldPayload)!.Name, 'Kauri Energy');
+    assert.equal(payload(event!, EVENT_FIELDS.newPayload)!.Name, 'KAURI ENERGY');
+  });
+
+  it('publishes nothing for an update of untracked fields only', async () => {
+    const [account] = await org.insert('Account', { Name: 'Kauri Energy' });
+    published.length = 0;
+    await org.update('Account', { Id: account!.id, Gentrack_Sync_Status__c: 'Synced' });
+    assert.deepEqual(events(), []);
+  });
+
+  it('publishes a contact and its direct AccountContactRelation in one transaction', async () => {
+    const parentId = await parentAccount();
+    const [contact] = await org.insert('Contact', { LastName: 'Ngata', AccountId: parentId, Birthdate: '1990-05-17' });
+
+    assert.equal(published.length, 1, "one transaction's events reach the bus together");
+    assert.deepEqual(
+      events().map((event) => event[EVENT_FIELDS.objectType]),
+      ['Contact', 'AccountContactRelation'],
+    );
+    const contactValues = payload(events()[0]!, EVENT_FIELDS.newPayload)!;
+    assert.deepEqual(Object.keys(contactValues), payloadKeys('Contact'));
+    assert.equal(contactValues.Birthdate, '1990-05-17');
+    assert.deepEqual(contactValues[REFERENCES_KEY], { AccountId: 'GT-PARENT' });
+    const relation = payload(events()[1]!, EVENT_FIELDS.newPayload)!;
+    assert.deepEqual(Object.keys(relation), payloadKeys('AccountContactRelation'));
+    assert.equal(relation.ContactId, contact!.id);
+    assert.deepEqual(relation[REFERENCES_KEY], { AccountId: 'GT-PARENT', ContactId: null });
+  });
+
+  it('publishes a delete with the old payload only, and an undelete with the new payload only', async () => {
+    const [account] = await org.insert('Account', { Name: 'Rimu Power', [EXTERNAL_ID_FIELD]: 'GT-RIMU' });
+    published.length = 0;
+    await org.delete('Account', [account!.id!]);
+    await org.undelete('Account', [account!.id!]);
+
+    const [deleted, undeleted] = events();
+    assert.equal(deleted![EVENT_FIELDS.operationType], 'DELETE');
+    assert.equal(deleted![EVENT_FIELDS.newPayload], null);
+    assert.equal(payload(deleted!, EVENT_FIELDS.oldPayload)![EXTERNAL_ID_FIELD], 'GT-RIMU');
+    assert.equal(undeleted![EVENT_FIELDS.operationType], 'UNDELETE');
+    assert.equal(undeleted![EVENT_FIELDS.oldPayload], null);
+    assert.equal(payload(undeleted!, EVENT_FIELDS.newPayload)!.Name, 'Rimu Power');
+  });
+
+  it("publishes nothing for the integration user's writes (Gentrack_Bypass_Publishing)", async () => {
+    await org.insert('Account', { Name: 'By the relay' }, { as: org.users.integration });
+    assert.deepEqual(events(), []);
+    assert.equal(triggers.publishCalls, 0);
+  });
+
+  it('publishes nothing while the kill switch is on, and again once it is off', async () => {
+    const [settings] = await org.insert('Gentrack_Connector_Settings__c', {
+      SetupOwnerId: org.id,
+      Disable_Publishing__c: true,
+    });
+    await org.insert('Account', { Name: 'During the switch' });
+    assert.deepEqual(events(), []);
+    await org.update('Gentrack_Connector_Settings__c', { Id: settings!.id, Disable_Publishing__c: false });
+    await org.insert('Account', { Name: 'After the switch' });
+    assert.equal(events().length, 1);
+  });
+
+  it('publishes nothing for a DML statement that fails', async () => {
+    await assert.rejects(
+      org.insert('Account', [{ Name: 'Fine' }, { Name: null }]),
+      /Required fields are missing: \[Name\]/,
+    );
+    assert.deepEqual(events(), []);
+  });
+
+  it('publishes nothing from a transaction that rolls back after its triggers ran (PublishAfterCommit)', async () => {
+    await assert.rejects(
+      org.transactions.run(async () => {
+        await org.insert('Account', { Name: 'First in the transaction' });
+        await org.insert('Account', { Name: null });
+      }),
+      /Required fields are missing: \[Name\]/,
+    );
+    assert.equal(triggers.publishCalls, 1, 'the trigger of the first insert called EventBus.publish');
+    assert.deepEqual(events(), [], 'and the rollback dropped its event');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The sandbox org running its real Apex triggers: every DML through the org (REST, collections, Bulk API, the code
  * API) fires the force-app triggers in the Apex runtime, and the platform events they publish reach the event bus
- * when the transaction commits (rolled-back transactions publish nothing). The alternative to
- * trigger-simulation.ts, with the same sink, so start-sandbox.ts can switch between them.
+ * when the transaction commits (rolled-back transactions publish nothing). start-sandbox.ts hands them to the event
+ * bus the Pub/Sub API serves.
  */
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SObjectRecord } from '../org/schema.js';

@@ -7,6 +7,22 @@ import path from 'node:path';
 import type { ClassDecl, Stmt, TriggerDecl } from './ast.js';
 import { parseClass, parseTrigger } from './lower.js';
 
+/**
+ * Parsed files by name and source: parsing is most of a runtime's start-up (about 2 s for force-app), and the
+ * lowered declarations are never modified, so every runtime of a process shares them.
+ */
+const parsedFiles = new Map<string, ClassDecl | TriggerDecl>();
+
+function parsedOnce<T extends ClassDecl | TriggerDecl>(file: string, source: string, parse: () => T): T {
+  const key = `${file}\0${source}`;
+  let decl = parsedFiles.get(key);
+  if (!decl) {
+    decl = parse();
+    parsedFiles.set(key, decl);
+  }
+  return decl as T;
+}
+
 export class ApexProgram {
   readonly classes = new Map<string, ClassDecl>();
   readonly triggers: TriggerDecl[] = [];
@@ -14,7 +30,7 @@ export class ApexProgram {
   readonly executableLines = new Map<string, Set<number>>();
 
   addClass(file: string, source: string): ClassDecl {
-    const decl = parseClass(file, source);
+    const decl = parsedOnce(file, source, () => parseClass(file, source));
     this.classes.set(decl.name.toLowerCase(), decl);
     const lines = new Set<number>();
     collectClassLines(decl, lines);
@@ -23,7 +39,7 @@ export class ApexProgram {
   }
 
   addTrigger(file: string, source: string): TriggerDecl {
-    const decl = parseTrigger(file, source);
+    const decl = parsedOnce(file, source, () => parseTrigger(file, source));
     this.triggers.push(decl);
     const lines = new Set<number>();
     collectLines(decl.body, lines);

@@ -1,6 +1,6 @@
 /**
  * The sandbox org's platform event bus: topics `/event/<Name>__e` derived from platform event metadata, each an
- * append-only log of Avro-encoded events with replay ids and 72-hour retention. The org's trigger simulation publishes
+ * append-only log of Avro-encoded events with replay ids and 72-hour retention. The Apex triggers the org runs publish
  * here in-process; the Pub/Sub API server (pubsub-server.ts) serves it to the real client.
  */
 import { randomUUID } from 'node:crypto';
