@@ -37,7 +37,7 @@ test('the platform event has exactly the setup guide fields, plus what reassembl
   const event = parsed(files, 'objects/Gentrack_Object_Event__e/Gentrack_Object_Event__e.object-meta.xml').CustomObject;
   assert.equal(event.label, 'Gentrack Object Event');
   assert.equal(event.pluralLabel, 'Gentrack Object Events');
-  assert.equal(event.publishBehavior, 'PublishImmediately');
+  assert.equal(event.publishBehavior, 'PublishAfterCommit', 'only saved changes reach Gentrack');
   assert.equal(event.eventType, 'HighVolume', 'publish callbacks need a high-volume event');
   const field = (name: string) => parsed(files, `Gentrack_Object_Event__e/fields/${name}.field-meta.xml`).CustomField;
   assert.deepEqual([field('Operation_Type__c').type, field('Operation_Type__c').length], ['Text', 64]);
@@ -190,19 +190,16 @@ test('a model can add another standard object without code changes', async () =>
 
 test('publish behaviour comes from the model, including the limit the publisher guards', async () => {
   const model = parseConnectorModel(
-    DEFAULT_MODEL_TEXT.replace('PublishImmediately', 'PublishAfterCommit'),
+    DEFAULT_MODEL_TEXT.replace('publishBehavior: PublishAfterCommit', 'publishBehavior: PublishImmediately'),
     'config/connector.yaml',
   );
   const files = await generateFiles(model);
   assert.equal(
     parsed(files, 'Gentrack_Object_Event__e.object-meta.xml').CustomObject.publishBehavior,
-    'PublishAfterCommit',
+    'PublishImmediately',
   );
-  assert.match(fileAt(files, 'classes/GentrackCallout.cls').content, /Limits\.getLimitDmlStatements\(\)/);
-  assert.match(
-    fileAt(await defaultFiles, 'classes/GentrackCallout.cls').content,
-    /Limits\.getLimitPublishImmediateDML\(\)/,
-  );
+  assert.match(fileAt(files, 'classes/GentrackCallout.cls').content, /Limits\.getLimitPublishImmediateDML\(\)/);
+  assert.match(fileAt(await defaultFiles, 'classes/GentrackCallout.cls').content, /Limits\.getLimitDmlStatements\(\)/);
 });
 
 test('generation is deterministic', async () => {

@@ -5,7 +5,7 @@ import type { ConnectorModel } from '../../../model/connector-model.js';
 export const connectorModel = {
   sourcePath: 'config/connector.yaml',
   apiVersion: '62.0',
-  event: { publishBehavior: 'PublishImmediately', payloadFieldLength: 32768 },
+  event: { publishBehavior: 'PublishAfterCommit', payloadFieldLength: 32768 },
   objects: [
     {
       name: 'Account',

@@ -64,13 +64,15 @@ describe('the generated Apex tests', () => {
         test.methodName === 'insertPublishesEveryRecordWithOnePublishPerTriggerChunk',
     );
     assert.ok(insert);
-    // Inside Test.startTest/stopTest: the test's own insert of 201 records (two trigger chunks) and what the trigger spent.
+    // Inside Test.startTest/stopTest: the test's own insert of 201 records (two trigger chunks) and what the trigger
+    // spent. The event publishes after commit, so each EventBus.publish counts as a DML statement, not against the
+    // publish-immediate limit: 1 insert + 2 publishes, and no other DML.
     assert.deepEqual(insert.testBlockLimits, {
       queries: 0,
       queryRows: 0,
-      dmlStatements: 1,
+      dmlStatements: 3,
       dmlRows: 201,
-      publishImmediateDml: 2,
+      publishImmediateDml: 0,
       callouts: 0,
     });
     // Outside it: the assertion's COUNT() query only.

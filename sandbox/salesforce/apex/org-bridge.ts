@@ -216,7 +216,10 @@ export class OrgBridge implements OrgHost {
     return results;
   }
 
-  /** Platform event messages: validated like records, delivered to subscribers when the transaction commits. */
+  /**
+   * Platform event messages: validated like records, delivered to subscribers at once or when the transaction
+   * commits, as the event's publish behaviour says; an Apex test's messages reach no subscriber.
+   */
   async publishEvents(interpreter: Interpreter, events: ApexSObject[], site: Site): Promise<ApexDmlResult[]> {
     this.publishCalls++;
     const results = await this.org.dml.insert(
@@ -224,7 +227,7 @@ export class OrgBridge implements OrgHost {
         objectType: event.objectName,
         values: this.valuesOf(interpreter, event, 'insert', site),
       })),
-      { user: interpreter.context.runningUser, allOrNone: false },
+      { user: interpreter.context.runningUser, allOrNone: false, testContext: interpreter.context.isTest },
     );
     return results.map(fromEngine);
   }

@@ -15,6 +15,7 @@ import {
   type FieldSchema,
   type ObjectDefinition,
   type ObjectKind,
+  type PublishBehavior,
 } from './schema.js';
 import { auditFieldSchemas, standardObjectDefinitions } from './standard-schema.js';
 
@@ -24,6 +25,8 @@ export interface CustomObjectInit {
   readonly label?: string;
   readonly labelPlural?: string;
   readonly customSettingsType?: 'Hierarchy' | 'List';
+  /** Platform events; Setup's default for a new event is PublishAfterCommit. */
+  readonly publishBehavior?: PublishBehavior;
   readonly nameField?: {
     readonly label?: string;
     readonly type: 'Text' | 'AutoNumber';
@@ -163,6 +166,7 @@ function customObjectDefinition(object: CustomObjectInit, kind: ObjectKind, keyP
     return {
       ...base,
       supportsUndelete: false,
+      publishBehavior: object.publishBehavior ?? 'PublishAfterCommit',
       fields: [
         defineField({ name: 'ReplayId', label: 'Replay ID', type: 'string', createable: false, updateable: false }),
         defineField({

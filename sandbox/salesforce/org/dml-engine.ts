@@ -70,6 +70,8 @@ export interface DmlOptions {
   readonly user: SandboxUser;
   /** Roll every record back if one fails (REST single-record calls and Apex DML statements); default false. */
   readonly allOrNone?: boolean;
+  /** An Apex test's DML: its platform events go to the test event bus, never to the org's subscribers. */
+  readonly testContext?: boolean;
 }
 
 export type RecordValues = Readonly<Record<string, unknown>>;
@@ -109,12 +111,27 @@ export const TRIGGER_CHUNK_SIZE = 200;
 /** The errors of every successful result (shared: results are read, never changed). */
 const NO_ERRORS: readonly SalesforceErrorDetail[] = Object.freeze([]);
 
+/** A partial save tries at most three times (Apex Developer Guide, "Bulk DML Exception Handling"). */
+const PARTIAL_SAVE_ATTEMPTS = 3;
+/** The guide gives the message, not a status code: UNKNOWN_EXCEPTION is what the API reports for such failures. */
+const TOO_MANY_RETRIES: Pick<DmlResult, 'success' | 'errors'> = {
+  success: false,
+  errors: [
+    new SalesforceError(
+      'UNKNOWN_EXCEPTION',
+      'Too many batch retries in the presence of Apex triggers and partial failures.',
+    ).toDetail(),
+  ],
+};
+
 type Log = TransactionLog<AppliedChange, PublishedEvent>;
 
 interface Call {
   readonly user: SandboxUser;
   readonly now: string;
   readonly log: Log;
+  /** PublishImmediately messages published by this call, handed out as soon as its records are done. */
+  readonly immediate: PublishedEvent[];
   /** The rules' view of this call, made once per call (not per record). */
   primitives?: DmlPrimitives;
 }
@@ -134,6 +151,8 @@ export class DmlEngine {
     private readonly rules: ReadonlyMap<string, ObjectRules>,
     private readonly orgId: string,
     private readonly clock: () => number,
+    /** Hands PublishImmediately messages to subscribers, outside any transaction. */
+    private readonly deliverNow: (events: PublishedEvent[]) => void,
   ) {}
 
   onAfterDml(listener: AfterDmlListener): () => void {
@@ -146,17 +165,16 @@ export class DmlEngine {
 
   /** Inserts records, of one or several types (sObject Collections allow mixed types). */
   insert(items: readonly { objectType: string; values: RecordValues }[], options: DmlOptions): Promise<DmlResult[]> {
-    return this.execute('insert', options, (call) =>
-      items.map((item) =>
-        this.attempt(call, undefined, () => {
-          const object = this.requireObject(item.objectType);
-          const record =
-            object.kind === 'platformEvent'
-              ? this.publishEvent(call, object, item.values)
-              : this.insertRecord(call, object, item.values);
-          return { id: record.Id, success: true, errors: NO_ERRORS };
-        }),
-      ),
+    return this.execute('insert', options, items.length, (call, index) =>
+      this.attempt(call, undefined, () => {
+        const item = items[index]!;
+        const object = this.requireObject(item.objectType);
+        const record =
+          object.kind === 'platformEvent'
+            ? this.publishEvent(call, object, item.values)
+            : this.insertRecord(call, object, item.values);
+        return { id: record.Id, success: true, errors: NO_ERRORS };
+      }),
     );
   }
 
@@ -165,15 +183,14 @@ export class DmlEngine {
     items: readonly { objectType?: string; id: string; values: RecordValues }[],
     options: DmlOptions,
   ): Promise<DmlResult[]> {
-    return this.execute('update', options, (call) =>
-      items.map((item) =>
-        this.attempt(call, item.id, () => {
-          const { object, record } = this.requireLive(item.id, item.objectType);
-          this.updateRecord(call, object, record.Id, item.values);
-          return { id: record.Id, success: true, errors: NO_ERRORS };
-        }),
-      ),
-    );
+    return this.execute('update', options, items.length, (call, index) => {
+      const item = items[index]!;
+      return this.attempt(call, item.id, () => {
+        const { object, record } = this.requireLive(item.id, item.objectType);
+        this.updateRecord(call, object, record.Id, item.values);
+        return { id: record.Id, success: true, errors: NO_ERRORS };
+      });
+    });
   }
 
   /**
@@ -207,59 +224,55 @@ export class DmlEngine {
       keys[index] = key;
       if (key !== '') seen.set(key, (seen.get(key) ?? 0) + 1);
     }
-    return this.execute('upsert', options, (call) =>
-      records.map((values, index) =>
-        this.attempt(call, undefined, () => {
-          const raw = raws[index];
-          if (keys[index] !== '' && seen.get(keys[index]!)! > 1) {
-            throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [
-              field.name,
-            ]);
-          }
-          const match = this.matchExternalId(object, field, raw);
-          if (match === undefined) {
-            // matchExternalId just found no record holding this value: its uniqueness needs no second lookup.
-            const record = this.insertRecord(
-              call,
-              object,
-              field.name === 'Id' ? withoutKey(values, field.name) : values,
-              {},
-              field.name,
-            );
-            return { id: record.Id, success: true, errors: NO_ERRORS, created: true };
-          }
-          this.updateRecord(call, object, match.Id, withoutKey(values, field.name));
-          return { id: match.Id, success: true, errors: NO_ERRORS, created: false };
-        }),
-      ),
+    return this.execute('upsert', options, records.length, (call, index) =>
+      this.attempt(call, undefined, () => {
+        const values = records[index]!;
+        const raw = raws[index];
+        if (keys[index] !== '' && seen.get(keys[index]!)! > 1) {
+          throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(raw)}`, [
+            field.name,
+          ]);
+        }
+        const match = this.matchExternalId(object, field, raw);
+        if (match === undefined) {
+          // matchExternalId just found no record holding this value: its uniqueness needs no second lookup.
+          const record = this.insertRecord(
+            call,
+            object,
+            field.name === 'Id' ? withoutKey(values, field.name) : values,
+            {},
+            field.name,
+          );
+          return { id: record.Id, success: true, errors: NO_ERRORS, created: true };
+        }
+        this.updateRecord(call, object, match.Id, withoutKey(values, field.name));
+        return { id: match.Id, success: true, errors: NO_ERRORS, created: false };
+      }),
     );
   }
 
   delete(ids: readonly string[], options: DmlOptions & { objectType?: string }): Promise<DmlResult[]> {
-    return this.execute('delete', options, (call) =>
-      ids.map((id) =>
-        this.attempt(call, id, () => {
-          const { object, record } = this.requireLive(id, options.objectType);
-          this.deleteRecord(call, object, record, {});
-          return { id: record.Id, success: true, errors: NO_ERRORS };
-        }),
-      ),
+    return this.execute('delete', options, ids.length, (call, index) =>
+      this.attempt(call, ids[index], () => {
+        const { object, record } = this.requireLive(ids[index]!, options.objectType);
+        this.deleteRecord(call, object, record, {});
+        return { id: record.Id, success: true, errors: NO_ERRORS };
+      }),
     );
   }
 
   undelete(ids: readonly string[], options: DmlOptions): Promise<DmlResult[]> {
-    return this.execute('undelete', options, (call) =>
-      ids.map((id) =>
-        this.attempt(call, id, () => {
-          const found = toId18(id) === undefined ? undefined : this.store.find(toId18(id)!);
-          if (!found || found.record['IsDeleted'] !== true || !found.object.supportsUndelete) {
-            throw new SalesforceError('UNDELETE_FAILED', 'Entity is not in the recycle bin');
-          }
-          this.undeleteRecord(call, found.object, found.record, {});
-          return { id: found.record.Id, success: true, errors: NO_ERRORS };
-        }),
-      ),
-    );
+    return this.execute('undelete', options, ids.length, (call, index) => {
+      const id = ids[index]!;
+      return this.attempt(call, id, () => {
+        const found = toId18(id) === undefined ? undefined : this.store.find(toId18(id)!);
+        if (!found || found.record['IsDeleted'] !== true || !found.object.supportsUndelete) {
+          throw new SalesforceError('UNDELETE_FAILED', 'Entity is not in the recycle bin');
+        }
+        this.undeleteRecord(call, found.object, found.record, {});
+        return { id: found.record.Id, success: true, errors: NO_ERRORS };
+      });
+    });
   }
 
   /** The record an upsert would update: undefined for none, MultipleMatchesError for several. */
@@ -277,36 +290,71 @@ export class DmlEngine {
 
   // ---- one DML call ------------------------------------------------------------------------------------------
 
+  /**
+   * One DML call over `count` records, `runOne` doing each record's work. All or none: any failure rolls the call
+   * back. Partial success with triggers attached is the platform's partial save (Apex Developer Guide, "Bulk DML
+   * Exception Handling"): the records that failed are set aside, everything is rolled back and the rest are saved
+   * again, triggers firing again, up to three attempts; if the third still has failures the whole call fails with
+   * "Too many batch retries in the presence of Apex triggers and partial failures." Events published immediately
+   * during a rolled-back attempt stay published, as they do on the platform.
+   */
   private execute(
     operation: DmlOperation | 'upsert',
     options: DmlOptions,
-    body: (call: Call) => DmlResult[],
+    count: number,
+    runOne: (call: Call, index: number) => DmlResult,
   ): Promise<DmlResult[]> {
     return this.transactions.run(async (log) => {
-      const savepoint = this.transactions.savepoint(log);
-      const firstChange = log.changes.length;
-      const call: Call = { user: options.user, now: formatDateTime(this.clock()), log };
-      const results = body(call);
       const keepId = (result: DmlResult) =>
         operation === 'insert' || operation === 'upsert' || result.id === undefined ? {} : { id: result.id };
-      if (options.allOrNone && results.some((result) => !result.success)) {
+      const results: DmlResult[] = new Array(count);
+      let pending = Array.from({ length: count }, (_, index) => index);
+      for (let attempt = 1; ; attempt++) {
+        const savepoint = this.transactions.savepoint(log);
+        const firstChange = log.changes.length;
+        const call: Call = { user: options.user, now: formatDateTime(this.clock()), log, immediate: [] };
+        const outcome = pending.map((index) => runOne(call, index));
+        if (options.allOrNone && outcome.some((result) => !result.success)) {
+          savepoint.rollback();
+          pending.forEach((index, position) => {
+            const result = outcome[position]!;
+            results[index] = result.success
+              ? { ...keepId(result), success: false, errors: [allOrNoneRolledBack().toDetail()] }
+              : result;
+          });
+          return results;
+        }
+        this.publishNow(call, options);
+        try {
+          await this.fireTriggers(log.changes.slice(firstChange), options.user);
+        } catch (error) {
+          if (!(error instanceof SalesforceError)) throw error;
+          savepoint.rollback();
+          const failure = error.toDetail();
+          pending.forEach((index, position) => {
+            const result = outcome[position]!;
+            results[index] = result.success ? { ...keepId(result), success: false, errors: [failure] } : result;
+          });
+          return results;
+        }
+        pending.forEach((index, position) => (results[index] = outcome[position]!));
+        const saved = pending.filter((_, position) => outcome[position]!.success);
+        const partial = saved.length > 0 && saved.length < pending.length;
+        if (!partial || this.listeners.length === 0) return results;
         savepoint.rollback();
-        return results.map((result) =>
-          result.success ? { ...keepId(result), success: false, errors: [allOrNoneRolledBack().toDetail()] } : result,
-        );
+        if (attempt === PARTIAL_SAVE_ATTEMPTS) {
+          for (const index of saved) results[index] = { ...keepId(results[index]!), ...TOO_MANY_RETRIES };
+          return results;
+        }
+        pending = saved;
       }
-      try {
-        await this.fireTriggers(log.changes.slice(firstChange), options.user);
-      } catch (error) {
-        if (!(error instanceof SalesforceError)) throw error;
-        savepoint.rollback();
-        const failure = error.toDetail();
-        return results.map((result) =>
-          result.success ? { ...keepId(result), success: false, errors: [failure] } : result,
-        );
-      }
-      return results;
     });
+  }
+
+  /** PublishImmediately messages of this call go out now, whatever becomes of its transaction. */
+  private publishNow(call: Call, options: DmlOptions): void {
+    if (call.immediate.length === 0 || options.testContext) return;
+    this.deliverNow(call.immediate.splice(0));
   }
 
   /** Runs one record's work; a SalesforceError fails that record only and undoes its partial writes. */
@@ -500,7 +548,9 @@ export class DmlEngine {
     });
     this.checkRequired(object, draft, undefined);
     const event = Object.freeze(draft) as SObjectRecord;
-    call.log.events.push({ eventType: object.name, event, user: call.user });
+    const published = { eventType: object.name, event, user: call.user };
+    if (object.publishBehavior === 'PublishImmediately') call.immediate.push(published);
+    else call.log.events.push(published);
     return event;
   }
 

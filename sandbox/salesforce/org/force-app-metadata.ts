@@ -14,6 +14,7 @@ import {
   type FieldSchema,
   type FieldValue,
   type PicklistValue,
+  type PublishBehavior,
 } from './schema.js';
 
 export class ForceAppMetadataError extends Error {
@@ -40,6 +41,8 @@ export interface ObjectMetadata {
       readonly displayFormat?: string;
     };
     readonly customSettingsType?: 'Hierarchy' | 'List';
+    /** Platform events: when a published message reaches subscribers. */
+    readonly publishBehavior?: PublishBehavior;
   };
   readonly fields: readonly FieldSchema[];
 }
@@ -118,6 +121,7 @@ function readObjects(objectsDir: string): ObjectMetadata[] {
     const node = parseFile(objectFile, 'CustomObject');
     const nameFieldNode = node['nameField'] as XmlNode | undefined;
     const settingsType = text(node, 'customSettingsType');
+    const publishBehavior = text(node, 'publishBehavior');
     return {
       name,
       object: {
@@ -133,6 +137,9 @@ function readObjects(objectsDir: string): ObjectMetadata[] {
             }
           : {}),
         ...(settingsType === 'Hierarchy' || settingsType === 'List' ? { customSettingsType: settingsType } : {}),
+        ...(publishBehavior === 'PublishImmediately' || publishBehavior === 'PublishAfterCommit'
+          ? { publishBehavior }
+          : {}),
       },
       fields,
     };

@@ -190,6 +190,7 @@ export class SandboxOrg {
       dmlRules(this.schema),
       this.id,
       this.clock,
+      (events) => this.deliver(events),
     );
     this.bulkIngest = new IngestJobs(
       this,
@@ -316,9 +317,14 @@ export class SandboxOrg {
 
   private committed(log: TransactionLog<AppliedChange, PublishedEvent>): void {
     this.changes.append(log.changes);
-    if (log.events.length === 0) return;
+    this.deliver(log.events);
+  }
+
+  /** Hands published messages to the listeners, one batch per event type and publishing user. */
+  private deliver(events: readonly PublishedEvent[]): void {
+    if (events.length === 0) return;
     const batches = new Map<string, PublishedEvent[]>();
-    for (const event of log.events) {
+    for (const event of events) {
       const key = `${event.eventType}\u0000${event.user.id}`;
       let batch = batches.get(key);
       if (!batch) batches.set(key, (batch = []));

@@ -140,6 +140,13 @@ export function relationshipNameOf(fieldName: string): string | null {
 
 export type ObjectKind = 'standard' | 'custom' | 'customSetting' | 'platformEvent';
 
+/**
+ * When a platform event message reaches subscribers (Platform Events Developer Guide, "Platform Event Publish
+ * Behavior"): PublishImmediately at once, outside the transaction, so a rollback cannot take it back;
+ * PublishAfterCommit only when the transaction commits, and not at all when it (or the savepoint) rolls back.
+ */
+export type PublishBehavior = 'PublishImmediately' | 'PublishAfterCommit';
+
 export interface ObjectDefinition {
   readonly name: string;
   readonly label: string;
@@ -149,6 +156,8 @@ export interface ObjectDefinition {
   /** Deleted records go to the Recycle Bin and can be undeleted. */
   readonly supportsUndelete: boolean;
   readonly customSettingsType?: 'Hierarchy' | 'List';
+  /** Platform events only. */
+  readonly publishBehavior?: PublishBehavior;
   readonly fields: readonly FieldSchema[];
 }
 
@@ -160,6 +169,7 @@ export class SObjectSchema implements ObjectDefinition {
   readonly kind: ObjectKind;
   readonly supportsUndelete: boolean;
   readonly customSettingsType?: 'Hierarchy' | 'List';
+  readonly publishBehavior?: PublishBehavior;
   readonly fields: readonly FieldSchema[];
   /** Fields that identify a record for upsert and foreign-key resolution. */
   readonly externalIdFields: readonly FieldSchema[];
@@ -188,6 +198,7 @@ export class SObjectSchema implements ObjectDefinition {
     this.kind = definition.kind;
     this.supportsUndelete = definition.supportsUndelete;
     if (definition.customSettingsType) this.customSettingsType = definition.customSettingsType;
+    if (definition.publishBehavior) this.publishBehavior = definition.publishBehavior;
     this.fields = definition.fields;
     this.fieldsByName = new Map(definition.fields.map((field) => [field.name, field]));
     this.fieldsByLowerName = new Map(definition.fields.map((field) => [field.name.toLowerCase(), field]));

@@ -682,12 +682,16 @@ export class SystemStatics {
 
   /**
    * EventBus.publish (Apex Reference Guide, "EventBus Class"): never throws for a refused event, returns a
-   * SaveResult per event; counts against the publish-immediate limit, not the DML statement limit.
+   * SaveResult per event. A call for PublishImmediately events counts against the publish-immediate limit
+   * (Limits.getPublishImmediateDML), one for PublishAfterCommit events against the DML statement limit (Execution
+   * Governors and Limits; Platform Events Developer Guide, "Platform Event Publish Behavior").
    */
   private async publish(interpreter: Interpreter, target: Value, callback: Value, site: Site): Promise<Value> {
-    interpreter.spendLimit('publishImmediateDml', 1, site);
     const single = !(target instanceof ApexList);
     const events = this.bridge.recordsOf(interpreter, target, site);
+    const eventType = events[0] && this.bridge.org.schema.object(events[0].objectName);
+    const immediate = eventType?.publishBehavior === 'PublishImmediately';
+    interpreter.spendLimit(immediate ? 'publishImmediateDml' : 'dmlStatements', 1, site);
     for (const event of events) {
       if (!event.fields.get('eventuuid')?.value)
         event.fields.set('eventuuid', { name: 'EventUuid', value: randomUUID() });
