@@ -17,7 +17,7 @@ import {
 import { EventBus } from './salesforce/pubsub/event-bus.js';
 import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
 import { createApexRuntime } from './salesforce/apex/apex-runtime.js';
-import { apexRestHandler } from './salesforce/apex/apex-rest.js';
+import { apexRestHandler, ApexRestMonitor } from './salesforce/apex/apex-rest.js';
 import { runApexTriggers, type ApexTriggers } from './salesforce/apex/apex-triggers.js';
 
 export interface SandboxOptions {
@@ -41,6 +41,8 @@ export interface Sandbox {
   readonly pubsub: PubSubServer;
   readonly gentrack: GentrackSandbox;
   readonly triggers?: ApexTriggers;
+  /** The org's Apex REST endpoints: the calls they answered, and faults to inject. */
+  readonly apexRest: ApexRestMonitor;
   readonly topic: string;
   /** The relay configuration (as a config file would hold it) pointing at this sandbox. */
   relayConfigInput(overrides?: { storePath?: string }): Record<string, unknown>;
@@ -55,12 +57,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The org exists before its server: the server serves the org's Apex REST endpoints.
   const apexOrg = options.salesforce?.org ?? createSandboxOrg({ forceAppDir, ...options.salesforce });
   const apex = createApexRuntime(apexOrg, forceAppDir);
+  const apexRest = new ApexRestMonitor();
   const salesforce = await startSalesforceSandbox({
     forceAppDir,
     ...options.salesforce,
     host,
     org: apexOrg,
-    apexRest: apexRestHandler(apex),
+    apexRest: apexRestHandler(apex, apexRest),
   });
   const { org } = salesforce;
   const bus = new EventBus();
@@ -87,6 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pubsub,
     gentrack,
     ...(triggers ? { triggers } : {}),
+    apexRest,
     topic,
     relayConfigInput: ({ storePath } = {}) => ({
       tenantId: 'sandbox',

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import jsforce, { type Connection } from 'jsforce';
 import pino from 'pino';
+import type { ConnectorModel } from '../../model/connector-model.js';
 import { resolveRelayConfig } from '../../relay/src/platform/config/relay-config.js';
 import type { RelayConfig } from '../../relay/src/platform/config/relay-config-schema.js';
 import { loadRelaySecrets } from '../../relay/src/platform/config/relay-secrets.js';
@@ -35,6 +36,8 @@ export interface E2E {
       env?: Record<string, string>;
       onFatal?: (error: Error) => void;
       waitForConnection?: boolean;
+      /** The connector model the relay runs with, instead of the generated one (e.g. `inbound.deliverTo: apex`). */
+      model?: ConnectorModel;
     },
   ): Promise<Relay>;
   close(): Promise<void>;
@@ -72,6 +75,7 @@ export async function startE2E(options: SandboxOptions = {}): Promise<E2E> {
         logger: pino({ level: process.env.E2E_LOG ?? 'silent' }),
         ...(observer ? { observer } : {}),
         ...(extra.onFatal ? { onFatal: extra.onFatal } : {}),
+        ...(extra.model ? { model: extra.model } : {}),
       });
       await relay.start();
       if (extra.waitForConnection === false) return relay;

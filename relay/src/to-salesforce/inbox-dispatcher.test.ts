@@ -327,7 +327,7 @@ test('with deliverTo apex the events go to the Event Endpoint with what the rela
   assert.equal(h.inbox.record('busy')?.state, 'pending', 'RECORD_BUSY is retried');
   assert.match(
     h.inbox.record('missing')!.lastError!,
-    /^NOT_FOUND: Salesforce refused Account A9: NOT_FOUND: no Account/,
+    /^NOT_FOUND: the Event Endpoint refused quote-created event missing \(Account A9\): NOT_FOUND: no Account/,
   );
   assert.equal(h.inbox.record('missing')?.state, 'dead');
 });

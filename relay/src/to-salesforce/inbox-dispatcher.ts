@@ -310,15 +310,21 @@ export class InboundDispatcher {
       outcomes.forEach((outcome, index) => {
         const work = works[index]!;
         if (outcome.ok) work.recordId = outcome.id;
-        else
-          work.failure = {
-            kind: 'classified',
-            code: outcome.code,
-            message: `Salesforce refused ${objectType} ${work.plan.reference}: ${outcome.message}`,
-            retryable: outcome.retryable,
-          };
+        else work.failure = this.refusal(work, outcome);
       });
     }
+  }
+
+  /**
+   * Why Salesforce refused an event's write. The Event Endpoint judges the event itself (its type, its values), so
+   * its refusals name the event; an upsert's name the record.
+   */
+  private refusal(work: Work, outcome: SaveOutcome & { ok: false }): Failure {
+    const { plan } = work;
+    const message = this.inApex
+      ? `the Event Endpoint refused ${plan.eventType} event ${plan.eventId} (${plan.objectType} ${plan.reference}): ${outcome.message}`
+      : `Salesforce refused ${plan.objectType} ${plan.reference}: ${outcome.message}`;
+    return { kind: 'classified', code: outcome.code, message, retryable: outcome.retryable };
   }
 
   /** Tasks for the owners of the records just written (events that were superseded create none). */

@@ -198,6 +198,42 @@ test('events go to the Event Endpoint; its per-event results become outcomes', a
   );
 });
 
+test("the Event Endpoint's 500 (an unhandled Apex exception, rolled back) is retryable; its 400 is not", async () => {
+  const event = {
+    eventId: 'e4',
+    eventType: 'quote-created',
+    createdAt: '2024-06-01T00:00:00Z',
+    data: { accountNumber: 'A1' },
+    skipFields: [],
+  };
+  answer = () => ({
+    status: 500,
+    body: [
+      {
+        errorCode: 'APEX_ERROR',
+        message:
+          'System.LimitException: Apex CPU time limit exceeded\n\nClass.GentrackEventEndpoint.receive: line 20, column 1',
+      },
+    ],
+  });
+  await assert.rejects(writer.postEvents([event]), (error: unknown) => {
+    assert.ok(error instanceof SalesforceCallError);
+    assert.equal(error.errorType, 'APEX_ERROR');
+    assert.equal(error.retryable, true);
+    assert.match(error.message, /^POST \/services\/apexrest\/gentrack\/events: System\.LimitException: Apex CPU time/);
+    return true;
+  });
+  answer = () => ({
+    status: 400,
+    body: { errorCode: 'INVALID_PAYLOAD', message: 'Send {"events": [...]} with 1 to 200 Gentrack events.' },
+  });
+  await assert.rejects(
+    writer.postEvents([event]),
+    (error: unknown) =>
+      error instanceof SalesforceCallError && error.errorType === 'INVALID_PAYLOAD' && !error.retryable,
+  );
+});
+
 test("one record newer-wins: a field a newer write set is left out and reported; the others move to the write's time", async () => {
   const versions = InboxStore.open(':memory:');
   versions.recordFieldVersions({

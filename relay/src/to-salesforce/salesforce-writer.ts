@@ -43,7 +43,12 @@ const RETRYABLE_RECORD_CODES = new Set([
   'REQUEST_RUNNING_TOO_LONG',
   'RECORD_BUSY',
 ]);
-/** Whole-call failures that pass; any other coded answer is about the request itself and will not change. */
+/**
+ * Whole-call failures that pass; any other coded answer is about the request itself and will not change.
+ * APEX_ERROR is the Event Endpoint's 500 (an exception its Apex did not handle, such as an exceeded governor limit):
+ * Salesforce rolled the whole call back, so sending it again applies each event once, and a fault that does not pass
+ * ends as RETRY_EXHAUSTED with the Apex error, like any other.
+ */
 const RETRYABLE_CALL_CODES = new Set([
   'SERVER_UNAVAILABLE',
   'REQUEST_LIMIT_EXCEEDED',
@@ -51,6 +56,7 @@ const RETRYABLE_CALL_CODES = new Set([
   'INVALID_SESSION_ID',
   'SALESFORCE_AUTH_FAILED',
   'REQUEST_RUNNING_TOO_LONG',
+  'APEX_ERROR',
 ]);
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 

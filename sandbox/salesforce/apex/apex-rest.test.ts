@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SandboxOrg } from '../org/sandbox-org.js';
 import { buildSalesforceServer } from '../rest/server.js';
 import { createApexRuntime } from './apex-runtime.js';
-import { apexRestHandler } from './apex-rest.js';
+import { apexRestHandler, ApexRestMonitor } from './apex-rest.js';
 
 const forceAppDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../force-app');
 
@@ -17,7 +17,8 @@ async function endpoint() {
   const org = new SandboxOrg({ forceAppDir });
   const runtime = createApexRuntime(org, forceAppDir);
   runtime.attachTriggers();
-  const server = buildSalesforceServer(org, { apexRest: apexRestHandler(runtime) });
+  const monitor = new ApexRestMonitor();
+  const server = buildSalesforceServer(org, { apexRest: apexRestHandler(runtime, monitor) });
   const token = org.sessions.issue(org.users.integration.id);
   const post = (body: string, url = '/services/apexrest/gentrack/events', auth = `Bearer ${token}`) =>
     server.inject({
@@ -26,7 +27,7 @@ async function endpoint() {
       headers: { authorization: auth, 'content-type': 'application/json' },
       payload: body,
     });
-  return { org, post };
+  return { org, post, monitor };
 }
 
 describe('Apex REST: the Event Endpoint', () => {
@@ -81,5 +82,44 @@ describe('Apex REST: the Event Endpoint', () => {
     assert.equal((refused.json() as { errorCode: string }).errorCode, 'INVALID_PAYLOAD');
     assert.equal((await post('{}', '/services/apexrest/gentrack/nothing')).statusCode, 404);
     assert.equal((await post('{}', '/services/apexrest/gentrack/events', 'Bearer nope')).statusCode, 401);
+  });
+
+  it('a limit fault: the method runs, then System.LimitException rolls its writes back and answers 500 APEX_ERROR', async () => {
+    const { org, post, monitor } = await endpoint();
+    const [account] = await org.insert('Account', { Name: 'Busy org', Gentrack_External_Id__c: 'GT-REST-2' });
+    const body = JSON.stringify({
+      events: [
+        {
+          eventId: 'evt-3',
+          eventType: 'switch-loss-started',
+          createdAt: '2024-06-01T10:00:00.000Z',
+          data: { accountNumber: 'GT-REST-2', switchDate: '2024-07-01' },
+        },
+      ],
+    });
+    monitor.exceedLimitNext('/gentrack/events');
+
+    const failed = await post(body);
+    assert.equal(failed.statusCode, 500);
+    const [answer] = failed.json() as { errorCode: string; message: string }[];
+    assert.equal(answer!.errorCode, 'APEX_ERROR');
+    assert.match(
+      answer!.message,
+      /^System\.LimitException: Apex CPU time limit exceeded\n\nClass\.GentrackEventEndpoint\.receive: line \d+, column 1$/,
+    );
+    assert.equal(org.get('Account', account!.id!)!['Switch_Status__c'], null, 'the update was rolled back');
+    assert.equal(org.query(`SELECT Id FROM Task WHERE WhatId = '${account!.id}'`).records.length, 0, 'and the Task');
+
+    const again = await post(body);
+    assert.equal(again.statusCode, 200, 'the fault is used up');
+    assert.equal(org.get('Account', account!.id!)!['Switch_Status__c'], 'Loss Started');
+    assert.deepEqual(
+      monitor.calls.map((call) => [call.method, call.path, call.userId, call.status, call.body === body]),
+      [
+        ['POST', '/gentrack/events', org.users.integration.id, 500, true],
+        ['POST', '/gentrack/events', org.users.integration.id, 200, true],
+      ],
+      'the monitor records each call answered, with its caller and status',
+    );
   });
 });
