@@ -401,13 +401,14 @@ export class OrgBridge implements OrgHost {
             event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false, true)),
           )
         : null;
+    // Keyed by the rows' ids, so building the maps converts no record.
+    const ids = event.records.map((change) => String((change.new ?? change.old)!.Id));
     const mapOf = (list: ApexList | null) => {
       if (!list) return null;
       const map = new ApexMap(typeRef('Id'), type);
-      for (const record of list.items as ApexSObject[]) {
-        const id = record.fields.get('id')!.value as string;
-        map.entries.set(`s:${id}`, [id, record]);
-      }
+      (list.items as ApexSObject[]).forEach((record, index) =>
+        map.entries.set(`s:${ids[index]}`, [ids[index]!, record]),
+      );
       return map;
     };
     const operation = TRIGGER_OPERATIONS[event.operation]!;

@@ -7,7 +7,7 @@ import type { FieldSchema, FieldValue, OrgSchema } from '../org/schema.js';
 import { EXTRA_SETUP_FIELDS } from './setup-objects.js';
 import type { Interpreter } from './interpreter.js';
 import type { Site } from './ast.js';
-import { ApexDate, ApexDatetime, ApexDecimal, ApexSObject, type Value } from './values.js';
+import { ApexDate, ApexDatetime, ApexDecimal, ApexSObject, type SObjectFields, type Value } from './values.js';
 
 const DAY_MS = 86_400_000;
 
@@ -53,7 +53,10 @@ export function toStoreValue(value: Value): FieldValue {
   throw new TypeError(`a ${value.constructor.name} cannot be stored in a field`);
 }
 
-/** A record from the store or a query row as an Apex sObject (nested relationship rows become sObjects too). */
+/**
+ * A record from the store or a query row as an Apex sObject (nested relationship rows become sObjects too). A frozen
+ * row (the store's records, as triggers get them) is converted when Apex first reads the record.
+ */
 export function sObjectFromRow(
   schema: OrgSchema,
   objectName: string,
@@ -61,27 +64,40 @@ export function sObjectFromRow(
   queried: boolean,
   readOnly = false,
 ): ApexSObject {
+  const convert = () => fieldsOfRow(schema, objectName, row, queried);
+  if (Object.isFrozen(row)) return new ApexSObject(objectName, queried, readOnly, convert);
   const record = new ApexSObject(objectName, queried, readOnly);
+  for (const [key, entry] of convert()) record.fields.set(key, entry);
+  return record;
+}
+
+function fieldsOfRow(
+  schema: OrgSchema,
+  objectName: string,
+  row: Readonly<Record<string, unknown>>,
+  queried: boolean,
+): SObjectFields {
+  const fields: SObjectFields = new Map();
   const object = schema.object(objectName);
   for (const [key, raw] of Object.entries(row)) {
     if (key === 'attributes') continue;
     const field = object?.field(key);
     if (field) {
-      record.fields.set(field.name.toLowerCase(), { name: field.name, value: toApexFieldValue(field.type, raw) });
+      fields.set(field.name.toLowerCase(), { name: field.name, value: toApexFieldValue(field.type, raw) });
       continue;
     }
     const relationship = object?.relationship(key);
     if (relationship && raw && typeof raw === 'object') {
       const type = ((raw as { attributes?: { type?: string } }).attributes?.type ?? relationship.referenceTo[0])!;
-      record.fields.set(key.toLowerCase(), {
+      fields.set(key.toLowerCase(), {
         name: key,
         value: sObjectFromRow(schema, type, raw as Record<string, unknown>, queried),
       });
     } else if (relationship) {
-      record.fields.set(key.toLowerCase(), { name: key, value: null });
+      fields.set(key.toLowerCase(), { name: key, value: null });
     }
   }
-  return record;
+  return fields;
 }
 
 export function readField(

@@ -102,17 +102,30 @@ export class ApexMap {
 }
 
 /** An sObject: its type and the fields set on it (queried or assigned), by lower-cased name. */
+export type SObjectFields = Map<string, { name: string; value: Value }>;
+
 export class ApexSObject {
-  readonly fields = new Map<string, { name: string; value: Value }>();
   /** Fields Apex code set (lower-cased): what an update writes. */
   readonly assigned = new Set<string>();
+  private fieldValues: SObjectFields | undefined;
   constructor(
     readonly objectName: string,
     /** Rows from SOQL refuse fields that were not queried (SObjectException). */
     readonly queried = false,
     /** Trigger.new and Trigger.old records of an after trigger cannot be changed (FinalException). */
     readonly readOnly = false,
+    /** Converts an immutable stored row on first use: a trigger chunk hands Apex 200 records it may never read. */
+    private convert?: () => SObjectFields,
   ) {}
+
+  /** Field values by lower-cased name. */
+  get fields(): SObjectFields {
+    if (!this.fieldValues) {
+      this.fieldValues = this.convert?.() ?? new Map();
+      this.convert = undefined;
+    }
+    return this.fieldValues;
+  }
 }
 
 /** An instance of a class declared in Apex (exceptions included). */
