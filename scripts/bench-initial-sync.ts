@@ -15,7 +15,8 @@
  * Options: --accounts N (default 1,000,000), --compare-accounts N (default 100,000; 0 skips the comparison run), --skip-ceiling,
  * --sandbox-heap-mb N (the sandbox child's V8 heap, default 16,384), --loader-heap-mb N (cap the loader's V8 heap, as
  * NODE_OPTIONS=--max-old-space-size=N would for `gentrack-sf initial-sync`; default: Node's own limit), --keep (keep the extracts in var/), --cpu-prof DIR
- * (V8 CPU profiles of both children, in DIR/sandbox and DIR/loader).
+ * (V8 CPU profiles of both children, in DIR/sandbox and DIR/loader), --no-triggers (the org fires no Apex triggers: by
+ * default the connector's triggers run on every chunk and find publishing disabled; compare the two to see their cost).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,10 +40,13 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'skip-ceiling': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'no-triggers': { type: 'boolean', default: false },
   },
 });
 const ACCOUNTS = Number(args.accounts);
 const COMPARE = Number(args['compare-accounts']);
+
+const TRIGGER_ARGS = args['no-triggers'] ? ['--no-triggers'] : [];
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 /** A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate otherwise. */
@@ -126,7 +130,7 @@ type LoadFigures = Omit<SizeResult, 'accounts' | 'records' | 'generateSeconds' |
 
 /** The sandbox in one process, the loader in another: the benchmark proper. */
 async function loadIntoSandbox(dir: string, extractDir: string): Promise<LoadFigures> {
-  const sandbox = fork(path.join(HERE, 'bench-initial-sync', 'sandbox-child.ts'), [], {
+  const sandbox = fork(path.join(HERE, 'bench-initial-sync', 'sandbox-child.ts'), TRIGGER_ARGS, {
     execArgv: SANDBOX_NODE_ARGS('sandbox'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -174,7 +178,7 @@ async function loadIntoSandbox(dir: string, extractDir: string): Promise<LoadFig
 
 /** The raw ceiling, after the sandbox of the load has stopped (each holds every record in memory). */
 async function runCeiling(extractDir: string): Promise<CeilingOutput> {
-  const child = fork(path.join(HERE, 'bench-initial-sync', 'ceiling-child.ts'), [extractDir], {
+  const child = fork(path.join(HERE, 'bench-initial-sync', 'ceiling-child.ts'), [extractDir, ...TRIGGER_ARGS], {
     execArgv: SANDBOX_NODE_ARGS('ceiling'),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -310,6 +314,11 @@ function render(results: readonly SizeResult[]): string {
     "Raw ceiling: the same extract through the sandbox org's Bulk API ingest jobs in process (no HTTP, no loader; CSV built before",
   );
   lines.push("each job's clock starts): the most any loader can reach against this sandbox on this machine.");
+  lines.push(
+    args['no-triggers']
+      ? 'The org fired no Apex triggers (--no-triggers).'
+      : "The org ran the connector's Apex triggers on every chunk of 200 (they find publishing disabled and return).",
+  );
   const full = results[results.length - 1]!;
   const small = results.length > 1 ? results[0] : undefined;
   const endToEnd = full.records / full.seconds;

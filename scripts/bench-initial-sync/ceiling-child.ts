@@ -17,7 +17,10 @@ import { startSandbox } from '../../sandbox/start-sandbox.js';
 import type { SandboxOrg } from '../../sandbox/salesforce/org/sandbox-org.js';
 
 const [extract] = process.argv.slice(2) as [string];
-const sandbox = await startSandbox({ gentrack: { recordCalls: false } });
+const sandbox = await startSandbox({
+  gentrack: { recordCalls: false },
+  triggers: !process.argv.includes('--no-triggers'),
+});
 const org = sandbox.salesforce.org;
 
 /** Jobs of the loader's size, each as CSV text: the header, then one line per mapped row. */

@@ -4,7 +4,10 @@
  */
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 
-const sandbox = await startSandbox({ gentrack: { recordCalls: false } });
+const sandbox = await startSandbox({
+  gentrack: { recordCalls: false },
+  triggers: !process.argv.includes('--no-triggers'),
+});
 const send = (message: unknown) => process.send!(message);
 process.on('message', (message: { type: string }) => {
   if (message.type === 'rss') {
