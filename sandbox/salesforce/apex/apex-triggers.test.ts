@@ -198,4 +198,28 @@ describe('the sandbox org running the generated triggers', () => {
     assert.equal(triggers.publishCalls, 1, 'the trigger of the first insert called EventBus.publish');
     assert.deepEqual(events(), [], 'and the rollback dropped its event');
   });
+
+  it('holds well under the 6 MB heap limit for a chunk of 200 updates with every tracked field at its longest', async () => {
+    const account = org.schema.object('Account')!;
+    const longest = (version: string) =>
+      Object.fromEntries(
+        trackedFields(findObject(connectorModel, 'Account')!)
+          .map((mapped) => account.field(mapped.name)!)
+          .filter((field) => ['string', 'textarea', 'url', 'phone'].includes(field.type))
+          .map((field) => [field.name, version.repeat(field.length).slice(0, field.length)]),
+      );
+    const inserted = await org.insert(
+      'Account',
+      Array.from({ length: 200 }, () => longest('a')),
+      { as: org.users.integration },
+    );
+    await org.update(
+      'Account',
+      inserted.map((result) => ({ Id: result.id, ...longest('b') })),
+    );
+    assert.equal(events().length, 200);
+    const heap = triggers.heapPeakBytes;
+    assert.ok(heap > 200 * 2 * 1000, `the estimate counts the payloads (${heap} bytes)`);
+    assert.ok(heap < 3_000_000, `${heap} bytes at the publish: under half the 6,000,000-byte limit`);
+  });
 });

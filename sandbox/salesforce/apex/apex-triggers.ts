@@ -14,6 +14,8 @@ export type EventSink = (events: Record<string, unknown>[], user: SandboxUser) =
 export interface ApexTriggers {
   /** EventBus.publish calls the triggers made (rolled-back transactions included), like GentrackCallout.publishCalls. */
   readonly publishCalls: number;
+  /** The largest estimated Apex heap at an EventBus.publish of the triggers (heap-estimate.ts), in bytes. */
+  readonly heapPeakBytes: number;
   detach(): void;
 }
 
@@ -32,6 +34,9 @@ export function runApexTriggers(
   return {
     get publishCalls() {
       return runtime.bridge.publishCalls - publishCallsBefore;
+    },
+    get heapPeakBytes() {
+      return runtime.interpreter.heapPeakBytes;
     },
     detach() {
       stopListening();

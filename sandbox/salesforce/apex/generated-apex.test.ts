@@ -75,6 +75,7 @@ describe('the generated Apex tests', () => {
       publishImmediateDml: 0,
       callouts: 0,
     });
+    assert.ok(insert.heapPeakBytes > 0 && insert.heapPeakBytes < 1_000_000, `heap ${insert.heapPeakBytes} bytes`);
     // Outside it: the assertion's COUNT() query only.
     assert.equal(insert.limits.queries, 1);
     assert.equal(insert.limits.dmlStatements, 0);

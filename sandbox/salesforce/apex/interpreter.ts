@@ -5,6 +5,7 @@
  * null operands follow Apex's rules (a null String concatenates as 'null', a comparison with null is false, a
  * dereference throws System.NullPointerException).
  */
+import { estimateHeap, HEAP_LIMIT_BYTES } from './heap-estimate.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClassDecl, Creation, Expr, MethodDecl, Site, Stmt, TypeRef } from './ast.js';
 import { ApexThrow, EXCEPTION_CLASS, newException, systemExceptionClass, typeNameOf } from './exceptions.js';
@@ -100,6 +101,8 @@ export class Interpreter {
   /** File -> lines executed, across every transaction this interpreter ran. */
   readonly coveredLines = new Map<string, Set<number>>();
   private readonly stack: Frame[] = [];
+  /** The largest estimated heap of any transaction this interpreter ran, at a check. */
+  heapPeakBytes = 0;
 
   constructor(
     readonly program: ApexProgram,
@@ -152,6 +155,27 @@ export class Interpreter {
 
   spendLimit(name: Parameters<TransactionContext['limits']['spend']>[0], amount: number, site: Site): void {
     this.limitGuard(site, () => this.context.limits.spend(name, amount));
+  }
+
+  /** The estimated heap of the running transaction (heap-estimate.ts): statics and the frames running now. */
+  heapBytes(): number {
+    const roots: Value[] = [];
+    for (const values of this.context.statics.values()) roots.push(...values.values());
+    for (const frame of this.stack) {
+      if (frame.self) roots.push(frame.self);
+      for (const scope of frame.scopes) for (const variable of scope.values()) roots.push(variable.value);
+      if (frame.trigger) roots.push(...frame.trigger.values());
+    }
+    return estimateHeap(roots);
+  }
+
+  /** Records the heap as a candidate peak and stops the transaction over the 6 MB synchronous limit. */
+  checkHeap(site: Site): void {
+    const bytes = this.heapBytes();
+    const context = this.context;
+    context.heapPeakBytes = Math.max(context.heapPeakBytes, bytes);
+    this.heapPeakBytes = Math.max(this.heapPeakBytes, bytes);
+    if (bytes > HEAP_LIMIT_BYTES) this.fail('LimitException', `Apex heap size too large: ${bytes}`, site);
   }
 
   // ---- entry points ------------------------------------------------------------------------------------------

@@ -98,6 +98,7 @@ export function formatJson(run: TestRunResult, context: ReportContext): string {
       ApexClass: { Name: test.className },
       Limits: test.limits,
       TestBlockLimits: test.testBlockLimits,
+      HeapPeakBytes: test.heapPeakBytes,
     })),
     ...(context.coverage
       ? {

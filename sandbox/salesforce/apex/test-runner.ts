@@ -23,6 +23,8 @@ export interface TestMethodResult {
   readonly limits: Record<LimitName, number>;
   /** ...and inside that block (null when the method does not call Test.startTest()). */
   readonly testBlockLimits: Record<LimitName, number> | null;
+  /** The largest estimated heap at a check (heap-estimate.ts), in bytes. */
+  readonly heapPeakBytes: number;
 }
 
 export interface CoverageResult {
@@ -113,6 +115,7 @@ async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: 
       ? usage.snapshot()
       : { queries: 0, queryRows: 0, dmlStatements: 0, dmlRows: 0, publishImmediateDml: 0, callouts: 0 },
     testBlockLimits: finished?.testBlockLimits?.snapshot() ?? null,
+    heapPeakBytes: finished?.heapPeakBytes ?? 0,
   };
 }
 

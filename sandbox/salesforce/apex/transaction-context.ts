@@ -40,6 +40,8 @@ export class TransactionContext {
   pendingFatal: unknown = null;
   /** Trigger invocations running, innermost last: what Trigger.new and friends read. */
   readonly triggerStack: ReadonlyMap<string, Value>[] = [];
+  /** The largest estimated heap seen at a check (each EventBus.publish, each Limits.getHeapSize()). */
+  heapPeakBytes = 0;
   /** System.debug output of this transaction. */
   readonly debugLog: string[] = [];
   /** REST context statics (RestContext.request / response). */

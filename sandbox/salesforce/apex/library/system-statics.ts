@@ -3,6 +3,7 @@
  * EventBus, JSON, the primitive types' valueOf/newInstance, Pattern, Trigger, RestContext, custom settings, and the
  * System enums. Each either does what the Apex Reference Guide says or is absent (and then unsupported).
  */
+import { HEAP_LIMIT_BYTES } from '../heap-estimate.js';
 import { randomUUID } from 'node:crypto';
 import type { Site, TypeRef } from '../ast.js';
 import type { Frame, Interpreter, ResolvedType } from '../interpreter.js';
@@ -458,8 +459,8 @@ export class SystemStatics {
     if (!match) return NOT_FOUND;
     const name = names[match[2]!];
     if (name) return match[1] ? LIMITS[name].limit : limits.get(name);
-    // Heap and CPU time are not measured: usage reads 0 (see README).
-    if (match[2] === 'heapsize') return match[1] ? 6_000_000 : 0;
+    if (match[2] === 'heapsize') return match[1] ? HEAP_LIMIT_BYTES : interpreter.heapBytes();
+    // CPU time is not measured: usage reads 0 (see README).
     if (match[2] === 'cputime') return match[1] ? 10_000 : 0;
     return NOT_FOUND;
   }
@@ -696,6 +697,8 @@ export class SystemStatics {
       if (!event.fields.get('eventuuid')?.value)
         event.fields.set('eventuuid', { name: 'EventUuid', value: randomUUID() });
     }
+    // The publisher's peak: the changes, their payload JSON and the events all held at once.
+    interpreter.checkHeap(site);
     const results = await this.bridge.publishEvents(interpreter, events, site);
     if (interpreter.context.isTest) {
       interpreter.context.pendingPublishes.push({
