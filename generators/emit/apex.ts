@@ -61,7 +61,7 @@ export async function renderApex(model: ConnectorModel, renderer: Renderer): Pro
     publishImmediately: model.event.publishBehavior === 'PublishImmediately',
     ...primaryProbe,
   };
-  const objects = model.objects.map((object) => modelObjectView(object));
+  const objects = model.objects.map((object) => modelObjectView(model, object));
   const referenced = [...new Set(model.objects.flatMap((object) => referencesOf(object).map((ref) => ref.object)))];
   const modelView = {
     ...shared,
@@ -161,6 +161,7 @@ function triggerView(model: ConnectorModel, object: SyncedObject) {
       ...(references.length > 0 ? [REFERENCES_KEY] : []),
     ],
     publishesInsert: object.operations.insert !== undefined,
+    directRelationsFollowContact: directRelationsFollowContact(model, object),
     publishesUpdate: object.operations.update !== undefined,
     publishesDelete: object.operations.delete !== undefined,
     publishesUndelete: object.operations.undelete !== undefined,
@@ -189,7 +190,7 @@ function changeProbeOf(object: SyncedObject) {
   };
 }
 
-function modelObjectView(object: SyncedObject) {
+function modelObjectView(model: ConnectorModel, object: SyncedObject) {
   const published = DML_OPERATIONS.filter((dml) => object.operations[dml] !== undefined);
   return {
     name: object.name,
@@ -197,8 +198,26 @@ function modelObjectView(object: SyncedObject) {
     trackedFields: trackedFields(object).map((field) => field.name),
     references: referencesOf(object),
     operationTypes: published.map((dml) => OPERATION_TYPE[dml]),
+    directRelationsFollowContact: directRelationsFollowContact(model, object),
     silentOperationTypes: DML_OPERATIONS.filter((dml) => !published.includes(dml)).map((dml) => OPERATION_TYPE[dml]),
   };
+}
+
+/**
+ * Salesforce creates (or re-points) a contact's direct AccountContactRelation itself when the contact is saved with
+ * an AccountId. When the contact's own change already tells Gentrack its account (Contact.AccountId mapped to the
+ * account's reference, published on insert and update), the direct relation's insert would be a second call about
+ * the same relationship, one that must wait for the contact's customer number: the triggers leave it out.
+ */
+function directRelationsFollowContact(model: ConnectorModel, object: SyncedObject): boolean {
+  if (object.name !== 'AccountContactRelation') return false;
+  const contact = model.objects.find((candidate) => candidate.name === 'Contact');
+  const accountId = contact?.fields.find((field) => field.name === 'AccountId');
+  return (
+    accountId?.references?.object === 'Account' &&
+    contact!.operations.insert !== undefined &&
+    contact!.operations.update !== undefined
+  );
 }
 
 function referencesOf(object: SyncedObject): { field: string; object: string }[] {

@@ -106,6 +106,19 @@ test('contacts, relationships, updates and deletes reach the right Gentrack oper
     'the contact is created under its account',
   );
   assert.equal(e2e.sandbox.gentrack.state.contact(customerNumber)?.contact.email, 'aroha@example.com');
+  // Salesforce made the contact's direct AccountContactRelation in the same save; create-contact already made that
+  // relationship in Gentrack, so the relation's trigger sent nothing of its own.
+  await relayCaughtUp(e2e);
+  assert.deepEqual(
+    e2e.sandbox.gentrack.state.contact(customerNumber)?.relationships.map((r) => [r.accountNumber, r.primary]),
+    [[accountNumber, true]],
+  );
+  assert.equal(
+    callsTo('update-contact-relationships').filter((c) => c.path === `/v1/contacts/${customerNumber}/relationships`)
+      .length,
+    0,
+    'one Contact save, one Gentrack call',
+  );
 
   const relation = (await e2e.admin
     .sobject('AccountContactRelation')

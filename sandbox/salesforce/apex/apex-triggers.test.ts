@@ -127,23 +127,45 @@ describe('the sandbox org running the generated triggers', () => {
     assert.deepEqual(events(), []);
   });
 
-  it('publishes a contact and its direct AccountContactRelation in one transaction', async () => {
+  it('publishes a contact with its account, and not the direct AccountContactRelation Salesforce makes for it', async () => {
     const parentId = await parentAccount();
     const [contact] = await org.insert('Contact', { LastName: 'Ngata', AccountId: parentId, Birthdate: '1990-05-17' });
 
-    assert.equal(published.length, 1, "one transaction's events reach the bus together");
+    const direct = org.query(
+      `SELECT Id FROM AccountContactRelation WHERE ContactId = '${contact!.id}' AND IsDirect = true`,
+    );
+    assert.equal(direct.records.length, 1, 'Salesforce made the direct relation, and its trigger ran');
     assert.deepEqual(
       events().map((event) => event[EVENT_FIELDS.objectType]),
-      ['Contact', 'AccountContactRelation'],
+      ['Contact'],
+      'create-contact with its account number makes the relationship in Gentrack: no second call about it',
     );
     const contactValues = payload(events()[0]!, EVENT_FIELDS.newPayload)!;
     assert.deepEqual(Object.keys(contactValues), payloadKeys('Contact'));
     assert.equal(contactValues.Birthdate, '1990-05-17');
     assert.deepEqual(contactValues[REFERENCES_KEY], { AccountId: 'GT-PARENT' });
-    const relation = payload(events()[1]!, EVENT_FIELDS.newPayload)!;
+  });
+
+  it('publishes an AccountContactRelation to another account, with the references of both ends', async () => {
+    const parentId = await parentAccount();
+    const [other] = await org.insert('Account', { Name: 'Other', [EXTERNAL_ID_FIELD]: 'GT-OTHER' });
+    const [contact] = await org.insert('Contact', {
+      LastName: 'Ngata',
+      AccountId: parentId,
+      [EXTERNAL_ID_FIELD]: 'GT-C1',
+    });
+    published.length = 0;
+    await org.insert('AccountContactRelation', { AccountId: other!.id, ContactId: contact!.id, Roles: 'Payer' });
+
+    assert.deepEqual(
+      events().map((event) => event[EVENT_FIELDS.objectType]),
+      ['AccountContactRelation'],
+    );
+    const relation = payload(events()[0]!, EVENT_FIELDS.newPayload)!;
     assert.deepEqual(Object.keys(relation), payloadKeys('AccountContactRelation'));
     assert.equal(relation.ContactId, contact!.id);
-    assert.deepEqual(relation[REFERENCES_KEY], { AccountId: 'GT-PARENT', ContactId: null });
+    assert.equal(relation.Roles, 'Payer');
+    assert.deepEqual(relation[REFERENCES_KEY], { AccountId: 'GT-OTHER', ContactId: 'GT-C1' });
   });
 
   it('publishes a delete with the old payload only, and an undelete with the new payload only', async () => {
