@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { loadConnectorModel, parseConnectorModel } from '../model/load-model.js';
 import { DEFAULT_MODEL } from '../model/model-test-fixture.js';
+import { generatedApexClassNames } from '../model/apex-names.js';
 import { generateFiles } from './generate.js';
 import { compareWithDisk, writeGeneratedFiles } from './write-output.js';
 import type { GeneratedFile } from './generated-file.js';
@@ -299,4 +300,18 @@ test("the trigger handler and the triggers carry the model's apex.namePrefix, so
       ),
     /namePrefix is 2 to 20 letters/,
   );
+});
+
+test('generatedApexClassNames lists exactly the classes a deploy creates, with and without inbound and relay', async () => {
+  const classNames = (files: readonly GeneratedFile[]) =>
+    files
+      .filter((file) => file.path.endsWith('.cls'))
+      .map((file) => path.basename(file.path, '.cls'))
+      .sort();
+  const full = parseConnectorModel(DEFAULT_MODEL, 'config/connector.yaml');
+  assert.deepEqual(generatedApexClassNames(full), classNames(await defaultFiles));
+  const { inbound: _inbound, relay: _relay, ...rest } = full;
+  const bare = rest as typeof full;
+  assert.deepEqual(generatedApexClassNames(bare), classNames(await generateFiles(bare)));
+  assert.ok(!generatedApexClassNames(bare).includes('GentrackEventEndpoint'));
 });

@@ -5,6 +5,7 @@
  */
 import type { Connection } from 'jsforce';
 import type { ConnectorModel } from '../../../model/connector-model.js';
+import { apexNamesToRead, evaluateApexConflicts, type ApexComponent } from './apex-conflicts.js';
 import {
   orgExpectations,
   type FieldExpectation,
@@ -36,6 +37,8 @@ export interface OrgFacts {
   readonly objects: ReadonlyMap<string, DescribedObject>;
   readonly permissionSets: ReadonlySet<string>;
   readonly triggers: ReadonlyMap<string, { readonly object: string; readonly status: string }>;
+  /** Classes and triggers with our names or the sample connector's, and every trigger on a synced object. */
+  readonly apex: readonly ApexComponent[];
 }
 
 export type FindingStatus = 'ok' | 'missing' | 'wrong';
@@ -79,15 +82,33 @@ export async function readOrgFacts(connection: Connection, expectations: OrgExpe
   const sets = await connection.query<{ Name: string }>(
     `SELECT Name FROM PermissionSet WHERE Name IN (${quoted(expectations.permissionSets)})`,
   );
-  const triggers = await connection.query<{ Name: string; TableEnumOrId: string; Status: string }>(
-    `SELECT Name, TableEnumOrId, Status FROM ApexTrigger WHERE Name IN (${quoted(expectations.triggers.map((trigger) => trigger.name))})`,
+  const names = apexNamesToRead(expectations);
+  const synced = expectations.objects.filter((object) => object.role === 'synced').map((object) => object.name);
+  // Unmanaged code only: a managed package's components live in its namespace and cannot clash with ours.
+  const triggers = await connection.query<{ Name: string; TableEnumOrId: string; Status: string; Body: string }>(
+    `SELECT Name, TableEnumOrId, Status, Body FROM ApexTrigger WHERE NamespacePrefix = null AND (Name IN (${quoted(names.triggers)}) OR TableEnumOrId IN (${quoted(synced)}))`,
   );
+  const classes = await connection.query<{ Name: string; Body: string }>(
+    `SELECT Name, Body FROM ApexClass WHERE NamespacePrefix = null AND Name IN (${quoted(names.classes)})`,
+  );
+  const ours = new Set(expectations.triggers.map((trigger) => trigger.name));
   return {
     objects,
     permissionSets: new Set(sets.records.map((record) => record.Name)),
     triggers: new Map(
-      triggers.records.map((record) => [record.Name, { object: record.TableEnumOrId, status: record.Status }]),
+      triggers.records
+        .filter((record) => ours.has(record.Name))
+        .map((record) => [record.Name, { object: record.TableEnumOrId, status: record.Status }]),
     ),
+    apex: [
+      ...classes.records.map((record) => ({ kind: 'class' as const, name: record.Name, body: record.Body ?? '' })),
+      ...triggers.records.map((record) => ({
+        kind: 'trigger' as const,
+        name: record.Name,
+        object: record.TableEnumOrId,
+        body: record.Body ?? '',
+      })),
+    ],
   };
 }
 
@@ -171,6 +192,7 @@ export function evaluateOrg(expectations: OrgExpectations, facts: OrgFacts): Fin
       findings.push({ status: 'ok', check, detail: `active on ${expected.object}` });
     }
   }
+  findings.push(...evaluateApexConflicts(expectations, facts.apex));
   return findings;
 }
 

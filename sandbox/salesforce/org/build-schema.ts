@@ -60,7 +60,7 @@ export class SchemaOptionError extends Error {
 export function loadForceApp(options: SchemaOptions): ForceAppMetadata {
   const dir = options.forceAppDir === undefined ? resolve('force-app') : options.forceAppDir;
   if (dir === false || (options.forceAppDir === undefined && !existsSync(dir)))
-    return { objects: [], permissionSets: [], triggers: [] };
+    return { objects: [], permissionSets: [], triggers: [], classes: [] };
   if (!existsSync(dir)) throw new SchemaOptionError(`forceAppDir ${dir} does not exist`);
   return readForceAppMetadata(dir);
 }

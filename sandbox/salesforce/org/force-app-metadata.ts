@@ -57,16 +57,26 @@ export interface TriggerMetadata {
   readonly name: string;
   /** The object the trigger is on. */
   readonly object: string;
+  /** The trigger's source, as ApexTrigger.Body lists it. */
+  readonly body: string;
   /** `after insert` and the like, as the trigger declares them. */
   readonly events: readonly string[];
   readonly apiVersion: number;
   readonly status: 'Active' | 'Inactive' | 'Deleted';
 }
 
+export interface ApexClassMetadata {
+  readonly name: string;
+  /** The class's source, as ApexClass.Body lists it. */
+  readonly body: string;
+  readonly apiVersion: number;
+}
+
 export interface ForceAppMetadata {
   readonly objects: readonly ObjectMetadata[];
   readonly permissionSets: readonly PermissionSetMetadata[];
   readonly triggers: readonly TriggerMetadata[];
+  readonly classes: readonly ApexClassMetadata[];
 }
 
 const LIST_ELEMENTS = new Set(['CustomField.valueSet.valueSetDefinition.value', 'PermissionSet.customPermissions']);
@@ -90,7 +100,19 @@ export function readForceAppMetadata(dir: string): ForceAppMetadata {
     objects: readObjects(join(root, 'objects')),
     permissionSets: readPermissionSets(join(root, 'permissionsets')),
     triggers: readTriggers(join(root, 'triggers')),
+    classes: readClasses(join(root, 'classes')),
   };
+}
+
+function readClasses(dir: string): ApexClassMetadata[] {
+  return listDir(dir)
+    .filter((file) => file.endsWith('.cls'))
+    .map((file) => {
+      const path = join(dir, file);
+      const metaFile = `${path}-meta.xml`;
+      const apiVersion = existsSync(metaFile) ? Number(text(parseFile(metaFile, 'ApexClass'), 'apiVersion') ?? '0') : 0;
+      return { name: basename(file, '.cls'), body: readFileSync(path, 'utf8'), apiVersion };
+    });
 }
 
 function listDir(dir: string): string[] {
@@ -167,7 +189,8 @@ function readTriggers(dir: string): TriggerMetadata[] {
     .filter((file) => file.endsWith('.trigger'))
     .map((file) => {
       const path = join(dir, file);
-      const header = TRIGGER_HEADER.exec(readFileSync(path, 'utf8'));
+      const body = readFileSync(path, 'utf8');
+      const header = TRIGGER_HEADER.exec(body);
       if (!header) throw new ForceAppMetadataError(path, 'no `trigger <Name> on <Object>(<events>)` declaration');
       const metaFile = `${path}-meta.xml`;
       if (!existsSync(metaFile)) throw new ForceAppMetadataError(path, `has no ${basename(metaFile)}`);
@@ -179,6 +202,7 @@ function readTriggers(dir: string): TriggerMetadata[] {
       return {
         name: basename(file, '.trigger'),
         object: header[2]!,
+        body,
         events: header[3]!.split(',').map((event) => event.trim().toLowerCase().replace(/\s+/g, ' ')),
         apiVersion: Number(text(meta, 'apiVersion') ?? '0'),
         status,

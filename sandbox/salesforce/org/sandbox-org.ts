@@ -32,7 +32,7 @@ import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
 import { NamedCredentials, readExternalCredentials } from './named-credentials.js';
 import { RecordStore } from './record-store.js';
-import { writeSetupRecords } from './setup-records.js';
+import { writeSetupRecords, type ExistingApex } from './setup-records.js';
 import type { OrgSchema, SObjectRecord } from './schema.js';
 import { Transactions, type TransactionLog } from './transactions.js';
 import { UserDirectory, type SandboxUser, type UserInit } from './users.js';
@@ -62,6 +62,11 @@ export interface SandboxOrgOptions extends SchemaOptions {
   readonly changeFeedLimit?: number;
   /** Largest Bulk API 2.0 upload accepted, in bytes (default 150 MB, as in an org); lower it to test splitting. */
   readonly bulkUploadLimitBytes?: number;
+  /**
+   * Apex the org had before force-app was deployed (an org's own TriggerHandler, Gentrack's sample connector):
+   * listed as ApexClass and ApexTrigger records, never run. force-app's components of the same name replace them.
+   */
+  readonly existingApex?: ExistingApex;
 }
 
 export interface Credentials {
@@ -162,7 +167,7 @@ export class SandboxOrg {
       ...integrationCredentials,
     });
     this.users = Object.assign(directory, { admin, integration });
-    writeSetupRecords(metadata, {
+    writeSetupRecords(metadata, options.existingApex ?? {}, {
       schema: this.schema,
       store: this.store,
       ids,

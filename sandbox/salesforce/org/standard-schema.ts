@@ -200,6 +200,28 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
       systemField('UsageAfterUpdate', 'After Update', 'boolean'),
       systemField('UsageAfterDelete', 'After Delete', 'boolean'),
       systemField('UsageAfterUndelete', 'After Undelete', 'boolean'),
+      systemField('Body', 'Body', 'textarea', { length: 1_000_000 }),
+      systemField('NamespacePrefix', 'Namespace Prefix', 'string', { length: 15 }),
+    ],
+  },
+  {
+    name: 'ApexClass',
+    label: 'Apex Class',
+    labelPlural: 'Apex Classes',
+    keyPrefix: '01p',
+    kind: 'standard',
+    supportsUndelete: false,
+    fields: [
+      ...auditFieldSchemas(),
+      systemField('Name', 'Name', 'string', { length: 255, nameField: true }),
+      systemField('Status', 'Status', 'picklist', {
+        length: 40,
+        picklistValues: picklist('Active', 'Inactive', 'Deleted'),
+      }),
+      systemField('ApiVersion', 'Api Version', 'double', { precision: 18, scale: 1 }),
+      systemField('IsValid', 'Is Valid', 'boolean'),
+      systemField('Body', 'Body', 'textarea', { length: 1_000_000 }),
+      systemField('NamespacePrefix', 'Namespace Prefix', 'string', { length: 15 }),
     ],
   },
   {
