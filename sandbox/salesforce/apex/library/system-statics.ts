@@ -162,8 +162,6 @@ function requireInteger(interpreter: Interpreter, value: Value, site: Site): num
 }
 
 export class SystemStatics {
-  private profileId: string | undefined;
-
   constructor(private readonly bridge: OrgBridge) {}
 
   async call(
@@ -247,8 +245,7 @@ export class SystemStatics {
           case 'getorganizationname':
             return org.name;
           case 'getprofileid':
-            // One profile for every sandbox user: profiles are not modelled (permission sets are).
-            return (this.profileId ??= org.ids.mint('00e'));
+            return org.users.profileId(context.runningUser.profile);
           default:
             return NOT_FOUND;
         }
