@@ -56,6 +56,8 @@ export interface Frame {
   /** `Class.Foo.bar` or `Trigger.AccountTrigger`, for stack lines. */
   readonly where: string;
   line: number;
+  /** The declared return type of the method running (a returned SOQL list fills a declared sObject). */
+  returnType?: TypeRef;
 }
 
 type Completion = undefined | 'break' | 'continue' | { value: Value };
@@ -270,8 +272,11 @@ export class Interpreter {
         }
         return undefined;
       }
-      case 'return':
-        return { value: statement.value ? await this.evaluate(statement.value, frame) : null };
+      case 'return': {
+        if (!statement.value) return { value: null };
+        const value = await this.evaluate(statement.value, frame);
+        return { value: frame.returnType ? this.coerce(value, frame.returnType, statement, frame) : value };
+      }
       case 'throw': {
         const value = await this.evaluate(statement.value, frame);
         if (value === null) this.nullDereference(statement);
@@ -1183,6 +1188,7 @@ export class Interpreter {
       this.unsupported(`call of abstract or interface method ${cls.qualifiedName}.${method.name}`, site);
     const owner = this.ownerOf(cls, method);
     const frame = this.newFrame(owner, self, `Class.${owner.qualifiedName}.${method.name}`);
+    if (method.returnType) frame.returnType = method.returnType;
     method.parameters.forEach((parameter, index) =>
       frame.scopes[0]!.set(parameter.name.toLowerCase(), {
         value: this.coerce(args[index] ?? null, parameter.type, site, frame),
