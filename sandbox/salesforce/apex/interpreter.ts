@@ -12,6 +12,7 @@ import { LimitExceeded } from './governor-limits.js';
 import type { ApexProgram } from './program.js';
 import type { TransactionContext } from './transaction-context.js';
 import { UnsupportedApexError } from './unsupported.js';
+import type { AccessMode } from './user-mode.js';
 import {
   ApexBlob,
   ApexDate,
@@ -91,6 +92,7 @@ export interface OrgHost {
     target: Value,
     site: Site,
     externalIdField: string | null,
+    mode: AccessMode,
   ): Promise<void>;
   runAs(interpreter: Interpreter, user: Value, body: () => Promise<Completion>, site: Site): Promise<Completion>;
 }
@@ -294,7 +296,8 @@ export class Interpreter {
         return this.executeTry(statement, frame);
       case 'dml': {
         const target = await this.evaluate(statement.target, frame);
-        await this.host.dml(this, statement.operation, target, statement, statement.externalIdField);
+        const mode = statement.userMode ? 'user' : 'system';
+        await this.host.dml(this, statement.operation, target, statement, statement.externalIdField, mode);
         return undefined;
       }
       case 'runAs': {

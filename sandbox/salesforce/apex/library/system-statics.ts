@@ -9,6 +9,7 @@ import type { Frame, Interpreter, ResolvedType } from '../interpreter.js';
 import type { OrgBridge } from '../org-bridge.js';
 import { sObjectFromRow } from '../sobject-fields.js';
 import { LIMITS, GovernorLimits } from '../governor-limits.js';
+import type { AccessMode } from '../user-mode.js';
 import {
   ApexBlob,
   ApexDate,
@@ -641,11 +642,18 @@ export class SystemStatics {
       rest = rest.slice(1);
     }
     // (records), (records, allOrNone), (records, accessLevel), (records, allOrNone, accessLevel).
-    const allOrNone = typeof rest[0] === 'boolean' ? rest[0] : true;
+    let allOrNone = true;
+    let mode: AccessMode = 'system';
+    for (const option of rest) {
+      if (typeof option === 'boolean') allOrNone = option;
+      else if (option instanceof ApexEnum && option.typeName === 'System.AccessLevel')
+        mode = option.name === 'USER_MODE' ? 'user' : 'system';
+      else interpreter.unsupported(`Database.${method} with a ${interpreter.runtimeTypeName(option)} argument`, site);
+    }
     const single = !(target instanceof ApexList);
     const records = this.bridge.recordsOf(interpreter, target, site);
     if (allOrNone) {
-      await this.bridge.dml(interpreter, operation, target, site, externalIdField);
+      await this.bridge.dml(interpreter, operation, target, site, externalIdField, mode);
       return this.resultsOf(
         records.map((record) => ({
           id: (record.fields.get('id')?.value as string | null) ?? null,
@@ -656,7 +664,7 @@ export class SystemStatics {
         single,
       );
     }
-    const results = await this.bridge.execute(interpreter, operation, records, false, site, externalIdField);
+    const results = await this.bridge.execute(interpreter, operation, records, false, site, externalIdField, mode);
     return this.resultsOf(results, operation, single);
   }
 
