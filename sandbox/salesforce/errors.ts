@@ -63,6 +63,18 @@ export function noSuchColumn(field: string, objectType: string): SalesforceError
   return new SalesforceError('INVALID_FIELD', `No such column '${field}' on sobject of type ${objectType}`, [field]);
 }
 
+/**
+ * Fields a save may not set: not createable or updateable at all, or not editable for the user under field-level
+ * security (the API and Apex user mode report both alike).
+ */
+export function cannotWriteFields(fields: readonly string[]): SalesforceError {
+  return new SalesforceError(
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+    `Unable to create/update fields: ${fields.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+    fields,
+  );
+}
+
 export function invalidSession(): SalesforceError {
   return new SalesforceError('INVALID_SESSION_ID', 'Session expired or invalid', [], 401);
 }

@@ -407,6 +407,45 @@ test('deployed permission sets and triggers are queryable setup records; an org 
   assert.equal(bare.query('SELECT Id FROM PermissionSet').totalSize, 0);
 });
 
+test("a user's object and field permissions are their profile's and their permission sets' from force-app", () => {
+  const org = createSandboxOrg({ forceAppDir: fileURLToPath(new URL('../../force-app', import.meta.url)) });
+  const account = org.schema.object('Account')!;
+  const errors = org.schema.object('Gentrack_Sync_Error__c')!;
+  const field = (object: typeof account, name: string) => object.field(name)!;
+  const externalId = field(account, 'Gentrack_External_Id__c');
+  const tradingName = field(account, 'Trading_Name__c');
+
+  // System Administrator: every object and standard field, but a deployed custom field only through a permission set.
+  const admin = org.users.admin.access;
+  assert.equal(org.users.admin.profile, 'System Administrator');
+  assert.ok(admin.canAccess(errors, 'delete'));
+  assert.ok(admin.canEditField(account, field(account, 'Phone')));
+  assert.ok(!admin.canReadField(account, externalId));
+  assert.ok(org.users.integration.access.canEditField(account, externalId));
+
+  const connector = org.users.create({
+    username: 'connector@gentrack-sandbox.example',
+    lastName: 'Connector',
+    profile: 'Minimum Access - Salesforce',
+    permissionSets: ['Gentrack_Connector_User'],
+  }).access;
+  assert.ok(connector.canReadField(account, externalId) && !connector.canEditField(account, externalId));
+  assert.ok(connector.canEditField(account, tradingName));
+  assert.ok(connector.canRead(errors) && !connector.canAccess(errors, 'create'));
+  // Minimum Access grants nothing: Account itself comes from no permission set of this user.
+  assert.ok(!connector.canRead(account));
+  // Fields without field-level security: the name, required fields, audit fields.
+  assert.ok(connector.canEditField(account, field(account, 'Name')));
+  assert.ok(connector.canReadField(account, field(account, 'CreatedDate')));
+
+  const profiles = org.query('SELECT Id, Name FROM Profile ORDER BY Name');
+  assert.deepEqual(
+    profiles.records.map((record) => record['Name']),
+    ['Minimum Access - Salesforce', 'System Administrator'],
+  );
+  assert.equal(org.users.profileWithId(String(profiles.records[1]!['Id'])), 'System Administrator');
+});
+
 test('uploading a ContentVersion creates its ContentDocument', async () => {
   const org = newOrg();
   const data = Buffer.from('a,b\n1,2\n').toString('base64');

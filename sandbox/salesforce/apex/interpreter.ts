@@ -13,6 +13,7 @@ import { LimitExceeded } from './governor-limits.js';
 import type { ApexProgram } from './program.js';
 import type { TransactionContext } from './transaction-context.js';
 import { UnsupportedApexError } from './unsupported.js';
+import type { AccessMode } from './user-mode.js';
 import {
   ApexBlob,
   ApexDate,
@@ -57,6 +58,8 @@ export interface Frame {
   /** `Class.Foo.bar` or `Trigger.AccountTrigger`, for stack lines. */
   readonly where: string;
   line: number;
+  /** The declared return type of the method running (a returned SOQL list fills a declared sObject). */
+  returnType?: TypeRef;
 }
 
 type Completion = undefined | 'break' | 'continue' | { value: Value };
@@ -90,6 +93,7 @@ export interface OrgHost {
     target: Value,
     site: Site,
     externalIdField: string | null,
+    mode: AccessMode,
   ): Promise<void>;
   runAs(interpreter: Interpreter, user: Value, body: () => Promise<Completion>, site: Site): Promise<Completion>;
 }
@@ -294,8 +298,11 @@ export class Interpreter {
         }
         return undefined;
       }
-      case 'return':
-        return { value: statement.value ? await this.evaluate(statement.value, frame) : null };
+      case 'return': {
+        if (!statement.value) return { value: null };
+        const value = await this.evaluate(statement.value, frame);
+        return { value: frame.returnType ? this.coerce(value, frame.returnType, statement, frame) : value };
+      }
       case 'throw': {
         const value = await this.evaluate(statement.value, frame);
         if (value === null) this.nullDereference(statement);
@@ -313,7 +320,8 @@ export class Interpreter {
         return this.executeTry(statement, frame);
       case 'dml': {
         const target = await this.evaluate(statement.target, frame);
-        await this.host.dml(this, statement.operation, target, statement, statement.externalIdField);
+        const mode = statement.userMode ? 'user' : 'system';
+        await this.host.dml(this, statement.operation, target, statement, statement.externalIdField, mode);
         return undefined;
       }
       case 'runAs': {
@@ -1207,6 +1215,7 @@ export class Interpreter {
       this.unsupported(`call of abstract or interface method ${cls.qualifiedName}.${method.name}`, site);
     const owner = this.ownerOf(cls, method);
     const frame = this.newFrame(owner, self, `Class.${owner.qualifiedName}.${method.name}`);
+    if (method.returnType) frame.returnType = method.returnType;
     method.parameters.forEach((parameter, index) =>
       frame.scopes[0]!.set(parameter.name.toLowerCase(), {
         value: this.coerce(args[index] ?? null, parameter.type, site, frame),

@@ -1,9 +1,10 @@
 /**
  * Apex meets the sandbox org: inline SOQL runs on the org's SOQL engine, DML statements and Database methods go
  * through the org's DML engine (validation, partial success, after-DML hook), and that hook runs the org's Apex
- * triggers in the interpreter. Governor limits, MIXED_DML_OPERATION and System.runAs are applied here.
+ * triggers in the interpreter. Governor limits, MIXED_DML_OPERATION, user mode (user-mode.ts) and System.runAs are
+ * applied here.
  */
-import { SalesforceError } from '../errors.js';
+import { cannotWriteFields, SalesforceError } from '../errors.js';
 import { TriggerError, type AfterDmlEvent, type DmlResult } from '../org/dml-engine.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
@@ -18,6 +19,7 @@ import { checkMixedDml, dmlKindOf, SETUP_OBJECTS } from './setup-objects.js';
 import { insertSetupRecords } from './setup-dml.js';
 import { fieldOf, sObjectFromRow, toStoreValue } from './sobject-fields.js';
 import { TransactionContext } from './transaction-context.js';
+import { inaccessibleFields, inaccessibleFieldsMessage, objectAccessDenied, type AccessMode } from './user-mode.js';
 import {
   ApexDate,
   ApexDatetime,
@@ -86,7 +88,11 @@ export class OrgBridge implements OrgHost {
     if (allRows) soql = soql.replace(/\bALL\s+ROWS\s*$/i, '');
     let rows;
     try {
-      rows = runQuery(compileQuery(parseSoql(soql), this.org.schema, this.org.store, this.org.now()), this.org.store, {
+      const parsed = parseSoql(soql);
+      if (parsed.security === 'SECURITY_ENFORCED') interpreter.unsupported('SOQL WITH SECURITY_ENFORCED', site);
+      // WITH USER_MODE: what the running user cannot read does not exist for the query (user-mode.ts).
+      const readable = parsed.security === 'USER_MODE' ? interpreter.context.runningUser.access : undefined;
+      rows = runQuery(compileQuery(parsed, this.org.schema, this.org.store, this.org.now(), readable), this.org.store, {
         includeDeleted: allRows,
       });
     } catch (error) {
@@ -131,9 +137,10 @@ export class OrgBridge implements OrgHost {
     target: Value,
     site: Site,
     externalIdField: string | null,
+    mode: AccessMode,
   ): Promise<void> {
     const records = this.recordsOf(interpreter, target, site);
-    const results = await this.execute(interpreter, operation, records, true, site, externalIdField);
+    const results = await this.execute(interpreter, operation, records, true, site, externalIdField, mode);
     const failed = results.findIndex(
       (result) => !result.success && result.errors[0]?.statusCode !== 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
     );
@@ -166,6 +173,7 @@ export class OrgBridge implements OrgHost {
     allOrNone: boolean,
     site: Site,
     externalIdField: string | null = null,
+    mode: AccessMode = 'system',
   ): Promise<ApexDmlResult[]> {
     const context = interpreter.context;
     interpreter.spendLimit('dmlStatements', 1, site);
@@ -175,6 +183,7 @@ export class OrgBridge implements OrgHost {
     if (records.some((record) => record.objectName !== objectName) && operation !== 'insert') {
       interpreter.unsupported(`${operation} of a list mixing sObject types`, site);
     }
+    if (mode === 'user') this.checkObjectAccess(interpreter, operation, records, site);
     const kind = dmlKindOf(
       objectName,
       this.org.schema.object(objectName)?.kind,
@@ -194,9 +203,7 @@ export class OrgBridge implements OrgHost {
       if (operation !== 'insert') interpreter.unsupported(`${operation} of ${objectName}`, site);
       results = insertSetupRecords(interpreter, this.org, records, allOrNone, site);
     } else {
-      results = (await this.runEngine(interpreter, operation, records, allOrNone, site, externalIdField)).map(
-        fromEngine,
-      );
+      results = await this.saveThroughEngine(interpreter, operation, records, allOrNone, site, externalIdField, mode);
     }
     if (context.pendingFatal) {
       const fatal = context.pendingFatal;
@@ -232,14 +239,72 @@ export class OrgBridge implements OrgHost {
     return results.map(fromEngine);
   }
 
-  private runEngine(
+  /**
+   * Non-setup records through the DML engine. In user mode a record that sets a field the user may not set fails
+   * before the engine sees it: the whole call when all or none, else that record alone (user-mode.ts).
+   */
+  private async saveThroughEngine(
     interpreter: Interpreter,
     operation: DmlOperation,
     records: ApexSObject[],
     allOrNone: boolean,
     site: Site,
     externalIdField: string | null,
+    mode: AccessMode,
+  ): Promise<ApexDmlResult[]> {
+    const values =
+      operation === 'delete' || operation === 'undelete'
+        ? null
+        : records.map((record) =>
+            this.valuesOf(interpreter, record, operation === 'update' ? 'update' : 'insert', site),
+          );
+    const refused = records.map((record, index) =>
+      mode === 'user' && values && (operation === 'insert' || operation === 'update')
+        ? inaccessibleFields(
+            interpreter.context.runningUser,
+            this.org.schema,
+            record.objectName,
+            Object.keys(values[index]!),
+            operation,
+          )
+        : [],
+    );
+    const firstRefused = refused.findIndex((fields) => fields.length > 0);
+    if (firstRefused >= 0 && allOrNone)
+      interpreter.fail('DmlException', inaccessibleFieldsMessage(records[firstRefused]!.objectName), site);
+    const saved = records.flatMap((_, index) => (refused[index]!.length === 0 ? [index] : []));
+    const engineResults = (
+      await this.runEngine(
+        interpreter,
+        operation,
+        saved.map((index) => records[index]!),
+        values && saved.map((index) => values[index]!),
+        allOrNone,
+        externalIdField,
+      )
+    ).map(fromEngine);
+    return records.map((_, index): ApexDmlResult => {
+      const fields = refused[index]!;
+      if (fields.length === 0) return engineResults[saved.indexOf(index)]!;
+      const error = cannotWriteFields(fields);
+      return {
+        id: null,
+        success: false,
+        errors: [{ statusCode: error.errorCode, message: error.message, fields: error.fields }],
+      };
+    });
+  }
+
+  /** `values`: what each record writes (valuesOf), for insert, update and upsert. */
+  private async runEngine(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    records: ApexSObject[],
+    values: Record<string, unknown>[] | null,
+    allOrNone: boolean,
+    externalIdField: string | null,
   ): Promise<DmlResult[]> {
+    if (records.length === 0) return [];
     const options = { user: interpreter.context.runningUser, allOrNone };
     const idOf = (record: ApexSObject) => {
       const id = record.fields.get('id')?.value;
@@ -248,18 +313,15 @@ export class OrgBridge implements OrgHost {
     switch (operation) {
       case 'insert':
         return this.org.dml.insert(
-          records.map((record) => ({
-            objectType: record.objectName,
-            values: this.valuesOf(interpreter, record, 'insert', site),
-          })),
+          records.map((record, index) => ({ objectType: record.objectName, values: values![index]! })),
           options,
         );
       case 'update':
         return this.org.dml.update(
-          records.map((record) => ({
+          records.map((record, index) => ({
             objectType: record.objectName,
             id: idOf(record),
-            values: this.valuesOf(interpreter, record, 'update', site),
+            values: values![index]!,
           })),
           options,
         );
@@ -272,13 +334,33 @@ export class OrgBridge implements OrgHost {
         return this.org.dml.upsert(
           records[0]!.objectName,
           field,
-          records.map((record) => ({
-            ...this.valuesOf(interpreter, record, 'insert', site),
+          records.map((record, index) => ({
+            ...values![index]!,
             ...(field === 'Id' ? { Id: idOf(record) || null } : {}),
           })),
           options,
         );
       }
+    }
+  }
+
+  /**
+   * User mode: the running user must be allowed to create, edit or delete each object the records are of (else
+   * System.SecurityException). Upsert and undelete in user mode, and DML on setup objects, are not modelled.
+   */
+  private checkObjectAccess(
+    interpreter: Interpreter,
+    operation: DmlOperation,
+    records: readonly ApexSObject[],
+    site: Site,
+  ): void {
+    if (operation === 'upsert' || operation === 'undelete') interpreter.unsupported(`${operation} in user mode`, site);
+    for (const objectName of new Set(records.map((record) => record.objectName))) {
+      const object = this.org.schema.object(objectName);
+      if (!object || SETUP_OBJECTS.has(objectName.toLowerCase()))
+        interpreter.unsupported(`DML on ${objectName} in user mode`, site);
+      const denied = objectAccessDenied(interpreter.context.runningUser, object, operation);
+      if (denied) interpreter.fail('SecurityException', denied, site);
     }
   }
 

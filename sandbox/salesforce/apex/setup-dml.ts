@@ -1,7 +1,8 @@
 /**
- * Inserting the setup records Apex tests make to run as another user: a User (stored, and known to System.runAs and
- * FeatureManagement for the rest of the transaction) and a PermissionSetAssignment (grants the permission set's
- * custom permissions to that user). Both are undone with the transaction.
+ * Inserting the setup records Apex tests make to run as another user: a User (stored, and known to System.runAs,
+ * FeatureManagement and user mode for the rest of the transaction, with the profile its ProfileId names) and a
+ * PermissionSetAssignment (grants the permission set's custom, object and field permissions to that user). Both
+ * are undone with the transaction.
  */
 import { formatDateTime } from '../org/datetime.js';
 import type { FieldValue, SObjectRecord } from '../org/schema.js';
@@ -55,6 +56,10 @@ export function insertSetupRecords(
   return results;
 }
 
+function invalidCrossReference(): Failure {
+  return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] };
+}
+
 function value(record: ApexSObject, name: string): Value {
   return record.fields.get(name.toLowerCase())?.value ?? null;
 }
@@ -67,6 +72,8 @@ function insertUser(interpreter: Interpreter, org: SandboxOrg, record: ApexSObje
       message: `Required fields are missing: [${missing.join(', ')}]`,
       fields: missing,
     };
+  const profile = org.users.profileWithId(String(value(record, 'ProfileId')));
+  if (!profile) return { ...invalidCrossReference(), fields: ['ProfileId'] };
   const username = String(value(record, 'Username'));
   const context = interpreter.context;
   const taken =
@@ -104,17 +111,7 @@ function insertUser(interpreter: Interpreter, org: SandboxOrg, record: ApexSObje
     LastModifiedById: context.runningUser.id,
   });
   org.store.put('User', stored as SObjectRecord);
-  const permissionSets: string[] = [];
-  context.createdUsers.set(id, {
-    id,
-    username,
-    name,
-    email,
-    permissionSets,
-    hasPermissionSet: (set: string) => permissionSets.includes(set),
-    hasCustomPermission: (permission: string) =>
-      permissionSets.some((set) => org.users.customPermissionsOf(set)?.includes(permission) ?? false),
-  });
+  context.createdUsers.set(id, org.users.unlisted({ id, username, name, email, profile }));
   return { id };
 }
 
@@ -137,12 +134,7 @@ function insertAssignment(
       fields: missing,
     };
   const permissionSet = org.store.get('PermissionSet', String(permissionSetId));
-  if (!permissionSet)
-    return {
-      statusCode: 'INVALID_CROSS_REFERENCE_KEY',
-      message: 'invalid cross reference id',
-      fields: ['PermissionSetId'],
-    };
+  if (!permissionSet) return { ...invalidCrossReference(), fields: ['PermissionSetId'] };
   const user = interpreter.context.createdUsers.get(String(assignee));
   if (!user)
     return interpreter.unsupported('PermissionSetAssignment for a user not inserted in this transaction', site);

@@ -1,7 +1,7 @@
 /**
  * Runs @IsTest classes as `sf apex run test` does: every test method in its own transaction, rolled back at the
  * end, with its own governor limits and statics; @TestSetup methods run before each test method in a transaction
- * of their own whose records the method sees (Apex Developer Guide, "Using Test Setup Methods"). Reports each
+ * of their own whose records (and users) the method sees (Apex Developer Guide, "Using Test Setup Methods"). Reports each
  * method's outcome, the failure's message and Apex stack, and line coverage per class and trigger.
  */
 import type { ClassDecl } from './ast.js';
@@ -92,12 +92,15 @@ async function runTestMethod(runtime: ApexRuntime, decl: ClassDecl, methodName: 
   let context: TransactionContext | null = null;
   const outcome = await runtime.transaction({ user: admin, isTest: true, rollback: true }, async () => {
     try {
+      // Users made in @TestSetup are the method's to run as, with their permission sets, like its records.
+      const setupUsers: TransactionContext['createdUsers'][] = [];
       for (const setup of decl.methods.filter((method) => method.annotations.has('testsetup'))) {
-        await runtime.inContext(new TransactionContext(admin, true), () =>
-          runtime.interpreter.callStaticMethod(decl, setup.name, []),
-        );
+        const setupContext = new TransactionContext(admin, true);
+        await runtime.inContext(setupContext, () => runtime.interpreter.callStaticMethod(decl, setup.name, []));
+        setupUsers.push(setupContext.createdUsers);
       }
       context = new TransactionContext(admin, true);
+      for (const users of setupUsers) for (const [id, user] of users) context.createdUsers.set(id, user);
       await runtime.inContext(context, () => runtime.interpreter.callStaticMethod(decl, methodName, []));
       return { outcome: 'Pass' as const, message: null, stackTrace: null };
     } catch (error) {

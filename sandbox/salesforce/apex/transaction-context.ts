@@ -7,7 +7,7 @@
 import type { ClassDecl } from './ast.js';
 import { GovernorLimits } from './governor-limits.js';
 import type { ApexObject, Value } from './values.js';
-import type { SandboxUser } from '../org/users.js';
+import type { AssignableUser, SandboxUser } from '../org/users.js';
 
 /** Publish results held by the test event bus until Test.getEventBus().deliver()/fail() or Test.stopTest(). */
 export interface PendingPublish {
@@ -35,7 +35,7 @@ export class TransactionContext {
   readonly pendingPublishes: PendingPublish[] = [];
   calloutMock: ApexObject | null = null;
   /** Users created by Apex in this transaction, by id (their permission sets grow with PermissionSetAssignments). */
-  readonly createdUsers = new Map<string, SandboxUser & { permissionSets: string[] }>();
+  readonly createdUsers = new Map<string, AssignableUser>();
   /** A LimitException raised inside a trigger, re-raised once the DML call that fired it returns. */
   pendingFatal: unknown = null;
   /** Trigger invocations running, innermost last: what Trigger.new and friends read. */

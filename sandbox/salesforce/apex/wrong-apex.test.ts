@@ -114,6 +114,23 @@ describe('deliberately wrong Apex', () => {
     assertPasses('ReadOnlyTriggerRecordFixture', 'otherRecordsInsertFine');
   });
 
+  it('user mode: a DML setting a field the user cannot edit, a query naming a field the user cannot read', () => {
+    assertFails(
+      'UserModeFixture',
+      'updateOfAFieldTheUserCannotEditFails',
+      'System.DmlException: Operation failed due to fields being inaccessible on Sobject Account, check errors on Exception or Result!',
+      'Class.UserModeFixture.updateOfAFieldTheUserCannotEditFails: line 31, column 1',
+    );
+    assertPasses('UserModeFixture', 'updateOfAFieldTheUserCanEditPasses');
+    assertFails(
+      'UserModeFixture',
+      'queryOfAFieldTheUserCannotReadFails',
+      "System.QueryException: No such column 'Gentrack_External_Id__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+      'Class.UserModeFixture.queryOfAFieldTheUserCannotReadFails: line 52, column 1',
+    );
+    assertPasses('UserModeFixture', 'queryOfAFieldTheUserCanReadPasses');
+  });
+
   it('a construct outside the supported subset stops loading with its file and line', () => {
     const program = new ApexProgram();
     assert.throws(

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   SalesforceError,
   allOrNoneRolledBack,
+  cannotWriteFields,
   entityIsDeleted,
   invalidCrossReferenceKey,
   invalidType,
@@ -135,9 +136,6 @@ interface Call {
   /** The rules' view of this call, made once per call (not per record). */
   primitives?: DmlPrimitives;
 }
-
-const INSERT_UPDATE_HINT =
-  'Please check the security settings of this field and verify that it is read/write for your profile or permission set.';
 
 export class DmlEngine {
   private readonly listeners: AfterDmlListener[] = [];
@@ -600,11 +598,11 @@ export class DmlEngine {
       } else {
         if (field.name === 'Id') {
           if (operation === 'update' && typeof raw === 'string' && toId18(raw) === draft['Id']) continue;
-          throw cannotWrite(field);
+          throw cannotWriteFields([field.name]);
         }
         value = coerceFieldValue(field, raw, this.schema);
       }
-      if (operation === 'insert' ? !field.createable : !field.updateable) throw cannotWrite(field);
+      if (operation === 'insert' ? !field.createable : !field.updateable) throw cannotWriteFields([field.name]);
       // A checkbox is never null: clearing it unchecks it.
       draft[field.name] = value === null && field.type === 'boolean' ? false : value;
     }
@@ -787,14 +785,6 @@ function keyOf(values: RecordValues, field: string): string | undefined {
 function withoutKey(values: RecordValues, field: string): RecordValues {
   const lower = field.toLowerCase();
   return Object.fromEntries(Object.entries(values).filter(([key]) => key.toLowerCase() !== lower));
-}
-
-function cannotWrite(field: FieldSchema): SalesforceError {
-  return new SalesforceError(
-    'INVALID_FIELD_FOR_INSERT_UPDATE',
-    `Unable to create/update fields: ${field.name}. ${INSERT_UPDATE_HINT}`,
-    [field.name],
-  );
 }
 
 /** An exception a trigger listener raises in the name of a trigger (the Apex runtime names the trigger that failed). */

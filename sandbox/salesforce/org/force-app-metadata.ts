@@ -1,12 +1,14 @@
 /**
  * Reads the parts of a Salesforce DX source tree (force-app) that shape an org's schema and permissions: custom
- * objects, custom settings and platform events with their fields, custom fields on standard objects, the custom
- * permissions each permission set grants, and the Apex triggers (which the org lists as ApexTrigger records).
+ * objects, custom settings and platform events with their fields, custom fields on standard objects, what each
+ * permission set grants (custom permissions, object permissions, field-level security), and the Apex triggers
+ * (which the org lists as ApexTrigger records).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { DESCRIBE_TYPE_OF_CUSTOM } from '../../../model/resolve-model.js';
+import type { FieldPermissionGrant, ObjectPermissionGrant, PermissionSetGrants } from './permissions.js';
 import {
   defineField,
   relationshipNameOf,
@@ -47,10 +49,9 @@ export interface ObjectMetadata {
   readonly fields: readonly FieldSchema[];
 }
 
-export interface PermissionSetMetadata {
+export interface PermissionSetMetadata extends PermissionSetGrants {
   readonly name: string;
   readonly label: string;
-  readonly customPermissions: readonly string[];
 }
 
 export interface TriggerMetadata {
@@ -79,7 +80,12 @@ export interface ForceAppMetadata {
   readonly classes: readonly ApexClassMetadata[];
 }
 
-const LIST_ELEMENTS = new Set(['CustomField.valueSet.valueSetDefinition.value', 'PermissionSet.customPermissions']);
+const LIST_ELEMENTS = new Set([
+  'CustomField.valueSet.valueSetDefinition.value',
+  'PermissionSet.customPermissions',
+  'PermissionSet.objectPermissions',
+  'PermissionSet.fieldPermissions',
+]);
 
 const xml = new XMLParser({
   ignoreAttributes: true,
@@ -174,11 +180,39 @@ function readPermissionSets(dir: string): PermissionSetMetadata[] {
     .map((file) => {
       const node = parseFile(join(dir, file), 'PermissionSet');
       const name = basename(file, '.permissionset-meta.xml');
-      const granted = ((node['customPermissions'] as XmlNode[] | undefined) ?? [])
+      const list = (key: string) => (node[key] as XmlNode[] | undefined) ?? [];
+      const granted = list('customPermissions')
         .filter((permission) => text(permission, 'enabled') === 'true')
         .map((permission) => text(permission, 'name'))
         .filter((permission): permission is string => permission !== undefined);
-      return { name, label: text(node, 'label') ?? name, customPermissions: granted };
+      const objectPermissions = list('objectPermissions').flatMap((grant): ObjectPermissionGrant[] => {
+        const object = text(grant, 'object');
+        if (object === undefined) return [];
+        const flag = (key: string) => text(grant, key) === 'true';
+        return [
+          {
+            object,
+            allowRead: flag('allowRead'),
+            allowCreate: flag('allowCreate'),
+            allowEdit: flag('allowEdit'),
+            allowDelete: flag('allowDelete'),
+            viewAllRecords: flag('viewAllRecords'),
+            modifyAllRecords: flag('modifyAllRecords'),
+          },
+        ];
+      });
+      const fieldPermissions = list('fieldPermissions').flatMap((grant): FieldPermissionGrant[] => {
+        const field = text(grant, 'field');
+        if (field === undefined) return [];
+        return [{ field, readable: text(grant, 'readable') === 'true', editable: text(grant, 'editable') === 'true' }];
+      });
+      return {
+        name,
+        label: text(node, 'label') ?? name,
+        customPermissions: granted,
+        objectPermissions,
+        fieldPermissions,
+      };
     });
 }
 

@@ -31,6 +31,7 @@ import {
 import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
 import { NamedCredentials, readExternalCredentials } from './named-credentials.js';
+import type { PermissionSetGrants } from './permissions.js';
 import { RecordStore } from './record-store.js';
 import { writeSetupRecords, type ExistingApex } from './setup-records.js';
 import type { OrgSchema, SObjectRecord } from './schema.js';
@@ -51,7 +52,8 @@ export interface SandboxOrgOptions extends SchemaOptions {
   readonly connectedApp?: Partial<ConnectedApp>;
   /**
    * Permission set -> custom permissions it grants. Added over those in force-app, which are added over the
-   * connector's defaults (Gentrack_Integration_User grants Gentrack_Bypass_Publishing).
+   * connector's defaults (Gentrack_Integration_User grants Gentrack_Bypass_Publishing). The object and field
+   * permissions of a permission set come from force-app only.
    */
   readonly permissionSets?: Readonly<Record<string, readonly string[]>>;
   /** Daily API request allocation (default 1,000,000). */
@@ -142,9 +144,17 @@ export class SandboxOrg {
       SystemModstamp: stamp,
     });
 
-    const permissionSets = new Map<string, readonly string[]>(Object.entries(DEFAULT_PERMISSION_SETS));
-    for (const set of metadata.permissionSets) permissionSets.set(set.name, set.customPermissions);
-    for (const [name, granted] of Object.entries(options.permissionSets ?? {})) permissionSets.set(name, granted);
+    const permissionSets = new Map<string, PermissionSetGrants>();
+    const grantCustomPermissions = (name: string, customPermissions: readonly string[]) =>
+      permissionSets.set(name, {
+        objectPermissions: [],
+        fieldPermissions: [],
+        ...permissionSets.get(name),
+        customPermissions,
+      });
+    for (const [name, granted] of Object.entries(DEFAULT_PERMISSION_SETS)) grantCustomPermissions(name, granted);
+    for (const set of metadata.permissionSets) permissionSets.set(set.name, set);
+    for (const [name, granted] of Object.entries(options.permissionSets ?? {})) grantCustomPermissions(name, granted);
     const directory = new UserDirectory(this.schema, this.store, ids, permissionSets, this.clock);
     const adminCredentials = {
       username: 'admin@gentrack-sandbox.example',

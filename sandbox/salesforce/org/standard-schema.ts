@@ -239,6 +239,16 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
       systemField('IsOwnedByProfile', 'Is Owned By Profile', 'boolean'),
     ],
   },
+  // The standard profiles users hold (org/permissions.ts): Apex tests pick one by name for the users they create.
+  {
+    name: 'Profile',
+    label: 'Profile',
+    labelPlural: 'Profiles',
+    keyPrefix: '00e',
+    kind: 'standard',
+    supportsUndelete: false,
+    fields: [...auditFieldSchemas(), systemField('Name', 'Name', 'string', { length: 255, nameField: true })],
+  },
   // Files, minimally: enough for a client to upload a report (ContentVersion) and find its document.
   {
     name: 'ContentVersion',

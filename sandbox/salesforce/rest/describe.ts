@@ -3,6 +3,7 @@
  * the keys jsforce and the connector's validate-org checks read. Computed once per object and API version.
  */
 import type { FieldSchema, OrgSchema, SObjectSchema } from '../org/schema.js';
+import { isPermissionable } from '../org/permissions.js';
 import { isTextType } from '../org/schema.js';
 
 const SOAP_TYPES: Readonly<Record<FieldSchema['type'], string>> = {
@@ -203,7 +204,7 @@ function describeField(object: SObjectSchema, field: FieldSchema): Record<string
     nameField: field.nameField,
     namePointing: field.referenceTo.length > 1,
     nillable: field.nillable,
-    permissionable: field.custom && field.nillable,
+    permissionable: isPermissionable(field),
     picklistValues: field.picklistValues.map((value) => ({
       active: value.active,
       defaultValue: value.defaultValue,

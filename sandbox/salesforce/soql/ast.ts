@@ -4,10 +4,14 @@ export interface SoqlQuery {
   readonly select: readonly SelectItem[];
   readonly from: string;
   readonly where?: Condition;
+  /** `WITH SECURITY_ENFORCED`, `WITH USER_MODE` or `WITH SYSTEM_MODE`: the Apex runtime runs USER_MODE as the user; the API ignores them. */
+  readonly security?: SecurityMode;
   readonly orderBy: readonly OrderItem[];
   readonly limit?: number;
   readonly offset?: number;
 }
+
+export type SecurityMode = 'SECURITY_ENFORCED' | 'USER_MODE' | 'SYSTEM_MODE';
 
 /** A field path as written: `Name`, or `Account.Gentrack_External_Id__c` (one relationship hop). */
 export interface FieldPath {

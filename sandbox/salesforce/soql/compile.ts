@@ -1,6 +1,8 @@
 /**
  * Checks a parsed query against the schema (unknown objects and fields, literals of the wrong type: the errors
- * Salesforce reports) and turns it into closures: a row filter, a row order and the selected paths.
+ * Salesforce reports) and turns it into closures: a row filter, a row order and the selected paths. Given what
+ * the querying user may read (Apex `WITH USER_MODE`), objects and fields they cannot read do not exist for the
+ * query, in every clause: Salesforce reports them as it reports unknown ones.
  */
 import { SalesforceError, invalidType } from '../errors.js';
 import { formatDate, formatDateTime } from '../org/datetime.js';
@@ -17,7 +19,9 @@ import {
 } from '../org/schema.js';
 import type { Condition, FieldPath, Literal, SoqlQuery } from './ast.js';
 import { dateLiteralRange } from './date-literals.js';
-import { resolvePath, type ResolvedPath } from './field-paths.js';
+import { resolvePath, type ReadAccess, type ResolvedPath } from './field-paths.js';
+
+export type { ReadAccess };
 
 export interface CompiledQuery {
   readonly object: SObjectSchema;
@@ -37,10 +41,17 @@ type Predicate = (record: SObjectRecord) => boolean;
 /** A comparable form of a stored value: text lower-cased, dates and datetimes as their (sortable) ISO strings. */
 type Comparable = string | number | boolean;
 
-export function compileQuery(query: SoqlQuery, schema: OrgSchema, store: RecordStore, now: number): CompiledQuery {
+export function compileQuery(
+  query: SoqlQuery,
+  schema: OrgSchema,
+  store: RecordStore,
+  now: number,
+  readable?: ReadAccess,
+): CompiledQuery {
   const object = schema.object(query.from);
-  if (!object || object.kind === 'platformEvent') throw invalidType(query.from);
-  const resolve = (path: FieldPath) => resolvePath(path, object, schema, store);
+  if (!object || object.kind === 'platformEvent' || (readable && !readable.canRead(object)))
+    throw invalidType(query.from);
+  const resolve = (path: FieldPath) => resolvePath(path, object, schema, store, readable);
   const count = query.select.some((item) => item.kind === 'count');
   const columns: ResolvedPath[] = [];
   for (const item of query.select) {

@@ -1,6 +1,6 @@
 /**
- * Resolves SOQL field paths (`Name`, `Account.Gentrack_External_Id__c`, `Who.Name`) against the schema and reads
- * them from stored records, following references through the store.
+ * Resolves SOQL field paths (`Name`, `Account.Gentrack_External_Id__c`, `Who.Name`) against the schema (or the part
+ * of it a user may read) and reads them from stored records, following references through the store.
  */
 import { SalesforceError } from '../errors.js';
 import type { RecordStore } from '../org/record-store.js';
@@ -21,14 +21,32 @@ export interface ResolvedPath {
   recordAt(record: SObjectRecord, depth: number): { object: SObjectSchema; record: SObjectRecord } | undefined;
 }
 
-export function resolvePath(path: FieldPath, from: SObjectSchema, schema: OrgSchema, store: RecordStore): ResolvedPath {
+/** What a user may read, when a query runs in user mode: the rest does not exist for it. */
+export interface ReadAccess {
+  canRead(object: SObjectSchema): boolean;
+  canReadField(object: SObjectSchema, field: FieldSchema): boolean;
+}
+
+export function resolvePath(
+  path: FieldPath,
+  from: SObjectSchema,
+  schema: OrgSchema,
+  store: RecordStore,
+  readable?: ReadAccess,
+): ResolvedPath {
   const hops: FieldSchema[] = [];
   const outputNames: string[] = [];
   let candidates: SObjectSchema[] = [from];
+  const fieldOf = (object: SObjectSchema, name: string, lookup: (name: string) => FieldSchema | undefined) => {
+    const field = lookup(name);
+    return field && (!readable || readable.canReadField(object, field)) ? field : undefined;
+  };
   for (const [index, part] of path.parts.entries()) {
     const last = index === path.parts.length - 1;
     if (last) {
-      const found = candidates.map((object) => object.field(part)).find((field) => field !== undefined);
+      const found = candidates
+        .map((object) => fieldOf(object, part, (name) => object.field(name)))
+        .find((field) => field !== undefined);
       if (!found) {
         if (hops.length === 0) throw unknownColumn(part, from.name);
         throw unknownColumn(path.text, from.name);
@@ -36,13 +54,15 @@ export function resolvePath(path: FieldPath, from: SObjectSchema, schema: OrgSch
       outputNames.push(found.name);
       return makePath(path.text, hops, found, outputNames, from, store);
     }
-    const reference = candidates.map((object) => object.relationship(part)).find((field) => field !== undefined);
+    const reference = candidates
+      .map((object) => fieldOf(object, part, (name) => object.relationship(name)))
+      .find((field) => field !== undefined);
     if (!reference) throw unknownRelationship(part);
     hops.push(reference);
     outputNames.push(reference.relationshipName!);
     candidates = reference.referenceTo
       .map((name) => schema.object(name))
-      .filter((object): object is SObjectSchema => object !== undefined);
+      .filter((object): object is SObjectSchema => object !== undefined && (!readable || readable.canRead(object)));
   }
   throw unknownColumn(path.text, from.name);
 }

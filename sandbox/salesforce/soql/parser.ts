@@ -5,7 +5,16 @@
  * naming what was not understood.
  */
 import { parseDate, parseDateTime } from '../org/datetime.js';
-import type { ComparisonOperator, Condition, FieldPath, Literal, OrderItem, SelectItem, SoqlQuery } from './ast.js';
+import type {
+  ComparisonOperator,
+  Condition,
+  FieldPath,
+  Literal,
+  OrderItem,
+  SecurityMode,
+  SelectItem,
+  SoqlQuery,
+} from './ast.js';
 import { syntaxError, tokenize, type Token } from './lexer.js';
 
 const DATE_LITERALS = new Set([
@@ -71,11 +80,13 @@ class Parser {
     const from = this.identifier('an object name');
     let where: Condition | undefined;
     if (this.acceptKeyword('WHERE')) where = this.condition();
+    let security: SecurityMode | undefined;
     if (this.acceptKeyword('WITH')) {
-      // Security clauses change nothing for the sandbox's single-user data model.
-      const mode = this.identifier('SECURITY_ENFORCED, USER_MODE or SYSTEM_MODE');
-      if (!['SECURITY_ENFORCED', 'USER_MODE', 'SYSTEM_MODE'].includes(mode.toUpperCase()))
-        this.fail(this.previous(), `unexpected token: ${mode}`);
+      const written = this.identifier('SECURITY_ENFORCED, USER_MODE or SYSTEM_MODE');
+      const mode = written.toUpperCase();
+      if (mode !== 'SECURITY_ENFORCED' && mode !== 'USER_MODE' && mode !== 'SYSTEM_MODE')
+        this.fail(this.previous(), `unexpected token: ${written}`);
+      security = mode;
     }
     if (this.peekKeyword('GROUP')) this.fail(this.peek(), 'GROUP BY is not supported by the sandbox org');
     const orderBy: OrderItem[] = [];
@@ -96,6 +107,7 @@ class Parser {
       select,
       from,
       ...(where ? { where } : {}),
+      ...(security ? { security } : {}),
       orderBy,
       ...(limit === undefined ? {} : { limit }),
       ...(offset === undefined ? {} : { offset }),

@@ -10,6 +10,7 @@ import type { Frame, Interpreter, ResolvedType } from '../interpreter.js';
 import type { OrgBridge } from '../org-bridge.js';
 import { sObjectFromRow } from '../sobject-fields.js';
 import { LIMITS, GovernorLimits } from '../governor-limits.js';
+import type { AccessMode } from '../user-mode.js';
 import {
   ApexBlob,
   ApexDate,
@@ -163,8 +164,6 @@ function requireInteger(interpreter: Interpreter, value: Value, site: Site): num
 }
 
 export class SystemStatics {
-  private profileId: string | undefined;
-
   constructor(private readonly bridge: OrgBridge) {}
 
   async call(
@@ -248,8 +247,7 @@ export class SystemStatics {
           case 'getorganizationname':
             return org.name;
           case 'getprofileid':
-            // One profile for every sandbox user: profiles are not modelled (permission sets are).
-            return (this.profileId ??= org.ids.mint('00e'));
+            return org.users.profileId(context.runningUser.profile);
           default:
             return NOT_FOUND;
         }
@@ -645,11 +643,18 @@ export class SystemStatics {
       rest = rest.slice(1);
     }
     // (records), (records, allOrNone), (records, accessLevel), (records, allOrNone, accessLevel).
-    const allOrNone = typeof rest[0] === 'boolean' ? rest[0] : true;
+    let allOrNone = true;
+    let mode: AccessMode = 'system';
+    for (const option of rest) {
+      if (typeof option === 'boolean') allOrNone = option;
+      else if (option instanceof ApexEnum && option.typeName === 'System.AccessLevel')
+        mode = option.name === 'USER_MODE' ? 'user' : 'system';
+      else interpreter.unsupported(`Database.${method} with a ${interpreter.runtimeTypeName(option)} argument`, site);
+    }
     const single = !(target instanceof ApexList);
     const records = this.bridge.recordsOf(interpreter, target, site);
     if (allOrNone) {
-      await this.bridge.dml(interpreter, operation, target, site, externalIdField);
+      await this.bridge.dml(interpreter, operation, target, site, externalIdField, mode);
       return this.resultsOf(
         records.map((record) => ({
           id: (record.fields.get('id')?.value as string | null) ?? null,
@@ -660,7 +665,7 @@ export class SystemStatics {
         single,
       );
     }
-    const results = await this.bridge.execute(interpreter, operation, records, false, site, externalIdField);
+    const results = await this.bridge.execute(interpreter, operation, records, false, site, externalIdField, mode);
     return this.resultsOf(results, operation, single);
   }
 
