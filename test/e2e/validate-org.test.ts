@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -145,3 +145,124 @@ test('gentrack-sf validate-org prints the table and exits 1 when something is mi
     await sandbox.close();
   }
 });
+
+/** Gentrack's V1 sample connector, as its setup guide has admins deploy it. */
+const GENTRACK_SAMPLE = {
+  classes: [
+    {
+      name: 'TriggerHandler',
+      body: 'public class TriggerHandler {\n    public static void handleInsert(List<SObject> records) { GentrackCallout.send(records); }\n}\n',
+    },
+    {
+      name: 'GentrackCallout',
+      body: 'public class GentrackCallout {\n    public static void send(List<SObject> records) {}\n}\n',
+    },
+  ],
+  triggers: [
+    {
+      name: 'AccountTrigger',
+      object: 'Account',
+      body: 'trigger AccountTrigger on Account (after insert) {\n    TriggerHandler.handleInsert(Trigger.new);\n}\n',
+    },
+    {
+      name: 'OrderItemTrigger',
+      object: 'OrderItem',
+      body: 'trigger OrderItemTrigger on OrderItem (after insert) {\n    TriggerHandler.handleInsert(Trigger.new);\n}\n',
+    },
+  ],
+};
+
+test("before the deploy: Gentrack's sample connector, a same-named class and another publishing trigger are each named", async () => {
+  const validation = await validate({
+    forceAppDir: false,
+    existingApex: {
+      classes: [
+        ...GENTRACK_SAMPLE.classes,
+        { name: 'GentrackTriggerHandler', body: 'public virtual class GentrackTriggerHandler {}' },
+      ],
+      triggers: [
+        ...GENTRACK_SAMPLE.triggers,
+        {
+          name: 'ContactToBilling',
+          object: 'Contact',
+          body: 'trigger ContactToBilling on Contact (after update) {\n    EventBus.publish(new Gentrack_Object_Event__e());\n}\n',
+        },
+      ],
+    },
+  });
+  const sample = problem(validation, "Gentrack's sample connector");
+  assert.match(sample.detail, /class TriggerHandler, trigger AccountTrigger, trigger OrderItemTrigger/);
+  assert.match(sample.fix!, /--pre-destructive-changes manifest\/migration\/destructiveChanges\.xml/);
+  assert.match(problem(validation, 'class GentrackTriggerHandler').fix!, /apex\.namePrefix/);
+  assert.match(problem(validation, 'other trigger ContactToBilling').detail, /reach Gentrack twice/);
+  assert.deepEqual(validation.sampleMigration, {
+    classes: ['TriggerHandler'],
+    triggers: ['AccountTrigger', 'OrderItemTrigger'],
+  });
+});
+
+test('after the deploy: force-app replaced the same-named classes, and only the sample is left to remove', async () => {
+  const validation = await validate({ existingApex: GENTRACK_SAMPLE });
+  assert.deepEqual(
+    validation.problems.map((finding) => finding.check),
+    ["Gentrack's sample connector"],
+  );
+  assert.deepEqual(validation.sampleMigration.classes, ['TriggerHandler'], 'GentrackCallout is ours now');
+});
+
+test('gentrack-sf validate-org --write-migration writes the destructive manifest that removes the sample', async () => {
+  const sandbox = await startSalesforceSandbox({ forceAppDir: FORCE_APP, existingApex: GENTRACK_SAMPLE });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'validate-org-'));
+  try {
+    const { config, env } = relayConfigFor(sandbox, dir);
+    const migration = path.join(dir, 'migration');
+    await assert.rejects(
+      promisify(execFile)(process.execPath, [CLI, 'validate-org', '--config', config, '--write-migration', migration], {
+        env,
+      }),
+      (error: { code: number; stdout: string; stderr: string }) => {
+        assert.equal(error.code, 1, 'the sample is still a problem until the deploy removes it');
+        assert.match(error.stdout, /WRONG\s+Gentrack's sample connector/);
+        assert.match(error.stderr, /--pre-destructive-changes .*destructiveChanges\.xml/);
+        return true;
+      },
+    );
+    const xml = readFileSync(path.join(migration, 'destructiveChanges.xml'), 'utf8');
+    assert.match(xml, /<members>TriggerHandler<\/members>\n {8}<name>ApexClass<\/name>/);
+    assert.match(
+      xml,
+      /<members>AccountTrigger<\/members>\n {8}<members>OrderItemTrigger<\/members>\n {8}<name>ApexTrigger<\/name>/,
+    );
+    assert.doesNotMatch(xml, /GentrackCallout/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await sandbox.close();
+  }
+});
+
+/** A relay configuration and secrets file pointing at `sandbox`, as an operator would write them. */
+function relayConfigFor(
+  sandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>,
+  dir: string,
+): { config: string; env: NodeJS.ProcessEnv } {
+  const config = path.join(dir, 'relay.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      tenantId: 'sandbox',
+      salesforce: {
+        loginUrl: sandbox.loginUrl,
+        auth: 'client_credentials',
+        clientId: sandbox.org.connectedApp.clientId,
+      },
+      gentrack: { baseUrl: 'http://127.0.0.1:9/v1', clientId: 'unused' },
+    }),
+  );
+  const secrets = path.join(dir, 'relay.secrets');
+  writeFileSync(
+    secrets,
+    `SALESFORCE_CLIENT_SECRET=${sandbox.org.connectedApp.clientSecret}\nGENTRACK_CLIENT_SECRET=unused\n`,
+  );
+  chmodSync(secrets, 0o600);
+  return { config, env: { ...process.env, GENTRACK_RELAY_SECRETS_FILE: secrets } };
+}

@@ -49,7 +49,7 @@ export function apexNamesToRead(expectations: OrgExpectations): { classes: strin
 export function evaluateApexConflicts(
   expectations: OrgExpectations,
   components: readonly ApexComponent[],
-  migrationDir = 'manifest/migration',
+  migrationDir?: string,
 ): Finding[] {
   const findings: Finding[] = [];
   const foreign = components.filter((component) => !component.body.includes(GENERATED_APEX_MARKER));
@@ -92,7 +92,7 @@ export function evaluateApexConflicts(
       status: 'wrong',
       check: "Gentrack's sample connector",
       detail: `installed (${[...sample.classes.map((name) => `class ${name}`), ...sample.triggers.map((name) => `trigger ${name}`)].join(', ')}): with the connector both would publish every change, and force-app replaces its GentrackCallout`,
-      fix: MIGRATION_FIX(migrationDir),
+      fix: MIGRATION_FIX(migrationDir ?? 'manifest/migration'),
     });
   }
   if (findings.length === 0) {
@@ -133,6 +133,11 @@ export function sampleComponents(foreign: readonly ApexComponent[]): SampleMigra
       .map((component) => component.name)
       .sort(),
   };
+}
+
+/** The sample's components to remove, from everything read (ours, marked as generated, are never among them). */
+export function sampleMigrationOf(components: readonly ApexComponent[]): SampleMigration {
+  return sampleComponents(components.filter((component) => !component.body.includes(GENERATED_APEX_MARKER)));
 }
 
 /** destructiveChanges.xml for the sample's components (Metadata API: the Package format, members by type). */

@@ -5,7 +5,13 @@
  */
 import type { Connection } from 'jsforce';
 import type { ConnectorModel } from '../../../model/connector-model.js';
-import { apexNamesToRead, evaluateApexConflicts, type ApexComponent } from './apex-conflicts.js';
+import {
+  apexNamesToRead,
+  evaluateApexConflicts,
+  sampleMigrationOf,
+  type ApexComponent,
+  type SampleMigration,
+} from './apex-conflicts.js';
 import {
   orgExpectations,
   type FieldExpectation,
@@ -55,14 +61,25 @@ export interface Finding {
 export interface OrgValidation {
   readonly findings: readonly Finding[];
   readonly problems: readonly Finding[];
+  /** Gentrack's sample connector components a deploy must remove (empty when it is not installed). */
+  readonly sampleMigration: SampleMigration;
 }
 
 const DEPLOY = 'sf project deploy start';
 
-export async function validateOrg(connection: Connection, model: ConnectorModel): Promise<OrgValidation> {
+export async function validateOrg(
+  connection: Connection,
+  model: ConnectorModel,
+  migrationDir?: string,
+): Promise<OrgValidation> {
   const expectations = orgExpectations(model);
-  const findings = evaluateOrg(expectations, await readOrgFacts(connection, expectations));
-  return { findings, problems: findings.filter((finding) => finding.status !== 'ok') };
+  const facts = await readOrgFacts(connection, expectations);
+  const findings = evaluateOrg(expectations, facts, migrationDir);
+  return {
+    findings,
+    problems: findings.filter((finding) => finding.status !== 'ok'),
+    sampleMigration: sampleMigrationOf(facts.apex),
+  };
 }
 
 export async function readOrgFacts(connection: Connection, expectations: OrgExpectations): Promise<OrgFacts> {
@@ -112,7 +129,7 @@ export async function readOrgFacts(connection: Connection, expectations: OrgExpe
   };
 }
 
-export function evaluateOrg(expectations: OrgExpectations, facts: OrgFacts): Finding[] {
+export function evaluateOrg(expectations: OrgExpectations, facts: OrgFacts, migrationDir?: string): Finding[] {
   const findings: Finding[] = [];
   for (const feature of expectations.features) {
     const on = facts.objects.has(feature.object.toLowerCase());
@@ -192,7 +209,7 @@ export function evaluateOrg(expectations: OrgExpectations, facts: OrgFacts): Fin
       findings.push({ status: 'ok', check, detail: `active on ${expected.object}` });
     }
   }
-  findings.push(...evaluateApexConflicts(expectations, facts.apex));
+  findings.push(...evaluateApexConflicts(expectations, facts.apex, migrationDir));
   return findings;
 }
 

@@ -7,11 +7,16 @@ import { loadRelaySecrets } from '../platform/config/relay-secrets.js';
 import { connectorModel } from '../platform/connector-model.generated.js';
 import { createLogger } from '../platform/ops/logger.js';
 import { integrationSession } from '../platform/salesforce/integration-session.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { destructiveChangesXml } from './apex-conflicts.js';
 import { formatOrgValidation, validateOrg } from './check-org.js';
 
 export interface RunValidateOrgOptions {
   readonly configFile?: string;
   readonly json?: boolean;
+  /** Where to write destructiveChanges.xml when Gentrack's sample connector is found. */
+  readonly migrationDir?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly print?: (text: string) => void;
 }
@@ -24,8 +29,22 @@ export async function runValidateOrg(options: RunValidateOrgOptions = {}): Promi
   const logger = createLogger({ level: 'warn', destination: process.stderr, base: { tenantId: config.tenantId } });
   const session = integrationSession(config, secrets, logger);
   await session.session();
-  const validation = await validateOrg(session.connection, connectorModel);
+  const validation = await validateOrg(session.connection, connectorModel, options.migrationDir);
   const print = options.print ?? ((text: string) => console.log(text));
   print(options.json ? JSON.stringify(validation, null, 2) : formatOrgValidation(validation));
+  if (options.migrationDir) {
+    const migration = validation.sampleMigration;
+    if (migration.classes.length + migration.triggers.length === 0) {
+      process.stderr.write(`No Gentrack sample connector in the org: nothing written to ${options.migrationDir}.\n`);
+    } else {
+      mkdirSync(options.migrationDir, { recursive: true });
+      const file = path.join(options.migrationDir, 'destructiveChanges.xml');
+      writeFileSync(file, destructiveChangesXml(migration, connectorModel.apiVersion));
+      process.stderr.write(
+        `Wrote ${file}: it removes ${[...migration.classes, ...migration.triggers].join(', ')}. Deploy the connector and ` +
+          `remove the sample in one deploy:\n  sf project deploy start --manifest manifest/package.xml --pre-destructive-changes ${file}\n`,
+      );
+    }
+  }
   return validation.problems.length === 0 ? 0 : 1;
 }
