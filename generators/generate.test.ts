@@ -315,3 +315,43 @@ test('generatedApexClassNames lists exactly the classes a deploy creates, with a
   assert.deepEqual(generatedApexClassNames(bare), classNames(await generateFiles(bare)));
   assert.ok(!generatedApexClassNames(bare).includes('GentrackEventEndpoint'));
 });
+
+test('a Lightning app shows the synced records, the sync errors and the sync button, without touching org pages', async () => {
+  const files = await defaultFiles;
+  const app = parsed(files, 'applications/Gentrack_Connector.app-meta.xml').CustomApplication;
+  assert.equal(app.uiType, 'Lightning');
+  assert.deepEqual(app.tabs, ['standard-Account', 'standard-Contact', 'Gentrack_Sync_Error__c']);
+  const overrides = [app.actionOverrides].flat();
+  assert.deepEqual(
+    overrides.map((override: { pageOrSobjectType: string; content: string; type: string }) => [
+      override.pageOrSobjectType,
+      override.content,
+      override.type,
+    ]),
+    [
+      ['Account', 'Gentrack_Account_Record_Page', 'Flexipage'],
+      ['Contact', 'Gentrack_Contact_Record_Page', 'Flexipage'],
+    ],
+    'app-level record pages: the org default and its layouts stay',
+  );
+  assert.ok(!files.some((file) => /\/layouts\//.test(file.path)), 'no page layout is generated');
+  const lwcObjects = [
+    parsed(files, 'lwc/gentrackSyncButton/gentrackSyncButton.js-meta.xml').LightningComponentBundle.targetConfigs
+      .targetConfig,
+  ]
+    .flat()
+    .find((config: { objects?: unknown }) => config.objects).objects.object;
+  for (const object of ['Account', 'Contact']) {
+    const page = parsed(files, `flexipages/Gentrack_${object}_Record_Page.flexipage-meta.xml`).FlexiPage;
+    assert.equal(page.sobjectType, object);
+    assert.equal(page.type, 'RecordPage');
+    assert.ok(JSON.stringify(page.flexiPageRegions).includes('"componentName":"gentrackSyncButton"'));
+    assert.ok([lwcObjects].flat().includes(object), `the button is exposed on ${object} record pages`);
+  }
+  const userSet = parsed(files, 'Gentrack_Connector_User.permissionset-meta.xml').PermissionSet;
+  assert.deepEqual(userSet.applicationVisibilities, { application: 'Gentrack_Connector', visible: true });
+  const manifest = parsed(files, 'manifest/package.xml').Package.types;
+  const members = (name: string) => manifest.find((type: { name: string }) => type.name === name)?.members;
+  assert.deepEqual(members('CustomApplication'), ['Gentrack_Connector']);
+  assert.deepEqual(members('FlexiPage'), ['Gentrack_Account_Record_Page', 'Gentrack_Contact_Record_Page']);
+});

@@ -8,6 +8,7 @@ import { createRenderer } from './render.js';
 import { renderApex } from './emit/apex.js';
 import { renderConnectorObjects } from './emit/connector-objects.js';
 import { renderEventEndpoint } from './emit/event-endpoint.js';
+import { renderLightningApp } from './emit/lightning-app.js';
 import { renderManifest } from './emit/manifest.js';
 import { renderNamedCredentials } from './emit/named-credentials.js';
 import { renderPermissionSets } from './emit/permission-sets.js';
@@ -26,6 +27,7 @@ export async function generateFiles(model: ConnectorModel): Promise<GeneratedFil
       renderNamedCredentials(model, renderer),
       renderSyncButton(model, renderer),
       renderEventEndpoint(model, renderer),
+      renderLightningApp(model, renderer),
     ])
   ).flat();
   const files = [...metadata, await renderManifest(model, metadata, renderer), await renderRelayModel(model)];

@@ -53,6 +53,8 @@ export const RELAY_EXTERNAL_CREDENTIAL = 'Gentrack_Relay';
 export const RELAY_CREDENTIAL_PRINCIPAL = 'Gentrack_Relay_Client';
 export const SYNC_CONTROLLER_CLASS = 'GentrackSyncController';
 export const SYNC_BUTTON_COMPONENT = 'gentrackSyncButton';
+/** The Lightning app that shows the synced records, the sync errors and the sync button. */
+export const GENTRACK_APP = 'Gentrack_Connector';
 /** The relay API's paths, below the relay's base URL. */
 export const RELAY_TOKEN_PATH = '/oauth/token';
 export const relayInstancePath = (tenantId: string): string =>

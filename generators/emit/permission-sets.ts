@@ -16,6 +16,7 @@ import {
   SETTINGS_OBJECT,
   SYNC_CONTROLLER_CLASS,
   SYNC_ERROR_OBJECT,
+  GENTRACK_APP,
 } from '../../model/connector-fields.js';
 import { customFields, type ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
@@ -67,6 +68,7 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
       label: 'Gentrack Integration User',
       description: `For the Gentrack relay's integration user only: API access, every connector field, and the ${BYPASS_PERMISSION} custom permission so its writes are not published back to Gentrack.`,
       // The Event Endpoint is the relay's to call (inbound.deliverTo: apex).
+      applications: [],
       classes: model.inbound ? [EVENT_ENDPOINT_CLASS, INBOUND_EVENT_CLASS, INBOUND_RULES_CLASS] : [],
       externalCredentialPrincipals: [],
       customPermissions: [BYPASS_PERMISSION],
@@ -86,6 +88,7 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
     render(CONNECTOR_USER_PERMISSION_SET, {
       label: 'Gentrack Connector User',
       description: `For people working with Gentrack-synced records: reads ${EXTERNAL_ID_FIELD} and the sync status, edits the Salesforce-mastered connector fields only, sees sync errors${onDemand ? ' and may sync a record on demand' : ''}.`,
+      applications: [GENTRACK_APP],
       classes: onDemand ? [SYNC_CONTROLLER_CLASS] : [],
       externalCredentialPrincipals: onDemand ? [`${RELAY_EXTERNAL_CREDENTIAL}-${RELAY_CREDENTIAL_PRINCIPAL}`] : [],
       customPermissions: [],
