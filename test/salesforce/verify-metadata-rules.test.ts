@@ -180,16 +180,53 @@ test('custom objects, platform events and custom settings declare what their kin
 
 test('unknown elements are found at any depth, with a suggestion for near misses', () => {
   const root = parseXmlDocument(
-    '<CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>A__c</fullName><lable>A</lable><valueSet><valueSetDefinition><value><fullName>X</fullName><colour>red</colour></value></valueSetDefinition></valueSet></CustomField>',
+    '<CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>A__c</fullName><lable>A</lable><valueSet><valueSetDefinition><sorted>false</sorted><value><fullName>X</fullName><default>false</default><colour>red</colour></value></valueSetDefinition></valueSet></CustomField>',
   );
   const violations = findUnknownElements(root, 'CustomField');
   assert.deepEqual(rulesOf(violations), ['unknown-element', 'unknown-element']);
   assert.match(violations[0]!.message, /<lable>.*Did you mean <label>\?/);
   assert.match(violations[1]!.message, /<colour>.*CustomValue.*Did you mean <color>\?/);
   const permissionSet = parseXmlDocument(
-    '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>P</label><objectPermissions><object>Account</object><viewAllFields>false</viewAllFields></objectPermissions></PermissionSet>',
+    '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>P</label><objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Account</object><viewAllFields>false</viewAllFields><viewAllRecords>false</viewAllRecords></objectPermissions></PermissionSet>',
   );
   assert.deepEqual(findUnknownElements(permissionSet, 'PermissionSet'), [], 'elements newer than the WSDL are known');
+});
+
+test('the current Metadata API schema: required elements, enumeration values, booleans, numbers, single elements', () => {
+  const page = parseXmlDocument(
+    `<FlexiPage xmlns="http://soap.sforce.com/2006/04/metadata">
+       <flexiPageRegions><name>main</name><type>Zone</type></flexiPageRegions>
+       <masterLabel>Page</masterLabel><masterLabel>Again</masterLabel>
+       <type>RecordPage</type>
+     </FlexiPage>`,
+  );
+  const violations = findUnknownElements(page, 'FlexiPage');
+  assert.deepEqual(rulesOf(violations), ['invalid-value', 'missing-required-element', 'repeated-element']);
+  assert.match(violations.find((v) => v.rule === 'missing-required-element')!.message, /FlexiPage lacks <template>/);
+  assert.match(
+    violations.find((v) => v.rule === 'invalid-value')!.message,
+    /'Zone' is not a value of FlexiPageRegionType/,
+  );
+  assert.match(violations.find((v) => v.rule === 'repeated-element')!.message, /<masterLabel> appears more than once/);
+
+  const event = parseXmlDocument(
+    `<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">
+       <deploymentStatus>Deployed</deploymentStatus><eventType>HighVolume</eventType><label>E</label>
+       <pluralLabel>Es</pluralLabel><publishBehavior>PublishLater</publishBehavior><enableHistory>yes</enableHistory>
+     </CustomObject>`,
+  );
+  const eventViolations = findUnknownElements(event, 'CustomObject');
+  assert.deepEqual(rulesOf(eventViolations), ['invalid-value', 'invalid-value']);
+  assert.match(
+    eventViolations[0]!.message,
+    /'PublishLater' is not a value of PlatformEventPublishBehavior \(PublishAfterCommit, PublishImmediately\)/,
+  );
+  assert.match(eventViolations[1]!.message, /enableHistory.*must be true or false/);
+
+  const apexMeta = parseXmlDocument(
+    '<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>sixty-two</apiVersion><status>Active</status></ApexClass>',
+  );
+  assert.match(findUnknownElements(apexMeta, 'ApexClass')[0]!.message, /must be a number/);
 });
 
 test('permission sets: references resolve, required fields get no FLS, implied permissions, platform event limits', () => {

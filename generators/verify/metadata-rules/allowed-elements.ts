@@ -1,134 +1,86 @@
 /**
- * Which child elements Salesforce accepts in a metadata type, at every depth.
+ * Every metadata document against the current Metadata API schema (metadata-schema.ts, from `@salesforce/types`), at
+ * every depth: elements the type does not define, elements the WSDL requires that are missing, a single-valued
+ * element given twice, and values that are not of the element's type (an enumeration's values, true/false, a
+ * number).
  *
- * The deploy rejects an element it does not know ("Element {…}bogus invalid at this location") but SDR converts it
- * happily, so an unknown element is only caught here. The element lists come from jsforce's schema, which is
- * generated from the Metadata API WSDL (the authoritative list, with nesting), plus the elements Salesforce added
- * after the WSDL jsforce was built from.
+ * The deploy rejects each of these ("Element {…}bogus invalid at this location", "Required field is missing", "'X' is
+ * not a valid value for the enum 'Y'") but SDR converts them happily, so they are only caught here.
  */
-import { ApiSchemas } from 'jsforce/lib/api/metadata/schema.js';
 import type { XmlElement } from '../xml-document.js';
 import type { Violation } from './element-rules.js';
+import { metadataSchema, type SchemaElement } from './metadata-schema.js';
 import { closestMatch } from '../../../model/edit-distance.js';
 
-interface SchemaType {
-  readonly props: Readonly<Record<string, string | readonly string[]>>;
-  readonly extends?: string;
-}
-
-const SCHEMA = ApiSchemas as unknown as Readonly<Record<string, SchemaType>>;
-
-/** Elements newer than jsforce's WSDL, per schema type: name → nested schema type (or 'string' for a leaf). */
-const ADDED_AFTER_WSDL: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  PermissionSet: {
-    customSettingAccesses: 'PermissionSetCustomSettingAccesses',
-    externalCredentialPrincipalAccesses: 'PermissionSetExternalCredentialPrincipalAccess',
-    emailRoutingAddressAccesses: 'PermissionSetEmailRoutingAddressAccess',
-    agentAccesses: 'PermissionSetAgentAccess',
-  },
-  PermissionSetObjectPermissions: { viewAllFields: 'boolean' },
-  CustomPermission: { isLicensed: 'boolean' },
-  CustomField: {
-    displayLocationInDecimal: 'boolean',
-    readOnlyProxy: 'boolean',
-    mktDataLakeFieldAttributes: 'any',
-    mktDataModelFieldAttributes: 'any',
-  },
-  CustomObject: { mktDataLakeAttributes: 'any', mktDataModelAttributes: 'any' },
-  // The Named Credential model of API 56+ (the WSDL knows only the legacy fields).
-  NamedCredential: {
-    calloutStatus: 'string',
-    description: 'string',
-    namedCredentialParameters: 'NamedCredentialParameter',
-    namedCredentialType: 'string',
-  },
-};
-
-const ADDED_TYPES: Readonly<Record<string, SchemaType>> = {
-  PermissionSetCustomSettingAccesses: { props: { enabled: 'boolean', name: 'string' } },
-  PermissionSetExternalCredentialPrincipalAccess: {
-    props: { enabled: 'boolean', externalCredentialPrincipal: 'string' },
-  },
-  PermissionSetEmailRoutingAddressAccess: { props: { emailRoutingAddress: 'string', enabled: 'boolean' } },
-  PermissionSetAgentAccess: { props: { agentName: 'string', enabled: 'boolean' } },
-  ExternalCredential: {
-    props: {
-      authenticationProtocol: 'string',
-      description: 'string',
-      externalCredentialParameters: 'ExternalCredentialParameter',
-      label: 'string',
-    },
-    extends: 'Metadata',
-  },
-  ExternalCredentialParameter: {
-    props: {
-      authProvider: 'string',
-      certificate: 'string',
-      description: 'string',
-      externalAuthIdentityProvider: 'string',
-      parameterGroup: 'string',
-      parameterName: 'string',
-      parameterType: 'string',
-      parameterValue: 'string',
-      sequenceNumber: 'number',
-    },
-  },
-  NamedCredentialParameter: {
-    props: {
-      certificate: 'string',
-      description: 'string',
-      externalCredential: 'string',
-      outboundNetworkConnection: 'string',
-      parameterName: 'string',
-      parameterType: 'string',
-      parameterValue: 'string',
-      sequenceNumber: 'number',
-    },
-  },
-};
-
-/** Child element name → schema type name of that child ('string', 'boolean', … for leaves; 'any' is not checked). */
-function childTypes(typeName: string): ReadonlyMap<string, string> | undefined {
-  const type = SCHEMA[typeName] ?? ADDED_TYPES[typeName];
-  if (!type) return undefined;
-  const inherited = type.extends ? childTypes(type.extends) : undefined;
-  const children = new Map<string, string>(inherited);
-  for (const [name, declared] of Object.entries(type.props)) {
-    const single = Array.isArray(declared) ? declared[0]! : (declared as string);
-    children.set(name, single.replace(/^\?/, ''));
-  }
-  for (const [name, added] of Object.entries(ADDED_AFTER_WSDL[typeName] ?? {})) children.set(name, added);
-  return children;
-}
-
 export function isKnownMetadataType(typeName: string): boolean {
-  return childTypes(typeName) !== undefined;
+  return metadataSchema().isKnownType(typeName);
 }
 
-/** Reports every element (at any depth) that the metadata type does not define. */
+/** Reports every element (at any depth) that the metadata type does not define, lacks or holds wrongly. */
 export function findUnknownElements(root: XmlElement, typeName: string): Violation[] {
+  const schema = metadataSchema();
   const violations: Violation[] = [];
   const visit = (element: XmlElement, schemaType: string, path: string): void => {
-    const allowed = childTypes(schemaType);
-    if (!allowed) return; // a leaf (string, boolean, …) or an untyped extension: nothing to compare with
+    const allowed = schema.elementsOf(schemaType);
+    if (!allowed) return; // a leaf, checked by checkValue
+    const where = path.includes('/') ? ` (in ${path})` : '';
+    const seen = new Set<string>();
     for (const child of element.children) {
-      const childType = allowed.get(child.name);
-      const childPath = `${path}/${child.name}`;
-      if (childType === undefined) {
+      const declared = allowed.get(child.name);
+      if (declared === undefined) {
         violations.push({
           rule: 'unknown-element',
           line: child.line,
           message:
-            `<${child.name}> is not an element of ${schemaType}${path.includes('/') ? ` (in ${path})` : ''}; ` +
+            `<${child.name}> is not an element of ${schemaType}${where}; ` +
             `the deploy fails with "Element ${child.name} invalid at this location". ${suggestion(child.name, [...allowed.keys()])}`,
         });
         continue;
       }
-      visit(child, childType, childPath);
+      if (seen.has(child.name) && !declared.repeats) {
+        violations.push({
+          rule: 'repeated-element',
+          line: child.line,
+          message: `<${child.name}> appears more than once in ${schemaType}${where}, which allows one`,
+        });
+      }
+      seen.add(child.name);
+      const value = checkValue(child, declared, `${path}/${child.name}`);
+      if (value) violations.push(value);
+      visit(child, declared.type, `${path}/${child.name}`);
+    }
+    for (const [name, declared] of allowed) {
+      if (!declared.required || seen.has(name) || name === 'fullName') continue;
+      violations.push({
+        rule: 'missing-required-element',
+        line: element.line,
+        message: `${schemaType}${where} lacks <${name}>, which the Metadata API requires (${declared.type})`,
+      });
     }
   };
   visit(root, typeName, typeName);
   return violations;
+}
+
+function checkValue(element: XmlElement, declared: SchemaElement, path: string): Violation | undefined {
+  if (element.children.length > 0) return undefined;
+  const text = element.text;
+  const values = metadataSchema().valuesOf(declared.type);
+  const wrong = (expected: string): Violation => ({
+    rule: 'invalid-value',
+    line: element.line,
+    message: `<${path.split('/').pop()}>${text}</…> in ${path}: ${expected}`,
+  });
+  if (values) {
+    if (values.includes(text)) return undefined;
+    const closest = closestMatch(text, values);
+    return wrong(
+      `'${text}' is not a value of ${declared.type} (${values.length <= 12 ? values.join(', ') : `${values.length} values`})${closest ? `; did you mean '${closest}'?` : ''}`,
+    );
+  }
+  if (declared.type === 'boolean' && text !== 'true' && text !== 'false') return wrong('must be true or false');
+  if (declared.type === 'number' && (text === '' || !Number.isFinite(Number(text)))) return wrong('must be a number');
+  return undefined;
 }
 
 function suggestion(name: string, allowed: readonly string[]): string {
