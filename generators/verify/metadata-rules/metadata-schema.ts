@@ -77,7 +77,8 @@ export function parseSchema(source: string): MetadataSchema {
     if (!type) return undefined;
     const all = new Map<string, SchemaElement>();
     for (const base of type.bases) for (const [name, element] of elementsOf(base) ?? []) all.set(name, element);
-    for (const [name, element] of type.elements) all.set(name, { ...element, type: aliases.get(element.type) ?? element.type });
+    for (const [name, element] of type.elements)
+      all.set(name, { ...element, type: aliases.get(element.type) ?? element.type });
     flattened.set(typeName, all);
     return all;
   };
