@@ -81,14 +81,19 @@ export class CallLog {
     this.capacity = options.capacity ?? 100_000;
   }
 
-  /** Counts the call and keeps it when recording. Cheap to skip: callers check `recording` before building one. */
-  add(call: NewCall): void {
+  /**
+   * Counts the call and keeps it when recording; returns the kept entry. Cheap to skip: callers check `recording`
+   * before building one.
+   */
+  add(call: NewCall): RecordedCall | undefined {
     this.count(call);
-    if (!this.recording) return;
+    if (!this.recording) return undefined;
     this.lastSeq += 1;
-    this.entries.push({ seq: this.lastSeq, ...call });
+    const entry = { seq: this.lastSeq, ...call };
+    this.entries.push(entry);
     // Trim in batches so dropping old calls stays amortised O(1).
     if (this.entries.length > this.capacity * 1.25) this.entries.splice(0, this.entries.length - this.capacity);
+    return entry;
   }
 
   count(call: Pick<NewCall, 'effective' | 'replay' | 'faulted' | 'outOfOrder'>): void {

@@ -163,6 +163,59 @@ describe('fault injection', () => {
     assert.ok(Date.now() - started >= 75);
   });
 
+  /** A customer-sync the test can abandon, as a crashing client does: its connection closes without an answer. */
+  async function abandonableCustomerSync(transactionId: string) {
+    const controller = new AbortController();
+    const response = request(`${tenant.baseUrl}/customer-sync`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await client.token()}`,
+        'content-type': 'application/json',
+        'x-transaction-id': transactionId,
+        'x-transaction-date-time': '2024-06-01T10:00:00.000+10:00',
+      },
+      body: JSON.stringify(newAccount),
+      signal: controller.signal,
+    });
+    response.catch(() => undefined); // rejected by the abort
+    return { abandon: () => controller.abort() };
+  }
+
+  test('answerDelayMs: the call takes effect before its answer; a client gone meanwhile leaves the effect', async () => {
+    tenant.faults.set({ answerDelayMs: 65_000 });
+    const before = effectsSnapshot();
+    const call = await abandonableCustomerSync('evt-answer-lost');
+    const [held] = await eventually('the call to be held before its answer', () => {
+      const now = tenant.heldCalls();
+      return now.length > 0 && now;
+    });
+    assert.equal(held?.reason, 'answer');
+    assert.equal(held?.call?.transactionId, 'evt-answer-lost');
+    assert.equal(held?.call?.effective, true);
+    assert.deepEqual(effectsSnapshot(), { accounts: before.accounts + 1, writes: before.writes + 1 });
+
+    call.abandon();
+    await eventually('the hold to end with the connection', () => tenant.heldCalls().length === 0);
+    assert.deepEqual(effectsSnapshot(), { accounts: before.accounts + 1, writes: before.writes + 1 }, 'it stands');
+
+    // The client never heard of the effect: its redelivery is answered as a replay, with no second effect.
+    tenant.faults.clear();
+    const redelivery = await client.post('/customer-sync', newAccount, { transactionId: 'evt-answer-lost' });
+    assert.equal(redelivery.headers['x-idempotent-replay'], 'true');
+    assert.deepEqual(effectsSnapshot(), { accounts: before.accounts + 1, writes: before.writes + 1 });
+  });
+
+  test('a client gone during delayMs leaves no effect', async () => {
+    tenant.faults.set({ delayMs: 65_000 });
+    const before = effectsSnapshot();
+    const call = await abandonableCustomerSync('evt-never-processed');
+    await eventually('the call to be held before processing', () => tenant.heldCalls()[0]?.reason === 'latency');
+    call.abandon();
+    await eventually('the hold to end with the connection', () => tenant.heldCalls().length === 0);
+    assert.deepEqual(effectsSnapshot(), before);
+    assert.deepEqual(tenant.calls.byTransactionId('evt-never-processed'), []);
+  });
+
   test('the token endpoint is never faulted', async () => {
     tenant.faults.set({ errorRate: 1, kinds: ['503'] });
     client.forgetToken();

@@ -13,6 +13,7 @@ export { GentrackApiError } from './api-error.js';
 export type { ErrorDetail, GentrackErrorBody } from './api-error.js';
 export type { CallLog, RecordedCall, CallFilter, CallCounters } from './call-log.js';
 export type { FaultInjector } from './faults/fault-injector.js';
+export type { HeldCall, HoldReason } from './http/held-requests.js';
 export { RANDOM_FAULT_KINDS } from './faults/fault-settings.js';
 export type { RandomFaultKind, RandomFaultSettings, ScriptedFault, FaultMatch } from './faults/fault-settings.js';
 export type {

@@ -3,7 +3,7 @@ import { ADMIN_PREFIX, registerAdminRoutes } from './admin/admin-routes.js';
 import { TokenStore } from './auth/token-store.js';
 import { CallLog } from './call-log.js';
 import { FaultInjector } from './faults/fault-injector.js';
-import { HeldRequests } from './http/held-requests.js';
+import { HeldRequests, type HeldCall } from './http/held-requests.js';
 import { API_PREFIX, TOKEN_PATH, buildSandboxServer } from './http/server.js';
 import { IdempotencyStore } from './idempotency.js';
 import { allOperations } from './operations/catalogue.js';
@@ -71,6 +71,12 @@ export interface GentrackSandbox {
   calls: CallLog;
   /** Fault injection and token expiry. */
   faults: FaultInjector;
+  /**
+   * API calls held right now, each with its reason: `latency` (delayMs: not processed yet), `answer` (answerDelayMs:
+   * processed and recorded, not answered yet: `call` is the recorded call), `timeout` (a timeout fault). A test that
+   * kills the client while a call is held for its answer knows that call's answer is lost.
+   */
+  heldCalls(): HeldCall[];
   /** Signs and delivers webhooks. */
   webhooks: WebhookSender;
   /** PEM (SPKI) public key that verifies webhook signatures. */
@@ -150,6 +156,7 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
     state,
     calls,
     faults,
+    heldCalls: () => held.list(),
     webhooks,
     publicKeyPem: webhooks.publicKeyPem,
     operations: operations.map((operation) => ({

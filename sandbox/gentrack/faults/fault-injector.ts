@@ -109,9 +109,14 @@ export class FaultInjector {
     return this.settings;
   }
 
-  /** Latency added to every API call. */
+  /** Latency added to every API call before it is processed. */
   get delayMs(): number {
     return this.settings.delayMs ?? 0;
+  }
+
+  /** Latency added to every API call after it was processed, before its answer. */
+  get answerDelayMs(): number {
+    return this.settings.answerDelayMs ?? 0;
   }
 
   /** @internal The fault for this call, if any; consumes a scripted fault or random draws. */

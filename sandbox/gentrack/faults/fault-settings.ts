@@ -23,6 +23,11 @@ export const randomFaultSettings = z.strictObject({
   retryAfterSeconds: z.number().int().min(0).optional(),
   /** Latency added to every API call before it is processed. */
   delayMs: z.number().int().min(0).optional(),
+  /**
+   * Latency between processing an API call and answering it. A client that goes away meanwhile (a crash, its own
+   * timeout) leaves an effect it never heard of.
+   */
+  answerDelayMs: z.number().int().min(0).optional(),
   /** How long a 'timeout' fault holds the request before answering 504. */
   timeoutMs: z.number().int().min(0).optional(),
   /** Restarts the generator: the same seed and calls give the same faults. */

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GentrackApiError } from '../api-error.js';
 import type { TokenStore } from '../auth/token-store.js';
-import type { CallLog, NewCall } from '../call-log.js';
+import type { CallLog, NewCall, RecordedCall } from '../call-log.js';
 import type { FaultInjector, InjectedFault } from '../faults/fault-injector.js';
 import { idempotencyKey, sameRequest, type IdempotencyStore, type RequestFingerprint } from '../idempotency.js';
 import { isWrite, type Operation } from '../operations/operation.js';
@@ -96,13 +96,14 @@ function asApiError(error: unknown): GentrackApiError {
 /**
  * Builds the fastify handler of one operation. Order of checks: injected faults (a faulted call has no effect and
  * is never remembered), latency, bearer token, Accept, then for writes the transaction headers, the media type, the
- * idempotency store (replay or reuse), the body; finally the operation. Error answers of the operation and of the
- * body validation (4xx) are remembered like successes, so a redelivery gets the same answer.
+ * idempotency store (replay or reuse), the body; finally the operation, and the answer delay before its answer.
+ * Error answers of the operation and of the body validation (4xx) are remembered like successes, so a redelivery
+ * gets the same answer.
  */
 export function operationHandler(operation: Operation, context: PipelineContext) {
   const write = isWrite(operation.method);
 
-  function record(exchange: Exchange, outcome: Outcome): void {
+  function record(exchange: Exchange, outcome: Outcome): RecordedCall | undefined {
     const { calls } = context;
     const call = {
       replay: outcome.replay ?? false,
@@ -112,7 +113,7 @@ export function operationHandler(operation: Operation, context: PipelineContext)
     };
     if (!calls.recording) {
       calls.count(call);
-      return;
+      return undefined;
     }
     const { request, transaction } = exchange;
     const entry: NewCall = {
@@ -135,7 +136,27 @@ export function operationHandler(operation: Operation, context: PipelineContext)
     }
     if (transaction.dateTime !== undefined) entry.transactionDateTime = transaction.dateTime;
     if (outcome.entity !== undefined) entry.entity = outcome.entity;
-    calls.add(entry);
+    return calls.add(entry);
+  }
+
+  /**
+   * Records a processed call, then answers it once the answer delay (if set) is over. A client that went away
+   * meanwhile gets nothing, and the effect stands.
+   */
+  async function answer(exchange: Exchange, outcome: Outcome, reply: () => void): Promise<void> {
+    const recorded = record(exchange, outcome);
+    const delayMs = context.faults.answerDelayMs;
+    if (
+      delayMs > 0 &&
+      (await context.held.hold(delayMs, exchange.reply, {
+        reason: 'answer',
+        ...(recorded ? { call: recorded } : {}),
+      })) === 'aborted'
+    ) {
+      dropConnection(exchange);
+      return;
+    }
+    reply();
   }
 
   function send(exchange: Exchange, status: number, body: unknown, replay = false): void {
@@ -170,7 +191,10 @@ export function operationHandler(operation: Operation, context: PipelineContext)
     const body = error.toBody(exchange.transaction.transactionId);
     // Recorded before answering so a test that sees the answer also sees the call.
     record(exchange, { status: error.status, response: body, faulted: fault.label });
-    if (fault.kind === 'timeout' && (await context.held.hold(fault.delayMs, exchange.reply)) === 'aborted') {
+    if (
+      fault.kind === 'timeout' &&
+      (await context.held.hold(fault.delayMs, exchange.reply, { reason: 'timeout' })) === 'aborted'
+    ) {
       dropConnection(exchange);
       return;
     }
@@ -195,7 +219,8 @@ export function operationHandler(operation: Operation, context: PipelineContext)
     const fault = context.faults.pick({ method: operation.method, path: exchange.path, operation: operation.name });
     if (fault !== undefined) return answerWithFault(exchange, fault);
     const latency = context.faults.delayMs;
-    if (latency > 0 && (await context.held.hold(latency, reply)) === 'aborted') return dropConnection(exchange);
+    if (latency > 0 && (await context.held.hold(latency, reply, { reason: 'latency' })) === 'aborted')
+      return dropConnection(exchange);
 
     let idempotency: { key: string; fingerprint: RequestFingerprint } | undefined;
     let transaction: WriteTransaction | undefined;
@@ -219,9 +244,8 @@ export function operationHandler(operation: Operation, context: PipelineContext)
             const message = `transaction id reused for a different request: ${transaction.transactionId} (part ${transaction.partNumber ?? 1}) was first used for ${first.method} ${first.path} with another body`;
             throw new GentrackApiError('BAD_REQUEST', message, [{ path: 'headers.X-Transaction-Id', message }]);
           }
-          record(exchange, { status: remembered.status, response: remembered.body, replay: true });
-          send(exchange, remembered.status, remembered.body, true);
-          return;
+          const replayed = { status: remembered.status, response: remembered.body, replay: true };
+          return await answer(exchange, replayed, () => send(exchange, remembered.status, remembered.body, true));
         }
         idempotency = { key, fingerprint };
         exchange.body = parseJsonBody(exchange.rawBody);
@@ -239,14 +263,14 @@ export function operationHandler(operation: Operation, context: PipelineContext)
         transaction !== undefined && outcome.entity !== undefined
           ? context.ordering.observe(outcome.entity, transaction.dateTimeMs)
           : false;
-      record(exchange, {
+      const applied = {
         status: outcome.status,
         response: outcome.body,
         outOfOrder,
         effective: write && outcome.status < 300,
         ...(outcome.entity === undefined ? {} : { entity: outcome.entity }),
-      });
-      send(exchange, outcome.status, outcome.body);
+      };
+      return await answer(exchange, applied, () => send(exchange, outcome.status, outcome.body));
     } catch (error) {
       const apiError = asApiError(error);
       const body = apiError.toBody(exchange.transaction.transactionId);
@@ -257,8 +281,7 @@ export function operationHandler(operation: Operation, context: PipelineContext)
           body,
         });
       }
-      record(exchange, { status: apiError.status, response: body });
-      sendError(exchange, apiError, body);
+      return answer(exchange, { status: apiError.status, response: body }, () => sendError(exchange, apiError, body));
     }
   };
 }
