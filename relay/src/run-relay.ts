@@ -20,9 +20,21 @@ export interface RunRelayOptions {
 /**
  * V8 lets the heap grow to several times its live size before collecting. The relay's live data is small and steady
  * (about 45 MB, most of it loaded code) while thousands of events a second pass through it, so that growth is garbage
- * held as RSS: grow the heap by at most a third between collections instead, as the initial sync does.
+ * held as RSS: grow the old generation by at most a fifth between collections instead (V8 grows it by at least 8 MB
+ * whatever the percentage). bench:relay with the 4 MB semi-spaces of bin/gentrack-sf.js: 12-17 full collections a
+ * run instead of 9-12, their pauses 90-350 ms in all, peak RSS 147-150 MB against 152-156 MB at 30 %.
  */
-const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 20;
+
+/**
+ * undici parses HTTP/1.1 responses with llhttp compiled to WebAssembly. V8 first compiles it with its baseline
+ * compiler (Liftoff), then, once the relay is busy, recompiles the hot parser functions with TurboFan: tens of MB of
+ * compiler memory at once (V8's peak malloced memory 46 MB against 11 MB without), which set the relay's peak RSS
+ * in bench:relay. The baseline code parses a small response as fast for this workload (a bare undici loop of 20,000
+ * requests: the same CPU, peak RSS 106 -> 80 MiB), so the relay keeps it. The flag must be set before the first
+ * connection compiles the module; V8 reads it for every later WebAssembly compilation.
+ */
+const WEBASSEMBLY_TIER = '--liftoff-only';
 
 /**
  * Resolves when the relay has stopped; the exit code says how (0 after a signal, 2 after a fatal error, 3 when it
@@ -30,6 +42,7 @@ const HEAP_GROWING_PERCENT = 30;
  */
 export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  v8.setFlagsFromString(WEBASSEMBLY_TIER);
   const env = options.env ?? process.env;
   const config = loadRelayConfig({ env, ...(options.configFile ? { file: options.configFile } : {}) });
   const secrets = loadRelaySecrets({ config, env });

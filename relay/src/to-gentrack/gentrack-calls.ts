@@ -10,6 +10,7 @@ import {
   type ConnectorModel,
   type MappedField,
   type OperationRule,
+  type SyncedObject,
 } from '../../../model/connector-model.js';
 import type { GentrackOperationName } from '../../../model/gentrack-operations.js';
 import { BadEventError } from './object-event.js';
@@ -71,7 +72,7 @@ export function planGentrackCalls(
       `${change.operationType} of ${change.objectType} ${change.recordId} carries no ${dml === 'delete' ? 'old' : 'new'} values`,
     );
   }
-  const fieldsByName = new Map(object.fields.map((field) => [field.name, field]));
+  const fieldsByName = fieldsByNameOf(object);
   const referenceOf = (field: MappedField): string | null => {
     const fromPayload = (values[REFERENCES_KEY] as Record<string, unknown> | undefined)?.[field.name];
     if (typeof fromPayload === 'string' && fromPayload.length > 0) return fromPayload;
@@ -113,6 +114,18 @@ export function planGentrackCalls(
       writeBack: rule.writeBack,
     };
   });
+}
+
+/** An object's fields by name, built once per object of the model rather than once per change. */
+const fieldIndexes = new WeakMap<SyncedObject, ReadonlyMap<string, MappedField>>();
+
+function fieldsByNameOf(object: SyncedObject): ReadonlyMap<string, MappedField> {
+  let index = fieldIndexes.get(object);
+  if (!index) {
+    index = new Map(object.fields.map((field) => [field.name, field]));
+    fieldIndexes.set(object, index);
+  }
+  return index;
 }
 
 /** The record's own Gentrack reference: its External ID in the payload, or the one the relay learnt. */

@@ -18,19 +18,23 @@ type Result = { success: boolean; errors?: { errorCode: string; message: string 
 function fakeConnection(answer: (records: Update[]) => Result[] | Error): {
   connection: Connection;
   calls: Update[][];
+  /** The sObject type of each call. */
+  objects: string[];
 } {
   const calls: Update[][] = [];
+  const objects: string[] = [];
   const connection = {
-    sobject: () => ({
+    sobject: (objectType: string) => ({
       update: async (records: Update[]) => {
         calls.push(records);
+        objects.push(objectType);
         const result = answer(records);
         if (result instanceof Error) throw result;
         return result;
       },
     }),
   } as unknown as Connection;
-  return { connection, calls };
+  return { connection, calls, objects };
 }
 
 function withStore(run: (store: RelayStore) => Promise<void>): Promise<void> {
@@ -91,6 +95,37 @@ test("a record's write-backs are applied as one update that keeps every field, t
       { Id: OTHER, ...updated },
     ]);
     assert.deepEqual(applied, [2]);
+    assert.deepEqual(store.dueWriteBacks(10, Date.now() + 3_600_000), [], 'every write-back is done');
+  });
+});
+
+test('write-backs of several objects go out in one update per object, each in the order they were stored', async () => {
+  await withStore(async (store) => {
+    const CONTACT = '003000000000001AAA';
+    const OTHER_CONTACT = '003000000000002AAA';
+    store.recordDelivered(
+      [
+        { objectType: 'Account', recordId: RECORD },
+        { objectType: 'Contact', recordId: CONTACT },
+        { objectType: 'Account', recordId: OTHER },
+        { objectType: 'Contact', recordId: OTHER_CONTACT },
+      ].map((writeBack, index) => ({ seq: index + 1, writeBack: { ...writeBack, fields: updated } })),
+    );
+    const { connection, calls, objects } = fakeConnection((records) => records.map(() => ({ success: true })));
+    await new WriteBackFlusher({
+      store,
+      connection: async () => connection,
+      logger: pino({ level: 'silent' }),
+    }).flushOnce();
+
+    assert.deepEqual(objects, ['Account', 'Contact']);
+    assert.deepEqual(
+      calls.map((records) => records.map((record) => record.Id)),
+      [
+        [RECORD, OTHER],
+        [CONTACT, OTHER_CONTACT],
+      ],
+    );
     assert.deepEqual(store.dueWriteBacks(10, Date.now() + 3_600_000), [], 'every write-back is done');
   });
 });

@@ -57,8 +57,11 @@ export class WriteBackFlusher {
       const due = this.options.store.dueWriteBacks(COLLECTION_LIMIT * 5);
       if (due.length === 0) return;
       const byObject = new Map<string, WriteBack[]>();
-      for (const writeBack of due)
-        byObject.set(writeBack.objectType, [...(byObject.get(writeBack.objectType) ?? []), writeBack]);
+      for (const writeBack of due) {
+        const ofObject = byObject.get(writeBack.objectType);
+        if (ofObject) ofObject.push(writeBack);
+        else byObject.set(writeBack.objectType, [writeBack]);
+      }
       let connection: Connection;
       try {
         connection = await this.options.connection();

@@ -33,6 +33,13 @@ const STORE_FILE_MODE = 0o600;
 const BUSY_TIMEOUT_MS = 5000;
 /** After a checkpoint the log file is reused from its start; keep at most this much of it on disk. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/**
+ * Page cache per connection, in KiB: SQLite's own default. better-sqlite3 builds SQLite with 16 MB instead, and the
+ * outbox connection filled all of it under load (pages it writes once and never reads again: the tail of the
+ * outbox), 16 MB of the relay's peak RSS for no speed (bench:relay and a store micro-benchmark: the same CPU per
+ * event). A relay holds three or four connections to the store file.
+ */
+const PAGE_CACHE_KIB = 2000;
 
 /**
  * Opens (creating it and its directory if missing) the store file at `file`, or a throwaway database for ':memory:',
@@ -65,6 +72,7 @@ export function openRelayDatabase(file: string, options: RelayDatabaseOptions = 
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     migrate(db, MIGRATIONS, file);
     return db;
   } catch (error) {

@@ -69,6 +69,20 @@ test('the typed object records what modules report', async () => {
   assert.ok(!text.includes('process_cpu'), 'default metrics can be left out');
 });
 
+test('the subscription state follows every change, whatever repeats in between', async () => {
+  const metrics = createRelayMetrics({ defaultMetrics: false });
+  const current = async () =>
+    [...(await metrics.render()).matchAll(/^gentrack_relay_subscription_state\{state="(\w+)"\} 1$/gm)].map(
+      (match) => match[1],
+    );
+  assert.deepEqual(await current(), ['connecting']);
+  for (const state of ['connected', 'connected', 'reconnecting', 'reconnecting', 'connected'] as const)
+    metrics.subscription.set(state);
+  assert.deepEqual(await current(), ['connected']);
+  metrics.subscription.set('connecting');
+  assert.deepEqual(await current(), ['connecting']);
+});
+
 test('registries are independent, so tests can create several', async () => {
   const first = createRelayMetrics();
   const second = createRelayMetrics();

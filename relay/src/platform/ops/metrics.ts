@@ -149,7 +149,8 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     registers,
   });
   // Every series exists from the start, so an alert on `== 0` or a panel has something to read before the first change.
-  for (const state of SUBSCRIPTION_STATES) subscriptionState.set({ state }, state === 'connecting' ? 1 : 0);
+  let subscriptionNow: SubscriptionState = 'connecting';
+  for (const state of SUBSCRIPTION_STATES) subscriptionState.set({ state }, state === subscriptionNow ? 1 : 0);
 
   for (const state of BREAKER_STATES) breakerState.set({ breaker: 'gentrack', state }, state === 'closed' ? 1 : 0);
 
@@ -209,6 +210,9 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     },
     subscription: {
       set(current) {
+        // The subscriber reports 'connected' with every event: only a change of state rewrites the five series.
+        if (current === subscriptionNow) return;
+        subscriptionNow = current;
         for (const state of SUBSCRIPTION_STATES) subscriptionState.set({ state }, state === current ? 1 : 0);
       },
     },
