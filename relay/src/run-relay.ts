@@ -21,8 +21,8 @@ export interface RunRelayOptions {
  * V8 lets the heap grow to several times its live size before collecting. The relay's live data is small and steady
  * (about 45 MB, most of it loaded code) while thousands of events a second pass through it, so that growth is garbage
  * held as RSS: grow the old generation by at most a fifth between collections instead (V8 grows it by at least 8 MB
- * whatever the percentage). bench:relay with the 4 MB semi-spaces of bin/gentrack-sf.js: 12-17 full collections a
- * run instead of 9-12, their pauses 90-350 ms in all, peak RSS 147-150 MB against 152-156 MB at 30 %.
+ * whatever the percentage). bench:relay against 30 %: 10 full collections a run instead of 8, their pauses 75-90 ms
+ * in all on a quiet machine, the same relay/raw ratio, peak RSS 155-158 MB against 160-161 MB.
  */
 const HEAP_GROWING_PERCENT = 20;
 

@@ -41,6 +41,11 @@ export class MissingReferenceError extends RelayError {
   readonly code = 'REFERENCE_PENDING';
 }
 
+/** A DELETE's calls are planned from the record's old values; every other change's from its new values only. */
+export function plannedFromOldValues(change: Pick<ObjectChange, 'operationType'>): boolean {
+  return change.operationType === 'DELETE';
+}
+
 export function planGentrackCalls(
   model: ConnectorModel,
   change: ObjectChange,
@@ -66,10 +71,11 @@ export function planGentrackCalls(
   );
   if (rules.length === 0) return [];
 
-  const values = dml === 'delete' ? change.oldValues : change.newValues;
+  const fromOld = plannedFromOldValues(change);
+  const values = fromOld ? change.oldValues : change.newValues;
   if (!values) {
     throw new BadEventError(
-      `${change.operationType} of ${change.objectType} ${change.recordId} carries no ${dml === 'delete' ? 'old' : 'new'} values`,
+      `${change.operationType} of ${change.objectType} ${change.recordId} carries no ${fromOld ? 'old' : 'new'} values`,
     );
   }
   const fieldsByName = fieldsByNameOf(object);

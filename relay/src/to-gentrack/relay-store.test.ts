@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { RelayStore, type IncomingEvent } from './relay-store.js';
+import { RelayStore, type IncomingEvent, type PendingChange } from './relay-store.js';
 import { UNVERSIONED_OUTBOX_SCHEMA } from '../platform/db/unversioned-store-test-fixture.js';
 import { reassemble } from './reassemble.js';
 import type { ObjectEventPart } from './object-event.js';
@@ -149,6 +149,38 @@ test('a dead-lettered change can be retried into the outbox, or discarded', () =
     );
     assert.equal(store.discardDeadLetter(second!.id), true);
     assert.equal(store.deadLetters().length, 0);
+  });
+});
+
+test('an update waits for delivery without its old values, a delete with them; the store keeps both', () => {
+  withStore((store, file) => {
+    const withOld = (transactionId: string, operationType: 'UPDATE' | 'DELETE'): ObjectEventPart => ({
+      ...part(transactionId),
+      operationType,
+      oldPayload: '{"Id":"001000000000001AAA","Name":"Before"}',
+    });
+    const { stored } = store.ingest(
+      TOPIC,
+      [incoming(1, withOld('t-update', 'UPDATE')), incoming(2, withOld('t-delete', 'DELETE'))],
+      '2',
+      reassemble,
+    );
+    const oldValuesOf = (changes: readonly PendingChange[]) => changes.map((pending) => pending.change.oldValues);
+    const before = { Id: '001000000000001AAA', Name: 'Before' };
+    assert.deepEqual(oldValuesOf(stored), [null, before]);
+    assert.deepEqual(oldValuesOf(store.pendingChanges()), [null, before], 'the same after a restart');
+    assert.deepEqual(stored[0]!.change.newValues, { Id: '001000000000001AAA', Name: 'A' });
+
+    const db = new Database(file, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT change_json FROM changes ORDER BY seq').all() as { change_json: string }[];
+      assert.deepEqual(
+        rows.map((row) => (JSON.parse(row.change_json) as { oldValues: unknown }).oldValues),
+        [before, before],
+      );
+    } finally {
+      db.close();
+    }
   });
 });
 

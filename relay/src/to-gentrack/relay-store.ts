@@ -27,6 +27,7 @@ import { openRelayDatabase, type RelayDatabase } from '../platform/db/relay-data
 import { WalCheckpointer } from '../platform/db/wal-checkpointer.js';
 import { WalSync } from '../platform/db/wal-sync.js';
 import { isRelayError } from '../platform/errors.js';
+import { plannedFromOldValues } from './gentrack-calls.js';
 import { GentrackReferences } from './gentrack-references.js';
 import { ReplayCheckpoints } from './replay-checkpoints.js';
 import { WriteBackQueue, type WriteBack } from './write-back-queue.js';
@@ -56,6 +57,7 @@ export interface PendingChange {
   /** 0 at first; bumped by each retry of a change Gentrack rejected (see transactionIdOf). */
   readonly generation: number;
   readonly entityKey: string;
+  /** As delivery needs it: the old values only for a DELETE (see forDelivery); the store has the whole change. */
   readonly change: ObjectChange;
   readonly attempts: number;
   readonly nextAttemptAt: number;
@@ -295,7 +297,7 @@ export class RelayStore {
       seq: Number(result.lastInsertRowid),
       generation: 0,
       entityKey,
-      change,
+      change: forDelivery(change),
       attempts: 0,
       nextAttemptAt: 0,
       traceId,
@@ -555,11 +557,20 @@ function toPendingChange(row: ChangeRow): PendingChange {
     seq: row.seq,
     generation: row.generation,
     entityKey: row.entity_key,
-    change: JSON.parse(row.change_json) as ObjectChange,
+    change: forDelivery(JSON.parse(row.change_json) as ObjectChange),
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     traceId: row.trace_id,
   };
+}
+
+/**
+ * A change as the dispatcher holds it until it is delivered: the old values only when its calls are planned from
+ * them (a DELETE). Thousands of changes can wait in memory, and an update's old values were half of each; the
+ * stored change keeps them all.
+ */
+function forDelivery(change: ObjectChange): ObjectChange {
+  return change.oldValues === null || plannedFromOldValues(change) ? change : { ...change, oldValues: null };
 }
 
 function describe(error: unknown): { code: string; message: string } {
