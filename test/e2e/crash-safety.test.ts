@@ -50,6 +50,8 @@ const TOTAL_CHANGES = ACCOUNTS * (VERSIONS + 1) + VERSIONS;
 
 let sandbox: Sandbox;
 let dir: string;
+/** The relay process running now: a failing test must not leave it running after the suite. */
+let running: RelayProcess | undefined;
 
 before(async () => {
   sandbox = await startSandbox({ keepaliveIntervalMs: 500 });
@@ -57,6 +59,7 @@ before(async () => {
 });
 
 after(async () => {
+  await running?.kill('SIGKILL'); // a no-op when it already exited
   await sandbox?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -101,7 +104,7 @@ test(
 
     gentrack.faults.set(GENTRACK_HOLDS);
     const configFile = writeRelayConfig(sandbox, dir, { delivery: { concurrency: 16 } });
-    let relay: RelayProcess = startRelayProcess(sandbox, configFile);
+    let relay: RelayProcess = (running = startRelayProcess(sandbox, configFile));
     await relay.healthy();
     // The test runs the relay an operator runs: the compiled one (`npm run build`), and it says so.
     await eventually('the relay saying where it runs from', () =>
@@ -146,7 +149,7 @@ test(
       };
       const started = performance.now();
       await relay.kill('SIGKILL');
-      relay = startRelayProcess(sandbox, configFile);
+      relay = running = startRelayProcess(sandbox, configFile);
       await relay.healthy();
       kills.push({ ...kill, restartMs: Math.round(performance.now() - started) });
     };
