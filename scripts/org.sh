@@ -9,7 +9,8 @@
 #   scripts/org.sh package-create            create the unlocked package (writes its 0Ho id into sfdx-project.json)
 #   scripts/org.sh package-version           build a package version with code coverage
 #   scripts/org.sh package-install <04t id> [alias]
-#   scripts/org.sh test-org                  deploy and run the Apex tests in the org GENTRACK_TEST_ORG names
+#   scripts/org.sh test-org                  deploy, run the Apex tests and the relay's org suite (test/org) in the
+#                                            org GENTRACK_TEST_ORG names
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
@@ -50,12 +51,17 @@ case "$command" in
       echo "test:org NOT RUN: set GENTRACK_TEST_ORG to an org alias the sf CLI knows. This is not a pass." >&2
       exit 2
     fi
+    for name in GENTRACK_TEST_ORG_CLIENT_ID GENTRACK_TEST_ORG_CLIENT_SECRET; do
+      [ -n "${!name:-}" ] || { echo "test:org NOT RUN: $name is not set (see test/org/org-target.ts). This is not a pass." >&2; exit 2; }
+    done
     need_sf
     sf project deploy start --source-dir force-app --target-org "$GENTRACK_TEST_ORG" --wait 30
     sf apex run test --target-org "$GENTRACK_TEST_ORG" --code-coverage --result-format human --wait 20
+    # The relay against the org's real Pub/Sub endpoint, with the Gentrack stand-in on this machine.
+    node --import tsx --test --test-force-exit --test-reporter=spec test/org/*.test.ts
     ;;
   *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
     ;;
 esac
