@@ -13,7 +13,7 @@ export const GENTRACK_OPERATIONS = {
   'create-account': { method: 'POST', path: '/accounts', description: 'Create an account' },
   'update-account': { method: 'PUT', path: '/accounts/{ref}', description: 'Update an account' },
   'update-account-parent': { method: 'PUT', path: '/accounts/{ref}/parent', description: "Change an account's parent" },
-  'review-account': {
+  'create-account-review': {
     method: 'POST',
     path: '/accounts/{ref}/review',
     description: 'Ask Gentrack to review an account',
@@ -22,7 +22,7 @@ export const GENTRACK_OPERATIONS = {
   'update-customer': { method: 'PUT', path: '/customers/{ref}', description: 'Update a customer' },
   'create-contact': { method: 'POST', path: '/contacts', description: 'Create a contact' },
   'update-contact': { method: 'PUT', path: '/contacts/{ref}', description: 'Update a contact' },
-  'remove-contact': { method: 'PUT', path: '/contacts/{ref}/remove', description: 'Remove a contact' },
+  'delete-contact': { method: 'PUT', path: '/contacts/{ref}/remove', description: 'Remove a contact' },
   'update-contact-relationships': {
     method: 'PUT',
     path: '/contacts/{ref}/relationships',
@@ -48,6 +48,17 @@ export const GENTRACK_OPERATIONS = {
 } as const satisfies Record<string, GentrackOperation>;
 
 export type GentrackOperationName = keyof typeof GENTRACK_OPERATIONS;
+
+/**
+ * Names the connector model used before it followed Gentrack's connector reference. The loader still accepts them,
+ * warning with the new name (model/deprecated-operation-names.ts).
+ */
+export const DEPRECATED_OPERATION_NAMES = {
+  'review-account': 'create-account-review',
+  'remove-contact': 'delete-contact',
+} as const satisfies Record<string, GentrackOperationName>;
+
+export type DeprecatedOperationName = keyof typeof DEPRECATED_OPERATION_NAMES;
 
 export const GENTRACK_OPERATION_NAMES = Object.keys(GENTRACK_OPERATIONS) as GentrackOperationName[];
 

@@ -88,7 +88,7 @@ export function accountOperations(state: TenantState): Operation[] {
       },
     }),
     writeOperation({
-      name: 'review-account',
+      name: 'create-account-review',
       method: 'POST',
       path: '/accounts/:ref/review',
       body: accountReviewBody,

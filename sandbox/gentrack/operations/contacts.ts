@@ -48,7 +48,7 @@ export function contactOperations(state: TenantState, now: () => number): Operat
       },
     }),
     writeOperation({
-      name: 'remove-contact',
+      name: 'delete-contact',
       method: 'PUT',
       path: '/contacts/:ref/remove',
       body: schemas.remove,
