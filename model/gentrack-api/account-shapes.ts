@@ -1,7 +1,21 @@
+/** Accounts: customer-sync, account create/read/update, parent, review (request and response shapes). */
 import { z } from 'zod';
-import { optionalText, requiredText, reference, salesforceId } from './common.js';
+import {
+  amount,
+  currency,
+  nullableText,
+  optionalText,
+  reference,
+  requiredText,
+  salesforceId,
+  text,
+} from './common-shapes.js';
 
 export const ACCOUNT_CLASSES = ['Residential', 'Business', 'Government'] as const;
+
+/** Account statuses of the connector model's Gentrack_Account_Status__c. New accounts start Pending. */
+export const ACCOUNT_STATUSES = ['Pending', 'Active', 'Suspended', 'Final', 'Closed'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 const billingAddress = z.looseObject({
   street: optionalText(255),
@@ -31,7 +45,6 @@ export const newAccountBody = z.looseObject({
   parentAccountNumber: reference.nullish(),
   salesforceId,
 });
-export const NEW_ACCOUNT_BODY_KEYS = ['account', 'parentAccountNumber', 'salesforceId'] as const;
 
 /**
  * PUT /accounts/{ref}. A parentAccountNumber, when present, is applied like PUT /accounts/{ref}/parent (an update
@@ -42,10 +55,43 @@ export const accountUpdateBody = z.looseObject({
   parentAccountNumber: reference.nullish(),
   salesforceId,
 });
-export const ACCOUNT_UPDATE_BODY_KEYS = ['account', 'parentAccountNumber', 'salesforceId'] as const;
 
 /** PUT /accounts/{ref}/parent: the property is required; `null` removes the parent. */
 export const accountParentBody = z.looseObject({ parentAccountNumber: reference.nullable() });
 
 /** POST /accounts/{ref}/review */
 export const accountReviewBody = z.looseObject({ reason: optionalText(1000), salesforceId });
+
+// ---- responses
+
+/** POST /customer-sync answers with the new account's number only. */
+export const customerSyncResponse = z.looseObject({ accountNumber: text, status: z.enum(ACCOUNT_STATUSES) });
+
+/** Entity fields under `account` (as in requests, so the model's `gentrack:` paths address both); system fields on top. */
+export const accountResponse = z.looseObject({
+  accountNumber: text,
+  status: z.enum(ACCOUNT_STATUSES),
+  parentAccountNumber: nullableText,
+  salesforceId: text.optional(),
+  account: z.looseObject({ name: text.optional(), status: z.enum(ACCOUNT_STATUSES) }),
+  createdAt: text,
+  updatedAt: text,
+});
+
+export const accountReviewResponse = z.looseObject({
+  reviewId: text,
+  accountNumber: text,
+  status: z.enum(['Open', 'Closed']),
+  reason: nullableText,
+  salesforceId: text.optional(),
+  createdAt: text,
+});
+
+/** GET /accounts/{ref}/balance: positive is owed by the customer, negative is credit. */
+export const accountBalanceResponse = z.looseObject({
+  accountNumber: text,
+  balance: amount,
+  overdueAmount: amount,
+  currency,
+  asAt: text,
+});
