@@ -38,13 +38,10 @@ export interface HandlerInput<N extends GentrackApiOperationName> {
   body: Definition<N> extends { body: z.ZodType } ? z.output<Definition<N>['body']> : undefined;
 }
 
-/**
- * What a handler answers: the body in the table's response shape (checked by the compiler), the status when it is
- * not the table's, and the entity a write changed.
- */
+/** What a handler answers (with the table's status): the body in the table's answer shape, checked by the compiler. */
 export interface HandlerOutcome<N extends GentrackApiOperationName> {
   body: z.input<Definition<N>['response']>;
-  status?: number;
+  /** The record a write changed, for the per-entity ordering check. */
   entity?: string;
 }
 
@@ -80,7 +77,7 @@ export function tableOperation<N extends GentrackApiOperationName>(name: N, hand
       } as HandlerInput<N>;
       const outcome = handle(input);
       return {
-        status: outcome.status ?? definition.status,
+        status: definition.status,
         body: outcome.body,
         ...(outcome.entity === undefined ? {} : { entity: outcome.entity }),
       };
