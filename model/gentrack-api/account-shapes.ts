@@ -1,4 +1,7 @@
-/** Accounts: customer-sync, account create/read/update, parent, review (request and response shapes). */
+/**
+ * Accounts: customer-sync, account create/read/update, parent, review, balance (request and response shapes). The
+ * connector reference gives no shapes: these are chosen by us, with the model's `gentrack:` paths (`account.name`).
+ */
 import { z } from 'zod';
 import {
   amount,

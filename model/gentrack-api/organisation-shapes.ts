@@ -1,4 +1,4 @@
-/** Organisations (request and response shapes). */
+/** Organisations (request and response shapes). The connector reference gives no shapes: these are chosen by us. */
 import { z } from 'zod';
 import { optionalText, requiredText, salesforceId, text } from './common-shapes.js';
 import { relationshipResponse } from './relationship-shapes.js';

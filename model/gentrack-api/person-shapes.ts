@@ -1,4 +1,7 @@
-/** Contacts and customers: the people Gentrack keeps (request and response shapes). */
+/**
+ * Contacts and customers: the people Gentrack keeps (request and response shapes). The connector reference gives no
+ * shapes: these are chosen by us, with the model's `gentrack:` paths (`contact.lastName`).
+ */
 import { z } from 'zod';
 import { email, isoDate, optionalText, reference, requiredText, salesforceId, text } from './common-shapes.js';
 import { relationshipResponse } from './relationship-shapes.js';

@@ -1,4 +1,7 @@
-/** Relationships of contacts and organisations with accounts (request and response shapes). */
+/**
+ * Relationships of contacts and organisations with accounts (request and response shapes). The connector reference
+ * gives no shapes: these are chosen by us.
+ */
 import { z } from 'zod';
 import { isoDate, nullableText, reference, salesforceId, text } from './common-shapes.js';
 
