@@ -1,6 +1,6 @@
 /** `gentrack-sf generate [--check]`: force-app and the relay's typed model from config/connector.yaml. */
 import type { Command } from 'commander';
-import { DEFAULT_MODEL_PATH, loadConnectorModel } from '../model/load-model.js';
+import { DEFAULT_MODEL_PATH, formatLocatedProblem, loadConnectorModel } from '../model/load-model.js';
 
 export function registerGenerateCommand(program: Command): void {
   program
@@ -15,7 +15,9 @@ export function registerGenerateCommand(program: Command): void {
         import('./write-output.js'),
         import('../model/project-root.js'),
       ]);
-      const model = await loadConnectorModel(options.model, PROJECT_ROOT);
+      const model = await loadConnectorModel(options.model, PROJECT_ROOT, {
+        onWarning: (warning) => console.error(`warning: ${formatLocatedProblem(warning)}`),
+      });
       const files = await generateFiles(model);
       if (options.check) {
         const differences = await compareWithDisk(files, PROJECT_ROOT);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectorModelError, loadConnectorModel, parseConnectorModel } from './load-model.js';
+import { ConnectorModelError, loadConnectorModel, parseConnectorModel, type LocatedProblem } from './load-model.js';
 import { DEFAULT_MODEL, edit, problemsOf } from './model-test-fixture.js';
 import { findObject, trackedFields } from './connector-model.js';
 
@@ -305,3 +305,51 @@ test("the External ID's Gentrack property path is resolved, and must be a proper
   assert.equal(problems[0]!.path, 'objects.Account.externalId.gentrack');
   assert.match(problems[0]!.message, /property path/);
 });
+
+test('the old operation names load with a deprecation warning naming the reference name, and resolve to it', () => {
+  const text = edit(
+    edit(DEFAULT_MODEL, 'operation: create-account-review', 'operation: review-account'),
+    'operation: delete-contact',
+    'operation: remove-contact',
+  );
+  const warnings: LocatedProblem[] = [];
+  const model = parseConnectorModel(text, 'model.yaml', { onWarning: (warning) => warnings.push(warning) });
+
+  assert.equal(findObject(model, 'Account')!.operations.delete?.[0]?.operation, 'create-account-review');
+  assert.equal(findObject(model, 'Contact')!.operations.delete?.[0]?.operation, 'delete-contact');
+  assert.deepEqual(
+    warnings.map(({ path, line }) => ({ path, line })),
+    [
+      { path: 'objects.Account.operations.delete.operation', line: lineOf(text, 'operation: review-account') },
+      { path: 'objects.Contact.operations.delete.operation', line: lineOf(text, 'operation: remove-contact') },
+    ],
+  );
+  assert.match(warnings[0]!.message, /"review-account" is deprecated: use "create-account-review"/);
+  assert.match(warnings[1]!.message, /"remove-contact" is deprecated: use "delete-contact"/);
+});
+
+test('the model as committed uses no deprecated name; without a handler a warning is a Node DeprecationWarning', async () => {
+  const warnings: LocatedProblem[] = [];
+  parseConnectorModel(DEFAULT_MODEL, 'model.yaml', { onWarning: (warning) => warnings.push(warning) });
+  assert.deepEqual(warnings, []);
+
+  const emitted = new Promise<Error>((resolve) => process.once('warning', resolve));
+  parseConnectorModel(edit(DEFAULT_MODEL, 'operation: delete-contact', 'operation: remove-contact'), 'model.yaml');
+  const warning = (await emitted) as Error & { code?: string };
+  assert.equal(warning.name, 'DeprecationWarning');
+  assert.equal(warning.code, 'GENTRACK_MODEL_DEPRECATED_NAME');
+  assert.match(
+    warning.message,
+    /^model\.yaml:\d+:\d+ {2}objects\.Contact\.operations\.delete\.operation: "remove-contact"/,
+  );
+});
+
+test('an unknown operation name is refused listing the reference names, not the deprecated ones', () => {
+  const [problem] = problemsOf(edit(DEFAULT_MODEL, 'operation: delete-contact', 'operation: erase-contact'));
+  assert.match(problem!.message, /unknown Gentrack operation "erase-contact"; known operations: .*delete-contact/);
+  assert.doesNotMatch(problem!.message, /remove-contact[,.]|review-account/);
+});
+
+function lineOf(text: string, piece: string): number {
+  return text.split('\n').findIndex((line) => line.includes(piece)) + 1;
+}

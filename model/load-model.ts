@@ -7,6 +7,7 @@ import path from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { closestMatch } from './edit-distance.js';
+import { renameDeprecatedOperations } from './deprecated-operation-names.js';
 import { connectorModelSchema } from './schema.js';
 import { knownKeysAt } from './schema-keys.js';
 import { resolveModel, type ModelPath } from './resolve-model.js';
@@ -32,7 +33,7 @@ export class ConnectorModelError extends Error {
   ) {
     super(
       `${file}: the connector model has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  ${formatLocation(p)}  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
+        problems.map((p) => `  ${formatLocatedProblem(p)}`).join('\n'),
     );
     this.name = 'ConnectorModelError';
   }
@@ -42,10 +43,31 @@ function formatLocation(problem: LocatedProblem): string {
   return problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
 }
 
+/** `file:line:column  model.path: message`, as problems and warnings are printed. */
+export function formatLocatedProblem(problem: LocatedProblem): string {
+  return `${formatLocation(problem)}  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+}
+
+export interface LoadModelOptions {
+  /**
+   * Called for each thing in the model that still works but should change (a deprecated operation name). Default:
+   * a Node DeprecationWarning (process.emitWarning), which node prints on stderr.
+   */
+  onWarning?: (warning: LocatedProblem) => void;
+}
+
+function emitDeprecationWarning(warning: LocatedProblem): void {
+  process.emitWarning(formatLocatedProblem(warning), {
+    type: 'DeprecationWarning',
+    code: 'GENTRACK_MODEL_DEPRECATED_NAME',
+  });
+}
+
 /** Reads and validates the model file. `projectRoot` makes the reported file path relative and stable. */
 export async function loadConnectorModel(
   modelPath: string = DEFAULT_MODEL_PATH,
   projectRoot: string = process.cwd(),
+  options: LoadModelOptions = {},
 ): Promise<ConnectorModel> {
   const absolute = path.resolve(projectRoot, modelPath);
   const relative = path.relative(projectRoot, absolute).split(path.sep).join('/');
@@ -64,11 +86,11 @@ export async function loadConnectorModel(
       { file: relative, path: '', message: `cannot read the connector model: ${reason}` },
     ]);
   }
-  return parseConnectorModel(text, relative);
+  return parseConnectorModel(text, relative, options);
 }
 
 /** Validates model text; `file` is only used in messages and in the generated headers. */
-export function parseConnectorModel(text: string, file: string): ConnectorModel {
+export function parseConnectorModel(text: string, file: string, options: LoadModelOptions = {}): ConnectorModel {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -99,7 +121,10 @@ export function parseConnectorModel(text: string, file: string): ConnectorModel 
       parsed.error.issues.flatMap((issue) => specificIssues(issue)).map((issue) => locate(issue.path, issue.message)),
     );
   }
-  const { model, problems } = resolveModel(parsed.data, file);
+  const { input, warnings } = renameDeprecatedOperations(parsed.data);
+  const onWarning = options.onWarning ?? emitDeprecationWarning;
+  for (const warning of warnings) onWarning(locate(warning.path, warning.message));
+  const { model, problems } = resolveModel(input, file);
   if (!model) {
     throw new ConnectorModelError(
       file,

@@ -3,7 +3,11 @@
  * standard field that must exist, a reference to another synced object, duplicate names) live in validate-model.ts.
  */
 import { z } from 'zod';
-import { GENTRACK_OPERATION_NAMES, GENTRACK_READ_OPERATION_NAMES } from './gentrack-operations.js';
+import {
+  DEPRECATED_OPERATION_NAMES,
+  GENTRACK_OPERATION_NAMES,
+  GENTRACK_READ_OPERATION_NAMES,
+} from './gentrack-operations.js';
 import { inboundSchema } from './inbound-schema.js';
 
 /** Salesforce API names: a letter first, then letters, digits and single underscores, no trailing underscore. */
@@ -128,10 +132,14 @@ function customFieldAttributeProblem(field: FieldInput): { message: string; path
 }
 
 const operationRuleSchema = z.strictObject({
-  operation: z.enum(GENTRACK_OPERATION_NAMES as [string, ...string[]], {
-    error: (issue) =>
-      `unknown Gentrack operation ${JSON.stringify(issue.input)}; known operations: ${GENTRACK_OPERATION_NAMES.join(', ')}`,
-  }),
+  // Deprecated names are accepted here and renamed, with a warning, before the model is resolved.
+  operation: z.enum(
+    [...GENTRACK_OPERATION_NAMES, ...Object.keys(DEPRECATED_OPERATION_NAMES)] as [string, ...string[]],
+    {
+      error: (issue) =>
+        `unknown Gentrack operation ${JSON.stringify(issue.input)}; known operations: ${GENTRACK_OPERATION_NAMES.join(', ')}`,
+    },
+  ),
   /** The rule fires when one of these fields changed (updates only; default: any Salesforce-mastered field). */
   whenChanged: z.array(z.string()).min(1).optional(),
   /** The field whose Gentrack reference fills {ref} in the operation's path (default: the External ID). */

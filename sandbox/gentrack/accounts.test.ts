@@ -181,11 +181,17 @@ describe('account operations', () => {
     assert.match(unknown.body.message, /A99999999/);
   });
 
-  test('balance: the account balance in AUD', async () => {
+  test('balance: the account balance in AUD, as of now, nothing overdue without bills', async () => {
     const seeded = tenant.state.seedAccount({ account: { name: 'Owes Money' }, balance: 123.45, status: 'Active' });
     const response = await client.get(`/accounts/${seeded.accountNumber}/balance`);
     assert.equal(response.status, 200);
-    assert.deepEqual(response.body, { accountNumber: seeded.accountNumber, balance: 123.45, currency: 'AUD' });
+    assert.deepEqual(response.body, {
+      accountNumber: seeded.accountNumber,
+      balance: 123.45,
+      overdueAmount: 0,
+      currency: 'AUD',
+      asAt: '2024-06-01T00:00:00.000Z',
+    });
     const missing = await client.get('/accounts/A99999999/balance');
     assert.equal(missing.status, 404);
   });

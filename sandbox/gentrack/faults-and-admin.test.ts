@@ -291,6 +291,27 @@ describe('admin endpoints', () => {
     assert.ok(state.body.tokens.issued >= 1);
   });
 
+  test('POST /__sandbox/accounts/:ref/billing-history gives an account bills, payments and reads', async () => {
+    const accountNumber = await client.createAccount('Billed From Afar');
+    const seeded = await admin('POST', `/accounts/${accountNumber}/billing-history`, { months: 4, unpaidBills: 1 });
+    assert.equal(seeded.status, 201);
+    assert.equal(seeded.body.billIds.length, 4);
+    const bills = await client.get(`/accounts/${accountNumber}/bills`);
+    assert.deepEqual(
+      bills.body.bills.map((bill: any) => bill.billId),
+      [...seeded.body.billIds].reverse(),
+    );
+    assert.equal(seeded.body.balance, bills.body.bills[0].amount, 'the newest bill is the unpaid one');
+    const structure = await client.get(`/service-points/${seeded.body.servicePointId}/structure`);
+    assert.equal(structure.body.meters[0].meterSerialNumber, seeded.body.meterSerialNumber);
+
+    const invalid = await admin('POST', `/accounts/${accountNumber}/billing-history`, { months: 0, colour: 'red' });
+    assert.equal(invalid.status, 400);
+    assert.deepEqual(invalid.body.details.map((detail: any) => detail.path).sort(), ['', 'months']);
+    const unknown = await admin('POST', '/accounts/A99999999/billing-history', {});
+    assert.equal(unknown.status, 404);
+  });
+
   test('POST and DELETE /__sandbox/faults control fault injection from another process', async () => {
     const set = await admin('POST', '/faults', { errorRate: 1, kinds: ['503'], seed: 3 });
     assert.equal(set.status, 200);

@@ -33,8 +33,9 @@ export type {
   ReviewView,
 } from './store/views.js';
 export { ACCOUNT_STATUSES } from './store/records.js';
+export type { BillingHistory, BillingHistoryOptions } from './billing/billing-history.js';
 export type { AccountStatus, ContactStatus } from './store/records.js';
-export { ACCOUNT_CLASSES } from './schemas/account-schemas.js';
+export { ACCOUNT_CLASSES } from '../../model/gentrack-api/account-shapes.js';
 export type {
   WebhookSender,
   WebhookEnvelope,

@@ -112,7 +112,7 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
   const idempotency = new IdempotencyStore(options.idempotencyCapacity ?? 500_000);
   const ordering = new EntityOrderObserver();
   const held = new HeldRequests();
-  const operations = allOperations(state, now);
+  const operations = allOperations(state);
 
   const webhooks = new WebhookSender({
     keys: await keysReady,

@@ -160,7 +160,7 @@ test('contacts, relationships, updates and deletes reach the right Gentrack oper
 
   await e2e.admin.sobject('Account').destroy(otherId);
   await eventually('account review', () =>
-    callsTo('review-account').some((c) => c.path === `/v1/accounts/${otherNumber}/review`),
+    callsTo('create-account-review').some((c) => c.path === `/v1/accounts/${otherNumber}/review`),
   );
 });
 

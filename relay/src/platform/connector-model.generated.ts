@@ -218,7 +218,7 @@ export const connectorModel = {
         ],
         delete: [
           {
-            operation: 'review-account',
+            operation: 'create-account-review',
             method: 'POST',
             path: '/accounts/{ref}/review',
             ref: 'Gentrack_External_Id__c',
@@ -335,7 +335,7 @@ export const connectorModel = {
         ],
         delete: [
           {
-            operation: 'remove-contact',
+            operation: 'delete-contact',
             method: 'PUT',
             path: '/contacts/{ref}/remove',
             ref: 'Gentrack_External_Id__c',

@@ -20,6 +20,7 @@ import { RelayConfigError } from './config/relay-config.js';
 import { RelaySecretsError } from './config/relay-secrets.js';
 import { SyncRunNotFoundError } from './db/sync-history.js';
 import { AccessTokenError } from './gentrack/access-token-source.js';
+import { GentrackResponseShapeError, InvalidGentrackApiCallError } from './gentrack/gentrack-api.js';
 import { GentrackCallError } from './gentrack/gentrack-call-error.js';
 import { AbandonedOnCloseError, InvalidGentrackClientOptionsError } from './gentrack/gentrack-client.js';
 import { HealthCheckError } from './ops/health.js';
@@ -69,6 +70,8 @@ const ERRORS: readonly RelayError[] = [
   new AccessTokenError(failure),
   new GentrackCallError(call, failure),
   new InvalidGentrackClientOptionsError('m'),
+  new InvalidGentrackApiCallError('m'),
+  new GentrackResponseShapeError('get-account', ['m']),
   new AbandonedOnCloseError('m'),
   new HealthCheckError('m'),
   new OpsServerError('OPS_SERVER_LISTEN_FAILED', 'm'),

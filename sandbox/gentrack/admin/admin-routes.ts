@@ -8,6 +8,7 @@ import type { IdempotencyStore } from '../idempotency.js';
 import { validateBody } from '../schemas/body-validation.js';
 import type { TenantState } from '../store/tenant-state.js';
 import type { WebhookSender } from '../webhooks/webhook-sender.js';
+import { UTILITIES } from '../../../model/gentrack-api/meter-shapes.js';
 
 export const ADMIN_PREFIX = '/__sandbox';
 
@@ -29,6 +30,17 @@ const webhookRequest = z.object({
   data: z.unknown(),
   eventId: z.string().optional(),
   createdAt: z.string().optional(),
+});
+
+/** POST accounts/:ref/billing-history: the options of TenantState.seedBillingHistory. */
+const billingHistoryRequest = z.strictObject({
+  months: z.number().int().min(1).max(36).optional(),
+  utility: z.enum(UTILITIES).optional(),
+  unpaidBills: z.number().int().min(0).optional(),
+  credit: z.number().nonnegative().optional(),
+  billingEmail: z.email().optional(),
+  paymentMethod: z.enum(['DirectDebit', 'CreditCard', 'none']).optional(),
+  seed: z.number().int().optional(),
 });
 
 function jsonBody(raw: unknown): unknown {
@@ -71,6 +83,8 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
           'GET calls?since=<seq>': 'every call the tenant answered, with its headers and outcome, and the counters',
           'DELETE calls': 'forget the call log',
           'GET state': 'the tenant data (accounts, contacts, customers, organisations) and the counters',
+          'POST accounts/<accountNumber>/billing-history':
+            'give an account months of bills, payments and meter reads: { "months": 6, "unpaidBills": 1 }',
           'POST faults': 'inject failures: { "rate": 0.3, "kinds": ["500", "503", "429", "timeout"] }',
           'POST faults/next': 'fail the next calls only',
           'DELETE faults': 'stop injecting failures',
@@ -104,6 +118,18 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         tokens: { issued: parts.tokens.issuedCount, active: parts.tokens.activeCount },
         idempotencyKeys: parts.idempotency.size,
       }));
+
+      admin.post<{ Params: { ref: string } }>('/accounts/:ref/billing-history', async (request, reply) => {
+        const options = validateBody(billingHistoryRequest, jsonBody(request.body));
+        const history = parts.state.seedBillingHistory(request.params.ref, options);
+        return reply.code(201).send({
+          servicePointId: history.servicePointId,
+          meterSerialNumber: history.meterSerialNumber,
+          registerId: history.registerId,
+          billIds: history.bills.map((bill) => bill.billId),
+          balance: parts.state.balance(request.params.ref),
+        });
+      });
 
       admin.post('/faults', async (request) => {
         parts.faults.set(jsonBody(request.body) as Parameters<FaultInjector['set']>[0]);

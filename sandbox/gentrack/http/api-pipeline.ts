@@ -233,25 +233,30 @@ export function operationHandler(operation: Operation, context: PipelineContext)
         );
       }
       if (write) {
-        transaction = validateWriteTransaction(exchange.transaction);
+        // A write the reference lists without transaction headers (create-account-review) may still carry them;
+        // then they are checked and de-duplicate it like any other write.
+        const transactional = operation.transactional || exchange.transaction.transactionId !== undefined;
+        if (transactional) transaction = validateWriteTransaction(exchange.transaction);
         checkMediaType(request.headers['content-type'], exchange.rawBody);
-        const key = idempotencyKey(transaction.transactionId, transaction.partNumber);
-        const fingerprint = { method: operation.method, path: exchange.path, rawBody: exchange.rawBody ?? '' };
-        const remembered = context.idempotency.get(key);
-        if (remembered !== undefined) {
-          if (!sameRequest(remembered.fingerprint, fingerprint)) {
-            const first = remembered.fingerprint;
-            const message = `transaction id reused for a different request: ${transaction.transactionId} (part ${transaction.partNumber ?? 1}) was first used for ${first.method} ${first.path} with another body`;
-            throw new GentrackApiError('BAD_REQUEST', message, [{ path: 'headers.X-Transaction-Id', message }]);
+        if (transaction !== undefined) {
+          const key = idempotencyKey(transaction.transactionId, transaction.partNumber);
+          const fingerprint = { method: operation.method, path: exchange.path, rawBody: exchange.rawBody ?? '' };
+          const remembered = context.idempotency.get(key);
+          if (remembered !== undefined) {
+            if (!sameRequest(remembered.fingerprint, fingerprint)) {
+              const first = remembered.fingerprint;
+              const message = `transaction id reused for a different request: ${transaction.transactionId} (part ${transaction.partNumber ?? 1}) was first used for ${first.method} ${first.path} with another body`;
+              throw new GentrackApiError('BAD_REQUEST', message, [{ path: 'headers.X-Transaction-Id', message }]);
+            }
+            const replayed = { status: remembered.status, response: remembered.body, replay: true };
+            return await answer(exchange, replayed, () => send(exchange, remembered.status, remembered.body, true));
           }
-          const replayed = { status: remembered.status, response: remembered.body, replay: true };
-          return await answer(exchange, replayed, () => send(exchange, remembered.status, remembered.body, true));
+          idempotency = { key, fingerprint };
         }
-        idempotency = { key, fingerprint };
         exchange.body = parseJsonBody(exchange.rawBody);
       }
 
-      const outcome = operation.run(request.params as Record<string, string>, exchange.body);
+      const outcome = operation.run(request.params as Record<string, string>, request.query, exchange.body);
       if (idempotency !== undefined) {
         context.idempotency.remember(idempotency.key, {
           fingerprint: idempotency.fingerprint,

@@ -1,12 +1,10 @@
+import type { AccountStatus } from '../../../model/gentrack-api/account-shapes.js';
+import type { ContactStatus } from '../../../model/gentrack-api/person-shapes.js';
 import type { Fields } from './merge-patch.js';
 
 export type { Fields } from './merge-patch.js';
-
-/** Account statuses of the connector model's Gentrack_Account_Status__c. New accounts start Pending. */
-export const ACCOUNT_STATUSES = ['Pending', 'Active', 'Suspended', 'Final', 'Closed'] as const;
-export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
-
-export type ContactStatus = 'Active' | 'Removed';
+export { ACCOUNT_STATUSES, type AccountStatus } from '../../../model/gentrack-api/account-shapes.js';
+export type { ContactStatus } from '../../../model/gentrack-api/person-shapes.js';
 
 export interface ReviewRecord {
   reviewId: string;

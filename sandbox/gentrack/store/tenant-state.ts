@@ -1,4 +1,8 @@
 import { badRequest, notFound } from '../api-error.js';
+import { BillingLedger } from '../billing/billing-ledger.js';
+import { seedBillingHistory, type BillingHistory, type BillingHistoryOptions } from '../billing/billing-history.js';
+import { PaymentDesk } from '../billing/payment-desk.js';
+import { ServicePoints } from '../meters/service-points.js';
 import { mergePatch, withoutKeys, type Fields } from './merge-patch.js';
 import type {
   AccountRecord,
@@ -133,10 +137,31 @@ export class TenantState {
   private readonly organisationNumbers = new ReferenceSequence('O');
   private readonly reviewIds = new ReferenceSequence('RV');
 
+  /** Bills, financial transactions and balances of the accounts. */
+  readonly billing = new BillingLedger(this);
+  /** Payment arrangements, payment methods, terms, review dates and refunds. */
+  readonly payments = new PaymentDesk(this, this.billing);
+  /** Service points, their meters and meter reads. */
+  readonly servicePoints = new ServicePoints(this);
+
   constructor(private readonly now: () => number = Date.now) {}
 
   nowIso(): string {
     return new Date(this.now()).toISOString();
+  }
+
+  /** The tenant's calendar day (UTC), YYYY-MM-DD: due dates, read dates and birth dates are compared with it. */
+  today(): string {
+    return this.nowIso().slice(0, 10);
+  }
+
+  /** Months of bills, reads and payments for an existing account (see billing/billing-history.ts). */
+  seedBillingHistory(accountNumber: string, options?: BillingHistoryOptions): BillingHistory {
+    return seedBillingHistory(
+      { state: this, ledger: this.billing, payments: this.payments, servicePoints: this.servicePoints },
+      accountNumber,
+      options,
+    );
   }
 
   // ---- accounts
@@ -473,6 +498,9 @@ export class TenantState {
     for (const sequence of [this.accountNumbers, this.customerNumbers, this.organisationNumbers, this.reviewIds]) {
       sequence.reset();
     }
+    this.billing.reset();
+    this.payments.reset();
+    this.servicePoints.reset();
   }
 
   /** A new reference, or the caller's chosen one when seeding (which must be free). */

@@ -39,14 +39,14 @@ export interface GentrackClientOptions {
   logger?: Logger;
 }
 
-/** Gentrack's transaction headers of one call. */
+/** Gentrack's transaction headers of one call; an operation that takes none (a read) leaves them out. */
 export interface GentrackCallHeaders {
   /** X-Transaction-Id: stable per event, so a redelivery has no second effect. */
-  transactionId: string;
-  partNumber: number;
-  partTotal: number;
+  transactionId?: string | undefined;
+  partNumber?: number | undefined;
+  partTotal?: number | undefined;
   /** X-Transaction-Date-Time: ISO-8601 with offset, the time of the change (Gentrack orders by it). */
-  transactionDateTime: string;
+  transactionDateTime?: string | undefined;
   traceId: string;
   /** X-On-Behalf-Of: the user who made the change, for Gentrack's audit. */
   onBehalfOf?: string | undefined;
@@ -192,12 +192,12 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     const headers: Record<string, string> = {
       authorization: 'Bearer ' + token,
       accept: 'application/json',
-      'x-transaction-id': transactionId,
-      'x-transaction-part-number': String(partNumber),
-      'x-transaction-part-total': String(partTotal),
-      'x-transaction-date-time': transactionDateTime,
       'x-trace-id': traceId,
     };
+    if (transactionId !== undefined) headers['x-transaction-id'] = transactionId;
+    if (partNumber !== undefined) headers['x-transaction-part-number'] = String(partNumber);
+    if (partTotal !== undefined) headers['x-transaction-part-total'] = String(partTotal);
+    if (transactionDateTime !== undefined) headers['x-transaction-date-time'] = transactionDateTime;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (onBehalfOf !== undefined) headers['x-on-behalf-of'] = onBehalfOf;
     try {

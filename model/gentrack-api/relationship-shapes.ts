@@ -1,5 +1,9 @@
+/**
+ * Relationships of contacts and organisations with accounts (request and response shapes). The connector reference
+ * gives no shapes: these are chosen by us.
+ */
 import { z } from 'zod';
-import { isoDate, reference, salesforceId } from './common.js';
+import { isoDate, nullableText, reference, salesforceId, text } from './common-shapes.js';
 
 const roles = z
   .union([z.string().max(4000), z.array(z.string().max(255))], {
@@ -19,22 +23,20 @@ export const relationshipUpsertBody = z.looseObject({
   /** The Salesforce AccountContactRelation id; kept on the relationship. */
   salesforceId,
 });
-/** Interpreted or owned by the sandbox; other relationship properties are kept as sent. */
-export const RELATIONSHIP_KEYS = [
-  'accountNumber',
-  'roles',
-  'active',
-  'startDate',
-  'endDate',
-  'customerNumber',
-  'organisationNumber',
-  'relationshipId',
-  'primary',
-  'createdAt',
-  'updatedAt',
-] as const;
 
 /** PUT .../relationships/remove */
 export const relationshipRemoveBody = z.looseObject({
   relationship: z.looseObject({ accountNumber: reference }),
+});
+
+export const relationshipResponse = z.looseObject({
+  relationshipId: text,
+  accountNumber: text,
+  roles: z.array(text),
+  active: z.boolean(),
+  primary: z.boolean(),
+  startDate: nullableText,
+  endDate: nullableText,
+  createdAt: text,
+  updatedAt: text,
 });
