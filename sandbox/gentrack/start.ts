@@ -9,6 +9,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { allOperations } from './operations/catalogue.js';
 import type { HttpMethod } from './operations/operation.js';
 import { EntityOrderObserver } from './ordering.js';
+import { PartAssemblies } from './part-assembly.js';
 import { TenantState } from './store/tenant-state.js';
 import { generateWebhookKeyPair, type WebhookKeyPair } from './webhooks/signing-keys.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
@@ -21,6 +22,11 @@ export interface GentrackSandboxOptions {
   /** Client credentials the token endpoint accepts. Default gentrack-sandbox-client / gentrack-sandbox-secret. */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * OAuth2 scopes the client may be granted. When given, the token endpoint refuses a request that asks for none of
+   * them or for another (invalid_scope). Default: none, and the `scope` parameter is ignored.
+   */
+  scopes?: readonly string[];
   /** Lifetime of access tokens. Default 3600. */
   tokenTtlSeconds?: number;
   /** Keep every call in `calls` (default true); turn off for benchmarks (counters are kept regardless). */
@@ -82,7 +88,7 @@ export interface GentrackSandbox {
   /** PEM (SPKI) public key that verifies webhook signatures. */
   publicKeyPem: string;
   operations: readonly OperationDescription[];
-  /** Forgets data, calls, counters, faults, idempotency keys and ordering (tokens stay valid). */
+  /** Forgets data, calls, counters, faults, idempotency keys, held parts and ordering (tokens stay valid). */
   reset(): void;
   /** Stops listening and drops open connections, including requests held by timeout faults. */
   close(): Promise<void>;
@@ -110,6 +116,7 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
   const calls = new CallLog({ recording: options.recordCalls ?? true, capacity: options.maxRecordedCalls ?? 100_000 });
   const faults = new FaultInjector(tokens, options.faultSeed ?? 1);
   const idempotency = new IdempotencyStore(options.idempotencyCapacity ?? 500_000);
+  const parts = new PartAssemblies();
   const ordering = new EntityOrderObserver();
   const held = new HeldRequests();
   const operations = allOperations(state, now);
@@ -126,14 +133,16 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
     calls.clear();
     faults.clear();
     idempotency.clear();
+    parts.clear();
     ordering.clear();
   };
 
   const app = buildSandboxServer({
-    context: { tokens, faults, idempotency, ordering, calls, held, now },
+    context: { tokens, faults, idempotency, parts, ordering, calls, held, now },
     operations,
     clientId,
     clientSecret,
+    ...(options.scopes ? { scopes: options.scopes } : {}),
     logRequests: options.logRequests ?? false,
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     keepAliveTimeoutSeconds: options.keepAliveTimeoutSeconds ?? 30,

@@ -13,6 +13,8 @@ export interface SandboxServerOptions {
   operations: Operation[];
   clientId: string;
   clientSecret: string;
+  /** Scopes the token endpoint grants; when given, token requests must ask for them. */
+  scopes?: readonly string[];
   /** Log every request with pino (fastify's logger). Off by default: the request path stays lean. */
   logRequests: boolean;
   bodyLimitBytes: number;
@@ -46,6 +48,7 @@ export function buildSandboxServer(options: SandboxServerOptions): FastifyInstan
     path: TOKEN_PATH,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
+    ...(options.scopes ? { scopes: options.scopes } : {}),
     tokens: options.context.tokens,
     calls: options.context.calls,
     now: options.context.now,

@@ -92,6 +92,8 @@ export function accountOperations(state: TenantState): Operation[] {
       method: 'POST',
       path: '/accounts/:ref/review',
       body: accountReviewBody,
+      // The reference lists it without transaction headers: a request sent twice opens two reviews.
+      transactional: false,
       handle(params, body) {
         const record = state.requireAccount(param(params, 'ref'));
         const review = state.openReview(record, body.reason ?? null, body.salesforceId ?? undefined);

@@ -16,6 +16,12 @@ export interface Operation {
   method: HttpMethod;
   /** Path below /v1, in fastify syntax (`/accounts/:ref`). */
   path: string;
+  /**
+   * Writes: takes Gentrack's transaction headers (required; de-duplication by X-Transaction-Id, fragmented payloads,
+   * ordering). false for the writes the connector reference lists without them: the headers are ignored and every
+   * request takes effect, a repeated one too.
+   */
+  transactional: boolean;
   /** Validates the parsed body (writes) and runs the operation; throws GentrackApiError for error answers. */
   run(params: Record<string, string>, body: unknown): OperationOutcome;
 }
@@ -32,6 +38,8 @@ interface WriteDefinition<S extends z.ZodType> {
   method: 'POST' | 'PUT' | 'DELETE';
   path: string;
   body: S;
+  /** false: the reference lists this write without transaction headers (see Operation.transactional). */
+  transactional?: false;
   handle(params: Record<string, string>, body: z.output<S>): OperationOutcome;
 }
 
@@ -40,6 +48,7 @@ export function readOperation(definition: ReadDefinition): Operation {
     name: definition.name,
     method: definition.method,
     path: definition.path,
+    transactional: false,
     run: (params) => definition.handle(params),
   };
 }
@@ -49,6 +58,7 @@ export function writeOperation<S extends z.ZodType>(definition: WriteDefinition<
     name: definition.name,
     method: definition.method,
     path: definition.path,
+    transactional: definition.transactional ?? true,
     run: (params, body) => definition.handle(params, validateBody(definition.body, body)),
   };
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { AccessTokenSource, type AccessTokenError } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
+import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from './oauth-scopes.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
 import { hasCode, RelayError } from '../errors.js';
 import { componentLogger } from '../ops/logger.js';
@@ -27,6 +28,8 @@ export interface GentrackClientOptions {
   clientSecret: string;
   /** How the token request presents the credentials. Default 'basic' (HTTP Basic); 'body' sends form parameters. */
   clientAuthentication?: 'basic' | 'body';
+  /** OAuth2 scopes the token request asks for. Default none (the `scope` parameter is left out). */
+  scopes?: readonly string[];
   /** Longest wait for an answer (headers, then between body chunks). Default 60,000 (Gentrack's documented value). */
   responseTimeoutMs?: number;
   /** Longest wait for a TCP/TLS connection. Default 30,000. */
@@ -41,10 +44,18 @@ export interface GentrackClientOptions {
 
 /** Gentrack's transaction headers of one call. */
 export interface GentrackCallHeaders {
-  /** X-Transaction-Id: stable per event, so a redelivery has no second effect. */
+  /**
+   * X-Transaction-Id: one per call, stable across redeliveries, so a redelivery has no second effect. Gentrack
+   * de-duplicates by it, and takes calls that share one for the parts of one fragmented payload.
+   */
   transactionId: string;
-  partNumber: number;
-  partTotal: number;
+  /**
+   * X-Transaction-Part-Number / -Total: this call's place among the fragments of one payload. Default 1 of 1: the
+   * relay sends every payload whole (it joins the parts of a split Salesforce event before calling Gentrack), so no
+   * caller sets these today.
+   */
+  partNumber?: number;
+  partTotal?: number;
   /** X-Transaction-Date-Time: ISO-8601 with offset, the time of the change (Gentrack orders by it). */
   transactionDateTime: string;
   traceId: string;
@@ -89,6 +100,7 @@ const optionsSchema = z.object({
   clientId: z.string().min(1, 'must not be empty'),
   clientSecret: z.string().min(1, 'must not be empty'),
   clientAuthentication: z.enum(['basic', 'body']).default('basic'),
+  scopes: z.array(z.string().regex(SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM)).default([]),
   responseTimeoutMs: milliseconds.default(60_000),
   connectTimeoutMs: milliseconds.default(30_000),
   idleTimeoutMs: milliseconds.default(30_000),
@@ -162,6 +174,7 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     clientAuthentication: settings.clientAuthentication,
+    scopes: settings.scopes,
     dispatcher: tokenClient,
     responseTimeoutMs: settings.responseTimeoutMs,
     logger,
@@ -188,7 +201,7 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     body: string | undefined,
     token: string,
   ): Promise<Answer> {
-    const { transactionId, partNumber, partTotal, transactionDateTime, traceId, onBehalfOf } = request.headers;
+    const { transactionId, partNumber = 1, partTotal = 1, transactionDateTime, traceId, onBehalfOf } = request.headers;
     const headers: Record<string, string> = {
       authorization: 'Bearer ' + token,
       accept: 'application/json',
