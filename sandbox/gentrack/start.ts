@@ -4,7 +4,7 @@ import { TokenStore } from './auth/token-store.js';
 import { CallLog } from './call-log.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { HeldRequests, type HeldCall } from './http/held-requests.js';
-import { API_PREFIX, TOKEN_PATH, buildSandboxServer } from './http/server.js';
+import { API_PREFIX, TOKEN_PATH, buildSandboxServer, type SandboxTls } from './http/server.js';
 import { IdempotencyStore } from './idempotency.js';
 import { allOperations } from './operations/catalogue.js';
 import type { HttpMethod } from './operations/operation.js';
@@ -50,6 +50,11 @@ export interface GentrackSandboxOptions {
   bodyLimitBytes?: number;
   /** Idle keep-alive timeout. Default 30 s, Gentrack's documented idle timeout. */
   keepAliveTimeoutSeconds?: number;
+  /**
+   * Serve https with this certificate (its CA is the caller's to trust), and with `requestCert` only to clients
+   * presenting a certificate issued by `ca`. Default: plain http.
+   */
+  tls?: SandboxTls;
 }
 
 export interface OperationDescription {
@@ -146,12 +151,13 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
     logRequests: options.logRequests ?? false,
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     keepAliveTimeoutSeconds: options.keepAliveTimeoutSeconds ?? 30,
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   registerAdminRoutes(app, { state, calls, faults, tokens, idempotency, webhooks, reset });
 
   await app.listen({ host, port: options.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
-  const origin = `http://${urlHost(host)}:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
 
   let closing: Promise<void> | undefined;
   return {

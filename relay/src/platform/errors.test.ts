@@ -22,6 +22,7 @@ import { SyncRunNotFoundError } from './db/sync-history.js';
 import { AccessTokenError } from './gentrack/access-token-source.js';
 import { GentrackCallError } from './gentrack/gentrack-call-error.js';
 import { AbandonedOnCloseError, InvalidGentrackClientOptionsError } from './gentrack/gentrack-client.js';
+import { GentrackTlsFileError } from './gentrack/tls-files.js';
 import { HealthCheckError } from './ops/health.js';
 import { OpsServerError } from './ops/ops-server.js';
 import { ExternalCredentialPushError } from './salesforce/external-credential-push.js';
@@ -70,6 +71,7 @@ const ERRORS: readonly RelayError[] = [
   new GentrackCallError(call, failure),
   new InvalidGentrackClientOptionsError('m'),
   new AbandonedOnCloseError('m'),
+  new GentrackTlsFileError('m'),
   new HealthCheckError('m'),
   new OpsServerError('OPS_SERVER_LISTEN_FAILED', 'm'),
   new ExternalCredentialPushError('m'),

@@ -23,6 +23,8 @@ export interface AccessTokenSourceOptions {
   scopes?: readonly string[];
   /** Sends the token requests (a connection to the token URL's origin). */
   dispatcher: Dispatcher;
+  /** The error behind a failed token request, when the dispatcher knows more than undici said. Default: itself. */
+  transportErrorCause?: (error: unknown) => unknown;
   /** For the error message of a timeout. */
   responseTimeoutMs?: number;
   logger: Logger;
@@ -73,10 +75,12 @@ function describeOAuthError(text: string): string | undefined {
 }
 
 export class AccessTokenSource {
+  readonly #origin: string;
   readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #body: string;
   readonly #dispatcher: Dispatcher;
+  readonly #transportErrorCause: (error: unknown) => unknown;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #tokenUrl: string;
@@ -88,8 +92,10 @@ export class AccessTokenSource {
 
   constructor(options: AccessTokenSourceOptions) {
     this.#tokenUrl = options.tokenUrl.origin + options.tokenUrl.pathname;
+    this.#origin = options.tokenUrl.origin;
     this.#path = options.tokenUrl.pathname + options.tokenUrl.search;
     this.#dispatcher = options.dispatcher;
+    this.#transportErrorCause = options.transportErrorCause ?? ((error) => error);
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#responseTimeoutMs = options.responseTimeoutMs;
@@ -144,6 +150,7 @@ export class AccessTokenSource {
     let text: string;
     try {
       const response = await this.#dispatcher.request({
+        origin: this.#origin,
         method: 'POST',
         path: this.#path,
         headers: this.#headers,
@@ -153,7 +160,7 @@ export class AccessTokenSource {
       headers = response.headers;
       text = await response.body.text();
     } catch (error) {
-      throw this.#failed(failureFromTransportError(error, 'token', this.#responseTimeoutMs));
+      throw this.#failed(failureFromTransportError(this.#transportErrorCause(error), 'token', this.#responseTimeoutMs));
     }
 
     if (status < 200 || status >= 300) {

@@ -8,11 +8,12 @@
  * serialised body per attempt.
  */
 import pino, { type Logger } from 'pino';
-import { Client, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { AccessTokenSource, type AccessTokenError } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
+import { gentrackConnections, type GentrackNetwork } from './gentrack-connections.js';
 import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from './oauth-scopes.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
 import { hasCode, RelayError } from '../errors.js';
@@ -38,6 +39,8 @@ export interface GentrackClientOptions {
   idleTimeoutMs?: number;
   /** Most sockets open to the API at once; calls beyond this queue. Default 64. */
   connections?: number;
+  /** An outbound proxy, extra CAs and a client certificate, for the API and the token URL alike. Default: none. */
+  network?: GentrackNetwork;
   /** Token events and shutdown are logged (never per call, never secrets). Default: silent. */
   logger?: Logger;
 }
@@ -112,7 +115,7 @@ export class InvalidGentrackClientOptionsError extends RelayError {
 }
 
 function readOptions(options: GentrackClientOptions): z.infer<typeof optionsSchema> {
-  const { logger: _logger, ...checked } = options;
+  const { logger: _logger, network: _network, ...checked } = options;
   const parsed = optionsSchema.safeParse(checked);
   if (parsed.success) return parsed.data;
   // Issues name the option and the problem, never the value (the secret must not reach an error message).
@@ -159,16 +162,18 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
   const origin = baseUrl.origin;
   const basePath = baseUrl.pathname.replace(/\/+$/, '');
 
-  const timeouts = {
-    headersTimeout: settings.responseTimeoutMs,
-    bodyTimeout: settings.responseTimeoutMs,
-    connect: { timeout: settings.connectTimeoutMs },
-    keepAliveTimeout: settings.idleTimeoutMs,
-    keepAliveMaxTimeout: settings.idleTimeoutMs,
+  const network = options.network ?? {};
+  const limits = {
+    responseTimeoutMs: settings.responseTimeoutMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
   };
-  const pool = new Pool(origin, { ...timeouts, connections: settings.connections, pipelining: 1 });
+  if (network.proxy) logger.info({ proxy: network.proxy.url }, 'Gentrack calls go through an outbound proxy');
+  const api = gentrackConnections(origin, network, { ...limits, connections: settings.connections });
+  const pool = api.dispatcher;
   // Token requests are rare and one at a time: one connection, of their own (the token URL is often another host).
-  const tokenClient = new Client(tokenUrl.origin, { ...timeouts, pipelining: 1 });
+  const tokenConnections = gentrackConnections(tokenUrl.origin, network, { ...limits, connections: 1 });
+  const tokenClient = tokenConnections.dispatcher;
   const tokens = new AccessTokenSource({
     tokenUrl,
     clientId: settings.clientId,
@@ -176,6 +181,7 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     clientAuthentication: settings.clientAuthentication,
     scopes: settings.scopes,
     dispatcher: tokenClient,
+    transportErrorCause: tokenConnections.cause,
     responseTimeoutMs: settings.responseTimeoutMs,
     logger,
   });
@@ -214,12 +220,12 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (onBehalfOf !== undefined) headers['x-on-behalf-of'] = onBehalfOf;
     try {
-      const response = await pool.request({ method: request.method, path, headers, body });
+      const response = await pool.request({ origin, method: request.method, path, headers, body });
       return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (error) {
       throw new GentrackCallError(
         failedCall(request, path),
-        failureFromTransportError(error, 'call', settings.responseTimeoutMs),
+        failureFromTransportError(api.cause(error), 'call', settings.responseTimeoutMs),
       );
     }
   }
