@@ -7,13 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { createProxy, type ProxyServer } from 'proxy';
 import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox.js';
+import { startAuthenticatingProxy, type AuthenticatingProxy } from '../authenticating-proxy.js';
 import { createPrivateCa, type PrivateCa } from '../private-ca.js';
 import { eventually } from './harness.js';
 import { startRelayProcess, writeRelayConfig, type RelayProcess } from './relay-process.js';
@@ -24,10 +22,7 @@ const PROXY_PASSWORD = 'proxy-pass-e2e-4Rt!';
 
 let ca: PrivateCa;
 let sandbox: Sandbox;
-let proxy: ProxyServer;
-let proxyUrl: string;
-/** The CONNECT requests the proxy accepted, as host:port. */
-const tunnels: string[] = [];
+let proxy: AuthenticatingProxy;
 let running: RelayProcess | undefined;
 const dirs: string[] = [];
 
@@ -40,14 +35,7 @@ before(async () => {
       tls: { key: ca.server.key.pem, cert: ca.server.cert.pem, ca: ca.ca.pem, requestCert: true },
     },
   });
-  proxy = createProxy(createServer());
-  const expected = 'Basic ' + Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64');
-  proxy.authenticate = (request: IncomingMessage) => request.headers['proxy-authorization'] === expected;
-  proxy.on('connect', (request: IncomingMessage) => {
-    if (request.headers['proxy-authorization'] === expected) tunnels.push(request.url!);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startAuthenticatingProxy(PROXY_USER, PROXY_PASSWORD);
 });
 
 afterEach(async () => {
@@ -56,8 +44,7 @@ afterEach(async () => {
 });
 
 after(async () => {
-  proxy?.closeAllConnections();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await sandbox?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   ca?.remove();
@@ -82,7 +69,7 @@ const customerSyncOf = (recordId: string) =>
 test('through the proxy, trusting the private CA, with a client certificate and scopes: a new account reaches Gentrack', async () => {
   const configFile = relayConfig({
     scopes: SCOPES,
-    proxy: { url: proxyUrl, username: PROXY_USER },
+    proxy: { url: proxy.url, username: PROXY_USER },
     tls: { caFile: ca.ca.file, certFile: ca.client.cert.file, keyFile: ca.client.encryptedKey.file },
   });
   running = startRelayProcess(sandbox, configFile, secrets());
@@ -94,7 +81,10 @@ test('through the proxy, trusting the private CA, with a client certificate and 
   const call = await eventually('customer-sync through the proxy', () => customerSyncOf(created!.id!), 30_000);
   assert.equal(call.status, 201);
   const gentrackHost = new URL(sandbox.gentrack.baseUrl).host;
-  assert.ok(tunnels.length > 0 && tunnels.every((target) => target === gentrackHost), JSON.stringify(tunnels));
+  assert.ok(
+    proxy.tunnels.length > 0 && proxy.tunnels.every((target) => target === gentrackHost),
+    JSON.stringify(proxy.tunnels),
+  );
   const [token] = sandbox.gentrack.calls.byOperation('token');
   assert.equal((token!.body as { scope?: string }).scope, 'crm.read crm.write');
   assert.ok(running.output.some((line) => line.includes('Gentrack calls go through an outbound proxy')));
@@ -103,7 +93,7 @@ test('through the proxy, trusting the private CA, with a client certificate and 
 test('without the CA: nothing reaches Gentrack, and the log says the certificate is not trusted and what to set', async () => {
   const configFile = relayConfig({
     scopes: SCOPES,
-    proxy: { url: proxyUrl, username: PROXY_USER },
+    proxy: { url: proxy.url, username: PROXY_USER },
     tls: { certFile: ca.client.cert.file, keyFile: ca.client.encryptedKey.file },
   });
   running = startRelayProcess(sandbox, configFile, secrets());

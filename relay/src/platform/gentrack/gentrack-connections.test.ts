@@ -4,11 +4,9 @@
  * that wants credentials, and in one tenant requiring a client certificate.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createProxy, type ProxyServer } from 'proxy';
 import { startGentrackSandbox, type GentrackSandbox } from '../../../../sandbox/gentrack/index.js';
+import { startAuthenticatingProxy, type AuthenticatingProxy } from '../../../../test/authenticating-proxy.js';
 import { createPrivateCa, type PrivateCa } from '../../../../test/private-ca.js';
 import { Secret } from '../config/secret.js';
 import { GentrackCallError } from './gentrack-call-error.js';
@@ -21,10 +19,10 @@ const PROXY_PASSWORD = 'proxy-pass-7Qe!';
 let ca: PrivateCa;
 let tenant: GentrackSandbox;
 let mutualTlsTenant: GentrackSandbox;
-let proxy: ProxyServer;
+let proxy: AuthenticatingProxy;
 let proxyUrl: string;
 /** The CONNECT requests the proxy accepted, as host:port. */
-const tunnels: string[] = [];
+let tunnels: string[];
 const clients: GentrackClient[] = [];
 
 before(async () => {
@@ -32,14 +30,8 @@ before(async () => {
   const serverTls = { key: ca.server.key.pem, cert: ca.server.cert.pem };
   tenant = await startGentrackSandbox({ tls: serverTls });
   mutualTlsTenant = await startGentrackSandbox({ tls: { ...serverTls, ca: ca.ca.pem, requestCert: true } });
-  proxy = createProxy(createServer());
-  const expected = 'Basic ' + Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64');
-  proxy.authenticate = (request: IncomingMessage) => request.headers['proxy-authorization'] === expected;
-  proxy.on('connect', (request: IncomingMessage) => {
-    if (request.headers['proxy-authorization'] === expected) tunnels.push(request.url!);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startAuthenticatingProxy(PROXY_USER, PROXY_PASSWORD);
+  ({ url: proxyUrl, tunnels } = proxy);
 });
 
 afterEach(async () => {
@@ -50,8 +42,7 @@ afterEach(async () => {
 });
 
 after(async () => {
-  proxy?.closeAllConnections();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await Promise.all([tenant?.close(), mutualTlsTenant?.close()]);
   ca?.remove();
 });
