@@ -8,6 +8,7 @@ import type { ConnectorModel } from '../../model/connector-model.js';
 import type { RelayConfig } from './platform/config/relay-config-schema.js';
 import type { RelaySecrets } from './platform/config/relay-secrets.js';
 import { createGentrackClient, type GentrackClient } from './platform/gentrack/gentrack-client.js';
+import { gentrackNetworkFrom } from './platform/gentrack/gentrack-connections.js';
 import { Dispatcher, type DeliveryObserver } from './to-gentrack/outbox-dispatcher.js';
 import { EventSubscriber, type ReceivedEvent, type SubscriptionState } from './to-gentrack/event-subscriber.js';
 import { GentrackInbound, type GentrackInboundObserver } from './to-salesforce/gentrack-inbound.js';
@@ -90,6 +91,8 @@ export class Relay {
     const { config, secrets, logger } = options;
     const model = options.model ?? connectorModel;
     const observer = options.observer ?? {};
+    // Before anything is opened: a TLS file that cannot be used stops the start, naming the setting and the file.
+    const gentrackNetwork = gentrackNetworkFrom(config.gentrack, secrets);
     // Before anything opens the store: a second relay on it would deliver its outbox twice.
     this.storeLock = config.store.path === ':memory:' ? undefined : lockStore(config.store.path);
     this.store = RelayStore.open({
@@ -103,6 +106,8 @@ export class Relay {
       tokenUrl: config.gentrack.tokenUrl,
       clientId: config.gentrack.clientId,
       clientSecret: secrets.gentrackClientSecret.reveal(),
+      ...(config.gentrack.scopes ? { scopes: config.gentrack.scopes } : {}),
+      network: gentrackNetwork,
       responseTimeoutMs: config.gentrack.responseTimeoutMs,
       connectTimeoutMs: config.gentrack.connectTimeoutMs,
       idleTimeoutMs: config.gentrack.idleTimeoutMs,

@@ -181,6 +181,24 @@ describe('account operations', () => {
     assert.match(unknown.body.message, /A99999999/);
   });
 
+  test('review: the reference lists it without transaction headers, so they neither are required nor de-duplicate', async () => {
+    const accountNumber = await client.createAccount('Reviewed Twice');
+    const bare = await client.post(
+      `/accounts/${accountNumber}/review`,
+      { reason: 'no headers' },
+      {
+        headers: { 'x-transaction-id': undefined, 'x-transaction-date-time': undefined },
+      },
+    );
+    assert.equal(bare.status, 202);
+    const options = { transactionId: 'evt-review' };
+    const first = await client.post(`/accounts/${accountNumber}/review`, { reason: 'same' }, options);
+    const second = await client.post(`/accounts/${accountNumber}/review`, { reason: 'same' }, options);
+    assert.equal(second.headers['x-idempotent-replay'], undefined);
+    assert.notEqual(second.body.reviewId, first.body.reviewId);
+    assert.equal(tenant.state.reviews(accountNumber).length, 3, 'every request opened a review');
+  });
+
   test('balance: the account balance in AUD, as of now, nothing overdue without bills', async () => {
     const seeded = tenant.state.seedAccount({ account: { name: 'Owes Money' }, balance: 123.45, status: 'Active' });
     const response = await client.get(`/accounts/${seeded.accountNumber}/balance`);

@@ -217,8 +217,13 @@ describe('request checks', () => {
     const beyond = await client.post('/customer-sync', account, { partNumber: 3, partTotal: 2 });
     assert.equal(beyond.status, 400);
     assert.match(beyond.body.details[0].message, /must not exceed/);
+    const beyondAbsentTotal = await client.post('/customer-sync', account, { partNumber: 2 });
+    assert.equal(beyondAbsentTotal.status, 400);
+    const whichPart = await client.post('/customer-sync', account, { partTotal: 2 });
+    assert.equal(whichPart.status, 400);
+    assert.match(whichPart.body.details[0].message, /Part-Number is required when X-Transaction-Part-Total is 2/);
     const fine = await client.post('/customer-sync', account, { partNumber: 2, partTotal: 2 });
-    assert.equal(fine.status, 201);
+    assert.equal(fine.status, 202, 'a valid part, held until part 1 arrives');
   });
 
   test('all header problems at once: missing id and bad date-time', async () => {

@@ -79,37 +79,91 @@ describe('idempotency', () => {
     assert.equal(tenant.state.counts().accounts, accounts);
   });
 
-  test('parts of one transaction are separate requests; a missing part number is part 1', async () => {
-    const accountNumber = await client.createAccount('Multi Part');
-    const part1 = await client.put(
+  test('the parts of a transaction are pieces of one payload: held until all arrive, then applied once', async () => {
+    const accountNumber = await client.createAccount('Fragmented');
+    const text = JSON.stringify({ account: { name: 'Joined Again', phone: '04 1234' } });
+    const pieces = [text.slice(0, 10), text.slice(10, 25), text.slice(25)];
+    const sendPart = (partNumber: number) =>
+      client.put(`/accounts/${accountNumber}`, undefined, {
+        transactionId: 'evt-fragments',
+        partNumber,
+        partTotal: 3,
+        rawBody: pieces[partNumber - 1]!,
+      });
+    const writes = tenant.calls.effectiveWrites;
+
+    const third = await sendPart(3);
+    assert.equal(third.status, 202);
+    assert.deepEqual(third.body, {
+      transactionId: 'evt-fragments',
+      status: 'AwaitingParts',
+      partTotal: 3,
+      partsReceived: [3],
+    });
+    assert.equal((await sendPart(1)).status, 202);
+    assert.equal((await sendPart(1)).status, 202, 'a part sent again is held once');
+    assert.equal(tenant.state.account(accountNumber)?.account['name'], 'Fragmented', 'nothing applied yet');
+    assert.equal(tenant.calls.effectiveWrites, writes);
+
+    const last = await sendPart(2);
+    assert.equal(last.status, 200);
+    assert.equal(last.body.account.name, 'Joined Again');
+    assert.equal(tenant.calls.effectiveWrites, writes + 1);
+
+    const again = await sendPart(2);
+    assert.equal(again.headers['x-idempotent-replay'], 'true', 'a part of a completed payload replays its answer');
+    assert.deepEqual(again.body, last.body);
+    assert.equal(tenant.calls.effectiveWrites, writes + 1);
+  });
+
+  test('calls under one transaction id that are different operations are refused, not applied', async () => {
+    const accountNumber = await client.createAccount('Two Operations');
+    const first = await client.put(
       `/accounts/${accountNumber}`,
-      { account: { phone: '1' } },
-      {
-        transactionId: 'evt-parts',
-        partNumber: 1,
-        partTotal: 2,
-      },
+      { account: { name: 'Renamed' } },
+      { transactionId: 'evt-two-calls', partNumber: 1, partTotal: 2 },
     );
-    const part2 = await client.put(
+    assert.equal(first.status, 202, 'held: it may be the first piece of a payload');
+    const second = await client.put(
       `/accounts/${accountNumber}/parent`,
       { parentAccountNumber: null },
-      {
-        transactionId: 'evt-parts',
-        partNumber: 2,
-        partTotal: 2,
-      },
+      { transactionId: 'evt-two-calls', partNumber: 2, partTotal: 2 },
     );
-    assert.equal(part1.status, 200);
-    assert.equal(part2.status, 200);
-    assert.equal(part2.headers['x-idempotent-replay'], undefined);
-    const implicitPart1 = await client.put(
-      `/accounts/${accountNumber}`,
-      { account: { phone: '1' } },
-      {
-        transactionId: 'evt-parts',
-      },
+    assert.equal(second.status, 400);
+    assert.match(
+      second.body.message,
+      /part 2 is PUT .*\/parent, but part 1 was PUT .*; the parts of a transaction are pieces of one request/,
     );
-    assert.equal(implicitPart1.headers['x-idempotent-replay'], 'true');
+    assert.equal(tenant.state.account(accountNumber)?.account['name'], 'Two Operations');
+  });
+
+  test('de-duplication is by transaction id: a part header does not make a second transaction', async () => {
+    const body = { account: { name: 'Once' } };
+    const first = await client.post('/customer-sync', body, { transactionId: 'evt-whole' });
+    assert.equal(first.status, 201);
+    const asPart = await client.post('/customer-sync', body, {
+      transactionId: 'evt-whole',
+      partNumber: 1,
+      partTotal: 1,
+    });
+    assert.equal(asPart.headers['x-idempotent-replay'], 'true');
+    const asPieces = await client.post('/customer-sync', body, {
+      transactionId: 'evt-whole',
+      partNumber: 1,
+      partTotal: 2,
+    });
+    assert.equal(asPieces.status, 400);
+    assert.match(asPieces.body.message, /transaction id reused for a different request: evt-whole \(part 1 of 2\)/);
+  });
+
+  test('a fragmented payload that is not JSON once joined is refused, and the refusal is remembered', async () => {
+    const options = { transactionId: 'evt-broken-pieces', partTotal: 2 };
+    await client.post('/customer-sync', undefined, { ...options, partNumber: 1, rawBody: '{"account":' });
+    const joined = await client.post('/customer-sync', undefined, { ...options, partNumber: 2, rawBody: '{"name"' });
+    assert.equal(joined.status, 400);
+    assert.match(joined.body.message, /not valid JSON/);
+    const again = await client.post('/customer-sync', undefined, { ...options, partNumber: 1, rawBody: '{"account":' });
+    assert.deepEqual([again.status, again.headers['x-idempotent-replay']], [400, 'true']);
   });
 
   test('validation and not-found answers are remembered too', async () => {

@@ -2,19 +2,16 @@
 export interface RequestFingerprint {
   method: string;
   path: string;
-  /** The body as received; compared by JSON value when the text differs (key order, spacing). */
+  /** The body as received (the parts joined); compared by JSON value when the text differs (key order, spacing). */
   rawBody: string;
 }
 
 export interface RememberedResponse {
   fingerprint: RequestFingerprint;
+  /** The texts of the parts the body came in, when it was fragmented: a part sent again is compared with its own. */
+  parts?: readonly string[];
   status: number;
   body: unknown;
-}
-
-/** The key of a write: its transaction id and part (a missing part number is part 1). */
-export function idempotencyKey(transactionId: string, partNumber: number | undefined): string {
-  return `${transactionId}#${partNumber ?? 1}`;
 }
 
 function canonicalJson(value: unknown): string {
@@ -42,8 +39,22 @@ export function sameRequest(a: RequestFingerprint, b: RequestFingerprint): boole
 }
 
 /**
- * First responses of writes by idempotency key, so a redelivered write gets the same answer and no second effect.
- * Bounded: beyond `capacity` keys the oldest are forgotten (Map keeps insertion order).
+ * Whether a request (or one part of a fragmented one) repeats the transaction `remembered` answered: the same
+ * operation, and the same body, or the same piece of it.
+ */
+export function repeats(
+  remembered: RememberedResponse,
+  request: RequestFingerprint & { partNumber: number; partTotal: number },
+): boolean {
+  const { fingerprint, parts } = remembered;
+  if (fingerprint.method !== request.method || fingerprint.path !== request.path) return false;
+  if ((parts?.length ?? 1) !== request.partTotal) return false;
+  return parts === undefined ? sameRequest(fingerprint, request) : parts[request.partNumber - 1] === request.rawBody;
+}
+
+/**
+ * First responses of writes by transaction id, so a redelivered write gets the same answer and no second effect.
+ * Bounded: beyond `capacity` ids the oldest are forgotten (Map keeps insertion order).
  */
 export class IdempotencyStore {
   private readonly responses = new Map<string, RememberedResponse>();

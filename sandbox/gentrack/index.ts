@@ -5,6 +5,7 @@
  */
 export { startGentrackSandbox, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from './start.js';
 export type { GentrackSandbox, GentrackSandboxOptions, OperationDescription } from './start.js';
+export type { SandboxTls } from './http/server.js';
 export { runGentrackSandbox } from './run.js';
 export type { RunGentrackSandboxOptions } from './run.js';
 export { GENTRACK_ERROR_TYPES, GENTRACK_ERROR_STATUS, errorTypeForStatus, isGentrackErrorType } from './error-types.js';

@@ -4,11 +4,12 @@ import { TokenStore } from './auth/token-store.js';
 import { CallLog } from './call-log.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { HeldRequests, type HeldCall } from './http/held-requests.js';
-import { API_PREFIX, TOKEN_PATH, buildSandboxServer } from './http/server.js';
+import { API_PREFIX, TOKEN_PATH, buildSandboxServer, type SandboxTls } from './http/server.js';
 import { IdempotencyStore } from './idempotency.js';
 import { allOperations } from './operations/catalogue.js';
 import type { HttpMethod } from './operations/operation.js';
 import { EntityOrderObserver } from './ordering.js';
+import { PartAssemblies } from './part-assembly.js';
 import { TenantState } from './store/tenant-state.js';
 import { generateWebhookKeyPair, type WebhookKeyPair } from './webhooks/signing-keys.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
@@ -21,6 +22,11 @@ export interface GentrackSandboxOptions {
   /** Client credentials the token endpoint accepts. Default gentrack-sandbox-client / gentrack-sandbox-secret. */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * OAuth2 scopes the client may be granted. When given, the token endpoint refuses a request that asks for none of
+   * them or for another (invalid_scope). Default: none, and the `scope` parameter is ignored.
+   */
+  scopes?: readonly string[];
   /** Lifetime of access tokens. Default 3600. */
   tokenTtlSeconds?: number;
   /** Keep every call in `calls` (default true); turn off for benchmarks (counters are kept regardless). */
@@ -44,6 +50,11 @@ export interface GentrackSandboxOptions {
   bodyLimitBytes?: number;
   /** Idle keep-alive timeout. Default 30 s, Gentrack's documented idle timeout. */
   keepAliveTimeoutSeconds?: number;
+  /**
+   * Serve https with this certificate (its CA is the caller's to trust), and with `requestCert` only to clients
+   * presenting a certificate issued by `ca`. Default: plain http.
+   */
+  tls?: SandboxTls;
 }
 
 export interface OperationDescription {
@@ -82,7 +93,7 @@ export interface GentrackSandbox {
   /** PEM (SPKI) public key that verifies webhook signatures. */
   publicKeyPem: string;
   operations: readonly OperationDescription[];
-  /** Forgets data, calls, counters, faults, idempotency keys and ordering (tokens stay valid). */
+  /** Forgets data, calls, counters, faults, idempotency keys, held parts and ordering (tokens stay valid). */
   reset(): void;
   /** Stops listening and drops open connections, including requests held by timeout faults. */
   close(): Promise<void>;
@@ -110,6 +121,7 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
   const calls = new CallLog({ recording: options.recordCalls ?? true, capacity: options.maxRecordedCalls ?? 100_000 });
   const faults = new FaultInjector(tokens, options.faultSeed ?? 1);
   const idempotency = new IdempotencyStore(options.idempotencyCapacity ?? 500_000);
+  const parts = new PartAssemblies();
   const ordering = new EntityOrderObserver();
   const held = new HeldRequests();
   const operations = allOperations(state);
@@ -126,23 +138,26 @@ export async function startGentrackSandbox(options: GentrackSandboxOptions = {})
     calls.clear();
     faults.clear();
     idempotency.clear();
+    parts.clear();
     ordering.clear();
   };
 
   const app = buildSandboxServer({
-    context: { tokens, faults, idempotency, ordering, calls, held, now },
+    context: { tokens, faults, idempotency, parts, ordering, calls, held, now },
     operations,
     clientId,
     clientSecret,
+    ...(options.scopes ? { scopes: options.scopes } : {}),
     logRequests: options.logRequests ?? false,
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     keepAliveTimeoutSeconds: options.keepAliveTimeoutSeconds ?? 30,
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   registerAdminRoutes(app, { state, calls, faults, tokens, idempotency, webhooks, reset });
 
   await app.listen({ host, port: options.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
-  const origin = `http://${urlHost(host)}:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
 
   let closing: Promise<void> | undefined;
   return {

@@ -4,6 +4,7 @@
  *   first publish to the last receipt, with Gentrack's call recording off (its counters still count);
  * - latency: a fixed offered rate, each event's publish time matched with its receipt in Gentrack's call log.
  */
+import { callTransactionId } from '../../relay/src/to-gentrack/gentrack-calls.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
 import { nextUpdateEvent, type BenchAccount } from './bench-accounts.js';
 
@@ -77,7 +78,9 @@ export async function measureLatency(workload: Workload, perSecond: number, seco
     const size = due - publishedAt.size;
     if (size > 0) {
       const at = Date.now();
-      for (const transactionId of publish(workload, size)) publishedAt.set(transactionId, at);
+      // Each is one update-account call, under the call's own transaction id.
+      for (const transactionId of publish(workload, size))
+        publishedAt.set(callTransactionId(transactionId, { key: 'update-account' }), at);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Pool, request } from 'undici';
 import { connectorModel } from '../../relay/src/platform/connector-model.generated.js';
-import { planGentrackCalls } from '../../relay/src/to-gentrack/gentrack-calls.js';
+import { callTransactionId, planGentrackCalls } from '../../relay/src/to-gentrack/gentrack-calls.js';
 import { readObjectEvent } from '../../relay/src/to-gentrack/object-event.js';
 import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
 import { PROJECT_ROOT } from '../../model/project-root.js';
@@ -77,8 +77,6 @@ interface PreparedCall {
   path: string;
   body: string;
   transactionId: string;
-  partNumber: string;
-  partTotal: string;
   transactionDateTime: string;
   traceId: string;
   changedBy: string;
@@ -102,9 +100,7 @@ async function main(): Promise<void> {
       method: call!.method,
       path: basePath + call!.path,
       body: JSON.stringify(call!.body),
-      transactionId: event.transactionId,
-      partNumber: String(call!.partNumber),
-      partTotal: String(call!.partTotal),
+      transactionId: callTransactionId(event.transactionId, call!),
       transactionDateTime: change.changedAt,
       traceId: randomUUID(),
       changedBy: job.changedBy,
@@ -137,8 +133,8 @@ async function main(): Promise<void> {
           authorization: 'Bearer ' + token,
           accept: 'application/json',
           'x-transaction-id': call.transactionId,
-          'x-transaction-part-number': call.partNumber,
-          'x-transaction-part-total': call.partTotal,
+          'x-transaction-part-number': '1',
+          'x-transaction-part-total': '1',
           'x-transaction-date-time': call.transactionDateTime,
           'x-trace-id': call.traceId,
           'content-type': 'application/json',

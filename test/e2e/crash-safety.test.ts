@@ -13,8 +13,8 @@
  * The stream runs at most about two rounds ahead of Gentrack's effects, so the relay always has work when it dies.
  *
  * The stream mixes the shapes a change can take: an account inserted (customer-sync), renamed (update-account), or
- * renamed and moved to another parent (update-account + update-account-parent: two calls, parts 1 and 2 of one
- * transaction), all published by the org's real Apex triggers; and renames whose payloads exceed the event's payload
+ * renamed and moved to another parent (update-account + update-account-parent: two calls, each a Gentrack
+ * transaction of its own, with ids derived from the change's), all published by the org's real Apex triggers; and renames whose payloads exceed the event's payload
  * fields, published in numbered parts (split-changes.ts says why these go onto the bus directly).
  *
  * Size: CRASH_ACCOUNTS accounts are inserted, then renamed in CRASH_VERSIONS rounds (a fifth of them also change
@@ -31,6 +31,7 @@ import { EVENT_FIELDS } from '../../model/connector-fields.js';
 import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox.js';
 import type { RecordedCall } from '../../sandbox/gentrack/index.js';
 import { METRIC_PREFIX } from '../../relay/src/platform/ops/metrics.js';
+import { callTransactionId } from '../../relay/src/to-gentrack/gentrack-calls.js';
 import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
 import { eventually } from './harness.js';
 import { startRelayProcess, writeRelayConfig, type RelayProcess } from './relay-process.js';
@@ -263,47 +264,40 @@ test(
     assert.deepEqual(refused.slice(0, 10), [], `${refused.length} calls were not answered with a success`);
 
     // Exactly one effect per call of every change: counted from Gentrack's effects, not from the relay's requests.
+    // Each call is a transaction of its own, whole (part 1 of 1).
     const effects = new Map<string, RecordedCall[]>();
     for (const call of calls) {
       if (!call.effective) continue;
       const key = keyOf(call);
       effects.set(key, [...(effects.get(key) ?? []), call]);
     }
-    const lost: string[] = [];
-    const wrongOperation: string[] = [];
-    for (const [transactionId, change] of stream) {
-      change.operations.forEach((operation, index) => {
-        const key = `${transactionId}#${index + 1}`;
-        const effect = effects.get(key);
-        if (!effect) lost.push(key);
-        else if (effect[0]!.operation !== operation) wrongOperation.push(`${key}: ${effect[0]!.operation}`);
-      });
-    }
+    const expectedCalls = callsOf(stream);
+    const lost = [...expectedCalls.keys()].filter((key) => !effects.has(key));
+    const wrongOperation = [...expectedCalls]
+      .filter(([key, { operation }]) => effects.has(key) && effects.get(key)![0]!.operation !== operation)
+      .map(([key]) => `${key}: ${effects.get(key)![0]!.operation}`);
     const twice = [...effects].filter(([, effect]) => effect.length > 1).map(([key]) => key);
-    const unexpected = [...effects.keys()].filter((key) => {
-      const [transactionId, part] = key.split('#');
-      return (stream.get(transactionId!)?.operations.length ?? 0) < Number(part);
-    });
+    const unexpected = [...effects.keys()].filter((key) => !expectedCalls.has(key));
+    const fragmented = calls
+      .filter((call) => call.transactionId !== undefined && call.headers['x-transaction-part-total'] !== '1')
+      .map(keyOf);
+    assert.deepEqual(fragmented.slice(0, 10), [], 'every call was sent whole, as part 1 of 1');
     assert.deepEqual(lost.slice(0, 10), [], `${lost.length} calls never took effect`);
     assert.deepEqual(twice.slice(0, 10), [], `${twice.length} calls took effect twice`);
     assert.deepEqual(unexpected.slice(0, 10), [], `${unexpected.length} effects belong to no change`);
-    assert.deepEqual(wrongOperation.slice(0, 10), [], 'each part is the operation its change needs');
+    assert.deepEqual(wrongOperation.slice(0, 10), [], 'each call is the operation its change needs');
     assert.equal(counters.effectiveWrites, expectedWrites, 'every call had exactly one effect in Gentrack');
 
-    // Per record, the effects came in the order the changes were made (and a change's parts in part order).
+    // Per record, the effects came in the order the changes were made (and a change's calls in the model's order).
     assert.equal(counters.outOfOrder, 0, 'no record received an older change after a newer one');
-    const lastByEntity = new Map<string, { version: number; part: number; key: string }>();
+    const lastByEntity = new Map<string, { version: number; call: number; key: string }>();
     const misordered: string[] = [];
     for (const call of calls) {
       if (!call.effective || !call.entity) continue;
-      const change = stream.get(call.transactionId!)!;
-      const at = {
-        version: change.version,
-        part: call.partNumber ?? 1,
-        key: keyOf(call),
-      };
+      const expected = expectedCalls.get(keyOf(call))!;
+      const at = { version: expected.change.version, call: expected.index, key: keyOf(call) };
       const last = lastByEntity.get(call.entity);
-      if (last && (at.version < last.version || (at.version === last.version && at.part <= last.part)))
+      if (last && (at.version < last.version || (at.version === last.version && at.call <= last.call)))
         misordered.push(`${call.entity}: ${at.key} (v${at.version}) after ${last.key} (v${last.version})`);
       lastByEntity.set(call.entity, at);
     }
@@ -332,8 +326,21 @@ test(
   },
 );
 
-/** The idempotency key of a Gentrack call: its transaction id and part. */
-const keyOf = (call: RecordedCall): string => `${call.transactionId}#${call.partNumber ?? 1}`;
+/** What Gentrack de-duplicates a call by: its transaction id. */
+const keyOf = (call: RecordedCall): string => call.transactionId!;
+
+/** The Gentrack calls the stream's changes must make, by the transaction id each call must carry. */
+function callsOf(
+  stream: ReadonlyMap<string, StreamChange>,
+): Map<string, { change: StreamChange; operation: string; index: number }> {
+  const calls = new Map<string, { change: StreamChange; operation: string; index: number }>();
+  for (const [transactionId, change] of stream) {
+    change.operations.forEach((operation, index) =>
+      calls.set(callTransactionId(transactionId, { key: operation }), { change, operation, index }),
+    );
+  }
+  return calls;
+}
 
 /** The changes published after `position`, by transaction id, read back from their events (parts joined). */
 function streamChanges(position: number): Map<string, StreamChange> {

@@ -233,7 +233,7 @@ test('Salesforce -> Gentrack: a record Gentrack never got is created there by a 
   assert.equal(e2e.sandbox.gentrack.state.account(accountNumber)?.account.name, 'Matai Energy');
   const [call] = gentrackCallsFor(accountId);
   assert.equal(call?.operation, 'customer-sync', "through the model's insert mapping");
-  assert.equal(call?.headers['x-transaction-id'], `sync-job-${job.id}`);
+  assert.equal(call?.headers['x-transaction-id'], `sync-job-${job.id}:customer-sync`);
   assert.equal(call?.headers['x-on-behalf-of'], adminUsername, "for Gentrack's audit");
 
   const written = await eventually('the write-back', async () => {

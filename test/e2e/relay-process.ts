@@ -34,13 +34,18 @@ export function writeRelayConfig(sandbox: Sandbox, dir: string, overrides: Recor
   return file;
 }
 
-export function startRelayProcess(sandbox: Sandbox, configFile: string): RelayProcess {
+/** `env`: more environment variables (secrets the sandbox does not know of, such as a proxy password). */
+export function startRelayProcess(
+  sandbox: Sandbox,
+  configFile: string,
+  env: Record<string, string> = {},
+): RelayProcess {
   const child = spawn(
     process.execPath,
     [path.join(PROJECT_ROOT, 'bin/gentrack-sf.js'), 'relay', '--config', configFile],
     {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
+      env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -41,7 +41,9 @@ test('an account created in Salesforce becomes a Gentrack customer, and its acco
     companyNumber: null,
   });
   assert.equal(call.headers['x-on-behalf-of'], e2e.sandbox.salesforce.org.credentials.admin.username);
-  assert.ok(call.headers['x-transaction-id'], 'a transaction id');
+  // Each call is a transaction of its own: the change's transaction id and the operation; its payload whole.
+  assert.match(String(call.headers['x-transaction-id']), /^[\w-]+:customer-sync$/);
+  assert.deepEqual([call.headers['x-transaction-part-number'], call.headers['x-transaction-part-total']], ['1', '1']);
   assert.match(String(call.headers['x-transaction-date-time']), /^\d{4}-\d{2}-\d{2}T/);
 
   const account = await eventually('write-back', async () => {
@@ -161,6 +163,18 @@ test('contacts, relationships, updates and deletes reach the right Gentrack oper
   await e2e.admin.sobject('Account').destroy(otherId);
   await eventually('account review', () =>
     callsTo('create-account-review').some((c) => c.path === `/v1/accounts/${otherNumber}/review`),
+  );
+  // Read first, then made: Gentrack does not de-duplicate reviews by transaction id.
+  assert.deepEqual(
+    e2e.sandbox.gentrack.calls
+      .list()
+      .filter((c) => c.path === `/v1/accounts/${otherNumber}/review`)
+      .map((c) => `${c.method} ${c.status}`),
+    ['GET 404', 'POST 202'],
+  );
+  assert.match(
+    String(e2e.sandbox.gentrack.state.reviews(otherNumber)[0]?.reason),
+    /^Account deleted in Salesforce by \S+ \(Salesforce change [\w-]+\)$/,
   );
 });
 

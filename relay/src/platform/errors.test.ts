@@ -23,6 +23,7 @@ import { AccessTokenError } from './gentrack/access-token-source.js';
 import { GentrackResponseShapeError, InvalidGentrackApiCallError } from './gentrack/gentrack-api.js';
 import { GentrackCallError } from './gentrack/gentrack-call-error.js';
 import { AbandonedOnCloseError, InvalidGentrackClientOptionsError } from './gentrack/gentrack-client.js';
+import { GentrackTlsFileError } from './gentrack/tls-files.js';
 import { HealthCheckError } from './ops/health.js';
 import { OpsServerError } from './ops/ops-server.js';
 import { ExternalCredentialPushError } from './salesforce/external-credential-push.js';
@@ -73,6 +74,7 @@ const ERRORS: readonly RelayError[] = [
   new InvalidGentrackApiCallError('m'),
   new GentrackResponseShapeError('get-account', ['m']),
   new AbandonedOnCloseError('m'),
+  new GentrackTlsFileError('m'),
   new HealthCheckError('m'),
   new OpsServerError('OPS_SERVER_LISTEN_FAILED', 'm'),
   new ExternalCredentialPushError('m'),

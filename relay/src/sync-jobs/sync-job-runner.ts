@@ -312,8 +312,6 @@ export class SyncJobRunner {
         path: read.path.replace('{ref}', encodeURIComponent(job.entityId)),
         headers: {
           transactionId: transactionIdOfJob(job.id),
-          partNumber: 1,
-          partTotal: 1,
           transactionDateTime: new Date(at).toISOString(),
           traceId: randomUUID(),
           onBehalfOf: job.onBehalfOf,

@@ -1,7 +1,7 @@
 /**
  * The pure heart of the Salesforce -> Gentrack direction: which Gentrack calls one Salesforce change becomes, with
- * their bodies, paths and transaction part numbers, according to the connector model. No I/O: references that the
- * payload lacks come from a lookup the caller supplies (the relay's own record of references it has learnt).
+ * their bodies, paths and transaction ids, according to the connector model. No I/O: references that the payload
+ * lacks come from a lookup the caller supplies (the relay's own record of references it has learnt).
  */
 import { EXTERNAL_ID_FIELD, REFERENCES_KEY } from '../../../model/connector-fields.js';
 import {
@@ -18,17 +18,17 @@ import { setAtPath } from '../../../model/property-path.js';
 import type { ObjectChange, RecordValues } from './reassemble.js';
 import { RelayError } from '../platform/errors.js';
 
-/** The payload key under which the triggers put the Gentrack references of a record's lookups. */
-
 export interface GentrackCall {
   readonly operation: GentrackOperationName;
   readonly method: 'POST' | 'PUT' | 'DELETE';
   /** Path below the tenant's base URI, reference filled in. */
   readonly path: string;
   readonly body: Record<string, unknown>;
-  /** X-Transaction-Part-Number / -Total: one change can become several calls. */
-  readonly partNumber: number;
-  readonly partTotal: number;
+  /**
+   * Names the call among its change's calls: the operation, with `-2`, `-3` ... when the change calls the same
+   * operation again. The call's X-Transaction-Id is the change's id and this key (`callTransactionId`).
+   */
+  readonly key: string;
   /** Salesforce field <- property path of Gentrack's response. */
   readonly writeBack: Readonly<Record<string, string>>;
 }
@@ -39,6 +39,15 @@ export type ReferenceLookup = (objectType: string, recordId: string) => string |
 /** A reference the call needs is not known yet (its record's own sync has not completed): try again later. */
 export class MissingReferenceError extends RelayError {
   readonly code = 'REFERENCE_PENDING';
+}
+
+/**
+ * X-Transaction-Id of one call: every call is a transaction of its own for Gentrack, which de-duplicates by this id
+ * (and would take calls sharing an id for the parts of one fragmented payload). Derived from the change's transaction
+ * id and the call's key only, so a redelivery of the change repeats each call's id exactly.
+ */
+export function callTransactionId(changeTransactionId: string, call: Pick<GentrackCall, 'key'>): string {
+  return `${changeTransactionId}:${call.key}`;
 }
 
 /** A DELETE's calls are planned from the record's old values; every other change's from its new values only. */
@@ -93,7 +102,10 @@ export function planGentrackCalls(
     return learnt;
   };
 
-  return rules.map((rule, index) => {
+  const seen = new Map<string, number>();
+  return rules.map((rule) => {
+    const occurrence = (seen.get(rule.operation) ?? 0) + 1;
+    seen.set(rule.operation, occurrence);
     const bodyFields = rule.whenChanged
       ? rule.whenChanged.map((name) => fieldsByName.get(name)!)
       : trackedFields(object);
@@ -102,8 +114,10 @@ export function planGentrackCalls(
       const value = field.references ? referenceOf(field) : values[field.name];
       if (value !== undefined) setAtPath(body, field.gentrackPath, value);
     }
+    // The change's id in the reason lets a redelivery find the effect of an operation Gentrack does not
+    // de-duplicate (see create-once.ts), and tells Gentrack's users which Salesforce change it was.
     if (dml === 'delete')
-      body.reason = `${change.objectType} deleted in Salesforce by ${change.changedBy ?? 'an unknown user'}`;
+      body.reason = `${change.objectType} deleted in Salesforce by ${change.changedBy ?? 'an unknown user'} (Salesforce change ${change.transactionId})`;
     return {
       operation: rule.operation,
       method: rule.method,
@@ -115,8 +129,7 @@ export function planGentrackCalls(
               encodeURIComponent(pathReference(rule, change, values, fieldsByName, referenceOf, lookup)),
             ),
       body,
-      partNumber: index + 1,
-      partTotal: rules.length,
+      key: occurrence === 1 ? rule.operation : `${rule.operation}-${occurrence}`,
       writeBack: rule.writeBack,
     };
   });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { connectorModel } from '../platform/connector-model.generated.js';
 import { BadEventError, readObjectEvent, type ObjectEventPart } from './object-event.js';
 import { reassemble, type ObjectChange } from './reassemble.js';
-import { MissingReferenceError, planGentrackCalls } from './gentrack-calls.js';
+import { callTransactionId, MissingReferenceError, planGentrackCalls } from './gentrack-calls.js';
+import { parseConnectorModel } from '../../../model/load-model.js';
+import { DEFAULT_MODEL, edit } from '../../../model/model-test-fixture.js';
 import { failureWriteBack, successWriteBack } from './write-back.js';
 
 const ACCOUNT_ID = '001000000000001AAA';
@@ -114,13 +116,12 @@ test('an Account insert becomes customer-sync with the mapped body and a write-b
       account: { name: 'Acme Energy', phone: null, billingAddress: { city: 'Auckland' }, tradingName: 'Acme' },
       parentAccountNumber: null,
     },
-    partNumber: 1,
-    partTotal: 1,
+    key: 'customer-sync',
     writeBack: { Gentrack_External_Id__c: 'accountNumber' },
   });
 });
 
-test('an update fires only the rules whose fields changed, numbered as parts of one transaction', () => {
+test('an update fires only the rules whose fields changed, each a transaction of its own keyed by its operation', () => {
   const values = {
     Id: ACCOUNT_ID,
     Gentrack_External_Id__c: 'A00000001',
@@ -134,10 +135,10 @@ test('an update fires only the rules whose fields changed, numbered as parts of 
     noReferences,
   );
   assert.deepEqual(
-    both.map((c) => [c.operation, c.path, c.partNumber, c.partTotal]),
+    both.map((c) => [c.operation, c.path, callTransactionId('tx-1', c)]),
     [
-      ['update-account', '/accounts/A00000001', 1, 2],
-      ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
+      ['update-account', '/accounts/A00000001', 'tx-1:update-account'],
+      ['update-account-parent', '/accounts/A00000001/parent', 'tx-1:update-account-parent'],
     ],
   );
   assert.deepEqual(both[1]!.body, { salesforceId: ACCOUNT_ID, parentAccountNumber: 'A00000002' });
@@ -151,6 +152,30 @@ test('an update fires only the rules whose fields changed, numbered as parts of 
     ['update-account'],
   );
   assert.equal(nameOnly[0]!.body.parentAccountNumber, undefined, 'fields of other rules are not sent');
+});
+
+test('a change that calls one operation twice gives each call its own key and transaction id', () => {
+  const model = parseConnectorModel(
+    edit(
+      DEFAULT_MODEL,
+      '        - operation: update-account-parent\n          whenChanged: [ParentId]',
+      '        - operation: update-account\n          whenChanged: [ParentId]',
+    ),
+    'model.yaml',
+  );
+  const calls = planGentrackCalls(
+    model,
+    change({
+      operationType: 'UPDATE',
+      newValues: { Id: ACCOUNT_ID, Gentrack_External_Id__c: 'A1', Name: 'N', _references: { ParentId: 'A2' } },
+      changedFields: ['Name', 'ParentId'],
+    }),
+    noReferences,
+  );
+  assert.deepEqual(
+    calls.map((call) => callTransactionId('tx-1', call)),
+    ['tx-1:update-account', 'tx-1:update-account-2'],
+  );
 });
 
 test('references missing from the payload come from what the relay learnt, or wait', () => {
@@ -202,10 +227,10 @@ test('an insert of a record Gentrack already has is sent as an update of every f
   // E.g. an on-demand sync queued while the record's insert event was still on its way: that insert created it.
   const again = planGentrackCalls(connectorModel, change({ newValues: values }), learnt);
   assert.deepEqual(
-    again.map((call) => [call.operation, call.path, call.partNumber, call.partTotal]),
+    again.map((call) => [call.operation, call.path, call.key]),
     [
-      ['update-account', '/accounts/A00000001', 1, 2],
-      ['update-account-parent', '/accounts/A00000001/parent', 2, 2],
+      ['update-account', '/accounts/A00000001', 'update-account'],
+      ['update-account-parent', '/accounts/A00000001/parent', 'update-account-parent'],
     ],
   );
   assert.equal(again[0]!.body.account && (again[0]!.body.account as { name: string }).name, 'Acme Energy');
@@ -249,7 +274,10 @@ test('a relationship delete removes it from the contact, with the old values', (
     customerNumber: 'C 1/2',
     roles: 'Payer;Owner',
   });
-  assert.match(String(call!.body.reason), /deleted in Salesforce by admin@example.com/);
+  assert.equal(
+    String(call!.body.reason),
+    'AccountContactRelation deleted in Salesforce by admin@example.com (Salesforce change tx-1)',
+  );
 });
 
 test('unknown objects and payload-less changes are bad events; unmapped operations plan nothing', () => {

@@ -63,6 +63,17 @@ function accountChange(recordNumber: number, operationType: 'INSERT' | 'UPDATE',
   };
 }
 
+function accountDelete(recordNumber: number): ObjectEventPart {
+  const recordId = `001${String(recordNumber).padStart(12, '0')}AAA`;
+  return {
+    ...accountChange(recordNumber, 'UPDATE', 'unused'),
+    operationType: 'DELETE',
+    oldPayload: JSON.stringify({ Id: recordId, Gentrack_External_Id__c: `A${recordNumber}`, Name: 'Gone' }),
+    newPayload: null,
+    changedFields: [],
+  };
+}
+
 function setup(sender: GentrackSender, options: Partial<ConstructorParameters<typeof Dispatcher>[0]> = {}) {
   const store = RelayStore.open({ path: ':memory:' });
   const dispatcher = new Dispatcher({
@@ -137,9 +148,7 @@ test('headers carry the transaction, its change time and the user behind it', as
   assert.deepEqual(
     { ...sent[0]!.headers, traceId: undefined },
     {
-      transactionId: insert.transactionId,
-      partNumber: 1,
-      partTotal: 1,
+      transactionId: `${insert.transactionId}:customer-sync`,
       transactionDateTime: insert.changedAt,
       traceId: undefined,
       onBehalfOf: 'admin@example.com',
@@ -148,6 +157,74 @@ test('headers carry the transaction, its change time and the user behind it', as
   assert.equal(sent[0]!.path, '/customer-sync');
   assert.equal(store.referenceOf('Account', insert.recordId), 'A00000077', 'the new account number is learnt');
   assert.equal(store.dueWriteBacks(10)[0]!.fields.Gentrack_External_Id__c, 'A00000077');
+});
+
+test('each call of a change is a transaction of its own, with an id derived from the change', async () => {
+  const { sender, sent } = fakeGentrack(() => ({}));
+  const { dispatcher, ingest } = setup(sender);
+  dispatcher.start();
+  const moved = {
+    ...accountChange(8, 'UPDATE', 'Moved'),
+    changedFields: ['Name', 'ParentId'],
+  };
+  moved.newPayload = JSON.stringify({
+    ...(JSON.parse(moved.newPayload!) as object),
+    _references: { ParentId: 'A00000002' },
+  });
+  ingest([moved]);
+  await dispatcher.idle();
+  await dispatcher.stop();
+  assert.deepEqual(
+    sent.map((request) => [request.path, request.headers.transactionId]),
+    [
+      ['/accounts/A8', `${moved.transactionId}:update-account`],
+      ['/accounts/A8/parent', `${moved.transactionId}:update-account-parent`],
+    ],
+  );
+  assert.ok(
+    sent.every((request) => !('partNumber' in request.headers)),
+    'no part headers: each payload is sent whole',
+  );
+});
+
+test('an account review is read before it is made: a redelivery finds its effect and does not make a second', async () => {
+  let review: { reason: unknown; salesforceId: unknown } | undefined;
+  const { sender, sent } = fakeGentrack((request, index) => {
+    if (request.method === 'GET') return review ?? new CallError('NOT_FOUND', false);
+    const body = request.body as { reason: unknown; salesforceId: unknown };
+    review = { reason: body.reason, salesforceId: body.salesforceId };
+    // The review is made, but its answer is lost: the change is delivered again.
+    return index === 1 ? new CallError('TIMEOUT', true) : { reviewId: 'RV1', ...review };
+  });
+  const { dispatcher, ingest, store } = setup(sender);
+  dispatcher.start();
+  const deleted = accountDelete(9);
+  ingest([deleted]);
+  await dispatcher.idle();
+  await dispatcher.stop();
+  assert.deepEqual(
+    sent.map((request) => `${request.method} ${request.path}`),
+    ['GET /accounts/A9/review', 'POST /accounts/A9/review', 'GET /accounts/A9/review'],
+  );
+  assert.match(String(review?.reason), new RegExp(`\\(Salesforce change ${deleted.transactionId}\\)$`));
+  assert.deepEqual([store.counts().pending, store.deadLetters().length], [0, 0]);
+});
+
+test("another change's review does not count: the review is made", async () => {
+  const { sender, sent } = fakeGentrack((request) =>
+    request.method === 'GET'
+      ? { reviewId: 'RV0', reason: 'Account deleted in Salesforce (Salesforce change earlier)', salesforceId: 'x' }
+      : { reviewId: 'RV1' },
+  );
+  const { dispatcher, ingest } = setup(sender);
+  dispatcher.start();
+  ingest([accountDelete(10)]);
+  await dispatcher.idle();
+  await dispatcher.stop();
+  assert.deepEqual(
+    sent.map((request) => request.method),
+    ['GET', 'POST'],
+  );
 });
 
 test('retryable failures are retried with backoff until they succeed; the record waits meanwhile', async () => {
@@ -170,7 +247,7 @@ test('retryable failures are retried with backoff until they succeed; the record
   await dispatcher.stop();
   assert.deepEqual(
     sent.map((r) => r.headers.transactionId),
-    [first.transactionId, first.transactionId, first.transactionId, second.transactionId],
+    [first, first, first, second].map((change) => `${change.transactionId}:update-account`),
   );
   assert.ok(Date.now() - started >= 30, 'Retry-After is honoured');
   assert.equal(store.deadLetters().length, 0);

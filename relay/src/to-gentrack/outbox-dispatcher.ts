@@ -14,7 +14,13 @@ import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error
 import { CircuitState, createCircuitBreaker, isCircuitOpenError } from '../platform/retry/circuit-breaker.js';
 import { decide, retryPolicyOf, type RetryPolicy } from '../platform/retry/decide.js';
 import { failureOf, type Failure } from '../platform/retry/failure.js';
-import { planGentrackCalls, type GentrackCall, type MissingReferenceError } from './gentrack-calls.js';
+import { createOnceOf } from './create-once.js';
+import {
+  callTransactionId,
+  planGentrackCalls,
+  type GentrackCall,
+  type MissingReferenceError,
+} from './gentrack-calls.js';
 import type { BadEventError } from './object-event.js';
 import type { ObjectChange } from './reassemble.js';
 import { failureWriteBack, successWriteBack, type FieldUpdates } from './write-back.js';
@@ -23,13 +29,11 @@ import { transactionIdOf, type DeliveredChange, type PendingChange, type RelaySt
 /** What the dispatcher needs from the Gentrack client. */
 export interface GentrackSender {
   send(request: {
-    method: GentrackCall['method'];
+    method: GentrackCall['method'] | 'GET';
     path: string;
-    body: unknown;
+    body?: unknown;
     headers: {
       transactionId: string;
-      partNumber: number;
-      partTotal: number;
       transactionDateTime: string;
       traceId: string;
       onBehalfOf?: string;
@@ -246,21 +250,7 @@ export class Dispatcher {
       const timed = (status: number | 'error') =>
         this.options.observer.called?.(call.operation, status, (performance.now() - started) / 1000);
       try {
-        const response = await this.breaker.execute(() =>
-          this.options.gentrack.send({
-            method: call.method,
-            path: call.path,
-            body: call.body,
-            headers: {
-              transactionId: transactionIdOf(pending),
-              partNumber: call.partNumber,
-              partTotal: call.partTotal,
-              transactionDateTime: change.changedAt,
-              traceId: pending.traceId,
-              ...(change.changedBy ? { onBehalfOf: change.changedBy } : {}),
-            },
-          }),
-        );
+        const response = await this.breaker.execute(() => this.send(pending, call));
         timed(response.status ?? 200);
         responses.push(response.body);
       } catch (error) {
@@ -275,6 +265,45 @@ export class Dispatcher {
       }
     }
     this.completed(pending, calls, responses);
+  }
+
+  /**
+   * One call, as its own Gentrack transaction. An operation Gentrack does not de-duplicate is preceded by a read of
+   * what it makes, and not sent when the read finds this change's effect (made before a crash or a lost answer).
+   */
+  private async send(pending: PendingChange, call: GentrackCall): Promise<{ status?: number; body: unknown }> {
+    const { change } = pending;
+    const headers = {
+      transactionId: callTransactionId(transactionIdOf(pending), call),
+      transactionDateTime: change.changedAt,
+      traceId: pending.traceId,
+      ...(change.changedBy ? { onBehalfOf: change.changedBy } : {}),
+    };
+    const once = createOnceOf(call.operation);
+    if (once) {
+      const found = await this.readEffect(once.read(call), headers);
+      if (found !== undefined && once.made(found.body, call)) {
+        this.options.logger.info(
+          { transactionId: headers.transactionId, operation: call.operation, path: call.path },
+          'Gentrack already has the effect of this call; not sending it again',
+        );
+        return found;
+      }
+    }
+    return this.options.gentrack.send({ method: call.method, path: call.path, body: call.body, headers });
+  }
+
+  /** The read before a create-once call: undefined when Gentrack has nothing there yet (404). */
+  private async readEffect(
+    read: { method: 'GET'; path: string },
+    headers: Parameters<GentrackSender['send']>[0]['headers'],
+  ): Promise<{ status?: number; body: unknown } | undefined> {
+    try {
+      return await this.options.gentrack.send({ ...read, headers });
+    } catch (error) {
+      if (hasCode<GentrackCallError>(error, GENTRACK_CALL_FAILED) && error.errorType === 'NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   private completed(pending: PendingChange, calls: readonly GentrackCall[], responses: readonly unknown[]): void {

@@ -254,8 +254,6 @@ export class InboundDispatcher {
               path: plan.read!.path,
               headers: {
                 transactionId: `gentrack-event-${plan.eventId}`,
-                partNumber: 1,
-                partTotal: 1,
                 transactionDateTime: envelope.createdAt,
                 traceId: plan.eventId,
               },

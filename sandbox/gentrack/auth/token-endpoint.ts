@@ -11,12 +11,28 @@ export interface TokenEndpointOptions {
   tokens: TokenStore;
   calls: CallLog;
   now: () => number;
+  /**
+   * The scopes this client may be granted. When given, a token request must ask for one or more of them (the
+   * `scope` parameter, space-delimited) and for no other; the token answer lists what was granted. Without it the
+   * parameter is ignored.
+   */
+  scopes?: readonly string[];
 }
 
 /** OAuth2 error answer (RFC 6749 §5.2): the token endpoint speaks OAuth, not Gentrack's error body. */
 interface OAuthError {
-  error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type';
+  error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
   error_description: string;
+}
+
+/** Why the requested scopes cannot be granted (RFC 6749 §5.2 invalid_scope), or undefined when they can. */
+function scopeProblem(requested: string | undefined, allowed: readonly string[]): string | undefined {
+  const asked = (requested ?? '').split(' ').filter((scope) => scope !== '');
+  if (asked.length === 0) return `scope is required: ask for one or more of ${allowed.join(' ')}`;
+  const unknown = asked.filter((scope) => !allowed.includes(scope));
+  if (unknown.length > 0)
+    return `scope ${unknown.join(' ')} is not granted to this client; it may have ${allowed.join(' ')}`;
+  return undefined;
 }
 
 function loggedParameters(parameters: TokenRequestParameters): TokenRequestParameters {
@@ -31,7 +47,8 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
     const raw = typeof request.body === 'string' ? request.body : undefined;
     let parameters: TokenRequestParameters = {};
     let status: number;
-    let answer: OAuthError | { access_token: string; token_type: 'Bearer'; expires_in: number };
+    let answer: OAuthError | { access_token: string; token_type: 'Bearer'; expires_in: number; scope?: string };
+    let problem: string | undefined;
     try {
       parameters = parseTokenRequestBody(request.headers['content-type'], raw);
     } catch {
@@ -57,10 +74,17 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
         error: 'unsupported_grant_type',
         error_description: `grant_type must be client_credentials, got ${parameters['grant_type']}`,
       };
+    } else if (options.scopes && (problem = scopeProblem(parameters['scope'], options.scopes)) !== undefined) {
+      status = 400;
+      answer = { error: 'invalid_scope', error_description: problem };
     } else {
       const issued = options.tokens.issue();
       status = 200;
       answer = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresInSeconds };
+      if (options.scopes)
+        answer.scope = parameters['scope']!.split(' ')
+          .filter((scope) => scope !== '')
+          .join(' ');
     }
     const { calls } = options;
     const call = { replay: false, outOfOrder: false, effective: false };

@@ -3,7 +3,8 @@ import { GentrackApiError } from '../api-error.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { CallLog, NewCall, RecordedCall } from '../call-log.js';
 import type { FaultInjector, InjectedFault } from '../faults/fault-injector.js';
-import { idempotencyKey, sameRequest, type IdempotencyStore, type RequestFingerprint } from '../idempotency.js';
+import { repeats, type IdempotencyStore, type RememberedResponse, type RequestFingerprint } from '../idempotency.js';
+import type { PartAssemblies } from '../part-assembly.js';
 import { isWrite, type Operation } from '../operations/operation.js';
 import type { EntityOrderObserver } from '../ordering.js';
 import { authenticate } from './bearer-auth.js';
@@ -22,6 +23,8 @@ export interface PipelineContext {
   tokens: TokenStore;
   faults: FaultInjector;
   idempotency: IdempotencyStore;
+  /** Fragmented payloads whose parts have not all arrived. */
+  parts: PartAssemblies;
   ordering: EntityOrderObserver;
   calls: CallLog;
   held: HeldRequests;
@@ -93,12 +96,22 @@ function asApiError(error: unknown): GentrackApiError {
   return new GentrackApiError('INTERNAL_SERVER_ERROR', `The sandbox failed to process the request: ${reason}`);
 }
 
+function reused(transaction: WriteTransaction, remembered: RememberedResponse): GentrackApiError {
+  const { transactionId, partNumber, partTotal } = transaction;
+  const first = remembered.fingerprint;
+  const part = partTotal > 1 ? ` (part ${partNumber} of ${partTotal})` : '';
+  const firstParts = remembered.parts ? ` in ${remembered.parts.length} parts` : '';
+  const message = `transaction id reused for a different request: ${transactionId}${part} was first used for ${first.method} ${first.path}${firstParts} with another body`;
+  return new GentrackApiError('BAD_REQUEST', message, [{ path: 'headers.X-Transaction-Id', message }]);
+}
+
 /**
  * Builds the fastify handler of one operation. Order of checks: injected faults (a faulted call has no effect and
- * is never remembered), latency, bearer token, Accept, then for writes the transaction headers, the media type, the
- * idempotency store (replay or reuse), the body; finally the operation, and the answer delay before its answer.
- * Error answers of the operation and of the body validation (4xx) are remembered like successes, so a redelivery
- * gets the same answer.
+ * is never remembered), latency, bearer token, Accept, then for transactional writes the transaction headers, the
+ * media type, the idempotency store (replay or reuse), the parts of a fragmented payload (held, answered 202, until
+ * all have arrived), the body; finally the operation, and the answer delay before its answer. Error answers of the
+ * operation and of the body validation (4xx) are remembered like successes, so a redelivery gets the same answer.
+ * Writes that are not transactional skip the transaction headers, the idempotency store and the parts.
  */
 export function operationHandler(operation: Operation, context: PipelineContext) {
   const write = isWrite(operation.method);
@@ -222,7 +235,8 @@ export function operationHandler(operation: Operation, context: PipelineContext)
     if (latency > 0 && (await context.held.hold(latency, reply, { reason: 'latency' })) === 'aborted')
       return dropConnection(exchange);
 
-    let idempotency: { key: string; fingerprint: RequestFingerprint } | undefined;
+    /** Remembers the answer of a transactional write under its transaction id, once it is known. */
+    let remember: ((status: number, body: unknown) => void) | undefined;
     let transaction: WriteTransaction | undefined;
     try {
       authenticate(request.headers.authorization, context.tokens);
@@ -232,38 +246,44 @@ export function operationHandler(operation: Operation, context: PipelineContext)
           `This API only answers application/json; Accept was '${request.headers.accept}'`,
         );
       }
-      if (write) {
-        // A write the reference lists without transaction headers (create-account-review) may still carry them;
-        // then they are checked and de-duplicate it like any other write.
-        const transactional = operation.transactional || exchange.transaction.transactionId !== undefined;
-        if (transactional) transaction = validateWriteTransaction(exchange.transaction);
+      if (write && operation.transactional) {
+        transaction = validateWriteTransaction(exchange.transaction);
         checkMediaType(request.headers['content-type'], exchange.rawBody);
-        if (transaction !== undefined) {
-          const key = idempotencyKey(transaction.transactionId, transaction.partNumber);
-          const fingerprint = { method: operation.method, path: exchange.path, rawBody: exchange.rawBody ?? '' };
-          const remembered = context.idempotency.get(key);
-          if (remembered !== undefined) {
-            if (!sameRequest(remembered.fingerprint, fingerprint)) {
-              const first = remembered.fingerprint;
-              const message = `transaction id reused for a different request: ${transaction.transactionId} (part ${transaction.partNumber ?? 1}) was first used for ${first.method} ${first.path} with another body`;
-              throw new GentrackApiError('BAD_REQUEST', message, [{ path: 'headers.X-Transaction-Id', message }]);
-            }
-            const replayed = { status: remembered.status, response: remembered.body, replay: true };
-            return await answer(exchange, replayed, () => send(exchange, remembered.status, remembered.body, true));
-          }
-          idempotency = { key, fingerprint };
+        const { transactionId, partNumber, partTotal } = transaction;
+        const arriving = { method: operation.method, path: exchange.path, rawBody: exchange.rawBody ?? '' };
+        const remembered = context.idempotency.get(transactionId);
+        if (remembered !== undefined) {
+          if (!repeats(remembered, { ...arriving, partNumber, partTotal })) throw reused(transaction, remembered);
+          const replayed = { status: remembered.status, response: remembered.body, replay: true };
+          return await answer(exchange, replayed, () => send(exchange, remembered.status, remembered.body, true));
         }
+        let fingerprint: RequestFingerprint = arriving;
+        let parts: string[] | undefined;
+        if (partTotal > 1) {
+          const assembly = context.parts.add({
+            transactionId,
+            partNumber,
+            partTotal,
+            ...arriving,
+            text: arriving.rawBody,
+          });
+          if (assembly.kind === 'held') {
+            const held = { transactionId, status: 'AwaitingParts', partTotal, partsReceived: assembly.received };
+            return await answer(exchange, { status: 202, response: held }, () => send(exchange, 202, held));
+          }
+          fingerprint = { ...arriving, rawBody: assembly.rawBody };
+          parts = assembly.parts;
+        }
+        remember = (status, body) =>
+          context.idempotency.remember(transactionId, { fingerprint, ...(parts ? { parts } : {}), status, body });
+        exchange.body = parseJsonBody(fingerprint.rawBody);
+      } else if (write) {
+        checkMediaType(request.headers['content-type'], exchange.rawBody);
         exchange.body = parseJsonBody(exchange.rawBody);
       }
 
       const outcome = operation.run(request.params as Record<string, string>, request.query, exchange.body);
-      if (idempotency !== undefined) {
-        context.idempotency.remember(idempotency.key, {
-          fingerprint: idempotency.fingerprint,
-          status: outcome.status,
-          body: outcome.body,
-        });
-      }
+      remember?.(outcome.status, outcome.body);
       const outOfOrder =
         transaction !== undefined && outcome.entity !== undefined
           ? context.ordering.observe(outcome.entity, transaction.dateTimeMs)
@@ -279,13 +299,7 @@ export function operationHandler(operation: Operation, context: PipelineContext)
     } catch (error) {
       const apiError = asApiError(error);
       const body = apiError.toBody(exchange.transaction.transactionId);
-      if (idempotency !== undefined && apiError.status < 500) {
-        context.idempotency.remember(idempotency.key, {
-          fingerprint: idempotency.fingerprint,
-          status: apiError.status,
-          body,
-        });
-      }
+      if (apiError.status < 500) remember?.(apiError.status, body);
       return answer(exchange, { status: apiError.status, response: body }, () => sendError(exchange, apiError, body));
     }
   };

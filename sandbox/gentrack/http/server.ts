@@ -13,11 +13,25 @@ export interface SandboxServerOptions {
   operations: Operation[];
   clientId: string;
   clientSecret: string;
+  /** Scopes the token endpoint grants; when given, token requests must ask for them. */
+  scopes?: readonly string[];
   /** Log every request with pino (fastify's logger). Off by default: the request path stays lean. */
   logRequests: boolean;
   bodyLimitBytes: number;
   /** Seconds an idle keep-alive connection stays open (Gentrack documents 30 s). */
   keepAliveTimeoutSeconds: number;
+  /** Serve https with this key and certificate (and, with requestCert, require a client certificate from `ca`). */
+  tls?: SandboxTls;
+}
+
+/** The tenant's TLS: its certificate, and the client certificates it accepts. */
+export interface SandboxTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** CAs whose client certificates are accepted. */
+  ca?: string | Buffer;
+  /** Refuse a TLS handshake without a client certificate issued by `ca` (mutual TLS). */
+  requestCert?: boolean;
 }
 
 function routePattern(path: string): RegExp {
@@ -31,13 +45,21 @@ function routePattern(path: string): RegExp {
  * answer 415 and invalid JSON itself, and compare redelivered bodies.
  */
 export function buildSandboxServer(options: SandboxServerOptions): FastifyInstance {
-  const app = Fastify({
+  const common = {
     logger: options.logRequests,
     bodyLimit: options.bodyLimitBytes,
     forceCloseConnections: true,
     keepAliveTimeout: options.keepAliveTimeoutSeconds * 1000,
     return503OnClosing: true,
-  });
+  };
+  const { tls } = options;
+  // The routes are the same over http and https; fastify's types tell the two servers apart.
+  const app = (tls
+    ? Fastify({
+        ...common,
+        https: { ...tls, requestCert: tls.requestCert ?? false, rejectUnauthorized: tls.requestCert ?? false },
+      })
+    : Fastify(common)) as unknown as FastifyInstance;
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -46,6 +68,7 @@ export function buildSandboxServer(options: SandboxServerOptions): FastifyInstan
     path: TOKEN_PATH,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
+    ...(options.scopes ? { scopes: options.scopes } : {}),
     tokens: options.context.tokens,
     calls: options.context.calls,
     now: options.context.now,

@@ -14,8 +14,9 @@ export interface TransactionHeaders {
 /** Validated transaction headers of a write. */
 export interface WriteTransaction {
   transactionId: string;
-  partNumber?: number;
-  partTotal?: number;
+  /** This request's place among the parts of a fragmented payload; 1 of 1 when the headers are absent. */
+  partNumber: number;
+  partTotal: number;
   dateTime: string;
   dateTimeMs: number;
 }
@@ -121,10 +122,16 @@ export function validateWriteTransaction(headers: TransactionHeaders): WriteTran
       message: 'header X-Transaction-Part-Total must be an integer of at least 1',
     });
   }
-  if (typeof partNumber === 'number' && typeof partTotal === 'number' && partNumber > partTotal) {
+  if (partNumber === undefined && typeof partTotal === 'number' && partTotal > 1) {
     problems.push({
       path: 'headers.X-Transaction-Part-Number',
-      message: `header X-Transaction-Part-Number (${partNumber}) must not exceed X-Transaction-Part-Total (${partTotal})`,
+      message: `header X-Transaction-Part-Number is required when X-Transaction-Part-Total is ${partTotal}: which part of the payload is this?`,
+    });
+  }
+  if (typeof partNumber === 'number' && partTotal !== null && partNumber > (partTotal ?? 1)) {
+    problems.push({
+      path: 'headers.X-Transaction-Part-Number',
+      message: `header X-Transaction-Part-Number (${partNumber}) must not exceed X-Transaction-Part-Total (${partTotal ?? 'absent: 1'})`,
     });
   }
   if (problems.length > 0) {
@@ -132,8 +139,8 @@ export function validateWriteTransaction(headers: TransactionHeaders): WriteTran
   }
   return {
     transactionId: transactionId!,
-    ...(typeof partNumber === 'number' ? { partNumber } : {}),
-    ...(typeof partTotal === 'number' ? { partTotal } : {}),
+    partNumber: partNumber ?? 1,
+    partTotal: partTotal ?? 1,
     dateTime: headers.dateTime!.trim(),
     dateTimeMs: dateTimeMs!,
   };

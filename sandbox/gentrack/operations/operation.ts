@@ -23,7 +23,11 @@ export interface Operation {
   method: HttpMethod;
   /** Path below /v1, in fastify syntax (`/accounts/:ref`). */
   path: string;
-  /** Requires the transaction headers and is de-duplicated by them (every write but create-account-review). */
+  /**
+   * Writes: takes Gentrack's transaction headers (required; de-duplication by X-Transaction-Id, fragmented payloads,
+   * ordering). false for the writes the connector reference lists without them (create-account-review): the headers
+   * are ignored and every request takes effect, a repeated one too.
+   */
   transactional: boolean;
   /** Validates query and body (400 listing every problem) and runs the operation; throws GentrackApiError. */
   run(params: Record<string, string>, query: unknown, body: unknown): OperationOutcome;

@@ -4,6 +4,7 @@
  * config/relay.example.yaml documents every key; a test keeps it in step with these defaults.
  */
 import { z } from 'zod';
+import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from '../gentrack/oauth-scopes.js';
 import { webhooksSchema } from './webhooks-config-schema.js';
 
 /** Salesforce sends a keepalive on an idle Pub/Sub stream every 270 s; a shorter timeout would drop healthy streams. */
@@ -86,11 +87,70 @@ const salesforceSchema = z
     }
   }, everyPass);
 
+/** OAuth scopes from a list in the file, or space- or comma-separated text from the environment. */
+const scopeList = () =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(/[\s,]+/).filter((scope) => scope !== '') : value),
+    z.array(z.string().regex(SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM)).min(1, 'name at least one scope, or leave the key out'),
+  );
+
+/** A proxy is named by its origin; its credentials are kept apart, the password as a secret. */
+const proxyUrl = () =>
+  z.url({ protocol: /^https?$/ }).superRefine((text, context) => {
+    const url = new URL(text);
+    if (url.username !== '' || url.password !== '') {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'must not hold credentials: set gentrack.proxy.username, and GENTRACK_PROXY_PASSWORD in the environment or the secrets file',
+      });
+    } else if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      context.addIssue({
+        code: 'custom',
+        message: "must be the proxy's origin only (scheme, host and port), e.g. http://proxy.example.com:3128",
+      });
+    }
+  });
+
+/** A file the relay reads at start; a relative path in the config file is relative to that file. */
+const filePath = () => z.string().min(1);
+
+const gentrackProxySchema = z.strictObject({
+  /** Every Gentrack call, the token request included, goes through this HTTP proxy (HTTP CONNECT tunnels). */
+  url: proxyUrl(),
+  /** Proxy-Authorization: Basic with this user and the secret GENTRACK_PROXY_PASSWORD. */
+  username: z
+    .string()
+    .min(1)
+    .regex(/^[^:]*$/, 'must not contain ":" (HTTP Basic credentials cannot hold one)')
+    .optional(),
+});
+
+const gentrackTlsSchema = z
+  .strictObject({
+    /** PEM certificates of CAs to trust besides Node's built-in roots (a private CA, a TLS-inspecting proxy). */
+    caFile: filePath().optional(),
+    /** PEM client certificate (and its chain) for Gentrack endpoints that ask for one; needs keyFile. */
+    certFile: filePath().optional(),
+    /** PEM private key of certFile; an encrypted key takes the secret GENTRACK_TLS_KEY_PASSPHRASE. */
+    keyFile: filePath().optional(),
+  })
+  .superRefine((tls, context) => {
+    if (tls.certFile !== undefined && tls.keyFile === undefined)
+      context.addIssue({ code: 'custom', path: ['keyFile'], message: 'is required with certFile (its private key)' });
+    if (tls.keyFile !== undefined && tls.certFile === undefined)
+      context.addIssue({ code: 'custom', path: ['certFile'], message: 'is required with keyFile (its certificate)' });
+  }, everyPass);
+
 const gentrackSchema = z.strictObject({
   /** Per tenant: https://api.crm.<deploymentPool>.gentrack.cloud/v1 */
   baseUrl: baseUrl(),
   tokenUrl: httpUrl().default('https://au.id.gentrackcloud.com/v1/token'),
   clientId: z.string().min(1),
+  /** OAuth2 scopes the token request asks for; without them it asks for none (the client's defaults). */
+  scopes: scopeList().optional(),
+  proxy: gentrackProxySchema.optional(),
+  tls: gentrackTlsSchema.optional(),
   responseTimeoutMs: milliseconds().default(60_000),
   connectTimeoutMs: milliseconds().default(30_000),
   idleTimeoutMs: milliseconds().default(30_000),

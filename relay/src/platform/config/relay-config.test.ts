@@ -249,6 +249,80 @@ test('a relative store.path in the config file is next to that file, not the wor
   }
 });
 
+test('Gentrack scopes, proxy and TLS files: lists from the file or the environment, files next to the config file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relay-config-'));
+  try {
+    const file = path.join(dir, 'relay.yaml');
+    writeFileSync(
+      file,
+      [
+        'gentrack:',
+        '  scopes: [crm.read, crm.write]',
+        '  proxy: { url: "http://proxy.internal:3128", username: relay }',
+        '  tls: { caFile: ./tls/ca.pem, certFile: /etc/relay/client.pem, keyFile: client-key.pem }',
+      ].join('\n'),
+    );
+    const { gentrack } = loadRelayConfig({ file, env: REQUIRED_ENV });
+    assert.deepEqual(gentrack.scopes, ['crm.read', 'crm.write']);
+    assert.deepEqual(gentrack.proxy, { url: 'http://proxy.internal:3128', username: 'relay' });
+    assert.deepEqual(gentrack.tls, {
+      caFile: path.join(dir, 'tls', 'ca.pem'),
+      certFile: '/etc/relay/client.pem',
+      keyFile: path.join(dir, 'client-key.pem'),
+    });
+    const fromEnv = loadRelayConfig({
+      env: {
+        ...REQUIRED_ENV,
+        GENTRACK_RELAY_GENTRACK_SCOPES: 'crm.read crm.write,billing',
+        GENTRACK_RELAY_GENTRACK_PROXY_URL: 'https://proxy.internal',
+        GENTRACK_RELAY_GENTRACK_TLS_CA_FILE: 'ca.pem',
+      },
+    });
+    assert.deepEqual(fromEnv.gentrack.scopes, ['crm.read', 'crm.write', 'billing']);
+    assert.deepEqual(fromEnv.gentrack.proxy, { url: 'https://proxy.internal' });
+    assert.deepEqual(fromEnv.gentrack.tls, { caFile: 'ca.pem' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Gentrack scopes, proxy and TLS settings that cannot work are refused, each naming its key', () => {
+  const text = [
+    'gentrack:',
+    '  scopes: ["crm read", "a\\\\b"]',
+    '  proxy:',
+    '    url: http://relay:s3cret@proxy.internal:3128',
+    '    password: s3cret',
+    '  tls: { certFile: client.pem }',
+  ].join('\n');
+  const problems = problemsOf(() => resolveRelayConfig({ text, file: 'relay.yaml', env: REQUIRED_ENV }));
+  const byPath = Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+  assert.match(byPath['gentrack.scopes.0']!, /must be an OAuth scope: printable ASCII without spaces/);
+  assert.match(byPath['gentrack.scopes.1']!, /backslashes/);
+  assert.match(
+    byPath['gentrack.proxy.url']!,
+    /must not hold credentials: set gentrack.proxy.username, and GENTRACK_PROXY_PASSWORD/,
+  );
+  assert.match(
+    byPath['gentrack.proxy.password']!,
+    /secrets do not belong in the config file: set GENTRACK_PROXY_PASSWORD/,
+  );
+  assert.equal(byPath['gentrack.tls.keyFile'], 'is required with certFile (its private key)');
+  assert.ok(!problems.some((problem) => problem.message.includes('s3cret')), 'the password is never echoed');
+
+  const pathProxy = problemsOf(() =>
+    resolveRelayConfig({ text: 'gentrack:\n  proxy: { url: "http://proxy:3128/pac" }', env: REQUIRED_ENV }),
+  );
+  assert.match(pathProxy[0]!.message, /must be the proxy's origin only/);
+  const noScopes = problemsOf(() =>
+    loadRelayConfig({ env: { ...REQUIRED_ENV, GENTRACK_RELAY_GENTRACK_SCOPES: ' , ' } }),
+  );
+  assert.deepEqual(
+    noScopes.map((problem) => [problem.path, problem.source]),
+    [['gentrack.scopes', 'env GENTRACK_RELAY_GENTRACK_SCOPES']],
+  );
+});
+
 test('YAML syntax errors and unreadable files are reported with their location', () => {
   const syntax = problemsOf(() => resolveRelayConfig({ text: 'tenantId: [unclosed\n', file: 'bad.yaml', env: {} }));
   assert.equal(syntax.length, 1);

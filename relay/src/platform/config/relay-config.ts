@@ -107,14 +107,24 @@ export function resolveRelayConfig(input: { text?: string; file?: string; env: N
     }
   }
   if (problems.length > 0 || !result.success) throw new RelayConfigError(problems);
-  // A relative store.path written in the config file means next to that file, wherever the relay is started from.
-  const storeFromFile =
-    input.file !== undefined && !fromEnv.has('store.path') && getIn(raw, ['store', 'path']) !== undefined;
-  if (storeFromFile && result.data.store.path !== ':memory:' && !path.isAbsolute(result.data.store.path)) {
-    result.data.store.path = path.resolve(path.dirname(input.file!), result.data.store.path);
+  // A relative path written in the config file means next to that file, wherever the relay is started from.
+  for (const keyPath of FILE_PATH_KEYS) {
+    const value = getIn(result.data, keyPath);
+    const fromFile = input.file !== undefined && !fromEnv.has(keyPath.join('.')) && getIn(raw, keyPath) !== undefined;
+    if (fromFile && typeof value === 'string' && value !== ':memory:' && !path.isAbsolute(value)) {
+      setIn(result.data as unknown as Record<string, unknown>, keyPath, path.resolve(path.dirname(input.file!), value));
+    }
   }
   return deepFreeze(result.data);
 }
+
+/** Keys that name files: relative to the config file when written there. */
+const FILE_PATH_KEYS: readonly ConfigPath[] = [
+  ['store', 'path'],
+  ['gentrack', 'tls', 'caFile'],
+  ['gentrack', 'tls', 'certFile'],
+  ['gentrack', 'tls', 'keyFile'],
+];
 
 interface PlainIssue {
   readonly path: string[];

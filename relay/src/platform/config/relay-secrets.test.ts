@@ -113,6 +113,23 @@ test('required secrets depend on the config, and every problem is listed without
   assert.ok(!jsonError.message.includes(SF_SECRET), 'JSON parse errors quote the text; they must not be passed on');
 });
 
+test('a proxy user needs its password; the TLS key passphrase is optional', () => {
+  const withProxyUser = {
+    ...CLIENT_CREDENTIALS,
+    gentrack: { ...CLIENT_CREDENTIALS.gentrack, proxy: { url: 'http://proxy:3128', username: 'relay' } },
+  };
+  const env = { SALESFORCE_CLIENT_SECRET: SF_SECRET, GENTRACK_CLIENT_SECRET: GT_SECRET };
+  const error = errorOf(() => loadRelaySecrets({ config: withProxyUser, env }));
+  assert.match(error.message, /GENTRACK_PROXY_PASSWORD .* is required because gentrack.proxy.username is set/);
+  const secrets = loadRelaySecrets({
+    config: withProxyUser,
+    env: { ...env, GENTRACK_PROXY_PASSWORD: PASSWORD, GENTRACK_TLS_KEY_PASSPHRASE: 'pass phrase' },
+  });
+  assert.equal(secrets.gentrackProxyPassword?.reveal(), PASSWORD);
+  assert.equal(secrets.gentrackTlsKeyPassphrase?.reveal(), 'pass phrase');
+  assert.equal(loadRelaySecrets({ config: CLIENT_CREDENTIALS, env }).gentrackProxyPassword, undefined);
+});
+
 test('secrets never show in util.inspect, JSON, string conversion or template literals', () => {
   const secrets = loadRelaySecrets({
     config: CLIENT_CREDENTIALS,

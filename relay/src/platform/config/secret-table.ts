@@ -45,6 +45,20 @@ export const RELAY_SECRET_SPECS = [
     misplacedAt: ['gentrack.clientSecret'],
   },
   {
+    name: 'GENTRACK_PROXY_PASSWORD',
+    key: 'gentrackProxyPassword',
+    description: 'the password of gentrack.proxy.username at the outbound proxy',
+    requiredBy: (config) => (config.gentrack.proxy?.username ? 'gentrack.proxy.username is set' : undefined),
+    misplacedAt: ['gentrack.proxy.password'],
+  },
+  {
+    name: 'GENTRACK_TLS_KEY_PASSPHRASE',
+    key: 'gentrackTlsKeyPassphrase',
+    description: 'the passphrase of an encrypted gentrack.tls.keyFile',
+    requiredBy: () => undefined,
+    misplacedAt: ['gentrack.tls.passphrase', 'gentrack.tls.keyPassphrase'],
+  },
+  {
     name: 'RELAY_API_SIGNING_KEY',
     key: 'apiSigningKey',
     description:

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { GentrackCallFailure } from './gentrack-call-error.js';
 import { failureFromTransportError, parseRetryAfter } from './failure-classification.js';
+import { scopeParameter, scopesNotGranted } from './oauth-scopes.js';
 import { RelayError } from '../errors.js';
 
 export interface AccessTokenSourceOptions {
@@ -18,8 +19,12 @@ export interface AccessTokenSourceOptions {
   clientSecret: string;
   /** 'basic' (default): HTTP Basic client authentication; 'body': client_id and client_secret form parameters. */
   clientAuthentication: 'basic' | 'body';
+  /** OAuth2 scopes to ask for (the `scope` parameter); none: the parameter is left out, the client's defaults apply. */
+  scopes?: readonly string[];
   /** Sends the token requests (a connection to the token URL's origin). */
   dispatcher: Dispatcher;
+  /** The error behind a failed token request, when the dispatcher knows more than undici said. Default: itself. */
+  transportErrorCause?: (error: unknown) => unknown;
   /** For the error message of a timeout. */
   responseTimeoutMs?: number;
   logger: Logger;
@@ -40,6 +45,7 @@ const tokenAnswer = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.coerce.number().positive().optional(),
+  scope: z.string().optional(),
 });
 
 const oauthError = z.object({ error: z.string(), error_description: z.string().optional() });
@@ -69,26 +75,33 @@ function describeOAuthError(text: string): string | undefined {
 }
 
 export class AccessTokenSource {
+  readonly #origin: string;
   readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #body: string;
   readonly #dispatcher: Dispatcher;
+  readonly #transportErrorCause: (error: unknown) => unknown;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #tokenUrl: string;
   readonly #responseTimeoutMs: number | undefined;
+  readonly #scopes: readonly string[];
   #token: string | undefined;
   #refreshAt = 0;
   #pending: Promise<string> | undefined;
 
   constructor(options: AccessTokenSourceOptions) {
     this.#tokenUrl = options.tokenUrl.origin + options.tokenUrl.pathname;
+    this.#origin = options.tokenUrl.origin;
     this.#path = options.tokenUrl.pathname + options.tokenUrl.search;
     this.#dispatcher = options.dispatcher;
+    this.#transportErrorCause = options.transportErrorCause ?? ((error) => error);
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#responseTimeoutMs = options.responseTimeoutMs;
+    this.#scopes = options.scopes ?? [];
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (this.#scopes.length > 0) form.set('scope', scopeParameter(this.#scopes));
     this.#headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (options.clientAuthentication === 'basic') {
       this.#headers.authorization = basicCredentials(options.clientId, options.clientSecret);
@@ -137,6 +150,7 @@ export class AccessTokenSource {
     let text: string;
     try {
       const response = await this.#dispatcher.request({
+        origin: this.#origin,
         method: 'POST',
         path: this.#path,
         headers: this.#headers,
@@ -146,7 +160,7 @@ export class AccessTokenSource {
       headers = response.headers;
       text = await response.body.text();
     } catch (error) {
-      throw this.#failed(failureFromTransportError(error, 'token', this.#responseTimeoutMs));
+      throw this.#failed(failureFromTransportError(this.#transportErrorCause(error), 'token', this.#responseTimeoutMs));
     }
 
     if (status < 200 || status >= 300) {
@@ -196,9 +210,17 @@ export class AccessTokenSource {
     this.#token = answer.access_token;
     this.#refreshAt = startedAt + lifetimeMs - refreshMarginMs(lifetimeMs);
     this.#logger.info(
-      { tokenUrl: this.#tokenUrl, expiresInSeconds: answer.expires_in },
+      { tokenUrl: this.#tokenUrl, expiresInSeconds: answer.expires_in, scope: answer.scope },
       'obtained a Gentrack access token',
     );
+    const missing = scopesNotGranted(this.#scopes, answer.scope);
+    if (missing.length > 0) {
+      // Not a failure: the calls that need them will be refused (403) and name themselves.
+      this.#logger.warn(
+        { tokenUrl: this.#tokenUrl, requested: this.#scopes, granted: answer.scope, missing },
+        `the Gentrack token endpoint did not grant every scope the relay asked for (missing: ${missing.join(' ')}); calls that need them will be refused`,
+      );
+    }
     return answer.access_token;
   }
 

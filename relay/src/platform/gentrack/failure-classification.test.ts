@@ -94,6 +94,28 @@ describe('failure classification', () => {
     assert.equal(failureFromTransportError(new Error('mystery'), 'call').errorType, 'CONNECTIVITY');
   });
 
+  test('TLS and proxy failures say which setting can fix them, and stay retryable', () => {
+    const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
+    const advice = (error: Error) => {
+      const failure = failureFromTransportError(error, 'call');
+      assert.deepEqual([failure.errorType, failure.retryable], ['CONNECTIVITY', true]);
+      return failure.reason ?? '';
+    };
+    for (const code of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT'])
+      assert.match(advice(coded(code)), /not trusted: .*set gentrack\.tls\.caFile/, code);
+    assert.match(advice(coded('ERR_TLS_CERT_ALTNAME_INVALID')), /another host name: check gentrack\.baseUrl/);
+    for (const code of ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'])
+      assert.match(advice(coded(code)), /refused the TLS client certificate.*gentrack\.tls\.certFile/, code);
+    const tunnel = (status: number) =>
+      coded('UND_ERR_ABORTED', `Proxy response (${status}) !== 200 when HTTP Tunneling`);
+    assert.match(advice(tunnel(407)), /407 Proxy Authentication Required: check gentrack\.proxy\.username/);
+    assert.match(
+      advice(tunnel(403)),
+      /refused to open a tunnel to Gentrack with HTTP 403: check that gentrack\.proxy\.url/,
+    );
+    assert.equal(advice(coded('ECONNRESET', 'read ECONNRESET')), 'read ECONNRESET', 'no advice where none is known');
+  });
+
   test('the error message says what failed, where, and what to do', () => {
     const failure = failureFromResponse(
       400,

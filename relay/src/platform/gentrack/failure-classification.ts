@@ -112,9 +112,46 @@ function errorText(error: unknown): string {
   return code === undefined || text.includes(code) ? text : `${text} (${code})`;
 }
 
+/** Node's codes for a server certificate the relay does not trust. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+/** TLS alerts with which a server refuses the client's certificate, or its absence. */
+const CLIENT_CERTIFICATE_ALERT =
+  /^ERR_SSL_\w+_ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)$/;
+/** undici's words when a proxy answers CONNECT with anything but 200. */
+const PROXY_REFUSAL = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/;
+
+/** What the relay's configuration can do about a failed connection, when the failure says. */
+function connectionAdvice(code: string | undefined, message: string): string | undefined {
+  if (code !== undefined && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+    return "the server's certificate is not trusted: if it comes from a private CA or a TLS-inspecting proxy, set gentrack.tls.caFile to that CA's certificate (PEM)";
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return "the server's certificate is for another host name: check gentrack.baseUrl and gentrack.tokenUrl";
+  }
+  if (code !== undefined && CLIENT_CERTIFICATE_ALERT.test(code)) {
+    return 'the server refused the TLS client certificate, or its absence: set gentrack.tls.certFile and gentrack.tls.keyFile to a certificate it accepts';
+  }
+  const proxyStatus = PROXY_REFUSAL.exec(message)?.[1];
+  if (proxyStatus === '407') {
+    return 'the proxy refused to open a tunnel: 407 Proxy Authentication Required: check gentrack.proxy.username and GENTRACK_PROXY_PASSWORD';
+  }
+  if (proxyStatus !== undefined) {
+    return `the proxy refused to open a tunnel to Gentrack with HTTP ${proxyStatus}: check that gentrack.proxy.url is the right proxy and that it allows the Gentrack hosts`;
+  }
+  return undefined;
+}
+
 /**
  * A call that got no answer. Refused, reset, DNS failures, connect timeouts and anything unknown count as
- * CONNECTIVITY: nothing about the request itself is known to be wrong, so it stays retryable.
+ * CONNECTIVITY: nothing about the request itself is known to be wrong, so it stays retryable (also when the
+ * relay's network settings are wrong: an operator can fix them without the change being dead-lettered).
  */
 export function failureFromTransportError(
   error: unknown,
@@ -127,7 +164,9 @@ export function failureFromTransportError(
     const reason = `no answer within ${within} (${code}); the call may have taken effect, a retry with the same transaction id is safe`;
     return { stage, errorType: 'TIMEOUT', retryable: true, reason, cause: error };
   }
-  const reason = errorText(error);
+  const text = errorText(error);
+  const advice = connectionAdvice(code, error instanceof Error ? error.message : '');
+  const reason = advice === undefined ? text : `${text}: ${advice}`;
   if (code !== undefined && INVALID_REQUEST_CODES.has(code)) {
     return { stage, errorType: 'CLIENT_ERROR', retryable: stage === 'token', reason, cause: error };
   }

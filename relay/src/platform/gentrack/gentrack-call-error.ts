@@ -53,6 +53,8 @@ function describeCall(call: FailedCall): string {
 }
 
 function whatToDo(failure: GentrackCallFailure): string {
+  if (failure.stage === 'token' && failure.gentrackMessage?.startsWith('invalid_scope'))
+    return 'check the scopes the relay asks for (gentrack.scopes); will retry';
   if (failure.errorType === 'UNAUTHORIZED') return "check the relay's Gentrack client id and secret; will retry";
   if (failure.retryAfterMs !== undefined) return `retryable after ${failure.retryAfterMs} ms`;
   if (failure.retryable) return 'retryable';

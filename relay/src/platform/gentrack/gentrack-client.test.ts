@@ -29,8 +29,6 @@ function customerSync(name: string, overrides: Partial<GentrackRequest['headers'
     body: { account: { name } },
     headers: {
       transactionId: `evt-${sequence}`,
-      partNumber: 1,
-      partTotal: 1,
       transactionDateTime: '2024-06-01T10:00:00.000+10:00',
       traceId: `trace-${sequence}`,
       ...overrides,
@@ -104,8 +102,6 @@ describe('Gentrack client against the sandbox tenant', () => {
         body: { account: { name: 'Headers Pty Ltd', accountClass: 'Business' }, salesforceId: '001000000000001AAA' },
         headers: {
           transactionId: 'evt-headers',
-          partNumber: 2,
-          partTotal: 3,
           transactionDateTime: '2024-06-01T10:00:00.000+10:00',
           traceId: 'trace-headers',
           onBehalfOf: 'admin@example.com',
@@ -122,8 +118,9 @@ describe('Gentrack client against the sandbox tenant', () => {
       assert.ok(received);
       assert.deepEqual(received.headers, {
         'x-transaction-id': 'evt-headers',
-        'x-transaction-part-number': '2',
-        'x-transaction-part-total': '3',
+        // The payload whole: part 1 of 1 unless a caller says otherwise.
+        'x-transaction-part-number': '1',
+        'x-transaction-part-total': '1',
         'x-transaction-date-time': '2024-06-01T10:00:00.000+10:00',
         'x-trace-id': 'trace-headers',
         'x-on-behalf-of': 'admin@example.com',
@@ -216,6 +213,20 @@ describe('Gentrack client against the sandbox tenant', () => {
       );
       assert.match(error.message, /client id and secret/);
       assert.equal(tenant.calls.byOperation('customer-sync').length, 0, 'the API call was not made');
+    });
+
+    test('scopes go into the token request; a tenant refusing them names gentrack.scopes', async () => {
+      const scoped = await startGentrackSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['crm'] });
+      try {
+        const options = { baseUrl: scoped.baseUrl, tokenUrl: scoped.tokenUrl };
+        assert.equal((await client({ ...options, scopes: ['crm'] }).send(customerSync('Scoped'))).status, 201);
+        const error = await callError(client({ ...options, scopes: ['crm', 'admin'] }).send(customerSync('Refused')));
+        assert.deepEqual([error.stage, error.status, error.retryable], ['token', 400, true]);
+        assert.match(error.message, /invalid_scope: scope admin is not granted to this client/);
+        assert.match(error.message, /check the scopes the relay asks for \(gentrack\.scopes\); will retry/);
+      } finally {
+        await scoped.close();
+      }
     });
 
     test('a 401 that survives one refresh is UNAUTHORIZED and retryable', async () => {
@@ -429,12 +440,14 @@ describe('Gentrack client against the sandbox tenant', () => {
           clientId: '',
           clientSecret: CLIENT_SECRET,
           connections: 0,
+          scopes: ['crm.read', 'crm write'],
         }),
       (error: unknown) => {
         assert.ok(error instanceof InvalidGentrackClientOptionsError);
         assert.match(error.message, /baseUrl: must be an http\(s\) URL/);
         assert.match(error.message, /clientId: must not be empty/);
         assert.match(error.message, /connections:/);
+        assert.match(error.message, /scopes\.1: must be an OAuth scope: printable ASCII without spaces/);
         assert.ok(!error.message.includes(CLIENT_SECRET));
         return true;
       },

@@ -8,11 +8,13 @@
  * serialised body per attempt.
  */
 import pino, { type Logger } from 'pino';
-import { Client, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { AccessTokenSource, type AccessTokenError } from './access-token-source.js';
 import { GentrackCallError, type FailedCall } from './gentrack-call-error.js';
 import { failureFromResponse, failureFromTransportError } from './failure-classification.js';
+import { gentrackConnections, type GentrackNetwork } from './gentrack-connections.js';
+import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from './oauth-scopes.js';
 import { SECRET_LOG_REDACTION } from './secret-log-redaction.js';
 import { hasCode, RelayError } from '../errors.js';
 import { componentLogger } from '../ops/logger.js';
@@ -27,6 +29,8 @@ export interface GentrackClientOptions {
   clientSecret: string;
   /** How the token request presents the credentials. Default 'basic' (HTTP Basic); 'body' sends form parameters. */
   clientAuthentication?: 'basic' | 'body';
+  /** OAuth2 scopes the token request asks for. Default none (the `scope` parameter is left out). */
+  scopes?: readonly string[];
   /** Longest wait for an answer (headers, then between body chunks). Default 60,000 (Gentrack's documented value). */
   responseTimeoutMs?: number;
   /** Longest wait for a TCP/TLS connection. Default 30,000. */
@@ -35,14 +39,24 @@ export interface GentrackClientOptions {
   idleTimeoutMs?: number;
   /** Most sockets open to the API at once; calls beyond this queue. Default 64. */
   connections?: number;
+  /** An outbound proxy, extra CAs and a client certificate, for the API and the token URL alike. Default: none. */
+  network?: GentrackNetwork;
   /** Token events and shutdown are logged (never per call, never secrets). Default: silent. */
   logger?: Logger;
 }
 
 /** Gentrack's transaction headers of one call; an operation that takes none (a read) leaves them out. */
 export interface GentrackCallHeaders {
-  /** X-Transaction-Id: stable per event, so a redelivery has no second effect. */
+  /**
+   * X-Transaction-Id: one per call, stable across redeliveries, so a redelivery has no second effect. Gentrack
+   * de-duplicates by it, and takes calls that share one for the parts of one fragmented payload. A read sends none.
+   */
   transactionId?: string | undefined;
+  /**
+   * X-Transaction-Part-Number / -Total: this call's place among the fragments of one payload. Default 1 of 1: the
+   * relay sends every payload whole (it joins the parts of a split Salesforce event before calling Gentrack), so no
+   * caller sets these today.
+   */
   partNumber?: number | undefined;
   partTotal?: number | undefined;
   /** X-Transaction-Date-Time: ISO-8601 with offset, the time of the change (Gentrack orders by it). */
@@ -89,6 +103,7 @@ const optionsSchema = z.object({
   clientId: z.string().min(1, 'must not be empty'),
   clientSecret: z.string().min(1, 'must not be empty'),
   clientAuthentication: z.enum(['basic', 'body']).default('basic'),
+  scopes: z.array(z.string().regex(SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM)).default([]),
   responseTimeoutMs: milliseconds.default(60_000),
   connectTimeoutMs: milliseconds.default(30_000),
   idleTimeoutMs: milliseconds.default(30_000),
@@ -100,7 +115,7 @@ export class InvalidGentrackClientOptionsError extends RelayError {
 }
 
 function readOptions(options: GentrackClientOptions): z.infer<typeof optionsSchema> {
-  const { logger: _logger, ...checked } = options;
+  const { logger: _logger, network: _network, ...checked } = options;
   const parsed = optionsSchema.safeParse(checked);
   if (parsed.success) return parsed.data;
   // Issues name the option and the problem, never the value (the secret must not reach an error message).
@@ -147,22 +162,26 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
   const origin = baseUrl.origin;
   const basePath = baseUrl.pathname.replace(/\/+$/, '');
 
-  const timeouts = {
-    headersTimeout: settings.responseTimeoutMs,
-    bodyTimeout: settings.responseTimeoutMs,
-    connect: { timeout: settings.connectTimeoutMs },
-    keepAliveTimeout: settings.idleTimeoutMs,
-    keepAliveMaxTimeout: settings.idleTimeoutMs,
+  const network = options.network ?? {};
+  const limits = {
+    responseTimeoutMs: settings.responseTimeoutMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
   };
-  const pool = new Pool(origin, { ...timeouts, connections: settings.connections, pipelining: 1 });
+  if (network.proxy) logger.info({ proxy: network.proxy.url }, 'Gentrack calls go through an outbound proxy');
+  const api = gentrackConnections(origin, network, { ...limits, connections: settings.connections });
+  const pool = api.dispatcher;
   // Token requests are rare and one at a time: one connection, of their own (the token URL is often another host).
-  const tokenClient = new Client(tokenUrl.origin, { ...timeouts, pipelining: 1 });
+  const tokenConnections = gentrackConnections(tokenUrl.origin, network, { ...limits, connections: 1 });
+  const tokenClient = tokenConnections.dispatcher;
   const tokens = new AccessTokenSource({
     tokenUrl,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     clientAuthentication: settings.clientAuthentication,
+    scopes: settings.scopes,
     dispatcher: tokenClient,
+    transportErrorCause: tokenConnections.cause,
     responseTimeoutMs: settings.responseTimeoutMs,
     logger,
   });
@@ -188,25 +207,28 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     body: string | undefined,
     token: string,
   ): Promise<Answer> {
-    const { transactionId, partNumber, partTotal, transactionDateTime, traceId, onBehalfOf } = request.headers;
+    const { transactionId, partNumber = 1, partTotal = 1, transactionDateTime, traceId, onBehalfOf } = request.headers;
     const headers: Record<string, string> = {
       authorization: 'Bearer ' + token,
       accept: 'application/json',
       'x-trace-id': traceId,
     };
-    if (transactionId !== undefined) headers['x-transaction-id'] = transactionId;
-    if (partNumber !== undefined) headers['x-transaction-part-number'] = String(partNumber);
-    if (partTotal !== undefined) headers['x-transaction-part-total'] = String(partTotal);
+    // Parts belong to a transaction: a call without one (a read) sends neither.
+    if (transactionId !== undefined) {
+      headers['x-transaction-id'] = transactionId;
+      headers['x-transaction-part-number'] = String(partNumber);
+      headers['x-transaction-part-total'] = String(partTotal);
+    }
     if (transactionDateTime !== undefined) headers['x-transaction-date-time'] = transactionDateTime;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (onBehalfOf !== undefined) headers['x-on-behalf-of'] = onBehalfOf;
     try {
-      const response = await pool.request({ method: request.method, path, headers, body });
+      const response = await pool.request({ origin, method: request.method, path, headers, body });
       return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (error) {
       throw new GentrackCallError(
         failedCall(request, path),
-        failureFromTransportError(error, 'call', settings.responseTimeoutMs),
+        failureFromTransportError(api.cause(error), 'call', settings.responseTimeoutMs),
       );
     }
   }
