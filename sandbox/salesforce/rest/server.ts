@@ -11,6 +11,7 @@ import { registerApexRestRoutes, type ApexRestHandler } from './apex-rest-routes
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBulkIngestRoutes } from './bulk-ingest-routes.js';
 import { registerCollectionRoutes } from './collection-routes.js';
+import { registerMetadataSoapRoutes } from './metadata-soap-routes.js';
 import { registerNamedCredentialRoutes } from './named-credential-routes.js';
 import { DescribeCache } from './describe.js';
 import { QueryCursors } from './query-cursors.js';
@@ -69,6 +70,7 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
   registerQueryRoutes(app, dependencies);
   registerBulkIngestRoutes(app, dependencies);
   registerNamedCredentialRoutes(app, dependencies);
+  registerMetadataSoapRoutes(app, dependencies);
   if (options.apexRest) registerApexRestRoutes(app, dependencies, options.apexRest);
   return app;
 }
