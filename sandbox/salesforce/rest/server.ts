@@ -37,7 +37,14 @@ export interface SalesforceServerOptions {
 
 /** Builds the HTTP server for an org without listening (fastify's `inject` works on it). */
 export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 150 * 1024 * 1024, return503OnClosing: false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 150 * 1024 * 1024,
+    return503OnClosing: false,
+    // An org answers `//services/data/...` as `/services/data/...`: the sf CLI stores instance URLs with a trailing
+    // slash (`sf org login access-token`), and jsforce appends paths that start with one.
+    rewriteUrl: (request) => collapseSlashes(request.url ?? '/'),
+  });
   registerBodyParsers(app);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -102,6 +109,13 @@ export async function startSalesforceSandbox(options: StartOptions = {}): Promis
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return { org, server, url, loginUrl: url, instanceUrl: url, close: () => server.close() };
+}
+
+/** The path's repeated slashes as one; the query string is left as it is. */
+export function collapseSlashes(url: string): string {
+  const query = url.indexOf('?');
+  const pathPart = query < 0 ? url : url.slice(0, query);
+  return pathPart.replace(/\/{2,}/g, '/') + (query < 0 ? '' : url.slice(query));
 }
 
 /** The base URL this request reached the server at: what `instance_url` and `serverUrl` must say. */
