@@ -20,6 +20,7 @@ export const ELEMENTS = [
   { type: 'scripts', pattern: 'scripts' },
   { type: 'test', pattern: 'test' },
   { type: 'bin', pattern: 'bin' },
+  { type: 'sf-plugin', pattern: 'sf-plugin' },
 ];
 
 const FLOWS = ['to-gentrack', 'to-salesforce', 'sync-jobs', 'initial-sync', 'validate-org', 'org-setup'];
@@ -43,6 +44,8 @@ export const BOUNDARY_POLICIES = [
   disallow(['validate-org'], [...without(FLOWS, 'validate-org'), 'relay-root'], 'validate-org imports no flow'),
   disallow(['org-setup'], [...without(FLOWS, 'org-setup'), 'relay-root'], 'org-setup imports no flow'),
   disallow(['model', 'cli', 'platform', ...FLOWS, 'relay-root'], DEVELOPMENT_ONLY, 'what ships never imports sandbox/ or generators/'),
+  // The sf plugin runs in an admin's sf CLI: generate and verify need the generators, nothing needs the sandbox.
+  disallow(['sf-plugin'], ['sandbox'], 'the sf plugin never imports the sandbox'),
 ];
 
 export default tseslint.config(

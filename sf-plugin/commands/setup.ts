@@ -2,6 +2,7 @@
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { relayStorePath, setupOn } from '../../relay/src/org-setup/run-setup.js';
 import { formatSetupReport, type SetupReport } from '../../relay/src/org-setup/setup-org.js';
+import { httpsUrlFlag } from '../https-url-flag.js';
 import { orgConnection, targetOrgFlags } from '../target-org.js';
 
 export default class Setup extends SfCommand<SetupReport> {
@@ -17,7 +18,7 @@ export default class Setup extends SfCommand<SetupReport> {
   ];
   public static override readonly flags = {
     ...targetOrgFlags,
-    'relay-url': Flags.url({
+    'relay-url': httpsUrlFlag({
       summary: "The relay's public base URL (default: relay.baseUrl of config/connector.yaml).",
     }),
     'integration-user': Flags.string({
@@ -36,7 +37,7 @@ export default class Setup extends SfCommand<SetupReport> {
   public async run(): Promise<SetupReport> {
     const { flags } = await this.parse(Setup);
     const report = await setupOn(orgConnection(flags['target-org'], flags['api-version']), {
-      ...(flags['relay-url'] ? { relayUrl: flags['relay-url'].href } : {}),
+      ...(flags['relay-url'] ? { relayUrl: flags['relay-url'] } : {}),
       ...(flags['integration-user'] ? { integrationUser: flags['integration-user'] } : {}),
       ...(flags['connector-user'] ? { connectorUsers: flags['connector-user'] } : {}),
       ...(flags.config ? { storePath: relayStorePath(flags.config) } : {}),
