@@ -28,7 +28,7 @@ export default class ValidateOrg extends SfCommand<OrgValidation & { migrationFi
       ...(flags['write-migration'] ? { migrationDir: flags['write-migration'] } : {}),
       notice: (text) => this.info(text),
     });
-    this.log(formatOrgValidation(outcome.validation));
+    this.log(formatOrgValidation(outcome.validation, `${this.config.bin} gentrack validate-org`));
     process.exitCode = outcome.exitCode;
     return { ...outcome.validation, ...(outcome.migrationFile ? { migrationFile: outcome.migrationFile } : {}) };
   }

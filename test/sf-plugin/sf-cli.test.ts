@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../model/project-root.js';
 import { localhostCertificate } from '../../sandbox/salesforce/pubsub/tls-certificate.js';
+import { startGentrackSandbox, type GentrackSandbox } from '../../sandbox/gentrack/index.js';
 import { startSalesforceSandbox, type RunningSalesforceSandbox } from '../../sandbox/salesforce/index.js';
 
 const run = promisify(execFile);
@@ -23,7 +24,10 @@ const ALIAS = 'gentrack-sandbox';
 
 let home: string;
 let sandbox: RunningSalesforceSandbox;
+let gentrack: GentrackSandbox;
 let env: NodeJS.ProcessEnv;
+/** The relay configuration: the store the principal's credentials come from, the Gentrack tenant to check. */
+let configFile: string;
 
 interface SfJson<T> {
   readonly status: number;
@@ -76,6 +80,19 @@ before(async () => {
     features: { contactsToMultipleAccounts: false, quotes: false },
     integration: { permissionSets: [] },
   });
+  gentrack = await startGentrackSandbox({ host: '127.0.0.1' });
+  const relayDir = path.join(home, 'relay');
+  mkdirSync(relayDir);
+  configFile = path.join(relayDir, 'relay.yaml');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      tenantId: 'my-tenant',
+      salesforce: { loginUrl: sandbox.url, auth: 'client_credentials', clientId: sandbox.org.connectedApp.clientId },
+      gentrack: { baseUrl: gentrack.baseUrl, tokenUrl: gentrack.tokenUrl, clientId: gentrack.clientId },
+      store: { path: path.join(relayDir, 'relay.db') },
+    }),
+  );
   const link = await sf(['plugins', 'link', PROJECT_ROOT, '--no-install']);
   assert.equal(link.code, 0, `sf plugins link failed:\n${link.stdout}\n${link.stderr}`);
   const { org } = sandbox;
@@ -88,6 +105,7 @@ before(async () => {
 
 after(async () => {
   await sandbox?.close();
+  await gentrack?.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
@@ -113,22 +131,6 @@ test('the sandbox org is an sf alias in the test home only, over HTTPS', async (
 
 test('sf gentrack setup --target-org sets the org up, verifies it, and a second run changes nothing', async () => {
   const { org } = sandbox;
-  const relayDir = path.join(home, 'relay');
-  mkdirSync(relayDir);
-  const configFile = path.join(relayDir, 'relay.yaml');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      tenantId: 'my-tenant',
-      salesforce: { loginUrl: sandbox.url, auth: 'client_credentials', clientId: org.connectedApp.clientId },
-      gentrack: {
-        baseUrl: 'https://api.gentrack.test/v1',
-        tokenUrl: 'https://id.gentrack.test/v1/token',
-        clientId: 'relay',
-      },
-      store: { path: path.join(relayDir, 'relay.db') },
-    }),
-  );
   const args = [
     'gentrack',
     'setup',
@@ -186,7 +188,6 @@ test('sf gentrack validate-org --target-org passes once the org is set up, with 
 });
 
 test('sf gentrack credentials rotate --target-org pushes the new secret into the org and shows it once', async () => {
-  const configFile = path.join(home, 'relay', 'relay.yaml');
   const { code, json } = await sfJson<{ clientId: string; clientSecret: string; salesforce: string }>([
     'gentrack',
     'credentials',
@@ -202,6 +203,61 @@ test('sf gentrack credentials rotate --target-org pushes the new secret into the
   assert.equal(stored.values['clientSecret']?.value, json.result.clientSecret);
   assert.equal(stored.values['clientId']?.value, json.result.clientId);
   assert.equal(stored.setBy, sandbox.org.credentials.admin.username, "pushed as the alias's user");
+});
+
+test('sf gentrack initial-sync --target-org loads an extract as the alias user, with no Salesforce secret', async () => {
+  // After the setup test above: the org has what the preflight's Validate Data Model asks for.
+  const extract = path.join(home, 'extract');
+  mkdirSync(extract);
+  writeFileSync(
+    path.join(extract, 'accounts.jsonl'),
+    [
+      { accountNumber: 'SF-1', account: { name: 'Kauri Energy', accountClass: 'Business' } },
+      { accountNumber: 'SF-2', account: { name: 'Rimu Homes', accountClass: 'Residential' } },
+      { account: { name: 'No number' } },
+    ]
+      .map((row) => JSON.stringify(row))
+      .join('\n'),
+  );
+  const reportDir = path.join(home, 'reports');
+  const { code, stdout, stderr } = await sf(
+    [
+      'gentrack',
+      'initial-sync',
+      '--target-org',
+      ALIAS,
+      '--config',
+      configFile,
+      '--extract',
+      extract,
+      '--report-dir',
+      reportDir,
+      '--json',
+    ],
+    // Only Gentrack's secret: the org is the alias's, the Connected App's secret is not needed.
+    { GENTRACK_CLIENT_SECRET: gentrack.clientSecret },
+  );
+  const json = JSON.parse(stdout) as SfJson<{ outcome: string; stages: { name: string; outcome?: string }[] }>;
+  assert.equal(code, 2, `completed with errors (one unmapped row):\n${stdout}\n${stderr}`);
+  assert.equal(json.status, 2);
+  assert.equal(json.result.outcome, 'completed with errors');
+  assert.match(stderr, /STAGE\s+OUTCOME/, 'the table goes to stderr with --json');
+  const loaded = sandbox.org.query(
+    "SELECT Name, CreatedById FROM Account WHERE Gentrack_External_Id__c IN ('SF-1', 'SF-2') ORDER BY Name",
+  ).records;
+  assert.deepEqual(
+    loaded.map((record) => record['Name']),
+    ['Kauri Energy', 'Rimu Homes'],
+  );
+  assert.ok(
+    loaded.every((record) => record['CreatedById'] === sandbox.org.users.admin.id),
+    "loaded as the alias's user",
+  );
+  assert.equal(
+    sandbox.org.customSettings.getOrgDefaults('Gentrack_Connector_Settings__c')['Disable_Publishing__c'],
+    false,
+    'publishing is on again',
+  );
 });
 
 test('a command without a usable org fails the sf way, naming the alias', async () => {
