@@ -108,11 +108,7 @@ export async function initialSync(
 }
 
 /** The relay's integration user's session, as the org to load. */
-function relaySalesforce(
-  config: RelayConfig,
-  secrets: RelaySecrets,
-  logger: Logger,
-): InitialSyncOptions['salesforce'] {
+function relaySalesforce(config: RelayConfig, secrets: RelaySecrets, logger: Logger): InitialSyncOptions['salesforce'] {
   const session = integrationSession(config, secrets, logger);
   return {
     connection: session.connection,
