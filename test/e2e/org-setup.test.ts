@@ -6,10 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import jsforce from 'jsforce';
 import { ApiClientStore } from '../../relay/src/platform/api-auth/api-client-store.js';
 import { createCredentials } from '../../relay/src/platform/api-auth/credential-lifecycle.js';
@@ -20,6 +22,7 @@ import { startSalesforceSandbox, type RunningSalesforceSandbox } from '../../san
 
 const FORCE_APP = fileURLToPath(new URL('../../force-app', import.meta.url));
 const RELAY_URL = 'https://relay.acme.test';
+const CLI = fileURLToPath(new URL('../../bin/gentrack-sf.js', import.meta.url));
 
 async function freshOrg(): Promise<RunningSalesforceSandbox> {
   const sandbox = await startSalesforceSandbox({
@@ -166,4 +169,49 @@ test('setup as a user without Customize Application fails the settings steps and
   assert.equal(statusOf(report, 'External Credential principal Gentrack_Relay_Client'), 'manual');
   assert.equal(sandbox.org.settings.history().length, 0);
   assert.match(formatSetupReport(report), /FAILED/);
+});
+
+test("gentrack-sf setup runs as the relay configuration's user and takes the principal's client from its store", async (t) => {
+  const sandbox = await freshOrg();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gentrack-setup-cli-'));
+  t.after(async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const { org } = sandbox;
+  const config = path.join(dir, 'relay.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      tenantId: 'my-tenant',
+      salesforce: { loginUrl: sandbox.loginUrl, auth: 'client_credentials', clientId: org.connectedApp.clientId },
+      gentrack: { baseUrl: 'http://127.0.0.1:9/v1', clientId: 'unused' },
+      store: { path: path.join(dir, 'relay.db') },
+    }),
+  );
+  const secrets = path.join(dir, 'relay.secrets');
+  writeFileSync(secrets, `SALESFORCE_CLIENT_SECRET=${org.connectedApp.clientSecret}\nGENTRACK_CLIENT_SECRET=unused\n`);
+  chmodSync(secrets, 0o600);
+  const args = [CLI, 'setup', '--config', config, '--relay-url', RELAY_URL, '--integration-user'];
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...args, org.credentials.integration.username, '--connector-user', 'agent@acme.test', '--json'],
+    { env: { ...process.env, GENTRACK_RELAY_SECRETS_FILE: secrets } },
+  );
+  const report = JSON.parse(stdout) as SetupReport;
+  assert.equal(report.ok, true, stdout);
+  assert.equal(statusOf(report, 'External Credential principal Gentrack_Relay_Client'), 'done');
+  const database = openRelayDatabase(path.join(dir, 'relay.db'));
+  try {
+    assert.equal(
+      org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client')?.values['clientId']?.value,
+      new ApiClientStore(database).active()?.clientId,
+    );
+  } finally {
+    database.close();
+  }
+  await assert.rejects(
+    promisify(execFile)(process.execPath, [...args.slice(0, 5), 'ftp://relay.acme.test']),
+    /--relay-url.*must be an https URL/s,
+  );
 });
