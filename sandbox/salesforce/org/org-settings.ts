@@ -2,10 +2,10 @@
  * The org settings an admin turns on in Setup and the Metadata API reads and updates as Settings types: Contacts to
  * Multiple Accounts (`AccountSettings.enableRelateContactToMultipleAccounts`, fullName `Account`) and Quotes
  * (`QuoteSettings.enableQuote`, fullName `Quote`). While a feature is off its object does not exist for any API
- * (describe, SOQL, DML), as in an org. Both are on by default, as in the scratch definition. An org does not let
- * either be turned off again once on (Salesforce Help: Quotes can be disabled only while no quote exists; Contacts
- * to Multiple Accounts not at all through the API); the sandbox refuses that too, so a setup that "repairs" by
- * flipping a setting off cannot pass here.
+ * (describe, SOQL, DML), as in an org. Both are on by default, as in the scratch definition. Turning a feature
+ * off is refused: an org allows it only under conditions not modelled here (no data that depends on it), and
+ * nothing of the connector ever does it. The platform rules that need AccountContactRelation (a contact's direct
+ * relation) assume the feature is on: an org started with it off is for reading settings, not for saving contacts.
  */
 import { SalesforceError } from '../errors.js';
 
@@ -83,7 +83,7 @@ export class OrgSettings {
       if (!on && this.enabled.get(setting.feature)) {
         throw new SalesforceError(
           'FIELD_INTEGRITY_EXCEPTION',
-          `${type}.${setting.field} cannot be turned off once it is on`,
+          `${type}.${setting.field} cannot be turned off in the sandbox once it is on`,
         );
       }
       if (on !== this.enabled.get(setting.feature)) this.changes.push({ type, field: setting.field, value: on });
