@@ -14,14 +14,16 @@ export const ELEMENTS = [
   { type: 'sync-jobs', pattern: 'relay/src/sync-jobs' },
   { type: 'initial-sync', pattern: 'relay/src/initial-sync' },
   { type: 'validate-org', pattern: 'relay/src/validate-org' },
+  { type: 'org-setup', pattern: 'relay/src/org-setup' },
   // Last: the files directly in relay/src (the composition root), once the flows' folders have matched theirs.
   { type: 'relay-root', pattern: 'relay/src' },
   { type: 'scripts', pattern: 'scripts' },
   { type: 'test', pattern: 'test' },
   { type: 'bin', pattern: 'bin' },
+  { type: 'sf-plugin', pattern: 'sf-plugin' },
 ];
 
-const FLOWS = ['to-gentrack', 'to-salesforce', 'sync-jobs', 'initial-sync', 'validate-org'];
+const FLOWS = ['to-gentrack', 'to-salesforce', 'sync-jobs', 'initial-sync', 'validate-org', 'org-setup'];
 const DEVELOPMENT_ONLY = ['sandbox', 'generators'];
 const disallow = (from, to, message) => ({
   from: { element: { types: { anyOf: from } } },
@@ -36,11 +38,14 @@ export const BOUNDARY_POLICIES = [
   disallow(['to-gentrack'], [...without(FLOWS, 'to-gentrack'), 'relay-root'], 'the Salesforce -> Gentrack flow imports no other flow'),
   disallow(['to-salesforce'], [...without(FLOWS, 'to-salesforce'), 'relay-root'], 'the Gentrack -> Salesforce flow imports no other flow'),
   // An on-demand sync is a change sent through one of the two directional flows: it uses their outbox and writer.
-  disallow(['sync-jobs'], ['initial-sync', 'validate-org', 'relay-root'], 'sync-jobs may use the directional flows only'),
+  disallow(['sync-jobs'], ['initial-sync', 'validate-org', 'org-setup', 'relay-root'], 'sync-jobs may use the directional flows only'),
   // The initial synchronisation's preflight is validate-org's check.
-  disallow(['initial-sync'], ['to-gentrack', 'to-salesforce', 'sync-jobs', 'relay-root'], 'initial-sync may use validate-org only'),
+  disallow(['initial-sync'], ['to-gentrack', 'to-salesforce', 'sync-jobs', 'org-setup', 'relay-root'], 'initial-sync may use validate-org only'),
   disallow(['validate-org'], [...without(FLOWS, 'validate-org'), 'relay-root'], 'validate-org imports no flow'),
+  disallow(['org-setup'], [...without(FLOWS, 'org-setup'), 'relay-root'], 'org-setup imports no flow'),
   disallow(['model', 'cli', 'platform', ...FLOWS, 'relay-root'], DEVELOPMENT_ONLY, 'what ships never imports sandbox/ or generators/'),
+  // The sf plugin runs in an admin's sf CLI: generate and verify need the generators, nothing needs the sandbox.
+  disallow(['sf-plugin'], ['sandbox'], 'the sf plugin never imports the sandbox'),
 ];
 
 export default tseslint.config(

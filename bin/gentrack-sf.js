@@ -10,22 +10,13 @@
 // ratio of 45 % (median of 11 runs) against 51 % (11 runs) at 8 MB.
 // V8 reads the flag only at start, so it cannot be set from here; where env has no -S (BusyBox), run
 // `node --max-semi-space-size=8 bin/gentrack-sf.js`.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sourceFingerprint } from './source-fingerprint.js';
+import { distIsCurrent } from './source-fingerprint.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-function builtFingerprint() {
-  try {
-    return readFileSync(path.join(root, 'dist', 'fingerprint'), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-if (process.env.GENTRACK_SF_FROM_SOURCE !== '1' && builtFingerprint() === sourceFingerprint(root)) {
+if (distIsCurrent(root)) {
   process.setSourceMapsEnabled(true);
   await import('../dist/bin/main.js');
 } else {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folders compiled into dist/, relative to the project root. */
-export const SOURCE_DIRS = ['bin', 'cli', 'generators', 'model', 'relay/src', 'sandbox', 'scripts/demo'];
+export const SOURCE_DIRS = ['bin', 'cli', 'generators', 'model', 'relay/src', 'sandbox', 'scripts/demo', 'sf-plugin'];
 
 /** Relative paths of the compiled sources: TypeScript, not tests, not templates' own files. */
 export function sourceFiles(root) {
@@ -16,7 +16,8 @@ export function sourceFiles(root) {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const relative = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(relative);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) files.push(relative);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts'))
+        files.push(relative);
     }
   };
   for (const dir of SOURCE_DIRS) walk(dir);
@@ -31,4 +32,14 @@ export function sourceFingerprint(root) {
     hash.update(content);
   }
   return hash.digest('hex');
+}
+
+/** Whether dist/ was built from the sources as they are now (the entry points then run it, else the sources). */
+export function distIsCurrent(root) {
+  if (process.env.GENTRACK_SF_FROM_SOURCE === '1') return false;
+  try {
+    return readFileSync(path.join(root, 'dist', 'fingerprint'), 'utf8').trim() === sourceFingerprint(root);
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Command, CommanderError } from 'commander';
-import { portValue, positiveIntegerValue, positiveNumberValue, webhookUrlValue } from './option-values.js';
+import { portValue, positiveIntegerValue, positiveNumberValue, httpsUrlValue } from './option-values.js';
 
 function parse(argv: string[]): { options: Record<string, unknown>; error?: string } {
   const errors: string[] = [];
@@ -43,9 +43,9 @@ test('bad values are refused with the flag and the value named', () => {
 });
 
 test('a webhook URL must be https, or plain http to this machine only', () => {
-  assert.equal(webhookUrlValue('https://hooks.example.com/gentrack'), 'https://hooks.example.com/gentrack');
-  assert.equal(webhookUrlValue('http://127.0.0.1:9000/hook'), 'http://127.0.0.1:9000/hook');
-  assert.throws(() => webhookUrlValue('http://hooks.example.com/gentrack'), /must be an https URL/);
-  assert.throws(() => webhookUrlValue('ftp://x'), /must be an https URL/);
-  assert.throws(() => webhookUrlValue('hooks.example.com'), /must be a URL such as/);
+  assert.equal(httpsUrlValue('https://hooks.example.com/gentrack'), 'https://hooks.example.com/gentrack');
+  assert.equal(httpsUrlValue('http://127.0.0.1:9000/hook'), 'http://127.0.0.1:9000/hook');
+  assert.throws(() => httpsUrlValue('http://hooks.example.com/gentrack'), /must be an https URL/);
+  assert.throws(() => httpsUrlValue('ftp://x'), /must be an https URL/);
+  assert.throws(() => httpsUrlValue('hooks.example.com'), /must be a URL such as/);
 });

@@ -26,8 +26,8 @@ export function positiveIntegerValue(text: string): number {
   return Number(text);
 }
 
-/** A URL the relay POSTs results to: https, or http to this machine only (the outcome names customer data). */
-export function webhookUrlValue(text: string): string {
+/** A URL the connector sends data to (a notification webhook, the relay itself): https, or http to this machine only. */
+export function httpsUrlValue(text: string): string {
   let url: URL;
   try {
     url = new URL(text);

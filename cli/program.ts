@@ -12,6 +12,7 @@ import { registerDlqCommand } from './commands/dlq.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerInitialSyncCommand } from './commands/initial-sync.js';
 import { registerRelayCommand } from './commands/relay.js';
+import { registerSetupCommand } from './commands/setup.js';
 import { registerValidateOrgCommand } from './commands/validate-org.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -22,6 +23,7 @@ export const OPERATOR_COMMANDS: readonly RegisterCommand[] = [
   registerHistoryCommand,
   registerInitialSyncCommand,
   registerRelayCommand,
+  registerSetupCommand,
   registerValidateOrgCommand,
 ];
 

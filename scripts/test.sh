@@ -26,7 +26,7 @@ if [ -d force-app/main/default/lwc ]; then
 fi
 
 echo "== node tests"
-mapfile -t files < <(find bin cli generators model relay sandbox scripts test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
+mapfile -t files < <(find bin cli generators model relay sandbox scripts sf-plugin test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
 # --test-force-exit: a file whose tests have all reported ends even if something still holds the event loop (a
 # failed test that skipped its cleanup), so a failure fails the run instead of hanging it until CI's time limit.
 node --import tsx --test --test-concurrency=2 --test-force-exit --test-reporter=spec "${files[@]}"

@@ -35,12 +35,13 @@ export function registerCredentialsCommand(program: Command): void {
         const { manageCredentials } = await import('../../relay/src/platform/api-auth/manage-credentials.js');
         const config = loadRelayConfig(options.config ? { file: options.config } : {});
         const salesforce = options.push ? await salesforceConnection(config) : undefined;
-        process.exitCode = await manageCredentials(action, {
+        const { exitCode } = await manageCredentials(action, {
           config,
           ...(options.store ? { storePath: options.store } : {}),
           ...(salesforce ? { salesforce } : {}),
           print: (line) => console.log(line),
         });
+        process.exitCode = exitCode;
       });
   }
 }

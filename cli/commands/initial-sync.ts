@@ -5,7 +5,7 @@
  * extract's layout.
  */
 import type { Command } from 'commander';
-import { positiveIntegerValue, positiveNumberValue, webhookUrlValue } from '../option-values.js';
+import { positiveIntegerValue, positiveNumberValue, httpsUrlValue } from '../option-values.js';
 
 interface InitialSyncCliOptions {
   extract: string;
@@ -27,7 +27,7 @@ export function registerInitialSyncCommand(program: Command): void {
     )
     .requiredOption('--extract <dir>', 'the extract directory: accounts, contacts, relations as .jsonl or .csv')
     .option('--report-dir <dir>', 'where the report of rows that did not load is written', 'initial-sync-reports')
-    .option('--notify <url>', 'POST the outcome (JSON) to this webhook URL at the end', webhookUrlValue)
+    .option('--notify <url>', 'POST the outcome (JSON) to this webhook URL at the end', httpsUrlValue)
     .option(
       '--share-report-with <id>',
       'publish the report file to this Salesforce record, user or library (default: the integration user)',

@@ -36,8 +36,21 @@ test('the generated External Credential is known with its OAuth variant and prin
   assert.deepEqual(org.namedCredentials.externalCredentials, [
     {
       name: 'Gentrack_Relay',
+      label: 'Gentrack Relay',
       authenticationProtocol: 'OAuth',
       authenticationProtocolVariant: 'ClientCredentialsClientSecret',
+      parameters: [
+        {
+          parameterName: 'Oauth',
+          parameterType: 'AuthProtocolVariant',
+          parameterValue: 'ClientCredentialsClientSecret',
+        },
+        {
+          parameterName: 'AuthProviderUrl',
+          parameterType: 'AuthProviderUrl',
+          parameterValue: 'https://relay.example.com/oauth/token',
+        },
+      ],
       principals: [{ name: 'Gentrack_Relay_Client', type: 'NamedPrincipal' }],
     },
   ]);

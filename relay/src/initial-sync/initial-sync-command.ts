@@ -18,7 +18,7 @@ import { integrationSession } from '../platform/salesforce/integration-session.j
 import { SyncHistory } from '../platform/db/sync-history.js';
 import type { BulkSettings } from './bulk-pass.js';
 import { createProgress } from './progress.js';
-import { runInitialSync, type InitialSyncResult } from './run-initial-sync.js';
+import { runInitialSync, type InitialSyncResult, type InitialSyncOptions } from './run-initial-sync.js';
 
 export interface InitialSyncCommandOptions {
   readonly extract: string;
@@ -29,6 +29,13 @@ export interface InitialSyncCommandOptions {
   /** The relay store holding the history (default: store.path of the configuration). */
   readonly store?: string;
   readonly bulk?: Partial<BulkSettings>;
+  /**
+   * The org to load: default the relay's integration user (from the configuration and its secrets); the sf plugin
+   * gives an sf org alias's connection, and then no Salesforce secret is read.
+   */
+  readonly salesforce?: InitialSyncOptions['salesforce'];
+  /** Who started the run, for the history (default the OS user at this host). */
+  readonly initiatedBy?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly output?: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -42,13 +49,20 @@ export interface InitialSyncCommandOptions {
 const HEAP_GROWING_PERCENT = 30;
 
 export async function initialSyncCommand(options: InitialSyncCommandOptions): Promise<number> {
+  return (await initialSync(options)).exitCode;
+}
+
+/** The run and its exit code: 0 completed, 2 completed with errors (see the report), 1 failed. */
+export async function initialSync(
+  options: InitialSyncCommandOptions,
+): Promise<{ result: InitialSyncResult; exitCode: 0 | 1 | 2 }> {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const env = options.env ?? process.env;
   const output = options.output ?? process.stdout;
   const config = loadRelayConfig({ env, ...(options.configFile ? { file: options.configFile } : {}) });
-  const secrets = loadRelaySecrets({ config, env });
   const logger = createLogger({ level: 'warn', destination: process.stderr, base: { tenantId: config.tenantId } });
-  const session = integrationSession(config, secrets, logger);
+  const salesforce = options.salesforce ?? relaySalesforce(config, loadRelaySecrets({ config, env }), logger);
+  const secrets = loadRelaySecrets({ config, env, only: ['gentrackClientSecret'] });
   const history = SyncHistory.open(options.store ?? config.store.path);
   const abort = new AbortController();
   let signals = 0;
@@ -71,22 +85,21 @@ export async function initialSyncCommand(options: InitialSyncCommandOptions): Pr
       extractDir: options.extract,
       reportDir: options.reportDir,
       model: connectorModel,
-      salesforce: {
-        connection: session.connection,
-        renewSession: async () => void (await session.session({ forceRefresh: true })),
-        organizationId: async () => (await session.session()).organizationId,
-      },
+      salesforce,
       checkGentrack: () => checkGentrackReachable(config, secrets, logger),
       progress: createProgress(output),
       history,
-      initiatedBy: `${os.userInfo().username}@${os.hostname()}`,
+      initiatedBy: options.initiatedBy ?? `${os.userInfo().username}@${os.hostname()}`,
       signal: abort.signal,
       ...(options.bulk ? { bulk: options.bulk } : {}),
       ...(options.notify ? { notifyUrl: options.notify } : {}),
       ...(options.shareReportWith ? { shareReportWith: options.shareReportWith } : {}),
     });
     output.write(formatResult(result));
-    return result.outcome === 'completed' ? 0 : result.outcome === 'completed with errors' ? 2 : 1;
+    return {
+      result,
+      exitCode: result.outcome === 'completed' ? 0 : result.outcome === 'completed with errors' ? 2 : 1,
+    };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -94,8 +107,22 @@ export async function initialSyncCommand(options: InitialSyncCommandOptions): Pr
   }
 }
 
+/** The relay's integration user's session, as the org to load. */
+function relaySalesforce(config: RelayConfig, secrets: RelaySecrets, logger: Logger): InitialSyncOptions['salesforce'] {
+  const session = integrationSession(config, secrets, logger);
+  return {
+    connection: session.connection,
+    renewSession: async () => void (await session.session({ forceRefresh: true })),
+    organizationId: async () => (await session.session()).organizationId,
+  };
+}
+
 /** Gentrack is reachable when its token endpoint issues the relay a token. */
-async function checkGentrackReachable(config: RelayConfig, secrets: RelaySecrets, logger: Logger): Promise<void> {
+async function checkGentrackReachable(
+  config: RelayConfig,
+  secrets: Pick<RelaySecrets, 'gentrackClientSecret'>,
+  logger: Logger,
+): Promise<void> {
   const tokenUrl = new URL(config.gentrack.tokenUrl);
   const pool = new Pool(tokenUrl.origin, {
     connectTimeout: config.gentrack.connectTimeoutMs,

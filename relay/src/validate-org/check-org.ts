@@ -280,8 +280,11 @@ function describeExpected(field: FieldExpectation): string {
   return parts.join(', ');
 }
 
-/** The table validate-org prints: every check with its status, and the fix under each problem. */
-export function formatOrgValidation(validation: OrgValidation): string {
+/**
+ * The table validate-org prints: every check with its status, and the fix under each problem. `command` is how the
+ * user ran it (`sf gentrack validate-org` from the sf plugin), named in the closing line.
+ */
+export function formatOrgValidation(validation: OrgValidation, command = 'gentrack-sf validate-org'): string {
   const label: Record<FindingStatus, string> = { ok: 'ok', missing: 'MISSING', wrong: 'WRONG' };
   const checkWidth = Math.max(...validation.findings.map((finding) => finding.check.length), 5);
   const lines = [`${'STATUS'.padEnd(8)} ${'CHECK'.padEnd(checkWidth)}  DETAIL`];
@@ -294,7 +297,7 @@ export function formatOrgValidation(validation: OrgValidation): string {
     '',
     problems.length === 0
       ? `All ${findings.length} checks passed: the org has what the connector needs.`
-      : `${problems.length} of ${findings.length} checks failed: apply the fixes above, then run gentrack-sf validate-org again.`,
+      : `${problems.length} of ${findings.length} checks failed: apply the fixes above, then run ${command} again.`,
   );
   return lines.join('\n');
 }

@@ -50,10 +50,15 @@ export interface ObjectRules {
 }
 
 const ACR = 'AccountContactRelation';
+const ASSIGNMENT = 'PermissionSetAssignment';
 
 /** Reference fields the rules look records up by; the store indexes them. */
 export function ruleIndexes(schema: OrgSchema): Record<string, string[]> {
-  const indexes: Record<string, string[]> = { Contact: ['AccountId'], [ACR]: ['AccountId', 'ContactId'] };
+  const indexes: Record<string, string[]> = {
+    Contact: ['AccountId'],
+    [ACR]: ['AccountId', 'ContactId'],
+    [ASSIGNMENT]: ['AssigneeId'],
+  };
   for (const object of schema.objects) {
     if (object.customSettingsType === 'Hierarchy') indexes[object.name] = ['SetupOwnerId'];
   }
@@ -71,6 +76,7 @@ export function dmlRules(schema: OrgSchema): ReadonlyMap<string, ObjectRules> {
   for (const object of schema.objects) {
     if (object.customSettingsType === 'Hierarchy') rules.set(object.name, hierarchySettingRules(object));
   }
+  if (schema.object(ASSIGNMENT)) rules.set(ASSIGNMENT, permissionSetAssignmentRules());
   if (schema.object('ContentVersion') && schema.object('ContentDocument'))
     rules.set('ContentVersion', contentVersionRules());
   return rules;
@@ -189,6 +195,21 @@ function relationRules(): ObjectRules {
           'DELETE_FAILED',
           "The relationship between a contact and its primary account can't be deleted; change the contact's AccountId instead.",
         );
+      }
+    },
+  };
+}
+
+/** A user holds a permission set once: a second assignment is refused as Salesforce refuses it. */
+function permissionSetAssignmentRules(): ObjectRules {
+  return {
+    validate(next, old, dml) {
+      if (old) return;
+      for (const id of dml.store.findBy(ASSIGNMENT, 'AssigneeId', next['AssigneeId'] ?? null)) {
+        const existing = dml.store.get(ASSIGNMENT, id);
+        if (existing && !existing['IsDeleted'] && existing['PermissionSetId'] === next['PermissionSetId']) {
+          throw new SalesforceError('DUPLICATE_VALUE', 'Duplicate PermissionSetAssignment');
+        }
       }
     },
   };

@@ -1,8 +1,9 @@
 /**
- * The org's External Credentials (from force-app, as deployed) and the credentials stored under their principals,
- * as the Connect REST API's /named-credentials/credential resource manages them: create (POST), replace (PUT), read
- * (GET, encrypted values masked) and delete. The sandbox keeps the values so tests can assert what was pushed (an
- * org keeps them encrypted and never shows them again).
+ * The org's Named and External Credentials (from force-app, as deployed) and the credentials stored under their
+ * principals, as the Connect REST API manages them: /named-credentials/credential creates (POST), replaces (PUT),
+ * reads (GET, encrypted values masked) and deletes a principal's credentials; /named-credential-setup/{name} and
+ * /external-credentials/{name} read and update a definition (its URL, its parameters such as the token URL). The
+ * sandbox keeps the values so tests can assert what was pushed (an org keeps them encrypted and never shows them).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,8 +13,17 @@ import { SalesforceError } from '../errors.js';
 export const PRINCIPAL_TYPES = ['NamedPrincipal', 'PerUserPrincipal', 'AwsStsPrincipal'] as const;
 export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
 
+export interface CredentialParameter {
+  readonly parameterName: string;
+  readonly parameterType: string;
+  readonly parameterValue?: string;
+}
+
 export interface ExternalCredentialDefinition {
   readonly name: string;
+  readonly label?: string;
+  /** The parameters that are not principals (AuthProtocolVariant, AuthProviderUrl, ...). */
+  readonly parameters?: readonly CredentialParameter[];
   /** As the Connect API spells it: OAuth, AwsSv4, Custom, ... */
   readonly authenticationProtocol: string;
   readonly authenticationProtocolVariant?: string;
@@ -55,6 +65,34 @@ export interface CredentialOutput {
   readonly credentials: Record<string, { value: string | null; encrypted: boolean }>;
 }
 
+/** What GET and PUT /named-credential-setup/{developerName} answer. */
+export interface NamedCredentialOutput {
+  readonly developerName: string;
+  readonly masterLabel: string;
+  readonly type: string;
+  readonly calloutUrl: string;
+  readonly calloutOptions: NamedCredentialDefinition['calloutOptions'];
+  readonly customHeaders: readonly unknown[];
+  readonly parameters: readonly unknown[];
+  readonly externalCredentials: readonly { readonly developerName: string; readonly masterLabel: string }[];
+}
+
+/** What GET and PUT /external-credentials/{developerName} answer. */
+export interface ExternalCredentialOutput {
+  readonly developerName: string;
+  readonly masterLabel: string;
+  readonly authenticationProtocol: string;
+  readonly authenticationProtocolVariant: string | null;
+  readonly parameters: readonly CredentialParameter[];
+  readonly principals: readonly {
+    readonly principalName: string;
+    readonly principalType: PrincipalType;
+    readonly sequenceNumber: number;
+    readonly authenticationStatus: 'Configured' | 'NotConfigured';
+  }[];
+  readonly relatedNamedCredentials: readonly { readonly developerName: string; readonly masterLabel: string }[];
+}
+
 /** Credentials the OAuth client-credentials variants need. */
 const REQUIRED_CREDENTIALS: Readonly<Record<string, readonly string[]>> = {
   ClientCredentialsClientSecret: ['clientId', 'clientSecret'],
@@ -65,39 +103,90 @@ const xml = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name === 'externalCredentialParameters',
+  isArray: (name) => name === 'externalCredentialParameters' || name === 'namedCredentialParameters',
 });
 
-/** Reads `<forceApp>/main/default/externalCredentials` (or `<dir>/externalCredentials` for fixtures). */
-export function readExternalCredentials(forceAppDir: string | false | undefined): ExternalCredentialDefinition[] {
+export interface NamedCredentialDefinition {
+  readonly name: string;
+  readonly label: string;
+  readonly type: string;
+  readonly calloutUrl: string;
+  readonly externalCredential?: string;
+  readonly calloutOptions: {
+    readonly allowMergeFieldsInBody: boolean;
+    readonly allowMergeFieldsInHeader: boolean;
+    readonly generateAuthorizationHeader: boolean;
+  };
+}
+
+/** Reads `<forceApp>/main/default/namedCredentials` (the new-style ones, with namedCredentialParameters). */
+export function readNamedCredentials(forceAppDir: string | false | undefined): NamedCredentialDefinition[] {
+  return metadataFiles(forceAppDir, 'namedCredentials', '.namedCredential-meta.xml').map(({ name, text }) => {
+    const node = (xml.parse(text) as { NamedCredential?: Record<string, unknown> }).NamedCredential ?? {};
+    const parameters = (node.namedCredentialParameters ?? []) as Record<string, string>[];
+    const flag = (key: string) => String(node[key] ?? 'false') === 'true';
+    const externalCredential = parameters.find(
+      (parameter) => parameter.parameterType === 'Authentication',
+    )?.externalCredential;
+    return {
+      name,
+      label: String(node.label ?? name),
+      type: String(node.namedCredentialType ?? 'SecuredEndpoint'),
+      calloutUrl: parameters.find((parameter) => parameter.parameterType === 'Url')?.parameterValue ?? '',
+      ...(externalCredential ? { externalCredential } : {}),
+      calloutOptions: {
+        allowMergeFieldsInBody: flag('allowMergeFieldsInBody'),
+        allowMergeFieldsInHeader: flag('allowMergeFieldsInHeader'),
+        generateAuthorizationHeader: flag('generateAuthorizationHeader'),
+      },
+    };
+  });
+}
+
+function metadataFiles(
+  forceAppDir: string | false | undefined,
+  folderName: string,
+  suffix: string,
+): { name: string; text: string }[] {
   if (forceAppDir === false) return [];
   const dir = forceAppDir ?? resolve('force-app');
   const root = existsSync(join(dir, 'main', 'default')) ? join(dir, 'main', 'default') : dir;
-  const folder = join(root, 'externalCredentials');
+  const folder = join(root, folderName);
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
-    .filter((file) => file.endsWith('.externalCredential-meta.xml'))
+    .filter((file) => file.endsWith(suffix))
     .sort()
-    .map((file) => {
-      const node =
-        (xml.parse(readFileSync(join(folder, file), 'utf8')) as { ExternalCredential?: Record<string, unknown> })
-          .ExternalCredential ?? {};
-      const parameters = (node.externalCredentialParameters ?? []) as Record<string, string>[];
-      const protocol = String(node.authenticationProtocol ?? 'Custom');
-      const variant = parameters.find((parameter) => parameter.parameterType === 'AuthProtocolVariant')?.parameterValue;
-      return {
-        name: file.slice(0, -'.externalCredential-meta.xml'.length),
-        // Metadata writes Oauth, the Connect API OAuth.
-        authenticationProtocol: protocol === 'Oauth' ? 'OAuth' : protocol,
-        ...(variant ? { authenticationProtocolVariant: variant } : {}),
-        principals: parameters
-          .filter((parameter) => (PRINCIPAL_TYPES as readonly string[]).includes(parameter.parameterType ?? ''))
-          .map((parameter) => ({
-            name: String(parameter.parameterName),
-            type: parameter.parameterType as PrincipalType,
-          })),
-      };
-    });
+    .map((file) => ({ name: file.slice(0, -suffix.length), text: readFileSync(join(folder, file), 'utf8') }));
+}
+
+/** Reads `<forceApp>/main/default/externalCredentials` (or `<dir>/externalCredentials` for fixtures). */
+export function readExternalCredentials(forceAppDir: string | false | undefined): ExternalCredentialDefinition[] {
+  return metadataFiles(forceAppDir, 'externalCredentials', '.externalCredential-meta.xml').map(({ name, text }) => {
+    const node = (xml.parse(text) as { ExternalCredential?: Record<string, unknown> }).ExternalCredential ?? {};
+    const parameters = (node.externalCredentialParameters ?? []) as Record<string, string>[];
+    const protocol = String(node.authenticationProtocol ?? 'Custom');
+    const variant = parameters.find((parameter) => parameter.parameterType === 'AuthProtocolVariant')?.parameterValue;
+    const isPrincipal = (parameter: Record<string, string>) =>
+      (PRINCIPAL_TYPES as readonly string[]).includes(parameter.parameterType ?? '');
+    return {
+      name,
+      label: String(node.label ?? name),
+      // Metadata writes Oauth, the Connect API OAuth.
+      authenticationProtocol: protocol === 'Oauth' ? 'OAuth' : protocol,
+      ...(variant ? { authenticationProtocolVariant: variant } : {}),
+      parameters: parameters
+        .filter((parameter) => !isPrincipal(parameter))
+        .map((parameter) => ({
+          parameterName: String(parameter.parameterName),
+          parameterType: String(parameter.parameterType),
+          ...(parameter.parameterValue === undefined ? {} : { parameterValue: String(parameter.parameterValue) }),
+        })),
+      principals: parameters.filter(isPrincipal).map((parameter) => ({
+        name: String(parameter.parameterName),
+        type: parameter.parameterType as PrincipalType,
+      })),
+    };
+  });
 }
 
 export class NamedCredentials {
@@ -107,10 +196,171 @@ export class NamedCredentials {
     readonly credential: Omit<StoredCredential, 'values'>;
   }[] = [];
 
+  private readonly definitions = new Map<string, NamedCredentialDefinition>();
+  private readonly externalParameters = new Map<string, readonly CredentialParameter[]>();
+  private readonly definitionChanges: { readonly kind: 'named' | 'external'; readonly name: string }[] = [];
+
   constructor(
     readonly externalCredentials: readonly ExternalCredentialDefinition[],
     private readonly clock: () => number = Date.now,
-  ) {}
+    namedCredentials: readonly NamedCredentialDefinition[] = [],
+  ) {
+    for (const definition of namedCredentials) this.definitions.set(definition.name, definition);
+    for (const definition of externalCredentials)
+      this.externalParameters.set(definition.name, definition.parameters ?? []);
+  }
+
+  /** GET /named-credential-setup/{developerName}. */
+  namedCredential(developerName: string): NamedCredentialOutput {
+    return this.namedOutput(this.requireNamed(developerName));
+  }
+
+  /** PUT /named-credential-setup/{developerName}: calloutUrl, calloutOptions, masterLabel, type, externalCredentials. */
+  updateNamedCredential(developerName: string, input: Readonly<Record<string, unknown>>): NamedCredentialOutput {
+    const current = this.requireNamed(developerName);
+    const missing = ['calloutOptions', 'calloutUrl', 'externalCredentials', 'masterLabel', 'type'].filter(
+      (key) => input[key] === undefined,
+    );
+    if (missing.length > 0) throw new SalesforceError('INVALID_INPUT', `Missing required input: ${missing.join(', ')}`);
+    const calloutUrl = String(input.calloutUrl);
+    if (!URL.canParse(calloutUrl) || !/^https?:$/.test(new URL(calloutUrl).protocol)) {
+      throw new SalesforceError('INVALID_INPUT', `calloutUrl is not a valid URL: ${calloutUrl}`);
+    }
+    const external = input.externalCredentials as readonly { developerName?: unknown }[];
+    if (!Array.isArray(external) || external.length !== 1 || typeof external[0]?.developerName !== 'string') {
+      throw new SalesforceError('INVALID_INPUT', 'externalCredentials must name exactly one external credential');
+    }
+    const externalName = external[0].developerName;
+    if (!this.externalCredentials.some((candidate) => candidate.name === externalName)) {
+      throw new SalesforceError('NOT_FOUND', `External credential ${externalName} does not exist`, [], 404);
+    }
+    const options = input.calloutOptions as Record<string, unknown>;
+    const updated: NamedCredentialDefinition = {
+      name: current.name,
+      label: String(input.masterLabel),
+      type: String(input.type),
+      calloutUrl,
+      externalCredential: externalName,
+      calloutOptions: {
+        allowMergeFieldsInBody: options?.allowMergeFieldsInBody === true,
+        allowMergeFieldsInHeader: options?.allowMergeFieldsInHeader === true,
+        generateAuthorizationHeader: options?.generateAuthorizationHeader !== false,
+      },
+    };
+    this.definitions.set(current.name, updated);
+    this.definitionChanges.push({ kind: 'named', name: current.name });
+    return this.namedOutput(updated);
+  }
+
+  /** GET /external-credentials/{developerName}. */
+  externalCredential(developerName: string): ExternalCredentialOutput {
+    return this.externalOutput(this.requireExternal(developerName));
+  }
+
+  /**
+   * PUT /external-credentials/{developerName}: replaces the parameters (the token URL, ...). Principals given must be
+   * the ones the credential has: the sandbox does not model adding or removing principals.
+   */
+  updateExternalCredential(developerName: string, input: Readonly<Record<string, unknown>>): ExternalCredentialOutput {
+    const definition = this.requireExternal(developerName);
+    const missing = ['authenticationProtocol', 'masterLabel'].filter((key) => input[key] === undefined);
+    if (missing.length > 0) throw new SalesforceError('INVALID_INPUT', `Missing required input: ${missing.join(', ')}`);
+    if (input.authenticationProtocol !== definition.authenticationProtocol) {
+      throw new SalesforceError(
+        'INVALID_INPUT',
+        `authenticationProtocol ${String(input.authenticationProtocol)} does not match the external credential's ${definition.authenticationProtocol}`,
+      );
+    }
+    const principals = (input.principals ?? []) as readonly { principalName?: unknown; principalType?: unknown }[];
+    for (const principal of principals) {
+      if (!definition.principals.some((known) => known.name === principal.principalName)) {
+        throw new SalesforceError(
+          'INVALID_INPUT',
+          `The sandbox cannot add principal ${String(principal.principalName)}`,
+        );
+      }
+    }
+    const parameters = (input.parameters ?? []) as readonly Record<string, unknown>[];
+    const parsed = parameters.map((parameter, index) => {
+      if (typeof parameter.parameterName !== 'string' || typeof parameter.parameterType !== 'string') {
+        throw new SalesforceError('INVALID_INPUT', `parameters[${index}] needs parameterName and parameterType`);
+      }
+      return {
+        parameterName: parameter.parameterName,
+        parameterType: parameter.parameterType,
+        ...(typeof parameter.parameterValue === 'string' ? { parameterValue: parameter.parameterValue } : {}),
+      };
+    });
+    const tokenUrl = parsed.find((parameter) => parameter.parameterType === 'AuthProviderUrl')?.parameterValue;
+    if (tokenUrl !== undefined && !URL.canParse(tokenUrl)) {
+      throw new SalesforceError('INVALID_INPUT', `AuthProviderUrl is not a valid URL: ${tokenUrl}`);
+    }
+    this.externalParameters.set(definition.name, parsed);
+    this.definitionChanges.push({ kind: 'external', name: definition.name });
+    return this.externalOutput(definition);
+  }
+
+  /** Every PUT of a named or external credential, oldest first. */
+  definitionHistory(): readonly { readonly kind: 'named' | 'external'; readonly name: string }[] {
+    return [...this.definitionChanges];
+  }
+
+  private requireNamed(developerName: string): NamedCredentialDefinition {
+    const definition = this.definitions.get(developerName);
+    if (!definition)
+      throw new SalesforceError('NOT_FOUND', `Named credential ${developerName} does not exist`, [], 404);
+    return definition;
+  }
+
+  private requireExternal(developerName: string): ExternalCredentialDefinition {
+    const definition = this.externalCredentials.find((candidate) => candidate.name === developerName);
+    if (!definition)
+      throw new SalesforceError('NOT_FOUND', `External credential ${developerName} does not exist`, [], 404);
+    return definition;
+  }
+
+  private namedOutput(definition: NamedCredentialDefinition): NamedCredentialOutput {
+    return {
+      developerName: definition.name,
+      masterLabel: definition.label,
+      type: definition.type,
+      calloutUrl: definition.calloutUrl,
+      calloutOptions: { ...definition.calloutOptions },
+      customHeaders: [],
+      parameters: [],
+      externalCredentials: definition.externalCredential
+        ? [
+            {
+              developerName: definition.externalCredential,
+              masterLabel:
+                this.externalCredentials.find((candidate) => candidate.name === definition.externalCredential)?.label ??
+                definition.externalCredential,
+            },
+          ]
+        : [],
+    };
+  }
+
+  private externalOutput(definition: ExternalCredentialDefinition): ExternalCredentialOutput {
+    return {
+      developerName: definition.name,
+      masterLabel: definition.label ?? definition.name,
+      authenticationProtocol: definition.authenticationProtocol,
+      authenticationProtocolVariant: definition.authenticationProtocolVariant ?? null,
+      parameters: (this.externalParameters.get(definition.name) ?? []).map((parameter) => ({ ...parameter })),
+      principals: definition.principals.map((principal, index) => ({
+        principalName: principal.name,
+        principalType: principal.type,
+        sequenceNumber: index + 1,
+        authenticationStatus: this.stored.has(keyOf(definition.name, principal.name, principal.type))
+          ? 'Configured'
+          : 'NotConfigured',
+      })),
+      relatedNamedCredentials: [...this.definitions.values()]
+        .filter((named) => named.externalCredential === definition.name)
+        .map((named) => ({ developerName: named.name, masterLabel: named.label })),
+    };
+  }
 
   /** POST: the principal must not hold credentials yet. */
   create(input: CredentialInput, username: string): CredentialOutput {

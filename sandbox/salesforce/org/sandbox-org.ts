@@ -30,7 +30,8 @@ import {
 } from './dml-engine.js';
 import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
-import { NamedCredentials, readExternalCredentials } from './named-credentials.js';
+import { NamedCredentials, readExternalCredentials, readNamedCredentials } from './named-credentials.js';
+import { OrgSettings, type OrgFeatures } from './org-settings.js';
 import type { PermissionSetGrants } from './permissions.js';
 import { RecordStore } from './record-store.js';
 import { writeSetupRecords, type ExistingApex } from './setup-records.js';
@@ -69,6 +70,8 @@ export interface SandboxOrgOptions extends SchemaOptions {
    * listed as ApexClass and ApexTrigger records, never run. force-app's components of the same name replace them.
    */
   readonly existingApex?: ExistingApex;
+  /** Org features turned on in Setup (Contacts to Multiple Accounts, Quotes); both on by default. */
+  readonly features?: OrgFeatures;
 }
 
 export interface Credentials {
@@ -106,6 +109,8 @@ export class SandboxOrg {
   readonly credentials: { readonly admin: Credentials; readonly integration: Credentials };
   readonly connectedApp: ConnectedApp;
   readonly customSettings: CustomSettings;
+  /** The Settings the Metadata API reads and updates; a feature that is off hides its object. */
+  readonly settings: OrgSettings;
   readonly changes: ChangeFeed;
   readonly apiRequests: DailyApiRequests;
   readonly sessions: Sessions;
@@ -194,7 +199,11 @@ export class SandboxOrg {
     this.changes = new ChangeFeed(options.changeFeedLimit);
     this.apiRequests = new DailyApiRequests(options.dailyApiRequestLimit ?? 1_000_000);
     this.sessions = new Sessions(this.id);
-    this.namedCredentials = new NamedCredentials(readExternalCredentials(options.forceAppDir), this.clock);
+    this.namedCredentials = new NamedCredentials(
+      readExternalCredentials(options.forceAppDir),
+      this.clock,
+      readNamedCredentials(options.forceAppDir),
+    );
     this.customSettings = new CustomSettings(this.schema, this.store, this.id);
     this.transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
     this.dml = new DmlEngine(
@@ -211,6 +220,38 @@ export class SandboxOrg {
       this,
       options.bulkUploadLimitBytes === undefined ? {} : { maxUploadBytes: options.bulkUploadLimitBytes },
     );
+    this.settings = new OrgSettings(options.features);
+    // After the store and the rules are built over every object: a feature turned on later finds its table.
+    this.schema.restrictTo((objectName) => this.settings.objectAvailable(objectName));
+    this.writePermissionSetAssignments(admin.id);
+  }
+
+  /** The assignments the users were created with, as the PermissionSetAssignment records an org lists. */
+  private writePermissionSetAssignments(createdById: string): void {
+    const object = this.schema.object('PermissionSetAssignment');
+    if (!object) return;
+    const setIds = new Map(
+      this.query('SELECT Id, Name FROM PermissionSet').records.map((record) => [record['Name'], record['Id']]),
+    );
+    const stamp = formatDateTime(this.clock());
+    for (const user of this.users.all()) {
+      for (const name of user.permissionSets) {
+        const permissionSetId = setIds.get(name);
+        if (typeof permissionSetId !== 'string') continue;
+        this.store.put('PermissionSetAssignment', {
+          ...Object.fromEntries(object.fields.map((field) => [field.name, null])),
+          Id: this.ids.mint(object.keyPrefix),
+          IsDeleted: false,
+          AssigneeId: user.id,
+          PermissionSetId: permissionSetId,
+          CreatedDate: stamp,
+          CreatedById: createdById,
+          LastModifiedDate: stamp,
+          LastModifiedById: createdById,
+          SystemModstamp: stamp,
+        } as SObjectRecord);
+      }
+    }
   }
 
   /** Registers a trigger-like listener; returns a function that removes it. */
@@ -332,6 +373,15 @@ export class SandboxOrg {
 
   private committed(log: TransactionLog<AppliedChange, PublishedEvent>): void {
     this.changes.append(log.changes);
+    for (const change of log.changes) {
+      if (change.objectType !== 'PermissionSetAssignment') continue;
+      const record = change.new ?? change.old;
+      const permissionSet = record && this.store.get('PermissionSet', String(record['PermissionSetId']));
+      if (!record || !permissionSet) continue;
+      const name = String(permissionSet['Name']);
+      if (change.operation === 'insert') this.users.assign(String(record['AssigneeId']), name);
+      if (change.operation === 'delete') this.users.unassign(String(record['AssigneeId']), name);
+    }
     this.deliver(log.events);
   }
 

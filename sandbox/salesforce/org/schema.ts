@@ -258,17 +258,33 @@ export class OrgSchema {
   private readonly byLowerName: ReadonlyMap<string, SObjectSchema>;
   private readonly byKeyPrefix: ReadonlyMap<string, SObjectSchema>;
 
+  /** Whether an object exists for the APIs now (an org setting can turn a feature's object off). */
+  private available: (objectName: string) => boolean = () => true;
+
+  /** Every object the org can have, available or not: the store keeps a table for each. */
   constructor(readonly objects: readonly SObjectSchema[]) {
     this.byName = new Map(objects.map((object) => [object.name, object]));
     this.byLowerName = new Map(objects.map((object) => [object.name.toLowerCase(), object]));
     this.byKeyPrefix = new Map(objects.map((object) => [object.keyPrefix, object]));
   }
 
+  /** From now on, objects for which `available` says false do not exist for describe, SOQL and DML. */
+  restrictTo(available: (objectName: string) => boolean): void {
+    this.available = available;
+  }
+
+  /** The objects the APIs see now (describeGlobal). */
+  availableObjects(): SObjectSchema[] {
+    return this.objects.filter((object) => this.available(object.name));
+  }
+
   object(name: string): SObjectSchema | undefined {
-    return this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase());
+    const object = this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase());
+    return object && this.available(object.name) ? object : undefined;
   }
 
   objectForKeyPrefix(keyPrefix: string): SObjectSchema | undefined {
-    return this.byKeyPrefix.get(keyPrefix);
+    const object = this.byKeyPrefix.get(keyPrefix);
+    return object && this.available(object.name) ? object : undefined;
   }
 }

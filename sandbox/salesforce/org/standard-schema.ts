@@ -239,6 +239,38 @@ const SANDBOX_ONLY_OBJECTS: readonly ObjectDefinition[] = [
       systemField('IsOwnedByProfile', 'Is Owned By Profile', 'boolean'),
     ],
   },
+  // Who holds which permission set; REST inserts grant it (the org's commit hook), as Setup's "Manage Assignments".
+  {
+    name: 'PermissionSetAssignment',
+    label: 'Permission Set Assignment',
+    labelPlural: 'Permission Set Assignments',
+    keyPrefix: '0Pa',
+    kind: 'standard',
+    supportsUndelete: false,
+    fields: [
+      ...auditFieldSchemas(),
+      defineField({
+        name: 'AssigneeId',
+        label: 'Assignee ID',
+        type: 'reference',
+        referenceTo: ['User'],
+        relationshipName: 'Assignee',
+        required: true,
+        nillable: false,
+        updateable: false,
+      }),
+      defineField({
+        name: 'PermissionSetId',
+        label: 'Permission Set ID',
+        type: 'reference',
+        referenceTo: ['PermissionSet'],
+        relationshipName: 'PermissionSet',
+        required: true,
+        nillable: false,
+        updateable: false,
+      }),
+    ],
+  },
   // The standard profiles users hold (org/permissions.ts): Apex tests pick one by name for the users they create.
   {
     name: 'Profile',

@@ -82,7 +82,7 @@ class User implements AssignableUser {
 }
 
 export class UserDirectory {
-  private readonly byId = new Map<string, SandboxUser>();
+  private readonly byId = new Map<string, AssignableUser>();
   private readonly byUsername = new Map<string, { user: SandboxUser; secret: string | undefined }>();
   private readonly profileIds = new Map<ProfileName, string>();
 
@@ -171,6 +171,19 @@ export class UserDirectory {
       [...(init.permissionSets ?? [])],
       this.permissionSets,
     );
+  }
+
+  /** A committed PermissionSetAssignment (REST or Setup): the user holds the permission set from now on. */
+  assign(userId: string, permissionSet: string): void {
+    const user = this.byId.get(userId);
+    if (user && !user.permissionSets.includes(permissionSet)) user.permissionSets.push(permissionSet);
+  }
+
+  /** A deleted PermissionSetAssignment. */
+  unassign(userId: string, permissionSet: string): void {
+    const user = this.byId.get(userId);
+    const index = user ? user.permissionSets.indexOf(permissionSet) : -1;
+    if (index >= 0) user!.permissionSets.splice(index, 1);
   }
 
   /** The id of the profile's Profile record. */

@@ -54,10 +54,13 @@ export class DescribeCache {
   constructor(private readonly schema: OrgSchema) {}
 
   global(apiVersion: string): unknown {
-    return this.cached(`global@${apiVersion}`, () => ({
+    const objects = this.schema.availableObjects();
+    // Keyed by what is available: turning a feature on in the org's settings shows its object at once.
+    const key = `global@${apiVersion}:${objects.map((object) => object.name).join(',')}`;
+    return this.cached(key, () => ({
       encoding: 'UTF-8',
       maxBatchSize: 200,
-      sobjects: this.schema.objects.map((object) => objectSummary(object, apiVersion)),
+      sobjects: objects.map((object) => objectSummary(object, apiVersion)),
     }));
   }
 
@@ -83,7 +86,7 @@ export class DescribeCache {
   }
 
   private childRelationships(parent: SObjectSchema): unknown[] {
-    return this.schema.objects.flatMap((child) =>
+    return this.schema.availableObjects().flatMap((child) =>
       child.fields
         .filter(
           (field) =>

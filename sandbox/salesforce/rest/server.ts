@@ -3,6 +3,7 @@
  * Salesforce's status codes, headers and error bodies so jsforce cannot tell it from a real org.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { localhostCertificate } from '../pubsub/tls-certificate.js';
 import { SalesforceError, invalidSession, jsonParserError, notFound, requestLimitExceeded } from '../errors.js';
 import { uploadTooLarge } from '../bulk/ingest-jobs.js';
 import { createSandboxOrg, type SandboxOrg, type SandboxOrgOptions } from '../org/sandbox-org.js';
@@ -11,6 +12,7 @@ import { registerApexRestRoutes, type ApexRestHandler } from './apex-rest-routes
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBulkIngestRoutes } from './bulk-ingest-routes.js';
 import { registerCollectionRoutes } from './collection-routes.js';
+import { registerMetadataSoapRoutes } from './metadata-soap-routes.js';
 import { registerNamedCredentialRoutes } from './named-credential-routes.js';
 import { DescribeCache } from './describe.js';
 import { QueryCursors } from './query-cursors.js';
@@ -32,11 +34,26 @@ export interface SalesforceServerOptions {
   readonly logger?: boolean | object;
   /** Serves /services/apexrest/* (the org's Apex runtime); without it those paths answer 404. */
   readonly apexRest?: ApexRestHandler;
+  /**
+   * Serve HTTPS with the sandbox's self-signed localhost certificate (pubsub/tls-certificate.ts), as an org does;
+   * clients trust it explicitly (NODE_EXTRA_CA_CERTS=<its certFile>). Default plain HTTP on loopback.
+   */
+  readonly tls?: boolean;
 }
 
 /** Builds the HTTP server for an org without listening (fastify's `inject` works on it). */
 export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 150 * 1024 * 1024, return503OnClosing: false });
+  const certificate = options.tls ? localhostCertificate() : undefined;
+  // One server type for both: fastify's https instance differs from the http one in its raw server type only.
+  const app = Fastify({
+    ...(certificate ? { https: { key: certificate.key, cert: certificate.cert } } : {}),
+    logger: options.logger ?? false,
+    bodyLimit: 150 * 1024 * 1024,
+    return503OnClosing: false,
+    // An org answers `//services/data/...` as `/services/data/...`: the sf CLI stores instance URLs with a trailing
+    // slash (`sf org login access-token`), and jsforce appends paths that start with one.
+    rewriteUrl: (request) => collapseSlashes(request.url ?? '/'),
+  }) as unknown as FastifyInstance;
   registerBodyParsers(app);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -69,6 +86,7 @@ export function buildSalesforceServer(org: SandboxOrg, options: SalesforceServer
   registerQueryRoutes(app, dependencies);
   registerBulkIngestRoutes(app, dependencies);
   registerNamedCredentialRoutes(app, dependencies);
+  registerMetadataSoapRoutes(app, dependencies);
   if (options.apexRest) registerApexRestRoutes(app, dependencies, options.apexRest);
   return app;
 }
@@ -84,7 +102,7 @@ export interface StartOptions extends SandboxOrgOptions, SalesforceServerOptions
 export interface RunningSalesforceSandbox {
   readonly org: SandboxOrg;
   readonly server: FastifyInstance;
-  /** `http://127.0.0.1:<port>`: jsforce's loginUrl, and the instance URL the org hands out. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`): jsforce's loginUrl, and the instance URL the org hands out. */
   readonly url: string;
   readonly loginUrl: string;
   readonly instanceUrl: string;
@@ -98,8 +116,15 @@ export async function startSalesforceSandbox(options: StartOptions = {}): Promis
   await server.listen({ port: options.port ?? 0, host });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return { org, server, url, loginUrl: url, instanceUrl: url, close: () => server.close() };
+}
+
+/** The path's repeated slashes as one; the query string is left as it is. */
+export function collapseSlashes(url: string): string {
+  const query = url.indexOf('?');
+  const pathPart = query < 0 ? url : url.slice(0, query);
+  return pathPart.replace(/\/{2,}/g, '/') + (query < 0 ? '' : url.slice(query));
 }
 
 /** The base URL this request reached the server at: what `instance_url` and `serverUrl` must say. */

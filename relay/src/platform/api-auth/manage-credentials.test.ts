@@ -41,7 +41,7 @@ function setup() {
         config,
         print: (line) => lines.push(line),
         ...(push ? { salesforce: async () => connection } : {}),
-      }),
+      }).then((outcome) => outcome.exitCode),
     clients: () => new ApiClientStore(openRelayDatabase(config.store.path)),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

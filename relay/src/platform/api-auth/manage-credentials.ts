@@ -29,21 +29,38 @@ export interface ManageCredentialsOptions {
   readonly print: (line: string) => void;
 }
 
+/** What the command did, for the sf plugin's --json (the lines printed say the same to a person). */
+export interface CredentialsOutcome {
+  readonly action: CredentialsAction;
+  readonly exitCode: 0 | 1;
+  readonly clientId: string;
+  /** After create and rotate: the new secret, shown this once. */
+  readonly clientSecret?: string;
+  readonly salesforce: 'replaced' | 'created' | 'removed' | 'held none' | 'not pushed' | 'failed';
+  readonly salesforceError?: string;
+}
+
 const SETUP_STEPS = `Setup > Named Credentials > External Credentials > ${RELAY_EXTERNAL_CREDENTIAL} > Principals > ${RELAY_CREDENTIAL_PRINCIPAL} > Edit`;
 
-/** Resolves to the exit code: 0, or 1 when Salesforce could not be updated (the relay's store was). */
-export async function manageCredentials(action: CredentialsAction, options: ManageCredentialsOptions): Promise<number> {
+/** Exit code 0, or 1 when Salesforce could not be updated (the relay's store was). */
+export async function manageCredentials(
+  action: CredentialsAction,
+  options: ManageCredentialsOptions,
+): Promise<CredentialsOutcome> {
   const { config, print } = options;
   const database = openRelayDatabase(options.storePath ?? config.store.path);
   let issued: IssuedCredentials | undefined;
+  let clientId = '';
   try {
     const clients = new ApiClientStore(database);
     if (action === 'revoke') {
       const client = revokeCredentials(clients);
+      clientId = client.clientId;
       print(`Revoked API client ${client.clientId} of tenant ${config.tenantId}: no secret can get a token any more.`);
       print(`Tokens issued before now stay valid until they expire (at most ${config.api.tokenTtlSeconds} s).`);
     } else {
       issued = action === 'create' ? await createCredentials(clients) : await rotateCredentials(clients);
+      clientId = issued.client.clientId;
       print(
         action === 'create'
           ? `Created API client ${issued.client.clientId} for tenant ${config.tenantId}.`
@@ -57,9 +74,17 @@ export async function manageCredentials(action: CredentialsAction, options: Mana
     database.close();
   }
 
+  const outcome = (salesforce: CredentialsOutcome['salesforce'], salesforceError?: string): CredentialsOutcome => ({
+    action,
+    exitCode: salesforce === 'failed' ? 1 : 0,
+    clientId,
+    ...(issued ? { clientSecret: issued.clientSecret.reveal() } : {}),
+    salesforce,
+    ...(salesforceError ? { salesforceError } : {}),
+  });
   if (!options.salesforce) {
     if (issued) print(`Not pushed to Salesforce (--no-push): enter the client id and secret in ${SETUP_STEPS}.`);
-    return 0;
+    return outcome('not pushed');
   }
   const target = { externalCredential: RELAY_EXTERNAL_CREDENTIAL, principalName: RELAY_CREDENTIAL_PRINCIPAL };
   try {
@@ -73,6 +98,7 @@ export async function manageCredentials(action: CredentialsAction, options: Mana
       print(
         `Salesforce: ${how} the credentials of External Credential ${target.externalCredential}, principal ${target.principalName}.`,
       );
+      return outcome(how);
     } else {
       const removed = await deleteClientCredentials(connection, config.salesforce.apiVersion, target);
       print(
@@ -80,8 +106,8 @@ export async function manageCredentials(action: CredentialsAction, options: Mana
           ? `Salesforce: removed the credentials of External Credential ${target.externalCredential}, principal ${target.principalName}.`
           : `Salesforce: External Credential ${target.externalCredential}, principal ${target.principalName} held no credentials.`,
       );
+      return outcome(removed ? 'removed' : 'held none');
     }
-    return 0;
   } catch (error) {
     print(`Salesforce could not be updated: ${(error as Error).message}`);
     print(
@@ -89,6 +115,6 @@ export async function manageCredentials(action: CredentialsAction, options: Mana
         ? `Enter the client id and secret above in ${SETUP_STEPS}.`
         : `Remove the client secret in ${SETUP_STEPS}.`,
     );
-    return 1;
+    return outcome('failed', (error as Error).message);
   }
 }

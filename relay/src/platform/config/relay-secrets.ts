@@ -40,7 +40,17 @@ export interface LoadRelaySecretsOptions {
   readonly file?: string;
 }
 
-export function loadRelaySecrets(options: LoadRelaySecretsOptions): RelaySecrets {
+export function loadRelaySecrets(options: LoadRelaySecretsOptions): RelaySecrets;
+/**
+ * Only the named secrets, read and required as usual: for a command whose Salesforce session comes from elsewhere
+ * (an sf org alias), which needs none of the Connected App's.
+ */
+export function loadRelaySecrets<Key extends keyof RelaySecrets>(
+  options: LoadRelaySecretsOptions & { readonly only: readonly Key[] },
+): Pick<RelaySecrets, Key>;
+export function loadRelaySecrets(
+  options: LoadRelaySecretsOptions & { readonly only?: readonly (keyof RelaySecrets)[] },
+): Partial<RelaySecrets> {
   const env = options.env ?? process.env;
   const file = options.file ?? (env[RELAY_SECRETS_FILE_ENV]?.trim() || undefined);
   const problems: string[] = [];
@@ -48,6 +58,7 @@ export function loadRelaySecrets(options: LoadRelaySecretsOptions): RelaySecrets
 
   const secrets: Record<string, Secret | undefined> = {};
   for (const spec of RELAY_SECRET_SPECS as readonly RelaySecretSpec[]) {
+    if (options.only && !options.only.includes(spec.key)) continue;
     // Trimmed: a trailing newline from `$(cat key)` or an editor is a mistake, never part of a secret.
     const value = env[spec.name]?.trim() || fromFile.get(spec.name);
     if (value) {
@@ -64,7 +75,7 @@ export function loadRelaySecrets(options: LoadRelaySecretsOptions): RelaySecrets
     }
   }
   if (problems.length > 0) throw new RelaySecretsError('INVALID_RELAY_SECRETS', problems);
-  return Object.freeze(secrets) as RelaySecrets;
+  return Object.freeze(secrets) as Partial<RelaySecrets>;
 }
 
 /** Refuses a file others can read before reading a byte of it; collects format problems into `problems`. */
