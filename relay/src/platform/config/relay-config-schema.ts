@@ -4,6 +4,7 @@
  * config/relay.example.yaml documents every key; a test keeps it in step with these defaults.
  */
 import { z } from 'zod';
+import { portalSchema } from './portal-config-schema.js';
 import { webhooksSchema } from './webhooks-config-schema.js';
 
 /** Salesforce sends a keepalive on an idle Pub/Sub stream every 270 s; a shorter timeout would drop healthy streams. */
@@ -167,6 +168,8 @@ export const relayConfigSchema = z.strictObject({
   log: logSchema.prefault({}),
   /** Gentrack's signed webhook events; without this section the relay receives none. */
   webhooks: webhooksSchema.optional(),
+  /** The web console (portal-config-schema.ts); without this section the relay serves none. */
+  portal: portalSchema.optional(),
 });
 
 export type RelayConfig = z.output<typeof relayConfigSchema>;
