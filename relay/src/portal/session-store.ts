@@ -35,9 +35,9 @@ export class SqliteSessionStore implements SessionStore {
 
   set(sessionId: string, session: Session, done: Done): void {
     this.settle(done, () => {
-      const expiry = (session as { cookie?: { expires?: string | Date | null } }).cookie?.expires;
-      const expires = expiry ? new Date(expiry).getTime() : NaN;
-      const expiresAt = Number.isFinite(expires) ? expires : this.clock() + DEFAULT_LIFETIME_MS;
+      // The cookie's lifetime from now, on this store's clock (the session's absolute end is checked on use).
+      const lifetime = (session as { cookie?: { originalMaxAge?: number | null } }).cookie?.originalMaxAge;
+      const expiresAt = this.clock() + (lifetime && lifetime > 0 ? lifetime : DEFAULT_LIFETIME_MS);
       this.statements.upsert.run(sessionId, JSON.stringify(session), expiresAt);
       this.pruneNowAndThen();
     });
