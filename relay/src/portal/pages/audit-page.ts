@@ -46,7 +46,7 @@ export function auditPage(
       ${
         data.entries.length === 0
           ? html`<p>Nothing recorded${filter.actor || filter.outcome ? ' that matches' : ' yet'}.</p>`
-          : html`<div class="table-scroll">
+          : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Audit entries">
               <table class="audit">
                 <caption class="visually-hidden">
                   Audit log, newest first

@@ -87,7 +87,7 @@ export function deadLetterListPage(
       ${
         data.letters.length === 0
           ? html`<p>Nothing to show.</p>`
-          : html`<div class="table-scroll">
+          : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Dead letters">
               <table class="letters">
                 <caption class="visually-hidden">
                   Dead letters, oldest first
