@@ -77,20 +77,28 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
   // Evaluated over the DevTools protocol, which the page's Content-Security-Policy does not govern.
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<any> } }).axe;
+    interface AxeViolation {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: { target: string[] }[];
+    }
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
     const results = await axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     });
-    return results.violations.map((violation: any) => ({
+    return results.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
-      nodes: violation.nodes.map((node: any) => node.target.join(' ')).slice(0, 3),
+      nodes: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3),
     }));
   });
-  const serious = violations.filter((violation: { impact: string }) =>
-    ['serious', 'critical'].includes(violation.impact),
-  );
+  const serious = violations.filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''));
   assert.deepEqual(serious, [], `${what}: no serious or critical accessibility violations`);
 }
 
