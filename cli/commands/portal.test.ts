@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, mock, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openRelayDatabase } from '../../relay/src/platform/db/relay-database.js';
 import { AuditLog } from '../../relay/src/portal/audit-log.js';
 import { PortalUsers } from '../../relay/src/portal/portal-users.js';
-import { runGentrackSf } from '../program.js';
+import { runCli } from '../cli-test-harness.js';
 import { registerPortalCommand } from './portal.js';
 
 let dir: string;
@@ -18,20 +18,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function portalUser(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = mock.method(console, 'log', (...line: unknown[]) => void out.push(line.join(' ')));
-  const error = mock.method(console, 'error', (...line: unknown[]) => void err.push(line.join(' ')));
-  const before = process.exitCode;
-  try {
-    await runGentrackSf([registerPortalCommand], ['node', 'gentrack-sf', 'portal', 'user', '--store', file, ...args]);
-    return { out: out.join('\n'), err: err.join('\n'), exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    process.exitCode = before;
-    log.mock.restore();
-    error.mock.restore();
-  }
+function portalUser(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
+  return runCli([registerPortalCommand], ['portal', 'user', '--store', file, ...args]);
 }
 
 test('portal user add, list, set-role and remove manage the accounts, and every change is audited', async () => {

@@ -1,7 +1,7 @@
 /** The audit log: every action in the portal and on its accounts, newest first, filterable by who and outcome. */
 import type { AuditEntry, AuditFilter } from '../audit-log.js';
 import { html, type Html } from '../html.js';
-import { page, when, type PageAssets, type Viewer } from './layout.js';
+import { dataTable, page, when, type PageAssets, type Viewer } from './layout.js';
 
 export function auditPage(
   frame: { readonly viewer: Viewer; readonly assets: PageAssets },
@@ -46,36 +46,23 @@ export function auditPage(
       ${
         data.entries.length === 0
           ? html`<p>Nothing recorded${filter.actor || filter.outcome ? ' that matches' : ' yet'}.</p>`
-          : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Audit entries">
-              <table class="audit">
-                <caption class="visually-hidden">
-                  Audit log, newest first
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">On</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${data.entries.map(
-                    (entry) =>
-                      html`<tr class="${entry.outcome}">
-                        <td>${when(entry.at)}</td>
-                        <td>${entry.actor}</td>
-                        <td><code>${entry.action}</code></td>
-                        <td>${entry.target ?? ''}</td>
-                        <td>${entry.outcome}</td>
-                        <td>${entry.detail ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable({
+              className: 'audit',
+              label: 'Audit entries',
+              caption: 'Audit log, newest first',
+              headers: ['When', 'Who', 'Action', 'On', 'Outcome', 'Detail'],
+              rows: data.entries.map(
+                (entry) =>
+                  html`<tr class="${entry.outcome}">
+                    <td>${when(entry.at)}</td>
+                    <td>${entry.actor}</td>
+                    <td><code>${entry.action}</code></td>
+                    <td>${entry.target ?? ''}</td>
+                    <td>${entry.outcome}</td>
+                    <td>${entry.detail ?? ''}</td>
+                  </tr>`,
+              ),
+            })
       }
       <nav class="pages" aria-label="Pages">
         ${data.page > 1 ? html`<a href="/audit${query(data.page - 1)}" rel="prev">Newer</a>` : ''}

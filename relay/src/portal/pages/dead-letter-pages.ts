@@ -6,7 +6,7 @@
 import type { DeadLetter, DeadLetterFilter, DeadLetterSource } from '../../platform/db/dead-letters.js';
 import { html, type Html } from '../html.js';
 import { may } from '../roles.js';
-import { page, when, type PageAssets, type Viewer } from './layout.js';
+import { dataTable, page, when, type PageAssets, type Viewer } from './layout.js';
 
 export const SOURCE_LABELS: Record<DeadLetterSource, string> = {
   event: 'Salesforce event',
@@ -87,38 +87,25 @@ export function deadLetterListPage(
       ${
         data.letters.length === 0
           ? html`<p>Nothing to show.</p>`
-          : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Dead letters">
-              <table class="letters">
-                <caption class="visually-hidden">
-                  Dead letters, oldest first
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Id</th>
-                    <th scope="col">Filed</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Record</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${data.letters.map(
-                    (letter) =>
-                      html`<tr>
-                        <td>
-                          <a href="/dead-letters/${letter.id}" aria-label="Dead letter ${letter.id}">${letter.id}</a>
-                        </td>
-                        <td>${when(letter.createdAt)}</td>
-                        <td>${SOURCE_LABELS[letter.source]}</td>
-                        <td><code>${letter.reasonCode}</code></td>
-                        <td>${letter.entityKey ?? '(event)'}</td>
-                        <td class="reason">${truncate(letter.reason, 140)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          : dataTable({
+              className: 'letters',
+              label: 'Dead letters',
+              caption: 'Dead letters, oldest first',
+              headers: ['Id', 'Filed', 'Source', 'Reason', 'Record', 'Why'],
+              rows: data.letters.map(
+                (letter) =>
+                  html`<tr>
+                    <td>
+                      <a href="/dead-letters/${letter.id}" aria-label="Dead letter ${letter.id}">${letter.id}</a>
+                    </td>
+                    <td>${when(letter.createdAt)}</td>
+                    <td>${SOURCE_LABELS[letter.source]}</td>
+                    <td><code>${letter.reasonCode}</code></td>
+                    <td>${letter.entityKey ?? '(event)'}</td>
+                    <td class="reason">${truncate(letter.reason, 140)}</td>
+                  </tr>`,
+              ),
+            })
       }
       ${
         pages > 1

@@ -86,3 +86,32 @@ export function when(epochMs: number | null): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
 }
+
+/**
+ * A table of records that may be wider than a phone: it scrolls sideways inside a region that keyboard users can
+ * focus (and so scroll), named for screen readers, with a caption and column headers.
+ */
+export function dataTable(options: {
+  readonly className: string;
+  /** Names the scrolling region. */
+  readonly label: string;
+  readonly caption: string;
+  readonly headers: readonly string[];
+  readonly rows: HtmlValue;
+}): Html {
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${options.label}">
+    <table class="${options.className}">
+      <caption class="visually-hidden">
+        ${options.caption}
+      </caption>
+      <thead>
+        <tr>
+          ${options.headers.map((header) => html`<th scope="col">${header}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${options.rows}
+      </tbody>
+    </table>
+  </div>`;
+}
