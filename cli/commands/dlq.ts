@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadRelayConfig } from '../../relay/src/platform/config/relay-config.js';
-import { discardDeadLetter, retryDeadLetter } from '../../relay/src/dead-letter-actions.js';
+import { DeadLetterActions } from '../../relay/src/dead-letter-actions.js';
 import { DeadLetters, type DeadLetter } from '../../relay/src/platform/db/dead-letters.js';
 import { openRelayDatabase, type RelayDatabase } from '../../relay/src/platform/db/relay-database.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -66,7 +66,7 @@ export function registerDlqCommand(program: Command): void {
     .action((id: string) =>
       withStore(dlq.opts<StoreOptions>(), ({ db, letters }) => {
         if (!letters.get(parseId(id))) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
-        console.log(retryDeadLetter(db, parseId(id)).message);
+        console.log(new DeadLetterActions(db).retry(parseId(id)).message);
       }),
     );
 
@@ -76,7 +76,7 @@ export function registerDlqCommand(program: Command): void {
     .requiredOption('--yes', 'confirm: the change will never be sent')
     .action((id: string) =>
       withStore(dlq.opts<StoreOptions>(), ({ db }) => {
-        if (!discardDeadLetter(db, parseId(id)))
+        if (!new DeadLetterActions(db).discard(parseId(id)))
           throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
         console.log(`Dead letter ${id} discarded.`);
       }),

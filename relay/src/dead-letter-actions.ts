@@ -22,32 +22,45 @@ export interface RetriedDeadLetter {
   readonly message: string;
 }
 
-/** Throws DeadLetterNotFoundError when there is no letter `id` (or it was taken back meanwhile). */
-export function retryDeadLetter(db: RelayDatabase, id: number): RetriedDeadLetter {
-  if (new DeadLetters(db).get(id)?.source === GENTRACK_EVENT_SOURCE) {
-    const eventId = new InboxStore(db).retryDeadLetter(id);
-    if (eventId === undefined) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
+/** The actions on one connection to the store; the stores they use are made once (a bulk retry takes thousands). */
+export class DeadLetterActions {
+  private readonly letters: DeadLetters;
+  private readonly outbox: RelayStore;
+  private readonly inbox: InboxStore;
+
+  constructor(db: RelayDatabase) {
+    this.letters = new DeadLetters(db);
+    this.outbox = new RelayStore(db);
+    this.inbox = new InboxStore(db);
+  }
+
+  /** Throws DeadLetterNotFoundError when there is no letter `id` (or it was taken back meanwhile). */
+  retry(id: number): RetriedDeadLetter {
+    if (this.letters.get(id)?.source === GENTRACK_EVENT_SOURCE) {
+      const eventId = this.inbox.retryDeadLetter(id);
+      if (eventId === undefined) throw new DeadLetterNotFoundError(`no dead letter ${id}`);
+      return {
+        id,
+        into: 'inbox',
+        transactionId: eventId,
+        entityKey: null,
+        message: `Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`,
+      };
+    }
+    const revived = this.outbox.retryDeadLetter(id, reassemble);
     return {
       id,
-      into: 'inbox',
-      transactionId: eventId,
-      entityKey: null,
-      message: `Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`,
+      into: 'outbox',
+      transactionId: revived.change.transactionId,
+      entityKey: revived.entityKey,
+      message:
+        `Dead letter ${id} is back in the outbox as transaction ${revived.change.transactionId} (${revived.entityKey}). ` +
+        'A running relay sends it within a second; otherwise at its next start.',
     };
   }
-  const revived = new RelayStore(db).retryDeadLetter(id, reassemble);
-  return {
-    id,
-    into: 'outbox',
-    transactionId: revived.change.transactionId,
-    entityKey: revived.entityKey,
-    message:
-      `Dead letter ${id} is back in the outbox as transaction ${revived.change.transactionId} (${revived.entityKey}). ` +
-      'A running relay sends it within a second; otherwise at its next start.',
-  };
-}
 
-/** Deletes a letter for good; false when there was none with this id. */
-export function discardDeadLetter(db: RelayDatabase, id: number): boolean {
-  return new DeadLetters(db).remove(id);
+  /** Deletes a letter for good; false when there was none with this id. */
+  discard(id: number): boolean {
+    return this.letters.remove(id);
+  }
 }

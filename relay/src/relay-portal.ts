@@ -4,7 +4,7 @@
  * delivery-rate history sampled from the relay's metrics, and the web server.
  */
 import type { ConnectorModel } from '../../model/connector-model.js';
-import { discardDeadLetter, retryDeadLetter } from './dead-letter-actions.js';
+import { DeadLetterActions } from './dead-letter-actions.js';
 import type { RelayConfig } from './platform/config/relay-config-schema.js';
 import { connectorModel } from './platform/connector-model.generated.js';
 import { DeadLetters } from './platform/db/dead-letters.js';
@@ -43,6 +43,7 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
   const history = new RateHistory(options.metrics.registry, { clock });
   try {
     const users = new PortalUsers(db, clock);
+    const actions = new DeadLetterActions(db);
     const server = await startPortalServer({
       config: config.portal,
       users,
@@ -51,8 +52,8 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
       cookieSecret: portalCookieSecret(db),
       deadLetters: {
         letters: new DeadLetters(db),
-        retry: (id) => retryDeadLetter(db, id),
-        discard: (id) => discardDeadLetter(db, id),
+        retry: (id) => actions.retry(id),
+        discard: (id) => actions.discard(id),
       },
       metrics: options.metrics,
       history,
