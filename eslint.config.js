@@ -15,6 +15,8 @@ export const ELEMENTS = [
   { type: 'initial-sync', pattern: 'relay/src/initial-sync' },
   { type: 'validate-org', pattern: 'relay/src/validate-org' },
   { type: 'org-setup', pattern: 'relay/src/org-setup' },
+  // The web console: it gets the flows' work (dead-letter retries) from the composition root, as options.
+  { type: 'portal', pattern: 'relay/src/portal' },
   // Last: the files directly in relay/src (the composition root), once the flows' folders have matched theirs.
   { type: 'relay-root', pattern: 'relay/src' },
   { type: 'scripts', pattern: 'scripts' },
@@ -33,8 +35,8 @@ const disallow = (from, to, message) => ({
 const without = (list, ...names) => list.filter((name) => !names.includes(name));
 
 export const BOUNDARY_POLICIES = [
-  disallow(['model'], ['generators', 'sandbox', 'cli', 'platform', ...FLOWS, 'relay-root'], 'model/ is the shared domain: it imports nothing of the project'),
-  disallow(['platform'], [...FLOWS, 'relay-root'], 'platform/ is shared by the flows and imports none of them'),
+  disallow(['model'], ['generators', 'sandbox', 'cli', 'platform', ...FLOWS, 'portal', 'relay-root'], 'model/ is the shared domain: it imports nothing of the project'),
+  disallow(['platform'], [...FLOWS, 'portal', 'relay-root'], 'platform/ is shared by the flows and imports none of them'),
   disallow(['to-gentrack'], [...without(FLOWS, 'to-gentrack'), 'relay-root'], 'the Salesforce -> Gentrack flow imports no other flow'),
   disallow(['to-salesforce'], [...without(FLOWS, 'to-salesforce'), 'relay-root'], 'the Gentrack -> Salesforce flow imports no other flow'),
   // An on-demand sync is a change sent through one of the two directional flows: it uses their outbox and writer.
@@ -43,7 +45,8 @@ export const BOUNDARY_POLICIES = [
   disallow(['initial-sync'], ['to-gentrack', 'to-salesforce', 'sync-jobs', 'org-setup', 'relay-root'], 'initial-sync may use validate-org only'),
   disallow(['validate-org'], [...without(FLOWS, 'validate-org'), 'relay-root'], 'validate-org imports no flow'),
   disallow(['org-setup'], [...without(FLOWS, 'org-setup'), 'relay-root'], 'org-setup imports no flow'),
-  disallow(['model', 'cli', 'platform', ...FLOWS, 'relay-root'], DEVELOPMENT_ONLY, 'what ships never imports sandbox/ or generators/'),
+  disallow(['portal'], [...FLOWS, 'relay-root'], 'the portal imports no flow: the composition root hands it what it needs'),
+  disallow(['model', 'cli', 'platform', ...FLOWS, 'portal', 'relay-root'], DEVELOPMENT_ONLY, 'what ships never imports sandbox/ or generators/'),
   // The sf plugin runs in an admin's sf CLI: generate and verify need the generators, nothing needs the sandbox.
   disallow(['sf-plugin'], ['sandbox'], 'the sf plugin never imports the sandbox'),
 ];

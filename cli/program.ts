@@ -11,6 +11,7 @@ import { registerCredentialsCommand } from './commands/credentials.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerInitialSyncCommand } from './commands/initial-sync.js';
+import { registerPortalCommand } from './commands/portal.js';
 import { registerRelayCommand } from './commands/relay.js';
 import { registerSetupCommand } from './commands/setup.js';
 import { registerValidateOrgCommand } from './commands/validate-org.js';
@@ -22,6 +23,7 @@ export const OPERATOR_COMMANDS: readonly RegisterCommand[] = [
   registerDlqCommand,
   registerHistoryCommand,
   registerInitialSyncCommand,
+  registerPortalCommand,
   registerRelayCommand,
   registerSetupCommand,
   registerValidateOrgCommand,

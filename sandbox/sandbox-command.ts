@@ -3,6 +3,7 @@
  * relay configuration and a secrets file (mode 0600) so `gentrack-sf relay` can run against it in another terminal.
  */
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { portValue } from '../cli/option-values.js';
@@ -11,6 +12,7 @@ interface SandboxCommandOptions {
   salesforcePort: number;
   gentrackPort: number;
   pubsubPort: number;
+  portalPort: number;
   dir: string;
   triggers: boolean;
 }
@@ -37,6 +39,18 @@ function portInUse(error: unknown, options: SandboxCommandOptions): Error {
   );
 }
 
+/** A port nothing listens on now (the relay takes it later; a race with another program is unlikely on loopback). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 export function registerSandboxCommand(program: Command): void {
   program
     .command('sandbox')
@@ -44,6 +58,12 @@ export function registerSandboxCommand(program: Command): void {
     .option('--salesforce-port <port>', 'REST/OAuth port of the org (0: any free port)', portValue, 0)
     .option('--pubsub-port <port>', 'Pub/Sub API (gRPC over TLS) port', portValue, 0)
     .option('--gentrack-port <port>', 'Gentrack API port', portValue, 0)
+    .option(
+      '--portal-port <port>',
+      "the relay portal's port in the written config (0: a free one, chosen now)",
+      portValue,
+      0,
+    )
     .option('--dir <dir>', 'where to write relay.json and relay.secrets', 'var/sandbox')
     .option('--no-triggers', "fire no Apex triggers, as an org where the connector's triggers are not deployed")
     .action(async (options: SandboxCommandOptions) => {
@@ -72,7 +92,18 @@ export function registerSandboxCommand(program: Command): void {
         console.log(`Removed the relay store of an earlier sandbox run (${path.relative(PROJECT_ROOT, storePath)}).`);
       const configFile = path.join(dir, 'relay.json');
       const secretsFile = path.join(dir, 'relay.secrets');
-      writeFileSync(configFile, JSON.stringify(sandbox.relayConfigInput({ storePath }), null, 2));
+      // The relay serves the portal; its port is fixed here so the address can be printed before the relay runs.
+      const portalPort = options.portalPort || (await freePort());
+      const { addSandboxPortalAdmin, SANDBOX_PORTAL_ADMIN } = await import('./sandbox-portal.js');
+      const portalPassword = await addSandboxPortalAdmin(storePath);
+      writeFileSync(
+        configFile,
+        JSON.stringify(
+          { ...sandbox.relayConfigInput({ storePath }), portal: { host: '127.0.0.1', port: portalPort } },
+          null,
+          2,
+        ),
+      );
       writeFileSync(
         secretsFile,
         Object.entries(sandbox.relaySecretsEnv())
@@ -95,6 +126,7 @@ export function registerSandboxCommand(program: Command): void {
           '',
           'Run the relay against it in another terminal:',
           `  GENTRACK_RELAY_SECRETS_FILE=${path.relative(PROJECT_ROOT, secretsFile)} node bin/gentrack-sf.js relay --config ${path.relative(PROJECT_ROOT, configFile)}`,
+          `Then open its portal: http://127.0.0.1:${portalPort}  (sign in as ${SANDBOX_PORTAL_ADMIN}, password ${portalPassword})`,
         ].join('\n'),
       );
       await new Promise<void>((resolve) => {

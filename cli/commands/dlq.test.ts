@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, mock, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { runGentrackSf } from '../program.js';
+import { runCli } from '../cli-test-harness.js';
 import { registerDlqCommand } from './dlq.js';
 import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
 import { RelayStore, transactionIdOf } from '../../relay/src/to-gentrack/relay-store.js';
@@ -20,20 +20,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `gentrack-sf dlq --store <file> ...args` in this process; returns what it printed and the exit code. */
-async function dlq(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = mock.method(console, 'log', (...line: unknown[]) => void out.push(line.join(' ')));
-  const error = mock.method(console, 'error', (...line: unknown[]) => void err.push(line.join(' ')));
-  const before = process.exitCode;
-  try {
-    await runGentrackSf([registerDlqCommand], ['node', 'gentrack-sf', 'dlq', '--store', file, ...args]);
-    return { out: out.join('\n'), err: err.join('\n'), exitCode: Number(process.exitCode ?? 0) };
-  } finally {
-    process.exitCode = before;
-    log.mock.restore();
-    error.mock.restore();
-  }
+function dlq(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
+  return runCli([registerDlqCommand], ['dlq', '--store', file, ...args]);
 }
 
 /** A change Gentrack refused (outbox) and a Gentrack event that could not be applied (inbox). */

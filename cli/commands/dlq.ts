@@ -5,11 +5,9 @@
  */
 import type { Command } from 'commander';
 import { loadRelayConfig } from '../../relay/src/platform/config/relay-config.js';
-import { DeadLetters, GENTRACK_EVENT_SOURCE, type DeadLetter } from '../../relay/src/platform/db/dead-letters.js';
+import { DeadLetterActions } from '../../relay/src/dead-letter-actions.js';
+import { DeadLetters, type DeadLetter } from '../../relay/src/platform/db/dead-letters.js';
 import { openRelayDatabase, type RelayDatabase } from '../../relay/src/platform/db/relay-database.js';
-import { reassemble } from '../../relay/src/to-gentrack/reassemble.js';
-import { RelayStore } from '../../relay/src/to-gentrack/relay-store.js';
-import { InboxStore } from '../../relay/src/to-salesforce/inbox-store.js';
 import { CliUsageError } from '../cli-usage-error.js';
 
 interface StoreOptions {
@@ -67,13 +65,8 @@ export function registerDlqCommand(program: Command): void {
     )
     .action((id: string) =>
       withStore(dlq.opts<StoreOptions>(), ({ db, letters }) => {
-        if (letters.get(parseId(id))?.source === GENTRACK_EVENT_SOURCE) return retryGentrackEvent(db, parseId(id));
-        // The outbox's retry: a change Gentrack had rejected goes out under a new transaction id (<id>-retryN).
-        const revived = new RelayStore(db).retryDeadLetter(parseId(id), reassemble);
-        console.log(
-          `Dead letter ${id} is back in the outbox as transaction ${revived.change.transactionId} (${revived.entityKey}). ` +
-            'A running relay sends it within a second; otherwise at its next start.',
-        );
+        if (!letters.get(parseId(id))) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+        console.log(new DeadLetterActions(db).retry(parseId(id)).message);
       }),
     );
 
@@ -82,8 +75,9 @@ export function registerDlqCommand(program: Command): void {
     .description('Delete a dead letter for good')
     .requiredOption('--yes', 'confirm: the change will never be sent')
     .action((id: string) =>
-      withStore(dlq.opts<StoreOptions>(), ({ letters }) => {
-        if (!letters.remove(parseId(id))) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
+      withStore(dlq.opts<StoreOptions>(), ({ db }) => {
+        if (!new DeadLetterActions(db).discard(parseId(id)))
+          throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
         console.log(`Dead letter ${id} discarded.`);
       }),
     );
@@ -98,15 +92,6 @@ function withStore(options: StoreOptions, run: (store: { db: RelayDatabase; lett
   } finally {
     db.close();
   }
-}
-
-/** Gentrack events live in the inbox: a retry puts the event back there, where a running relay picks it up. */
-function retryGentrackEvent(db: RelayDatabase, id: number): void {
-  const eventId = new InboxStore(db).retryDeadLetter(id);
-  if (eventId === undefined) throw new CliUsageError(`no dead letter ${id} (see gentrack-sf dlq list)`);
-  console.log(
-    `Dead letter ${id} is back in the inbox as Gentrack event ${eventId}. A running relay applies it within a second; otherwise at its next start.`,
-  );
 }
 
 function summary(letter: DeadLetter) {

@@ -7,10 +7,12 @@ import { loadRelayConfig } from './platform/config/relay-config.js';
 import { loadRelaySecrets } from './platform/config/relay-secrets.js';
 import { HealthChecks } from './platform/ops/health.js';
 import { createLogger } from './platform/ops/logger.js';
-import { createRelayMetrics, type RelayMetrics } from './platform/ops/metrics.js';
+import { createRelayMetrics } from './platform/ops/metrics.js';
 import { startOpsServer } from './platform/ops/ops-server.js';
-import { Relay, type RelayObserver } from './relay.js';
+import { Relay } from './relay.js';
 import { startRelayApi } from './relay-api.js';
+import { relayMetricsObserver, reportStoreCounts } from './relay-metrics.js';
+import { startRelayPortal, type RelayPortal } from './relay-portal.js';
 
 export interface RunRelayOptions {
   readonly configFile?: string;
@@ -56,20 +58,14 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
     config,
     secrets,
     logger,
-    observer: metricsObserver(metrics),
+    observer: relayMetricsObserver(metrics),
     onFatal: (error) => {
       fatal = error;
       stopRequested();
     },
   });
 
-  metrics.onScrape(() => {
-    const health = relay.health();
-    metrics.changesPending.set(health.pending);
-    metrics.partsPending.set(health.parts);
-    metrics.deadLetters.set(health.deadLetters);
-    metrics.writeBacksPending.set(health.writeBacks);
-  });
+  reportStoreCounts(metrics, relay);
   // Liveness: only what a restart could mend. Readiness: what the relay needs from outside to carry changes now.
   const liveness = new HealthChecks();
   liveness.register('relay', () => {
@@ -133,12 +129,15 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   }
 
   let api: Awaited<ReturnType<typeof startRelayApi>>;
+  let portal: RelayPortal | undefined;
   try {
     api = await startRelayApi({ relay, config, secrets, logger });
+    portal = await startRelayPortal({ config, metrics, logger });
     await relay.start();
   } catch (error) {
     // Close what did start, so a failed start ends the process instead of leaving it up and useless.
     logger.fatal({ err: error }, `the relay could not start: ${(error as Error).message}`);
+    await portal?.close();
     await relay
       .stop()
       .catch((stopError: unknown) =>
@@ -151,6 +150,7 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   }
   logger.info({ runsFrom: RUNS_FROM }, 'relay started');
   await stopped;
+  await portal?.close();
   await api?.close();
   await relay.stop();
   await ops.close();
@@ -165,29 +165,3 @@ const RUNS_FROM: 'dist' | 'source' = import.meta.url.endsWith('.js') ? 'dist' : 
 
 /** The exit code of a relay that could not start (a port in use, a bad key, an unreachable store). */
 export const START_FAILED_EXIT_CODE = 3;
-
-function metricsObserver(metrics: RelayMetrics): RelayObserver {
-  return {
-    ingested: (outcome, count) => metrics.eventsReceived.inc(outcome === 'part-waiting' ? 'stored' : outcome, count),
-    // The operation label is the Gentrack operation (update-account, customer-sync, ...), one count per call.
-    delivered: (_change, operations) => {
-      for (const operation of operations) metrics.deliveries.inc(operation, 'delivered');
-    },
-    retried: (_change, _reason, _delayMs, operation) => metrics.deliveries.inc(operation, 'retried'),
-    deadLettered: (_change, _reason, operation) => metrics.deliveries.inc(operation, 'dead_lettered'),
-    breakerChanged: (_open, state) => metrics.circuitBreaker.set('gentrack', state),
-    called: (operation, status, seconds) => metrics.gentrackCallDuration.observe(operation, status, seconds),
-    subscriptionChanged: (state) => {
-      if (state === 'connected') metrics.replayIdCommitted.set();
-      metrics.subscription.set(state);
-    },
-    gentrackEvents: {
-      accepted: (eventType) => metrics.gentrackEvents.inc(eventType, 'accepted'),
-      applied: (eventType) => metrics.gentrackEvents.inc(eventType, 'applied'),
-      superseded: (eventType) => metrics.gentrackEvents.inc(eventType, 'superseded'),
-      retried: (eventType) => metrics.gentrackEvents.inc(eventType, 'retried'),
-      deadLettered: (eventType) => metrics.gentrackEvents.inc(eventType, 'dead_lettered'),
-      refused: (reason) => metrics.webhookRefusals.inc(reason),
-    },
-  };
-}

@@ -11,7 +11,11 @@ import { PROJECT_ROOT } from '../../model/project-root.js';
 import { resolveRelayConfig } from '../../relay/src/platform/config/relay-config.js';
 import { loadRelaySecrets } from '../../relay/src/platform/config/relay-secrets.js';
 import { createLogger } from '../../relay/src/platform/ops/logger.js';
+import { createRelayMetrics } from '../../relay/src/platform/ops/metrics.js';
 import { Relay } from '../../relay/src/relay.js';
+import { relayMetricsObserver, reportStoreCounts } from '../../relay/src/relay-metrics.js';
+import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
+import { addSandboxPortalAdmin, SANDBOX_PORTAL_ADMIN } from '../../sandbox/sandbox-portal.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { ChangeStream } from './change-stream.js';
 import { renderExplanation, renderSummary, type DemoSnapshot } from './live-summary.js';
@@ -21,6 +25,8 @@ export interface DemoOptions {
   readonly durationSeconds?: number;
   /** Changes made in Salesforce per second. Default 8. */
   readonly changesPerSecond?: number;
+  /** The portal's port (0, the default: any free one). */
+  readonly portalPort?: number;
   readonly output?: NodeJS.WriteStream;
 }
 
@@ -34,15 +40,31 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
 
   output.write('Starting the sandbox (Salesforce org, Pub/Sub API, Gentrack tenant) and the relay...\n');
   const sandbox = await startSandbox({ keepaliveIntervalMs: 1_000 });
-  const config = resolveRelayConfig({ text: JSON.stringify(sandbox.relayConfigInput({ storePath })), env: {} });
+  const config = resolveRelayConfig({
+    text: JSON.stringify({ ...sandbox.relayConfigInput({ storePath }), portal: { port: options.portalPort ?? 0 } }),
+    env: {},
+  });
   const secrets = loadRelaySecrets({ config, env: sandbox.relaySecretsEnv() });
   const logFile = path.join(workDir, 'relay.log');
   const logger = createLogger({
     level: 'info',
     destination: (await import('pino')).default.destination({ dest: logFile, sync: false }),
   });
-  const relay = new Relay({ config, secrets, logger });
-  await relay.start();
+  // The relay's metrics feed the portal's overview, as they feed /metrics in a relay service.
+  const metrics = createRelayMetrics();
+  const relay = new Relay({ config, secrets, logger, observer: relayMetricsObserver(metrics) });
+  reportStoreCounts(metrics, relay);
+  const portalPassword = await addSandboxPortalAdmin(storePath);
+  let portal: RelayPortal | undefined;
+  try {
+    portal = await startRelayPortal({ config, metrics, logger });
+    await relay.start();
+  } catch (error) {
+    await portal?.close();
+    await relay.stop().catch(() => undefined);
+    await sandbox.close();
+    throw error;
+  }
   while (relay.health().subscription !== 'connected') await new Promise((resolve) => setTimeout(resolve, 50));
 
   const admin = new jsforce.Connection({ loginUrl: sandbox.salesforce.loginUrl, version: '62.0' });
@@ -51,7 +73,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
   const stream = new ChangeStream(admin);
   output.write(
     `Salesforce (sandbox): ${sandbox.salesforce.url}  Gentrack (sandbox): ${sandbox.gentrack.baseUrl}\n` +
-      `Relay store: ${path.relative(PROJECT_ROOT, storePath)}  Relay log: ${path.relative(PROJECT_ROOT, logFile)}\n`,
+      `Relay store: ${path.relative(PROJECT_ROOT, storePath)}  Relay log: ${path.relative(PROJECT_ROOT, logFile)}\n` +
+      `Portal: ${portal!.url}  sign in as ${SANDBOX_PORTAL_ADMIN} (admin), password ${portalPassword}\n`,
   );
 
   const startedAt = Date.now();
@@ -109,6 +132,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await portal?.close();
     await relay.stop();
     await sandbox.close();
   }

@@ -40,6 +40,8 @@ import { InboundEventError } from '../to-salesforce/inbound-plan.js';
 import { SalesforceCallError } from '../to-salesforce/salesforce-writer.js';
 import { WebhookKeyError } from '../to-salesforce/webhooks/webhook-keys.js';
 import { Refusal, WebhookServerError } from '../to-salesforce/webhooks/webhook-server.js';
+import { PortalServerError } from '../portal/portal-server.js';
+import { PortalUserError } from '../portal/portal-users.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const call = { method: 'GET', path: '/v1/accounts/A1', origin: 'https://gentrack.test' };
@@ -95,6 +97,10 @@ const ERRORS: readonly RelayError[] = [
   new WebhookKeyError('m'),
   new WebhookServerError('m'),
   new Refusal('SIGNATURE_INVALID', 'm'),
+  new PortalServerError('m'),
+  ...(['PORTAL_USER_EXISTS', 'PORTAL_USER_NOT_FOUND', 'PORTAL_USER_INVALID'] as const).map(
+    (code) => new PortalUserError(code, 'm'),
+  ),
 ];
 
 test('every error code is upper snake case and names one kind of error only', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from '../gentrack/oauth-scopes.js';
+import { portalSchema } from './portal-config-schema.js';
 import { webhooksSchema } from './webhooks-config-schema.js';
 
 /** Salesforce sends a keepalive on an idle Pub/Sub stream every 270 s; a shorter timeout would drop healthy streams. */
@@ -227,6 +228,8 @@ export const relayConfigSchema = z.strictObject({
   log: logSchema.prefault({}),
   /** Gentrack's signed webhook events; without this section the relay receives none. */
   webhooks: webhooksSchema.optional(),
+  /** The web console (portal-config-schema.ts); without this section the relay serves none. */
+  portal: portalSchema.optional(),
 });
 
 export type RelayConfig = z.output<typeof relayConfigSchema>;

@@ -35,6 +35,14 @@ export interface StoredDeadLetter extends DeadLetter {
 
 export type NewDeadLetter = Omit<StoredDeadLetter, 'id'>;
 
+/** What an operator narrows a list of letters to; every condition given must hold. */
+export interface DeadLetterFilter {
+  readonly source?: DeadLetterSource;
+  readonly reasonCode?: string;
+  /** Part of the record (entity key) or the transaction id / Gentrack eventId. */
+  readonly search?: string;
+}
+
 export class DeadLetterNotFoundError extends RelayError {
   readonly code = 'DEAD_LETTER_NOT_FOUND';
 }
@@ -58,7 +66,7 @@ const COLUMNS =
 export class DeadLetters {
   private readonly statements;
 
-  constructor(db: RelayDatabase) {
+  constructor(private readonly db: RelayDatabase) {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO dead_letters (source, transaction_id, entity_key, change_seq, reason_code, reason, payload, attempts, created_at)
@@ -68,6 +76,7 @@ export class DeadLetters {
       byId: db.prepare(`SELECT ${COLUMNS} FROM dead_letters WHERE id = ?`),
       remove: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
       count: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
+      reasonCodes: db.prepare(`SELECT DISTINCT reason_code FROM dead_letters ORDER BY reason_code`),
       latestReasonOfChange: db.prepare(
         `SELECT reason_code FROM dead_letters WHERE change_seq = ? ORDER BY id DESC LIMIT 1`,
       ),
@@ -98,6 +107,40 @@ export class DeadLetters {
     });
   }
 
+  /** Letters matching `filter`, oldest first. */
+  find(filter: DeadLetterFilter, limit = 100, offset = 0): DeadLetter[] {
+    const { where, values } = whereClause(filter);
+    return (
+      this.db
+        .prepare(`SELECT ${COLUMNS} FROM dead_letters ${where} ORDER BY id LIMIT ? OFFSET ?`)
+        .all(...values, limit, offset) as DeadLetterRow[]
+    ).map((row) => {
+      const { changeSeq: _changeSeq, ...letter } = toDeadLetter(row);
+      return letter;
+    });
+  }
+
+  countMatching(filter: DeadLetterFilter): number {
+    const { where, values } = whereClause(filter);
+    return (this.db.prepare(`SELECT COUNT(*) AS count FROM dead_letters ${where}`).get(...values) as { count: number })
+      .count;
+  }
+
+  /** Ids of the letters matching `filter`, oldest first. */
+  idsMatching(filter: DeadLetterFilter, limit: number): number[] {
+    const { where, values } = whereClause(filter);
+    return (
+      this.db.prepare(`SELECT id FROM dead_letters ${where} ORDER BY id LIMIT ?`).all(...values, limit) as {
+        id: number;
+      }[]
+    ).map((row) => row.id);
+  }
+
+  /** The reason codes letters are filed under now, for choosing among them. */
+  reasonCodes(): string[] {
+    return (this.statements.reasonCodes.all() as { reason_code: string }[]).map((row) => row.reason_code);
+  }
+
   get(id: number): StoredDeadLetter | undefined {
     const row = this.statements.byId.get(id) as DeadLetterRow | undefined;
     return row && toDeadLetter(row);
@@ -116,6 +159,26 @@ export class DeadLetters {
   latestReasonCodeOfChange(changeSeq: number): string | undefined {
     return (this.statements.latestReasonOfChange.get(changeSeq) as { reason_code: string } | undefined)?.reason_code;
   }
+}
+
+function whereClause(filter: DeadLetterFilter): { where: string; values: unknown[] } {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (filter.source) {
+    conditions.push('source = ?');
+    values.push(filter.source);
+  }
+  if (filter.reasonCode) {
+    conditions.push('reason_code = ?');
+    values.push(filter.reasonCode);
+  }
+  if (filter.search) {
+    // A literal substring: LIKE's wildcards in what the operator typed match only themselves.
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    conditions.push(`(entity_key LIKE ? ESCAPE '\\' OR transaction_id LIKE ? ESCAPE '\\')`);
+    values.push(pattern, pattern);
+  }
+  return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
 
 function toDeadLetter(row: DeadLetterRow): StoredDeadLetter {

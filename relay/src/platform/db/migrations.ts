@@ -6,7 +6,8 @@
  * `checkpoints`: to-gentrack/relay-store.ts), the inbox (`inbox`, `inbound_field_versions`:
  * to-salesforce/inbox-store.ts), the dead letters of both flows (`dead_letters`: dead-letters.ts), the API's state
  * (`api_clients`: api-auth/api-client-store.ts; `sync_jobs`: sync-jobs/sync-job-store.ts) and the synchronisation
- * history (`sync_history`: sync-history.ts).
+ * history (`sync_history`: sync-history.ts), and the portal's accounts, sessions and audit log (`portal_users`,
+ * `portal_sessions`, `portal_audit`, `portal_settings`: relay/src/portal/).
  */
 import type Database from 'better-sqlite3';
 import type { Migration } from './migrate.js';
@@ -167,6 +168,43 @@ CREATE TABLE IF NOT EXISTS sync_history (
 CREATE INDEX IF NOT EXISTS sync_history_by_start ON sync_history (started_at);
 `;
 
+const PORTAL_TABLES = `
+CREATE TABLE portal_users (
+  username TEXT PRIMARY KEY COLLATE NOCASE,
+  -- scrypt hash of the password (never the password).
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  created_at INTEGER NOT NULL,
+  -- Sessions started before this time are refused: a new password or role, or a removal, signs the user out.
+  sessions_valid_from INTEGER NOT NULL
+);
+
+CREATE TABLE portal_sessions (
+  id TEXT PRIMARY KEY,
+  -- The session as @fastify/session keeps it (the user, when signed in, and the CSRF secret).
+  data_json TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX portal_sessions_by_expiry ON portal_sessions (expires_at);
+
+-- Every action taken in the portal or on its accounts: who, what, on what, when, and how it ended.
+CREATE TABLE portal_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'refused')),
+  detail TEXT
+);
+CREATE INDEX portal_audit_by_time ON portal_audit (at);
+
+CREATE TABLE portal_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
 /**
  * Stores made before Gentrack events existed have a dead_letters CHECK that refuses their source. SQLite cannot
  * change a CHECK in place, so the table is rebuilt with the current definition, keeping its rows and its id
@@ -206,5 +244,10 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(API_TABLES);
       db.exec(HISTORY_TABLES);
     },
+  },
+  {
+    version: 2,
+    description: "the portal's accounts, sessions, audit log and settings",
+    up: (db) => db.exec(PORTAL_TABLES),
   },
 ];

@@ -44,6 +44,8 @@ export interface RelayMetrics {
   readonly contentType: string;
   /** Prometheus text exposition, after running the `onScrape` refreshers. */
   render(): Promise<string>;
+  /** Runs the `onScrape` refreshers, for readers of the registry other than a scrape (the portal's overview). */
+  refresh(): Promise<void>;
   /**
    * Runs before every scrape. A refresher that fails leaves its gauges at their last value and counts in
    * gentrack_relay_metrics_refresh_failures_total, so a broken store query cannot break the scrape.
@@ -178,6 +180,10 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     registers,
   });
   const refreshers: Array<() => void | Promise<void>> = [];
+  const refresh = async () => {
+    const results = await Promise.allSettled(refreshers.map(async (refresher) => refresher()));
+    refreshFailures.inc(results.filter((result) => result.status === 'rejected').length);
+  };
   const observe = (operation: string, status: CallStatus, seconds: number) =>
     callDuration.observe({ operation, status_class: statusClassOf(status) }, seconds);
 
@@ -185,10 +191,10 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     registry,
     contentType: registry.contentType,
     async render() {
-      const results = await Promise.allSettled(refreshers.map(async (refresh) => refresh()));
-      refreshFailures.inc(results.filter((result) => result.status === 'rejected').length);
+      await refresh();
       return registry.metrics();
     },
+    refresh,
     onScrape: (refresh) => void refreshers.push(refresh),
     eventsReceived: { inc: (outcome, count = 1) => eventsReceived.inc({ outcome }, count) },
     partsPending: levelGauge(partsPending),

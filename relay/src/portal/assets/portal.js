@@ -1,0 +1,37 @@
+// The portal's one script, an enhancement: without it every page works, and the overview shows its figures as of
+// loading. With it the overview refreshes its figures every few seconds while the tab is visible, and stops when
+// the session has ended (the server answers 401) with a link to sign in again.
+const REFRESH_MS = 5000;
+
+const live = document.querySelector('[data-live-src]');
+if (live) {
+  const source = live.getAttribute('data-live-src');
+  let timer;
+  const refresh = async () => {
+    if (document.hidden) return;
+    try {
+      const response = await fetch(source, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+      if (response.status === 401) {
+        clearInterval(timer);
+        const notice = document.createElement('p');
+        notice.className = 'notice error';
+        notice.setAttribute('role', 'alert');
+        notice.append('Your session has ended. ');
+        const link = document.createElement('a');
+        link.href = '/login?next=%2F';
+        link.textContent = 'Sign in again';
+        notice.append(link);
+        live.before(notice);
+        return;
+      }
+      // The fragment is rendered by the server, which escapes everything it shows.
+      if (response.ok) live.innerHTML = await response.text();
+    } catch {
+      // The relay may be restarting: the next tick tries again.
+    }
+  };
+  timer = setInterval(refresh, REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) void refresh();
+  });
+}
