@@ -14,6 +14,7 @@ export const ELEMENTS = [
   { type: 'sync-jobs', pattern: 'relay/src/sync-jobs' },
   { type: 'initial-sync', pattern: 'relay/src/initial-sync' },
   { type: 'validate-org', pattern: 'relay/src/validate-org' },
+  { type: 'gentrack-gateway', pattern: 'relay/src/gentrack-gateway' },
   // Last: the files directly in relay/src (the composition root), once the flows' folders have matched theirs.
   { type: 'relay-root', pattern: 'relay/src' },
   { type: 'scripts', pattern: 'scripts' },
@@ -21,7 +22,7 @@ export const ELEMENTS = [
   { type: 'bin', pattern: 'bin' },
 ];
 
-const FLOWS = ['to-gentrack', 'to-salesforce', 'sync-jobs', 'initial-sync', 'validate-org'];
+const FLOWS = ['to-gentrack', 'to-salesforce', 'sync-jobs', 'initial-sync', 'validate-org', 'gentrack-gateway'];
 const DEVELOPMENT_ONLY = ['sandbox', 'generators'];
 const disallow = (from, to, message) => ({
   from: { element: { types: { anyOf: from } } },
@@ -36,10 +37,11 @@ export const BOUNDARY_POLICIES = [
   disallow(['to-gentrack'], [...without(FLOWS, 'to-gentrack'), 'relay-root'], 'the Salesforce -> Gentrack flow imports no other flow'),
   disallow(['to-salesforce'], [...without(FLOWS, 'to-salesforce'), 'relay-root'], 'the Gentrack -> Salesforce flow imports no other flow'),
   // An on-demand sync is a change sent through one of the two directional flows: it uses their outbox and writer.
-  disallow(['sync-jobs'], ['initial-sync', 'validate-org', 'relay-root'], 'sync-jobs may use the directional flows only'),
+  disallow(['sync-jobs'], ['initial-sync', 'validate-org', 'gentrack-gateway', 'relay-root'], 'sync-jobs may use the directional flows only'),
   // The initial synchronisation's preflight is validate-org's check.
-  disallow(['initial-sync'], ['to-gentrack', 'to-salesforce', 'sync-jobs', 'relay-root'], 'initial-sync may use validate-org only'),
+  disallow(['initial-sync'], ['to-gentrack', 'to-salesforce', 'sync-jobs', 'gentrack-gateway', 'relay-root'], 'initial-sync may use validate-org only'),
   disallow(['validate-org'], [...without(FLOWS, 'validate-org'), 'relay-root'], 'validate-org imports no flow'),
+  disallow(['gentrack-gateway'], [...without(FLOWS, 'gentrack-gateway'), 'relay-root'], 'the Gentrack API gateway imports no flow'),
   disallow(['model', 'cli', 'platform', ...FLOWS, 'relay-root'], DEVELOPMENT_ONLY, 'what ships never imports sandbox/ or generators/'),
 ];
 

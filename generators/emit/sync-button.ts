@@ -11,6 +11,8 @@ import {
   SYNC_BUTTON_COMPONENT,
   SYNC_CONTROLLER_CLASS,
   SYNC_STATUS_FIELD,
+  RELAY_API_PATH,
+  relayInstancePath,
 } from '../../model/connector-fields.js';
 import { triggerHandlerNameOf } from '../../model/apex-names.js';
 import type { ConnectorModel } from '../../model/connector-model.js';
@@ -33,6 +35,8 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     recordId: TEST_RECORD_IDS[objects[0]!] ?? '001000000000001AAA',
     controller: SYNC_CONTROLLER_CLASS,
     namedCredential: RELAY_NAMED_CREDENTIAL,
+    // The Named Credential's URL ends in /v1 (the gateway is beside the instances): the rest of the jobs' path.
+    jobsPath: `${relayInstancePath(model.relay.tenantId).slice(RELAY_API_PATH.length)}/sync-jobs`,
     externalIdField: EXTERNAL_ID_FIELD,
     syncStatusField: SYNC_STATUS_FIELD,
     lastSyncedField: LAST_SYNCED_FIELD,

@@ -134,7 +134,7 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
 
   let api: Awaited<ReturnType<typeof startRelayApi>>;
   try {
-    api = await startRelayApi({ relay, config, secrets, logger });
+    api = await startRelayApi({ relay, config, secrets, logger, metrics });
     await relay.start();
   } catch (error) {
     // Close what did start, so a failed start ends the process instead of leaving it up and useless.

@@ -62,6 +62,7 @@ test('a new file gets the whole schema at the latest version, its directory crea
         'checkpoints',
         'dead_letters',
         'event_parts',
+        'gateway_calls',
         'gentrack_references',
         'inbound_field_versions',
         'inbox',
@@ -87,7 +88,8 @@ test('a store written by the last unversioned release is migrated in place: ever
     assert.equal(schemaVersion(db), LATEST);
     db.close();
     const after = snapshot(file);
-    assert.deepEqual(after.rows, before.rows, 'no row changed');
+    // Tables of later releases come in empty.
+    assert.deepEqual(after.rows, { ...before.rows, gateway_calls: [] }, 'no row changed');
 
     const outbox = RelayStore.open({ path: file });
     const inbox = InboxStore.open(file);
