@@ -18,6 +18,15 @@ export interface ExternalCredentialDefinition {
   readonly authenticationProtocol: string;
   readonly authenticationProtocolVariant?: string;
   readonly principals: readonly { readonly name: string; readonly type: PrincipalType }[];
+  /** OAuth: where tokens are requested (the AuthProviderUrl parameter). */
+  readonly tokenUrl?: string;
+}
+
+/** A Named Credential of force-app: the endpoint `callout:<name>` stands for, and how it authenticates. */
+export interface NamedCredentialDefinition {
+  readonly name: string;
+  readonly url: string;
+  readonly externalCredential: string;
 }
 
 export interface CredentialValue {
@@ -85,17 +94,53 @@ export function readExternalCredentials(forceAppDir: string | false | undefined)
       const parameters = (node.externalCredentialParameters ?? []) as Record<string, string>[];
       const protocol = String(node.authenticationProtocol ?? 'Custom');
       const variant = parameters.find((parameter) => parameter.parameterType === 'AuthProtocolVariant')?.parameterValue;
+      const tokenUrl = parameters.find((parameter) => parameter.parameterType === 'AuthProviderUrl')?.parameterValue;
       return {
         name: file.slice(0, -'.externalCredential-meta.xml'.length),
         // Metadata writes Oauth, the Connect API OAuth.
         authenticationProtocol: protocol === 'Oauth' ? 'OAuth' : protocol,
         ...(variant ? { authenticationProtocolVariant: variant } : {}),
+        ...(tokenUrl ? { tokenUrl } : {}),
         principals: parameters
           .filter((parameter) => (PRINCIPAL_TYPES as readonly string[]).includes(parameter.parameterType ?? ''))
           .map((parameter) => ({
             name: String(parameter.parameterName),
             type: parameter.parameterType as PrincipalType,
           })),
+      };
+    });
+}
+
+const namedCredentialXml = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => name === 'namedCredentialParameters',
+});
+
+/** Reads `<forceApp>/main/default/namedCredentials` (secured endpoints with an External Credential). */
+export function readNamedCredentials(forceAppDir: string | false | undefined): NamedCredentialDefinition[] {
+  if (forceAppDir === false) return [];
+  const dir = forceAppDir ?? resolve('force-app');
+  const root = existsSync(join(dir, 'main', 'default')) ? join(dir, 'main', 'default') : dir;
+  const folder = join(root, 'namedCredentials');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.namedCredential-meta.xml'))
+    .sort()
+    .map((file) => {
+      const node =
+        (
+          namedCredentialXml.parse(readFileSync(join(folder, file), 'utf8')) as {
+            NamedCredential?: Record<string, unknown>;
+          }
+        ).NamedCredential ?? {};
+      const parameters = (node.namedCredentialParameters ?? []) as Record<string, string>[];
+      return {
+        name: file.slice(0, -'.namedCredential-meta.xml'.length),
+        url: parameters.find((parameter) => parameter.parameterType === 'Url')?.parameterValue ?? '',
+        externalCredential:
+          parameters.find((parameter) => parameter.parameterType === 'Authentication')?.externalCredential ?? '',
       };
     });
 }
@@ -107,10 +152,38 @@ export class NamedCredentials {
     readonly credential: Omit<StoredCredential, 'values'>;
   }[] = [];
 
+  private readonly endpoints: Map<string, NamedCredentialDefinition>;
+  private readonly tokenUrls = new Map<string, string>();
+
   constructor(
     readonly externalCredentials: readonly ExternalCredentialDefinition[],
     private readonly clock: () => number = Date.now,
-  ) {}
+    namedCredentials: readonly NamedCredentialDefinition[] = [],
+  ) {
+    this.endpoints = new Map(namedCredentials.map((definition) => [definition.name.toLowerCase(), definition]));
+  }
+
+  /**
+   * What an admin does in Setup after a deploy: points the Named Credential at this org's relay (its URL) and its
+   * External Credential at the relay's token endpoint.
+   */
+  pointAt(namedCredential: string, url: string, tokenUrl?: string): void {
+    const definition = this.namedCredential(namedCredential);
+    if (!definition) throw new Error(`the org has no Named Credential ${namedCredential}`);
+    this.endpoints.set(namedCredential.toLowerCase(), { ...definition, url });
+    if (tokenUrl !== undefined) this.tokenUrls.set(definition.externalCredential, tokenUrl);
+  }
+
+  /** The Named Credential `callout:<name>` names (names are case-insensitive). */
+  namedCredential(name: string): NamedCredentialDefinition | undefined {
+    return this.endpoints.get(name.toLowerCase());
+  }
+
+  externalCredential(name: string): (ExternalCredentialDefinition & { readonly tokenUrl?: string }) | undefined {
+    const definition = this.externalCredentials.find((candidate) => candidate.name === name);
+    const tokenUrl = this.tokenUrls.get(name) ?? definition?.tokenUrl;
+    return definition && { ...definition, ...(tokenUrl ? { tokenUrl } : {}) };
+  }
 
   /** POST: the principal must not hold credentials yet. */
   create(input: CredentialInput, username: string): CredentialOutput {
