@@ -13,9 +13,10 @@ import {
 } from '../../model/connector-fields.js';
 import { triggerHandlerNameOf } from '../../model/apex-names.js';
 import type { ConnectorModel } from '../../model/connector-model.js';
-import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
+import type { GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { apexClass } from './apex.js';
+import { renderLwcBundle } from './lwc-bundle.js';
 import { apexIdentifier } from './gentrack-api/apex-shapes.js';
 import { gentrackApiClientOf, type GentrackApiClient } from './gentrack-api/render-gentrack-api.js';
 
@@ -66,25 +67,11 @@ export async function renderAccountSummary(model: ConnectorModel, renderer: Rend
     dateField: apexIdentifier('date'),
     currencyField: apexIdentifier('currency'),
   };
-  const bundle = `${FORCE_APP_DIR}/lwc/${ACCOUNT_SUMMARY_COMPONENT}`;
-  const lwcFile = async (file: string, component?: GeneratedFile['component']): Promise<GeneratedFile> => ({
-    path: `${bundle}/${file}`,
-    content: await renderer.render(`lwc/${ACCOUNT_SUMMARY_COMPONENT}/${file}.hbs`, `${bundle}/${file}`, view),
-    ...(component ? { component } : {}),
-  });
   return (
     await Promise.all([
       apexClass(renderer, model, ACCOUNT_SUMMARY_CONTROLLER_CLASS, view),
       apexClass(renderer, model, `${ACCOUNT_SUMMARY_CONTROLLER_CLASS}Test`, view),
-      Promise.all([
-        lwcFile(`${ACCOUNT_SUMMARY_COMPONENT}.js`),
-        lwcFile(`${ACCOUNT_SUMMARY_COMPONENT}.html`),
-        lwcFile(`${ACCOUNT_SUMMARY_COMPONENT}.js-meta.xml`, {
-          type: 'LightningComponentBundle',
-          name: ACCOUNT_SUMMARY_COMPONENT,
-        }),
-        lwcFile(`__tests__/${ACCOUNT_SUMMARY_COMPONENT}.test.js`),
-      ]),
+      renderLwcBundle(renderer, ACCOUNT_SUMMARY_COMPONENT, view),
     ])
   ).flat();
 }

@@ -19,6 +19,7 @@ import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { apexClass } from './apex.js';
+import { renderLwcBundle } from './lwc-bundle.js';
 
 /** A well-formed record id of the first on-demand object, for the Jest tests (no record has it). */
 export const SYNC_QUICK_ACTION = 'Sync_with_Gentrack';
@@ -45,13 +46,6 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     triggerHandler: triggerHandlerNameOf(model),
   };
 
-  const bundle = `${FORCE_APP_DIR}/lwc/${SYNC_BUTTON_COMPONENT}`;
-  const lwcFile = async (file: string, component?: GeneratedFile['component']): Promise<GeneratedFile> => ({
-    path: `${bundle}/${file}`,
-    content: await renderer.render(`lwc/${SYNC_BUTTON_COMPONENT}/${file}.hbs`, `${bundle}/${file}`, view),
-    ...(component ? { component } : {}),
-  });
-
   const quickAction = async (object: string): Promise<GeneratedFile> => {
     const outputPath = `${FORCE_APP_DIR}/quickActions/${object}.${SYNC_QUICK_ACTION}.quickAction-meta.xml`;
     return {
@@ -70,15 +64,7 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
       Promise.all(objects.map(quickAction)),
       apexClass(renderer, model, SYNC_CONTROLLER_CLASS, view),
       apexClass(renderer, model, `${SYNC_CONTROLLER_CLASS}Test`, view),
-      Promise.all([
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.js`),
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.html`),
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.js-meta.xml`, {
-          type: 'LightningComponentBundle',
-          name: SYNC_BUTTON_COMPONENT,
-        }),
-        lwcFile(`__tests__/${SYNC_BUTTON_COMPONENT}.test.js`),
-      ]),
+      renderLwcBundle(renderer, SYNC_BUTTON_COMPONENT, view),
     ])
   ).flat();
 }

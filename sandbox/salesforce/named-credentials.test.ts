@@ -31,16 +31,29 @@ function setup() {
   return { org, call };
 }
 
-test('the generated External Credential is known with its OAuth variant and principal', () => {
+test('the generated External Credential is known with its OAuth variant, token URL and principal, and the Named Credential with its URL', () => {
   const { org } = setup();
   assert.deepEqual(org.namedCredentials.externalCredentials, [
     {
       name: 'Gentrack_Relay',
       authenticationProtocol: 'OAuth',
       authenticationProtocolVariant: 'ClientCredentialsClientSecret',
+      tokenUrl: 'https://relay.example.com/oauth/token',
       principals: [{ name: 'Gentrack_Relay_Client', type: 'NamedPrincipal' }],
     },
   ]);
+  assert.deepEqual(org.namedCredentials.namedCredential('gentrack_relay'), {
+    name: 'Gentrack_Relay',
+    url: 'https://relay.example.com/v1',
+    externalCredential: 'Gentrack_Relay',
+  });
+  org.namedCredentials.pointAt('Gentrack_Relay', 'http://127.0.0.1:8788/v1', 'http://127.0.0.1:8788/oauth/token');
+  assert.equal(org.namedCredentials.namedCredential('Gentrack_Relay')?.url, 'http://127.0.0.1:8788/v1');
+  assert.equal(
+    org.namedCredentials.externalCredential('Gentrack_Relay')?.tokenUrl,
+    'http://127.0.0.1:8788/oauth/token',
+  );
+  assert.throws(() => org.namedCredentials.pointAt('Nope', 'http://x'), /no Named Credential Nope/);
 });
 
 test('POST creates, PUT replaces, GET masks the secret, DELETE removes; each refuses what Salesforce refuses', async () => {

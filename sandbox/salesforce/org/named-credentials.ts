@@ -74,75 +74,70 @@ const xml = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name === 'externalCredentialParameters',
+  isArray: (name) => name === 'externalCredentialParameters' || name === 'namedCredentialParameters',
 });
+
+/**
+ * The components of one metadata folder of force-app (`<forceApp>/main/default/<folder>`, or `<dir>/<folder>` for
+ * fixtures), in name order: each file's name and its root element's content.
+ */
+function readMetadataFolder(
+  forceAppDir: string | false | undefined,
+  folder: string,
+  rootElement: string,
+): { name: string; node: Record<string, unknown> }[] {
+  if (forceAppDir === false) return [];
+  const dir = forceAppDir ?? resolve('force-app');
+  const root = existsSync(join(dir, 'main', 'default')) ? join(dir, 'main', 'default') : dir;
+  const path = join(root, folder);
+  const suffix = `.${rootElement[0]!.toLowerCase()}${rootElement.slice(1)}-meta.xml`;
+  if (!existsSync(path)) return [];
+  return readdirSync(path)
+    .filter((file) => file.endsWith(suffix))
+    .sort()
+    .map((file) => ({
+      name: file.slice(0, -suffix.length),
+      node:
+        (xml.parse(readFileSync(join(path, file), 'utf8')) as Record<string, Record<string, unknown> | undefined>)[
+          rootElement
+        ] ?? {},
+    }));
+}
 
 /** Reads `<forceApp>/main/default/externalCredentials` (or `<dir>/externalCredentials` for fixtures). */
 export function readExternalCredentials(forceAppDir: string | false | undefined): ExternalCredentialDefinition[] {
-  if (forceAppDir === false) return [];
-  const dir = forceAppDir ?? resolve('force-app');
-  const root = existsSync(join(dir, 'main', 'default')) ? join(dir, 'main', 'default') : dir;
-  const folder = join(root, 'externalCredentials');
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((file) => file.endsWith('.externalCredential-meta.xml'))
-    .sort()
-    .map((file) => {
-      const node =
-        (xml.parse(readFileSync(join(folder, file), 'utf8')) as { ExternalCredential?: Record<string, unknown> })
-          .ExternalCredential ?? {};
-      const parameters = (node.externalCredentialParameters ?? []) as Record<string, string>[];
-      const protocol = String(node.authenticationProtocol ?? 'Custom');
-      const variant = parameters.find((parameter) => parameter.parameterType === 'AuthProtocolVariant')?.parameterValue;
-      const tokenUrl = parameters.find((parameter) => parameter.parameterType === 'AuthProviderUrl')?.parameterValue;
-      return {
-        name: file.slice(0, -'.externalCredential-meta.xml'.length),
-        // Metadata writes Oauth, the Connect API OAuth.
-        authenticationProtocol: protocol === 'Oauth' ? 'OAuth' : protocol,
-        ...(variant ? { authenticationProtocolVariant: variant } : {}),
-        ...(tokenUrl ? { tokenUrl } : {}),
-        principals: parameters
-          .filter((parameter) => (PRINCIPAL_TYPES as readonly string[]).includes(parameter.parameterType ?? ''))
-          .map((parameter) => ({
-            name: String(parameter.parameterName),
-            type: parameter.parameterType as PrincipalType,
-          })),
-      };
-    });
+  return readMetadataFolder(forceAppDir, 'externalCredentials', 'ExternalCredential').map(({ name, node }) => {
+    const parameters = (node.externalCredentialParameters ?? []) as Record<string, string>[];
+    const protocol = String(node.authenticationProtocol ?? 'Custom');
+    const variant = parameters.find((parameter) => parameter.parameterType === 'AuthProtocolVariant')?.parameterValue;
+    const tokenUrl = parameters.find((parameter) => parameter.parameterType === 'AuthProviderUrl')?.parameterValue;
+    return {
+      name,
+      // Metadata writes Oauth, the Connect API OAuth.
+      authenticationProtocol: protocol === 'Oauth' ? 'OAuth' : protocol,
+      ...(variant ? { authenticationProtocolVariant: variant } : {}),
+      ...(tokenUrl ? { tokenUrl } : {}),
+      principals: parameters
+        .filter((parameter) => (PRINCIPAL_TYPES as readonly string[]).includes(parameter.parameterType ?? ''))
+        .map((parameter) => ({
+          name: String(parameter.parameterName),
+          type: parameter.parameterType as PrincipalType,
+        })),
+    };
+  });
 }
-
-const namedCredentialXml = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'namedCredentialParameters',
-});
 
 /** Reads `<forceApp>/main/default/namedCredentials` (secured endpoints with an External Credential). */
 export function readNamedCredentials(forceAppDir: string | false | undefined): NamedCredentialDefinition[] {
-  if (forceAppDir === false) return [];
-  const dir = forceAppDir ?? resolve('force-app');
-  const root = existsSync(join(dir, 'main', 'default')) ? join(dir, 'main', 'default') : dir;
-  const folder = join(root, 'namedCredentials');
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((file) => file.endsWith('.namedCredential-meta.xml'))
-    .sort()
-    .map((file) => {
-      const node =
-        (
-          namedCredentialXml.parse(readFileSync(join(folder, file), 'utf8')) as {
-            NamedCredential?: Record<string, unknown>;
-          }
-        ).NamedCredential ?? {};
-      const parameters = (node.namedCredentialParameters ?? []) as Record<string, string>[];
-      return {
-        name: file.slice(0, -'.namedCredential-meta.xml'.length),
-        url: parameters.find((parameter) => parameter.parameterType === 'Url')?.parameterValue ?? '',
-        externalCredential:
-          parameters.find((parameter) => parameter.parameterType === 'Authentication')?.externalCredential ?? '',
-      };
-    });
+  return readMetadataFolder(forceAppDir, 'namedCredentials', 'NamedCredential').map(({ name, node }) => {
+    const parameters = (node.namedCredentialParameters ?? []) as Record<string, string>[];
+    return {
+      name,
+      url: parameters.find((parameter) => parameter.parameterType === 'Url')?.parameterValue ?? '',
+      externalCredential:
+        parameters.find((parameter) => parameter.parameterType === 'Authentication')?.externalCredential ?? '',
+    };
+  });
 }
 
 export class NamedCredentials {
