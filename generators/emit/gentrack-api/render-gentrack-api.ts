@@ -109,6 +109,7 @@ export async function renderGentrackApi(model: ConnectorModel, renderer: Rendere
     );
   });
   const firstRead = client.methods.find((method) => method.method === 'GET' && method.pathParameters.length > 0);
+  const firstWrite = client.methods.find((method) => method.requestClass !== undefined);
   const view = {
     sourcePath: model.sourcePath,
     namedCredential: RELAY_NAMED_CREDENTIAL,
@@ -116,6 +117,16 @@ export async function renderGentrackApi(model: ConnectorModel, renderer: Rendere
     methods: client.methods.map(apexMethodSource),
     classes: client.classes.map(apexClassSource),
     tests,
+    writeProbe: firstWrite && {
+      methodName: firstWrite.methodName,
+      operation: firstWrite.operation,
+      arguments: [
+        ...firstWrite.pathParameters.map((parameter) => `'${parameter.name}-1'`),
+        ...(firstWrite.queryClass ? ['null'] : []),
+        'null',
+        ...(firstWrite.transactional ? ['null'] : []),
+      ].join(', '),
+    },
     probe: firstRead && {
       methodName: firstRead.methodName,
       arguments: [
