@@ -17,6 +17,7 @@ export const ELEMENTS = [
   { type: 'org-setup', pattern: 'relay/src/org-setup' },
   // The web console: it gets the flows' work (dead-letter retries) from the composition root, as options.
   { type: 'portal', pattern: 'relay/src/portal' },
+  { type: 'gentrack-gateway', pattern: 'relay/src/gentrack-gateway' },
   // Last: the files directly in relay/src (the composition root), once the flows' folders have matched theirs.
   { type: 'relay-root', pattern: 'relay/src' },
   { type: 'scripts', pattern: 'scripts' },
@@ -25,7 +26,15 @@ export const ELEMENTS = [
   { type: 'sf-plugin', pattern: 'sf-plugin' },
 ];
 
-const FLOWS = ['to-gentrack', 'to-salesforce', 'sync-jobs', 'initial-sync', 'validate-org', 'org-setup'];
+const FLOWS = [
+  'to-gentrack',
+  'to-salesforce',
+  'sync-jobs',
+  'initial-sync',
+  'validate-org',
+  'org-setup',
+  'gentrack-gateway',
+];
 const DEVELOPMENT_ONLY = ['sandbox', 'generators'];
 const disallow = (from, to, message) => ({
   from: { element: { types: { anyOf: from } } },
@@ -35,18 +44,55 @@ const disallow = (from, to, message) => ({
 const without = (list, ...names) => list.filter((name) => !names.includes(name));
 
 export const BOUNDARY_POLICIES = [
-  disallow(['model'], ['generators', 'sandbox', 'cli', 'platform', ...FLOWS, 'portal', 'relay-root'], 'model/ is the shared domain: it imports nothing of the project'),
-  disallow(['platform'], [...FLOWS, 'portal', 'relay-root'], 'platform/ is shared by the flows and imports none of them'),
-  disallow(['to-gentrack'], [...without(FLOWS, 'to-gentrack'), 'relay-root'], 'the Salesforce -> Gentrack flow imports no other flow'),
-  disallow(['to-salesforce'], [...without(FLOWS, 'to-salesforce'), 'relay-root'], 'the Gentrack -> Salesforce flow imports no other flow'),
+  disallow(
+    ['model'],
+    ['generators', 'sandbox', 'cli', 'platform', ...FLOWS, 'portal', 'relay-root'],
+    'model/ is the shared domain: it imports nothing of the project',
+  ),
+  disallow(
+    ['platform'],
+    [...FLOWS, 'portal', 'relay-root'],
+    'platform/ is shared by the flows and imports none of them',
+  ),
+  disallow(
+    ['to-gentrack'],
+    [...without(FLOWS, 'to-gentrack'), 'relay-root'],
+    'the Salesforce -> Gentrack flow imports no other flow',
+  ),
+  disallow(
+    ['to-salesforce'],
+    [...without(FLOWS, 'to-salesforce'), 'relay-root'],
+    'the Gentrack -> Salesforce flow imports no other flow',
+  ),
   // An on-demand sync is a change sent through one of the two directional flows: it uses their outbox and writer.
-  disallow(['sync-jobs'], ['initial-sync', 'validate-org', 'org-setup', 'relay-root'], 'sync-jobs may use the directional flows only'),
+  disallow(
+    ['sync-jobs'],
+    ['initial-sync', 'validate-org', 'org-setup', 'gentrack-gateway', 'relay-root'],
+    'sync-jobs may use the directional flows only',
+  ),
   // The initial synchronisation's preflight is validate-org's check.
-  disallow(['initial-sync'], ['to-gentrack', 'to-salesforce', 'sync-jobs', 'org-setup', 'relay-root'], 'initial-sync may use validate-org only'),
+  disallow(
+    ['initial-sync'],
+    ['to-gentrack', 'to-salesforce', 'sync-jobs', 'org-setup', 'gentrack-gateway', 'relay-root'],
+    'initial-sync may use validate-org only',
+  ),
   disallow(['validate-org'], [...without(FLOWS, 'validate-org'), 'relay-root'], 'validate-org imports no flow'),
   disallow(['org-setup'], [...without(FLOWS, 'org-setup'), 'relay-root'], 'org-setup imports no flow'),
-  disallow(['portal'], [...FLOWS, 'relay-root'], 'the portal imports no flow: the composition root hands it what it needs'),
-  disallow(['model', 'cli', 'platform', ...FLOWS, 'portal', 'relay-root'], DEVELOPMENT_ONLY, 'what ships never imports sandbox/ or generators/'),
+  disallow(
+    ['gentrack-gateway'],
+    [...without(FLOWS, 'gentrack-gateway'), 'relay-root'],
+    'the Gentrack API gateway imports no flow',
+  ),
+  disallow(
+    ['portal'],
+    [...FLOWS, 'relay-root'],
+    'the portal imports no flow: the composition root hands it what it needs',
+  ),
+  disallow(
+    ['model', 'cli', 'platform', ...FLOWS, 'portal', 'relay-root'],
+    DEVELOPMENT_ONLY,
+    'what ships never imports sandbox/ or generators/',
+  ),
   // The sf plugin runs in an admin's sf CLI: generate and verify need the generators, nothing needs the sandbox.
   disallow(['sf-plugin'], ['sandbox'], 'the sf plugin never imports the sandbox'),
 ];
@@ -64,7 +110,10 @@ export default tseslint.config(
     rules: {
       'boundaries/dependencies': ['error', { default: 'allow', policies: BOUNDARY_POLICIES }],
       // `const { secret: _secret, ...rest } = x` leaves a field out on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { varsIgnorePattern: '^_', argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

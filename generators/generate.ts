@@ -5,9 +5,11 @@
 import type { ConnectorModel } from '../model/connector-model.js';
 import type { GeneratedFile } from './generated-file.js';
 import { createRenderer } from './render.js';
+import { renderAccountSummary } from './emit/account-summary.js';
 import { renderApex } from './emit/apex.js';
 import { renderConnectorObjects } from './emit/connector-objects.js';
 import { renderEventEndpoint } from './emit/event-endpoint.js';
+import { renderGentrackApi } from './emit/gentrack-api/render-gentrack-api.js';
 import { renderLightningApp } from './emit/lightning-app.js';
 import { renderManifest } from './emit/manifest.js';
 import { renderNamedCredentials } from './emit/named-credentials.js';
@@ -27,6 +29,8 @@ export async function generateFiles(model: ConnectorModel): Promise<GeneratedFil
       renderNamedCredentials(model, renderer),
       renderSyncButton(model, renderer),
       renderEventEndpoint(model, renderer),
+      renderGentrackApi(model, renderer),
+      renderAccountSummary(model, renderer),
       renderLightningApp(model, renderer),
     ])
   ).flat();

@@ -4,7 +4,9 @@
  * or those of Gentrack's sample connector, are never overwritten by a deploy.
  */
 import {
+  ACCOUNT_SUMMARY_CONTROLLER_CLASS,
   EVENT_ENDPOINT_CLASS,
+  GENTRACK_API_CLASS,
   INBOUND_EVENT_CLASS,
   INBOUND_RULES_CLASS,
   SYNC_CONTROLLER_CLASS,
@@ -36,8 +38,9 @@ export const GENTRACK_SAMPLE_CONNECTOR_NAMES = {
 
 /** The Apex classes a deploy of force-app creates or replaces, with their tests (generate.test.ts checks the list). */
 export function generatedApexClassNames(
-  model: Pick<ConnectorModel, 'apex' | 'objects' | 'inbound' | 'relay'>,
+  model: Pick<ConnectorModel, 'apex' | 'objects' | 'inbound' | 'relay' | 'gentrackApi'>,
 ): string[] {
+  const gateway = model.relay && model.gentrackApi;
   const withTests = (names: readonly string[]) => names.flatMap((name) => [name, `${name}Test`]);
   return [
     ...withTests([
@@ -51,5 +54,7 @@ export function generatedApexClassNames(
     ...model.objects.map((object) => `${triggerNameOf(model, object)}Test`),
     ...(model.inbound ? withTests([EVENT_ENDPOINT_CLASS, INBOUND_EVENT_CLASS, INBOUND_RULES_CLASS]) : []),
     ...(model.relay ? withTests([SYNC_CONTROLLER_CLASS]) : []),
+    ...(gateway ? withTests([GENTRACK_API_CLASS]) : []),
+    ...(gateway?.accountSummary ? withTests([ACCOUNT_SUMMARY_CONTROLLER_CLASS]) : []),
   ].sort();
 }

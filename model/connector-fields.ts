@@ -57,8 +57,16 @@ export const SYNC_BUTTON_COMPONENT = 'gentrackSyncButton';
 export const GENTRACK_APP = 'Gentrack_Connector';
 /** The relay API's paths, below the relay's base URL. */
 export const RELAY_TOKEN_PATH = '/oauth/token';
+/** The Named Credential's URL below the relay's base URL: the sync-jobs API and the Gentrack gateway are under it. */
+export const RELAY_API_PATH = '/v1';
 export const relayInstancePath = (tenantId: string): string =>
   `/v1/salesforce/instances/${encodeURIComponent(tenantId)}`;
+/** The relay's Gentrack API gateway: `/v1/gentrack` + an operation's path (model/gentrack-operations.ts). */
+export const GENTRACK_GATEWAY_PATH = '/v1/gentrack';
+/** The generated Apex client of the gateway, the Account page's billing summary and its controller. */
+export const GENTRACK_API_CLASS = 'GentrackApi';
+export const ACCOUNT_SUMMARY_COMPONENT = 'gentrackAccountSummary';
+export const ACCOUNT_SUMMARY_CONTROLLER_CLASS = 'GentrackAccountSummaryController';
 
 /** The Apex REST resource that applies Gentrack events in the org (`inbound.deliverTo: apex`), and its URL mapping. */
 export const EVENT_ENDPOINT_CLASS = 'GentrackEventEndpoint';

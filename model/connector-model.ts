@@ -6,6 +6,7 @@ import type { DescribeFieldType } from './standard-objects.js';
 import type { CustomFieldType, DmlOperation, Master } from './schema.js';
 import type { GentrackOperationName, GentrackReadOperationName } from './gentrack-operations.js';
 import type { InboundModel } from './inbound-model.js';
+import type { GentrackApiAccess } from './gentrack-api-access.js';
 
 export interface ConnectorModel {
   /** Path of the model file relative to the project root, quoted in generated headers. */
@@ -22,6 +23,8 @@ export interface ConnectorModel {
   readonly relay?: RelayEndpoint;
   /** How Gentrack's webhook events change Salesforce records; absent when the model maps none. */
   readonly inbound?: InboundModel;
+  /** Which Gentrack operations Salesforce may call through the relay's gateway; absent: none. */
+  readonly gentrackApi?: GentrackApiAccess;
 }
 
 export interface RelayEndpoint {

@@ -619,6 +619,12 @@ export type PathParameterNames<P extends string> = P extends `${string}{${infer 
   ? Name | PathParameterNames<Rest>
   : never;
 
+/** The query parameters an operation takes (the keys of its query shape); none when it has no query. */
+export function queryParameterNames(operation: GentrackApiOperation): string[] {
+  const shape = (operation.query as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
 export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
 }

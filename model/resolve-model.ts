@@ -14,6 +14,7 @@ import {
   type RelayInput,
 } from './schema.js';
 import { CONNECTOR_FIELDS, EXTERNAL_ID_FIELD } from './connector-fields.js';
+import { resolveGentrackApi } from './resolve-gentrack-api.js';
 import { resolveInbound } from './resolve-inbound.js';
 import { findStandardField, STANDARD_OBJECTS, type DescribeFieldType } from './standard-objects.js';
 import {
@@ -87,6 +88,13 @@ export function resolveModel(
   }
   const relay = input.relay ? resolveRelay(input.relay, objects, report) : undefined;
   const inbound = input.inbound ? resolveInbound(input.inbound, objects, report) : undefined;
+  const gentrackApi = input.gentrackApi
+    ? resolveGentrackApi(
+        input.gentrackApi,
+        { hasRelay: relay !== undefined, syncsAccount: objects.some((object) => object.name === 'Account') },
+        report,
+      )
+    : undefined;
   if (problems.length > 0) return { problems };
   return {
     problems,
@@ -98,6 +106,7 @@ export function resolveModel(
       apex: { namePrefix: input.apex?.namePrefix ?? DEFAULT_APEX_NAME_PREFIX },
       ...(relay ? { relay } : {}),
       ...(inbound ? { inbound } : {}),
+      ...(gentrackApi ? { gentrackApi } : {}),
     },
   };
 }

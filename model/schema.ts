@@ -8,6 +8,7 @@ import {
   GENTRACK_OPERATION_NAMES,
   GENTRACK_READ_OPERATION_NAMES,
 } from './gentrack-operations.js';
+import { gentrackApiSchema } from './gentrack-api-schema.js';
 import { inboundSchema } from './inbound-schema.js';
 
 /** Salesforce API names: a letter first, then letters, digits and single underscores, no trailing underscore. */
@@ -228,5 +229,7 @@ export const connectorModelSchema = z.strictObject({
   relay: relaySchema.optional(),
   /** Gentrack -> Salesforce: how Gentrack's webhook events change records (see inbound-schema.ts). */
   inbound: inboundSchema.optional(),
+  /** Salesforce -> Gentrack API calls through the relay's gateway (see gentrack-api-schema.ts). */
+  gentrackApi: gentrackApiSchema.optional(),
 });
 export type ConnectorModelInput = z.infer<typeof connectorModelSchema>;

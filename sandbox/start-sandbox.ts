@@ -16,7 +16,7 @@ import {
 } from './salesforce/index.js';
 import { EventBus } from './salesforce/pubsub/event-bus.js';
 import { startPubSubServer, type PubSubServer } from './salesforce/pubsub/pubsub-server.js';
-import { createApexRuntime } from './salesforce/apex/apex-runtime.js';
+import { createApexRuntime, type ApexRuntime } from './salesforce/apex/apex-runtime.js';
 import { apexRestHandler, ApexRestMonitor } from './salesforce/apex/apex-rest.js';
 import { runApexTriggers, type ApexTriggers } from './salesforce/apex/apex-triggers.js';
 
@@ -43,6 +43,8 @@ export interface Sandbox {
   readonly triggers?: ApexTriggers;
   /** The org's Apex REST endpoints: the calls they answered, and faults to inject. */
   readonly apexRest: ApexRestMonitor;
+  /** The org's Apex runtime: e.g. `invokeAuraAction(sandbox.apex, ...)` runs an @AuraEnabled method as a user. */
+  readonly apex: ApexRuntime;
   readonly topic: string;
   /** The relay configuration (as a config file would hold it) pointing at this sandbox. */
   relayConfigInput(overrides?: { storePath?: string }): Record<string, unknown>;
@@ -91,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     gentrack,
     ...(triggers ? { triggers } : {}),
     apexRest,
+    apex,
     topic,
     relayConfigInput: ({ storePath } = {}) => ({
       tenantId: 'sandbox',

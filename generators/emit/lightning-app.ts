@@ -4,7 +4,12 @@
  * page with the Sync with Gentrack button that the app uses as its own record page (an app-level assignment: the
  * org's default record pages and page layouts stay as they are).
  */
-import { GENTRACK_APP, SYNC_BUTTON_COMPONENT, SYNC_ERROR_OBJECT } from '../../model/connector-fields.js';
+import {
+  ACCOUNT_SUMMARY_COMPONENT,
+  GENTRACK_APP,
+  SYNC_BUTTON_COMPONENT,
+  SYNC_ERROR_OBJECT,
+} from '../../model/connector-fields.js';
 import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
@@ -16,6 +21,8 @@ export function recordPageNameOf(object: string): string {
 
 export async function renderLightningApp(model: ConnectorModel, renderer: Renderer): Promise<GeneratedFile[]> {
   const onDemand = model.relay?.onDemandSync.map((entry) => entry.object) ?? [];
+  const summaryOn = (object: string) =>
+    object === 'Account' && Boolean(model.relay && model.gentrackApi?.accountSummary);
   const recordPage = async (object: string): Promise<GeneratedFile> => {
     const name = recordPageNameOf(object);
     const outputPath = `${FORCE_APP_DIR}/flexipages/${name}.flexipage-meta.xml`;
@@ -23,9 +30,10 @@ export async function renderLightningApp(model: ConnectorModel, renderer: Render
       path: outputPath,
       content: await renderer.render('metadata/RecordPage.flexipage-meta.xml.hbs', outputPath, {
         label: `Gentrack ${object} Record Page`,
-        description: `The ${object} record page of the ${GENTRACK_APP} app: the record, its related lists and the Sync with Gentrack button.`,
+        description: `The ${object} record page of the ${GENTRACK_APP} app: the record, its related lists and the Sync with Gentrack button${summaryOn(object) ? ', and its Gentrack billing' : ''}.`,
         object,
-        component: SYNC_BUTTON_COMPONENT,
+        // The billing summary first: it is what an agent looks at; the button is used now and then.
+        components: [...(summaryOn(object) ? [ACCOUNT_SUMMARY_COMPONENT] : []), SYNC_BUTTON_COMPONENT],
       }),
       component: { type: 'FlexiPage', name },
     };

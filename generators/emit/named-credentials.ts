@@ -13,7 +13,7 @@ import {
   RELAY_EXTERNAL_CREDENTIAL,
   RELAY_NAMED_CREDENTIAL,
   RELAY_TOKEN_PATH,
-  relayInstancePath,
+  RELAY_API_PATH,
 } from '../../model/connector-fields.js';
 import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
@@ -35,8 +35,8 @@ export async function renderNamedCredentials(model: ConnectorModel, renderer: Re
     }),
     renderer.render('metadata/NamedCredential.namedCredential-meta.xml.hbs', namedPath, {
       label: 'Gentrack Relay',
-      description: `The Gentrack relay's on-demand sync API for tenant ${tenantId}. GentrackSyncController names the user who asked (X-On-Behalf-Of).`,
-      url: `${baseUrl}${relayInstancePath(tenantId)}`,
+      description: `The Gentrack relay's API for tenant ${tenantId}: on-demand sync jobs and the Gentrack API gateway. The Apex callers name the user who asked (X-On-Behalf-Of).`,
+      url: `${baseUrl}${RELAY_API_PATH}`,
       externalCredential: RELAY_EXTERNAL_CREDENTIAL,
       headers: [],
     }),

@@ -15,6 +15,7 @@ import {
   RELAY_EXTERNAL_CREDENTIAL,
   SETTINGS_OBJECT,
   SYNC_CONTROLLER_CLASS,
+  ACCOUNT_SUMMARY_CONTROLLER_CLASS,
   SYNC_ERROR_OBJECT,
   GENTRACK_APP,
 } from '../../model/connector-fields.js';
@@ -87,9 +88,12 @@ export async function renderPermissionSets(model: ConnectorModel, renderer: Rend
     }),
     render(CONNECTOR_USER_PERMISSION_SET, {
       label: 'Gentrack Connector User',
-      description: `For people working with Gentrack-synced records: reads ${EXTERNAL_ID_FIELD} and the sync status, edits the Salesforce-mastered connector fields only, sees sync errors${onDemand ? ' and may sync a record on demand' : ''}.`,
+      description: `For people working with Gentrack-synced records: reads ${EXTERNAL_ID_FIELD} and the sync status, edits the Salesforce-mastered connector fields only, sees sync errors${onDemand ? ' and may sync a record on demand' : ''}${model.relay && model.gentrackApi?.accountSummary ? "; sees an account's Gentrack billing summary" : ''}.`,
       applications: [GENTRACK_APP],
-      classes: onDemand ? [SYNC_CONTROLLER_CLASS] : [],
+      classes: [
+        ...(onDemand ? [SYNC_CONTROLLER_CLASS] : []),
+        ...(model.relay && model.gentrackApi?.accountSummary ? [ACCOUNT_SUMMARY_CONTROLLER_CLASS] : []),
+      ],
       externalCredentialPrincipals: onDemand ? [`${RELAY_EXTERNAL_CREDENTIAL}-${RELAY_CREDENTIAL_PRINCIPAL}`] : [],
       customPermissions: [],
       customSettings: [],

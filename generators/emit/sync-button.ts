@@ -11,12 +11,15 @@ import {
   SYNC_BUTTON_COMPONENT,
   SYNC_CONTROLLER_CLASS,
   SYNC_STATUS_FIELD,
+  RELAY_API_PATH,
+  relayInstancePath,
 } from '../../model/connector-fields.js';
 import { triggerHandlerNameOf } from '../../model/apex-names.js';
 import type { ConnectorModel } from '../../model/connector-model.js';
 import { FORCE_APP_DIR, type GeneratedFile } from '../generated-file.js';
 import type { Renderer } from '../render.js';
 import { apexClass } from './apex.js';
+import { renderLwcBundle } from './lwc-bundle.js';
 
 /** A well-formed record id of the first on-demand object, for the Jest tests (no record has it). */
 export const SYNC_QUICK_ACTION = 'Sync_with_Gentrack';
@@ -33,6 +36,8 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     recordId: TEST_RECORD_IDS[objects[0]!] ?? '001000000000001AAA',
     controller: SYNC_CONTROLLER_CLASS,
     namedCredential: RELAY_NAMED_CREDENTIAL,
+    // The Named Credential's URL ends in /v1 (the gateway is beside the instances): the rest of the jobs' path.
+    jobsPath: `${relayInstancePath(model.relay.tenantId).slice(RELAY_API_PATH.length)}/sync-jobs`,
     externalIdField: EXTERNAL_ID_FIELD,
     syncStatusField: SYNC_STATUS_FIELD,
     lastSyncedField: LAST_SYNCED_FIELD,
@@ -40,13 +45,6 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
     apiVersion: model.apiVersion,
     triggerHandler: triggerHandlerNameOf(model),
   };
-
-  const bundle = `${FORCE_APP_DIR}/lwc/${SYNC_BUTTON_COMPONENT}`;
-  const lwcFile = async (file: string, component?: GeneratedFile['component']): Promise<GeneratedFile> => ({
-    path: `${bundle}/${file}`,
-    content: await renderer.render(`lwc/${SYNC_BUTTON_COMPONENT}/${file}.hbs`, `${bundle}/${file}`, view),
-    ...(component ? { component } : {}),
-  });
 
   const quickAction = async (object: string): Promise<GeneratedFile> => {
     const outputPath = `${FORCE_APP_DIR}/quickActions/${object}.${SYNC_QUICK_ACTION}.quickAction-meta.xml`;
@@ -66,15 +64,7 @@ export async function renderSyncButton(model: ConnectorModel, renderer: Renderer
       Promise.all(objects.map(quickAction)),
       apexClass(renderer, model, SYNC_CONTROLLER_CLASS, view),
       apexClass(renderer, model, `${SYNC_CONTROLLER_CLASS}Test`, view),
-      Promise.all([
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.js`),
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.html`),
-        lwcFile(`${SYNC_BUTTON_COMPONENT}.js-meta.xml`, {
-          type: 'LightningComponentBundle',
-          name: SYNC_BUTTON_COMPONENT,
-        }),
-        lwcFile(`__tests__/${SYNC_BUTTON_COMPONENT}.test.js`),
-      ]),
+      renderLwcBundle(renderer, SYNC_BUTTON_COMPONENT, view),
     ])
   ).flat();
 }

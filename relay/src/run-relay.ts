@@ -131,7 +131,7 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   let api: Awaited<ReturnType<typeof startRelayApi>>;
   let portal: RelayPortal | undefined;
   try {
-    api = await startRelayApi({ relay, config, secrets, logger });
+    api = await startRelayApi({ relay, config, secrets, logger, metrics });
     portal = await startRelayPortal({ config, metrics, logger });
     await relay.start();
   } catch (error) {

@@ -31,7 +31,7 @@ function setup() {
   return { org, call };
 }
 
-test('the generated External Credential is known with its OAuth variant and principal', () => {
+test('the generated External Credential is known with its OAuth variant, token URL and principal, and the Named Credential with its URL', () => {
   const { org } = setup();
   assert.deepEqual(org.namedCredentials.externalCredentials, [
     {
@@ -54,6 +54,19 @@ test('the generated External Credential is known with its OAuth variant and prin
       principals: [{ name: 'Gentrack_Relay_Client', type: 'NamedPrincipal' }],
     },
   ]);
+  const target = org.namedCredentials.calloutTarget('gentrack_relay');
+  assert.equal(target?.name, 'Gentrack_Relay', 'callout names are case-insensitive');
+  assert.equal(target?.calloutUrl, 'https://relay.example.com/v1');
+  assert.equal(target?.externalCredential, 'Gentrack_Relay');
+  org.namedCredentials.pointAt('Gentrack_Relay', 'http://127.0.0.1:8788/v1', 'http://127.0.0.1:8788/oauth/token');
+  assert.equal(org.namedCredentials.calloutTarget('Gentrack_Relay')?.calloutUrl, 'http://127.0.0.1:8788/v1');
+  assert.equal(
+    org.namedCredentials.namedCredential('Gentrack_Relay').calloutUrl,
+    'http://127.0.0.1:8788/v1',
+    'Setup and the Connect API see the URL a callout uses',
+  );
+  assert.equal(org.namedCredentials.calloutCredential('Gentrack_Relay')?.tokenUrl, 'http://127.0.0.1:8788/oauth/token');
+  assert.throws(() => org.namedCredentials.pointAt('Nope', 'http://x'), /no Named Credential Nope/);
 });
 
 test('POST creates, PUT replaces, GET masks the secret, DELETE removes; each refuses what Salesforce refuses', async () => {

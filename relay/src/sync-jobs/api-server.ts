@@ -24,6 +24,11 @@ export interface ApiServerOptions {
   readonly signer: AccessTokenSigner;
   readonly rateLimit: RateLimitOptions;
   readonly logger: Logger;
+  /**
+   * More routes on this server (the composition root mounts the Gentrack API gateway), given the bearer-token check
+   * without the per-client limiter: they limit their clients themselves.
+   */
+  readonly mount?: (app: FastifyInstance, authenticate: ReturnType<typeof bearerAuthentication>) => Promise<void>;
 }
 
 /** Failed token requests one source address may make: 10 at once, then one every 10 s. */
@@ -39,7 +44,7 @@ export class ApiServerError extends RelayError {
   readonly code = 'API_SERVER_LISTEN_FAILED';
 }
 
-/** Builds the server without listening (fastify's `inject` works on it). */
+/** Builds the server without listening (fastify's `inject` works on it, once `ready()`). */
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const logger = componentLogger(options.logger, 'api-server');
   const app = Fastify({
@@ -82,6 +87,12 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
     runner: options.runner,
     authenticate: bearerAuthentication({ signer: options.signer, clients: options.clients, limiter }),
   });
+  const { mount } = options;
+  if (mount) {
+    void app.register(async (scope) =>
+      mount(scope, bearerAuthentication({ signer: options.signer, clients: options.clients })),
+    );
+  }
   return app;
 }
 

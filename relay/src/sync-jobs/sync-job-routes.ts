@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorModel } from '../../../model/connector-model.js';
+import { ON_BEHALF_OF_REQUIRED, readOnBehalfOf } from '../platform/api-auth/on-behalf-of.js';
 import { readSyncJobRequest } from './sync-job-request.js';
 import type { SyncJob } from './sync-job.js';
 import type { SyncJobRunner } from './sync-job-runner.js';
@@ -20,13 +21,6 @@ export interface SyncJobRoutesOptions {
   /** Runs before each route: authentication and rate limiting. */
   readonly authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 }
-
-/**
- * A Salesforce username: the form of an email address, at most 80 characters (Salesforce Help, "Username"). Anything
- * else (markup, control characters, a free-text name) is refused rather than recorded as who asked for a sync.
- */
-const SALESFORCE_USERNAME = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const MAX_USERNAME_LENGTH = 80;
 
 /** The job as the API shows it: ISO times, the direction as one object, nothing internal. */
 export function jobView(job: SyncJob) {
@@ -55,13 +49,9 @@ export function registerSyncJobRoutes(app: FastifyInstance, options: SyncJobRout
 
   app.post<{ Params: { id: string } }>(SYNC_JOBS_PATH, { preHandler: options.authenticate }, async (request, reply) => {
     if (request.params.id !== options.tenantId) return unknownInstance(reply, request.params.id);
-    const header = request.headers['x-on-behalf-of'];
-    const onBehalfOf = typeof header === 'string' ? header.trim() : '';
-    if (onBehalfOf.length > MAX_USERNAME_LENGTH || !SALESFORCE_USERNAME.test(onBehalfOf)) {
-      return reply.code(400).send({
-        errorCode: 'INVALID_REQUEST',
-        message: `X-On-Behalf-Of is required: the username of the Salesforce user the sync is for (audit), in the form of an email address, at most ${MAX_USERNAME_LENGTH} characters`,
-      });
+    const onBehalfOf = readOnBehalfOf(request);
+    if (onBehalfOf === undefined) {
+      return reply.code(400).send({ errorCode: 'INVALID_REQUEST', message: ON_BEHALF_OF_REQUIRED });
     }
     const job = options.runner.submit(
       readSyncJobRequest(options.model, request.body, { clientId: request.apiClientId!, onBehalfOf }),

@@ -55,6 +55,21 @@ describe('Apex semantics the guides document', () => {
     );
   });
 
+  it('EncodingUtil.urlEncode is form encoding, as Java\'s URLEncoder ("EncodingUtil Class")', async () => {
+    assert.equal(
+      await run("return EncodingUtil.urlEncode('A 1/2 & b*c-d_e.f~(ü)', 'UTF-8');"),
+      'A+1%2F2+%26+b*c-d_e.f%7E%28%C3%BC%29',
+    );
+    assert.equal(await run("return EncodingUtil.urlDecode('A+1%2F2', 'UTF-8');"), 'A 1/2');
+  });
+
+  it('substringBefore/After split at the first separator; a missing one gives the whole text or nothing ("String Class")', async () => {
+    assert.equal(await run("return 'callout:X/a?b=1'.substringBefore('?');"), 'callout:X/a');
+    assert.equal(await run("return 'callout:X/a'.substringBefore('?');"), 'callout:X/a');
+    assert.equal(await run("return 'a?b=1?c'.substringAfter('?');"), 'b=1?c');
+    assert.equal(await run("return 'abc'.substringAfter('?');"), '');
+  });
+
   it('identifiers ignore case', async () => {
     assert.equal(await run('Integer Count = 1; count++; return COUNT;'), '2');
   });

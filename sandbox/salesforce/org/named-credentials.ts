@@ -106,6 +106,7 @@ const xml = new XMLParser({
   isArray: (name) => name === 'externalCredentialParameters' || name === 'namedCredentialParameters',
 });
 
+/** A Named Credential as deployed, or as Setup (or Connect REST) last set it: `callout:<name>` stands for calloutUrl. */
 export interface NamedCredentialDefinition {
   readonly name: string;
   readonly label: string;
@@ -303,6 +304,41 @@ export class NamedCredentials {
   /** Every PUT of a named or external credential, oldest first. */
   definitionHistory(): readonly { readonly kind: 'named' | 'external'; readonly name: string }[] {
     return [...this.definitionChanges];
+  }
+
+  /**
+   * What an admin does in Setup after a deploy (what `setup` does through Connect REST): points the Named Credential
+   * at this org's relay (its URL) and its External Credential at the relay's token endpoint.
+   */
+  pointAt(namedCredential: string, url: string, tokenUrl?: string): void {
+    const definition = this.calloutTarget(namedCredential);
+    if (!definition) throw new Error(`the org has no Named Credential ${namedCredential}`);
+    this.definitions.set(definition.name, { ...definition, calloutUrl: url });
+    const external = definition.externalCredential;
+    if (tokenUrl === undefined || external === undefined) return;
+    const kept = (this.externalParameters.get(external) ?? []).filter(
+      (parameter) => parameter.parameterType !== 'AuthProviderUrl',
+    );
+    this.externalParameters.set(external, [
+      ...kept,
+      { parameterName: 'AuthProviderUrl', parameterType: 'AuthProviderUrl', parameterValue: tokenUrl },
+    ]);
+  }
+
+  /** The Named Credential `callout:<name>` names (names are case-insensitive), as it is set now. */
+  calloutTarget(name: string): NamedCredentialDefinition | undefined {
+    const lower = name.toLowerCase();
+    return [...this.definitions.values()].find((definition) => definition.name.toLowerCase() === lower);
+  }
+
+  /** An External Credential as a callout uses it: OAuth's token URL is its AuthProviderUrl parameter, as set now. */
+  calloutCredential(name: string): (ExternalCredentialDefinition & { readonly tokenUrl?: string }) | undefined {
+    const definition = this.externalCredentials.find((candidate) => candidate.name === name);
+    if (!definition) return undefined;
+    const tokenUrl = (this.externalParameters.get(name) ?? []).find(
+      (parameter) => parameter.parameterType === 'AuthProviderUrl',
+    )?.parameterValue;
+    return { ...definition, ...(tokenUrl ? { tokenUrl } : {}) };
   }
 
   private requireNamed(developerName: string): NamedCredentialDefinition {

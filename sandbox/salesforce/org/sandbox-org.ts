@@ -30,6 +30,7 @@ import {
 } from './dml-engine.js';
 import { dmlRules, ruleIndexes } from './dml-rules.js';
 import { IdSequence } from './ids.js';
+import { NamedCredentialCallouts } from './named-credential-callouts.js';
 import { NamedCredentials, readExternalCredentials, readNamedCredentials } from './named-credentials.js';
 import { OrgSettings, type OrgFeatures } from './org-settings.js';
 import type { PermissionSetGrants } from './permissions.js';
@@ -116,6 +117,8 @@ export class SandboxOrg {
   readonly sessions: Sessions;
   /** External Credentials from force-app and the credentials stored under their principals (Connect REST API). */
   readonly namedCredentials: NamedCredentials;
+  /** Apex callouts through Named Credentials (outside tests: tests answer with their HttpCalloutMock). */
+  readonly callouts: NamedCredentialCallouts;
   /** The engine behind both APIs; REST uses it directly for partial-success calls and mixed-type inserts. */
   readonly dml: DmlEngine;
   /** Bulk API 2.0 ingest jobs (REST serves them; tests inject job failures here). */
@@ -204,6 +207,7 @@ export class SandboxOrg {
       this.clock,
       readNamedCredentials(options.forceAppDir),
     );
+    this.callouts = new NamedCredentialCallouts(this.namedCredentials, this.clock);
     this.customSettings = new CustomSettings(this.schema, this.store, this.id);
     this.transactions = new Transactions<AppliedChange, PublishedEvent>(this.store, (log) => this.committed(log));
     this.dml = new DmlEngine(

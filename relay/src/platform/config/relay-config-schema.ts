@@ -209,6 +209,27 @@ const apiSchema = z.strictObject({
       perMinute: positiveInt().default(600),
     })
     .prefault({}),
+  /** The Gentrack API gateway (/v1/gentrack/...): which operations are open is the connector model's gentrackApi. */
+  gateway: z
+    .strictObject({
+      /** Largest request body Salesforce may send, in bytes. */
+      requestBodyLimitBytes: positiveInt()
+        .max(10 * 1024 * 1024)
+        .default(64 * 1024),
+      /** Largest answer passed on, in bytes: Salesforce reads at most 6 MB in a synchronous callout. */
+      responseLimitBytes: positiveInt()
+        .max(12 * 1024 * 1024)
+        .default(6 * 1024 * 1024),
+      /** Gentrack calls one API client may make per window (429 with Retry-After beyond). */
+      rateLimit: z
+        .strictObject({ max: positiveInt().default(600), windowSeconds: positiveInt().default(60) })
+        .prefault({}),
+      /** The cache of GET answers (lifetimes per operation in the connector model): entries and bytes at most. */
+      cache: z
+        .strictObject({ maxEntries: positiveInt().default(5000), maxBytes: positiveInt().default(64 * 1024 * 1024) })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 const logSchema = z.strictObject({

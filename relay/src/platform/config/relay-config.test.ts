@@ -56,6 +56,12 @@ test('the documented defaults fill everything not set', () => {
       port: 8788,
       tokenTtlSeconds: 900,
       rateLimit: { burst: 60, perMinute: 600 },
+      gateway: {
+        requestBodyLimitBytes: 65_536,
+        responseLimitBytes: 6_291_456,
+        rateLimit: { max: 600, windowSeconds: 60 },
+        cache: { maxEntries: 5000, maxBytes: 67_108_864 },
+      },
     },
     log: { level: 'info' },
   });

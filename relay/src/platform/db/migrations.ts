@@ -6,8 +6,9 @@
  * `checkpoints`: to-gentrack/relay-store.ts), the inbox (`inbox`, `inbound_field_versions`:
  * to-salesforce/inbox-store.ts), the dead letters of both flows (`dead_letters`: dead-letters.ts), the API's state
  * (`api_clients`: api-auth/api-client-store.ts; `sync_jobs`: sync-jobs/sync-job-store.ts) and the synchronisation
- * history (`sync_history`: sync-history.ts), and the portal's accounts, sessions and audit log (`portal_users`,
- * `portal_sessions`, `portal_audit`, `portal_settings`: relay/src/portal/).
+ * history (`sync_history`: sync-history.ts), the portal's accounts, sessions and audit log (`portal_users`,
+ * `portal_sessions`, `portal_audit`, `portal_settings`: relay/src/portal/), and the Gentrack API gateway's record of
+ * calls (`gateway_calls`: gentrack-gateway/gateway-call-log.ts).
  */
 import type Database from 'better-sqlite3';
 import type { Migration } from './migrate.js';
@@ -229,6 +230,26 @@ function allowGentrackEventDeadLetters(db: Database.Database): void {
     db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('dead_letters', ?)`).run(counter.seq);
 }
 
+/** Every call Salesforce made through the Gentrack API gateway: who (API client and user), what, and the outcome. */
+const GATEWAY_CALLS_TABLE = `
+CREATE TABLE IF NOT EXISTS gateway_calls (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  on_behalf_of TEXT,
+  operation TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  error_type TEXT,
+  trace_id TEXT NOT NULL,
+  transaction_id TEXT,
+  duration_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gateway_calls_by_time ON gateway_calls (at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -249,5 +270,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: "the portal's accounts, sessions, audit log and settings",
     up: (db) => db.exec(PORTAL_TABLES),
+  },
+  {
+    version: 3,
+    description: 'the Gentrack API gateway: its record of calls',
+    up: (db) => db.exec(GATEWAY_CALLS_TABLE),
   },
 ];

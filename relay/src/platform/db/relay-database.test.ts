@@ -62,6 +62,7 @@ test('a new file gets the whole schema at the latest version, its directory crea
         'checkpoints',
         'dead_letters',
         'event_parts',
+        'gateway_calls',
         'gentrack_references',
         'inbound_field_versions',
         'inbox',
@@ -91,9 +92,15 @@ test('a store written by the last unversioned release is migrated in place: ever
     assert.equal(schemaVersion(db), LATEST);
     db.close();
     const after = snapshot(file);
-    // Tables later migrations add (the portal's) start empty; the release's own rows are untouched.
+    // Tables later migrations add (the portal's, the gateway's) start empty; the release's own rows are untouched.
     const added = Object.keys(after.rows).filter((table) => !(table in before.rows));
-    assert.deepEqual(added.sort(), ['portal_audit', 'portal_sessions', 'portal_settings', 'portal_users']);
+    assert.deepEqual(added.sort(), [
+      'gateway_calls',
+      'portal_audit',
+      'portal_sessions',
+      'portal_settings',
+      'portal_users',
+    ]);
     for (const table of added) assert.deepEqual(after.rows[table], [], `${table} starts empty`);
     const kept = Object.fromEntries(Object.keys(before.rows).map((table) => [table, after.rows[table]]));
     assert.deepEqual(kept, before.rows, 'no row changed');

@@ -19,6 +19,12 @@ export type SubscriptionState = 'connecting' | 'connected' | 'reconnecting' | 's
 /** An HTTP status, or 'error' when no response came back (timeout, connection refused). */
 export type CallStatus = number | 'error';
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'error';
+/**
+ * What became of a call to the Gentrack API gateway: answered by Gentrack (forwarded) or from the cache (cached),
+ * refused by Gentrack (gentrack_error), refused by the relay before Gentrack (refused: a closed operation, a bad
+ * request, an answer too large), or failed in the relay (error).
+ */
+export type GatewayOutcome = 'forwarded' | 'cached' | 'gentrack_error' | 'refused' | 'error';
 
 const EVENT_OUTCOMES: readonly EventOutcome[] = ['stored', 'duplicate', 'rejected'];
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half_open', 'open'];
@@ -78,6 +84,8 @@ export interface RelayMetrics {
   readonly gentrackEvents: { inc(eventType: string, outcome: GentrackEventOutcome): void };
   /** Webhook requests refused before anything was stored, by reason (e.g. SIGNATURE_INVALID). */
   readonly webhookRefusals: { inc(reason: string): void };
+  /** Calls to the Gentrack API gateway (/v1/gentrack), by operation and outcome, with their time in the relay. */
+  readonly gatewayCalls: { observe(operation: string, outcome: GatewayOutcome, seconds: number): void };
 }
 
 export function statusClassOf(status: CallStatus): StatusClass {
@@ -174,6 +182,14 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     registers,
   });
 
+  const gatewayCalls = new Histogram({
+    name: `${METRIC_PREFIX}gateway_request_duration_seconds`,
+    help: 'Calls to the Gentrack API gateway (/v1/gentrack) from Salesforce, in seconds from request to answer, by operation and outcome: forwarded, cached, gentrack_error (Gentrack refused), refused (by the relay), error.',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, ...CALL_DURATION_BUCKETS],
+    registers,
+  });
+
   const refreshFailures = new Counter({
     name: `${METRIC_PREFIX}metrics_refresh_failures_total`,
     help: 'Scrape-time refreshers (e.g. store counts) that failed; the gauges they feed kept their last value.',
@@ -202,6 +218,7 @@ export function createRelayMetrics(options: CreateRelayMetricsOptions = {}): Rel
     writeBacksPending: levelGauge(writeBacksPending),
     deadLetters: levelGauge(deadLetters),
     deliveries: { inc: (operation, outcome, count = 1) => deliveries.inc({ operation, outcome }, count) },
+    gatewayCalls: { observe: (operation, outcome, seconds) => gatewayCalls.observe({ operation, outcome }, seconds) },
     gentrackCallDuration: {
       observe,
       startTimer(operation) {

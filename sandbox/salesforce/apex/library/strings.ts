@@ -73,6 +73,21 @@ export function stringMethod(
       }
       return text.substring(start, end);
     }
+    // As Apache Commons' StringUtils, which the Apex Reference's examples follow: substringBefore gives the whole
+    // text when the separator is missing, substringAfter gives ''; a null separator gives the whole text and ''.
+    case 'substringbefore': {
+      const separator = args[0] ?? null;
+      if (separator === null) return text;
+      const at = text.indexOf(str(interpreter, separator, site));
+      return at < 0 ? text : text.slice(0, at);
+    }
+    case 'substringafter': {
+      const separator = args[0] ?? null;
+      if (separator === null) return '';
+      const found = str(interpreter, separator, site);
+      const at = text.indexOf(found);
+      return at < 0 ? '' : text.slice(at + found.length);
+    }
     case 'left': {
       const length = int(interpreter, args[0]!, site);
       return length < 0 ? '' : text.slice(0, length);

@@ -71,6 +71,7 @@ export const SYSTEM_TYPES = new Set([
   'math',
   'limits',
   'userinfo',
+  'encodingutil',
   'test',
   'assert',
   'featuremanagement',
@@ -251,6 +252,8 @@ export class SystemStatics {
           default:
             return NOT_FOUND;
         }
+      case 'encodingutil':
+        return this.encodingUtil(interpreter, method, args, site);
       case 'featuremanagement':
         if (method === 'checkpermission')
           return context.runningUser.hasCustomPermission(requireString(interpreter, arg(args, 0), site));
@@ -401,6 +404,24 @@ export class SystemStatics {
       `Assertion Failed${parts.length > 0 ? `: ${parts.join(': ')}` : ''}`,
       site,
     );
+  }
+
+  /**
+   * EncodingUtil.urlEncode/urlDecode: application/x-www-form-urlencoded as Java's URLEncoder writes it (Apex
+   * Reference, "EncodingUtil Class"): letters, digits and . - * _ stay, a space is +, every other byte of the UTF-8
+   * form is %XX. Only the UTF-8 scheme is modelled.
+   */
+  private encodingUtil(interpreter: Interpreter, method: string, args: Value[], site: Site): Value | typeof NOT_FOUND {
+    if (method !== 'urlencode' && method !== 'urldecode') return NOT_FOUND;
+    const text = arg(args, 0);
+    if (text === null) interpreter.nullDereference(site);
+    const scheme = requireString(interpreter, arg(args, 1), site);
+    if (scheme.toUpperCase() !== 'UTF-8') return interpreter.unsupported(`EncodingUtil.${method} with ${scheme}`, site);
+    const value = requireString(interpreter, text, site);
+    if (method === 'urldecode') return decodeURIComponent(value.replace(/\+/g, ' '));
+    return encodeURIComponent(value)
+      .replace(/[!'()~]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
+      .replace(/%20/g, '+');
   }
 
   // ---- Math, Limits, numbers, dates --------------------------------------------------------------------------

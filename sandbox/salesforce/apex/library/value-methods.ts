@@ -7,6 +7,7 @@ import type { Site, TypeRef } from '../ast.js';
 import { isSystemClass } from '../exceptions.js';
 import type { Interpreter, ResolvedType } from '../interpreter.js';
 import type { OrgBridge } from '../org-bridge.js';
+import { CalloutFailure, UnsupportedCallout } from '../../org/named-credential-callouts.js';
 import { readField, toApexFieldValue, writeField } from '../sobject-fields.js';
 import {
   ApexBlob,
@@ -714,13 +715,14 @@ export class ValueMethods {
   }
 
   /**
-   * Http.send in a test: the mock set with Test.setMock answers; DML earlier in the transaction refuses the callout
-   * (Apex Developer Guide, "Callout Limits and Limitations" and "Performing DML Operations and Mock Callouts").
+   * Http.send. In a test the mock set with Test.setMock answers; elsewhere the callout goes out through the Named
+   * Credential its endpoint names (../org/named-credential-callouts.ts). Either way DML earlier in the transaction
+   * refuses the callout (Apex Developer Guide, "Callout Limits and Limitations" and "Performing DML Operations and
+   * Mock Callouts").
    */
   private async send(interpreter: Interpreter, request: Value, site: Site): Promise<Value> {
     const context = interpreter.context;
     if (request === null) interpreter.nullDereference(site);
-    if (!context.isTest) return interpreter.unsupported('HTTP callout outside an Apex test', site);
     interpreter.spendLimit('callouts', 1, site);
     if (context.uncommittedWork)
       interpreter.fail(
@@ -728,9 +730,43 @@ export class ValueMethods {
         'You have uncommitted work pending. Please commit or rollback before calling out',
         site,
       );
+    if (!context.isTest) return this.calloutThroughNamedCredential(interpreter, request as NativeObject, site);
     if (!context.calloutMock)
       interpreter.fail('CalloutException', 'Methods defined as TestMethod do not support Web service callouts', site);
     return interpreter.callOn(context.calloutMock, 'respond', [request], site);
+  }
+
+  private async calloutThroughNamedCredential(
+    interpreter: Interpreter,
+    request: NativeObject,
+    site: Site,
+  ): Promise<Value> {
+    const headers = (request.state['headers'] ?? new Map()) as Map<string, [string, string]>;
+    const text = (name: string) => {
+      const value = request.properties.get(name);
+      return value === null || value === undefined ? null : interpreter.toApexString(value);
+    };
+    const timeout = request.properties.get('timeout');
+    let answer;
+    try {
+      answer = await this.bridge.org.callouts.send({
+        method: text('method') ?? 'GET',
+        endpoint: text('endpoint') ?? '',
+        headers: [...headers.values()],
+        body: text('body'),
+        timeoutMs: typeof timeout === 'number' ? timeout : null,
+      });
+    } catch (error) {
+      if (error instanceof UnsupportedCallout) return interpreter.unsupported(error.message, site);
+      if (error instanceof CalloutFailure) return interpreter.fail('CalloutException', error.message, site);
+      throw error;
+    }
+    const response = new NativeObject('HttpResponse');
+    response.properties.set('statusCode', answer.status);
+    response.properties.set('status', answer.statusText);
+    response.properties.set('body', answer.body);
+    response.state['headers'] = new Map(answer.headers.map(([name, value]) => [name.toLowerCase(), [name, value]]));
+    return response;
   }
 
   // ---- properties --------------------------------------------------------------------------------------------
