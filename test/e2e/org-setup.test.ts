@@ -98,7 +98,7 @@ test('setup does every step an API can do, verifies it, and a second run changes
   );
   assert.ok(org.users.findByUsername('agent@acme.test')!.hasPermissionSet('Gentrack_Connector_User'));
   const named = org.namedCredentials.namedCredential('Gentrack_Relay');
-  assert.equal(named.calloutUrl, `${RELAY_URL}/v1/salesforce/instances/${connectorModel.relay!.tenantId}`);
+  assert.equal(named.calloutUrl, `${RELAY_URL}/v1`);
   const external = org.namedCredentials.externalCredential('Gentrack_Relay');
   assert.equal(
     external.parameters.find((parameter) => parameter.parameterType === 'AuthProviderUrl')?.parameterValue,

@@ -154,10 +154,7 @@ test('sf gentrack setup --target-org sets the org up, verifies it, and a second 
   );
   assert.match(first.json.result.todo.join('\n'), /connected app/);
   assert.ok(org.users.integration.hasPermissionSet('Gentrack_Integration_User'));
-  assert.equal(
-    org.namedCredentials.namedCredential('Gentrack_Relay').calloutUrl,
-    'https://relay.acme.test/v1/salesforce/instances/my-tenant',
-  );
+  assert.equal(org.namedCredentials.namedCredential('Gentrack_Relay').calloutUrl, 'https://relay.acme.test/v1');
   assert.match(
     org.namedCredentials.credential('Gentrack_Relay', 'Gentrack_Relay_Client')?.values['clientId']?.value ?? '',
     /\S/,

@@ -1,14 +1,14 @@
 /**
  * Points the org at this relay through the Connect REST API (58.0+): the Named Credential Gentrack_Relay's URL (the
- * relay's sync-jobs API for the tenant), the External Credential's token URL (the relay's /oauth/token), and the
+ * relay API's root, under which the sync-jobs API and the Gentrack gateway are), the External Credential's token URL (the relay's /oauth/token), and the
  * principal's client id and secret (issued by the relay, pushed as `credentials create` does). Each is read back.
  */
 import {
+  RELAY_API_PATH,
   RELAY_CREDENTIAL_PRINCIPAL,
   RELAY_EXTERNAL_CREDENTIAL,
   RELAY_NAMED_CREDENTIAL,
   RELAY_TOKEN_PATH,
-  relayInstancePath,
 } from '../../../model/connector-fields.js';
 import type { IssuedCredentials } from '../platform/api-auth/credential-lifecycle.js';
 import { pushClientCredentials } from '../platform/salesforce/external-credential-push.js';
@@ -50,9 +50,10 @@ async function putJson<T>(connection: OrgConnection, url: string, body: unknown)
   })) as T;
 }
 
-export function relayUrls(relayBaseUrl: string, tenantId: string): { calloutUrl: string; tokenUrl: string } {
+/** The Named Credential's URL is the relay API's root: the Apex adds the tenant's sync-jobs path or the gateway's. */
+export function relayUrls(relayBaseUrl: string): { calloutUrl: string; tokenUrl: string } {
   const base = relayBaseUrl.replace(/\/+$/, '');
-  return { calloutUrl: base + relayInstancePath(tenantId), tokenUrl: base + RELAY_TOKEN_PATH };
+  return { calloutUrl: base + RELAY_API_PATH, tokenUrl: base + RELAY_TOKEN_PATH };
 }
 
 export async function setNamedCredentialUrl(connection: OrgConnection, calloutUrl: string): Promise<SetupStepResult> {

@@ -70,7 +70,7 @@ export async function setupOrg(connection: OrgConnection, options: SetupOrgOptio
 
   const relay = options.model.relay;
   if (relay) {
-    const urls = relayUrls(options.relayUrl ?? relay.baseUrl, relay.tenantId);
+    const urls = relayUrls(options.relayUrl ?? relay.baseUrl);
     steps.push(await setNamedCredentialUrl(connection, urls.calloutUrl));
     steps.push(await setTokenUrl(connection, urls.tokenUrl));
     steps.push(await configurePrincipal(connection, options.issueCredentials));
