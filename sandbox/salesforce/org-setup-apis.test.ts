@@ -77,7 +77,7 @@ test('Connect REST: Named and External Credential definitions are read, replaced
   const connection = await adminConnection(sandbox);
   const base = '/services/data/v62.0/named-credentials';
   const named = (await connection.request(`${base}/named-credential-setup/Gentrack_Relay`)) as Record<string, unknown>;
-  assert.equal(named['calloutUrl'], 'https://relay.example.com/v1/salesforce/instances/my-tenant');
+  assert.equal(named['calloutUrl'], 'https://relay.example.com/v1');
   assert.deepEqual(named['externalCredentials'], [{ developerName: 'Gentrack_Relay', masterLabel: 'Gentrack Relay' }]);
   const put = (url: string, body: unknown) =>
     connection.request({

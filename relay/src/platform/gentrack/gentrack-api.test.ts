@@ -1127,7 +1127,7 @@ describe('the typed Gentrack API against the Gentrack stand-in: every operation 
     });
   }
 
-  test('each operation gets the headers the table gives it: transaction headers on writes (no parts), audit on all', async () => {
+  test('each operation gets the headers the table gives it: transaction headers on writes (one part of one), audit on all', async () => {
     const { api, tenant, home } = fixture;
     tenant.calls.clear();
     await api.call('get-account', {
@@ -1152,8 +1152,9 @@ describe('the typed Gentrack API against the Gentrack stand-in: every operation 
     });
     assert.equal(update?.headers['x-transaction-id'], 'tx-review-date');
     assert.equal(update?.headers['x-transaction-date-time'], '2024-06-20T09:00:00.000+10:00');
-    assert.equal(update?.headers['x-transaction-part-number'], undefined);
-    assert.equal(update?.headers['x-transaction-part-total'], undefined);
+    // Every payload goes whole: one part of one (README, "Transaction and part headers").
+    assert.equal(update?.headers['x-transaction-part-number'], '1');
+    assert.equal(update?.headers['x-transaction-part-total'], '1');
     assert.equal(review?.headers['x-transaction-id'], undefined, 'the reference lists the review without them');
     assert.match(review?.headers['x-trace-id'] ?? '', /^[0-9a-f-]{36}$/, 'a trace id of its own');
   });
