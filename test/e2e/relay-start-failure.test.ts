@@ -63,7 +63,7 @@ test('the API port in use: the relay exits with its start-failure code within se
     const { code, output, ms } = await runRelay(configWith(port), SECRETS);
     assert.equal(code, START_FAILED_EXIT_CODE, output);
     assert.match(output, /the relay could not start/);
-    assert.match(output, /set api\.host\/api\.port/);
+    assert.match(output, /the port is in use; set api\.port to a free one/);
     assert.ok(ms < 20_000, `exited after ${Math.round(ms)} ms`);
   } finally {
     occupier.close();

@@ -16,6 +16,7 @@ import fastifySession from '@fastify/session';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { PortalConfig } from '../platform/config/portal-config-schema.js';
 import { RelayError } from '../platform/errors.js';
+import { listenOrExplain } from '../platform/http/listen.js';
 import { componentLogger } from '../platform/ops/logger.js';
 import { sessionState, type SessionLimits } from './access.js';
 import type { Html } from './html.js';
@@ -267,22 +268,15 @@ function portalContext(app: FastifyInstance, services: PortalServices): PortalCo
 export async function startPortalServer(options: PortalServerOptions): Promise<PortalServer> {
   const app = await buildPortalServer(options);
   const { host, port } = options.config;
-  try {
-    await app.listen({ host, port });
-  } catch (error) {
-    await app.close();
-    throw new PortalServerError(
-      `the portal cannot listen on ${host}:${port}: ${(error as Error).message}; set portal.host/portal.port`,
-      { cause: error },
-    );
-  }
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const listening = await listenOrExplain(
+    app,
+    { host, port, hostSetting: 'portal.host', portSetting: 'portal.port' },
+    (reason, cause) => new PortalServerError(`the portal ${reason}`, { cause }),
+  );
   let closing: Promise<void> | undefined;
   return {
-    url: options.config.publicUrl ?? `http://${shownHost}:${boundPort}`,
-    port: boundPort,
+    url: options.config.publicUrl ?? `http://${listening.urlHost}:${listening.port}`,
+    port: listening.port,
     close: () => (closing ??= app.close()),
   };
 }

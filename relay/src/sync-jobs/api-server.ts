@@ -15,6 +15,7 @@ import type { SyncJobRequestError } from './sync-job-request.js';
 import { registerSyncJobRoutes } from './sync-job-routes.js';
 import type { SyncJobRunner } from './sync-job-runner.js';
 import { hasCode, RelayError } from '../platform/errors.js';
+import { listenOrExplain } from '../platform/http/listen.js';
 
 export interface ApiServerOptions {
   readonly tenantId: string;
@@ -100,20 +101,11 @@ export async function startApiServer(
   options: ApiServerOptions & { readonly host: string; readonly port: number },
 ): Promise<ApiServer> {
   const app = buildApiServer(options);
-  try {
-    await app.listen({ host: options.host, port: options.port });
-  } catch (error) {
-    await app.close();
-    throw new ApiServerError(
-      `the API server cannot listen on ${options.host}:${options.port}: ${(error as Error).message}; set api.host/api.port`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const { port, urlHost } = await listenOrExplain(
+    app,
+    { host: options.host, port: options.port, hostSetting: 'api.host', portSetting: 'api.port' },
+    (reason, cause) => new ApiServerError(`the API server ${reason}`, { cause }),
+  );
   let closing: Promise<void> | undefined;
-  return { url: `http://${host}:${port}`, port, close: () => (closing ??= app.close()) };
+  return { url: `http://${urlHost}:${port}`, port, close: () => (closing ??= app.close()) };
 }

@@ -16,6 +16,7 @@ import { componentLogger, type Logger } from './logger.js';
 import type { HealthReport } from './health.js';
 import type { RelayMetrics } from './metrics.js';
 import { RelayError } from '../errors.js';
+import { listenOrExplain } from '../http/listen.js';
 
 /** The fastify instance extra routes are registered on. */
 export type OpsServerApp = FastifyInstance<
@@ -100,35 +101,22 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 
   await options.routes?.(app);
 
-  try {
-    await app.listen({ host: options.host, port: options.port });
-  } catch (error) {
-    await app.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint =
-      code === 'EADDRINUSE'
-        ? 'the port is in use; set http.port (GENTRACK_RELAY_HTTP_PORT) to a free one'
-        : code === 'EADDRNOTAVAIL'
-          ? 'no local interface has that address; set http.host (GENTRACK_RELAY_HTTP_HOST)'
-          : (error as Error).message;
-    throw new OpsServerError(
-      'OPS_SERVER_LISTEN_FAILED',
-      `the ops server cannot listen on ${options.host}:${options.port}: ${hint}`,
-      {
-        cause: error,
-      },
-    );
-  }
-
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const { port, urlHost } = await listenOrExplain(
+    app,
+    {
+      host: options.host,
+      port: options.port,
+      hostSetting: 'http.host (GENTRACK_RELAY_HTTP_HOST)',
+      portSetting: 'http.port (GENTRACK_RELAY_HTTP_PORT)',
+    },
+    (reason, cause) => new OpsServerError('OPS_SERVER_LISTEN_FAILED', `the ops server ${reason}`, { cause }),
+  );
 
   let closing: Promise<void> | undefined;
   return {
     host: options.host,
     port,
-    url: `http://${host}:${port}`,
+    url: `http://${urlHost}:${port}`,
     close: () => (closing ??= app.close()),
   };
 }

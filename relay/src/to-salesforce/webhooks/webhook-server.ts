@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { readEnvelope, type GentrackEnvelope } from './gentrack-envelope.js';
 import { SIGNATURE_HEADER, verifyPayloadSignature } from './payload-signature.js';
 import { RelayError } from '../../platform/errors.js';
+import { listenOrExplain } from '../../platform/http/listen.js';
 
 export const WEBHOOK_PATH = '/webhooks/gentrack';
 
@@ -241,23 +242,19 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     return reply.code(500).send({ error: 'INTERNAL_ERROR', message: 'the relay failed; deliver the event again' });
   });
 
-  try {
-    await app.listen({ host: options.host, port: options.port });
-  } catch (error) {
-    await app.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint =
-      code === 'EADDRINUSE'
-        ? 'the port is in use; set webhooks.port (GENTRACK_RELAY_WEBHOOKS_PORT) to a free one'
-        : (error as Error).message;
-    throw new WebhookServerError(`the webhook server cannot listen on ${options.host}:${options.port}: ${hint}`, {
-      cause: error,
-    });
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const host =
-    options.host === '0.0.0.0' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const listening = await listenOrExplain(
+    app,
+    {
+      host: options.host,
+      port: options.port,
+      hostSetting: 'webhooks.host (GENTRACK_RELAY_WEBHOOKS_HOST)',
+      portSetting: 'webhooks.port (GENTRACK_RELAY_WEBHOOKS_PORT)',
+    },
+    (reason, cause) => new WebhookServerError(`the webhook server ${reason}`, { cause }),
+  );
+  const { port } = listening;
+  // A listener on every interface is reached on this machine through loopback.
+  const host = options.host === '0.0.0.0' ? '127.0.0.1' : listening.urlHost;
   logger.info(
     { host: options.host, port, path: WEBHOOK_PATH, keys: options.keys.length },
     'Gentrack webhook server listening',
