@@ -11,8 +11,7 @@ import { ApiClientStore } from './platform/api-auth/api-client-store.js';
 import { verifyClientSecret } from './platform/api-auth/client-secrets.js';
 import { SyncHistory } from './platform/db/sync-history.js';
 import { AuditLog } from './portal/audit-log.js';
-import { PortalTestClient } from './portal/portal-test-client.js';
-import { PASSWORDS, startPortalHarness, USERNAMES, type PortalHarness } from './portal/portal-test-harness.js';
+import { signedInClient, startPortalHarness, USERNAMES, type PortalHarness } from './portal/portal-test-harness.js';
 import type { Role } from './portal/roles.js';
 
 let harness: PortalHarness;
@@ -21,12 +20,7 @@ before(async () => {
 });
 after(() => harness.close());
 
-async function signedIn(role: Role): Promise<PortalTestClient> {
-  const client = new PortalTestClient(harness.url);
-  const response = await client.signIn(USERNAMES[role], PASSWORDS[role]);
-  assert.equal(response.status, 303, `${role} signs in`);
-  return client;
-}
+const signedIn = (role: Role) => signedInClient(harness, role);
 
 const audit = () => new AuditLog(harness.db).list({}, 1000);
 const clients = () => new ApiClientStore(harness.db);

@@ -15,21 +15,17 @@ import type { Page } from 'playwright-core';
 import pino from 'pino';
 import { RELAY_CREDENTIAL_PRINCIPAL, RELAY_EXTERNAL_CREDENTIAL } from '../../model/connector-fields.js';
 import { portalSchema } from '../../relay/src/platform/config/portal-config-schema.js';
-import { Secret } from '../../relay/src/platform/config/secret.js';
 import { openRelayDatabase, type RelayDatabase } from '../../relay/src/platform/db/relay-database.js';
 import { createLogger } from '../../relay/src/platform/ops/logger.js';
 import { createRelayMetrics } from '../../relay/src/platform/ops/metrics.js';
 import { AuditLog } from '../../relay/src/portal/audit-log.js';
-import { PASSWORDS, USERNAMES } from '../../relay/src/portal/portal-test-harness.js';
-import { PortalUsers } from '../../relay/src/portal/portal-users.js';
+import { addRoleAccounts, PASSWORDS, USERNAMES } from '../../relay/src/portal/portal-test-harness.js';
 import type { Role } from '../../relay/src/portal/roles.js';
 import { startRelayApi, type RelayApi } from '../../relay/src/relay-api.js';
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
-import { assertAccessible, assertNoSidewaysScroll, launchChromium, type Chromium } from './chromium.js';
+import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 /** Dropped from the sandbox org, so Validate Data Model has something to fix. */
 const MISSING_FIELD = 'Contact.Customer_Segment__c';
 
@@ -68,10 +64,7 @@ before(async () => {
     relay,
   }))!;
   db = openRelayDatabase(path.join(e2e.storeDir, 'relay.db'));
-  const users = new PortalUsers(db);
-  for (const role of ['viewer', 'operator', 'admin'] as const) {
-    await users.add(USERNAMES[role], new Secret(PASSWORDS[role]), role);
-  }
+  await addRoleAccounts(db);
   page = await chromium.newPage();
 });
 
@@ -95,14 +88,7 @@ async function signIn(role: Role): Promise<void> {
   await page.waitForURL(url('/'));
 }
 
-async function checkPage(what: string): Promise<void> {
-  await page.setViewportSize(DESKTOP);
-  await assertAccessible(page, `${what} at 1280 px`);
-  await page.setViewportSize(PHONE);
-  await assertAccessible(page, `${what} at phone width`);
-  await assertNoSidewaysScroll(page, what);
-  await page.setViewportSize(DESKTOP);
-}
+const checkPage = (what: string) => assertUsableAtBothWidths(page, what);
 
 /** A POST made by hand from the signed-in page, with its valid CSRF token: what a role check must refuse. */
 async function handMadePost(pathname: string, fields: Record<string, string> = {}): Promise<number> {
