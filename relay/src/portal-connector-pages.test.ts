@@ -11,6 +11,7 @@ import { ApiClientStore } from './platform/api-auth/api-client-store.js';
 import { verifyClientSecret } from './platform/api-auth/client-secrets.js';
 import { SyncHistory } from './platform/db/sync-history.js';
 import { AuditLog } from './portal/audit-log.js';
+import { PortalTestClient } from './portal/portal-test-client.js';
 import { signedInClient, startPortalHarness, USERNAMES, type PortalHarness } from './portal/portal-test-harness.js';
 import type { Role } from './portal/roles.js';
 
@@ -24,6 +25,24 @@ const signedIn = (role: Role) => signedInClient(harness, role);
 
 const audit = () => new AuditLog(harness.db).list({}, 1000);
 const clients = () => new ApiClientStore(harness.db);
+
+test('signed out, the connector pages send the visitor to sign in, and a job status poll gets no page', async () => {
+  const client = new PortalTestClient(harness.url);
+  for (const path of [
+    '/validate-data-model',
+    '/credentials',
+    '/history',
+    '/history/run-1',
+    '/on-demand',
+    '/on-demand/jobs/x',
+  ]) {
+    const response = await client.get(path);
+    assert.equal(response.status, 303, path);
+    assert.equal(response.location, `/login?next=${encodeURIComponent(path)}`);
+  }
+  assert.equal((await client.get('/on-demand/jobs/x/status')).status, 401);
+  assert.equal((await client.post('/credentials/rotate', { _csrf: null })).status, 401, 'signed out: nothing is done');
+});
 
 test('each action is refused on the server to a role that may not take it, even with a valid CSRF token, and audited', async () => {
   const viewer = await signedIn('viewer');
