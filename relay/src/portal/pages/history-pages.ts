@@ -2,12 +2,7 @@
  * The synchronisation history (what `gentrack-sf history` lists): initial and on-demand runs, newest first, with
  * filters (kind, outcome, dates, who) and pages by keyset, and one run in detail: its stages, counts, outcome, who.
  */
-import {
-  SYNC_OUTCOMES,
-  type SyncHistoryFilter,
-  type SyncHistoryPage,
-  type SyncRun,
-} from '../../platform/db/sync-history.js';
+import { SYNC_OUTCOMES, type SyncHistoryPage, type SyncRun } from '../../platform/db/sync-history.js';
 import { syncRunDuration, syncRunOutcome } from '../../platform/db/sync-run-summary.js';
 import { html, type Html } from '../html.js';
 import type { Frame } from '../routes/page-frame.js';
@@ -55,7 +50,6 @@ export function historyListPage(
   frame: Frame,
   data: {
     readonly form: HistoryFilterForm;
-    readonly filter: SyncHistoryFilter;
     readonly page: SyncHistoryPage;
     readonly problems: readonly string[];
   },

@@ -72,10 +72,7 @@ export function registerHistoryRoutes(context: PortalContext): void {
       limit: PAGE_SIZE,
       ...(after ? { after } : before ? { before } : {}),
     });
-    return context.send(
-      reply,
-      historyListPage(pageFrame(context, request, reply), { form, filter, page: result, problems }),
-    );
+    return context.send(reply, historyListPage(pageFrame(context, request, reply), { form, page: result, problems }));
   });
 
   app.get<{ Params: { id: string } }>('/history/:id', { preHandler: context.guard('view') }, async (request, reply) => {
