@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { SyncRun } from '../../relay/src/platform/db/sync-history.js';
+import { syncRunDuration, syncRunOutcome } from '../../relay/src/platform/db/sync-run-summary.js';
 import { CliUsageError } from '../cli-usage-error.js';
 
 interface HistoryOptions {
@@ -67,13 +68,9 @@ export function formatHistory(runs: readonly SyncRun[]): string {
   const rows = runs.map((run) => [
     new Date(run.startedAt).toISOString().replace('T', ' ').slice(0, 19),
     run.kind,
-    run.endedAt === undefined ? '' : formatDuration(run.endedAt - run.startedAt),
+    syncRunDuration(run),
     run.initiatedBy,
-    run.outcome === undefined
-      ? 'unfinished'
-      : run.outcome === 'failed' && run.failedStage
-        ? `failed at ${run.failedStage}`
-        : run.outcome,
+    syncRunOutcome(run),
     Object.entries(run.counts)
       .filter(([, count]) => count > 0)
       .map(([name, count]) => `${name} ${count}`)
@@ -98,10 +95,4 @@ export function formatHistory(runs: readonly SyncRun[]): string {
       return parts.join('\n');
     });
   return [line(header), ...rows.map(line), ...(details.length > 0 ? ['', ...details] : [])].join('\n');
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const seconds = Math.round(ms / 1000);
-  return seconds < 120 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }

@@ -6,6 +6,7 @@ import { PortalTestClient } from './portal/portal-test-client.js';
 import {
   fileRefusedChange,
   PASSWORDS,
+  signedInClient,
   startPortalHarness,
   USERNAMES,
   type PortalHarness,
@@ -19,12 +20,7 @@ before(async () => {
 });
 after(() => harness.close());
 
-async function signedIn(role: Role): Promise<PortalTestClient> {
-  const client = new PortalTestClient(harness.url);
-  const response = await client.signIn(USERNAMES[role], PASSWORDS[role]);
-  assert.equal(response.status, 303, `${role} signs in`);
-  return client;
-}
+const signedIn = (role: Role) => signedInClient(harness, role);
 
 const letters = () => new DeadLetters(harness.db);
 const audit = () => new AuditLog(harness.db).list();

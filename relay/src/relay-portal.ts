@@ -18,12 +18,15 @@ import { PortalUsers } from './portal/portal-users.js';
 import { startPortalServer } from './portal/portal-server.js';
 import { RateHistory } from './portal/rate-history.js';
 import { SqliteSessionStore } from './portal/session-store.js';
+import { portalConnectorOperations, type PortalConnectorOptions } from './portal-connector.js';
 
 export interface RelayPortalOptions {
   readonly config: RelayConfig;
   readonly metrics: Pick<RelayMetrics, 'registry' | 'refresh'>;
   readonly logger: Logger;
   readonly model?: ConnectorModel;
+  /** The relay running in this process: its Salesforce session and its sync-jobs runner serve the connector's pages. */
+  readonly relay?: PortalConnectorOptions['relay'];
   /** Epoch milliseconds (tests). */
   readonly clock?: () => number;
 }
@@ -58,6 +61,12 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
       metrics: options.metrics,
       history,
       mask: payloadMask(options.model ?? connectorModel),
+      connector: portalConnectorOperations({
+        config,
+        db,
+        model: options.model ?? connectorModel,
+        ...(options.relay ? { relay: options.relay } : {}),
+      }),
       logger,
       clock,
     });

@@ -57,7 +57,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
   const portalPassword = await addSandboxPortalAdmin(storePath);
   let portal: RelayPortal | undefined;
   try {
-    portal = await startRelayPortal({ config, metrics, logger });
+    portal = await startRelayPortal({ config, metrics, logger, relay });
     await relay.start();
   } catch (error) {
     await portal?.close();

@@ -110,3 +110,16 @@ export async function assertNoSidewaysScroll(page: Page, what: string): Promise<
   }));
   assert.ok(scrollWidth <= clientWidth, `${what}: the page is ${scrollWidth}px wide in a ${clientWidth}px window`);
 }
+
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
+
+/** A page usable at 1280 px and at a phone's width: accessible at both, and no sideways scrolling on the phone. */
+export async function assertUsableAtBothWidths(page: Page, what: string): Promise<void> {
+  await page.setViewportSize(DESKTOP);
+  await assertAccessible(page, `${what} at 1280 px`);
+  await page.setViewportSize(PHONE);
+  await assertAccessible(page, `${what} at phone width`);
+  await assertNoSidewaysScroll(page, what);
+  await page.setViewportSize(DESKTOP);
+}

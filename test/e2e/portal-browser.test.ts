@@ -9,22 +9,18 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { portalSchema } from '../../relay/src/platform/config/portal-config-schema.js';
-import { Secret } from '../../relay/src/platform/config/secret.js';
 import { DeadLetters } from '../../relay/src/platform/db/dead-letters.js';
 import { openRelayDatabase, type RelayDatabase } from '../../relay/src/platform/db/relay-database.js';
 import { createLogger } from '../../relay/src/platform/ops/logger.js';
 import { createRelayMetrics, type RelayMetrics } from '../../relay/src/platform/ops/metrics.js';
 import { AuditLog } from '../../relay/src/portal/audit-log.js';
-import { PASSWORDS, USERNAMES } from '../../relay/src/portal/portal-test-harness.js';
-import { PortalUsers } from '../../relay/src/portal/portal-users.js';
+import { addRoleAccounts, PASSWORDS, USERNAMES } from '../../relay/src/portal/portal-test-harness.js';
 import type { Role } from '../../relay/src/portal/roles.js';
 import { relayMetricsObserver, reportStoreCounts } from '../../relay/src/relay-metrics.js';
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
-import { assertAccessible, assertNoSidewaysScroll, launchChromium, type Chromium } from './chromium.js';
+import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SIGN_IN_LIMIT = 12;
 
 let e2e: E2E;
@@ -50,10 +46,7 @@ before(async () => {
     clock,
   }))!;
   db = openRelayDatabase(path.join(e2e.storeDir, 'relay.db'));
-  const users = new PortalUsers(db, clock);
-  for (const role of ['viewer', 'operator', 'admin'] as const) {
-    await users.add(USERNAMES[role], new Secret(PASSWORDS[role]), role);
-  }
+  await addRoleAccounts(db, clock);
   page = await chromium.newPage();
 });
 
@@ -80,14 +73,7 @@ async function signIn(role: Role): Promise<void> {
 }
 
 /** Both widths: the page's accessibility, and no sideways scrolling at a phone's width. */
-async function checkPage(what: string): Promise<void> {
-  await page.setViewportSize(DESKTOP);
-  await assertAccessible(page, `${what} at 1280 px`);
-  await page.setViewportSize(PHONE);
-  await assertAccessible(page, `${what} at phone width`);
-  await assertNoSidewaysScroll(page, what);
-  await page.setViewportSize(DESKTOP);
-}
+const checkPage = (what: string) => assertUsableAtBothWidths(page, what);
 
 /** A contact Gentrack does not know: its update is refused (NOT_FOUND) and dead-lettered. Returns the letter id. */
 async function refusedContactChange(lastName: string, customerNumber: string): Promise<number> {

@@ -24,6 +24,7 @@ import { messagePage } from './pages/message-page.js';
 import { registerPortalAssets } from './portal-assets.js';
 import { mayOrNot, type PortalContext, type PortalServices } from './portal-context.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerConnectorRoutes } from './routes/connector-routes.js';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
@@ -192,6 +193,7 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
   registerOverviewRoutes(context);
   registerDeadLetterRoutes(context);
   registerAuditRoutes(context);
+  registerConnectorRoutes(context);
   return app;
 }
 

@@ -15,6 +15,7 @@ import { reportStoreCounts } from '../relay-metrics.js';
 import { startRelayPortal, type RelayPortal } from '../relay-portal.js';
 import { reassemble } from '../to-gentrack/reassemble.js';
 import { RelayStore } from '../to-gentrack/relay-store.js';
+import { PortalTestClient } from './portal-test-client.js';
 import { PortalUsers } from './portal-users.js';
 import type { Role } from './roles.js';
 
@@ -70,10 +71,7 @@ export async function startPortalHarness(
   });
   const portal = (await startRelayPortal({ config, metrics, logger: createLogger({ level: 'silent' }), clock }))!;
   const db = openRelayDatabase(storePath);
-  const users = new PortalUsers(db, clock);
-  for (const role of ['viewer', 'operator', 'admin'] as const) {
-    await users.add(USERNAMES[role], new Secret(PASSWORDS[role]), role);
-  }
+  const users = await addRoleAccounts(db, clock);
   return {
     portal,
     url: portal.url,
@@ -125,4 +123,21 @@ export function fileRefusedChange(storePath: string, index: number, reasonCode =
   } finally {
     db.close();
   }
+}
+
+/** A browser-less client signed in as the harness's account of `role`. */
+export async function signedInClient(harness: Pick<PortalHarness, 'url'>, role: Role): Promise<PortalTestClient> {
+  const client = new PortalTestClient(harness.url);
+  const response = await client.signIn(USERNAMES[role], PASSWORDS[role]);
+  if (response.status !== 303) throw new Error(`${role} could not sign in: ${response.status}`);
+  return client;
+}
+
+/** One account per role (USERNAMES, PASSWORDS) in the store. */
+export async function addRoleAccounts(db: RelayDatabase, clock: () => number = Date.now): Promise<PortalUsers> {
+  const users = new PortalUsers(db, clock);
+  for (const role of ['viewer', 'operator', 'admin'] as const) {
+    await users.add(USERNAMES[role], new Secret(PASSWORDS[role]), role);
+  }
+  return users;
 }

@@ -13,13 +13,22 @@ export type Permission =
   /** The audit log. */
   | 'view-audit'
   /** Payloads as they are, personal data included. */
-  | 'view-personal-data';
+  | 'view-personal-data'
+  /** Run Validate Data Model against the org. */
+  | 'validate-data-model'
+  /** Start an on-demand synchronisation. */
+  | 'sync-on-demand'
+  /** Create, rotate and revoke the relay API client (the Named Credential's secret). */
+  | 'manage-credentials';
 
 const LEAST_ROLE: Record<Permission, Role> = {
   view: 'viewer',
   'act-on-dead-letters': 'operator',
   'view-audit': 'operator',
   'view-personal-data': 'admin',
+  'validate-data-model': 'operator',
+  'sync-on-demand': 'operator',
+  'manage-credentials': 'admin',
 };
 
 export function isRole(value: unknown): value is Role {

@@ -33,7 +33,7 @@ import {
 import { recordKey } from '../to-salesforce/record-locks.js';
 import { JOB_RETENTION_MS, type SyncJobStore } from './sync-job-store.js';
 import { changeFromRecord, gentrackValuesOf, recordQuery } from './salesforce-record-change.js';
-import { transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
+import { requesterOf, transactionIdOfJob, type SyncJob, type SyncJobRequest, type SyncJobResult } from './sync-job.js';
 import { GENTRACK_CALL_FAILED, hasCode, RelayError, SALESFORCE_CALL_FAILED } from '../platform/errors.js';
 
 export interface SyncJobRunnerOptions {
@@ -184,8 +184,7 @@ export class SyncJobRunner {
       kind: 'on-demand',
       id: job.id,
       subject: `${job.entityType} ${job.entityId} ${job.source} -> ${job.destination}`,
-      // Who the caller says asked, and the API client that vouches for it: the header alone is the caller's word.
-      initiatedBy: `${job.onBehalfOf} (API client ${job.clientId})`,
+      initiatedBy: requesterOf(job),
       startedAt: this.clock(),
     });
   }

@@ -56,6 +56,17 @@ export interface SyncJob extends SyncJobRequest {
   readonly finishedAt: number | undefined;
 }
 
+/** The client id of jobs started from the relay's portal (API clients' ids are `grc_...`). */
+export const PORTAL_CLIENT_ID = 'portal';
+
+/** Who asked for a job, for the history: a portal user, or the user an API client vouches for. */
+export function requesterOf(job: Pick<SyncJobRequest, 'clientId' | 'onBehalfOf'>): string {
+  return job.clientId === PORTAL_CLIENT_ID
+    ? `${job.onBehalfOf} (portal)`
+    : // The header alone is the caller's word: the API client that vouches for it goes with it.
+      `${job.onBehalfOf} (API client ${job.clientId})`;
+}
+
 /** X-Transaction-Id of a job's change: stable, so a job resumed after a restart has no second effect. */
 export function transactionIdOfJob(jobId: string): string {
   return `sync-job-${jobId}`;

@@ -42,6 +42,7 @@ export class ApiClientStore {
     this.statements = {
       byId: db.prepare(`SELECT * FROM api_clients WHERE client_id = ?`),
       active: db.prepare(`SELECT * FROM api_clients WHERE status = 'active' ORDER BY created_at DESC LIMIT 1`),
+      latest: db.prepare(`SELECT * FROM api_clients ORDER BY created_at DESC, rowid DESC LIMIT 1`),
       insert: db.prepare(
         `INSERT INTO api_clients (client_id, secret_hash, status, created_at, secret_set_at) VALUES (?, ?, 'active', ?, ?)`,
       ),
@@ -61,6 +62,12 @@ export class ApiClientStore {
 
   active(): ApiClient | undefined {
     const row = this.statements.active.get() as ClientRow | undefined;
+    return row && toClient(row);
+  }
+
+  /** The active client, or else the one revoked last; undefined when none was ever registered. */
+  current(): ApiClient | undefined {
+    const row = (this.statements.active.get() ?? this.statements.latest.get()) as ClientRow | undefined;
     return row && toClient(row);
   }
 

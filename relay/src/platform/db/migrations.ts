@@ -250,6 +250,15 @@ CREATE TABLE IF NOT EXISTS gateway_calls (
 CREATE INDEX IF NOT EXISTS gateway_calls_by_time ON gateway_calls (at);
 `;
 
+/**
+ * The history's filters (kind, outcome) each with the newest first, so a page of the portal's history is an index
+ * range however many runs the store holds. A run's rowid breaks ties between runs started in the same millisecond.
+ */
+const HISTORY_FILTER_INDEXES = `
+CREATE INDEX IF NOT EXISTS sync_history_by_kind ON sync_history (kind, started_at);
+CREATE INDEX IF NOT EXISTS sync_history_by_outcome ON sync_history (outcome, started_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -275,5 +284,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'the Gentrack API gateway: its record of calls',
     up: (db) => db.exec(GATEWAY_CALLS_TABLE),
+  },
+  {
+    version: 4,
+    description: "the synchronisation history's filters: by kind and by outcome, newest first",
+    up: (db) => db.exec(HISTORY_FILTER_INDEXES),
   },
 ];

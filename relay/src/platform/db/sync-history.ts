@@ -64,11 +64,41 @@ export interface SyncRun {
   readonly reportLocation?: string;
 }
 
+/** What the history's list can be narrowed to; every field is optional. */
+export interface SyncHistoryFilter {
+  readonly kind?: SyncKind;
+  /** `unfinished`: no end recorded (running, or the process died). */
+  readonly outcome?: SyncOutcome | 'unfinished';
+  /** Started at or after (epoch ms). */
+  readonly from?: number;
+  /** Started before (epoch ms). */
+  readonly until?: number;
+  /** Part of who started it (any case). */
+  readonly who?: string;
+}
+
+/** A place in the list, newest first: the run's start and its rowid (which orders runs of the same millisecond). */
+export interface SyncHistoryCursor {
+  readonly startedAt: number;
+  readonly seq: number;
+}
+
+export interface SyncHistoryPage {
+  readonly runs: readonly (SyncRun & { readonly cursor: SyncHistoryCursor })[];
+  /** Where the next older page starts, when there is one. */
+  readonly older?: SyncHistoryCursor;
+  /** Where the next newer page ends, when there is one. */
+  readonly newer?: SyncHistoryCursor;
+  /** How many runs match the filter, all pages together. */
+  readonly matching: number;
+}
+
 export class SyncRunNotFoundError extends RelayError {
   readonly code = 'SYNC_RUN_NOT_FOUND';
 }
 
 interface RunRow {
+  seq?: number;
   id: string;
   kind: SyncKind;
   subject: string;
@@ -159,6 +189,61 @@ export class SyncHistory {
     return rows.map(toRun);
   }
 
+  /**
+   * One page of the runs matching `filter`, newest first, by keyset: `before` gives the page of runs older than a
+   * cursor, `after` the page of runs newer than one (still listed newest first). Each page is a range of one index
+   * (sync_history_by_start, _by_kind or _by_outcome), so it costs the same on the first page and the 500th.
+   */
+  page(
+    filter: SyncHistoryFilter,
+    options: { readonly limit: number; readonly before?: SyncHistoryCursor; readonly after?: SyncHistoryCursor },
+  ): SyncHistoryPage {
+    const where = historyConditions(filter);
+    const newerThan = options.after;
+    const keyset = (cursor: SyncHistoryCursor | undefined, direction: '<' | '>') =>
+      cursor ? { sql: `(started_at, rowid) ${direction} (?, ?)`, values: [cursor.startedAt, cursor.seq] } : undefined;
+    const query = (extra: { sql: string; values: unknown[] } | undefined, order: 'ASC' | 'DESC', limit: number) => {
+      const conditions = [...where.sql, ...(extra ? [extra.sql] : [])];
+      return this.db
+        .prepare(
+          `SELECT rowid AS seq, * FROM sync_history ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+           ORDER BY started_at ${order}, rowid ${order} LIMIT ?`,
+        )
+        .all(...where.values, ...(extra?.values ?? []), limit) as RunRow[];
+    };
+    let rows: RunRow[];
+    let moreOlder: boolean;
+    let moreNewer: boolean;
+    if (newerThan) {
+      rows = query(keyset(newerThan, '>'), 'ASC', options.limit + 1);
+      moreNewer = rows.length > options.limit;
+      rows = rows.slice(0, options.limit).reverse();
+      moreOlder = true;
+    } else {
+      rows = query(keyset(options.before, '<'), 'DESC', options.limit + 1);
+      moreOlder = rows.length > options.limit;
+      rows = rows.slice(0, options.limit);
+      moreNewer = options.before !== undefined;
+    }
+    const runs = rows.map((row) => ({ ...toRun(row), cursor: { startedAt: row.started_at, seq: row.seq! } }));
+    const first = runs[0]?.cursor;
+    const last = runs.at(-1)?.cursor;
+    // A cursor from a page that has since emptied (runs are never deleted, but a filter may change) asks once more.
+    if (moreNewer && first) moreNewer = query(keyset(first, '>'), 'ASC', 1).length > 0;
+    if (moreOlder && last) moreOlder = query(keyset(last, '<'), 'DESC', 1).length > 0;
+    const matching = (
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM sync_history ${where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : ''}`)
+        .get(...where.values) as { n: number }
+    ).n;
+    return {
+      runs,
+      ...(moreOlder && last ? { older: last } : {}),
+      ...(moreNewer && first ? { newer: first } : {}),
+      matching,
+    };
+  }
+
   close(): void {
     if (this.ownsConnection && this.db.open) this.db.close();
   }
@@ -168,6 +253,33 @@ export class SyncHistory {
     if (!row) throw new SyncRunNotFoundError(`no synchronisation run ${id} in the history: record its start first`);
     return JSON.parse(row.stages_json) as SyncStage[];
   }
+}
+
+function historyConditions(filter: SyncHistoryFilter): { sql: string[]; values: unknown[] } {
+  const sql: string[] = [];
+  const values: unknown[] = [];
+  if (filter.kind) {
+    sql.push('kind = ?');
+    values.push(filter.kind);
+  }
+  if (filter.outcome === 'unfinished') sql.push('outcome IS NULL');
+  else if (filter.outcome) {
+    sql.push('outcome = ?');
+    values.push(filter.outcome);
+  }
+  if (filter.from !== undefined) {
+    sql.push('started_at >= ?');
+    values.push(filter.from);
+  }
+  if (filter.until !== undefined) {
+    sql.push('started_at < ?');
+    values.push(filter.until);
+  }
+  if (filter.who) {
+    sql.push(`initiated_by LIKE ? ESCAPE '\\'`);
+    values.push(`%${filter.who.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
+  }
+  return { sql, values };
 }
 
 function toRun(row: RunRow): SyncRun {

@@ -5,6 +5,7 @@
  */
 import { html, type Html, type HtmlValue } from '../html.js';
 import { may, type Role } from '../roles.js';
+import { connectorNavigation, type ConnectorSection } from './connector-navigation.js';
 
 export interface Viewer {
   readonly username: string;
@@ -16,16 +17,22 @@ export interface Viewer {
 export interface PageOptions {
   readonly title: string;
   /** The navigation entry to mark as current. */
-  readonly section?: 'overview' | 'dead-letters' | 'audit';
+  readonly section?: 'overview' | 'dead-letters' | 'audit' | ConnectorSection;
   readonly viewer?: Viewer;
   /** A message from the previous action (e.g. "Dead letter 3 is back in the outbox"). */
   readonly notice?: { readonly text: string; readonly kind: 'success' | 'error' };
   readonly assets: PageAssets;
+  /** Scripts of this page besides the portal's own (URLs from PageAssets.scripts). */
+  readonly scripts?: readonly string[];
+  /** Without script, the page reloads itself this often (a job being followed); with script, its own code does. */
+  readonly refreshSeconds?: number;
 }
 
 export interface PageAssets {
   readonly stylesheet: string;
   readonly script: string;
+  /** The pages' other scripts, by file name under assets/ (e.g. copy-secret.js). */
+  readonly scripts: Readonly<Record<string, string>>;
 }
 
 export function page(options: PageOptions, content: HtmlValue): Html {
@@ -34,6 +41,7 @@ export function page(options: PageOptions, content: HtmlValue): Html {
     ['overview', '/', 'Overview'],
     ['dead-letters', '/dead-letters', 'Dead letters'],
   ];
+  if (viewer) navigation.push(...connectorNavigation(viewer.role));
   if (viewer && may(viewer.role, 'view-audit')) navigation.push(['audit', '/audit', 'Audit log']);
   return html`<!doctype html>
     <html lang="en">
@@ -43,6 +51,8 @@ export function page(options: PageOptions, content: HtmlValue): Html {
         <title>${options.title} · Gentrack relay</title>
         <link rel="stylesheet" href="${options.assets.stylesheet}" />
         <script type="module" src="${options.assets.script}"></script>
+        ${(options.scripts ?? []).map((script) => html`<script type="module" src="${script}"></script>`)}
+        ${options.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}" /></noscript>` : ''}
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>
