@@ -15,6 +15,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySession from '@fastify/session';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { PortalConfig } from '../platform/config/portal-config-schema.js';
+import type { Secret } from '../platform/config/secret.js';
 import { RelayError } from '../platform/errors.js';
 import { listenOrExplain } from '../platform/http/listen.js';
 import { componentLogger } from '../platform/ops/logger.js';
@@ -25,6 +26,7 @@ import { registerPortalAssets } from './portal-assets.js';
 import { mayOrNot, type PortalContext, type PortalServices } from './portal-context.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes.js';
+import { registerSingleSignOn } from './routes/oidc-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import type { SqliteSessionStore } from './session-store.js';
@@ -36,6 +38,8 @@ export interface PortalServerOptions extends PortalServices {
   readonly sessions: SqliteSessionStore;
   /** Signs the session cookie (portalCookieSecret). */
   readonly cookieSecret: string;
+  /** The OpenID Connect client secret, when `config.oidc` is set. */
+  readonly oidcClientSecret?: Secret;
 }
 
 export interface PortalServer {
@@ -188,7 +192,11 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
     ),
   );
 
-  registerSignInRoutes(context, { loginAttempts: config.loginAttempts });
+  registerSignInRoutes(context, {
+    loginAttempts: config.loginAttempts,
+    ...(config.oidc ? { singleSignOn: config.oidc.name } : {}),
+  });
+  registerSingleSignOn(context, config, options.oidcClientSecret);
   registerOverviewRoutes(context);
   registerDeadLetterRoutes(context);
   registerAuditRoutes(context);
