@@ -10,6 +10,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
+const SECRET_VARIABLE = 'TEST_PORTAL_OIDC_CLIENT_SECRET';
+
 export interface TestAccount {
   readonly email?: string;
   readonly emailVerified?: boolean;
@@ -26,6 +28,11 @@ export interface OidcTestProvider {
   registerClient(redirectUri: string): void;
   /** Seconds an authorization code is good for (60 by default). */
   codeLifetimeSeconds: number;
+  /**
+   * The portal's `oidc` section for this provider ("Acme SSO"; groups relay-admins, relay-operators and staff map to
+   * admin, operator and viewer) and the environment holding its client secret.
+   */
+  portalSettings(): { oidc: Record<string, unknown>; env: NodeJS.ProcessEnv };
   close(): Promise<void>;
 }
 
@@ -46,6 +53,16 @@ export async function startOidcTestProvider(): Promise<OidcTestProvider> {
     clientSecret: randomBytes(24).toString('base64url'),
     accounts,
     codeLifetimeSeconds: 60,
+    portalSettings: () => ({
+      oidc: {
+        issuer,
+        name: 'Acme SSO',
+        clientId: handle.clientId,
+        clientSecretEnv: SECRET_VARIABLE,
+        roles: { admin: ['relay-admins'], operator: ['relay-operators'], viewer: ['staff'] },
+      },
+      env: { [SECRET_VARIABLE]: handle.clientSecret },
+    }),
     registerClient(redirectUri) {
       provider = new Provider(issuer, {
         clients: [

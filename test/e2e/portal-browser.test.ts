@@ -20,11 +20,10 @@ import { PortalUsers } from '../../relay/src/portal/portal-users.js';
 import type { Role } from '../../relay/src/portal/roles.js';
 import { relayMetricsObserver, reportStoreCounts } from '../../relay/src/relay-metrics.js';
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
-import { assertAccessible, assertNoSidewaysScroll, launchChromium, type Chromium } from './chromium.js';
+import { launchChromium, type Chromium } from './chromium.js';
+import { checkPortalPage, postWithPageToken } from './portal-page.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SIGN_IN_LIMIT = 12;
 
 let e2e: E2E;
@@ -79,15 +78,7 @@ async function signIn(role: Role): Promise<void> {
   await page.waitForURL(url('/'));
 }
 
-/** Both widths: the page's accessibility, and no sideways scrolling at a phone's width. */
-async function checkPage(what: string): Promise<void> {
-  await page.setViewportSize(DESKTOP);
-  await assertAccessible(page, `${what} at 1280 px`);
-  await page.setViewportSize(PHONE);
-  await assertAccessible(page, `${what} at phone width`);
-  await assertNoSidewaysScroll(page, what);
-  await page.setViewportSize(DESKTOP);
-}
+const checkPage = (what: string) => checkPortalPage(page, what);
 
 /** A contact Gentrack does not know: its update is refused (NOT_FOUND) and dead-lettered. Returns the letter id. */
 async function refusedContactChange(lastName: string, customerNumber: string): Promise<number> {
@@ -234,16 +225,7 @@ test('a viewer sees no actions, and the server refuses a hand-made retry even wi
   await page.goto(url(`/dead-letters/${id}`));
   assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0);
   assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
-  const status = await page.evaluate(async (letterId) => {
-    const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-    const response = await fetch(`/dead-letters/${letterId}/retry`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: token }),
-    });
-    return response.status;
-  }, id);
-  assert.equal(status, 403);
+  assert.equal(await postWithPageToken(page, `/dead-letters/${id}/retry`), 403);
   assert.ok(letters().get(id), 'still there');
   await page.goto(url('/audit'));
   await page.getByRole('heading', { name: 'Not allowed' }).waitFor();

@@ -19,11 +19,8 @@ import {
 } from '../../relay/src/portal/portal-test-harness.js';
 import { AuditLog } from '../../relay/src/portal/audit-log.js';
 import { startOidcTestProvider, type OidcTestProvider } from '../oidc-test-provider.js';
-import { assertAccessible, assertNoSidewaysScroll, launchChromium, type Chromium } from './chromium.js';
-
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
-const SECRET_VARIABLE = 'PORTAL_SSO_BROWSER_TEST_SECRET';
+import { launchChromium, type Chromium } from './chromium.js';
+import { checkPortalPage, postWithPageToken } from './portal-page.js';
 
 let provider: OidcTestProvider;
 let harness: PortalHarness;
@@ -33,20 +30,8 @@ let page: Page;
 before(async () => {
   chromium = await launchChromium();
   provider = await startOidcTestProvider();
-  harness = await startPortalHarness({
-    portal: {
-      sessionHours: 1,
-      idleMinutes: 30,
-      oidc: {
-        issuer: provider.issuer,
-        name: 'Acme SSO',
-        clientId: provider.clientId,
-        clientSecretEnv: SECRET_VARIABLE,
-        roles: { admin: ['relay-admins'], operator: ['relay-operators'], viewer: ['staff'] },
-      },
-    },
-    env: { [SECRET_VARIABLE]: provider.clientSecret },
-  });
+  const { oidc, env } = provider.portalSettings();
+  harness = await startPortalHarness({ portal: { sessionHours: 1, idleMinutes: 30, oidc }, env });
   provider.registerClient(`${harness.url}/login/oidc/callback`);
   provider.accounts.set('olivia', { email: 'olivia@example.com', groups: ['staff', 'relay-operators'] });
   provider.accounts.set('victor', { email: 'victor@example.com', groups: ['staff'] });
@@ -62,14 +47,7 @@ after(async () => {
 
 const url = (pathname: string) => new URL(pathname, harness.url).toString();
 
-async function checkPage(what: string): Promise<void> {
-  await page.setViewportSize(DESKTOP);
-  await assertAccessible(page, `${what} at 1280 px`);
-  await page.setViewportSize(PHONE);
-  await assertAccessible(page, `${what} at phone width`);
-  await assertNoSidewaysScroll(page, what);
-  await page.setViewportSize(DESKTOP);
-}
+const checkPage = (what: string) => checkPortalPage(page, what);
 
 /** From the portal's sign-in page through the provider's login form; returns where the browser ends up. */
 async function signInWithProvider(login: string, from = '/login'): Promise<void> {
@@ -119,16 +97,7 @@ test("a viewer signed in through the provider is refused an operator's action, e
   assert.equal(new URL(page.url()).pathname, `/dead-letters/${id}`, 'back on the page asked for');
   assert.equal(await who(), 'oidc:victor@example.com (viewer)');
   assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0);
-  const status = await page.evaluate(async (letterId) => {
-    const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-    const response = await fetch(`/dead-letters/${letterId}/retry`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: token }),
-    });
-    return response.status;
-  }, id);
-  assert.equal(status, 403);
+  assert.equal(await postWithPageToken(page, `/dead-letters/${id}/retry`), 403);
   assert.ok(new DeadLetters(harness.db).get(id), 'still there');
   const [refusal] = new AuditLog(harness.db).list({ actor: 'oidc:victor@example.com', outcome: 'refused' });
   assert.match(refusal?.detail ?? '', /role viewer may not act-on-dead-letters/);

@@ -18,25 +18,13 @@ import { resolveRelayConfig } from '../../platform/config/relay-config.js';
 import { createLogger } from '../../platform/ops/logger.js';
 import { createRelayMetrics } from '../../platform/ops/metrics.js';
 
-const SECRET_VARIABLE = 'TEST_PORTAL_OIDC_SECRET';
-
 let provider: OidcTestProvider;
 let harness: PortalHarness;
 
 before(async () => {
   provider = await startOidcTestProvider();
-  harness = await startPortalHarness({
-    portal: {
-      oidc: {
-        issuer: provider.issuer,
-        name: 'Acme SSO',
-        clientId: provider.clientId,
-        clientSecretEnv: SECRET_VARIABLE,
-        roles: { admin: ['relay-admins'], operator: ['relay-operators'], viewer: ['relay-viewers'] },
-      },
-    },
-    env: { [SECRET_VARIABLE]: provider.clientSecret },
-  });
+  const { oidc, env } = provider.portalSettings();
+  harness = await startPortalHarness({ portal: { oidc }, env });
   provider.registerClient(`${harness.url}/login/oidc/callback`);
   provider.accounts.set('jane', { email: 'jane@example.com', groups: ['relay-operators', 'staff'] });
 });
@@ -172,13 +160,13 @@ test('a user none of whose groups maps to a role is refused with a page saying w
 });
 
 test('the highest role that matches wins, and the role is decided again at each sign-in', async () => {
-  provider.accounts.set('ann', { email: 'ann@example.com', groups: ['relay-viewers', 'relay-admins'] });
+  provider.accounts.set('ann', { email: 'ann@example.com', groups: ['staff', 'relay-admins'] });
   const first = new PortalTestClient(harness.url);
   const callback = await signInAtProvider(first, 'ann');
   await first.get(callback.pathname + callback.search);
   assert.equal(await signedInAs(first), 'oidc:ann@example.com admin');
 
-  provider.accounts.set('ann', { email: 'ann@example.com', groups: ['relay-viewers'] });
+  provider.accounts.set('ann', { email: 'ann@example.com', groups: ['staff'] });
   const second = new PortalTestClient(harness.url);
   const again = await signInAtProvider(second, 'ann');
   await second.get(again.pathname + again.search);
@@ -187,7 +175,7 @@ test('the highest role that matches wins, and the role is decided again at each 
 });
 
 test('an e-mail address the provider has not verified does not name the user: the subject does', async () => {
-  provider.accounts.set('mallory', { email: 'jane@example.com', emailVerified: false, groups: ['relay-viewers'] });
+  provider.accounts.set('mallory', { email: 'jane@example.com', emailVerified: false, groups: ['staff'] });
   const client = new PortalTestClient(harness.url);
   const callback = await signInAtProvider(client, 'mallory');
   await client.get(callback.pathname + callback.search);
