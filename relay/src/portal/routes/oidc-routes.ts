@@ -52,7 +52,7 @@ function listenerOrigin(app: PortalContext['app'], config: Pick<PortalConfig, 'h
   return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 }
 
-export function registerOidcRoutes(
+function registerOidcRoutes(
   context: PortalContext,
   options: {
     readonly config: PortalOidcConfig;
