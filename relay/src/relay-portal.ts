@@ -13,6 +13,7 @@ import type { Logger } from './platform/ops/logger.js';
 import type { RelayMetrics } from './platform/ops/metrics.js';
 import { AuditLog } from './portal/audit-log.js';
 import { portalCookieSecret } from './portal/cookie-secret.js';
+import { oidcClientSecret } from './portal/oidc/oidc-relying-party.js';
 import { payloadMask } from './portal/payload-mask.js';
 import { PortalUsers } from './portal/portal-users.js';
 import { startPortalServer } from './portal/portal-server.js';
@@ -29,6 +30,8 @@ export interface RelayPortalOptions {
   readonly relay?: PortalConnectorOptions['relay'];
   /** Epoch milliseconds (tests). */
   readonly clock?: () => number;
+  /** Where the OpenID Connect client secret is read (process.env by default). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface RelayPortal {
@@ -42,6 +45,8 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
   const { config, logger } = options;
   if (!config.portal) return undefined;
   const clock = options.clock ?? Date.now;
+  const { oidc } = config.portal;
+  const oidcSecret = oidc ? oidcClientSecret(oidc, options.env ?? process.env) : undefined;
   const db = openRelayDatabase(config.store.path);
   const history = new RateHistory(options.metrics.registry, { clock });
   try {
@@ -53,6 +58,7 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
       audit: new AuditLog(db, clock),
       sessions: new SqliteSessionStore(db, clock),
       cookieSecret: portalCookieSecret(db),
+      ...(oidcSecret ? { oidcClientSecret: oidcSecret } : {}),
       deadLetters: {
         letters: new DeadLetters(db),
         retry: (id) => actions.retry(id),
@@ -71,12 +77,15 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
       clock,
     });
     history.start();
-    if (users.list().length === 0) {
+    if (users.list().length === 0 && !oidc) {
       logger.warn(
         'the portal has no accounts yet: add one with gentrack-sf portal user add <name> --role admin --config <relay config>',
       );
     }
-    logger.info({ url: server.url }, 'portal listening (sign in with a portal account)');
+    logger.info(
+      { url: server.url },
+      `portal listening (sign in with a portal account${oidc ? ` or through ${oidc.name}` : ''})`,
+    );
     return {
       url: server.url,
       port: server.port,

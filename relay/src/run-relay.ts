@@ -132,7 +132,7 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   let portal: RelayPortal | undefined;
   try {
     api = await startRelayApi({ relay, config, secrets, logger, metrics });
-    portal = await startRelayPortal({ config, metrics, logger, relay });
+    portal = await startRelayPortal({ config, metrics, logger, relay, env });
     await relay.start();
   } catch (error) {
     // Close what did start, so a failed start ends the process instead of leaving it up and useless.

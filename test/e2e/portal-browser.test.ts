@@ -19,6 +19,7 @@ import type { Role } from '../../relay/src/portal/roles.js';
 import { relayMetricsObserver, reportStoreCounts } from '../../relay/src/relay-metrics.js';
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
 import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
+import { postWithPageToken } from './portal-page.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
 const SIGN_IN_LIMIT = 12;
@@ -220,16 +221,7 @@ test('a viewer sees no actions, and the server refuses a hand-made retry even wi
   await page.goto(url(`/dead-letters/${id}`));
   assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0);
   assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
-  const status = await page.evaluate(async (letterId) => {
-    const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-    const response = await fetch(`/dead-letters/${letterId}/retry`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: token }),
-    });
-    return response.status;
-  }, id);
-  assert.equal(status, 403);
+  assert.equal(await postWithPageToken(page, `/dead-letters/${id}/retry`), 403);
   assert.ok(letters().get(id), 'still there');
   await page.goto(url('/audit'));
   await page.getByRole('heading', { name: 'Not allowed' }).waitFor();

@@ -24,6 +24,7 @@ import type { Role } from '../../relay/src/portal/roles.js';
 import { startRelayApi, type RelayApi } from '../../relay/src/relay-api.js';
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
 import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
+import { postWithPageToken } from './portal-page.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
 /** Dropped from the sandbox org, so Validate Data Model has something to fix. */
@@ -90,22 +91,6 @@ async function signIn(role: Role): Promise<void> {
 
 const checkPage = (what: string) => assertUsableAtBothWidths(page, what);
 
-/** A POST made by hand from the signed-in page, with its valid CSRF token: what a role check must refuse. */
-async function handMadePost(pathname: string, fields: Record<string, string> = {}): Promise<number> {
-  return page.evaluate(
-    async ({ pathname, fields }) => {
-      const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-      const response = await fetch(pathname, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: token, ...fields }),
-      });
-      return response.status;
-    },
-    { pathname, fields },
-  );
-}
-
 async function mintToken(clientId: string, clientSecret: string): Promise<number> {
   const response = await fetch(`${api.url}/oauth/token`, {
     method: 'POST',
@@ -146,7 +131,7 @@ test('Validate Data Model: an operator runs it against the org and sees the fix 
   await page.goto(url('/validate-data-model'));
   assert.equal(await page.getByRole('button', { name: 'Validate the data model' }).count(), 0);
   await page.getByText(`Run by ${USERNAMES.operator}`).waitFor();
-  assert.equal(await handMadePost('/validate-data-model'), 403, 'refused on the server');
+  assert.equal(await postWithPageToken(page, '/validate-data-model'), 403, 'refused on the server');
   assert.equal(auditOf('data-model.validate').length, 1, 'and not run');
   chromium.assertNoPageErrors();
 });
@@ -226,7 +211,7 @@ test('On-demand sync: an operator starts one from the form, the page follows the
   await signIn('viewer');
   assert.equal(await page.getByRole('link', { name: 'On-demand sync' }).count(), 0);
   assert.equal(
-    await handMadePost('/on-demand', { source: 'Salesforce', entityType: 'Account', entityId: accountId }),
+    await postWithPageToken(page, '/on-demand', { source: 'Salesforce', entityType: 'Account', entityId: accountId }),
     403,
   );
 

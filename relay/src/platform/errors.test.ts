@@ -42,6 +42,7 @@ import { WebhookKeyError } from '../to-salesforce/webhooks/webhook-keys.js';
 import { Refusal, WebhookServerError } from '../to-salesforce/webhooks/webhook-server.js';
 import { PortalServerError } from '../portal/portal-server.js';
 import { PortalUserError } from '../portal/portal-users.js';
+import { PortalOidcError } from '../portal/oidc/oidc-relying-party.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const call = { method: 'GET', path: '/v1/accounts/A1', origin: 'https://gentrack.test' };
@@ -100,6 +101,9 @@ const ERRORS: readonly RelayError[] = [
   new PortalServerError('m'),
   ...(['PORTAL_USER_EXISTS', 'PORTAL_USER_NOT_FOUND', 'PORTAL_USER_INVALID'] as const).map(
     (code) => new PortalUserError(code, 'm'),
+  ),
+  ...(['PORTAL_OIDC_NO_SECRET', 'PORTAL_OIDC_UNREACHABLE', 'PORTAL_OIDC_SIGN_IN_FAILED'] as const).map(
+    (code) => new PortalOidcError(code, 'm'),
   ),
 ];
 

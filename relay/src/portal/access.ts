@@ -5,11 +5,14 @@
  */
 import type { FastifyRequest, Session } from 'fastify';
 import type { PortalUser, PortalUsers } from './portal-users.js';
+import type { Role } from './roles.js';
 
 /** What the session keeps about the signed-in user. */
 export interface SignedIn {
   readonly username: string;
   readonly signedInAt: number;
+  /** A single sign-on user: no local account; the role the provider's claims gave at this sign-in. */
+  readonly oidc?: { readonly role: Role };
 }
 
 declare module 'fastify' {
@@ -42,7 +45,7 @@ export function sessionState(
 ): SessionState {
   const signedIn = session.user;
   if (!signedIn) return { state: 'anonymous' };
-  const user = users.get(signedIn.username);
+  const user = signedIn.oidc ? singleSignOnUser(signedIn, signedIn.oidc.role) : users.get(signedIn.username);
   if (!user) return { state: 'ended', why: 'Your account was removed.' };
   if (signedIn.signedInAt < user.sessionsValidFrom)
     return { state: 'ended', why: 'Your account changed (password or role): sign in again.' };
@@ -51,6 +54,11 @@ export function sessionState(
   if (now - (session.lastActiveAt ?? signedIn.signedInAt) > limits.idleMs)
     return { state: 'ended', why: 'Your session ended after a time without activity: sign in again.' };
   return { state: 'signed-in', user };
+}
+
+/** A single sign-on user is who the provider said at sign-in, until the session ends (then it is asked again). */
+function singleSignOnUser(signedIn: SignedIn, role: Role): PortalUser {
+  return { username: signedIn.username, role, createdAt: signedIn.signedInAt, sessionsValidFrom: signedIn.signedInAt };
 }
 
 /** Where to go after signing in: a path of this portal only, never another site. */

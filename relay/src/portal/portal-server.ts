@@ -15,6 +15,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySession from '@fastify/session';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { PortalConfig } from '../platform/config/portal-config-schema.js';
+import type { Secret } from '../platform/config/secret.js';
 import { RelayError } from '../platform/errors.js';
 import { listenOrExplain } from '../platform/http/listen.js';
 import { componentLogger } from '../platform/ops/logger.js';
@@ -26,6 +27,7 @@ import { mayOrNot, type PortalContext, type PortalServices } from './portal-cont
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerConnectorRoutes } from './routes/connector-routes.js';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes.js';
+import { registerSingleSignOn } from './routes/oidc-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import type { SqliteSessionStore } from './session-store.js';
@@ -37,6 +39,8 @@ export interface PortalServerOptions extends PortalServices {
   readonly sessions: SqliteSessionStore;
   /** Signs the session cookie (portalCookieSecret). */
   readonly cookieSecret: string;
+  /** The OpenID Connect client secret, when `config.oidc` is set. */
+  readonly oidcClientSecret?: Secret;
 }
 
 export interface PortalServer {
@@ -189,7 +193,11 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
     ),
   );
 
-  registerSignInRoutes(context, { loginAttempts: config.loginAttempts });
+  registerSignInRoutes(context, {
+    loginAttempts: config.loginAttempts,
+    ...(config.oidc ? { singleSignOn: config.oidc.name } : {}),
+  });
+  registerSingleSignOn(context, config, options.oidcClientSecret);
   registerOverviewRoutes(context);
   registerDeadLetterRoutes(context);
   registerAuditRoutes(context);

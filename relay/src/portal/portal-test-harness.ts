@@ -39,7 +39,13 @@ export interface PortalHarness {
 }
 
 export async function startPortalHarness(
-  options: { portal?: Record<string, unknown>; relay?: Record<string, unknown>; storePath?: string } = {},
+  options: {
+    portal?: Record<string, unknown>;
+    relay?: Record<string, unknown>;
+    storePath?: string;
+    /** The portal's environment (the OpenID Connect client secret). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<PortalHarness> {
   const dir = options.storePath ? undefined : mkdtempSync(path.join(os.tmpdir(), 'portal-'));
   const storePath = options.storePath ?? path.join(dir!, 'relay.db');
@@ -69,7 +75,13 @@ export async function startPortalHarness(
       deadLetters: new DeadLetters(counts).count(),
     }),
   });
-  const portal = (await startRelayPortal({ config, metrics, logger: createLogger({ level: 'silent' }), clock }))!;
+  const portal = (await startRelayPortal({
+    config,
+    metrics,
+    logger: createLogger({ level: 'silent' }),
+    clock,
+    env: options.env ?? {},
+  }))!;
   const db = openRelayDatabase(storePath);
   const users = await addRoleAccounts(db, clock);
   return {

@@ -1,9 +1,13 @@
 /**
  * The relay's `portal` section: the web console's own listener (off unless the section is there), its sessions and
- * its sign-in limits. Sign-in is by local accounts (`gentrack-sf portal user add`); `auth` is where single sign-on
- * (OpenID Connect) will be configured next to them.
+ * its sign-in limits. Sign-in is by local accounts (`gentrack-sf portal user add`) and, when `oidc` is there, by
+ * single sign-on with OpenID Connect (portal-oidc-config-schema.ts).
  */
 import { z } from 'zod';
+import { isLoopbackHost } from './loopback-host.js';
+import { portalOidcSchema } from './portal-oidc-config-schema.js';
+
+export { isLoopbackHost };
 
 export const portalSchema = z
   .strictObject({
@@ -41,8 +45,10 @@ export const portalSchema = z
         windowSeconds: z.number().int().min(1).max(86_400).default(300),
       })
       .prefault({}),
-    /** How people sign in. `local`: accounts in the relay store. (OpenID Connect is not built yet.) */
+    /** How people sign in. `local`: accounts in the relay store. */
     auth: z.strictObject({ local: z.literal(true).default(true) }).prefault({}),
+    /** Single sign-on with an OpenID Connect provider, beside the local accounts. */
+    oidc: portalOidcSchema,
   })
   .superRefine(
     (portal, context) => {
@@ -57,8 +63,3 @@ export const portalSchema = z
   );
 
 export type PortalConfig = z.output<typeof portalSchema>;
-
-/** 127.x.x.x, ::1 and localhost: traffic that never leaves this machine. */
-export function isLoopbackHost(host: string): boolean {
-  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
-}

@@ -1,4 +1,4 @@
-/** The sign-in form (local accounts). Single sign-on (OpenID Connect) will add its button here. */
+/** The sign-in page: single sign-on first when it is configured, then the local accounts' form. */
 import { html, type Html } from '../html.js';
 import { page, type PageAssets } from './layout.js';
 
@@ -8,6 +8,8 @@ export function signInPage(options: {
   readonly username?: string;
   readonly error?: string;
   readonly assets: PageAssets;
+  /** The OpenID Connect provider's name and where its sign-in starts. */
+  readonly singleSignOn?: { readonly name: string; readonly href: string };
 }): Html {
   return page(
     {
@@ -16,6 +18,14 @@ export function signInPage(options: {
       ...(options.error ? { notice: { text: options.error, kind: 'error' as const } } : {}),
     },
     html`<h1>Sign in</h1>
+      ${
+        options.singleSignOn
+          ? html`<p class="single-sign-on">
+                <a class="button" href="${options.singleSignOn.href}">Sign in with ${options.singleSignOn.name}</a>
+              </p>
+              <h2>Or with a local account</h2>`
+          : ''
+      }
       <form class="sign-in" method="post" action="/login">
         <input type="hidden" name="_csrf" value="${options.csrfToken}" />
         <input type="hidden" name="next" value="${options.next}" />

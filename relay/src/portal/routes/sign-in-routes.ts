@@ -1,11 +1,13 @@
 /**
  * Signing in and out with a local account. A successful sign-in starts a new session (a new id: one fixed before
  * sign-in is worthless after it); every attempt, good or bad, is in the audit log; attempts per address are limited
- * (config `portal.loginAttempts`). Single sign-on (OpenID Connect) will add its own routes beside these.
+ * (config `portal.loginAttempts`). Single sign-on (OpenID Connect) has its own routes beside these (oidc-routes.ts);
+ * the page offers it first when it is configured.
  */
 import { safeNext } from '../access.js';
 import { signInPage } from '../pages/sign-in-page.js';
 import type { PortalContext } from '../portal-context.js';
+import { OIDC_START_PATH } from './oidc-routes.js';
 
 interface SignInForm {
   username?: string;
@@ -15,9 +17,17 @@ interface SignInForm {
 
 export function registerSignInRoutes(
   context: PortalContext,
-  options: { readonly loginAttempts: { readonly max: number; readonly windowSeconds: number } },
+  options: {
+    readonly loginAttempts: { readonly max: number; readonly windowSeconds: number };
+    /** The OpenID Connect provider's name, when single sign-on is configured. */
+    readonly singleSignOn?: string;
+  },
 ): void {
   const { app, users, assets } = context;
+  const singleSignOn = (next: string) =>
+    options.singleSignOn
+      ? { singleSignOn: { name: options.singleSignOn, href: `${OIDC_START_PATH}?next=${encodeURIComponent(next)}` } }
+      : {};
 
   app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
     if (request.portalUser) return reply.redirect(safeNext(request.query.next), 303);
@@ -28,6 +38,7 @@ export function registerSignInRoutes(
         csrfToken: reply.generateCsrf(),
         next: safeNext(request.query.next),
         assets,
+        ...singleSignOn(safeNext(request.query.next)),
         ...(notice ? { error: notice.text } : {}),
       }),
     );
@@ -59,6 +70,7 @@ export function registerSignInRoutes(
             username,
             error: 'The user name or password is wrong.',
             assets,
+            ...singleSignOn(next),
           }),
           401,
         );
