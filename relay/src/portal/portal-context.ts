@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { DeadLetters } from '../platform/db/dead-letters.js';
 import type { Logger } from '../platform/ops/logger.js';
 import type { AuditLog, NewAuditEntry } from './audit-log.js';
+import type { InitialSyncControl } from './initial-sync-control.js';
 import type { Html } from './html.js';
 import type { MetricsSource } from './overview-figures.js';
 import type { PageAssets, Viewer } from './pages/layout.js';
@@ -31,6 +32,8 @@ export interface PortalServices {
   readonly metrics: MetricsSource;
   readonly history: Pick<RateHistory, 'rates' | 'totals'>;
   readonly mask: PayloadMask;
+  /** Absent when config portal.initialSync is not set: the page says how to turn it on. */
+  readonly initialSync?: InitialSyncControl;
   readonly logger: Logger;
   readonly clock: () => number;
 }

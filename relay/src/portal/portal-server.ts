@@ -25,6 +25,7 @@ import { registerPortalAssets } from './portal-assets.js';
 import { mayOrNot, type PortalContext, type PortalServices } from './portal-context.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes.js';
+import { registerInitialSyncRoutes } from './routes/initial-sync-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import type { SqliteSessionStore } from './session-store.js';
@@ -192,6 +193,7 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
   registerOverviewRoutes(context);
   registerDeadLetterRoutes(context);
   registerAuditRoutes(context);
+  registerInitialSyncRoutes(context);
   return app;
 }
 

@@ -13,13 +13,16 @@ export type Permission =
   /** The audit log. */
   | 'view-audit'
   /** Payloads as they are, personal data included. */
-  | 'view-personal-data';
+  | 'view-personal-data'
+  /** Check an extract, start and cancel an initial synchronisation (viewers see its progress only). */
+  | 'run-initial-sync';
 
 const LEAST_ROLE: Record<Permission, Role> = {
   view: 'viewer',
   'act-on-dead-letters': 'operator',
   'view-audit': 'operator',
   'view-personal-data': 'admin',
+  'run-initial-sync': 'operator',
 };
 
 export function isRole(value: unknown): value is Role {
