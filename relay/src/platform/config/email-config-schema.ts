@@ -37,6 +37,21 @@ export const emailSchema = z
       .regex(/^[^<>]*<[^@\s<>]+@[^@\s<>]+>$|^[^@\s<>]+@[^@\s<>]+$/, 'must be an address, or a name and <address>'),
     /** Who is told. */
     to: addressList(),
+    /**
+     * Also email when dead letters come in a burst: `threshold` or more filed within `windowMinutes` (at most one
+     * email per window). Without this key only initial synchronisations are emailed.
+     */
+    deadLetterBursts: z
+      .strictObject({
+        threshold: z.number().int().min(1).default(10),
+        windowMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(15),
+      })
+      .optional(),
   })
   .superRefine(
     (email, context) => {
