@@ -130,7 +130,8 @@ export class InitialSyncRuns implements InitialSyncControl {
 
   cancel(by: string): boolean {
     const run = this.active;
-    if (!run || run.abort.signal.aborted) return false;
+    // Ended (only its email is still going out) or already cancelled: nothing left to stop.
+    if (!run || run.ended || run.abort.signal.aborted) return false;
     run.cancelledBy = by;
     run.abort.abort();
     return true;
