@@ -4,8 +4,14 @@
  * delivery-rate history sampled from the relay's metrics, and the web server.
  */
 import type { ConnectorModel } from '../../model/connector-model.js';
+import path from 'node:path';
 import { DeadLetterActions } from './dead-letter-actions.js';
+import type { BulkSettings } from './initial-sync/bulk-pass.js';
+import { InitialSyncRuns } from './initial-sync-runs.js';
 import type { RelayConfig } from './platform/config/relay-config-schema.js';
+import { loadRelaySecrets } from './platform/config/relay-secrets.js';
+import { SyncHistory } from './platform/db/sync-history.js';
+import { createSmtpMailer } from './platform/mail/smtp-mailer.js';
 import { connectorModel } from './platform/connector-model.generated.js';
 import { DeadLetters } from './platform/db/dead-letters.js';
 import { openRelayDatabase } from './platform/db/relay-database.js';
@@ -30,8 +36,11 @@ export interface RelayPortalOptions {
   readonly relay?: PortalConnectorOptions['relay'];
   /** Epoch milliseconds (tests). */
   readonly clock?: () => number;
-  /** Where the OpenID Connect client secret is read (process.env by default). */
+  /** Where the relay's secrets come from (default the process environment): the OpenID Connect client secret, and
+   * what initial synchronisations need. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Bulk API settings of initial synchronisations (tests poll faster). */
+  readonly bulk?: Partial<BulkSettings>;
 }
 
 export interface RelayPortal {
@@ -52,10 +61,13 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
   try {
     const users = new PortalUsers(db, clock);
     const actions = new DeadLetterActions(db);
+    const audit = new AuditLog(db, clock);
+    const initialSync = initialSyncRuns(options, db, audit);
     const server = await startPortalServer({
       config: config.portal,
       users,
-      audit: new AuditLog(db, clock),
+      audit,
+      ...(initialSync ? { initialSync } : {}),
       sessions: new SqliteSessionStore(db, clock),
       cookieSecret: portalCookieSecret(db),
       ...(oidcSecret ? { oidcClientSecret: oidcSecret } : {}),
@@ -91,6 +103,8 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
       port: server.port,
       async close() {
         history.stop();
+        // A run in progress is cancelled and seen to its end, so publishing is re-enabled before the relay stops.
+        await initialSync?.close();
         await server.close();
         if (db.open) db.close();
       },
@@ -99,4 +113,31 @@ export async function startRelayPortal(options: RelayPortalOptions): Promise<Rel
     db.close();
     throw error;
   }
+}
+
+/** Runs of the Initial Data Synchronisation page, when config portal.initialSync turns it on. */
+function initialSyncRuns(
+  options: RelayPortalOptions,
+  db: ReturnType<typeof openRelayDatabase>,
+  audit: AuditLog,
+): InitialSyncRuns | undefined {
+  const { config, logger } = options;
+  const settings = config.portal?.initialSync;
+  if (!settings) return undefined;
+  const env = options.env ?? process.env;
+  const mailer = config.email
+    ? createSmtpMailer(config.email, loadRelaySecrets({ config, env, only: ['smtpPassword'] }).smtpPassword)
+    : undefined;
+  return new InitialSyncRuns({
+    config,
+    secrets: () => loadRelaySecrets({ config, env }),
+    model: options.model ?? connectorModel,
+    history: new SyncHistory(db),
+    extractRoot: settings.extractRoot,
+    reportDir: settings.reportDir ?? path.join(path.dirname(config.store.path), 'initial-sync-reports'),
+    ...(mailer ? { mailer } : {}),
+    audit: (entry) => audit.record(entry),
+    logger,
+    ...(options.bulk ? { bulk: options.bulk } : {}),
+  });
 }

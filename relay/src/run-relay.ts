@@ -12,6 +12,7 @@ import { startOpsServer } from './platform/ops/ops-server.js';
 import { Relay } from './relay.js';
 import { startRelayApi } from './relay-api.js';
 import { relayMetricsObserver, reportStoreCounts } from './relay-metrics.js';
+import { startDeadLetterBurstAlarm } from './dead-letter-bursts.js';
 import { startRelayPortal, type RelayPortal } from './relay-portal.js';
 
 export interface RunRelayOptions {
@@ -130,14 +131,22 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
 
   let api: Awaited<ReturnType<typeof startRelayApi>>;
   let portal: RelayPortal | undefined;
+  let bursts: ReturnType<typeof startDeadLetterBurstAlarm>;
   try {
     api = await startRelayApi({ relay, config, secrets, logger, metrics });
     portal = await startRelayPortal({ config, metrics, logger, relay, env });
+    bursts = startDeadLetterBurstAlarm({
+      config,
+      smtpPassword: secrets.smtpPassword,
+      logger,
+      ...(portal ? { portalUrl: portal.url } : {}),
+    });
     await relay.start();
   } catch (error) {
     // Close what did start, so a failed start ends the process instead of leaving it up and useless.
     logger.fatal({ err: error }, `the relay could not start: ${(error as Error).message}`);
     await portal?.close();
+    await bursts?.stop();
     await relay
       .stop()
       .catch((stopError: unknown) =>
@@ -151,6 +160,7 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   logger.info({ runsFrom: RUNS_FROM }, 'relay started');
   await stopped;
   await portal?.close();
+  await bursts?.stop();
   await api?.close();
   await relay.stop();
   await ops.close();

@@ -5,7 +5,11 @@ import type { Page } from 'playwright-core';
  * A hand-made POST from inside the page, with the page's own valid CSRF token (as a user with the browser's tools
  * could send it): the server, not the hidden button, must refuse it. Returns the status.
  */
-export async function postWithPageToken(page: Page, path: string, fields: Record<string, string> = {}): Promise<number> {
+export async function postWithPageToken(
+  page: Page,
+  path: string,
+  fields: Record<string, string> = {},
+): Promise<number> {
   return page.evaluate(
     async ({ path, fields }) => {
       const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;

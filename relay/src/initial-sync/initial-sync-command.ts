@@ -7,17 +7,17 @@
  */
 import os from 'node:os';
 import v8 from 'node:v8';
-import { Pool } from 'undici';
 import { loadRelayConfig } from '../platform/config/relay-config.js';
-import type { RelayConfig } from '../platform/config/relay-config-schema.js';
-import { loadRelaySecrets, type RelaySecrets } from '../platform/config/relay-secrets.js';
-import { AccessTokenSource } from '../platform/gentrack/access-token-source.js';
+import { loadRelaySecrets } from '../platform/config/relay-secrets.js';
 import { connectorModel } from '../platform/connector-model.generated.js';
-import { createLogger, type Logger } from '../platform/ops/logger.js';
-import { integrationSession } from '../platform/salesforce/integration-session.js';
+import { createLogger } from '../platform/ops/logger.js';
 import { SyncHistory } from '../platform/db/sync-history.js';
 import type { BulkSettings } from './bulk-pass.js';
+import { createSmtpMailer } from '../platform/mail/smtp-mailer.js';
+import { sendOutcomeEmail } from './outcome-email.js';
 import { createProgress } from './progress.js';
+import { formatResult } from './result-summary.js';
+import { checkGentrackReachable, relaySalesforce } from './relay-access.js';
 import { runInitialSync, type InitialSyncResult, type InitialSyncOptions } from './run-initial-sync.js';
 
 export interface InitialSyncCommandOptions {
@@ -62,7 +62,7 @@ export async function initialSync(
   const config = loadRelayConfig({ env, ...(options.configFile ? { file: options.configFile } : {}) });
   const logger = createLogger({ level: 'warn', destination: process.stderr, base: { tenantId: config.tenantId } });
   const salesforce = options.salesforce ?? relaySalesforce(config, loadRelaySecrets({ config, env }), logger);
-  const secrets = loadRelaySecrets({ config, env, only: ['gentrackClientSecret'] });
+  const secrets = loadRelaySecrets({ config, env, only: ['gentrackClientSecret', 'smtpPassword'] });
   const history = SyncHistory.open(options.store ?? config.store.path);
   const abort = new AbortController();
   let signals = 0;
@@ -81,6 +81,7 @@ export async function initialSync(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    const initiatedBy = options.initiatedBy ?? `${os.userInfo().username}@${os.hostname()}`;
     const result = await runInitialSync({
       extractDir: options.extract,
       reportDir: options.reportDir,
@@ -89,13 +90,26 @@ export async function initialSync(
       checkGentrack: () => checkGentrackReachable(config, secrets, logger),
       progress: createProgress(output),
       history,
-      initiatedBy: options.initiatedBy ?? `${os.userInfo().username}@${os.hostname()}`,
+      initiatedBy,
       signal: abort.signal,
       ...(options.bulk ? { bulk: options.bulk } : {}),
       ...(options.notify ? { notifyUrl: options.notify } : {}),
       ...(options.shareReportWith ? { shareReportWith: options.shareReportWith } : {}),
     });
     output.write(formatResult(result));
+    if (config.email) {
+      const mailer = createSmtpMailer(config.email, secrets.smtpPassword);
+      const sent = await sendOutcomeEmail(mailer, {
+        result,
+        extract: options.extract,
+        initiatedBy,
+        tenantId: config.tenantId,
+      });
+      mailer.close();
+      output.write(
+        sent.sent ? `Outcome emailed to ${mailer.recipients.join(', ')}\n` : `Outcome email not sent: ${sent.error}\n`,
+      );
+    }
     return {
       result,
       exitCode: result.outcome === 'completed' ? 0 : result.outcome === 'completed with errors' ? 2 : 1,
@@ -105,74 +119,4 @@ export async function initialSync(
     process.off('SIGTERM', onSignal);
     history.close();
   }
-}
-
-/** The relay's integration user's session, as the org to load. */
-function relaySalesforce(config: RelayConfig, secrets: RelaySecrets, logger: Logger): InitialSyncOptions['salesforce'] {
-  const session = integrationSession(config, secrets, logger);
-  return {
-    connection: session.connection,
-    renewSession: async () => void (await session.session({ forceRefresh: true })),
-    organizationId: async () => (await session.session()).organizationId,
-  };
-}
-
-/** Gentrack is reachable when its token endpoint issues the relay a token. */
-async function checkGentrackReachable(
-  config: RelayConfig,
-  secrets: Pick<RelaySecrets, 'gentrackClientSecret'>,
-  logger: Logger,
-): Promise<void> {
-  const tokenUrl = new URL(config.gentrack.tokenUrl);
-  const pool = new Pool(tokenUrl.origin, {
-    connectTimeout: config.gentrack.connectTimeoutMs,
-    headersTimeout: config.gentrack.responseTimeoutMs,
-    bodyTimeout: config.gentrack.responseTimeoutMs,
-  });
-  try {
-    await new AccessTokenSource({
-      tokenUrl,
-      clientId: config.gentrack.clientId,
-      clientSecret: secrets.gentrackClientSecret.reveal(),
-      clientAuthentication: 'basic',
-      dispatcher: pool,
-      responseTimeoutMs: config.gentrack.responseTimeoutMs,
-      logger,
-    }).token();
-  } finally {
-    await pool.close();
-  }
-}
-
-export function formatResult(result: InitialSyncResult): string {
-  const number = (value: number) => value.toLocaleString('en-US');
-  const lines = [
-    '',
-    'STAGE                 OUTCOME                READ     CREATED  UPDATED  UNCHANGED  NOT LOADED  TOOK',
-  ];
-  for (const stage of result.stages) {
-    const counts = stage.counts;
-    const notLoaded = counts ? counts.unmapped + counts.failed + counts.unprocessed : undefined;
-    lines.push(
-      [
-        stage.name.padEnd(21),
-        (stage.outcome ?? '').padEnd(22),
-        (counts ? number(counts.read) : '').padStart(8),
-        (counts ? number(counts.created) : '').padStart(8),
-        (counts ? number(counts.updated) : '').padStart(8),
-        (counts ? number(counts.unchanged) : '').padStart(10),
-        (notLoaded === undefined ? '' : number(notLoaded)).padStart(11),
-        `${(((stage.endedAt ?? stage.startedAt) - stage.startedAt) / 1000).toFixed(1)} s`.padStart(9),
-      ].join(' '),
-    );
-  }
-  lines.push(
-    '',
-    `Outcome: ${result.outcome}${result.failedStage ? ` at stage "${result.failedStage}": ${result.error}` : ''}`,
-  );
-  if (result.reportFile) lines.push(`Report of rows that did not load: ${result.reportFile}`);
-  if (result.attachedReport) lines.push(`Attached in Salesforce: ${result.attachedReport.url}`);
-  if (result.notificationError) lines.push(`Notification not delivered: ${result.notificationError}`);
-  lines.push(`Run ${result.runId} is in the history: gentrack-sf history`, '');
-  return lines.join('\n');
 }

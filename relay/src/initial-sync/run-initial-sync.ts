@@ -25,7 +25,7 @@ import { countRecords, csvHeader, ignoredExtractFiles, locateExtractFiles, type 
 import { attachReport, FailedRowsReport, type AttachedReport } from './failed-rows-report.js';
 import { loadPlan } from './load-plan.js';
 import { notifyWebhook } from './notify.js';
-import { loadObjectStage, zeroCounts, type StageCounts } from './object-stage.js';
+import { InterruptedError, loadObjectStage, zeroCounts, type StageCounts } from './object-stage.js';
 import type { Progress } from './progress.js';
 import { disablePublishing, restorePublishing, type PublishingState } from './publishing-switch.js';
 import { hasCode, RelayError } from '../platform/errors.js';
@@ -61,6 +61,14 @@ export interface InitialSyncOptions {
   readonly signal?: AbortSignal;
   /** Tries at re-enabling publishing before giving up (default 5, a second apart). */
   readonly restoreAttempts?: number;
+  /** The run's id in the history (default a new UUID): a caller that follows the run knows it before it ends. */
+  readonly runId?: string;
+}
+
+/** What preflight found: the extract files to load, with their record counts (an estimate for CSV). */
+export interface PreflightResult {
+  readonly files: readonly { readonly file: ExtractFile; readonly records: number }[];
+  readonly total: number;
 }
 
 export interface StageResult extends SyncStage {
@@ -69,6 +77,9 @@ export interface StageResult extends SyncStage {
 
 export interface InitialSyncResult {
   readonly runId: string;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly endedAt: number;
   readonly outcome: SyncOutcome;
   readonly failedStage?: string;
   readonly error?: string;
@@ -92,7 +103,7 @@ export class StageFailure extends RelayError {
 
 export async function runInitialSync(options: InitialSyncOptions): Promise<InitialSyncResult> {
   const startedAt = Date.now();
-  const runId = randomUUID();
+  const runId = options.runId ?? randomUUID();
   const settings: BulkSettings = { ...DEFAULT_BULK_SETTINGS, ...options.bulk };
   const { progress, history } = options;
   history?.recordSyncStart({
@@ -163,10 +174,12 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
   let failure: StageFailure | undefined;
   let publishing: PublishingState | undefined;
   try {
-    const files = await stage(STAGES.preflight, () => preflight(options));
-    publishing = await stage(STAGES.disablePublishing, async () =>
-      disablePublishing(options.salesforce.connection, await options.salesforce.organizationId()),
-    );
+    const files = (await stage(STAGES.preflight, () => preflight(options))).files.map((found) => found.file);
+    publishing = await stage(STAGES.disablePublishing, async () => {
+      // Cancelled before the load began: publishing is never touched.
+      if (options.signal?.aborted) throw new InterruptedError('interrupted by the operator');
+      return disablePublishing(options.salesforce.connection, await options.salesforce.organizationId());
+    });
     const context = {
       salesforce: options.salesforce,
       existing,
@@ -295,6 +308,8 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
 
   return {
     runId,
+    startedAt,
+    endedAt,
     outcome,
     ...(failure ? { failedStage: failure.stage, error: failure.message } : {}),
     stages,
@@ -305,8 +320,24 @@ export async function runInitialSync(options: InitialSyncOptions): Promise<Initi
   };
 }
 
-/** Both systems reachable, the org as the model needs it, the extract readable; returns the extract files. */
-async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
+/** The names of a run's stages, in order, for a model (what a person watching the run sees coming). */
+export function stageNames(model: ConnectorModel): string[] {
+  return [
+    STAGES.preflight,
+    STAGES.disablePublishing,
+    ...loadPlan(model).map((plan) => plan.stage),
+    STAGES.enablePublishing,
+    STAGES.report,
+  ];
+}
+
+/**
+ * Both systems reachable, the org as the model needs it, the extract readable; returns the extract files. Changes
+ * nothing (besides creating the report folder), so it also runs on its own before a person confirms a run.
+ */
+export async function preflight(
+  options: Pick<InitialSyncOptions, 'extractDir' | 'reportDir' | 'model' | 'salesforce' | 'checkGentrack' | 'progress'>,
+): Promise<PreflightResult> {
   const { progress } = options;
   mkdirSync(options.reportDir, { recursive: true });
   const files = locateExtractFiles(options.extractDir, loadPlan(options.model));
@@ -337,13 +368,14 @@ async function preflight(options: InitialSyncOptions): Promise<ExtractFile[]> {
   } catch (error) {
     throw new Error(`Gentrack is not reachable: ${messageOf(error)}`);
   }
-  let total = 0;
-  for (const file of files) total += await countRecords(file);
+  const counted: { file: ExtractFile; records: number }[] = [];
+  for (const file of files) counted.push({ file, records: await countRecords(file) });
+  const total = counted.reduce((sum, found) => sum + found.records, 0);
   progress.setTotal(total);
   progress.note(
     `  ${files.map((file) => path.basename(file.path)).join(', ')}: about ${total.toLocaleString('en-US')} records`,
   );
-  return files;
+  return { files: counted, total };
 }
 
 async function withRetries<T>(work: () => Promise<T>, attempts: number): Promise<T> {

@@ -41,6 +41,7 @@ import { SalesforceCallError } from '../to-salesforce/salesforce-writer.js';
 import { WebhookKeyError } from '../to-salesforce/webhooks/webhook-keys.js';
 import { Refusal, WebhookServerError } from '../to-salesforce/webhooks/webhook-server.js';
 import { PortalServerError } from '../portal/portal-server.js';
+import { EmailSendError } from './mail/smtp-mailer.js';
 import { PortalUserError } from '../portal/portal-users.js';
 import { PortalOidcError } from '../portal/oidc/oidc-relying-party.js';
 
@@ -99,6 +100,7 @@ const ERRORS: readonly RelayError[] = [
   new WebhookServerError('m'),
   new Refusal('SIGNATURE_INVALID', 'm'),
   new PortalServerError('m'),
+  new EmailSendError('m'),
   ...(['PORTAL_USER_EXISTS', 'PORTAL_USER_NOT_FOUND', 'PORTAL_USER_INVALID'] as const).map(
     (code) => new PortalUserError(code, 'm'),
   ),

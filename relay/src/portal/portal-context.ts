@@ -8,6 +8,7 @@ import type { DeadLetters } from '../platform/db/dead-letters.js';
 import type { Logger } from '../platform/ops/logger.js';
 import type { AuditLog, NewAuditEntry } from './audit-log.js';
 import type { ConnectorOperations } from './connector-operations.js';
+import type { InitialSyncControl } from './initial-sync-control.js';
 import type { Html } from './html.js';
 import type { MetricsSource } from './overview-figures.js';
 import type { PageAssets, Viewer } from './pages/layout.js';
@@ -34,6 +35,8 @@ export interface PortalServices {
   readonly mask: PayloadMask;
   /** Validate Data Model, the API client's credentials, the synchronisation history, on-demand syncs. */
   readonly connector: ConnectorOperations;
+  /** Absent when config portal.initialSync is not set: the page says how to turn it on. */
+  readonly initialSync?: InitialSyncControl;
   readonly logger: Logger;
   readonly clock: () => number;
 }

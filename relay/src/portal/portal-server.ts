@@ -28,6 +28,7 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerConnectorRoutes } from './routes/connector-routes.js';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes.js';
 import { registerSingleSignOn } from './routes/oidc-routes.js';
+import { registerInitialSyncRoutes } from './routes/initial-sync-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import type { SqliteSessionStore } from './session-store.js';
@@ -202,6 +203,7 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
   registerDeadLetterRoutes(context);
   registerAuditRoutes(context);
   registerConnectorRoutes(context);
+  registerInitialSyncRoutes(context);
   return app;
 }
 

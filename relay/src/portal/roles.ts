@@ -19,7 +19,9 @@ export type Permission =
   /** Start an on-demand synchronisation. */
   | 'sync-on-demand'
   /** Create, rotate and revoke the relay API client (the Named Credential's secret). */
-  | 'manage-credentials';
+  | 'manage-credentials'
+  /** Check an extract, start and cancel an initial synchronisation (viewers see its progress only). */
+  | 'run-initial-sync';
 
 const LEAST_ROLE: Record<Permission, Role> = {
   view: 'viewer',
@@ -29,6 +31,7 @@ const LEAST_ROLE: Record<Permission, Role> = {
   'validate-data-model': 'operator',
   'sync-on-demand': 'operator',
   'manage-credentials': 'admin',
+  'run-initial-sync': 'operator',
 };
 
 export function isRole(value: unknown): value is Role {

@@ -45,6 +45,15 @@ export const portalSchema = z
         windowSeconds: z.number().int().min(1).max(86_400).default(300),
       })
       .prefault({}),
+    /** The Initial Data Synchronisation page; without this the page only says how to turn it on. */
+    initialSync: z
+      .strictObject({
+        /** The folder on the relay host under which extracts are chosen; nothing outside it can be loaded. */
+        extractRoot: z.string().min(1),
+        /** Where reports of rows that did not load are written (default: `reports` next to the relay store). */
+        reportDir: z.string().min(1).optional(),
+      })
+      .optional(),
     /** How people sign in. `local`: accounts in the relay store. */
     auth: z.strictObject({ local: z.literal(true).default(true) }).prefault({}),
     /** Single sign-on with an OpenID Connect provider, beside the local accounts. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from '../gentrack/oauth-scopes.js';
+import { emailSchema } from './email-config-schema.js';
 import { portalSchema } from './portal-config-schema.js';
 import { webhooksSchema } from './webhooks-config-schema.js';
 
@@ -251,6 +252,8 @@ export const relayConfigSchema = z.strictObject({
   webhooks: webhooksSchema.optional(),
   /** The web console (portal-config-schema.ts); without this section the relay serves none. */
   portal: portalSchema.optional(),
+  /** Mail of initial synchronisation outcomes over SMTP (email-config-schema.ts); without this section none is sent. */
+  email: emailSchema.optional(),
 });
 
 export type RelayConfig = z.output<typeof relayConfigSchema>;

@@ -124,6 +124,8 @@ const FILE_PATH_KEYS: readonly ConfigPath[] = [
   ['gentrack', 'tls', 'caFile'],
   ['gentrack', 'tls', 'certFile'],
   ['gentrack', 'tls', 'keyFile'],
+  ['portal', 'initialSync', 'extractRoot'],
+  ['portal', 'initialSync', 'reportDir'],
 ];
 
 interface PlainIssue {

@@ -66,6 +66,13 @@ export const RELAY_SECRET_SPECS = [
     requiredBy: () => undefined,
     misplacedAt: ['api.signingKey'],
   },
+  {
+    name: 'SMTP_PASSWORD',
+    key: 'smtpPassword',
+    description: 'the password of email.smtp.user at the SMTP server',
+    requiredBy: (config) => (config.email?.smtp.user ? 'email.smtp.user is set' : undefined),
+    misplacedAt: ['email.smtp.password', 'email.password'],
+  },
 ] as const satisfies readonly SecretSpec[];
 
 export type RelaySecretSpec = (typeof RELAY_SECRET_SPECS)[number];

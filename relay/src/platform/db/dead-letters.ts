@@ -77,6 +77,10 @@ export class DeadLetters {
       remove: db.prepare(`DELETE FROM dead_letters WHERE id = ?`),
       count: db.prepare(`SELECT COUNT(*) AS count FROM dead_letters`),
       reasonCodes: db.prepare(`SELECT DISTINCT reason_code FROM dead_letters ORDER BY reason_code`),
+      filedSince: db.prepare(
+        `SELECT source, reason_code AS reasonCode, COUNT(*) AS count FROM dead_letters WHERE created_at >= ?
+         GROUP BY source, reason_code ORDER BY count DESC, source, reason_code`,
+      ),
       latestReasonOfChange: db.prepare(
         `SELECT reason_code FROM dead_letters WHERE change_seq = ? ORDER BY id DESC LIMIT 1`,
       ),
@@ -153,6 +157,11 @@ export class DeadLetters {
 
   count(): number {
     return (this.statements.count.get() as { count: number }).count;
+  }
+
+  /** How many letters still here were filed at or after `since` (epoch ms), by source and reason code, most first. */
+  filedSince(since: number): { source: DeadLetterSource; reasonCode: string; count: number }[] {
+    return this.statements.filedSince.all(since) as { source: DeadLetterSource; reasonCode: string; count: number }[];
   }
 
   /** The reason code of the latest letter filed for an outbox change, if it was dead-lettered. */

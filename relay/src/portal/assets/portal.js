@@ -1,14 +1,17 @@
-// The portal's one script, an enhancement: without it every page works, and the overview shows its figures as of
-// loading. With it the overview refreshes its figures every few seconds while the tab is visible, and stops when
-// the session has ended (the server answers 401) with a link to sign in again.
+// The portal's one script, an enhancement: without it every page works, and shows its figures as of loading. With
+// it a live region (the overview's figures, a running initial synchronisation) refreshes every few seconds
+// (`data-live-interval` ms) while the tab is visible, and stops when the session has ended (the server answers
+// 401) with a link to sign in again.
 const REFRESH_MS = 5000;
 
 const live = document.querySelector('[data-live-src]');
 if (live) {
   const source = live.getAttribute('data-live-src');
+  const interval = Number(live.getAttribute('data-live-interval')) || REFRESH_MS;
   let timer;
   const refresh = async () => {
-    if (document.hidden) return;
+    // Not while someone is on a control inside it (the Cancel button): replacing it would lose their place.
+    if (document.hidden || live.contains(document.activeElement)) return;
     try {
       const response = await fetch(source, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
       if (response.status === 401) {
@@ -30,7 +33,7 @@ if (live) {
       // The relay may be restarting: the next tick tries again.
     }
   };
-  timer = setInterval(refresh, REFRESH_MS);
+  timer = setInterval(refresh, interval);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) void refresh();
   });

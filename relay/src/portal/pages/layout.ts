@@ -17,7 +17,7 @@ export interface Viewer {
 export interface PageOptions {
   readonly title: string;
   /** The navigation entry to mark as current. */
-  readonly section?: 'overview' | 'dead-letters' | 'audit' | ConnectorSection;
+  readonly section?: 'overview' | 'dead-letters' | 'audit' | 'initial-sync' | ConnectorSection;
   readonly viewer?: Viewer;
   /** A message from the previous action (e.g. "Dead letter 3 is back in the outbox"). */
   readonly notice?: { readonly text: string; readonly kind: 'success' | 'error' };
@@ -40,6 +40,7 @@ export function page(options: PageOptions, content: HtmlValue): Html {
   const navigation: [NonNullable<PageOptions['section']>, string, string][] = [
     ['overview', '/', 'Overview'],
     ['dead-letters', '/dead-letters', 'Dead letters'],
+    ['initial-sync', '/initial-sync', 'Initial sync'],
   ];
   if (viewer) navigation.push(...connectorNavigation(viewer.role));
   if (viewer && may(viewer.role, 'view-audit')) navigation.push(['audit', '/audit', 'Audit log']);
