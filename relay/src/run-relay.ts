@@ -12,8 +12,8 @@ import { startOpsServer } from './platform/ops/ops-server.js';
 import { Relay } from './relay.js';
 import { startRelayApi } from './relay-api.js';
 import { relayMetricsObserver, reportStoreCounts } from './relay-metrics.js';
-import { startDeadLetterBurstAlarm } from './dead-letter-bursts.js';
-import { startRelayPortal, type RelayPortal } from './relay-portal.js';
+import type { startDeadLetterBurstAlarm } from './dead-letter-bursts.js';
+import type { RelayPortal, RelayPortalOptions } from './relay-portal.js';
 
 export interface RunRelayOptions {
   readonly configFile?: string;
@@ -134,8 +134,8 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   let bursts: ReturnType<typeof startDeadLetterBurstAlarm>;
   try {
     api = await startRelayApi({ relay, config, secrets, logger, metrics });
-    portal = await startRelayPortal({ config, metrics, logger, relay, env });
-    bursts = startDeadLetterBurstAlarm({
+    portal = await startPortalWhenConfigured({ config, metrics, logger, relay, env });
+    bursts = await startBurstAlarmWhenConfigured({
       config,
       smtpPassword: secrets.smtpPassword,
       logger,
@@ -168,6 +168,25 @@ export async function runRelay(options: RunRelayOptions = {}): Promise<number> {
   process.off('SIGTERM', onSignal);
   logger.info('relay stopped');
   return fatal ? 2 : 0;
+}
+
+/*
+ * The portal (fastify's session, CSRF and rate-limit plugins, openid-client, nodemailer) and the dead-letter burst
+ * alarm (nodemailer) are loaded only when their sections are configured: together about 20 MB of RSS a relay without
+ * them would carry for nothing (issue 16's peak RSS budget).
+ */
+async function startPortalWhenConfigured(options: RelayPortalOptions): Promise<RelayPortal | undefined> {
+  if (!options.config.portal) return undefined;
+  const { startRelayPortal } = await import('./relay-portal.js');
+  return startRelayPortal(options);
+}
+
+async function startBurstAlarmWhenConfigured(
+  options: Parameters<typeof startDeadLetterBurstAlarm>[0],
+): Promise<ReturnType<typeof startDeadLetterBurstAlarm>> {
+  if (!options.config.email?.deadLetterBursts) return undefined;
+  const { startDeadLetterBurstAlarm } = await import('./dead-letter-bursts.js');
+  return startDeadLetterBurstAlarm(options);
 }
 
 /** Compiled (dist/, what an operator should run) or the TypeScript sources through tsx (development). */
