@@ -15,7 +15,8 @@
  * Options: --events N (throughput phases, default 30000), --accounts N (default 2000), --latency-seconds N
  * (default 10), --rate N (latency phase, default 500), --skip-normal, --cpu-prof DIR (V8 CPU profiles of the relays, in DIR/full and DIR/normal),
  * --relay-node-args="ARGS" (node options for the relay processes, e.g. --relay-node-args="--max-old-space-size=96" to
- * see memory against CPU; written with "=", as the value starts with a dash).
+ * see memory against CPU; written with "=", as the value starts with a dash), --portal (the relay runs its portal,
+ * listening with nobody signed in: compare the relay / raw ratio and RSS against a run without).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     'skip-normal': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'relay-node-args': { type: 'string' },
+    portal: { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -168,7 +170,7 @@ async function main(): Promise<void> {
     ];
     const notes = [
       `${formatNumber(EVENTS)} events per throughput phase over ${formatNumber(ACCOUNTS)} accounts; latency: ${formatNumber(latency.events)} events, max ${formatNumber(latency.maxMs)} ms.`,
-      `Relay defaults: delivery.concurrency ${concurrency}, gentrack.connections ${connections}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}.`,
+      `Relay defaults: delivery.concurrency ${concurrency}, gentrack.connections ${connections}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}${args.portal ? '; the portal on (listening, nobody signed in)' : ''}.`,
       `Throughput = events / (first publish -> last Gentrack receipt); latency = publish -> Gentrack receipt (call log, ms clock).`,
       `CPU per event is run time from the scheduler (all threads); waiting = time runnable without a CPU / time run.`,
       `The relay and the sandbox need more than the 2 cores together, so some waiting is their own; other processes' share says whether the machine was quiet.`,
@@ -202,9 +204,13 @@ interface ThroughputPhase extends ThroughputResult {
   readonly otherLoad: number;
 }
 
-/** Per relay run: with --cpu-prof DIR its V8 CPU profile goes to DIR/<run>; --relay-node-args adds node options. */
-function relayRunOptions(run: string): { cpuProfileDir?: string; nodeArgs?: string[] } {
+/**
+ * Per relay run: with --cpu-prof DIR its V8 CPU profile goes to DIR/<run>; --relay-node-args adds node options;
+ * --portal starts the relay's portal too.
+ */
+function relayRunOptions(run: string): { cpuProfileDir?: string; nodeArgs?: string[]; portal: boolean } {
   return {
+    portal: args.portal,
     ...(args['cpu-prof'] ? { cpuProfileDir: path.resolve(args['cpu-prof'], run) } : {}),
     ...(args['relay-node-args'] ? { nodeArgs: args['relay-node-args'].split(/\s+/).filter(Boolean) } : {}),
   };

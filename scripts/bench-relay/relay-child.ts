@@ -20,6 +20,8 @@ export interface RelayChildOptions {
   readonly cpuProfileDir?: string;
   /** More node options for the relay process, e.g. V8 heap limits. */
   readonly nodeArgs?: readonly string[];
+  /** Run the relay with its portal listening (nobody signed in): what the portal costs a relay when no one looks. */
+  readonly portal?: boolean;
 }
 
 /** The relay's own gauges, read from /metrics. */
@@ -51,6 +53,7 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
     store: { ...input.store, synchronous: options.synchronous },
     http: { ...input.http, port },
     log: { level: 'warn' },
+    ...(options.portal ? { portal: { host: '127.0.0.1', port: 0 } } : {}),
   };
   const configFile = path.join(options.dir, `${options.name}.json`);
   writeFileSync(configFile, JSON.stringify(config, null, 2));
