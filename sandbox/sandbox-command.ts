@@ -8,6 +8,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { portValue } from '../cli/option-values.js';
 
+/** The sample extract under the portal's extract root: small enough to load in seconds. */
+const SAMPLE_EXTRACT = 'sample-extract';
+const SAMPLE_EXTRACT_ACCOUNTS = 100;
+
 interface SandboxCommandOptions {
   salesforcePort: number;
   gentrackPort: number;
@@ -96,10 +100,17 @@ export function registerSandboxCommand(program: Command): void {
       const portalPort = options.portalPort || (await freePort());
       const { addSandboxPortalAdmin, SANDBOX_PORTAL_ADMIN } = await import('./sandbox-portal.js');
       const portalPassword = await addSandboxPortalAdmin(storePath);
+      // A sample extract, so the portal's Initial Data Synchronisation page has something to load into the org.
+      const extractRoot = path.join(dir, 'extracts');
+      const { writeSyntheticExtract } = await import('./gentrack/synthetic-extract.js');
+      await writeSyntheticExtract(path.join(extractRoot, SAMPLE_EXTRACT), SAMPLE_EXTRACT_ACCOUNTS);
       writeFileSync(
         configFile,
         JSON.stringify(
-          { ...sandbox.relayConfigInput({ storePath }), portal: { host: '127.0.0.1', port: portalPort } },
+          {
+            ...sandbox.relayConfigInput({ storePath }),
+            portal: { host: '127.0.0.1', port: portalPort, initialSync: { extractRoot } },
+          },
           null,
           2,
         ),
@@ -127,6 +138,7 @@ export function registerSandboxCommand(program: Command): void {
           'Run the relay against it in another terminal:',
           `  GENTRACK_RELAY_SECRETS_FILE=${path.relative(PROJECT_ROOT, secretsFile)} node bin/gentrack-sf.js relay --config ${path.relative(PROJECT_ROOT, configFile)}`,
           `Then open its portal: http://127.0.0.1:${portalPort}  (sign in as ${SANDBOX_PORTAL_ADMIN}, password ${portalPassword})`,
+          `  Initial Data Synchronisation offers ${SAMPLE_EXTRACT} (${SAMPLE_EXTRACT_ACCOUNTS} accounts, their contacts and relations) under ${path.relative(PROJECT_ROOT, extractRoot)}`,
         ].join('\n'),
       );
       await new Promise<void>((resolve) => {

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticExtract } from './bench-initial-sync/synthetic-extract.js';
+import { writeSyntheticExtract } from '../sandbox/gentrack/synthetic-extract.js';
 
 const TARGETS = { recordsPerSecond: 50_000, loaderRssMB: 300, rssRatio: 1.3 };
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,7 @@
 /**
- * A synthetic Gentrack extract for the initial-sync benchmark: N accounts (every tenth with a parent account), one
- * contact per account (its primary account), and one relationship per contact to the next account (an indirect
- * relationship, Roles and a start date). Written as JSON Lines, streamed to disk: the generator holds one line at a
+ * A synthetic Gentrack extract, for the initial-sync benchmark and the sample `gentrack-sf sandbox` offers: N
+ * accounts (every tenth with a parent account), one contact per account (its primary account), and one relationship
+ * per contact to the next account (an indirect relationship, Roles and a start date). Written as JSON Lines, streamed to disk: the generator holds one line at a
  * time.
  */
 import { once } from 'node:events';
