@@ -5,6 +5,7 @@
 # when an image below was not taken or one was taken that is not listed (a renamed call, a new page to add here and
 # to the README).
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")/.."
 
 out=docs/portal
