@@ -112,7 +112,8 @@ export async function assertNoSidewaysScroll(page: Page, what: string): Promise<
 }
 
 const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
+/** The width the README's screenshots and the desktop checks use. */
+export const DESKTOP = { width: 1280, height: 900 };
 
 /** A page usable at 1280 px and at a phone's width: accessible at both, and no sideways scrolling on the phone. */
 export async function assertUsableAtBothWidths(page: Page, what: string): Promise<void> {

@@ -20,6 +20,7 @@ import { relayMetricsObserver, reportStoreCounts } from '../../relay/src/relay-m
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
 import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
 import { postWithPageToken } from './portal-page.js';
+import { screenshotForDocs } from './portal-screenshots.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
 const SIGN_IN_LIMIT = 12;
@@ -97,6 +98,7 @@ test('signing in: the form is accessible, a wrong password says so, the keyboard
   await page.goto(url('/'));
   assert.equal(new URL(page.url()).pathname, '/login', 'signed out, the portal asks to sign in');
   await checkPage('the sign-in page');
+  await screenshotForDocs(page, 'sign-in');
   await page.getByLabel('User name').fill(USERNAMES.operator);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -129,6 +131,7 @@ test('the overview shows the relay live: a change made in Salesforce appears wit
   );
   assert.equal(await delivered(), fromMetrics, 'the figure /metrics gives');
   assert.equal(new URL(page.url()).pathname, '/', 'updated in place');
+  await screenshotForDocs(page, 'overview');
   chromium.assertNoPageErrors();
 });
 
@@ -146,6 +149,7 @@ test('an operator retries a dead letter from its page and the change reaches Gen
     'personal data masked for an operator',
   );
   await checkPage('a dead letter');
+  await screenshotForDocs(page, 'dead-letter');
 
   e2e.sandbox.gentrack.state.seedContact({ customerNumber: 'C90000001', contact: { lastName: 'Portal Orphan' } });
   await page.getByRole('button', { name: 'Retry' }).click();
@@ -166,6 +170,7 @@ test('discarding asks to confirm, and a discarded change never reaches Gentrack'
   await page.getByRole('link', { name: 'Discard…' }).click();
   await page.getByRole('heading', { name: `Discard dead letter ${id}?` }).waitFor();
   await checkPage('the discard confirmation');
+  await screenshotForDocs(page, 'dead-letter-discard');
   await page.getByRole('link', { name: 'Keep it' }).click();
   assert.ok(letters().get(id), 'kept when the operator does not confirm');
   await page.getByRole('link', { name: 'Discard…' }).click();
@@ -195,6 +200,7 @@ test('a bulk retry takes the filtered set only, and each change reaches Gentrack
   }
   await signIn('operator');
   await page.goto(url('/dead-letters'));
+  await screenshotForDocs(page, 'dead-letters');
   await page.getByLabel('Reason code').selectOption('NOT_FOUND');
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.getByText('2 dead letters match.').waitFor();
@@ -267,6 +273,7 @@ test('the audit log shows what was done, by whom, with its outcome', async () =>
     assert.ok(table?.includes(expected), `${expected} is in the audit log`);
   }
   await checkPage('the audit log');
+  await screenshotForDocs(page, 'audit-log');
   await page.goto(url('/no-such-page'));
   await checkPage('the not-found page');
   chromium.assertNoPageErrors();

@@ -25,6 +25,7 @@ import { startRelayApi, type RelayApi } from '../../relay/src/relay-api.js';
 import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal.js';
 import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
 import { postWithPageToken } from './portal-page.js';
+import { screenshotForDocs } from './portal-screenshots.js';
 import { eventually, startE2E, type E2E } from './harness.js';
 
 /** Dropped from the sandbox org, so Validate Data Model has something to fix. */
@@ -123,6 +124,8 @@ test('Validate Data Model: an operator runs it against the org and sees the fix 
   assert.match((await row.locator('td.fix').textContent()) ?? '', /deploy|sf project deploy start/i, 'with its fix');
   assert.ok((await page.locator('table.validation tr.ok').count()) > 10, 'what is right is listed too');
   await checkPage('Validate Data Model with its result');
+  // The top: the summary and what is missing with its fix come first, the passing checks after them.
+  await screenshotForDocs(page, 'validate-data-model', { fullPage: false });
   const [entry] = auditOf('data-model.validate');
   assert.equal(entry?.actor, USERNAMES.operator, 'who ran it');
   assert.match(entry?.detail ?? '', new RegExp(`1 of \\d+ checks found a problem: field ${MISSING_FIELD}`));
@@ -168,6 +171,8 @@ test('Named Credentials: create, rotate and revoke; the secret shown once and co
   await page.getByRole('link', { name: 'Back to Named Credentials' }).click();
   assert.equal(await page.getByText(first).count(), 0, 'shown once');
   await checkPage('Named Credentials with an active client');
+  // The list after the one-time secret's page: the client and its dates, no secret.
+  await screenshotForDocs(page, 'named-credentials');
   await page.getByRole('button', { name: 'Rotate the secret' }).click();
   await page.getByRole('heading', { name: 'Secret rotated' }).waitFor();
   const second = (await page.locator('#client-secret').textContent())!.trim();
@@ -219,6 +224,7 @@ test('On-demand sync: an operator starts one from the form, the page follows the
   await page.getByRole('link', { name: 'On-demand sync' }).click();
   await page.getByRole('heading', { name: 'On-demand synchronisation' }).waitFor();
   await checkPage('the on-demand form');
+  await screenshotForDocs(page, 'on-demand');
   // A mistake first: the API's own check names it, and nothing starts.
   await page.getByLabel('Entity id').fill('not a record id');
   await page.getByRole('button', { name: 'Start' }).click();
@@ -240,6 +246,7 @@ test('On-demand sync: an operator starts one from the form, the page follows the
   assert.equal(await page.evaluate(() => (window as unknown as { mark?: number }).mark), 1, 'followed in place');
   assert.match((await page.locator('#job-result').textContent()) ?? '', /updated|created in Gentrack/);
   await checkPage('a finished on-demand job');
+  await screenshotForDocs(page, 'on-demand-job');
   const call = e2e.sandbox.gentrack.calls
     .list()
     .find((candidate) => String(candidate.headers['x-transaction-id'] ?? '').startsWith(`sync-job-${jobId}`));
@@ -282,6 +289,7 @@ test('Synchronisation history: the on-demand runs with who started them, filtere
   await page.getByRole('link', { name: 'Sync history' }).click();
   await page.getByRole('heading', { name: 'Synchronisation history' }).waitFor();
   await checkPage('the history');
+  await screenshotForDocs(page, 'sync-history');
   await page.getByLabel('Kind').selectOption('on-demand');
   await page.getByLabel('Who').fill(`${USERNAMES.operator} (portal)`);
   await page.getByRole('button', { name: 'Filter' }).click();
@@ -299,6 +307,7 @@ test('Synchronisation history: the on-demand runs with who started them, filtere
   assert.match(details, new RegExp(`${USERNAMES.operator} \\(portal\\)`));
   assert.match(details, /records 1, synced 1/);
   await checkPage('a run in detail');
+  await screenshotForDocs(page, 'sync-run');
   await page.getByRole('link', { name: 'All runs' }).click();
   await page.getByLabel('Outcome').selectOption('failed');
   await page.getByRole('button', { name: 'Filter' }).click();

@@ -29,6 +29,7 @@ import { eventually } from '../eventually.js';
 import { startSmtpInbox, type SmtpInbox } from '../smtp-inbox.js';
 import { assertAccessible, assertNoSidewaysScroll, launchChromium, type Chromium } from './chromium.js';
 import { jsonl, MIXED } from './initial-sync-extracts.js';
+import { screenshotForDocs } from './portal-screenshots.js';
 
 const PHONE = { width: 375, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -213,6 +214,7 @@ test('an operator checks an extract, confirms the outage window, and the run loa
   assert.match(outage, /Gentrack_Connector_Settings__c\.Disable_Publishing__c/);
   assert.match(outage, new RegExp(`emailed to ${RECIPIENT}`));
   await checkPage('the checks and the confirmation');
+  await screenshotForDocs(page, 'initial-sync-check');
   assert.equal(org().query('SELECT Id FROM Account').totalSize, 0, 'the checks loaded nothing');
 
   // Start without the confirmation: the browser will not send it, and the server would refuse it.
@@ -264,6 +266,7 @@ test('an operator checks an extract, confirms the outage window, and the run loa
   assert.ok(text.includes(reportUrl!), 'the report link');
   await page.locator('#run-email').getByText(`The outcome was emailed to ${RECIPIENT}.`).waitFor();
   await checkPage('the outcome of a run');
+  await screenshotForDocs(page, 'initial-sync-outcome');
 
   // The history the CLI reads, with who started it; the audit log.
   const [run] = new SyncHistory(db).list({ kind: 'initial' });

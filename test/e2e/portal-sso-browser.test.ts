@@ -21,6 +21,7 @@ import { AuditLog } from '../../relay/src/portal/audit-log.js';
 import { startOidcTestProvider, type OidcTestProvider } from '../oidc-test-provider.js';
 import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
 import { postWithPageToken } from './portal-page.js';
+import { screenshotForDocs } from './portal-screenshots.js';
 
 let provider: OidcTestProvider;
 let harness: PortalHarness;
@@ -69,6 +70,7 @@ test("the sign-in page offers single sign-on by the provider's name, and it land
   await page.getByRole('link', { name: 'Sign in with Acme SSO' }).waitFor();
   await page.getByRole('heading', { name: 'Or with a local account' }).waitFor();
   await checkPage('the sign-in page with single sign-on');
+  await screenshotForDocs(page, 'sign-in-sso');
 
   await signInWithProvider('olivia');
   assert.equal(new URL(page.url()).pathname, '/', 'on the overview');
@@ -109,6 +111,7 @@ test('a user none of whose groups maps to a role is told so, and not signed in',
   await page.getByRole('heading', { name: 'No access to the portal' }).waitFor();
   await page.getByText('none of your groups gives a role in this portal').waitFor();
   await checkPage('the single sign-on refusal');
+  await screenshotForDocs(page, 'sso-refused');
   await page.goto(url('/'));
   assert.equal(new URL(page.url()).pathname, '/login');
   chromium.assertNoPageErrors();
