@@ -16,6 +16,7 @@ import { preflight, runInitialSync, stageNames, type InitialSyncOptions } from '
 import type { RelayConfig } from './platform/config/relay-config-schema.js';
 import type { RelaySecrets } from './platform/config/relay-secrets.js';
 import type { SyncHistory, SyncRun } from './platform/db/sync-history.js';
+import { describeHolder } from './platform/db/initial-sync-lease.js';
 import type { Mailer } from './platform/mail/smtp-mailer.js';
 import type { Logger } from './platform/ops/logger.js';
 import type { NewAuditEntry } from './portal/audit-log.js';
@@ -104,6 +105,10 @@ export class InitialSyncRuns implements InitialSyncControl {
         reason: `An initial synchronisation is already running (started by ${this.active.initiatedBy} at ${new Date(this.active.startedAt).toISOString()}): wait for it to end, or cancel it.`,
       };
     }
+    // A run of another process sharing the store (gentrack-sf initial-sync): refused here with its words, before the
+    // run would be refused by its claim of the lease.
+    const elsewhere = this.options.history.initialSyncLease.holderNow();
+    if (elsewhere) return { started: false, reason: describeHolder(elsewhere) };
     let access: Pick<InitialSyncOptions, 'salesforce' | 'checkGentrack'>;
     try {
       access = this.access();

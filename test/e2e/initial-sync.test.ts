@@ -15,6 +15,9 @@ import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../model/connector-fields
 import { initialSyncCommand } from '../../relay/src/initial-sync/initial-sync-command.js';
 import type { BulkSettings } from '../../relay/src/initial-sync/bulk-pass.js';
 import { SyncHistory } from '../../relay/src/platform/db/sync-history.js';
+import { InitialSyncLease, InitialSyncRunningError } from '../../relay/src/platform/db/initial-sync-lease.js';
+import { openRelayDatabase } from '../../relay/src/platform/db/relay-database.js';
+import { hasCode } from '../../relay/src/platform/errors.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/start-sandbox.js';
 import { parseCsv } from '../../sandbox/salesforce/bulk/csv.js';
 import { FIXED, jsonl, MIXED } from './initial-sync-extracts.js';
@@ -338,6 +341,41 @@ test('an org that fails validation, or an unreachable Gentrack, fails the run at
     assert.match(result.output, /failed at stage "preflight": Gentrack is not reachable/);
   } finally {
     await offline.close().catch(() => undefined);
+  }
+});
+
+test('a run another process holds in the same store refuses the command before it touches anything', async () => {
+  const history = SyncHistory.open(rig.store);
+  const runsBefore = history.list({ kind: 'initial', limit: 1000 }).length;
+  const settings = () =>
+    JSON.stringify(rig.sandbox.salesforce.org.query(`SELECT Id, ${KILL_SWITCH_FIELD} FROM ${SETTINGS_OBJECT}`).records);
+  const settingsBefore = settings();
+  const portalStore = openRelayDatabase(rig.store);
+  const portalRun = new InitialSyncLease(portalStore, 'portal-host.example:4242');
+  try {
+    portalRun.claim('portal-run-1', 'otto (portal)');
+    await assert.rejects(rig.run(MIXED), (error: Error) => {
+      assert.ok(hasCode<InitialSyncRunningError>(error, 'INITIAL_SYNC_RUNNING'));
+      assert.match(
+        error.message,
+        /already running: run portal-run-1, started by otto \(portal\) at .* in process portal-host\.example:4242/,
+      );
+      return true;
+    });
+    assert.equal(history.list({ kind: 'initial', limit: 1000 }).length, runsBefore, 'no run recorded');
+    assert.equal(settings(), settingsBefore, 'publishing untouched');
+  } finally {
+    portalRun.release('portal-run-1');
+    portalStore.close();
+    history.close();
+  }
+  // Released, the next run goes ahead and gives the lease up at its end.
+  assert.equal((await rig.run(FIXED)).code, 0);
+  const later = SyncHistory.open(rig.store);
+  try {
+    assert.equal(later.initialSyncLease.holderNow(), undefined);
+  } finally {
+    later.close();
   }
 });
 

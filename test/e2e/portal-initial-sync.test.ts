@@ -16,6 +16,7 @@ import { KILL_SWITCH_FIELD, SETTINGS_OBJECT } from '../../model/connector-fields
 import { resolveRelayConfig } from '../../relay/src/platform/config/relay-config.js';
 import { Secret } from '../../relay/src/platform/config/secret.js';
 import { SyncHistory } from '../../relay/src/platform/db/sync-history.js';
+import { InitialSyncLease } from '../../relay/src/platform/db/initial-sync-lease.js';
 import { openRelayDatabase, type RelayDatabase } from '../../relay/src/platform/db/relay-database.js';
 import { createLogger } from '../../relay/src/platform/ops/logger.js';
 import { createRelayMetrics } from '../../relay/src/platform/ops/metrics.js';
@@ -318,5 +319,27 @@ test('while a run is running a second Start is refused, and Cancel stops it with
   assert.ok(actions.includes('otto initial-sync.cancel succeeded'));
   assert.ok(actions.includes('otto initial-sync.start refused'));
   assert.ok(actions.includes('otto (portal) initial-sync.end failed'));
+  chromium.assertNoPageErrors();
+});
+
+test('a run of gentrack-sf initial-sync in another process, sharing the store, refuses Start and names that run', async () => {
+  const before = killSwitch();
+  const runsBefore = new SyncHistory(db).list({ kind: 'initial', limit: 100 }).length;
+  const elsewhere = new InitialSyncLease(db, 'ops-host.example:4242');
+  elsewhere.claim('cli-run-1', 'ops@ops-host.example');
+  try {
+    await signIn('operator');
+    const refused = await postFromPage('/initial-sync/start', { extract: 'march', confirm: 'yes' });
+    assert.match(
+      refused.text,
+      /An initial synchronisation is already running: run cli-run-1, started by ops@ops-host\.example at .* in process ops-host\.example:4242/,
+    );
+    assert.equal(new SyncHistory(db).list({ kind: 'initial', limit: 100 }).length, runsBefore, 'no run recorded');
+    assert.equal(killSwitch(), before, 'publishing untouched');
+    const last = audit().find((entry) => entry.action === 'initial-sync.start');
+    assert.equal(last?.outcome, 'refused');
+  } finally {
+    elsewhere.release('cli-run-1');
+  }
   chromium.assertNoPageErrors();
 });

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConnectorModel } from '../../../model/connector-model.js';
 import type { SyncHistory, SyncOutcome, SyncStage } from '../platform/db/sync-history.js';
+import { LEASE_RENEW_MS, type InitialSyncLease } from '../platform/db/initial-sync-lease.js';
 import { validateOrg } from '../validate-org/check-org.js';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings, type SalesforceAccess } from './bulk-pass.js';
 import { ExistingRecords } from './existing-records.js';
@@ -101,9 +102,38 @@ export class StageFailure extends RelayError {
   }
 }
 
+/**
+ * Runs an initial synchronisation. With a history, the run first claims the store's initial-sync lease and holds it to
+ * the end: while another process's run holds it, this one throws InitialSyncRunningError before touching anything.
+ */
 export async function runInitialSync(options: InitialSyncOptions): Promise<InitialSyncResult> {
-  const startedAt = Date.now();
   const runId = options.runId ?? randomUUID();
+  const lease = options.history?.initialSyncLease;
+  lease?.claim(runId, options.initiatedBy);
+  const renewal = lease && setInterval(() => renewLease(lease, runId, options.progress), LEASE_RENEW_MS);
+  renewal?.unref();
+  try {
+    return await runHoldingLease({ ...options, runId });
+  } finally {
+    clearInterval(renewal);
+    lease?.release(runId);
+  }
+}
+
+function renewLease(lease: InitialSyncLease, runId: string, progress: Progress): void {
+  try {
+    if (!lease.renew(runId))
+      progress.note(
+        `  warning: this run's claim in the relay store lapsed and was taken over: another initial synchronisation may be running`,
+      );
+  } catch (error) {
+    progress.note(`  warning: could not renew this run's claim in the relay store: ${messageOf(error)}`);
+  }
+}
+
+async function runHoldingLease(options: InitialSyncOptions & { readonly runId: string }): Promise<InitialSyncResult> {
+  const startedAt = Date.now();
+  const { runId } = options;
   const settings: BulkSettings = { ...DEFAULT_BULK_SETTINGS, ...options.bulk };
   const { progress, history } = options;
   history?.recordSyncStart({

@@ -19,6 +19,7 @@ import { MalformedBasicCredentials } from './api-auth/token-endpoint.js';
 import { RelayConfigError } from './config/relay-config.js';
 import { RelaySecretsError } from './config/relay-secrets.js';
 import { SyncRunNotFoundError } from './db/sync-history.js';
+import { InitialSyncRunningError } from './db/initial-sync-lease.js';
 import { AccessTokenError } from './gentrack/access-token-source.js';
 import { GentrackResponseShapeError, InvalidGentrackApiCallError } from './gentrack/gentrack-api.js';
 import { GentrackCallError } from './gentrack/gentrack-call-error.js';
@@ -72,6 +73,7 @@ const ERRORS: readonly RelayError[] = [
     (code) => new RelaySecretsError(code, ['m']),
   ),
   new SyncRunNotFoundError('m'),
+  new InitialSyncRunningError({ runId: 'r', holder: 'h:1', initiatedBy: 'm', acquiredAt: 0, renewedAt: 0 }),
   new AccessTokenError(failure),
   new GentrackCallError(call, failure),
   new InvalidGentrackClientOptionsError('m'),

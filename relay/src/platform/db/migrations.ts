@@ -6,7 +6,8 @@
  * `checkpoints`: to-gentrack/relay-store.ts), the inbox (`inbox`, `inbound_field_versions`:
  * to-salesforce/inbox-store.ts), the dead letters of both flows (`dead_letters`: dead-letters.ts), the API's state
  * (`api_clients`: api-auth/api-client-store.ts; `sync_jobs`: sync-jobs/sync-job-store.ts) and the synchronisation
- * history (`sync_history`: sync-history.ts), the portal's accounts, sessions and audit log (`portal_users`,
+ * history and the lease that lets one initial synchronisation run at a time (`sync_history`, `initial_sync_lease`:
+ * sync-history.ts, initial-sync-lease.ts), the portal's accounts, sessions and audit log (`portal_users`,
  * `portal_sessions`, `portal_audit`, `portal_settings`: relay/src/portal/), and the Gentrack API gateway's record of
  * calls (`gateway_calls`: gentrack-gateway/gateway-call-log.ts).
  */
@@ -259,6 +260,18 @@ CREATE INDEX IF NOT EXISTS sync_history_by_kind ON sync_history (kind, started_a
 CREATE INDEX IF NOT EXISTS sync_history_by_outcome ON sync_history (outcome, started_at);
 `;
 
+/** At most one row: the initial synchronisation running now, and when its process last said it was alive. */
+const INITIAL_SYNC_LEASE_TABLE = `
+CREATE TABLE initial_sync_lease (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  run_id TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  initiated_by TEXT NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  renewed_at INTEGER NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -289,5 +302,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: "the synchronisation history's filters: by kind and by outcome, newest first",
     up: (db) => db.exec(HISTORY_FILTER_INDEXES),
+  },
+  {
+    version: 5,
+    description: 'one initial synchronisation at a time across processes: the running one holds a lease',
+    up: (db) => db.exec(INITIAL_SYNC_LEASE_TABLE),
   },
 ];

@@ -66,6 +66,7 @@ test('a new file gets the whole schema at the latest version, its directory crea
         'gentrack_references',
         'inbound_field_versions',
         'inbox',
+        'initial_sync_lease',
         'portal_audit',
         'portal_sessions',
         'portal_settings',
@@ -92,10 +93,12 @@ test('a store written by the last unversioned release is migrated in place: ever
     assert.equal(schemaVersion(db), LATEST);
     db.close();
     const after = snapshot(file);
-    // Tables later migrations add (the portal's, the gateway's) start empty; the release's own rows are untouched.
+    // Tables later migrations add (the portal's, the gateway's, the initial-sync lease) start empty; the release's own
+    // rows are untouched.
     const added = Object.keys(after.rows).filter((table) => !(table in before.rows));
     assert.deepEqual(added.sort(), [
       'gateway_calls',
+      'initial_sync_lease',
       'portal_audit',
       'portal_sessions',
       'portal_settings',

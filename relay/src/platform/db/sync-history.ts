@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RelayError } from '../errors.js';
+import { InitialSyncLease } from './initial-sync-lease.js';
 import { openRelayDatabase, type RelayDatabase } from './relay-database.js';
 
 export type SyncKind = 'initial' | 'on-demand';
@@ -115,12 +116,15 @@ interface RunRow {
 
 export class SyncHistory {
   private readonly statements;
+  /** Which initial synchronisation runs now, across every process sharing the store file. */
+  readonly initialSyncLease: InitialSyncLease;
 
   /** `db`: a connection to the relay's store file (e.g. the API tables'), which close() leaves open unless owned. */
   constructor(
     private readonly db: RelayDatabase,
     private readonly ownsConnection = false,
   ) {
+    this.initialSyncLease = new InitialSyncLease(db);
     this.statements = {
       insert: db.prepare(
         `INSERT INTO sync_history (id, kind, subject, initiated_by, started_at) VALUES (?, ?, ?, ?, ?)`,

@@ -1,0 +1,132 @@
+/**
+ * One initial synchronisation at a time per relay store, across processes: the portal's runs and `gentrack-sf
+ * initial-sync` runs share the store file, and two loads at once would each switch publishing off and on under the
+ * other and load the same rows twice. The run holds a lease (one row) while it works and renews it; another run that
+ * finds the lease held is refused with who holds it. A holder that died leaves its lease behind: it is taken over once
+ * it has not been renewed for LEASE_STALE_MS, or at once when the holder was a process on this host that is gone.
+ */
+import os from 'node:os';
+import { RelayError } from '../errors.js';
+import type { RelayDatabase } from './relay-database.js';
+
+/** A lease not renewed for this long belongs to a run that stopped without releasing it. */
+export const LEASE_STALE_MS = 60_000;
+/** How often a running run renews its lease: several renewals fit in LEASE_STALE_MS. */
+export const LEASE_RENEW_MS = 15_000;
+
+export interface LeaseHolder {
+  readonly runId: string;
+  /** `host:pid` of the process running it. */
+  readonly holder: string;
+  readonly initiatedBy: string;
+  readonly acquiredAt: number;
+  readonly renewedAt: number;
+}
+
+export class InitialSyncRunningError extends RelayError {
+  readonly code = 'INITIAL_SYNC_RUNNING';
+
+  constructor(
+    readonly running: LeaseHolder,
+    now = Date.now(),
+  ) {
+    super(describeHolder(running, now));
+    this.name = 'InitialSyncRunningError';
+  }
+}
+
+/** The refusal's words, for the CLI and the portal alike. */
+export function describeHolder(running: LeaseHolder, now = Date.now()): string {
+  const seen = Math.max(0, Math.round((now - running.renewedAt) / 1000));
+  return (
+    `An initial synchronisation is already running: run ${running.runId}, started by ${running.initiatedBy} at ` +
+    `${new Date(running.acquiredAt).toISOString()} in process ${running.holder} (last seen ${seen} s ago). Wait for ` +
+    `it to end or cancel it; if that process is gone, its claim lapses ${LEASE_STALE_MS / 1000} s after it was last seen.`
+  );
+}
+
+interface LeaseRow {
+  run_id: string;
+  holder: string;
+  initiated_by: string;
+  acquired_at: number;
+  renewed_at: number;
+}
+
+/** This process, as a lease names its holder. */
+export function thisProcess(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+/** True when `holder` names a process of this host that no longer exists. */
+function goneFromThisHost(holder: string): boolean {
+  const colon = holder.lastIndexOf(':');
+  if (holder.slice(0, colon) !== os.hostname()) return false;
+  const pid = Number(holder.slice(colon + 1));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export class InitialSyncLease {
+  private readonly statements;
+
+  constructor(
+    private readonly db: RelayDatabase,
+    private readonly holder = thisProcess(),
+  ) {
+    this.statements = {
+      current: db.prepare(`SELECT * FROM initial_sync_lease WHERE id = 1`),
+      claim: db.prepare(
+        `INSERT INTO initial_sync_lease (id, run_id, holder, initiated_by, acquired_at, renewed_at)
+         VALUES (1, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, holder = excluded.holder,
+           initiated_by = excluded.initiated_by, acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at`,
+      ),
+      renew: db.prepare(`UPDATE initial_sync_lease SET renewed_at = ? WHERE id = 1 AND run_id = ?`),
+      release: db.prepare(`DELETE FROM initial_sync_lease WHERE id = 1 AND run_id = ?`),
+    };
+  }
+
+  /** The run holding the lease now, unless it lapsed (or there is none). */
+  holderNow(now = Date.now()): LeaseHolder | undefined {
+    const row = this.statements.current.get() as LeaseRow | undefined;
+    if (!row || now - row.renewed_at > LEASE_STALE_MS || goneFromThisHost(row.holder)) return undefined;
+    return {
+      runId: row.run_id,
+      holder: row.holder,
+      initiatedBy: row.initiated_by,
+      acquiredAt: row.acquired_at,
+      renewedAt: row.renewed_at,
+    };
+  }
+
+  /**
+   * Takes the lease for `runId`, or throws InitialSyncRunningError naming the run that holds it. The check and the
+   * claim are one write transaction, so two processes starting together cannot both get it.
+   */
+  claim(runId: string, initiatedBy: string, now = Date.now()): void {
+    this.db
+      .transaction(() => {
+        const running = this.holderNow(now);
+        if (running) throw new InitialSyncRunningError(running, now);
+        this.statements.claim.run(runId, this.holder, initiatedBy, now, now);
+      })
+      .immediate();
+  }
+
+  /** Tells others the run is alive; false when its lease was taken over meanwhile (it had lapsed). */
+  renew(runId: string, now = Date.now()): boolean {
+    return this.statements.renew.run(now, runId).changes === 1;
+  }
+
+  /** Gives the lease up; a lease another run took over is left alone. */
+  release(runId: string): void {
+    this.statements.release.run(runId);
+  }
+}
