@@ -1,7 +1,7 @@
 /**
  * `portal.oidc`: single sign-on to the portal with OpenID Connect, beside the local accounts (which stay as the
- * fallback). The client secret is never in the configuration: `clientSecretEnv` names the environment variable that
- * holds it. Who gets which role is decided by one claim of the ID token (or of the UserInfo answer), at each sign-in.
+ * fallback). The client secret is never in the configuration: `clientSecretEnv` is the name it is kept under in the
+ * environment or the relay's secrets file. Who gets which role is decided by one claim of the ID token (or of the UserInfo answer), at each sign-in.
  */
 import { z } from 'zod';
 import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from '../gentrack/oauth-scopes.js';
@@ -30,7 +30,7 @@ export const portalOidcSchema = z
     /** Shown on the sign-in page: "Sign in with <name>". */
     name: z.string().trim().min(1).max(60).default('single sign-on'),
     clientId: z.string().min(1),
-    /** The environment variable that holds the client secret (never the secret itself, never in this file). */
+    /** The client secret's name in the environment or the secrets file (never the secret itself, never this file). */
     clientSecretEnv: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits and _)')

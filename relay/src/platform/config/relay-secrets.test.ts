@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { loadRelayConfig } from './relay-config.js';
-import { loadRelaySecrets, RelaySecretsError } from './relay-secrets.js';
+import { loadNamedSecret, loadRelaySecrets, RelaySecretsError } from './relay-secrets.js';
 import { Secret } from './secret.js';
 
 const CLIENT_CREDENTIALS = loadRelayConfig({
@@ -111,6 +111,41 @@ test('required secrets depend on the config, and every problem is listed without
   const broken = secretsFile(`{"SALESFORCE_CLIENT_SECRET": "${SF_SECRET}",`, 0o600);
   const jsonError = errorOf(() => loadRelaySecrets({ config: CLIENT_CREDENTIALS, env: {}, file: broken }));
   assert.ok(!jsonError.message.includes(SF_SECRET), 'JSON parse errors quote the text; they must not be passed on');
+});
+
+test("the portal's OpenID Connect secret, under the name portal.oidc.clientSecretEnv gives, comes from either place", () => {
+  const OIDC = 'oidc-secret-5e6f7a';
+  const withOidc = (clientSecretEnv: string) =>
+    ({
+      ...CLIENT_CREDENTIALS,
+      portal: { oidc: { clientSecretEnv } },
+    }) as unknown as typeof CLIENT_CREDENTIALS;
+  const file = secretsFile(
+    `SALESFORCE_CLIENT_SECRET=${SF_SECRET}\nGENTRACK_CLIENT_SECRET=${GT_SECRET}\nSSO_SECRET=${OIDC}\n`,
+    0o600,
+  );
+  assert.equal(loadNamedSecret('SSO_SECRET', { env: { GENTRACK_RELAY_SECRETS_FILE: file } })?.reveal(), OIDC);
+  assert.equal(loadNamedSecret('SSO_SECRET', { env: { SSO_SECRET: 'from-env' }, file })?.reveal(), 'from-env');
+  assert.equal(loadNamedSecret('SSO_SECRET', { env: {} }), undefined, 'no file, no variable');
+  // Asked under another name, the file's entry is one the relay does not know: refused as the relay's start would.
+  assert.match(
+    errorOf(() => loadNamedSecret('OTHER_NAME', { env: {}, file })).message,
+    /SSO_SECRET is not a relay secret/,
+  );
+  const shared = secretsFile(`SSO_SECRET=${OIDC}\n`, 0o644);
+  assert.equal(
+    errorOf(() => loadNamedSecret('SSO_SECRET', { env: {}, file: shared })).code,
+    'RELAY_SECRETS_FILE_UNSAFE',
+  );
+
+  // The relay's own secrets read the same file: its name is known when the configuration names it, and only then.
+  assert.equal(
+    loadRelaySecrets({ config: withOidc('SSO_SECRET'), env: {}, file }).gentrackClientSecret.reveal(),
+    GT_SECRET,
+  );
+  const unknown = errorOf(() => loadRelaySecrets({ config: CLIENT_CREDENTIALS, env: {}, file }));
+  assert.match(unknown.message, /SSO_SECRET is not a relay secret/);
+  assert.ok(!unknown.message.includes(OIDC));
 });
 
 test('a proxy user needs its password; the TLS key passphrase is optional', () => {

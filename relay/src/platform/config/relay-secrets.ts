@@ -54,7 +54,8 @@ export function loadRelaySecrets(
   const env = options.env ?? process.env;
   const file = options.file ?? (env[RELAY_SECRETS_FILE_ENV]?.trim() || undefined);
   const problems: string[] = [];
-  const fromFile = file === undefined ? new Map<string, string>() : readSecretsFile(file, problems);
+  const fromFile =
+    file === undefined ? new Map<string, string>() : readSecretsFile(file, problems, namedByConfig(options.config));
 
   const secrets: Record<string, Secret | undefined> = {};
   for (const spec of RELAY_SECRET_SPECS as readonly RelaySecretSpec[]) {
@@ -78,8 +79,30 @@ export function loadRelaySecrets(
   return Object.freeze(secrets) as Partial<RelaySecrets>;
 }
 
+/** Secrets whose variable name the configuration chooses: the portal's OpenID Connect client secret. */
+function namedByConfig(config: RelayConfig): string[] {
+  const oidc = config.portal?.oidc;
+  return oidc ? [oidc.clientSecretEnv] : [];
+}
+
+/**
+ * A secret the configuration names (see namedByConfig), from the environment or, failing that, the secrets file
+ * ($GENTRACK_RELAY_SECRETS_FILE), read with the same checks as the table's; undefined when neither has it.
+ */
+export function loadNamedSecret(name: string, options: Omit<LoadRelaySecretsOptions, 'config'>): Secret | undefined {
+  const env = options.env ?? process.env;
+  const fromEnv = env[name]?.trim();
+  if (fromEnv) return new Secret(fromEnv);
+  const file = options.file ?? (env[RELAY_SECRETS_FILE_ENV]?.trim() || undefined);
+  if (file === undefined) return undefined;
+  const problems: string[] = [];
+  const value = readSecretsFile(file, problems, [name]).get(name);
+  if (problems.length > 0) throw new RelaySecretsError('INVALID_RELAY_SECRETS', problems);
+  return value ? new Secret(value) : undefined;
+}
+
 /** Refuses a file others can read before reading a byte of it; collects format problems into `problems`. */
-function readSecretsFile(file: string, problems: string[]): Map<string, string> {
+function readSecretsFile(file: string, problems: string[], alsoKnown: readonly string[]): Map<string, string> {
   let stats;
   try {
     stats = statSync(file);
@@ -101,7 +124,7 @@ function readSecretsFile(file: string, problems: string[]): Map<string, string> 
   const entries = text.trimStart().startsWith('{')
     ? parseJsonSecrets(text, file, problems)
     : parseKeyValueSecrets(text, file, problems);
-  const known = new Set<string>(RELAY_SECRET_SPECS.map((spec) => spec.name));
+  const known = new Set<string>([...RELAY_SECRET_SPECS.map((spec) => spec.name), ...alsoKnown]);
   for (const name of entries.keys()) {
     if (!known.has(name)) problems.push(`${file}: ${name} is not a relay secret (known: ${[...known].join(', ')})`);
   }

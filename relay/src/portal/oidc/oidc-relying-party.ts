@@ -6,7 +6,9 @@
  */
 import * as oidc from 'openid-client';
 import type { PortalOidcConfig } from '../../platform/config/portal-oidc-config-schema.js';
-import { Secret } from '../../platform/config/secret.js';
+import { RELAY_SECRETS_FILE_ENV } from '../../platform/config/relay-config-env.js';
+import { loadNamedSecret } from '../../platform/config/relay-secrets.js';
+import type { Secret } from '../../platform/config/secret.js';
 import { RelayError } from '../../platform/errors.js';
 import { claimValues, type Claims } from './oidc-identity.js';
 
@@ -42,16 +44,19 @@ export interface PendingOidcSignIn {
 /** Seconds to wait for the provider's discovery, token and UserInfo endpoints. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
 
-/** The client secret, from the variable `clientSecretEnv` names; the error says which one to set. */
+/**
+ * The client secret, under the name `clientSecretEnv` gives, from the environment or the relay's secrets file; the
+ * error says which name to set.
+ */
 export function oidcClientSecret(config: PortalOidcConfig, env: NodeJS.ProcessEnv): Secret {
-  const value = env[config.clientSecretEnv]?.trim();
-  if (!value) {
+  const secret = loadNamedSecret(config.clientSecretEnv, { env });
+  if (!secret) {
     throw new PortalOidcError(
       'PORTAL_OIDC_NO_SECRET',
-      `portal.oidc is configured but ${config.clientSecretEnv} is not set: set it in the environment to the client secret the provider issued for client ${config.clientId} (portal.oidc.clientSecretEnv names another variable)`,
+      `portal.oidc is configured but ${config.clientSecretEnv} is not set: set it in the environment or the secrets file (${RELAY_SECRETS_FILE_ENV}) to the client secret the provider issued for client ${config.clientId} (portal.oidc.clientSecretEnv names another variable)`,
     );
   }
-  return new Secret(value);
+  return secret;
 }
 
 export class OidcRelyingParty {

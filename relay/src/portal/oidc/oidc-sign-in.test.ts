@@ -6,7 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startOidcTestProvider, type OidcTestProvider } from '../../../../test/oidc-test-provider.js';
@@ -202,7 +205,7 @@ test('a provider that cannot be reached leaves the local accounts working and sa
   }
 });
 
-test('without the client secret in the environment the portal does not start, naming the variable', async () => {
+test('without the client secret the portal does not start, naming the variable; from the secrets file it starts', async () => {
   const config = resolveRelayConfig({
     text: JSON.stringify({
       tenantId: 't',
@@ -220,6 +223,24 @@ test('without the client secret in the environment the portal does not start, na
       logger: createLogger({ level: 'silent' }),
       env: {},
     }),
-    { code: 'PORTAL_OIDC_NO_SECRET', message: /PORTAL_OIDC_CLIENT_SECRET is not set/ },
+    {
+      code: 'PORTAL_OIDC_NO_SECRET',
+      message: /PORTAL_OIDC_CLIENT_SECRET is not set: set it in the environment or the secrets file/,
+    },
   );
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'oidc-secret-'));
+  try {
+    const file = path.join(dir, 'secrets.env');
+    writeFileSync(file, 'PORTAL_OIDC_CLIENT_SECRET=from-the-secrets-file\n', { mode: 0o600 });
+    const portal = await startRelayPortal({
+      config,
+      metrics: createRelayMetrics({ defaultMetrics: false }),
+      logger: createLogger({ level: 'silent' }),
+      env: { GENTRACK_RELAY_SECRETS_FILE: file },
+    });
+    assert.ok(portal?.url);
+    await portal.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
