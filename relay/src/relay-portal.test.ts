@@ -241,8 +241,16 @@ test('sign-in attempts per address are limited', async () => {
     assert.equal(refused.status, 429, 'even the right password waits');
     assert.match(refused.body, /Too many sign-in attempts/);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
-    assert.ok(
-      new AuditLog(limited.db).list().some((entry) => entry.action === 'sign-in' && entry.outcome === 'refused'),
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      assert.equal((await client.post('/login', { username: 'vera', password: `flood-${attempt}` })).status, 429);
+    }
+    const limitedEntries = new AuditLog(limited.db)
+      .list()
+      .filter((entry) => entry.action === 'sign-in' && entry.detail?.includes('too many attempts'));
+    assert.equal(limitedEntries.length, 1, 'one entry for the address and window, not one per refused request');
+    assert.match(
+      limitedEntries[0]!.detail!,
+      /refused until the window of 60 s ends \(further refusals are not recorded\)/,
     );
   } finally {
     await limited.close();

@@ -32,6 +32,7 @@ import { registerInitialSyncRoutes } from './routes/initial-sync-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import type { SqliteSessionStore } from './session-store.js';
+import { OncePerWindow } from './once-per-window.js';
 
 export const SESSION_COOKIE = 'gentrack_portal_session';
 
@@ -107,6 +108,7 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
     cookie: { httpOnly: true, secure: https, sameSite: 'lax', path: '/', maxAge: limits.lifetimeMs },
   });
   await app.register(fastifyCsrfProtection, { sessionPlugin: '@fastify/session' });
+  const limitedAddresses = new OncePerWindow(config.loginAttempts.windowSeconds * 1000);
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => ({
@@ -114,7 +116,9 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
       code: 'PORTAL_SIGN_IN_LIMITED',
       message: `Too many sign-in attempts from your address: try again in ${context.after}.`,
     }),
-    onExceeded: (request) =>
+    onExceeded: (request, key) => {
+      // One entry per address and window: a flood of refused attempts must not fill the store or bury the log.
+      if (!limitedAddresses.first(key, clock())) return;
       options.audit.record({
         actor:
           typeof request.body === 'object' && request.body && 'username' in request.body
@@ -122,8 +126,9 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
             : 'anonymous',
         action: 'sign-in',
         outcome: 'refused',
-        detail: `too many attempts from ${request.ip}`,
-      }),
+        detail: `too many attempts from ${request.ip}: refused until the window of ${config.loginAttempts.windowSeconds} s ends (further refusals are not recorded)`,
+      });
+    },
   });
 
   // Who is asking: before every route's own guards.

@@ -1,7 +1,7 @@
 /**
  * Signing in and out with a local account. A successful sign-in starts a new session (a new id: one fixed before
  * sign-in is worthless after it); every attempt, good or bad, is in the audit log; attempts per address are limited
- * (config `portal.loginAttempts`). Single sign-on (OpenID Connect) has its own routes beside these (oidc-routes.ts);
+ * (config `portal.loginAttempts`), and the refusals of a limited address are one entry per window (portal-server.ts). Single sign-on (OpenID Connect) has its own routes beside these (oidc-routes.ts);
  * the page offers it first when it is configured.
  */
 import { safeNext } from '../access.js';
