@@ -28,12 +28,10 @@ import { startRelayPortal, type RelayPortal } from '../../relay/src/relay-portal
 import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox.js';
 import { eventually } from '../eventually.js';
 import { startSmtpInbox, type SmtpInbox } from '../smtp-inbox.js';
-import { assertAccessible, assertNoSidewaysScroll, launchChromium, type Chromium } from './chromium.js';
+import { assertUsableAtBothWidths, launchChromium, type Chromium } from './chromium.js';
 import { jsonl, MIXED } from './initial-sync-extracts.js';
 import { screenshotForDocs } from './portal-screenshots.js';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const RECIPIENT = 'billing-ops@acme.example';
 
 let chromium: Chromium;
@@ -130,15 +128,6 @@ async function signIn(role: Role): Promise<void> {
   await page.waitForURL(url('/initial-sync'));
 }
 
-async function checkPage(what: string): Promise<void> {
-  await page.setViewportSize(DESKTOP);
-  await assertAccessible(page, `${what} at 1280 px`);
-  await page.setViewportSize(PHONE);
-  await assertAccessible(page, `${what} at phone width`);
-  await assertNoSidewaysScroll(page, what);
-  await page.setViewportSize(DESKTOP);
-}
-
 /** A form POST made by hand from the signed-in page, with its CSRF token: what a crafted request can do. */
 function postFromPage(action: string, fields: Record<string, string>): Promise<{ status: number; text: string }> {
   return page.evaluate(
@@ -163,7 +152,7 @@ test('a viewer follows the page but has no form, and the server refuses a hand-m
   await page.getByText('No initial synchronisation has run yet.').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Check the extract' }).count(), 0);
   await page.getByText('Your role (viewer) can follow runs here').waitFor();
-  await checkPage('the initial sync page for a viewer');
+  await assertUsableAtBothWidths(page, 'the initial sync page for a viewer');
   for (const action of ['/initial-sync/preflight', '/initial-sync/start', '/initial-sync/cancel']) {
     const answer = await postFromPage(action, { extract: 'march', confirm: 'yes' });
     assert.equal(answer.status, 403, action);
@@ -190,7 +179,7 @@ test('a folder outside the root is refused, typed or through a symbolic link, an
     await page.getByRole('alert').getByText(why).waitFor();
     assert.equal(await page.getByLabel(/Extract folder/).getAttribute('aria-invalid'), 'true');
   }
-  await checkPage('a refused extract');
+  await assertUsableAtBothWidths(page, 'a refused extract');
   // A crafted start with the confirmation is refused the same way.
   const crafted = await postFromPage('/initial-sync/start', { extract: '../elsewhere', confirm: 'yes' });
   assert.equal(crafted.status, 400);
@@ -214,7 +203,7 @@ test('an operator checks an extract, confirms the outage window, and the run loa
   assert.match(outage, /Outage window:/);
   assert.match(outage, /Gentrack_Connector_Settings__c\.Disable_Publishing__c/);
   assert.match(outage, new RegExp(`emailed to ${RECIPIENT}`));
-  await checkPage('the checks and the confirmation');
+  await assertUsableAtBothWidths(page, 'the checks and the confirmation');
   await screenshotForDocs(page, 'initial-sync-check');
   assert.equal(org().query('SELECT Id FROM Account').totalSize, 0, 'the checks loaded nothing');
 
@@ -266,7 +255,7 @@ test('an operator checks an extract, confirms the outage window, and the run loa
   assert.match(text, /^contacts\s+completed with errors\s+7\s+2\s+0\s+0\s+5\s/m);
   assert.ok(text.includes(reportUrl!), 'the report link');
   await page.locator('#run-email').getByText(`The outcome was emailed to ${RECIPIENT}.`).waitFor();
-  await checkPage('the outcome of a run');
+  await assertUsableAtBothWidths(page, 'the outcome of a run');
   await screenshotForDocs(page, 'initial-sync-outcome');
 
   // The history the CLI reads, with who started it; the audit log.
@@ -297,7 +286,7 @@ test('while a run is running a second Start is refused, and Cancel stops it with
     await page.locator('table.stages tr.stage.running').getByText('accounts').waitFor({ timeout: 20_000 });
     assert.equal(killSwitch(), true, 'publishing is off during the load');
     await page.getByText('Running: publishing to Gentrack is disabled until the run ends.').waitFor();
-    await checkPage('a running initial synchronisation');
+    await assertUsableAtBothWidths(page, 'a running initial synchronisation');
 
     const second = await postFromPage('/initial-sync/start', { extract: 'march', confirm: 'yes' });
     assert.match(second.text, /An initial synchronisation is already running \(started by otto \(portal\)/);
