@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 import { EXTERNAL_ID_FIELD } from '../../../model/connector-fields.js';
 import { BulkPass, type BulkSettings, type PassHandlers, type RowOrigin, type SalesforceAccess } from './bulk-pass.js';
 import { compareRow, type ExistingRecords } from './existing-records.js';
-import { readExtractBatches, type ExtractFile } from './extract-files.js';
+import { READ_CHUNK, readExtractBatches, type ExtractFile } from './extract-files.js';
 import { BufferedFile, type FailedRowsReport, type ReportRow } from './failed-rows-report.js';
 import { mapRow, type ColumnPlan, type ObjectPlan } from './load-plan.js';
 import type { Progress } from './progress.js';
@@ -288,7 +288,7 @@ export async function loadObjectStage(
 /** The JSON lines of a scratch file. */
 async function* scratchLines<T>(file: string): AsyncGenerator<T> {
   const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8', highWaterMark: 128 * 1024 }),
+    input: createReadStream(file, { encoding: 'utf8', highWaterMark: READ_CHUNK }),
     crlfDelay: Infinity,
   });
   for await (const text of lines) if (text !== '') yield JSON.parse(text) as T;
