@@ -16,8 +16,9 @@ import { preflight, runInitialSync, stageNames, type InitialSyncOptions } from '
 import type { RelayConfig } from './platform/config/relay-config-schema.js';
 import type { RelaySecrets } from './platform/config/relay-secrets.js';
 import type { SyncHistory, SyncRun } from './platform/db/sync-history.js';
-import { describeHolder } from './platform/db/initial-sync-lease.js';
+import type { InitialSyncRunningError } from './platform/db/initial-sync-lease.js';
 import type { Mailer } from './platform/mail/smtp-mailer.js';
+import { hasCode } from './platform/errors.js';
 import type { Logger } from './platform/ops/logger.js';
 import type { NewAuditEntry } from './portal/audit-log.js';
 import type {
@@ -105,18 +106,24 @@ export class InitialSyncRuns implements InitialSyncControl {
         reason: `An initial synchronisation is already running (started by ${this.active.initiatedBy} at ${new Date(this.active.startedAt).toISOString()}): wait for it to end, or cancel it.`,
       };
     }
-    // A run of another process sharing the store (gentrack-sf initial-sync): refused here with its words, before the
-    // run would be refused by its claim of the lease.
-    const elsewhere = this.options.history.initialSyncLease.holderNow();
-    if (elsewhere) return { started: false, reason: describeHolder(elsewhere) };
     let access: Pick<InitialSyncOptions, 'salesforce' | 'checkGentrack'>;
     try {
       access = this.access();
     } catch (error) {
       return { started: false, reason: `The run cannot start: ${messageOf(error)}` };
     }
+    const runId = randomUUID();
+    // Claimed here, not by the run, so the answer is true: a run of another process sharing the store
+    // (gentrack-sf initial-sync) refuses this one before anything is reported started.
+    try {
+      this.options.history.initialSyncLease.claim(runId, initiatedBy);
+    } catch (error) {
+      if (hasCode<InitialSyncRunningError>(error, 'INITIAL_SYNC_RUNNING'))
+        return { started: false, reason: error.message };
+      throw error;
+    }
     const run: ActiveRun = {
-      runId: randomUUID(),
+      runId,
       extract: extractDir,
       initiatedBy,
       startedAt: Date.now(),
@@ -173,6 +180,7 @@ export class InitialSyncRuns implements InitialSyncControl {
     const result = await runInitialSync({
       ...access,
       runId: run.runId,
+      leaseClaimed: true,
       extractDir: run.extract,
       reportDir: options.reportDir,
       model: options.model,

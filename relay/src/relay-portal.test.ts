@@ -250,7 +250,7 @@ test('sign-in attempts per address are limited', async () => {
     assert.equal(limitedEntries.length, 1, 'one entry for the address and window, not one per refused request');
     assert.match(
       limitedEntries[0]!.detail!,
-      /refused until the window of 60 s ends \(further refusals are not recorded\)/,
+      /refused until \d{4}-\d\d-\d\dT[^ ]*Z \(further refusals until then are not recorded\)/,
     );
   } finally {
     await limited.close();

@@ -351,7 +351,7 @@ test('a run another process holds in the same store refuses the command before i
     JSON.stringify(rig.sandbox.salesforce.org.query(`SELECT Id, ${KILL_SWITCH_FIELD} FROM ${SETTINGS_OBJECT}`).records);
   const settingsBefore = settings();
   const portalStore = openRelayDatabase(rig.store);
-  const portalRun = new InitialSyncLease(portalStore, 'portal-host.example:4242');
+  const portalRun = new InitialSyncLease(portalStore, { holder: 'portal-host.example:4242', pidNamespace: '' });
   try {
     portalRun.claim('portal-run-1', 'otto (portal)');
     await assert.rejects(rig.run(MIXED), (error: Error) => {

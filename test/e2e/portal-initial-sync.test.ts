@@ -314,7 +314,7 @@ test('while a run is running a second Start is refused, and Cancel stops it with
 test('a run of gentrack-sf initial-sync in another process, sharing the store, refuses Start and names that run', async () => {
   const before = killSwitch();
   const runsBefore = new SyncHistory(db).list({ kind: 'initial', limit: 100 }).length;
-  const elsewhere = new InitialSyncLease(db, 'ops-host.example:4242');
+  const elsewhere = new InitialSyncLease(db, { holder: 'ops-host.example:4242', pidNamespace: '' });
   elsewhere.claim('cli-run-1', 'ops@ops-host.example');
   try {
     await signIn('operator');

@@ -72,6 +72,11 @@ export interface StageOrder {
 
 export class InterruptedError extends RelayError {
   readonly code = 'INTERRUPTED';
+
+  /** Why `signal` stopped the run: the reason it was aborted with when that is a text, else the operator. */
+  static of(signal: AbortSignal): InterruptedError {
+    return new InterruptedError(typeof signal.reason === 'string' ? signal.reason : 'interrupted by the operator');
+  }
 }
 
 /** Records to adopt are looked up this many at a time (one query per parent object). */
@@ -177,7 +182,7 @@ export async function loadObjectStage(
   try {
     for await (const rows of readExtractBatches(file))
       for (const row of rows) {
-        if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
+        if (context.signal?.aborted) throw InterruptedError.of(context.signal);
         counts.read++;
         const origin = { key: '', line: row.line };
         if ('error' in row) {
@@ -461,7 +466,7 @@ async function setSelfReferences(
   );
   try {
     for await (const row of scratchLines<{ key: string; line: number; cells: string[] }>(file)) {
-      if (context.signal?.aborted) throw new InterruptedError('interrupted by the operator');
+      if (context.signal?.aborted) throw InterruptedError.of(context.signal);
       const wait = pass.add(row.cells, { key: row.key, line: row.line });
       if (wait) await wait;
     }

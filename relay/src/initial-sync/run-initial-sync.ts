@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConnectorModel } from '../../../model/connector-model.js';
 import type { SyncHistory, SyncOutcome, SyncStage } from '../platform/db/sync-history.js';
-import { LEASE_RENEW_MS, type InitialSyncLease } from '../platform/db/initial-sync-lease.js';
+import { LEASE_GIVE_UP_MS, LEASE_RENEW_MS, type InitialSyncLease } from '../platform/db/initial-sync-lease.js';
 import { validateOrg } from '../validate-org/check-org.js';
 import { DEFAULT_BULK_SETTINGS, type BulkSettings, type SalesforceAccess } from './bulk-pass.js';
 import { ExistingRecords } from './existing-records.js';
@@ -64,6 +64,8 @@ export interface InitialSyncOptions {
   readonly restoreAttempts?: number;
   /** The run's id in the history (default a new UUID): a caller that follows the run knows it before it ends. */
   readonly runId?: string;
+  /** The caller claimed the history's initial-sync lease for `runId` already (the portal, to answer Start truly). */
+  readonly leaseClaimed?: boolean;
 }
 
 /** What preflight found: the extract files to load, with their record counts (an estimate for CSV). */
@@ -103,32 +105,59 @@ export class StageFailure extends RelayError {
 }
 
 /**
- * Runs an initial synchronisation. With a history, the run first claims the store's initial-sync lease and holds it to
- * the end: while another process's run holds it, this one throws InitialSyncRunningError before touching anything.
+ * Runs an initial synchronisation. With a history, the run holds the store's initial-sync lease from start to end: it
+ * claims it first (unless the caller did, `leaseClaimed`), and while another process's run holds it, this one throws
+ * InitialSyncRunningError before touching anything. A run that loses the lease, or cannot renew it for
+ * LEASE_GIVE_UP_MS, stops at its next row like a cancelled one: another run may be loading by then.
  */
 export async function runInitialSync(options: InitialSyncOptions): Promise<InitialSyncResult> {
   const runId = options.runId ?? randomUUID();
   const lease = options.history?.initialSyncLease;
-  lease?.claim(runId, options.initiatedBy);
-  const renewal = lease && setInterval(() => renewLease(lease, runId, options.progress), LEASE_RENEW_MS);
-  renewal?.unref();
+  if (lease && !options.leaseClaimed) lease.claim(runId, options.initiatedBy);
+  const lost = new AbortController();
+  const keeper = lease && keepLease(lease, runId, options.progress, lost);
+  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
   try {
-    return await runHoldingLease({ ...options, runId });
+    return await runHoldingLease({ ...options, runId, signal });
   } finally {
-    clearInterval(renewal);
-    lease?.release(runId);
+    keeper?.stop();
+    try {
+      lease?.release(runId);
+    } catch (error) {
+      // The run's outcome stands; the lease lapses on its own.
+      options.progress.note(`  warning: could not release this run's claim in the relay store: ${messageOf(error)}`);
+    }
   }
 }
 
-function renewLease(lease: InitialSyncLease, runId: string, progress: Progress): void {
-  try {
-    if (!lease.renew(runId))
-      progress.note(
-        `  warning: this run's claim in the relay store lapsed and was taken over: another initial synchronisation may be running`,
+/** Renews the lease every LEASE_RENEW_MS; aborts `lost` (with the reason) when it cannot hold it any more. */
+export function keepLease(
+  lease: InitialSyncLease,
+  runId: string,
+  progress: Progress,
+  lost: AbortController,
+): { stop(): void } {
+  let renewedAt = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    try {
+      if (lease.renew(runId, now)) {
+        renewedAt = now;
+        return;
+      }
+      lost.abort('stopped: this run lost its claim in the relay store to another initial synchronisation');
+    } catch (error) {
+      if (now - renewedAt < LEASE_GIVE_UP_MS) {
+        progress.note(`  warning: could not renew this run's claim in the relay store: ${messageOf(error)}`);
+        return;
+      }
+      lost.abort(
+        `stopped: this run could not renew its claim in the relay store for ${Math.round((now - renewedAt) / 1000)} s (${messageOf(error)}), so another run could start`,
       );
-  } catch (error) {
-    progress.note(`  warning: could not renew this run's claim in the relay store: ${messageOf(error)}`);
-  }
+    }
+  }, LEASE_RENEW_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 async function runHoldingLease(options: InitialSyncOptions & { readonly runId: string }): Promise<InitialSyncResult> {
@@ -207,7 +236,7 @@ async function runHoldingLease(options: InitialSyncOptions & { readonly runId: s
     const files = (await stage(STAGES.preflight, () => preflight(options))).files.map((found) => found.file);
     publishing = await stage(STAGES.disablePublishing, async () => {
       // Cancelled before the load began: publishing is never touched.
-      if (options.signal?.aborted) throw new InterruptedError('interrupted by the operator');
+      if (options.signal?.aborted) throw InterruptedError.of(options.signal);
       return disablePublishing(options.salesforce.connection, await options.salesforce.organizationId());
     });
     const context = {

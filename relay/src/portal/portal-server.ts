@@ -108,26 +108,28 @@ export async function buildPortalServer(options: PortalServerOptions): Promise<F
     cookie: { httpOnly: true, secure: https, sameSite: 'lax', path: '/', maxAge: limits.lifetimeMs },
   });
   await app.register(fastifyCsrfProtection, { sessionPlugin: '@fastify/session' });
-  const limitedAddresses = new OncePerWindow(config.loginAttempts.windowSeconds * 1000);
+  // One audit entry per address while the limit refuses it: a flood must not fill the store or bury the log.
+  const limitedAddresses = new OncePerWindow();
   await app.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      code: 'PORTAL_SIGN_IN_LIMITED',
-      message: `Too many sign-in attempts from your address: try again in ${context.after}.`,
-    }),
-    onExceeded: (request, key) => {
-      // One entry per address and window: a flood of refused attempts must not fill the store or bury the log.
-      if (!limitedAddresses.first(key, clock())) return;
-      options.audit.record({
-        actor:
-          typeof request.body === 'object' && request.body && 'username' in request.body
-            ? String(request.body.username).slice(0, 64)
-            : 'anonymous',
-        action: 'sign-in',
-        outcome: 'refused',
-        detail: `too many attempts from ${request.ip}: refused until the window of ${config.loginAttempts.windowSeconds} s ends (further refusals are not recorded)`,
-      });
+    errorResponseBuilder: (request, context) => {
+      const now = clock();
+      if (limitedAddresses.first(request.ip, now, now + context.ttl)) {
+        options.audit.record({
+          actor:
+            typeof request.body === 'object' && request.body && 'username' in request.body
+              ? String(request.body.username).slice(0, 64)
+              : 'anonymous',
+          action: 'sign-in',
+          outcome: 'refused',
+          detail: `too many attempts from ${request.ip}: refused until ${new Date(now + context.ttl).toISOString()} (further refusals until then are not recorded)`,
+        });
+      }
+      return {
+        statusCode: 429,
+        code: 'PORTAL_SIGN_IN_LIMITED',
+        message: `Too many sign-in attempts from your address: try again in ${context.after}.`,
+      };
     },
   });
 

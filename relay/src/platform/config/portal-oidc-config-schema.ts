@@ -1,7 +1,8 @@
 /**
  * `portal.oidc`: single sign-on to the portal with OpenID Connect, beside the local accounts (which stay as the
  * fallback). The client secret is never in the configuration: `clientSecretEnv` is the name it is kept under in the
- * environment or the relay's secrets file. Who gets which role is decided by one claim of the ID token (or of the UserInfo answer), at each sign-in.
+ * environment or the relay's secrets file. Who gets which role is decided by one claim of the ID token (or of the
+ * UserInfo answer), at each sign-in.
  */
 import { z } from 'zod';
 import { SCOPE_TOKEN, SCOPE_TOKEN_PROBLEM } from '../gentrack/oauth-scopes.js';

@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hasCode } from '../errors.js';
-import { InitialSyncLease, InitialSyncRunningError, LEASE_STALE_MS, thisProcess } from './initial-sync-lease.js';
+import {
+  InitialSyncLease,
+  InitialSyncRunningError,
+  LEASE_STALE_MS,
+  thisProcess,
+  type LeaseHolderProcess,
+} from './initial-sync-lease.js';
 import { openRelayDatabase } from './relay-database.js';
 
 const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
@@ -21,14 +27,16 @@ function refusal(claim: () => void): InitialSyncRunningError {
 }
 
 /** Two processes sharing one store file, each on a connection of its own. */
-function twoProcesses(holders: [string, string]) {
+function twoProcesses(holders: [LeaseHolderProcess | string, LeaseHolderProcess | string]) {
+  const named = (holder: LeaseHolderProcess | string) =>
+    typeof holder === 'string' ? { holder, pidNamespace: 'elsewhere' } : holder;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lease-'));
   const file = path.join(dir, 'relay.db');
   const first = openRelayDatabase(file);
   const second = openRelayDatabase(file);
   return {
-    a: new InitialSyncLease(first, holders[0]),
-    b: new InitialSyncLease(second, holders[1]),
+    a: new InitialSyncLease(first, named(holders[0])),
+    b: new InitialSyncLease(second, named(holders[1])),
     close() {
       first.close();
       second.close();
@@ -53,7 +61,7 @@ test('a held lease refuses the other process, naming the run, who started it, wh
       error.message,
       'An initial synchronisation is already running: run run-a, started by ops@cli-host at 2026-12-04T09:00:00.000Z ' +
         'in process cli-host:100 (last seen 5 s ago). Wait for it to end or cancel it; if that process is gone, its ' +
-        'claim lapses 60 s after it was last seen.',
+        'claim lapses at once on its host, 60 s after it was last seen elsewhere.',
     );
     assert.equal(b.holderNow(T0 + 5_000)?.runId, 'run-a');
 
@@ -86,25 +94,37 @@ test('renewing keeps the lease; one not renewed for the stale time is taken over
   }
 });
 
-test('a lease of a process of this host that is gone is taken over at once; one of a live process is not', () => {
-  const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+test('on this host a gone holder frees the lease at once and a live one keeps it however late; elsewhere, age decides', () => {
+  const self = thisProcess();
   const host = os.hostname();
-  const dead = twoProcesses([`${host}:${exited}`, thisProcess()]);
-  try {
-    dead.a.claim('crashed-run', 'ops', T0);
-    assert.equal(dead.b.holderNow(T0 + 1_000), undefined);
-    dead.b.claim('run-b', 'otto', T0 + 1_000);
-  } finally {
-    dead.close();
-  }
-  // This test's own process is alive; a process of another host is never probed, only its renewals count.
-  for (const holder of [`${host}:${process.pid}`, `elsewhere.example:${exited}`]) {
-    const live = twoProcesses([holder, thisProcess()]);
+  const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+  const cases: { holder: LeaseHolderProcess; free: number | undefined; what: string }[] = [
+    { holder: { ...self, holder: `${host}:${exited}` }, free: T0 + 1_000, what: 'a process of this host that is gone' },
+    { holder: { ...self, holder: `${host}:${process.pid}` }, free: undefined, what: 'a live process of this host' },
+    {
+      holder: { holder: `${host}:${exited}`, pidNamespace: 'pid:[another container]' },
+      free: T0 + LEASE_STALE_MS + 1,
+      what: 'the same host name in another pid namespace (host networking): its pids mean nothing here',
+    },
+    {
+      holder: { holder: `elsewhere.example:${exited}`, pidNamespace: self.pidNamespace },
+      free: T0 + LEASE_STALE_MS + 1,
+      what: 'another host',
+    },
+  ];
+  for (const { holder, free, what } of cases) {
+    const { a, b, close } = twoProcesses([holder, self]);
     try {
-      live.a.claim('running', 'ops', T0);
-      refusal(() => live.b.claim('run-b', 'otto', T0 + 1_000));
+      a.claim('running', 'ops', T0);
+      if (free === undefined) refusal(() => b.claim('run-b', 'otto', T0 + 10 * LEASE_STALE_MS));
+      else {
+        if (free > T0 + 1_000) refusal(() => b.claim('run-b', 'otto', T0 + 1_000));
+        b.claim('run-b', 'otto', free);
+      }
+    } catch (error) {
+      assert.fail(`${what}: ${String(error)}`);
     } finally {
-      live.close();
+      close();
     }
   }
 });

@@ -266,6 +266,7 @@ CREATE TABLE initial_sync_lease (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   run_id TEXT NOT NULL,
   holder TEXT NOT NULL,
+  pid_namespace TEXT NOT NULL,
   initiated_by TEXT NOT NULL,
   acquired_at INTEGER NOT NULL,
   renewed_at INTEGER NOT NULL

@@ -53,7 +53,7 @@ export function oidcClientSecret(config: PortalOidcConfig, env: NodeJS.ProcessEn
   if (!secret) {
     throw new PortalOidcError(
       'PORTAL_OIDC_NO_SECRET',
-      `portal.oidc is configured but ${config.clientSecretEnv} is not set: set it in the environment or the secrets file (${RELAY_SECRETS_FILE_ENV}) to the client secret the provider issued for client ${config.clientId} (portal.oidc.clientSecretEnv names another variable)`,
+      `portal.oidc is configured but ${config.clientSecretEnv} is not set: set it in the environment or the secrets file (${RELAY_SECRETS_FILE_ENV}) to the client secret the provider issued for client ${config.clientId} (portal.oidc.clientSecretEnv gives it another name)`,
     );
   }
   return secret;

@@ -1,8 +1,9 @@
 /**
  * Signing in and out with a local account. A successful sign-in starts a new session (a new id: one fixed before
  * sign-in is worthless after it); every attempt, good or bad, is in the audit log; attempts per address are limited
- * (config `portal.loginAttempts`), and the refusals of a limited address are one entry per window (portal-server.ts). Single sign-on (OpenID Connect) has its own routes beside these (oidc-routes.ts);
- * the page offers it first when it is configured.
+ * (config `portal.loginAttempts`), and a limited address's refusals are one entry while the limit lasts
+ * (portal-server.ts). Single sign-on (OpenID Connect) has its own routes beside these (oidc-routes.ts); the page
+ * offers it first when it is configured.
  */
 import { safeNext } from '../access.js';
 import { signInPage } from '../pages/sign-in-page.js';
