@@ -52,7 +52,7 @@ export function loadRelaySecrets(
   options: LoadRelaySecretsOptions & { readonly only?: readonly (keyof RelaySecrets)[] },
 ): Partial<RelaySecrets> {
   const env = options.env ?? process.env;
-  const file = options.file ?? (env[RELAY_SECRETS_FILE_ENV]?.trim() || undefined);
+  const file = secretsFileOf(options, env);
   const problems: string[] = [];
   const fromFile =
     file === undefined ? new Map<string, string>() : readSecretsFile(file, problems, namedByConfig(options.config));
@@ -79,6 +79,11 @@ export function loadRelaySecrets(
   return Object.freeze(secrets) as Partial<RelaySecrets>;
 }
 
+/** The secrets file: the one given, else the one $GENTRACK_RELAY_SECRETS_FILE names, else none. */
+function secretsFileOf(options: { readonly file?: string }, env: NodeJS.ProcessEnv): string | undefined {
+  return options.file ?? (env[RELAY_SECRETS_FILE_ENV]?.trim() || undefined);
+}
+
 /** Secrets whose variable name the configuration chooses: the portal's OpenID Connect client secret. */
 function namedByConfig(config: RelayConfig): string[] {
   const oidc = config.portal?.oidc;
@@ -93,7 +98,7 @@ export function loadNamedSecret(name: string, options: Omit<LoadRelaySecretsOpti
   const env = options.env ?? process.env;
   const fromEnv = env[name]?.trim();
   if (fromEnv) return new Secret(fromEnv);
-  const file = options.file ?? (env[RELAY_SECRETS_FILE_ENV]?.trim() || undefined);
+  const file = secretsFileOf(options, env);
   if (file === undefined) return undefined;
   const problems: string[] = [];
   const value = readSecretsFile(file, problems, [name]).get(name);

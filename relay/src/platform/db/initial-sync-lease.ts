@@ -41,7 +41,7 @@ export class InitialSyncRunningError extends RelayError {
 }
 
 /** The refusal's words, for the CLI and the portal alike. */
-export function describeHolder(running: LeaseHolder, now = Date.now()): string {
+function describeHolder(running: LeaseHolder, now = Date.now()): string {
   const seen = Math.max(0, Math.round((now - running.renewedAt) / 1000));
   return (
     `An initial synchronisation is already running: run ${running.runId}, started by ${running.initiatedBy} at ` +
