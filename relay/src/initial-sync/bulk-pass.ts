@@ -18,7 +18,7 @@ import { PassThrough } from 'node:stream';
 import type { Connection } from 'jsforce';
 import { request } from 'undici';
 import { CsvStreamParser, csvLine, parseCsvBatches } from './csv.js';
-import { nextPollWait, type JobProgress } from './poll-schedule.js';
+import { PollWaits, nextPollWait, type JobProgress } from './poll-schedule.js';
 import { RowLines } from './row-lines.js';
 import { RelayError } from '../platform/errors.js';
 
@@ -114,6 +114,8 @@ export interface PassSummary {
 export class BulkPass {
   private current?: OpenPart;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The waits between looks at this pass's jobs: one job ending cuts the others short (see PollWaits). */
+  private readonly pollWaits = new PollWaits();
   private readonly jobIds: string[] = [];
   private failure?: Error;
   private readonly headerLine: string;
@@ -296,13 +298,14 @@ export class BulkPass {
     let wait = this.settings.pollIntervalMs;
     let last: JobProgress | undefined;
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.pollWaits.wait(wait);
       // Jobs of this pass closed and not yet collected: at most that many processed during the wait just ended.
       const jobsProcessing = this.inFlight.size;
       const info = await job.check();
       const now: JobProgress = { processed: info.numberRecordsProcessed ?? 0, at: Date.now() };
       if (info.state === 'JobComplete') break;
       if (info.state === 'Failed' || info.state === 'Aborted') {
+        this.pollWaits.wakeAll();
         await this.collect(job.id, part.lines, true);
         throw new BulkJobError(
           `Salesforce ${info.state === 'Failed' ? 'failed' : 'aborted'} ${this.spec.object} job ${job.id}: ${info.errorMessage ?? 'no reason given'}`,
@@ -318,6 +321,7 @@ export class BulkPass {
       wait = nextPollWait(this.settings, wait, part.records, last, now, jobsProcessing);
       last = now;
     }
+    this.pollWaits.wakeAll();
     await this.collect(job.id, part.lines, false);
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextPollWait } from './poll-schedule.js';
+import { PollWaits, nextPollWait } from './poll-schedule.js';
 
 const settings = { pollIntervalMs: 250, pollMaxIntervalMs: 5_000 };
 
@@ -33,4 +33,27 @@ test('a job sharing the org with other jobs of its pass is looked at when it wou
 test('the estimate is kept between the first wait and the maximum', () => {
   assert.equal(nextPollWait(settings, 250, 50_000, { processed: 0, at: 0 }, { processed: 49_990, at: 1_000 }), 250);
   assert.equal(nextPollWait(settings, 250, 1_000_000, { processed: 0, at: 0 }, { processed: 10, at: 1_000 }), 5_000);
+});
+
+test('the waits of a pass end when one of its jobs ends, and otherwise run their time', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const waits = new PollWaits();
+  const ended: string[] = [];
+  const long = waits.wait(5_000).then(() => ended.push('long'));
+  const longer = waits.wait(4_000).then(() => ended.push('longer'));
+  t.mock.timers.tick(1_000);
+  await Promise.resolve();
+  assert.deepEqual([...ended], []);
+  waits.wakeAll();
+  await Promise.all([long, longer]);
+  assert.deepEqual([...ended], ['long', 'longer']);
+
+  // A wait begun after the wake is not cut short by it, and ends on its own at its time.
+  const later = waits.wait(250).then(() => ended.push('later'));
+  t.mock.timers.tick(249);
+  await Promise.resolve();
+  assert.equal(ended.length, 2);
+  t.mock.timers.tick(1);
+  await later;
+  assert.deepEqual(ended, ['long', 'longer', 'later']);
 });

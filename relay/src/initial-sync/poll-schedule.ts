@@ -39,3 +39,30 @@ export function nextPollWait(
   const estimate = (remaining / perMs) * (1 + ESTIMATE_MARGIN);
   return Math.min(settings.pollMaxIntervalMs, Math.max(settings.pollIntervalMs, Math.round(estimate)));
 }
+
+/**
+ * The waits before the next looks at a pass's jobs, cut short together when one of the jobs ends. The org then turns
+ * to the jobs left, so a wait estimated while they shared it overshoots: without this, a pass's last job was noticed
+ * up to a second after it had finished, with the org and the loader both idle meanwhile.
+ */
+export class PollWaits {
+  private readonly waking = new Set<() => void>();
+
+  /** Resolves after `ms`, or at the next wakeAll(), whichever comes first. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waking.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waking.add(wake);
+    });
+  }
+
+  /** Ends every wait now: a job ended. */
+  wakeAll(): void {
+    for (const wake of [...this.waking]) wake();
+  }
+}
