@@ -6,7 +6,8 @@
  * with the shape the generated triggers publish (checked against them at the start, see bench-accounts.ts): UPDATEs of accounts that exist in both systems, one Gentrack call
  * each. Phases:
  *   1. raw ceiling: a bare keep-alive undici loop (own process, same request shape, headers, token, concurrency);
- *   2. throughput with the durable outbox (store.synchronous FULL), publish -> Gentrack receipt;
+ *   2. throughput with the durable outbox (store.synchronous FULL), publish -> Gentrack receipt, then the raw
+ *      ceiling again: relay / raw is to the mean of the two, so a drift of the machine's speed shows and halves;
  *   3. latency at a fixed offered rate (500 events/s), publish -> receipt from the Gentrack call log;
  *   4. throughput with synchronous NORMAL, for comparison.
  * Each phase checks the outcome too: every event exactly one effective write, none out of order, nothing
@@ -34,6 +35,8 @@ import { formatNumber, renderReport, type ReportRow } from './bench-relay/report
 const TARGETS = { eventsPerSecond: 3_000, rawRatio: 0.5, p99Ms: 50, rssMB: 160 };
 /** Above this share of the machine's CPU time used by other processes, the run competed with other work. */
 const CONTENDED = 0.1;
+/** Above this difference between the two raw ceilings (as a share of their mean), the machine's speed changed. */
+const DRIFT = 0.15;
 
 const { values: args } = parseArgs({
   options: {
@@ -69,23 +72,20 @@ async function main(): Promise<void> {
     await assertSameShapeAsTriggers(sandbox, workload.accounts[0]!);
     log("the bench's events have the shape the Apex trigger publishes (checked on one update through the org)");
 
-    log(`raw ceiling: ${EVENTS} requests, ${concurrency} in flight`);
-    const raw = await runRawCeiling(sandbox, {
+    const rawJob = {
       requests: EVENTS,
       concurrency: concurrency,
       connections: connections,
       changedBy: sandbox.salesforce.org.users.admin.username,
       accounts: workload.accounts,
-    });
-    if (raw.failures > 0) log(`WARNING: ${raw.failures} raw requests failed`);
-    log(
-      `  ${formatNumber(raw.perSecond)} requests/s; CPU per request: loop ${formatNumber(raw.clientUsPerRequest)} µs, sandbox ${formatNumber(raw.sandboxUsPerRequest)} µs`,
-    );
-    sandbox.gentrack.calls.clear();
-
+    };
+    const rawBefore = await rawCeiling(sandbox, rawJob, 'before the relay');
     log('relay with store.synchronous FULL: throughput');
     relay = await startRelayChild(sandbox, { dir, name: 'full', synchronous: 'FULL', ...relayRunOptions('full') });
     const full = await throughputPhase(sandbox, workload, relay);
+    // Measured again right after: this machine's speed drifts within a run, and the ratio is to the mean of both.
+    const rawAfter = await rawCeiling(sandbox, rawJob, 'after the relay');
+    const raw = { perSecond: (rawBefore.perSecond + rawAfter.perSecond) / 2, before: rawBefore, after: rawAfter };
     log(`relay with store.synchronous FULL: latency at ${RATE} events/s for ${LATENCY_SECONDS} s`);
     const latency = await measureLatency(workload, RATE, LATENCY_SECONDS);
     await settle(sandbox, relay, latency.events);
@@ -120,8 +120,12 @@ async function main(): Promise<void> {
         ? [{ metric: 'throughput, synchronous NORMAL', measured: `${formatNumber(normal.result.perSecond)} events/s` }]
         : []),
       {
-        metric: 'raw ceiling (bare undici loop, same requests)',
+        metric: 'raw ceiling (bare undici loop, same requests), mean',
         measured: `${formatNumber(raw.perSecond)} requests/s`,
+      },
+      {
+        metric: 'raw ceiling before / after the FULL relay phase',
+        measured: `${formatNumber(raw.before.perSecond)} / ${formatNumber(raw.after.perSecond)}`,
       },
       {
         metric: 'relay / raw (FULL)',
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
       { metric: 'sandbox + publisher CPU per event (FULL)', measured: `${formatNumber(full.sandboxUsPerEvent)} µs` },
       {
         metric: 'raw loop CPU per request: client / sandbox',
-        measured: `${formatNumber(raw.clientUsPerRequest)} / ${formatNumber(raw.sandboxUsPerRequest)} µs`,
+        measured: `${formatNumber(mean(raw.before.clientUsPerRequest, raw.after.clientUsPerRequest))} / ${formatNumber(mean(raw.before.sandboxUsPerRequest, raw.after.sandboxUsPerRequest))} µs`,
       },
       { metric: 'relay + sandbox waiting for a CPU, FULL run', measured: `${formatNumber(full.waitedForCpu * 100)} %` },
       {
@@ -174,6 +178,11 @@ async function main(): Promise<void> {
       `Throughput = events / (first publish -> last Gentrack receipt); latency = publish -> Gentrack receipt (call log, ms clock).`,
       `CPU per event is run time from the scheduler (all threads); waiting = time runnable without a CPU / time run.`,
       `The relay and the sandbox need more than the 2 cores together, so some waiting is their own; other processes' share says whether the machine was quiet.`,
+      ...(Math.abs(raw.before.perSecond - raw.after.perSecond) > DRIFT * raw.perSecond
+        ? [
+            `WARNING: the raw ceiling moved by over ${DRIFT * 100} % between its two measurements: the machine's speed changed during the run, so the ratio is rough.`,
+          ]
+        : []),
       ...[full, ...(normal ? [normal.result] : [])]
         .filter((phase) => phase.otherLoad > CONTENDED)
         .slice(0, 1)
@@ -190,6 +199,26 @@ async function main(): Promise<void> {
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One raw ceiling measurement; its Gentrack calls are forgotten after, like any phase's. */
+async function rawCeiling(
+  sandbox: Sandbox,
+  job: Parameters<typeof runRawCeiling>[1],
+  when: string,
+): Promise<Awaited<ReturnType<typeof runRawCeiling>>> {
+  log(`raw ceiling ${when}: ${job.requests} requests, ${job.concurrency} in flight`);
+  const raw = await runRawCeiling(sandbox, job);
+  if (raw.failures > 0) log(`WARNING: ${raw.failures} raw requests failed`);
+  log(
+    `  ${formatNumber(raw.perSecond)} requests/s; CPU per request: loop ${formatNumber(raw.clientUsPerRequest)} µs, sandbox ${formatNumber(raw.sandboxUsPerRequest)} µs`,
+  );
+  sandbox.gentrack.calls.clear();
+  return raw;
+}
+
+function mean(a: number, b: number): number {
+  return (a + b) / 2;
 }
 
 interface ThroughputPhase extends ThroughputResult {
