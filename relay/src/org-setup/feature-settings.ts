@@ -39,13 +39,23 @@ type SettingsRecord = Record<string, unknown>;
 /** Metadata API booleans arrive as booleans (jsforce's schema) or as the XML text. */
 const isOn = (value: unknown) => value === true || value === 'true';
 
+/**
+ * The Metadata API of a connection. The relay's own connections load jsforce's core only (salesforce-session.ts), so
+ * the API is made here rather than read from `connection.metadata`, which exists on full jsforce connections only.
+ */
+async function metadataApiOf(connection: OrgConnection): Promise<OrgConnection['metadata']> {
+  const { MetadataApi } = await import('jsforce/lib/api/metadata.js');
+  return new MetadataApi(connection);
+}
+
 export async function enableFeature(connection: OrgConnection, feature: FeatureSetting): Promise<SetupStepResult> {
   const { step, field } = feature;
+  const metadata = await metadataApiOf(connection);
   const read = async () =>
-    ((await connection.metadata.read(feature.type as never, feature.fullName)) as unknown as SettingsRecord)?.[field];
+    ((await metadata.read(feature.type as never, feature.fullName)) as unknown as SettingsRecord)?.[field];
   try {
     if (isOn(await read())) return already(step, `${feature.type}.${field} is on`);
-    const saved = (await connection.metadata.update(
+    const saved = (await metadata.update(
       feature.type as never,
       {
         fullName: feature.fullName,
