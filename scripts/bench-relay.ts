@@ -6,9 +6,10 @@
  * with the shape the generated triggers publish (checked against them at the start, see bench-accounts.ts): UPDATEs of accounts that exist in both systems, one Gentrack call
  * each. Phases:
  *   1. raw ceiling: a bare keep-alive undici loop (own process, same request shape, headers, token, concurrency);
- *   2. throughput with the durable outbox (store.synchronous FULL), publish -> Gentrack receipt, then the raw
- *      ceiling again: relay / raw is to the mean of the two, so a drift of the machine's speed shows and halves;
- *   3. latency at a fixed offered rate (500 events/s), publish -> receipt from the Gentrack call log;
+ *   2. throughput with the durable outbox (store.synchronous FULL), publish -> Gentrack receipt;
+ *   3. latency at a fixed offered rate (500 events/s), publish -> receipt from the Gentrack call log; then, with
+ *      that relay stopped, the raw ceiling again: relay / raw is to the mean of the two, so a drift of the
+ *      machine's speed during the run shows and weighs half;
  *   4. throughput with synchronous NORMAL, for comparison.
  * Each phase checks the outcome too: every event exactly one effective write, none out of order, nothing
  * dead-lettered, every write-back applied. It is a benchmark, not a test: it prints the table and exits 0.
@@ -28,7 +29,7 @@ import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
 import { assertSameShapeAsTriggers, seedAccounts } from './bench-relay/bench-accounts.js';
 import { measureLatency, measureThroughput, type ThroughputResult, type Workload } from './bench-relay/phases.js';
 import { machineBusyMs, schedulerTime, since } from './bench-relay/cpu-accounting.js';
-import { runRawCeiling } from './bench-relay/raw-ceiling.js';
+import { runRawCeiling, type RawCeilingJob, type RawCeilingResult } from './bench-relay/raw-ceiling.js';
 import { startRelayChild, type RelayChild } from './bench-relay/relay-child.js';
 import { formatNumber, renderReport, type ReportRow } from './bench-relay/report.js';
 
@@ -83,15 +84,16 @@ async function main(): Promise<void> {
     log('relay with store.synchronous FULL: throughput');
     relay = await startRelayChild(sandbox, { dir, name: 'full', synchronous: 'FULL', ...relayRunOptions('full') });
     const full = await throughputPhase(sandbox, workload, relay);
-    // Measured again right after: this machine's speed drifts within a run, and the ratio is to the mean of both.
-    const rawAfter = await rawCeiling(sandbox, rawJob, 'after the relay');
-    const raw = { perSecond: (rawBefore.perSecond + rawAfter.perSecond) / 2, before: rawBefore, after: rawAfter };
     log(`relay with store.synchronous FULL: latency at ${RATE} events/s for ${LATENCY_SECONDS} s`);
     const latency = await measureLatency(workload, RATE, LATENCY_SECONDS);
     await settle(sandbox, relay, latency.events);
     const rssMB = relay.peakRssMiB() * 1.048576;
     await relay.stop();
     relay = undefined;
+    // Measured again, as the first time with no relay running: this machine's speed drifts within a run, and the
+    // ratio is to the mean of both.
+    const rawAfter = await rawCeiling(sandbox, rawJob, 'after the relay');
+    const raw = { perSecond: mean(rawBefore.perSecond, rawAfter.perSecond), before: rawBefore, after: rawAfter };
 
     let normal: { result: ThroughputPhase; rssMB: number } | undefined;
     if (!args['skip-normal']) {
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
         measured: `${formatNumber(raw.perSecond)} requests/s`,
       },
       {
-        metric: 'raw ceiling before / after the FULL relay phase',
+        metric: 'raw ceiling before / after the FULL relay run',
         measured: `${formatNumber(raw.before.perSecond)} / ${formatNumber(raw.after.perSecond)}`,
       },
       {
@@ -204,9 +206,9 @@ async function main(): Promise<void> {
 /** One raw ceiling measurement; its Gentrack calls are forgotten after, like any phase's. */
 async function rawCeiling(
   sandbox: Sandbox,
-  job: Parameters<typeof runRawCeiling>[1],
+  job: Omit<RawCeilingJob, 'baseUrl' | 'tokenUrl' | 'clientId'>,
   when: string,
-): Promise<Awaited<ReturnType<typeof runRawCeiling>>> {
+): Promise<RawCeilingResult> {
   log(`raw ceiling ${when}: ${job.requests} requests, ${job.concurrency} in flight`);
   const raw = await runRawCeiling(sandbox, job);
   if (raw.failures > 0) log(`WARNING: ${raw.failures} raw requests failed`);

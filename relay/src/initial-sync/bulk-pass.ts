@@ -297,8 +297,10 @@ export class BulkPass {
     const deadline = Date.now() + this.settings.jobTimeoutMs;
     let wait = this.settings.pollIntervalMs;
     let last: JobProgress | undefined;
+    let mark = this.pollWaits.mark;
     for (;;) {
-      await this.pollWaits.wait(wait);
+      const woken = (await this.pollWaits.wait(wait, mark)) === 'woken';
+      mark = this.pollWaits.mark;
       // Jobs of this pass closed and not yet collected: at most that many processed during the wait just ended.
       const jobsProcessing = this.inFlight.size;
       const info = await job.check();
@@ -318,6 +320,9 @@ export class BulkPass {
           job.id,
         );
       }
+      // Woken by another job's end with nothing processed since the last look: that look and its wait still stand
+      // (an org reports progress in steps, and growing the wait here would look later, not sooner).
+      if (woken && last && now.processed <= last.processed) continue;
       wait = nextPollWait(this.settings, wait, part.records, last, now, jobsProcessing);
       last = now;
     }

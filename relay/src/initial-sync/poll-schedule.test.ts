@@ -39,21 +39,35 @@ test('the waits of a pass end when one of its jobs ends, and otherwise run their
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const waits = new PollWaits();
   const ended: string[] = [];
-  const long = waits.wait(5_000).then(() => ended.push('long'));
-  const longer = waits.wait(4_000).then(() => ended.push('longer'));
+  const longer = waits.wait(5_000).then((how) => ended.push(`longer ${how}`));
+  const long = waits.wait(4_000).then((how) => ended.push(`long ${how}`));
   t.mock.timers.tick(1_000);
   await Promise.resolve();
   assert.deepEqual([...ended], []);
   waits.wakeAll();
-  await Promise.all([long, longer]);
-  assert.deepEqual([...ended], ['long', 'longer']);
+  await Promise.all([longer, long]);
+  assert.deepEqual([...ended], ['longer woken', 'long woken']);
 
   // A wait begun after the wake is not cut short by it, and ends on its own at its time.
-  const later = waits.wait(250).then(() => ended.push('later'));
+  const later = waits.wait(250).then((how) => ended.push(`later ${how}`));
   t.mock.timers.tick(249);
   await Promise.resolve();
   assert.equal(ended.length, 2);
   t.mock.timers.tick(1);
   await later;
-  assert.deepEqual(ended, ['long', 'longer', 'later']);
+  assert.deepEqual([...ended], ['longer woken', 'long woken', 'later elapsed']);
+});
+
+test('a job that ends while another is being looked at cuts the wait that follows the look', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const waits = new PollWaits();
+  const mark = waits.mark;
+  // Another job ends during this job's status request...
+  waits.wakeAll();
+  // ...so the wait planned from that request's answer ends at once.
+  assert.equal(await waits.wait(5_000, mark), 'woken');
+  // Without a wake since the mark, the wait runs.
+  const unwoken = waits.wait(5_000, waits.mark);
+  t.mock.timers.tick(5_000);
+  assert.equal(await unwoken, 'elapsed');
 });

@@ -47,22 +47,35 @@ export function nextPollWait(
  */
 export class PollWaits {
   private readonly waking = new Set<() => void>();
+  /** How many times wakeAll() has run. */
+  private wakes = 0;
 
-  /** Resolves after `ms`, or at the next wakeAll(), whichever comes first. */
-  wait(ms: number): Promise<void> {
+  /** A mark to read before a look at a job and pass to the wait after it, so a job ending meanwhile is not missed. */
+  get mark(): number {
+    return this.wakes;
+  }
+
+  /**
+   * Resolves 'elapsed' after `ms`, or 'woken' at the next wakeAll(); at once if one ran since `mark` was read (a job
+   * ended while this one was being looked at).
+   */
+  wait(ms: number, mark = this.wakes): Promise<'elapsed' | 'woken'> {
+    if (mark !== this.wakes) return Promise.resolve('woken');
     return new Promise((resolve) => {
-      const wake = () => {
+      const end = (how: 'elapsed' | 'woken') => {
         clearTimeout(timer);
         this.waking.delete(wake);
-        resolve();
+        resolve(how);
       };
-      const timer = setTimeout(wake, ms);
+      const wake = () => end('woken');
+      const timer = setTimeout(() => end('elapsed'), ms);
       this.waking.add(wake);
     });
   }
 
   /** Ends every wait now: a job ended. */
   wakeAll(): void {
+    this.wakes++;
     for (const wake of [...this.waking]) wake();
   }
 }

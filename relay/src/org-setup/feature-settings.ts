@@ -40,8 +40,8 @@ type SettingsRecord = Record<string, unknown>;
 const isOn = (value: unknown) => value === true || value === 'true';
 
 /**
- * The Metadata API of a connection. The relay's own connections load jsforce's core only (salesforce-session.ts), so
- * the API is made here rather than read from `connection.metadata`, which exists on full jsforce connections only.
+ * The Metadata API of a connection, made here: the relay's own connections load jsforce's core only
+ * (salesforce-session.ts), and on those `connection.metadata` throws "API module 'metadata' is not loaded".
  */
 async function metadataApiOf(connection: OrgConnection): Promise<OrgConnection['metadata']> {
   const { MetadataApi } = await import('jsforce/lib/api/metadata.js');
