@@ -186,6 +186,13 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
     logger,
   });
 
+  // One Authorization value per token, not one per call: each call's concatenation was copied again when sent.
+  let bearer = { token: '', header: '' };
+  function authorizationOf(token: string): string {
+    if (bearer.token !== token) bearer = { token, header: 'Bearer ' + token };
+    return bearer.header;
+  }
+
   function failedCall(request: GentrackRequest, path: string): FailedCall {
     const { transactionId, partNumber, partTotal } = request.headers;
     return { method: request.method, path, origin, transactionId, partNumber, partTotal };
@@ -209,7 +216,7 @@ export function createGentrackClient(options: GentrackClientOptions): GentrackCl
   ): Promise<Answer> {
     const { transactionId, partNumber = 1, partTotal = 1, transactionDateTime, traceId, onBehalfOf } = request.headers;
     const headers: Record<string, string> = {
-      authorization: 'Bearer ' + token,
+      authorization: authorizationOf(token),
       accept: 'application/json',
       'x-trace-id': traceId,
     };
