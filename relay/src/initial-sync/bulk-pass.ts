@@ -88,6 +88,7 @@ export class BulkJobError extends RelayError {
 }
 
 type IngestJob = ReturnType<Connection['bulk2']['createJob']>;
+type IngestJobInfo = Awaited<ReturnType<IngestJob['check']>>;
 
 interface OpenPart {
   readonly job: IngestJob;
@@ -294,6 +295,24 @@ export class BulkPass {
   /** Polls the job until it ends, then streams its results to the handlers. */
   private async complete(part: OpenPart): Promise<void> {
     const { job } = part;
+    let info: IngestJobInfo;
+    try {
+      info = await this.pollUntilEnded(part);
+    } finally {
+      // However this job's polling ended, the org (or this pass) is done with it: the others look again now.
+      this.pollWaits.wakeAll();
+    }
+    if (info.state === 'JobComplete') return this.collect(job.id, part.lines, false);
+    await this.collect(job.id, part.lines, true);
+    throw new BulkJobError(
+      `Salesforce ${info.state === 'Failed' ? 'failed' : 'aborted'} ${this.spec.object} job ${job.id}: ${info.errorMessage ?? 'no reason given'}`,
+      job.id,
+    );
+  }
+
+  /** Looks at the job until Salesforce says it completed, failed or was aborted; throws once it has run too long. */
+  private async pollUntilEnded(part: OpenPart): Promise<IngestJobInfo> {
+    const { job } = part;
     const deadline = Date.now() + this.settings.jobTimeoutMs;
     let wait = this.settings.pollIntervalMs;
     let last: JobProgress | undefined;
@@ -304,30 +323,20 @@ export class BulkPass {
       // Jobs of this pass closed and not yet collected: at most that many processed during the wait just ended.
       const jobsProcessing = this.inFlight.size;
       const info = await job.check();
-      const now: JobProgress = { processed: info.numberRecordsProcessed ?? 0, at: Date.now() };
-      if (info.state === 'JobComplete') break;
-      if (info.state === 'Failed' || info.state === 'Aborted') {
-        this.pollWaits.wakeAll();
-        await this.collect(job.id, part.lines, true);
-        throw new BulkJobError(
-          `Salesforce ${info.state === 'Failed' ? 'failed' : 'aborted'} ${this.spec.object} job ${job.id}: ${info.errorMessage ?? 'no reason given'}`,
-          job.id,
-        );
-      }
+      if (info.state === 'JobComplete' || info.state === 'Failed' || info.state === 'Aborted') return info;
       if (Date.now() > deadline) {
         throw new BulkJobError(
           `${this.spec.object} job ${job.id} was still ${info.state} after ${Math.round(this.settings.jobTimeoutMs / 60_000)} min`,
           job.id,
         );
       }
+      const now: JobProgress = { processed: info.numberRecordsProcessed ?? 0, at: Date.now() };
       // Woken by another job's end with nothing processed since the last look: that look and its wait still stand
       // (an org reports progress in steps, and growing the wait here would look later, not sooner).
       if (woken && last && now.processed <= last.processed) continue;
       wait = nextPollWait(this.settings, wait, part.records, last, now, jobsProcessing);
       last = now;
     }
-    this.pollWaits.wakeAll();
-    await this.collect(job.id, part.lines, false);
   }
 
   private async collect(jobId: string, lines: RowLines, withUnprocessed: boolean): Promise<void> {
