@@ -20,6 +20,6 @@ export function registerDemoCommand(program: Command): void {
         portalPort: options.portalPort,
       });
       // The Pub/Sub client keeps a socket open after shutdown (see the relay command): exit explicitly.
-      process.exit(summary.relay.deadLetters === 0 ? 0 : 1);
+      process.exit(summary.relay.deadLetters === 0 && summary.caughtUp !== false ? 0 : 1);
     });
 }

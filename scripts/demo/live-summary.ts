@@ -4,7 +4,10 @@ import type { RelayHealth } from '../../relay/src/relay.js';
 export interface DemoSnapshot {
   readonly elapsedSeconds: number;
   readonly salesforce: { counts: Readonly<Record<string, number>>; failures: number; lastFailure?: string };
+  /** EventBus.publish calls the org's triggers made. */
   readonly eventsPublished: number;
+  /** Set when the demo has stopped: whether the relay committed every published event and delivered what it stored. */
+  readonly caughtUp?: boolean;
   readonly relay: RelayHealth;
   readonly gentrack: {
     counters: { requests: number; effectiveWrites: number; replays: number; faulted: number; outOfOrder: number };
@@ -61,7 +64,17 @@ function formatEntities(entities: Readonly<Record<string, number>>): string {
 export function renderExplanation(snapshot: DemoSnapshot, { logFile }: { logFile: string }): string {
   const changes = Object.values(snapshot.salesforce.counts).reduce((sum, count) => sum + count, 0);
   const { effectiveWrites, replays, outOfOrder } = snapshot.gentrack.counters;
+  const byKind = Object.entries(snapshot.salesforce.counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
   return [
+    '',
+    snapshot.caughtUp === false
+      ? `The relay had not caught up 10 s after the last change: ${snapshot.relay.pending} changes still pending; see its log.`
+      : 'The relay caught up: it committed every event the org published and delivered what it stored.',
+    `  Salesforce changes by kind: ${byKind}`,
+    `  EventBus.publish calls by the connector's triggers: ${snapshot.eventsPublished}`,
     '',
     'What the figures mean',
     `  ${changes} Salesforce changes became ${effectiveWrites} Gentrack writes. They need not match: a change of a field the`,

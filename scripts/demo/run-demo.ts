@@ -121,11 +121,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSnapshot> 
       await new Promise((resolve) => setTimeout(resolve, changeInterval));
     }
     output.write('\nStopping: letting the relay deliver what is in flight...\n');
+    // The last change's event may still be on its way from the org to the relay, so an empty outbox alone does not
+    // mean done: wait until the relay has committed the bus's latest replay id and delivered what it stored.
+    const publishedUpTo = sandbox.bus.latestReplayId(sandbox.topic);
+    const caughtUp = () => {
+      const { pending, parts } = relay.health();
+      return Number(relay.store.checkpoint(sandbox.topic) ?? 0) >= publishedUpTo && pending === 0 && parts === 0;
+    };
     const deadline = Date.now() + 10_000;
-    while (relay.health().pending > 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!caughtUp() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     await relay.flushWriteBacks();
-    const final = snapshot();
+    const final = { ...snapshot(), caughtUp: caughtUp() };
     output.write(renderSummary(final, { interactive: false }));
     output.write(renderExplanation(final, { logFile: path.relative(PROJECT_ROOT, logFile) }));
     return final;
