@@ -12,6 +12,7 @@ import { ApexThrow, EXCEPTION_CLASS, newException, systemExceptionClass, typeNam
 import { LimitExceeded } from './governor-limits.js';
 import type { ApexProgram } from './program.js';
 import type { TransactionContext } from './transaction-context.js';
+import type { TriggerVariables } from './trigger-variables.js';
 import { UnsupportedApexError } from './unsupported.js';
 import type { AccessMode } from './user-mode.js';
 import {
@@ -45,9 +46,6 @@ type Ref = { value: Value } | { type: ResolvedType } | { path: string[] };
 interface Variable {
   value: Value;
 }
-
-/** The trigger invocation a trigger body runs for (Trigger.new, Trigger.oldMap, ...). */
-export type TriggerVariables = ReadonlyMap<string, Value>;
 
 export interface Frame {
   readonly scopes: Map<string, Variable>[];

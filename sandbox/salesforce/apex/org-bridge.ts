@@ -5,7 +5,7 @@
  * applied here.
  */
 import { cannotWriteFields, SalesforceError } from '../errors.js';
-import { TriggerError, type AfterDmlEvent, type DmlResult } from '../org/dml-engine.js';
+import { TriggerError, type DmlResult } from '../org/dml-engine.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
 import { compileQuery } from '../soql/compile.js';
@@ -19,19 +19,9 @@ import { checkMixedDml, dmlKindOf, SETUP_OBJECTS } from './setup-objects.js';
 import { insertSetupRecords } from './setup-dml.js';
 import { fieldOf, sObjectFromRow, toStoreValue } from './sobject-fields.js';
 import { TransactionContext } from './transaction-context.js';
+import { AfterTriggerVariables } from './trigger-variables.js';
 import { inaccessibleFields, inaccessibleFieldsMessage, objectAccessDenied, type AccessMode } from './user-mode.js';
-import {
-  ApexDate,
-  ApexDatetime,
-  ApexDecimal,
-  ApexEnum,
-  ApexList,
-  ApexMap,
-  ApexSet,
-  ApexSObject,
-  typeRef,
-  type Value,
-} from './values.js';
+import { ApexDate, ApexDatetime, ApexDecimal, ApexList, ApexSet, ApexSObject, typeRef, type Value } from './values.js';
 
 export type DmlOperation = 'insert' | 'update' | 'delete' | 'undelete' | 'upsert';
 
@@ -53,12 +43,6 @@ const OPERATION_WORDS: Record<DmlOperation, string> = {
   delete: 'Delete',
   undelete: 'Undelete',
   upsert: 'Upsert',
-};
-const TRIGGER_OPERATIONS: Record<string, string> = {
-  insert: 'AFTER_INSERT',
-  update: 'AFTER_UPDATE',
-  delete: 'AFTER_DELETE',
-  undelete: 'AFTER_UNDELETE',
 };
 
 export class OrgBridge implements OrgHost {
@@ -429,7 +413,7 @@ export class OrgBridge implements OrgHost {
       if (triggers.length === 0) return;
       const context = interpreter.contexts.getStore() ?? this.contextOfDmlCall(event.user, newContext);
       await interpreter.contexts.run(context, async () => {
-        const variables = this.triggerVariables(event);
+        const variables = new AfterTriggerVariables(this.org.schema, event);
         for (const trigger of triggers) {
           try {
             await interpreter.runTrigger(trigger, variables);
@@ -463,60 +447,6 @@ export class OrgBridge implements OrgHost {
     let context = this.externalContexts.get(log);
     if (!context) this.externalContexts.set(log, (context = newContext(user)));
     return context;
-  }
-
-  /** Trigger context variables (Apex Developer Guide, "Trigger Context Variables"); after-trigger records are read-only. */
-  private triggerVariables(event: AfterDmlEvent): Map<string, Value> {
-    const schema = this.org.schema;
-    const type = typeRef(event.objectType);
-    const newRecords =
-      event.operation === 'delete'
-        ? null
-        : new ApexList(
-            type,
-            event.records.map((change) => sObjectFromRow(schema, event.objectType, change.new!, false, true)),
-          );
-    const oldRecords =
-      event.operation === 'update' || event.operation === 'delete'
-        ? new ApexList(
-            type,
-            event.records.map((change) => sObjectFromRow(schema, event.objectType, change.old!, false, true)),
-          )
-        : null;
-    // Keyed by the rows' ids, so building the maps converts no record.
-    const ids = event.records.map((change) => String((change.new ?? change.old)!.Id));
-    const mapOf = (list: ApexList | null) => {
-      if (!list) return null;
-      const map = new ApexMap(typeRef('Id'), type);
-      (list.items as ApexSObject[]).forEach((record, index) =>
-        map.entries.set(`s:${ids[index]}`, [ids[index]!, record]),
-      );
-      return map;
-    };
-    const operation = TRIGGER_OPERATIONS[event.operation]!;
-    return new Map<string, Value>([
-      ['new', newRecords],
-      ['old', oldRecords],
-      [
-        'newmap',
-        event.operation === 'insert' || event.operation === 'update' || event.operation === 'undelete'
-          ? mapOf(newRecords)
-          : null,
-      ],
-      ['oldmap', mapOf(oldRecords)],
-      [
-        'operationtype',
-        new ApexEnum('System.TriggerOperation', operation, Object.values(TRIGGER_OPERATIONS).indexOf(operation) + 3),
-      ],
-      ['isinsert', event.operation === 'insert'],
-      ['isupdate', event.operation === 'update'],
-      ['isdelete', event.operation === 'delete'],
-      ['isundelete', event.operation === 'undelete'],
-      ['isbefore', false],
-      ['isafter', true],
-      ['isexecuting', true],
-      ['size', event.records.length],
-    ]);
   }
 }
 

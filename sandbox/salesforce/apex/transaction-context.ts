@@ -6,6 +6,7 @@
  */
 import type { ClassDecl } from './ast.js';
 import { GovernorLimits } from './governor-limits.js';
+import type { TriggerVariables } from './trigger-variables.js';
 import type { ApexObject, Value } from './values.js';
 import type { AssignableUser, SandboxUser } from '../org/users.js';
 
@@ -39,7 +40,7 @@ export class TransactionContext {
   /** A LimitException raised inside a trigger, re-raised once the DML call that fired it returns. */
   pendingFatal: unknown = null;
   /** Trigger invocations running, innermost last: what Trigger.new and friends read. */
-  readonly triggerStack: ReadonlyMap<string, Value>[] = [];
+  readonly triggerStack: TriggerVariables[] = [];
   /** The largest estimated heap seen at a check (each EventBus.publish, each Limits.getHeapSize()). */
   heapPeakBytes = 0;
   /** System.debug output of this transaction. */
