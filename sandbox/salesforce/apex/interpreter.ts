@@ -13,6 +13,7 @@ import { LimitExceeded } from './governor-limits.js';
 import type { ApexProgram } from './program.js';
 import type { TransactionContext } from './transaction-context.js';
 import type { TriggerVariables } from './trigger-variables.js';
+import { copyStatics, Uncopyable } from './static-snapshots.js';
 import { UnsupportedApexError } from './unsupported.js';
 import type { AccessMode } from './user-mode.js';
 import {
@@ -107,6 +108,15 @@ export class Interpreter {
   private readonly stack: Frame[] = [];
   /** The largest estimated heap of any transaction this interpreter ran, at a check. */
   heapPeakBytes = 0;
+  /**
+   * Steps whose outcome can differ between transactions (the org, system statics and objects, another class's
+   * statics): a static initialiser that took none gives every transaction the same values.
+   */
+  private transactionDependentSteps = 0;
+  /** The classes whose static initialisers are running, innermost last. */
+  private readonly initialising: ClassDecl[] = [];
+  /** Per class, its statics as a transaction-independent initialiser left them, or null when it was not one. */
+  private readonly staticSnapshots = new Map<ClassDecl, ReadonlyMap<string, Value> | null>();
 
   constructor(
     readonly program: ApexProgram,
@@ -321,11 +331,13 @@ export class Interpreter {
       case 'dml': {
         const target = await this.evaluate(statement.target, frame);
         const mode = statement.userMode ? 'user' : 'system';
+        this.transactionDependentSteps++;
         await this.host.dml(this, statement.operation, target, statement, statement.externalIdField, mode);
         return undefined;
       }
       case 'runAs': {
         const user = await this.evaluate(statement.user, frame);
+        this.transactionDependentSteps++;
         return this.host.runAs(this, user, () => this.execute(statement.body, frame), statement);
       }
       case 'switch':
@@ -467,6 +479,7 @@ export class Interpreter {
       case 'soql': {
         const binds: Value[] = [];
         for (const bind of expr.binds) binds.push(await this.evaluate(bind, frame));
+        this.transactionDependentSteps++;
         const result = await this.host.query(this, expr.text, binds, expr);
         if (result instanceof ApexList) SINGLE_ROW_SOQL.add(result);
         return result;
@@ -564,7 +577,7 @@ export class Interpreter {
     for (let cls: ClassDecl | null = frame.cls; cls; cls = cls.outer) {
       for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner)) {
         if (owner.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
-          const statics = await this.ensureStatics(owner);
+          const statics = await this.staticsOf(owner);
           return { get: () => statics.get(lower) ?? null, set: (value) => void statics.set(lower, value) };
         }
       }
@@ -584,7 +597,7 @@ export class Interpreter {
       }
       for (let owner: ClassDecl | null = type.cls; owner; owner = this.superclass(owner)) {
         if (owner.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
-          const statics = await this.ensureStatics(owner);
+          const statics = await this.staticsOf(owner);
           return { value: statics.get(lower) ?? null };
         }
       }
@@ -594,6 +607,7 @@ export class Interpreter {
       if (lower === 'sobjecttype') return { value: new ApexTypeValue('sObjectType', type.name) };
       return { value: new ApexTypeValue('sObjectField', type.name, name) };
     }
+    this.transactionDependentSteps++;
     const ref = this.library.getStatic(this, type.name, lower, site, frame);
     if (ref) return ref;
     return this.unsupported(`system member ${type.name}.${name}`, site);
@@ -607,6 +621,7 @@ export class Interpreter {
       const lower = name.toLowerCase();
       if (this.declaresField(target.cls, lower)) return target.fields.get(lower) ?? null;
     }
+    if (target instanceof NativeObject || target instanceof ApexTypeValue) this.transactionDependentSteps++;
     return this.library.getProperty(this, target, name, site);
   }
 
@@ -649,6 +664,7 @@ export class Interpreter {
           object.fields.set(target.name.toLowerCase(), value);
           return;
         }
+        if (object instanceof NativeObject) this.transactionDependentSteps++;
         return this.library.setProperty(this, object, target.name, value, target);
       }
       if ('type' in owner) {
@@ -656,12 +672,15 @@ export class Interpreter {
         if (owner.type.kind === 'class') {
           for (let cls: ClassDecl | null = owner.type.cls; cls; cls = this.superclass(cls)) {
             if (cls.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
-              (await this.ensureStatics(cls)).set(lower, value);
+              (await this.staticsOf(cls)).set(lower, value);
               return;
             }
           }
         }
-        if (owner.type.kind === 'system' && this.library.setStatic(this, owner.type.name, lower, value, target)) return;
+        if (owner.type.kind === 'system') {
+          this.transactionDependentSteps++;
+          if (this.library.setStatic(this, owner.type.name, lower, value, target)) return;
+        }
       }
       return this.unsupported(`assignment to ${target.name}`, target);
     }
@@ -1127,10 +1146,18 @@ export class Interpreter {
     const statics = this.context.statics;
     let values = statics.get(cls);
     if (values) return values;
+    const snapshot = this.staticSnapshots.get(cls);
+    if (snapshot) {
+      values = copyStatics(snapshot);
+      statics.set(cls, values);
+      return values;
+    }
     values = new Map();
     statics.set(cls, values);
+    const stepsBefore = this.transactionDependentSteps;
     const frame = this.newFrame(cls, null, `Class.${cls.qualifiedName}.<clinit>`);
     this.stack.push(frame);
+    this.initialising.push(cls);
     try {
       for (const field of cls.fields) {
         if (!field.isStatic) continue;
@@ -1142,9 +1169,29 @@ export class Interpreter {
       }
       for (const block of cls.staticBlocks) await this.execute(block, frame);
     } finally {
+      this.initialising.pop();
       this.stack.pop();
     }
+    if (snapshot === undefined) this.staticSnapshots.set(cls, this.snapshotOf(values, stepsBefore));
     return values;
+  }
+
+  /** A copy of statics just initialised, if their initialiser took no transaction-dependent step. */
+  private snapshotOf(values: Map<string, Value>, stepsBefore: number): ReadonlyMap<string, Value> | null {
+    if (this.transactionDependentSteps !== stepsBefore) return null;
+    try {
+      return copyStatics(values);
+    } catch (error) {
+      if (error instanceof Uncopyable) return null;
+      throw error;
+    }
+  }
+
+  /** A class's statics for reading or writing one: another class's, read by an initialiser, vary by transaction. */
+  private staticsOf(owner: ClassDecl): Promise<Map<string, Value>> {
+    const initialising = this.initialising.at(-1);
+    if (initialising && initialising !== owner) this.transactionDependentSteps++;
+    return this.ensureStatics(owner);
   }
 
   private newFrame(cls: ClassDecl | null, self: ApexObject | null, where: string): Frame {
@@ -1328,6 +1375,7 @@ export class Interpreter {
         await this.ensureStatics(type.cls);
         return this.invoke(type.cls, this.findMethod(type.cls, expr.name, args, true, expr), null, args, expr);
       }
+      this.transactionDependentSteps++;
       if (type.kind === 'sobject')
         return this.library.callStatic(this, `sobject:${type.name}`, expr.name.toLowerCase(), args, expr, frame);
       return this.limitGuard(expr, () =>
@@ -1356,6 +1404,7 @@ export class Interpreter {
         }
       }
     }
+    if (target instanceof NativeObject || target instanceof ApexTypeValue) this.transactionDependentSteps++;
     return this.library.callMethod(this, target, name.toLowerCase(), args, site);
   }
 
@@ -1424,6 +1473,7 @@ export class Interpreter {
     }
     const args = creation.kind === 'arguments' ? await this.arguments(creation.args, frame) : [];
     if (resolved.kind === 'class') return this.instantiate(resolved.cls, args, site);
+    if (resolved.kind === 'system') this.transactionDependentSteps++;
     return this.library.construct(this, type, resolved, args, site);
   }
 }
