@@ -105,8 +105,7 @@ export class ApexMap {
 export type SObjectFields = Map<string, { name: string; value: Value }>;
 
 export class ApexSObject {
-  /** Fields Apex code set (lower-cased): what an update writes. */
-  readonly assigned = new Set<string>();
+  private assignedFields: Set<string> | undefined;
   private fieldValues: SObjectFields | undefined;
   constructor(
     readonly objectName: string,
@@ -117,6 +116,11 @@ export class ApexSObject {
     /** Converts an immutable stored row on first use: a trigger chunk hands Apex 200 records it may never read. */
     private convert?: () => SObjectFields,
   ) {}
+
+  /** Fields Apex code set (lower-cased): what an update writes. Made on first use, as most records are only read. */
+  get assigned(): Set<string> {
+    return (this.assignedFields ??= new Set());
+  }
 
   /** Field values by lower-cased name. */
   get fields(): SObjectFields {
