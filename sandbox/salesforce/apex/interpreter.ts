@@ -98,6 +98,15 @@ export interface OrgHost {
 }
 
 const SINGLE_ROW_SOQL = new WeakSet<ApexList>();
+/** Apex's stack depth limit ("Execution Governors and Limits": a call 1,001 frames deep throws). */
+const MAX_STACK_DEPTH = 1000;
+
+interface StaticSnapshot {
+  readonly values: ReadonlyMap<string, Value>;
+  /** How many frames deeper than its start the initialiser's run reached at a call's depth check. */
+  readonly depth: number;
+}
+
 /** What Interpreter.immediate returns for an expression that needs evaluate(). */
 const NOT_IMMEDIATE = Symbol('not immediate');
 
@@ -115,8 +124,14 @@ export class Interpreter {
   private transactionDependentSteps = 0;
   /** The classes whose static initialisers are running, innermost last. */
   private readonly initialising: ClassDecl[] = [];
-  /** Per class, its statics as a transaction-independent initialiser left them, or null when it was not one. */
-  private readonly staticSnapshots = new Map<ClassDecl, ReadonlyMap<string, Value> | null>();
+  /**
+   * Per class, its statics as a transaction-independent initialiser left them and how many frames deeper than its
+   * start that run went (a copy is only used where running it again could not hit the stack depth limit), or null
+   * when it was not one.
+   */
+  private readonly staticSnapshots = new Map<ClassDecl, StaticSnapshot | null>();
+  /** The deepest the stack was at a method call's depth check, since an initialiser began. */
+  private deepestCall = 0;
 
   constructor(
     readonly program: ApexProgram,
@@ -1145,16 +1160,25 @@ export class Interpreter {
   async ensureStatics(cls: ClassDecl): Promise<Map<string, Value>> {
     const statics = this.context.statics;
     let values = statics.get(cls);
-    if (values) return values;
     const snapshot = this.staticSnapshots.get(cls);
-    if (snapshot) {
-      values = copyStatics(snapshot);
+    if (values) {
+      // Initialised earlier in this transaction: an initialiser reaching it now would otherwise start it now, with
+      // whatever that does, so a copy of that initialiser could only stand in for it if this class's is side-effect free.
+      if (!snapshot && this.initialising.length > 0 && this.initialising.at(-1) !== cls)
+        this.transactionDependentSteps++;
+      return values;
+    }
+    if (snapshot && this.stack.length + snapshot.depth <= MAX_STACK_DEPTH) {
+      values = copyStatics(snapshot.values);
       statics.set(cls, values);
       return values;
     }
     values = new Map();
     statics.set(cls, values);
     const stepsBefore = this.transactionDependentSteps;
+    const start = this.stack.length;
+    const deepestBefore = this.deepestCall;
+    this.deepestCall = start;
     const frame = this.newFrame(cls, null, `Class.${cls.qualifiedName}.<clinit>`);
     this.stack.push(frame);
     this.initialising.push(cls);
@@ -1172,15 +1196,17 @@ export class Interpreter {
       this.initialising.pop();
       this.stack.pop();
     }
-    if (snapshot === undefined) this.staticSnapshots.set(cls, this.snapshotOf(values, stepsBefore));
+    const depth = this.deepestCall - start;
+    this.deepestCall = Math.max(deepestBefore, this.deepestCall);
+    if (snapshot === undefined) this.staticSnapshots.set(cls, this.snapshotOf(values, stepsBefore, depth));
     return values;
   }
 
   /** A copy of statics just initialised, if their initialiser took no transaction-dependent step. */
-  private snapshotOf(values: Map<string, Value>, stepsBefore: number): ReadonlyMap<string, Value> | null {
+  private snapshotOf(values: Map<string, Value>, stepsBefore: number, depth: number): StaticSnapshot | null {
     if (this.transactionDependentSteps !== stepsBefore) return null;
     try {
-      return copyStatics(values);
+      return { values: copyStatics(values), depth };
     } catch (error) {
       if (error instanceof Uncopyable) return null;
       throw error;
@@ -1292,7 +1318,9 @@ export class Interpreter {
         value: this.coerce(args[index] ?? null, parameter.type, site, frame),
       }),
     );
-    if (this.stack.length > 1000) this.fail('LimitException', 'Maximum stack depth reached: 1001', site);
+    if (this.stack.length > this.deepestCall) this.deepestCall = this.stack.length;
+    if (this.stack.length > MAX_STACK_DEPTH)
+      this.fail('LimitException', `Maximum stack depth reached: ${MAX_STACK_DEPTH + 1}`, site);
     this.stack.push(frame);
     try {
       const completion = await this.execute(method.body!, frame);

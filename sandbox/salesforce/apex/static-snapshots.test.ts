@@ -37,6 +37,25 @@ const CLASSES = {
   'RunningUser.cls': `public class RunningUser {
     public static Id id = UserInfo.getUserId();
 }`,
+  'Lookup.cls': `public class Lookup {
+    public static Integer accounts = [SELECT COUNT() FROM Account];
+    static { Counter.n = 42; }
+    public static Integer one() { return 1; }
+}`,
+  'UsesLookup.cls': `public class UsesLookup {
+    public static Integer x = Lookup.one();
+}`,
+  'Registry.cls': `public class Registry {
+    public static final Registry ONLY = new Registry();
+    public static final Integer HASH = ONLY.hashCode();
+}`,
+  'Shallow.cls': `public class Shallow {
+    public static Integer x = helper();
+    static Integer helper() { return 1; }
+}`,
+  'Recursion.cls': `public class Recursion {
+    public static Integer down(Integer depth) { return depth == 0 ? Shallow.x : down(depth - 1); }
+}`,
   'Key.cls': `public class Key {
     public static final Key ONLY = new Key();
     public static final Map<Key, String> LABELS = new Map<Key, String>{ ONLY => 'only' };
@@ -105,6 +124,28 @@ describe('static variables in each transaction', () => {
     const { admin, integration } = runtime.org.users;
     assert.equal(await run('Who', admin), admin.id);
     assert.equal(await run('Who', integration), integration.id);
+  });
+
+  it('a class that an initialiser reaches is initialised then, with what its own initialiser does', async () => {
+    const { run } = runtimeWith({
+      Warm: 'Integer accounts = Lookup.accounts; return UsesLookup.x;',
+      Queries: "Integer x = UsesLookup.x; return Limits.getQueries() + ' ' + Counter.n;",
+    });
+    assert.equal(await run('Warm'), '1');
+    assert.equal(await run('Queries'), '1 42', "UsesLookup's initialiser starts Lookup's: its query and static block");
+    assert.equal(await run('Queries'), '1 42');
+  });
+
+  it('an object keeps its identity: hashCode() as the initialiser saw it', async () => {
+    const { run } = runtimeWith({ Same: 'return Registry.ONLY.hashCode() == Registry.HASH;' });
+    assert.equal(await run('Same'), 'true');
+    assert.equal(await run('Same'), 'true');
+  });
+
+  it('an initialiser first reached near the stack depth limit still hits it', async () => {
+    const { run } = runtimeWith({ Warm: 'return Shallow.x;', Deep: 'return Recursion.down(998);' });
+    assert.equal(await run('Warm'), '1');
+    await assert.rejects(run('Deep'), /Maximum stack depth reached: 1001/);
   });
 
   it('a map keyed by class instances (by identity) still finds its key in a later transaction', async () => {

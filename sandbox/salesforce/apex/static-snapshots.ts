@@ -18,10 +18,11 @@ import {
   ApexSet,
   ApexSObject,
   ApexTypeValue,
+  copyIdentity,
   type Value,
 } from './values.js';
 
-/** A value the copy cannot reproduce: a system object with native state, an exception, an identity-keyed member. */
+/** A value the copy cannot reproduce: a system object with native state, an exception. */
 export class Uncopyable extends Error {}
 
 /** Copies `statics`, keeping shared references shared; throws Uncopyable for a value it cannot reproduce. */
@@ -38,26 +39,26 @@ function copyValue(value: Value, copies: Map<object, Value>): Value {
   if (done !== undefined) return done;
   if (value instanceof ApexList) {
     const list = new ApexList(value.elementType, []);
-    copies.set(value, list);
+    remember(copies, value, list);
     for (const item of value.items) list.items.push(copyValue(item, copies));
     return list;
   }
   if (value instanceof ApexSet) {
     const set = new ApexSet(value.elementType);
-    copies.set(value, set);
-    for (const [key, member] of value.members) set.members.set(valueKey(key), copyValue(member, copies));
+    remember(copies, value, set);
+    for (const [key, member] of value.members) set.members.set(key, copyValue(member, copies));
     return set;
   }
   if (value instanceof ApexMap) {
     const map = new ApexMap(value.keyType, value.valueType);
-    copies.set(value, map);
+    remember(copies, value, map);
     for (const [key, [entryKey, entryValue]] of value.entries)
-      map.entries.set(valueKey(key), [copyValue(entryKey, copies), copyValue(entryValue, copies)]);
+      map.entries.set(key, [copyValue(entryKey, copies), copyValue(entryValue, copies)]);
     return map;
   }
   if (value instanceof ApexSObject) {
     const record = new ApexSObject(value.objectName, value.queried, value.readOnly);
-    copies.set(value, record);
+    remember(copies, value, record);
     for (const [key, field] of value.fields)
       record.fields.set(key, { name: field.name, value: copyValue(field.value, copies) });
     for (const name of value.assigned) record.assigned.add(name);
@@ -65,17 +66,21 @@ function copyValue(value: Value, copies: Map<object, Value>): Value {
   }
   if (value instanceof ApexObject && !value.exception) {
     const object = new ApexObject(value.cls);
-    copies.set(value, object);
+    remember(copies, value, object);
     for (const [key, field] of value.fields) object.fields.set(key, copyValue(field, copies));
     return object;
   }
   throw new Uncopyable();
 }
 
-/** A Set or Map key that a copy keeps: one made of the member's value, not of its identity (values.ts keyOf). */
-function valueKey(key: string): string {
-  if (key.startsWith('r:')) throw new Uncopyable();
-  return key;
+/**
+ * A copy keeps its original's identity: Set and Map members keyed by identity stay found, and hashCode() answers as
+ * the initialiser's run left it. Copies of different transactions share it, but never meet: statics do not outlive
+ * their transaction.
+ */
+function remember(copies: Map<object, Value>, original: object, copy: Value & object): void {
+  copies.set(original, copy);
+  copyIdentity(original, copy);
 }
 
 function isImmutable(value: object): boolean {

@@ -196,6 +196,12 @@ export function keyOf(value: Value, asId = false): string {
 
 const identities = new WeakMap<object, number>();
 let nextIdentity = 1;
+/** Gives `copy` the identity of `original` (hashCode(), identity-keyed Set and Map members), as a deep copy must. */
+export function copyIdentity(original: object, copy: object): void {
+  const id = identities.get(original);
+  if (id !== undefined) identities.set(copy, id);
+}
+
 function identity(value: object): number {
   let id = identities.get(value);
   if (id === undefined) identities.set(value, (id = nextIdentity++));
