@@ -24,6 +24,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { distIsCurrent } from '../bin/source-fingerprint.js';
+import { PROJECT_ROOT } from '../model/project-root.js';
 import { resolveRelayConfig } from '../relay/src/platform/config/relay-config.js';
 import { startSandbox, type Sandbox } from '../sandbox/start-sandbox.js';
 import { assertSameShapeAsTriggers, seedAccounts } from './bench-relay/bench-accounts.js';
@@ -34,6 +36,8 @@ import { startRelayChild, type RelayChild } from './bench-relay/relay-child.js';
 import { formatNumber, renderReport, type ReportRow } from './bench-relay/report.js';
 
 const TARGETS = { eventsPerSecond: 3_000, rawRatio: 0.5, p99Ms: 50, rssMB: 160 };
+const FROM_SOURCES =
+  "dist/ does not match the sources, so the relay runs from its TypeScript sources through tsx, not as an operator's relay does: its memory and CPU figures come out higher. Run npm run build first.";
 /** Above this share of the machine's CPU time used by other processes, the run competed with other work. */
 const CONTENDED = 0.1;
 /** Above this difference between the two raw ceilings (as a share of their mean), the machine's speed changed. */
@@ -59,6 +63,9 @@ const RATE = Number(args.rate);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
+  // What `gentrack-sf relay` runs: dist/ when it matches the sources, else the sources through tsx (heavier).
+  const relayFromSources = !distIsCurrent(PROJECT_ROOT);
+  if (relayFromSources) log(`WARNING: ${FROM_SOURCES}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gentrack-bench-'));
   const sandbox = await startSandbox({ keepaliveIntervalMs: 1_000, gentrack: { recordCalls: false } });
   let relay: RelayChild | undefined;
@@ -175,6 +182,7 @@ async function main(): Promise<void> {
       },
     ];
     const notes = [
+      ...(relayFromSources ? [`WARNING: ${FROM_SOURCES}`] : []),
       `${formatNumber(EVENTS)} events per throughput phase over ${formatNumber(ACCOUNTS)} accounts; latency: ${formatNumber(latency.events)} events, max ${formatNumber(latency.maxMs)} ms.`,
       `Relay defaults: delivery.concurrency ${concurrency}, gentrack.connections ${connections}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}${args.portal ? '; the portal on (listening, nobody signed in)' : ''}.`,
       `Throughput = events / (first publish -> last Gentrack receipt); latency = publish -> Gentrack receipt (call log, ms clock).`,
