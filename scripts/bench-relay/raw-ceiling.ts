@@ -23,6 +23,8 @@ export interface RawCeilingJob {
   readonly tokenUrl: string;
   readonly clientId: string;
   readonly requests: number;
+  /** Requests made before the clock starts, so a short measurement is not mostly the process warming up. */
+  readonly warmup: number;
   readonly concurrency: number;
   readonly connections: number;
   readonly changedBy: string;
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
 
   // Prepared before the clock starts: the ceiling is the transport and the tenant, not the mapping.
   const calls: PreparedCall[] = [];
-  for (let i = 0; i < job.requests; i++) {
+  for (let i = 0; i < job.warmup + job.requests; i++) {
     const event = nextUpdateEvent(accounts[i % accounts.length]!, job.changedBy);
     const change = reassemble([readObjectEvent({ ...event.values, CreatedDate: Date.now() }, event.transactionId)]);
     const [call] = planGentrackCalls(connectorModel, change, () => undefined);
@@ -120,11 +122,8 @@ async function main(): Promise<void> {
 
   let next = 0;
   let failures = 0;
-  process.stdout.write('started\n');
-  const cpuBefore = process.cpuUsage();
-  const startedAt = performance.now();
-  const worker = async () => {
-    while (next < calls.length) {
+  const worker = async (end: number) => {
+    while (next < end) {
       const call = calls[next++]!;
       const response = await pool.request({
         method: call.method as 'PUT',
@@ -146,17 +145,22 @@ async function main(): Promise<void> {
       if (response.statusCode >= 300) failures++;
     }
   };
-  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  const run = (end: number) => Promise.all(Array.from({ length: job.concurrency }, () => worker(end)));
+  await run(job.warmup);
+  process.stdout.write('started\n');
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  await run(calls.length);
   const seconds = (performance.now() - startedAt) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   process.stdout.write('stopped\n');
   await pool.close();
   const result: LoopResult = {
-    requests: calls.length,
+    requests: job.requests,
     failures,
     seconds,
-    perSecond: calls.length / seconds,
-    clientUsPerRequest: (cpu.user + cpu.system) / calls.length,
+    perSecond: job.requests / seconds,
+    clientUsPerRequest: (cpu.user + cpu.system) / job.requests,
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
