@@ -11,7 +11,8 @@
  *      speed drifts by tens of percent within a minute, so each round's relay / raw is to the mean of the ceilings
  *      either side of it, and the ratio reported is the median of the rounds';
  *   3. latency at a fixed offered rate (500 events/s), publish -> receipt from the Gentrack call log;
- *   4. throughput with synchronous NORMAL, for comparison (to the mean of all the raw ceilings).
+ *   4. throughput with synchronous NORMAL, for comparison, then the raw ceiling once more: its ratio is to the mean
+ *      of that ceiling and the last FULL round's.
  * Each phase checks the outcome too: every event exactly one effective write, none out of order, nothing
  * dead-lettered, every write-back applied. It is a benchmark, not a test: it prints the table and exits 0.
  *
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     relay = undefined;
     const raw = meanOfRawCeilings(raws);
 
-    let normal: { result: ThroughputPhase; rssMB: number } | undefined;
+    let normal: { result: ThroughputPhase; rssMB: number; ratio: number } | undefined;
     if (!args['skip-normal']) {
       log('relay with store.synchronous NORMAL: throughput');
       relay = await startRelayChild(sandbox, {
@@ -128,9 +129,13 @@ async function main(): Promise<void> {
       });
       await warmUp(sandbox, workload, relay);
       const result = await throughputPhase(sandbox, workload, relay, EVENTS);
-      normal = { result, rssMB: relay.peakRssMiB() * 1.048576 };
+      const rssMB = relay.peakRssMiB() * 1.048576;
       await relay.stop();
       relay = undefined;
+      // Like a FULL round: to the mean of the ceilings either side of it.
+      const rawAfter = await rawCeiling(sandbox, rawJob, 'after the NORMAL relay');
+      const ratio = result.perSecond / ((raws.at(-1)!.perSecond + rawAfter.perSecond) / 2);
+      normal = { result, rssMB, ratio };
     }
 
     const rows: ReportRow[] = [
@@ -164,8 +169,8 @@ async function main(): Promise<void> {
       ...(normal
         ? [
             {
-              metric: 'relay / raw (NORMAL)',
-              measured: `${formatNumber((normal.result.perSecond / raw.perSecond) * 100)} %`,
+              metric: 'relay / raw (NORMAL), to the ceilings either side',
+              measured: `${formatNumber(normal.ratio * 100)} %`,
             },
           ]
         : []),
