@@ -45,7 +45,7 @@ const FROM_SOURCES =
 const CONTENDED = 0.1;
 /** Events (and raw requests) each relay (and raw loop) makes before its clock starts: JIT compilation, pools, caches. */
 const WARMUP = 2_000;
-/** Above this difference between the two raw ceilings (as a share of their mean), the machine's speed changed. */
+/** Above this spread between the fastest and the slowest raw ceiling (as a share of their mean), the machine's speed changed. */
 const DRIFT = 0.15;
 
 const { values: args } = parseArgs({
@@ -63,12 +63,22 @@ const { values: args } = parseArgs({
 });
 const EVENTS = Number(args.events);
 const ROUNDS = Number(args.rounds);
+for (const name of ['events', 'rounds'] as const) {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 1) usageError(`--${name} must be a positive whole number, got ${args[name]}`);
+}
+if (EVENTS < ROUNDS) usageError(`--events (${EVENTS}) must be at least --rounds (${ROUNDS})`);
 const ROUND_EVENTS = Math.floor(EVENTS / ROUNDS);
 const ACCOUNTS = Number(args.accounts);
 const LATENCY_SECONDS = Number(args['latency-seconds']);
 const RATE = Number(args.rate);
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+function usageError(message: string): never {
+  process.stderr.write(`bench:relay: ${message}\n`);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   // What `gentrack-sf relay` runs: dist/ when it matches the sources, else the sources through tsx (heavier).
