@@ -31,6 +31,7 @@ import { startApiServer } from '../relay/src/sync-jobs/api-server.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startGentrackSandbox } from '../sandbox/gentrack/index.js';
 import { machineBusyMs, schedulerTime, since } from './bench-relay/cpu-accounting.js';
 import { formatNumber, renderReport } from './bench-relay/report.js';
+import { percentile } from './bench-statistics.js';
 
 const TARGET_P99_OVERHEAD_MS = 2;
 /** Above this share of the machine's CPU used by other processes, the run competed with other work. */
@@ -49,11 +50,6 @@ const SECONDS = Number(args.seconds);
 const WARMUP_SECONDS = Number(args['warmup-seconds']);
 const run = promisify(execFile);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gentrack-bench-gateway-'));

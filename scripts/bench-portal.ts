@@ -27,6 +27,7 @@ import { reassemble } from '../relay/src/to-gentrack/reassemble.js';
 import { RelayStore } from '../relay/src/to-gentrack/relay-store.js';
 import { launchChromium } from '../test/e2e/chromium.js';
 import { formatNumber, renderReport, type ReportRow } from './bench-relay/report.js';
+import { percentile } from './bench-statistics.js';
 
 const TARGETS = { responseP95Ms: 100, firstPaintMs: 1000 };
 
@@ -43,10 +44,6 @@ const PAINTS = Number(args.paints);
 const HISTORY_RUNS = Number(args.history);
 const DEAD_LETTERS = Number(args.letters);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** Runs as the CLI and the portal record them: mostly on-demand, one in a hundred an initial run with stages. */
 function seedHistory(harness: PortalHarness): void {

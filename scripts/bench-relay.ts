@@ -37,6 +37,7 @@ import { machineBusyMs, schedulerTime, since } from './bench-relay/cpu-accountin
 import { runRawCeiling, type RawCeilingJob, type RawCeilingResult } from './bench-relay/raw-ceiling.js';
 import { startRelayChild, type RelayChild } from './bench-relay/relay-child.js';
 import { formatNumber, renderReport, type ReportRow } from './bench-relay/report.js';
+import { median } from './bench-statistics.js';
 
 const TARGETS = { eventsPerSecond: 3_000, rawRatio: 0.5, p99Ms: 50, rssMB: 160 };
 const FROM_SOURCES =
@@ -274,12 +275,6 @@ function meanOfRawCeilings(
     sandboxUsPerRequest: mean('sandboxUsPerRequest'),
     spread: Math.max(...rates) - Math.min(...rates),
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface ThroughputPhase extends ThroughputResult {

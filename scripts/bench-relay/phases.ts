@@ -6,6 +6,7 @@
  */
 import { callTransactionId } from '../../relay/src/to-gentrack/gentrack-calls.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
+import { percentile } from '../bench-statistics.js';
 import { nextUpdateEvent, type BenchAccount } from './bench-accounts.js';
 
 /** Events per publish call: one trigger chunk of 200 records publishes up to 200 events. */
@@ -105,8 +106,8 @@ export async function measureLatency(workload: Workload, perSecond: number, seco
   return {
     events: total,
     offeredPerSecond: perSecond,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
     maxMs: latencies.at(-1)!,
   };
 }
@@ -126,8 +127,4 @@ function publish(workload: Workload, count: number): string[] {
     { createdById: admin.id },
   );
   return batch.map((event) => event.transactionId);
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)]!;
 }
