@@ -26,6 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticExtract } from '../sandbox/gentrack/synthetic-extract.js';
+import { cliNodeOptions } from './cli-node-options.js';
 
 const TARGETS = { recordsPerSecond: 50_000, loaderRssMB: 300, rssRatio: 1.3 };
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -55,6 +56,10 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
  * into the old generation (the profile showed about 2 µs a record in the literal that creates one, against 50 ns in
  * the young generation), and each field written into them afterwards costs a write barrier. At 1M accounts, runs alternated: the ceiling child took 39.6 and 42.5 s without
  * it against 52.3 and 47.5 s with it; end to end, 48,001 and 56,898 records/s against 44,860 and 47,061.
+ * One V8 background thread, as gentrack-sf has (bin/gentrack-sf.js): the scavenges are a third of the org's time, and
+ * with node's four helpers they competed with the loader for the second core. With it on the sandbox and the loader
+ * started with gentrack-sf's node options, three alternated pairs at 1M accounts: 58,360, 61,959 and 51,850 records/s
+ * end to end against 51,920, 58,654 and 53,736 (sandbox CPU 60.5-70.9 s against 63.5-71.7 s).
  */
 const SANDBOX_NODE_ARGS = (name: string) => [
   '--import',
@@ -62,6 +67,7 @@ const SANDBOX_NODE_ARGS = (name: string) => [
   `--max-old-space-size=${args['sandbox-heap-mb']}`,
   '--max-semi-space-size=64',
   '--no-allocation-site-pretenuring',
+  '--v8-pool-size=1',
   ...profiling(name),
 ];
 
@@ -219,7 +225,9 @@ async function runLoader(
     path.join(HERE, 'bench-initial-sync', 'loader-child.ts'),
     [configFile, extract, reportDir, store],
     {
+      // gentrack-sf's own node options, as `gentrack-sf initial-sync` starts with them.
       execArgv: [
+        ...cliNodeOptions(),
         '--import',
         'tsx',
         ...(args['loader-heap-mb'] ? [`--max-old-space-size=${args['loader-heap-mb']}`] : []),

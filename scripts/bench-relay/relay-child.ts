@@ -10,6 +10,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { PROJECT_ROOT } from '../../model/project-root.js';
 import type { Sandbox } from '../../sandbox/start-sandbox.js';
+import { CLI_BIN, cliNodeOptions } from '../cli-node-options.js';
 
 export interface RelayChildOptions {
   readonly dir: string;
@@ -66,7 +67,7 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
   // (node refuses some of them, such as --cpu-prof, in NODE_OPTIONS, so they go on the command line).
   const child: ChildProcess = spawn(
     process.execPath,
-    [...shebangNodeOptions(BIN), ...nodeArgs, BIN, 'relay', '--config', configFile],
+    [...cliNodeOptions(), ...nodeArgs, CLI_BIN, 'relay', '--config', configFile],
     {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...sandbox.relaySecretsEnv() },
@@ -121,15 +122,6 @@ export async function startRelayChild(sandbox: Sandbox, options: RelayChildOptio
       return exited;
     },
   };
-}
-
-const BIN = path.join(PROJECT_ROOT, 'bin/gentrack-sf.js');
-
-/** The node options in an executable's `#!/usr/bin/env -S node <options>` line. */
-function shebangNodeOptions(file: string): string[] {
-  const shebang = readFileSync(file, 'utf8').split('\n', 1)[0]!;
-  const match = /^#!.*?\bnode\b(.*)$/.exec(shebang);
-  return (match?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 }
 
 function freePort(): Promise<number> {
