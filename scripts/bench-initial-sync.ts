@@ -53,13 +53,14 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 /**
  * A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate
  * otherwise. No allocation-site pretenuring: every record the org keeps survives, so V8 soon allocates records straight
- * into the old generation (the profile showed about 2 µs a record in the literal that creates one, against 50 ns in
- * the young generation), and each field written into them afterwards costs a write barrier. At 1M accounts, runs alternated: the ceiling child took 39.6 and 42.5 s without
- * it against 52.3 and 47.5 s with it; end to end, 48,001 and 56,898 records/s against 44,860 and 47,061.
- * One V8 background thread, as gentrack-sf has (bin/gentrack-sf.js): the scavenges are a third of the org's time, and
- * with node's four helpers they competed with the loader for the second core. With it on the sandbox and the loader
- * started with gentrack-sf's node options, three alternated pairs at 1M accounts: 58,360, 61,959 and 51,850 records/s
- * end to end against 51,920, 58,654 and 53,736 (sandbox CPU 60.5-70.9 s against 63.5-71.7 s).
+ * into the old generation (the profile showed about 2 µs a record in the literal that creates one, against 50 ns in the
+ * young generation), and each field written into them afterwards costs a write barrier. At 1M accounts, runs
+ * alternated: the ceiling child took 39.6 and 42.5 s without it against 52.3 and 47.5 s with it; end to end, 48,001 and
+ * 56,898 records/s against 44,860 and 47,061. One V8 background thread, as gentrack-sf has (bin/gentrack-sf.js): the
+ * scavenges are a third of the org's time, and with node's four helpers they competed with the loader for the second
+ * core. With it on the sandbox and the loader started with gentrack-sf's node options, three alternated pairs at 1M
+ * accounts: 58,360, 61,959 and 51,850 records/s end to end against 51,920, 58,654 and 53,736 (sandbox CPU 60.5-70.9 s
+ * against 63.5-71.7 s).
  */
 const SANDBOX_NODE_ARGS = (name: string) => [
   '--import',

@@ -17,8 +17,8 @@
  * dead-lettered, every write-back applied. It is a benchmark, not a test: it prints the table and exits 0.
  *
  * Options: --events N (throughput phases, default 30000, split over the FULL rounds), --rounds N (default 3),
- * --accounts N (default 2000), --latency-seconds N
- * (default 10), --rate N (latency phase, default 500), --skip-normal, --cpu-prof DIR (V8 CPU profiles of the relays, in DIR/full and DIR/normal),
+ * --accounts N (default 2000), --latency-seconds N (default 10), --rate N (latency phase, default 500), --skip-normal,
+ * --cpu-prof DIR (V8 CPU profiles of the relays, in DIR/full and DIR/normal),
  * --relay-node-args="ARGS" (node options for the relay processes, e.g. --relay-node-args="--max-old-space-size=96" to
  * see memory against CPU; written with "=", as the value starts with a dash), --portal (the relay runs its portal,
  * listening with nobody signed in: compare the relay / raw ratio and RSS against a run without).
@@ -44,9 +44,9 @@ const FROM_SOURCES =
   "dist/ does not match the sources, so the relay runs from its TypeScript sources through tsx, not as an operator's relay does: its memory and CPU figures come out higher. Run npm run build first.";
 /** Above this share of the machine's CPU time used by other processes, the run competed with other work. */
 const CONTENDED = 0.1;
-/** Events (and raw requests) each relay (and raw loop) makes before its clock starts: JIT compilation, pools, caches. */
+/** Events (raw requests) each relay (raw loop) makes before its clock starts: JIT compilation, pools, caches. */
 const WARMUP = 2_000;
-/** Above this spread between the fastest and the slowest raw ceiling (as a share of their mean), the machine's speed changed. */
+/** Above this spread of the raw ceilings (fastest minus slowest, a share of their mean), the speed changed. */
 const DRIFT = 0.15;
 
 const { values: args } = parseArgs({

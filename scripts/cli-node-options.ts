@@ -8,9 +8,9 @@ import { PROJECT_ROOT } from '../model/project-root.js';
 
 export const CLI_BIN = path.join(PROJECT_ROOT, 'bin/gentrack-sf.js');
 
-/** The node options in an executable's `#!/usr/bin/env -S node <options>` line (gentrack-sf's by default). */
-export function cliNodeOptions(file = CLI_BIN): string[] {
-  const shebang = readFileSync(file, 'utf8').split('\n', 1)[0]!;
+/** The node options in gentrack-sf's `#!/usr/bin/env -S node <options>` line. */
+export function cliNodeOptions(): string[] {
+  const shebang = readFileSync(CLI_BIN, 'utf8').split('\n', 1)[0]!;
   const match = /^#!.*?\bnode\b(.*)$/.exec(shebang);
   return (match?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 }
