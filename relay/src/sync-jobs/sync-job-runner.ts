@@ -21,6 +21,7 @@ import {
 } from '../../../model/connector-model.js';
 import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
+import type { ObjectChange } from '../to-gentrack/reassemble.js';
 import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
 import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
@@ -78,7 +79,8 @@ export class RunnerStopped extends RelayError {
 }
 
 interface Watch {
-  readonly transactionId: string;
+  /** The outbox's key of the change watched. */
+  readonly change: Pick<ObjectChange, 'transactionId' | 'changedAt'>;
   resolve(state: ChangeState): void;
   reject(error: Error): void;
 }
@@ -200,7 +202,8 @@ export class SyncJobRunner {
 
   private async toGentrack(job: SyncJob): Promise<SyncJobResult> {
     const transactionId = transactionIdOfJob(job.id);
-    this.options.jobs.markRunning(job.id, transactionId, this.clock());
+    const startedAt = job.startedAt ?? this.clock();
+    this.options.jobs.markRunning(job.id, transactionId, startedAt);
     const object = this.objectOf(job);
     const connection = await this.salesforceConnection();
     let records: Record<string, unknown>[];
@@ -222,12 +225,14 @@ export class SyncJobRunner {
     const change = changeFromRecord(object, record, {
       transactionId,
       requestedBy: job.onBehalfOf,
-      changedAt: new Date(this.clock()),
+      // The job's first start, not now: a job resumed after a restart then has the outbox key it had (transaction
+      // id and time of change), so its change is not put in the outbox twice.
+      changedAt: new Date(startedAt),
       learntReference: this.options.outbox.referenceOf(object.name, String(record.Id)),
     });
     const pending = this.options.outbox.enqueueChange(change, this.clock());
     if (pending) this.options.dispatcher.enqueue([pending]);
-    const outcome = await this.watch(transactionId);
+    const outcome = await this.watch(change);
     if (outcome.state === 'dead') {
       throw new SyncJobFailure(
         outcome.reasonCode ?? 'DELIVERY_FAILED',
@@ -350,9 +355,9 @@ export class SyncJobRunner {
   }
 
   /** Resolves when the outbox says the change was delivered or dead-lettered. */
-  private watch(transactionId: string): Promise<ChangeState> {
+  private watch(change: Pick<ObjectChange, 'transactionId' | 'changedAt'>): Promise<ChangeState> {
     return new Promise<ChangeState>((resolve, reject) => {
-      const watch: Watch = { transactionId, resolve, reject };
+      const watch: Watch = { change, resolve, reject };
       this.watches.add(watch);
       this.checkWatch(watch);
     });
@@ -363,14 +368,14 @@ export class SyncJobRunner {
   }
 
   private checkWatch(watch: Watch): void {
-    const state = this.options.outbox.changeState(watch.transactionId);
+    const state = this.options.outbox.changeState(watch.change);
     if (state?.state === 'pending') return;
     this.watches.delete(watch);
     if (state) watch.resolve(state);
     else {
       // Only after the 72 h redelivery window, once the outbox pruned it: the outcome can no longer be known.
       watch.reject(
-        new SyncJobFailure('OUTCOME_UNKNOWN', `the outbox no longer holds transaction ${watch.transactionId}`),
+        new SyncJobFailure('OUTCOME_UNKNOWN', `the outbox no longer holds transaction ${watch.change.transactionId}`),
       );
     }
   }

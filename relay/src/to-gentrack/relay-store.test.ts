@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RelayStore, type IncomingEvent, type PendingChange } from './relay-store.js';
+import { migrate } from '../platform/db/migrate.js';
+import { MIGRATIONS } from '../platform/db/migrations.js';
 import { UNVERSIONED_OUTBOX_SCHEMA } from '../platform/db/unversioned-store-test-fixture.js';
 import { reassemble } from './reassemble.js';
 import type { ObjectEventPart } from './object-event.js';
@@ -74,6 +76,54 @@ test('a redelivered transaction is recognised and stored once', () => {
     assert.deepEqual(again.outcomes, ['duplicate']);
     assert.equal(store.pendingChanges().length, 1);
   });
+});
+
+test('the outbox key is the transaction id with its time of change: each redelivery carries both unchanged', () => {
+  withStore((store) => {
+    store.ingest(TOPIC, [incoming(1, part('t1'))], '1', reassemble);
+    const later = { ...part('t1'), changedAt: '2026-11-23T10:00:00.001Z' };
+    assert.deepEqual(store.ingest(TOPIC, [incoming(2, later)], '2', reassemble).outcomes, ['stored']);
+    assert.equal(store.changeState({ transactionId: 't1', changedAt: '2026-11-23T10:00:00.000Z' })?.state, 'pending');
+    assert.equal(store.changeState({ transactionId: 't1', changedAt: '2026-11-23T10:00:01.000Z' }), undefined);
+  });
+});
+
+test('a store of schema version 5 keeps its changes, their redeliveries still recognised, numbers never reused', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
+  const file = path.join(dir, 'relay.db');
+  try {
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 5), file);
+    const insert = old.prepare(
+      `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
+       VALUES (?, 'Account:001000000000001AAA', ?, 'trace', 1, 1)`,
+    );
+    const changeJson = (transactionId: string) => JSON.stringify(reassemble([part(transactionId)]));
+    for (const transactionId of ['t1', 't2', 't3']) insert.run(transactionId, changeJson(transactionId));
+    // t3 was the newest and was pruned: its number must not come back.
+    old.prepare(`DELETE FROM changes WHERE transaction_id = 't3'`).run();
+    old.close();
+
+    const store = RelayStore.open({ path: file });
+    try {
+      const next = store.ingest(TOPIC, [incoming(7, part('t4'))], '7', reassemble);
+      assert.equal(next.stored[0]!.seq, 4, 'numbered after the highest number ever given, not the highest kept');
+      assert.deepEqual(store.ingest(TOPIC, [incoming(8, part('t1'))], '8', reassemble).outcomes, ['duplicate']);
+      assert.deepEqual(
+        store.pendingChanges().map((pending) => [pending.seq, pending.change.transactionId]),
+        [
+          [1, 't1'],
+          [2, 't2'],
+          [4, 't4'],
+        ],
+      );
+      assert.equal(store.changeState(part('t2'))?.state, 'pending');
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('parts wait for their siblings across batches, then become one change', () => {
@@ -228,6 +278,10 @@ test('the outbox queries use their indexes: pending changes in order, and prunin
       plan(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < 1`),
       /USING (COVERING )?INDEX changes_delivered_by_time \(updated_at<\?\)/,
     );
+    assert.match(
+      plan(`SELECT seq, state, last_error FROM changes WHERE changed_at = 'x' AND transaction_id = 'y'`),
+      /USING INDEX changes_by_transaction \(changed_at=\? AND transaction_id=\?\)/,
+    );
     db.close();
   });
 });
@@ -252,6 +306,6 @@ test('a store made before the partial indexes gets them, and loses the old one',
       )
       .all() as { name: string }[]
   ).map((row) => row.name);
-  assert.deepEqual(indexes, ['changes_delivered_by_time', 'changes_pending']);
+  assert.deepEqual(indexes, ['changes_by_transaction', 'changes_delivered_by_time', 'changes_pending']);
   db.close();
 });

@@ -160,8 +160,8 @@ export class RelayStore {
     }
     this.statements = {
       insertChange: db.prepare(
-        `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (transaction_id) DO NOTHING`,
+        `INSERT INTO changes (transaction_id, changed_at, entity_key, change_json, trace_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (changed_at, transaction_id) DO NOTHING`,
       ),
       insertPart: db.prepare(
         `INSERT INTO event_parts (transaction_id, part_number, part_total, replay_id, part_json, received_at)
@@ -169,7 +169,6 @@ export class RelayStore {
       ),
       partsOf: db.prepare(`SELECT part_json FROM event_parts WHERE transaction_id = ? ORDER BY part_number`),
       deleteParts: db.prepare(`DELETE FROM event_parts WHERE transaction_id = ?`),
-      knownTransaction: db.prepare(`SELECT 1 FROM changes WHERE transaction_id = ?`),
       pending: db.prepare(
         `SELECT seq, entity_key, change_json, attempts, next_attempt_at, trace_id, generation FROM changes WHERE state = 'pending' ORDER BY seq`,
       ),
@@ -193,7 +192,7 @@ export class RelayStore {
          FROM event_parts GROUP BY transaction_id HAVING first_at < ?`,
       ),
       pruneDelivered: db.prepare(`DELETE FROM changes WHERE state = 'delivered' AND updated_at < ?`),
-      changeState: db.prepare(`SELECT seq, state, last_error FROM changes WHERE transaction_id = ?`),
+      changeState: db.prepare(`SELECT seq, state, last_error FROM changes WHERE changed_at = ? AND transaction_id = ?`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM changes WHERE state = 'pending') AS pending,
                 (SELECT COUNT(*) FROM event_parts) AS parts`,
@@ -273,8 +272,9 @@ export class RelayStore {
   }
 
   /**
-   * Puts a change that did not come from the event stream (an on-demand sync) into the outbox, de-duplicated by
-   * transaction id like events. Returns it for the dispatcher, or undefined when the transaction is already there.
+   * Puts a change that did not come from the event stream (an on-demand sync) into the outbox, de-duplicated like
+   * events, by transaction id and time of change. Returns it for the dispatcher, or undefined when it is already
+   * there.
    */
   enqueueChange(change: ObjectChange, now = Date.now()): PendingChange | undefined {
     return this.acknowledging(() => this.insertPending(change, now));
@@ -286,6 +286,7 @@ export class RelayStore {
     const entityKey = entityKeyOf(change);
     const result = this.statements.insertChange.run(
       change.transactionId,
+      change.changedAt,
       entityKey,
       JSON.stringify(change),
       traceId,
@@ -304,9 +305,12 @@ export class RelayStore {
     };
   }
 
-  /** Where a change stands, by transaction id; undefined when the outbox has no such change (or pruned it). */
-  changeState(transactionId: string): ChangeState | undefined {
-    const row = this.statements.changeState.get(transactionId) as
+  /**
+   * Where a change stands, by its transaction id and time of change (the outbox's key); undefined when the outbox has
+   * no such change (or pruned it).
+   */
+  changeState(change: Pick<ObjectChange, 'transactionId' | 'changedAt'>): ChangeState | undefined {
+    const row = this.statements.changeState.get(change.changedAt, change.transactionId) as
       { seq: number; state: ChangeState['state']; last_error: string | null } | undefined;
     if (!row) return undefined;
     return {

@@ -71,7 +71,7 @@ test('one dead-letter store serves both flows, each on its own connection, and a
       assert.equal(outbox.counts().dead, 3, "the relay's health counts both flows' letters");
       assert.equal(inbox.counts().dead, 1, 'the inbox row stays, marked dead');
       assert.deepEqual(letters.list(1, 1), [changeLetter], 'limit and offset');
-      assert.equal(outbox.changeState('t1')?.reasonCode, 'BAD_REQUEST');
+      assert.equal(outbox.changeState(stored[0]!.change)?.reasonCode, 'BAD_REQUEST');
 
       // Each flow retries its own letters: a refused change goes out under a new transaction id.
       assert.equal(inbox.retryDeadLetter(changeLetter!.id), undefined, 'not an inbox letter');

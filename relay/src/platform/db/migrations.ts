@@ -273,6 +273,53 @@ CREATE TABLE initial_sync_lease (
 );
 `;
 
+/**
+ * The outbox de-duplicates a change by its transaction id together with the time of the change (the event's
+ * Changed_At__c, which every redelivery and every part of a transaction carries unchanged). Unique on the transaction
+ * id alone, the index took each new change at a random place (Salesforce's EventUuid): every commit of 100 events
+ * rewrote about 100 scattered index pages, and the cost per event grew with the table (a store micro-benchmark: 28 µs
+ * at 24,000 rows, 41 µs at 240,000, against 15 µs flat with the time first). SQLite cannot drop an inline UNIQUE, so
+ * the table is rebuilt, rows, sequence numbers and AUTOINCREMENT high-water mark kept.
+ */
+function dedupeChangesByTimeAndTransaction(db: Database.Database): void {
+  const highWater = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).get() as
+    { seq: number } | undefined;
+  db.exec(`
+CREATE TABLE changes_by_time (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL,
+  -- The change's changedAt as stored in change_json (ISO 8601, UTC): with transaction_id, the de-duplication key.
+  changed_at TEXT NOT NULL,
+  entity_key TEXT NOT NULL,
+  change_json TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  trace_id TEXT NOT NULL,
+  revived INTEGER NOT NULL DEFAULT 0,
+  generation INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+INSERT INTO changes_by_time (seq, transaction_id, changed_at, entity_key, change_json, state, attempts,
+  next_attempt_at, last_error, trace_id, revived, generation, created_at, updated_at)
+SELECT seq, transaction_id, COALESCE(json_extract(change_json, '$.changedAt'), ''), entity_key, change_json, state,
+  attempts, next_attempt_at, last_error, trace_id, revived, generation, created_at, updated_at
+FROM changes ORDER BY seq;
+DROP TABLE changes;
+ALTER TABLE changes_by_time RENAME TO changes;
+CREATE UNIQUE INDEX changes_by_transaction ON changes (changed_at, transaction_id);
+CREATE INDEX changes_pending ON changes (seq) WHERE state = 'pending';
+CREATE INDEX changes_delivered_by_time ON changes (updated_at) WHERE state = 'delivered';
+`);
+  // Sequence numbers of pruned changes are never handed out again, as before the rebuild.
+  if (!highWater) return;
+  const kept = db.prepare(`UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'changes'`).run(highWater.seq);
+  if (kept.changes === 0)
+    db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', ?)`).run(highWater.seq);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -308,5 +355,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     description: 'one initial synchronisation at a time across processes: the running one holds a lease',
     up: (db) => db.exec(INITIAL_SYNC_LEASE_TABLE),
+  },
+  {
+    version: 6,
+    description: "the outbox's de-duplication by time of change and transaction id (no longer by a random key alone)",
+    up: dedupeChangesByTimeAndTransaction,
   },
 ];

@@ -106,7 +106,19 @@ test('a store written by the last unversioned release is migrated in place: ever
     ]);
     for (const table of added) assert.deepEqual(after.rows[table], [], `${table} starts empty`);
     const kept = Object.fromEntries(Object.keys(before.rows).map((table) => [table, after.rows[table]]));
-    assert.deepEqual(kept, before.rows, 'no row changed');
+    // Migration 6 keys the outbox by time of change and transaction id: each change gains its changedAt, and nothing
+    // else changes (sequence numbers and the AUTOINCREMENT high-water mark included).
+    const outboxRows = (before.rows['changes'] as Record<string, unknown>[]).map((row) => ({
+      ...row,
+      changed_at: (JSON.parse(row['change_json'] as string) as { changedAt: string }).changedAt,
+    }));
+    const byName = (rows: unknown[] | undefined) =>
+      [...(rows as { name: string }[])].sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(
+      { ...kept, sqlite_sequence: byName(kept['sqlite_sequence']) },
+      { ...before.rows, changes: outboxRows, sqlite_sequence: byName(before.rows['sqlite_sequence']) },
+      'no row changed (the rebuilt table comes last in sqlite_sequence)',
+    );
 
     const outbox = RelayStore.open({ path: file });
     const inbox = InboxStore.open(file);
@@ -125,7 +137,7 @@ test('a store written by the last unversioned release is migrated in place: ever
         outbox.dueWriteBacks(10).map((writeBack) => writeBack.fields),
         [{ Gentrack_External_Id__c: ROWS.reference }],
       );
-      assert.deepEqual(outbox.changeState(ROWS.deadTransaction), {
+      assert.deepEqual(outbox.changeState({ transactionId: ROWS.deadTransaction, changedAt: ROWS.changedAt }), {
         state: 'dead',
         lastError: 'no',
         reasonCode: 'BAD_REQUEST',

@@ -169,6 +169,8 @@ export const UNVERSIONED_ROWS = {
   replayId: 'AAAAAAAAAA8=',
   pendingTransaction: 't-pending',
   deadTransaction: 't-dead',
+  /** The changedAt of both changes. */
+  changedAt: '2026-11-23T10:00:00.000Z',
   partTransaction: 't-split',
   recordId: '001000000000001AAA',
   reference: 'A00000001',
@@ -201,7 +203,7 @@ export function writeUnversionedStore(file: string): void {
         newValues: { Name: 'Acme' },
         changedFields: ['Name'],
         changedBy: 'a@example.com',
-        changedAt: '2026-11-23T10:00:00.000Z',
+        changedAt: rows.changedAt,
       });
     const insertChange = db.prepare(
       `INSERT INTO changes (transaction_id, entity_key, change_json, state, attempts, last_error, trace_id, generation, created_at, updated_at)
