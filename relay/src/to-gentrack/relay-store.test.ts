@@ -126,6 +126,44 @@ test('a store of schema version 5 keeps its changes, their redeliveries still re
   }
 });
 
+test('an on-demand job left running across migration 6 finds its change under the key the resumed job uses', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
+  const file = path.join(dir, 'relay.db');
+  try {
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 5), file);
+    const startedAt = Date.parse('2026-11-23T10:00:00.000Z');
+    old
+      .prepare(
+        `INSERT INTO sync_jobs (id, source, destination, entity_type, entity_id, state, client_id, on_behalf_of,
+           transaction_id, created_at, started_at)
+         VALUES ('j1', 'Salesforce', 'Gentrack', 'Account', '001000000000001AAA', 'running', 'c', 'u', 'job-j1', ?, ?)`,
+      )
+      .run(startedAt, startedAt);
+    // The previous release stamped the change when it had read the record, after the job started.
+    const readAt = { ...reassemble([part('job-j1')]), changedAt: '2026-11-23T10:00:00.250Z' };
+    old
+      .prepare(
+        `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
+         VALUES ('job-j1', 'Account:001000000000001AAA', ?, 'trace', 1, 1)`,
+      )
+      .run(JSON.stringify(readAt));
+    old.close();
+
+    const store = RelayStore.open({ path: file });
+    try {
+      const resumed = { ...readAt, changedAt: new Date(startedAt).toISOString() };
+      assert.equal(store.enqueueChange(resumed), undefined, 'already in the outbox: not stored or sent twice');
+      assert.equal(store.changeState(resumed)?.state, 'pending');
+      assert.equal(store.pendingChanges().length, 1);
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('parts wait for their siblings across batches, then become one change', () => {
   withStore((store) => {
     const json = '{"Id":"001000000000001AAA","Name":"' + 'x'.repeat(30) + '"}';
@@ -280,7 +318,7 @@ test('the outbox queries use their indexes: pending changes in order, and prunin
     );
     assert.match(
       plan(`SELECT seq, state, last_error FROM changes WHERE changed_at = 'x' AND transaction_id = 'y'`),
-      /USING INDEX changes_by_transaction \(changed_at=\? AND transaction_id=\?\)/,
+      /USING INDEX changes_by_time_and_transaction \(changed_at=\? AND transaction_id=\?\)/,
     );
     db.close();
   });
@@ -306,6 +344,6 @@ test('a store made before the partial indexes gets them, and loses the old one',
       )
       .all() as { name: string }[]
   ).map((row) => row.name);
-  assert.deepEqual(indexes, ['changes_by_transaction', 'changes_delivered_by_time', 'changes_pending']);
+  assert.deepEqual(indexes, ['changes_by_time_and_transaction', 'changes_delivered_by_time', 'changes_pending']);
   db.close();
 });

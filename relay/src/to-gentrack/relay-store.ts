@@ -280,7 +280,7 @@ export class RelayStore {
     return this.acknowledging(() => this.insertPending(change, now));
   }
 
-  /** Inserts a new change into the outbox, as the dispatcher takes it; undefined when its transaction is there already. */
+  /** Inserts a new change into the outbox, as the dispatcher takes it; undefined when it is there already (same key). */
   private insertPending(change: ObjectChange, now: number): PendingChange | undefined {
     const traceId = crypto.randomUUID();
     const entityKey = entityKeyOf(change);

@@ -297,7 +297,9 @@ CREATE TABLE changes_by_time (
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
   trace_id TEXT NOT NULL,
+  -- Set when an operator retries a dead letter, so a running relay picks the change up.
   revived INTEGER NOT NULL DEFAULT 0,
+  -- Bumped when a change Gentrack rejected is retried: it goes out under a new X-Transaction-Id.
   generation INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
@@ -309,10 +311,21 @@ SELECT seq, transaction_id, COALESCE(json_extract(change_json, '$.changedAt'), '
 FROM changes ORDER BY seq;
 DROP TABLE changes;
 ALTER TABLE changes_by_time RENAME TO changes;
-CREATE UNIQUE INDEX changes_by_transaction ON changes (changed_at, transaction_id);
+CREATE UNIQUE INDEX changes_by_time_and_transaction ON changes (changed_at, transaction_id);
 CREATE INDEX changes_pending ON changes (seq) WHERE state = 'pending';
 CREATE INDEX changes_delivered_by_time ON changes (updated_at) WHERE state = 'delivered';
 `);
+  // An on-demand job the previous release left unfinished keyed its change by the time the record was read; resumed,
+  // it keys it by its first start (sync-job-runner.ts). The stored change takes that key, or it would be stored and
+  // sent again, and Gentrack would refuse the reused transaction id if the record had changed meanwhile.
+  const unfinishedJobs = db
+    .prepare(
+      `SELECT transaction_id, started_at FROM sync_jobs
+       WHERE state IN ('queued', 'running') AND transaction_id IS NOT NULL AND started_at IS NOT NULL`,
+    )
+    .all() as { transaction_id: string; started_at: number }[];
+  const rekey = db.prepare(`UPDATE changes SET changed_at = ? WHERE transaction_id = ?`);
+  for (const job of unfinishedJobs) rekey.run(new Date(job.started_at).toISOString(), job.transaction_id);
   // Sequence numbers of pruned changes are never handed out again, as before the rebuild.
   if (!highWater) return;
   const kept = db.prepare(`UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'changes'`).run(highWater.seq);
