@@ -88,24 +88,43 @@ test('the outbox key is the transaction id with its time of change: each redeliv
   });
 });
 
-test('a store of schema version 5 keeps its changes, their redeliveries still recognised, numbers never reused', () => {
+/** A store file at schema version 5, filled by `fill`, then opened by this release (which migrates it). */
+function withVersion5Store(fill: (db: Database.Database) => void, run: (store: RelayStore) => void): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
   const file = path.join(dir, 'relay.db');
   try {
     const old = new Database(file);
     migrate(old, MIGRATIONS.slice(0, 5), file);
-    const insert = old.prepare(
-      `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
-       VALUES (?, 'Account:001000000000001AAA', ?, 'trace', 1, 1)`,
-    );
-    const changeJson = (transactionId: string) => JSON.stringify(reassemble([part(transactionId)]));
-    for (const transactionId of ['t1', 't2', 't3']) insert.run(transactionId, changeJson(transactionId));
-    // t3 was the newest and was pruned: its number must not come back.
-    old.prepare(`DELETE FROM changes WHERE transaction_id = 't3'`).run();
+    fill(old);
     old.close();
-
     const store = RelayStore.open({ path: file });
     try {
+      run(store);
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const insertVersion5Change = (db: Database.Database, transactionId: string, change: object) =>
+  db
+    .prepare(
+      `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
+       VALUES (?, 'Account:001000000000001AAA', ?, 'trace', 1, 1)`,
+    )
+    .run(transactionId, JSON.stringify(change));
+
+test('a store of schema version 5 keeps its changes, their redeliveries still recognised, numbers never reused', () => {
+  withVersion5Store(
+    (old) => {
+      for (const transactionId of ['t1', 't2', 't3'])
+        insertVersion5Change(old, transactionId, reassemble([part(transactionId)]));
+      // t3 was the newest and was pruned: its number must not come back.
+      old.prepare(`DELETE FROM changes WHERE transaction_id = 't3'`).run();
+    },
+    (store) => {
       const next = store.ingest(TOPIC, [incoming(7, part('t4'))], '7', reassemble);
       assert.equal(next.stored[0]!.seq, 4, 'numbered after the highest number ever given, not the highest kept');
       assert.deepEqual(store.ingest(TOPIC, [incoming(8, part('t1'))], '8', reassemble).outcomes, ['duplicate']);
@@ -118,50 +137,32 @@ test('a store of schema version 5 keeps its changes, their redeliveries still re
         ],
       );
       assert.equal(store.changeState(part('t2'))?.state, 'pending');
-    } finally {
-      store.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    },
+  );
 });
 
 test('an on-demand job left running across migration 6 finds its change under the key the resumed job uses', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-store-'));
-  const file = path.join(dir, 'relay.db');
-  try {
-    const old = new Database(file);
-    migrate(old, MIGRATIONS.slice(0, 5), file);
-    const startedAt = Date.parse('2026-11-23T10:00:00.000Z');
-    old
-      .prepare(
-        `INSERT INTO sync_jobs (id, source, destination, entity_type, entity_id, state, client_id, on_behalf_of,
-           transaction_id, created_at, started_at)
-         VALUES ('j1', 'Salesforce', 'Gentrack', 'Account', '001000000000001AAA', 'running', 'c', 'u', 'job-j1', ?, ?)`,
-      )
-      .run(startedAt, startedAt);
-    // The previous release stamped the change when it had read the record, after the job started.
-    const readAt = { ...reassemble([part('job-j1')]), changedAt: '2026-11-23T10:00:00.250Z' };
-    old
-      .prepare(
-        `INSERT INTO changes (transaction_id, entity_key, change_json, trace_id, created_at, updated_at)
-         VALUES ('job-j1', 'Account:001000000000001AAA', ?, 'trace', 1, 1)`,
-      )
-      .run(JSON.stringify(readAt));
-    old.close();
-
-    const store = RelayStore.open({ path: file });
-    try {
+  const startedAt = Date.parse('2026-11-23T10:00:00.000Z');
+  // The previous release stamped the change when it had read the record, after the job started.
+  const readAt = { ...reassemble([part('job-j1')]), changedAt: '2026-11-23T10:00:00.250Z' };
+  withVersion5Store(
+    (old) => {
+      old
+        .prepare(
+          `INSERT INTO sync_jobs (id, source, destination, entity_type, entity_id, state, client_id, on_behalf_of,
+             transaction_id, created_at, started_at)
+           VALUES ('j1', 'Salesforce', 'Gentrack', 'Account', '001000000000001AAA', 'running', 'c', 'u', 'job-j1', ?, ?)`,
+        )
+        .run(startedAt, startedAt);
+      insertVersion5Change(old, 'job-j1', readAt);
+    },
+    (store) => {
       const resumed = { ...readAt, changedAt: new Date(startedAt).toISOString() };
       assert.equal(store.enqueueChange(resumed), undefined, 'already in the outbox: not stored or sent twice');
       assert.equal(store.changeState(resumed)?.state, 'pending');
       assert.equal(store.pendingChanges().length, 1);
-    } finally {
-      store.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    },
+  );
 });
 
 test('parts wait for their siblings across batches, then become one change', () => {
