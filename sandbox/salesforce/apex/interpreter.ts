@@ -3,7 +3,8 @@
  * interfaces, exceptions. System classes live in system-library.ts, the org (SOQL, DML, triggers) in org-bridge.ts.
  * Identifiers are case-insensitive and `==` on Strings ignores case (Apex Developer Guide, "Expression Operators");
  * null operands follow Apex's rules (a null String concatenates as 'null', a comparison with null is false, a
- * dereference throws System.NullPointerException).
+ * dereference throws System.NullPointerException). Statements and expressions run as steps (steps.ts): synchronously,
+ * except where the org has to answer first.
  */
 import { estimateHeap, HEAP_LIMIT_BYTES } from './heap-estimate.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -14,6 +15,7 @@ import type { ApexProgram } from './program.js';
 import type { TransactionContext } from './transaction-context.js';
 import type { TriggerVariables } from './trigger-variables.js';
 import { copyStatics, Uncopyable } from './static-snapshots.js';
+import { nested, runSteps, settle, type Step } from './steps.js';
 import { UnsupportedApexError } from './unsupported.js';
 import type { AccessMode } from './user-mode.js';
 import {
@@ -75,9 +77,21 @@ export interface SystemLibrary {
     args: Value[],
     site: Site,
     frame: Frame,
-  ): Promise<Value>;
-  construct(interpreter: Interpreter, type: TypeRef, resolved: ResolvedType, args: Value[], site: Site): Promise<Value>;
-  callMethod(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Promise<Value>;
+  ): Value | Promise<Value>;
+  construct(
+    interpreter: Interpreter,
+    type: TypeRef,
+    resolved: ResolvedType,
+    args: Value[],
+    site: Site,
+  ): Value | Promise<Value>;
+  callMethod(
+    interpreter: Interpreter,
+    target: Value,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | Promise<Value>;
   getProperty(interpreter: Interpreter, target: Value, name: string, site: Site): Value;
   setProperty(interpreter: Interpreter, target: Value, name: string, value: Value, site: Site): void;
 }
@@ -85,7 +99,7 @@ export interface SystemLibrary {
 /** The org side: SOQL, DML statements, System.runAs and sObject types. */
 export interface OrgHost {
   isSObjectType(name: string): string | undefined;
-  query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Promise<Value>;
+  query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Value;
   dml(
     interpreter: Interpreter,
     operation: 'insert' | 'update' | 'delete' | 'undelete' | 'upsert',
@@ -94,7 +108,12 @@ export interface OrgHost {
     externalIdField: string | null,
     mode: AccessMode,
   ): Promise<void>;
-  runAs(interpreter: Interpreter, user: Value, body: () => Promise<Completion>, site: Site): Promise<Completion>;
+  runAs(
+    interpreter: Interpreter,
+    user: Value,
+    body: () => Completion | Promise<Completion>,
+    site: Site,
+  ): Promise<Completion>;
 }
 
 const SINGLE_ROW_SOQL = new WeakSet<ApexList>();
@@ -132,6 +151,8 @@ export class Interpreter {
   private readonly staticSnapshots = new Map<ClassDecl, StaticSnapshot | null>();
   /** The deepest the stack was at a method call's depth check, since an initialiser began. */
   private deepestCall = 0;
+  /** resolveType's answers, per class resolving from and lower-cased name. */
+  private readonly resolvedTypes = new Map<ClassDecl | null, Map<string, ResolvedType | undefined>>();
 
   constructor(
     readonly program: ApexProgram,
@@ -211,13 +232,22 @@ export class Interpreter {
 
   /** Calls a static method of a class by name (test methods, @TestSetup, REST endpoints). */
   async callStaticMethod(cls: ClassDecl, methodName: string, args: Value[]): Promise<Value> {
-    const site = { file: cls.file, line: cls.line };
-    await this.ensureStatics(cls);
-    const method = this.findMethod(cls, methodName, args, true, site);
-    return this.invoke(cls, method, null, args, site);
+    return runSteps(this.staticMethodCall(cls, methodName, args));
   }
 
-  async runTrigger(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): Promise<void> {
+  private *staticMethodCall(cls: ClassDecl, methodName: string, args: Value[]): Step<Value> {
+    const site = { file: cls.file, line: cls.line };
+    yield* this.ensureStatics(cls);
+    const method = this.findMethod(cls, methodName, args, true, site);
+    return yield* this.invoke(cls, method, null, args, site);
+  }
+
+  /** Runs a trigger body: synchronously, unless it waits for the org (DML, a callout). */
+  runTrigger(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): void | Promise<void> {
+    return runSteps(this.triggerRun(trigger, variables));
+  }
+
+  private *triggerRun(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): Step<void> {
     const frame: Frame = {
       scopes: [new Map()],
       self: null,
@@ -230,7 +260,7 @@ export class Interpreter {
     this.stack.push(frame);
     this.context.triggerStack.push(variables);
     try {
-      await this.execute(trigger.body, frame);
+      yield* this.execute(trigger.body, frame);
     } finally {
       this.context.triggerStack.pop();
       this.stack.pop();
@@ -245,7 +275,7 @@ export class Interpreter {
     lines.add(site.line);
   }
 
-  async execute(statement: Stmt, frame: Frame): Promise<Completion> {
+  *execute(statement: Stmt, frame: Frame): Step<Completion> {
     if (statement.kind !== 'block') {
       this.cover(statement);
       frame.line = statement.line;
@@ -255,7 +285,7 @@ export class Interpreter {
         frame.scopes.push(new Map());
         try {
           for (const child of statement.body) {
-            const completion = await this.execute(child, frame);
+            const completion = yield* this.execute(child, frame);
             if (completion !== undefined) return completion;
           }
           return undefined;
@@ -266,28 +296,28 @@ export class Interpreter {
       case 'local':
         for (const declarator of statement.declarators) {
           const value = declarator.init
-            ? this.coerce(await this.evaluate(declarator.init, frame), statement.type, declarator.init, frame)
+            ? this.coerce(yield* this.evaluate(declarator.init, frame), statement.type, declarator.init, frame)
             : null;
           frame.scopes[frame.scopes.length - 1]!.set(declarator.name.toLowerCase(), { value });
         }
         return undefined;
       case 'expression':
-        await this.evaluate(statement.expr, frame);
+        yield* this.evaluate(statement.expr, frame);
         return undefined;
       case 'if':
-        if (this.truth(await this.evaluate(statement.test, frame), statement.test))
-          return this.execute(statement.then, frame);
-        return statement.otherwise ? this.execute(statement.otherwise, frame) : undefined;
+        if (this.truth(yield* this.evaluate(statement.test, frame), statement.test))
+          return yield* this.execute(statement.then, frame);
+        return statement.otherwise ? yield* this.execute(statement.otherwise, frame) : undefined;
       case 'for': {
         frame.scopes.push(new Map());
         try {
-          if (Array.isArray(statement.init)) for (const expr of statement.init) await this.evaluate(expr, frame);
-          else if (statement.init) await this.execute(statement.init as Stmt, frame);
-          while (!statement.test || this.truth(await this.evaluate(statement.test, frame), statement.test)) {
-            const completion = await this.execute(statement.body, frame);
+          if (Array.isArray(statement.init)) for (const expr of statement.init) yield* this.evaluate(expr, frame);
+          else if (statement.init) yield* this.execute(statement.init as Stmt, frame);
+          while (!statement.test || this.truth(yield* this.evaluate(statement.test, frame), statement.test)) {
+            const completion = yield* this.execute(statement.body, frame);
             if (completion === 'break') break;
             if (completion !== undefined && completion !== 'continue') return completion;
-            for (const expr of statement.update) await this.evaluate(expr, frame);
+            for (const expr of statement.update) yield* this.evaluate(expr, frame);
           }
           return undefined;
         } finally {
@@ -295,7 +325,7 @@ export class Interpreter {
         }
       }
       case 'forEach': {
-        const iterable = await this.evaluate(statement.iterable, frame);
+        const iterable = yield* this.evaluate(statement.iterable, frame);
         if (iterable === null) this.nullDereference(statement);
         const items = this.iterate(iterable, statement);
         for (const item of items) {
@@ -304,7 +334,7 @@ export class Interpreter {
           );
           let completion: Completion;
           try {
-            completion = await this.execute(statement.body, frame);
+            completion = yield* this.execute(statement.body, frame);
           } finally {
             frame.scopes.pop();
           }
@@ -315,9 +345,9 @@ export class Interpreter {
       }
       case 'while': {
         let first = statement.doWhile;
-        while (first || this.truth(await this.evaluate(statement.test, frame), statement.test)) {
+        while (first || this.truth(yield* this.evaluate(statement.test, frame), statement.test)) {
           first = false;
-          const completion = await this.execute(statement.body, frame);
+          const completion = yield* this.execute(statement.body, frame);
           if (completion === 'break') break;
           if (completion !== undefined && completion !== 'continue') return completion;
         }
@@ -325,11 +355,11 @@ export class Interpreter {
       }
       case 'return': {
         if (!statement.value) return { value: null };
-        const value = await this.evaluate(statement.value, frame);
+        const value = yield* this.evaluate(statement.value, frame);
         return { value: frame.returnType ? this.coerce(value, frame.returnType, statement, frame) : value };
       }
       case 'throw': {
-        const value = await this.evaluate(statement.value, frame);
+        const value = yield* this.evaluate(statement.value, frame);
         if (value === null) this.nullDereference(statement);
         if (!(value instanceof ApexObject) || !value.exception)
           this.unsupported('throw of a value that is not an exception', statement);
@@ -342,30 +372,32 @@ export class Interpreter {
       case 'continue':
         return 'continue';
       case 'try':
-        return this.executeTry(statement, frame);
+        return yield* this.executeTry(statement, frame);
       case 'dml': {
-        const target = await this.evaluate(statement.target, frame);
+        const target = yield* this.evaluate(statement.target, frame);
         const mode = statement.userMode ? 'user' : 'system';
         this.transactionDependentSteps++;
-        await this.host.dml(this, statement.operation, target, statement, statement.externalIdField, mode);
+        yield* settle(this.host.dml(this, statement.operation, target, statement, statement.externalIdField, mode));
         return undefined;
       }
       case 'runAs': {
-        const user = await this.evaluate(statement.user, frame);
+        const user = yield* this.evaluate(statement.user, frame);
         this.transactionDependentSteps++;
-        return this.host.runAs(this, user, () => this.execute(statement.body, frame), statement);
+        return yield* settle(
+          this.host.runAs(this, user, () => runSteps(this.execute(statement.body, frame)), statement),
+        );
       }
       case 'switch':
-        return this.executeSwitch(statement, frame);
+        return yield* this.executeSwitch(statement, frame);
     }
   }
 
-  private async executeTry(statement: Extract<Stmt, { kind: 'try' }>, frame: Frame): Promise<Completion> {
+  private *executeTry(statement: Extract<Stmt, { kind: 'try' }>, frame: Frame): Step<Completion> {
     let completion: Completion;
     let pending: unknown = null;
     const depth = this.stack.length;
     try {
-      completion = await this.execute(statement.body, frame);
+      completion = yield* this.execute(statement.body, frame);
     } catch (error) {
       this.stack.length = depth;
       if (!(error instanceof ApexThrow) || error.uncatchable) throw error;
@@ -377,7 +409,7 @@ export class Interpreter {
       } else {
         frame.scopes.push(new Map([[clause.name.toLowerCase(), { value: error.exception }]]));
         try {
-          completion = await this.execute(clause.body, frame);
+          completion = yield* this.execute(clause.body, frame);
         } catch (inner) {
           if (inner instanceof ApexThrow && inner.uncatchable) throw inner;
           pending = inner;
@@ -387,17 +419,17 @@ export class Interpreter {
       }
     }
     if (statement.finally) {
-      const finalCompletion = await this.execute(statement.finally, frame);
+      const finalCompletion = yield* this.execute(statement.finally, frame);
       if (finalCompletion !== undefined) return finalCompletion;
     }
     if (pending !== null) throw pending;
     return completion;
   }
 
-  private async executeSwitch(statement: Extract<Stmt, { kind: 'switch' }>, frame: Frame): Promise<Completion> {
-    const subject = await this.evaluate(statement.subject, frame);
+  private *executeSwitch(statement: Extract<Stmt, { kind: 'switch' }>, frame: Frame): Step<Completion> {
+    const subject = yield* this.evaluate(statement.subject, frame);
     for (const when of statement.whens) {
-      if (when.values === 'else') return this.execute(when.body, frame);
+      if (when.values === 'else') return yield* this.execute(when.body, frame);
       for (const candidate of when.values) {
         let matches: boolean;
         if (candidate.kind === 'enum') {
@@ -411,7 +443,7 @@ export class Interpreter {
               ? subject === literal
               : this.equalsValue(subject, literal);
         }
-        if (matches) return this.execute(when.body, frame);
+        if (matches) return yield* this.execute(when.body, frame);
       }
     }
     return undefined;
@@ -431,13 +463,13 @@ export class Interpreter {
 
   // ---- expressions -------------------------------------------------------------------------------------------
 
-  async evaluate(expr: Expr, frame: Frame): Promise<Value> {
+  *evaluate(expr: Expr, frame: Frame): Step<Value> {
     switch (expr.kind) {
       case 'literal':
         return this.literal(expr.value);
       case 'name':
       case 'field': {
-        const ref = await this.reference(expr, frame);
+        const ref = yield* this.reference(expr, frame);
         if ('value' in ref) return ref.value;
         if ('type' in ref)
           return this.unsupported(`type ${expr.kind === 'name' ? expr.name : expr.name} used as a value`, expr);
@@ -449,23 +481,23 @@ export class Interpreter {
       case 'super':
         return this.unsupported('super outside a call', expr);
       case 'call':
-        return this.call(expr, frame);
+        return yield* this.call(expr, frame);
       case 'index': {
-        const target = await this.evaluate(expr.target, frame);
-        const index = await this.evaluate(expr.index, frame);
+        const target = yield* this.evaluate(expr.target, frame);
+        const index = yield* this.evaluate(expr.index, frame);
         if (target === null) this.nullDereference(expr);
         if (target instanceof ApexList) return this.listGet(target, index, expr);
         if (target instanceof ApexMap) return target.entries.get(this.mapKey(target, index))?.[1] ?? null;
         return this.unsupported(`[] on ${this.runtimeTypeName(target)}`, expr);
       }
       case 'new':
-        return this.create(expr.type, expr.creation, expr, frame);
+        return yield* this.create(expr.type, expr.creation, expr, frame);
       case 'assign':
-        return this.assign(expr, frame);
+        return yield* this.assign(expr, frame);
       case 'binary':
-        return this.binary(expr, frame);
+        return yield* this.binary(expr, frame);
       case 'unary': {
-        const operand = await this.evaluate(expr.operand, frame);
+        const operand = yield* this.evaluate(expr.operand, frame);
         if (operand === null) this.nullDereference(expr);
         if (expr.operator === '!') return !this.truth(operand, expr);
         if (!isNumber(operand))
@@ -474,28 +506,28 @@ export class Interpreter {
         return typeof operand === 'number' ? -operand : new ApexDecimal(-operand.value, operand.scale, operand.double);
       }
       case 'step': {
-        const before = await this.evaluate(expr.target, frame);
+        const before = yield* this.evaluate(expr.target, frame);
         if (before === null) this.nullDereference(expr);
         if (!isNumber(before)) return this.unsupported(`${expr.operator} on ${this.runtimeTypeName(before)}`, expr);
         const after = this.arithmetic(expr.operator === '++' ? '+' : '-', before, 1, expr);
-        await this.store(expr.target, after, frame);
+        yield* this.store(expr.target, after, frame);
         return expr.prefix ? after : before;
       }
       case 'conditional':
-        return this.truth(await this.evaluate(expr.test, frame), expr.test)
-          ? this.evaluate(expr.then, frame)
-          : this.evaluate(expr.otherwise, frame);
+        return this.truth(yield* this.evaluate(expr.test, frame), expr.test)
+          ? yield* this.evaluate(expr.then, frame)
+          : yield* this.evaluate(expr.otherwise, frame);
       case 'cast':
-        return this.cast(await this.evaluate(expr.operand, frame), expr.type, expr, frame);
+        return this.cast(yield* this.evaluate(expr.operand, frame), expr.type, expr, frame);
       case 'instanceof':
-        return this.isInstance(await this.evaluate(expr.operand, frame), expr.type, frame);
+        return this.isInstance(yield* this.evaluate(expr.operand, frame), expr.type, frame);
       case 'classLiteral':
         return new ApexTypeValue('type', expr.type.name);
       case 'soql': {
         const binds: Value[] = [];
-        for (const bind of expr.binds) binds.push(await this.evaluate(bind, frame));
+        for (const bind of expr.binds) binds.push(yield* this.evaluate(bind, frame));
         this.transactionDependentSteps++;
-        const result = await this.host.query(this, expr.text, binds, expr);
+        const result = this.host.query(this, expr.text, binds, expr);
         if (result instanceof ApexList) SINGLE_ROW_SOQL.add(result);
         return result;
       }
@@ -503,9 +535,8 @@ export class Interpreter {
   }
 
   /**
-   * An expression's value when reading it awaits nothing (a literal, `this`, a local variable), else NOT_IMMEDIATE.
-   * Arguments and collection elements are mostly these; awaiting them made a sixth of the promises (each one run
-   * through the async hooks of the org's AsyncLocalStorage) a trigger on a bulk load creates per chunk of 200.
+   * An expression's value when reading it takes no step (a literal, `this`, a local variable), else NOT_IMMEDIATE.
+   * Arguments and collection elements are mostly these, and a step is a generator object to make and run.
    */
   private immediate(expr: Expr, frame: Frame): Value | typeof NOT_IMMEDIATE {
     switch (expr.kind) {
@@ -520,10 +551,10 @@ export class Interpreter {
     }
   }
 
-  /** The value of `expr`, awaited only when it has to be. */
-  private valueOf(expr: Expr, frame: Frame): Value | Promise<Value> {
+  /** The value of `expr`, through evaluate() only when it has to be. */
+  private *valueOf(expr: Expr, frame: Frame): Step<Value> {
     const value = this.immediate(expr, frame);
-    return value === NOT_IMMEDIATE ? this.evaluate(expr, frame) : value;
+    return value === NOT_IMMEDIATE ? yield* this.evaluate(expr, frame) : value;
   }
 
   literal(value: Extract<Expr, { kind: 'literal' }>['value']): Value {
@@ -543,18 +574,18 @@ export class Interpreter {
   }
 
   /** Resolves a name or dotted chain to a value, a type, or a namespace prefix still being read. */
-  private async reference(expr: Expr, frame: Frame): Promise<Ref> {
+  private *reference(expr: Expr, frame: Frame): Step<Ref> {
     if (expr.kind === 'name') {
       const lower = expr.name.toLowerCase();
       const variable = this.lookupVariable(lower, frame);
       if (variable) return { value: variable.value };
-      const field = await this.lookupField(lower, frame);
-      if (field) return { value: field.get() };
+      const holder = yield* this.fieldHolder(lower, frame);
+      if (holder) return { value: holder.get(lower) ?? null };
       const type = this.resolveType([expr.name], frame.cls);
       return type ? { type } : { path: [expr.name] };
     }
-    if (expr.kind !== 'field') return { value: await this.evaluate(expr, frame) };
-    const target = await this.reference(expr.target, frame);
+    if (expr.kind !== 'field') return { value: yield* this.evaluate(expr, frame) };
+    const target = yield* this.reference(expr.target, frame);
     if ('value' in target) {
       if (target.value === null) {
         if (expr.safe) return { value: null };
@@ -562,7 +593,7 @@ export class Interpreter {
       }
       return { value: this.getMember(target.value, expr.name, expr) };
     }
-    if ('type' in target) return this.staticMember(target.type, expr.name, expr, frame);
+    if ('type' in target) return yield* this.staticMember(target.type, expr.name, expr, frame);
     const path = [...target.path, expr.name];
     const type = this.resolveType(path, frame.cls);
     return type ? { type } : { path };
@@ -576,31 +607,27 @@ export class Interpreter {
     return undefined;
   }
 
-  /** An instance field of `this`, or a static field of the current class or an enclosing one. */
-  private async lookupField(
-    lower: string,
-    frame: Frame,
-  ): Promise<{ get(): Value; set(value: Value): void } | undefined> {
+  /**
+   * Where a name that is not a variable lives: the fields of `this` for an instance field, or the statics of the
+   * current class or an enclosing one for a static field (both keyed by lower-cased name).
+   */
+  private *fieldHolder(lower: string, frame: Frame): Step<Map<string, Value> | undefined> {
     const self = frame.self;
     if (self) {
       for (let cls: ClassDecl | null = self.cls; cls; cls = this.superclass(cls)) {
-        if (cls.fields.some((field) => !field.isStatic && field.name.toLowerCase() === lower)) {
-          return { get: () => self.fields.get(lower) ?? null, set: (value) => void self.fields.set(lower, value) };
-        }
+        if (cls.fields.some((field) => !field.isStatic && field.name.toLowerCase() === lower)) return self.fields;
       }
     }
     for (let cls: ClassDecl | null = frame.cls; cls; cls = cls.outer) {
       for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner)) {
-        if (owner.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
-          const statics = await this.staticsOf(owner);
-          return { get: () => statics.get(lower) ?? null, set: (value) => void statics.set(lower, value) };
-        }
+        if (owner.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower))
+          return yield* this.staticsOf(owner);
       }
     }
     return undefined;
   }
 
-  private async staticMember(type: ResolvedType, name: string, site: Site, frame: Frame): Promise<Ref> {
+  private *staticMember(type: ResolvedType, name: string, site: Site, frame: Frame): Step<Ref> {
     const lower = name.toLowerCase();
     if (type.kind === 'class') {
       const inner = type.cls.inner.get(lower);
@@ -612,7 +639,7 @@ export class Interpreter {
       }
       for (let owner: ClassDecl | null = type.cls; owner; owner = this.superclass(owner)) {
         if (owner.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
-          const statics = await this.staticsOf(owner);
+          const statics = yield* this.staticsOf(owner);
           return { value: statics.get(lower) ?? null };
         }
       }
@@ -647,18 +674,18 @@ export class Interpreter {
     return false;
   }
 
-  private async assign(expr: Extract<Expr, { kind: 'assign' }>, frame: Frame): Promise<Value> {
-    let value = await this.evaluate(expr.value, frame);
+  private *assign(expr: Extract<Expr, { kind: 'assign' }>, frame: Frame): Step<Value> {
+    let value = yield* this.evaluate(expr.value, frame);
     if (expr.operator !== '=') {
-      const current = await this.evaluate(expr.target, frame);
+      const current = yield* this.evaluate(expr.target, frame);
       value = this.combine(expr.operator.slice(0, -1), current, value, expr);
     }
-    await this.store(expr.target, value, frame);
+    yield* this.store(expr.target, value, frame);
     return value;
   }
 
   /** Writes to a variable, field, static, list element or map entry. */
-  private async store(target: Expr, value: Value, frame: Frame): Promise<void> {
+  private *store(target: Expr, value: Value, frame: Frame): Step<void> {
     if (target.kind === 'name') {
       const lower = target.name.toLowerCase();
       const variable = this.lookupVariable(lower, frame);
@@ -666,12 +693,12 @@ export class Interpreter {
         variable.value = this.coerceToCurrent(variable.value, value);
         return;
       }
-      const field = await this.lookupField(lower, frame);
-      if (field) return field.set(value);
+      const holder = yield* this.fieldHolder(lower, frame);
+      if (holder) return void holder.set(lower, value);
       return this.unsupported(`assignment to unknown name ${target.name}`, target);
     }
     if (target.kind === 'field') {
-      const owner = await this.reference(target.target, frame);
+      const owner = yield* this.reference(target.target, frame);
       if ('value' in owner) {
         if (owner.value === null) this.nullDereference(target);
         const object = owner.value;
@@ -687,7 +714,7 @@ export class Interpreter {
         if (owner.type.kind === 'class') {
           for (let cls: ClassDecl | null = owner.type.cls; cls; cls = this.superclass(cls)) {
             if (cls.fields.some((field) => field.isStatic && field.name.toLowerCase() === lower)) {
-              (await this.staticsOf(cls)).set(lower, value);
+              (yield* this.staticsOf(cls)).set(lower, value);
               return;
             }
           }
@@ -700,8 +727,8 @@ export class Interpreter {
       return this.unsupported(`assignment to ${target.name}`, target);
     }
     if (target.kind === 'index') {
-      const collection = await this.evaluate(target.target, frame);
-      const index = await this.evaluate(target.index, frame);
+      const collection = yield* this.evaluate(target.target, frame);
+      const index = yield* this.evaluate(target.index, frame);
       if (collection === null) this.nullDereference(target);
       if (collection instanceof ApexList) {
         const position = this.listIndex(collection, index, target);
@@ -739,26 +766,26 @@ export class Interpreter {
 
   // ---- operators ---------------------------------------------------------------------------------------------
 
-  private async binary(expr: Extract<Expr, { kind: 'binary' }>, frame: Frame): Promise<Value> {
+  private *binary(expr: Extract<Expr, { kind: 'binary' }>, frame: Frame): Step<Value> {
     const operator = expr.operator;
     if (operator === '&&') {
       return (
-        this.truth(await this.evaluate(expr.left, frame), expr.left) &&
-        this.truth(await this.evaluate(expr.right, frame), expr.right)
+        this.truth(yield* this.evaluate(expr.left, frame), expr.left) &&
+        this.truth(yield* this.evaluate(expr.right, frame), expr.right)
       );
     }
     if (operator === '||') {
       return (
-        this.truth(await this.evaluate(expr.left, frame), expr.left) ||
-        this.truth(await this.evaluate(expr.right, frame), expr.right)
+        this.truth(yield* this.evaluate(expr.left, frame), expr.left) ||
+        this.truth(yield* this.evaluate(expr.right, frame), expr.right)
       );
     }
     if (operator === '??') {
-      const left = await this.evaluate(expr.left, frame);
-      return left !== null ? left : this.evaluate(expr.right, frame);
+      const left = yield* this.evaluate(expr.left, frame);
+      return left !== null ? left : yield* this.evaluate(expr.right, frame);
     }
-    const left = await this.evaluate(expr.left, frame);
-    const right = await this.evaluate(expr.right, frame);
+    const left = yield* this.evaluate(expr.left, frame);
+    const right = yield* this.evaluate(expr.right, frame);
     return this.combine(operator, left, right, expr);
   }
 
@@ -974,6 +1001,17 @@ export class Interpreter {
 
   /** Resolves a dotted type name from inside `from` (its inner classes, enclosing classes, then top level). */
   resolveType(parts: readonly string[], from: ClassDecl | null): ResolvedType | undefined {
+    // The program and the org's schema do not change while it runs: a name resolves the same way every time.
+    let resolved = this.resolvedTypes.get(from);
+    if (!resolved) this.resolvedTypes.set(from, (resolved = new Map()));
+    const key = parts.length === 1 ? parts[0]!.toLowerCase() : parts.join('.').toLowerCase();
+    if (resolved.has(key)) return resolved.get(key);
+    const type = this.typeNamed(parts, from);
+    resolved.set(key, type);
+    return type;
+  }
+
+  private typeNamed(parts: readonly string[], from: ClassDecl | null): ResolvedType | undefined {
     const lower = parts.map((part) => part.toLowerCase());
     for (let scope: ClassDecl | null = from; scope; scope = scope.outer) {
       let found: ClassDecl | undefined = lower[0] === scope.name.toLowerCase() ? scope : scope.inner.get(lower[0]!);
@@ -1157,7 +1195,7 @@ export class Interpreter {
   // ---- classes -----------------------------------------------------------------------------------------------
 
   /** Static variables of a class, initialised on first use in each transaction (declaration order, then static blocks). */
-  async ensureStatics(cls: ClassDecl): Promise<Map<string, Value>> {
+  *ensureStatics(cls: ClassDecl): Step<Map<string, Value>> {
     const statics = this.context.statics;
     let values = statics.get(cls);
     const snapshot = this.staticSnapshots.get(cls);
@@ -1188,10 +1226,10 @@ export class Interpreter {
         if (field.init) this.cover(field);
         values.set(
           field.name.toLowerCase(),
-          field.init ? this.coerce(await this.evaluate(field.init, frame), field.type, field, frame) : null,
+          field.init ? this.coerce(yield* this.evaluate(field.init, frame), field.type, field, frame) : null,
         );
       }
-      for (const block of cls.staticBlocks) await this.execute(block, frame);
+      for (const block of cls.staticBlocks) yield* this.execute(block, frame);
     } finally {
       this.initialising.pop();
       this.stack.pop();
@@ -1214,20 +1252,20 @@ export class Interpreter {
   }
 
   /** A class's statics for reading or writing one: another class's, read by an initialiser, vary by transaction. */
-  private staticsOf(owner: ClassDecl): Promise<Map<string, Value>> {
+  private *staticsOf(owner: ClassDecl): Step<Map<string, Value>> {
     const initialising = this.initialising.at(-1);
     if (initialising && initialising !== owner) this.transactionDependentSteps++;
-    return this.ensureStatics(owner);
+    return yield* this.ensureStatics(owner);
   }
 
   private newFrame(cls: ClassDecl | null, self: ApexObject | null, where: string): Frame {
     return { scopes: [new Map()], self, cls, file: cls?.file ?? '', trigger: null, where, line: cls?.line ?? 0 };
   }
 
-  async instantiate(cls: ClassDecl, args: Value[], site: Site): Promise<ApexObject> {
+  *instantiate(cls: ClassDecl, args: Value[], site: Site): Step<ApexObject> {
     if (cls.kind !== 'class' || cls.modifiers.has('abstract'))
       this.unsupported(`new of ${cls.kind} ${cls.qualifiedName}`, site);
-    await this.ensureStatics(cls);
+    yield* this.ensureStatics(cls);
     const object = new ApexObject(cls);
     const chain: ClassDecl[] = [];
     for (let owner: ClassDecl | null = cls; owner; owner = this.superclass(owner)) chain.unshift(owner);
@@ -1252,18 +1290,18 @@ export class Interpreter {
           object.fields.set(
             field.name.toLowerCase(),
             field.init
-              ? this.coerce(await this.evaluate(field.init, frame), field.type, field, frame)
+              ? this.coerce(yield* this.evaluate(field.init, frame), field.type, field, frame)
               : defaultOf(field.type),
           );
         }
-        for (const block of owner.instanceBlocks) await this.execute(block, frame);
+        for (const block of owner.instanceBlocks) yield* this.execute(block, frame);
       } finally {
         this.stack.pop();
       }
     }
     if (cls.constructors.length > 0) {
       const constructor = this.selectOverload(cls.constructors, args, cls, site, `constructor ${cls.qualifiedName}`);
-      await this.invoke(cls, constructor, object, args, site);
+      yield* this.invoke(cls, constructor, object, args, site);
     } else if (args.length > 0 && !this.isException(cls)) {
       this.unsupported(`constructor ${cls.qualifiedName} with ${args.length} arguments`, site);
     }
@@ -1306,8 +1344,21 @@ export class Interpreter {
     return this.unsupported(`no ${what} overload takes these ${args.length} arguments`, site);
   }
 
-  /** Runs a method or constructor body with its parameters bound. */
-  async invoke(cls: ClassDecl, method: MethodDecl, self: ApexObject | null, args: Value[], site: Site): Promise<Value> {
+  /**
+   * Runs a method or constructor body with its parameters bound, as a nested step: Apex calls nest 1,000 deep, and
+   * the driver's stack of steps takes that depth rather than the JavaScript stack (steps.ts).
+   */
+  private *invoke(cls: ClassDecl, method: MethodDecl, self: ApexObject | null, args: Value[], site: Site): Step<Value> {
+    return yield* nested(this.methodBody(cls, method, self, args, site));
+  }
+
+  private *methodBody(
+    cls: ClassDecl,
+    method: MethodDecl,
+    self: ApexObject | null,
+    args: Value[],
+    site: Site,
+  ): Step<Value> {
     if (!method.body)
       this.unsupported(`call of abstract or interface method ${cls.qualifiedName}.${method.name}`, site);
     const owner = this.ownerOf(cls, method);
@@ -1323,7 +1374,7 @@ export class Interpreter {
       this.fail('LimitException', `Maximum stack depth reached: ${MAX_STACK_DEPTH + 1}`, site);
     this.stack.push(frame);
     try {
-      const completion = await this.execute(method.body!, frame);
+      const completion = yield* this.execute(method.body!, frame);
       return typeof completion === 'object' && completion !== null ? completion.value : null;
     } finally {
       this.stack.pop();
@@ -1337,9 +1388,9 @@ export class Interpreter {
     return cls;
   }
 
-  private async call(expr: Extract<Expr, { kind: 'call' }>, frame: Frame): Promise<Value> {
+  private *call(expr: Extract<Expr, { kind: 'call' }>, frame: Frame): Step<Value> {
     if (expr.target === null) {
-      const args = await this.arguments(expr.args, frame);
+      const args = yield* this.arguments(expr.args, frame);
       if (expr.name === 'this' || expr.name === 'super') {
         if (!frame.self || !frame.cls) return this.unsupported(`${expr.name}() outside a constructor`, expr);
         const cls = expr.name === 'this' ? frame.cls : this.superclass(frame.cls);
@@ -1354,7 +1405,7 @@ export class Interpreter {
           return null;
         }
         const constructor = this.selectOverload(cls.constructors, args, cls, expr, `constructor ${cls.qualifiedName}`);
-        return this.invoke(cls, constructor, frame.self, args, expr);
+        return yield* this.invoke(cls, constructor, frame.self, args, expr);
       }
       const lower = expr.name.toLowerCase();
       if (frame.self) {
@@ -1364,7 +1415,7 @@ export class Interpreter {
               (method) => method.name.toLowerCase() === lower && method.parameters.length === args.length,
             )
           ) {
-            return this.invoke(
+            return yield* this.invoke(
               frame.self.cls,
               this.findMethod(frame.self.cls, expr.name, args, false, expr),
               frame.self,
@@ -1381,8 +1432,8 @@ export class Interpreter {
               method.name.toLowerCase() === lower && method.isStatic && method.parameters.length === args.length,
           )
         ) {
-          await this.ensureStatics(scope);
-          return this.invoke(scope, this.findMethod(scope, expr.name, args, true, expr), null, args, expr);
+          yield* this.ensureStatics(scope);
+          return yield* this.invoke(scope, this.findMethod(scope, expr.name, args, true, expr), null, args, expr);
         }
       }
       return this.unsupported(`call of unknown method ${expr.name}`, expr);
@@ -1391,30 +1442,38 @@ export class Interpreter {
       if (!frame.self || !frame.cls) return this.unsupported('super outside an instance method', expr);
       const parent = this.superclass(frame.cls);
       if (!parent) return this.unsupported('super in a class without a superclass', expr);
-      const args = await this.arguments(expr.args, frame);
-      return this.invoke(parent, this.findMethod(parent, expr.name, args, false, expr), frame.self, args, expr);
+      const args = yield* this.arguments(expr.args, frame);
+      return yield* this.invoke(parent, this.findMethod(parent, expr.name, args, false, expr), frame.self, args, expr);
     }
-    const target = await this.reference(expr.target, frame);
+    const target = yield* this.reference(expr.target, frame);
     if ('path' in target) return this.unsupported(`unknown type or variable ${target.path.join('.')}`, expr);
-    const args = await this.arguments(expr.args, frame);
+    const args = yield* this.arguments(expr.args, frame);
     if ('type' in target) {
       const type = target.type;
       if (type.kind === 'class') {
-        await this.ensureStatics(type.cls);
-        return this.invoke(type.cls, this.findMethod(type.cls, expr.name, args, true, expr), null, args, expr);
+        yield* this.ensureStatics(type.cls);
+        return yield* this.invoke(type.cls, this.findMethod(type.cls, expr.name, args, true, expr), null, args, expr);
       }
       this.transactionDependentSteps++;
       if (type.kind === 'sobject')
-        return this.library.callStatic(this, `sobject:${type.name}`, expr.name.toLowerCase(), args, expr, frame);
-      return this.limitGuard(expr, () =>
-        this.library.callStatic(this, type.name, expr.name.toLowerCase(), args, expr, frame),
+        return yield* settle(
+          this.library.callStatic(this, `sobject:${type.name}`, expr.name.toLowerCase(), args, expr, frame),
+        );
+      return yield* settle(
+        this.limitGuard(expr, () =>
+          this.library.callStatic(this, type.name, expr.name.toLowerCase(), args, expr, frame),
+        ),
       );
     }
-    return this.callOn(target.value, expr.name, args, expr, expr.safe);
+    return yield* this.methodCall(target.value, expr.name, args, expr, expr.safe);
   }
 
   /** Calls a method on a value: an Apex object's own method, or a system method. */
   async callOn(target: Value, name: string, args: Value[], site: Site, safe = false): Promise<Value> {
+    return runSteps(this.methodCall(target, name, args, site, safe));
+  }
+
+  private *methodCall(target: Value, name: string, args: Value[], site: Site, safe = false): Step<Value> {
     if (target === null) {
       if (safe) return null;
       this.nullDereference(site);
@@ -1428,24 +1487,30 @@ export class Interpreter {
               method.name.toLowerCase() === lower && method.parameters.length === args.length && !method.isStatic,
           )
         ) {
-          return this.invoke(target.cls, this.findMethod(target.cls, name, args, false, site), target, args, site);
+          return yield* this.invoke(
+            target.cls,
+            this.findMethod(target.cls, name, args, false, site),
+            target,
+            args,
+            site,
+          );
         }
       }
     }
     if (target instanceof NativeObject || target instanceof ApexTypeValue) this.transactionDependentSteps++;
-    return this.library.callMethod(this, target, name.toLowerCase(), args, site);
+    return yield* settle(this.library.callMethod(this, target, name.toLowerCase(), args, site));
   }
 
-  private async arguments(exprs: readonly Expr[], frame: Frame): Promise<Value[]> {
+  private *arguments(exprs: readonly Expr[], frame: Frame): Step<Value[]> {
     const values: Value[] = [];
     for (const expr of exprs) {
-      const value = this.valueOf(expr, frame);
-      values.push(value instanceof Promise ? await value : value);
+      const value = this.immediate(expr, frame);
+      values.push(value === NOT_IMMEDIATE ? yield* this.evaluate(expr, frame) : value);
     }
     return values;
   }
 
-  private async create(type: TypeRef, creation: Creation, site: Site, frame: Frame): Promise<Value> {
+  private *create(type: TypeRef, creation: Creation, site: Site, frame: Frame): Step<Value> {
     const name = type.name.toLowerCase().replace(/^system\./, '');
     if (name === 'list' || name === 'set' || name === 'map') {
       const collection =
@@ -1456,9 +1521,7 @@ export class Interpreter {
             : new ApexMap(type.args[0] ?? OBJECT_TYPE, type.args[1] ?? OBJECT_TYPE);
       if (creation.kind === 'elements') {
         for (const element of creation.elements) {
-          const pending = this.valueOf(element, frame);
-          const element_ = pending instanceof Promise ? await pending : pending;
-          const value = this.coerce(element_, type.args[0] ?? OBJECT_TYPE, element, frame);
+          const value = this.coerce(yield* this.valueOf(element, frame), type.args[0] ?? OBJECT_TYPE, element, frame);
           if (collection instanceof ApexList) collection.items.push(value);
           else if (collection instanceof ApexSet)
             collection.members.set(keyOf(value, collection.elementType.name.toLowerCase() === 'id'), value);
@@ -1467,26 +1530,14 @@ export class Interpreter {
       }
       if (creation.kind === 'pairs' && collection instanceof ApexMap) {
         for (const [keyExpr, valueExpr] of creation.pairs) {
-          const pendingKey = this.valueOf(keyExpr, frame);
-          const key = this.coerce(
-            pendingKey instanceof Promise ? await pendingKey : pendingKey,
-            collection.keyType,
-            keyExpr,
-            frame,
-          );
-          const pendingValue = this.valueOf(valueExpr, frame);
-          const value = this.coerce(
-            pendingValue instanceof Promise ? await pendingValue : pendingValue,
-            collection.valueType,
-            valueExpr,
-            frame,
-          );
+          const key = this.coerce(yield* this.valueOf(keyExpr, frame), collection.keyType, keyExpr, frame);
+          const value = this.coerce(yield* this.valueOf(valueExpr, frame), collection.valueType, valueExpr, frame);
           collection.entries.set(this.mapKey(collection, key), [key, value]);
         }
         return collection;
       }
-      const args = creation.kind === 'arguments' ? await this.arguments(creation.args, frame) : [];
-      return this.library.construct(this, type, { kind: 'system', name }, [collection, ...args], site);
+      const args = creation.kind === 'arguments' ? yield* this.arguments(creation.args, frame) : [];
+      return yield* settle(this.library.construct(this, type, { kind: 'system', name }, [collection, ...args], site));
     }
     const resolved = this.resolveType(type.name.split('.'), frame.cls);
     if (!resolved) return this.unsupported(`unknown type ${type.name}`, site);
@@ -1494,15 +1545,15 @@ export class Interpreter {
       if (resolved.kind !== 'sobject') return this.unsupported(`name = value arguments for ${type.name}`, site);
       const record = new ApexSObject(resolved.name);
       for (const field of creation.fields) {
-        const value = await this.evaluate(field.value, frame);
+        const value = yield* this.evaluate(field.value, frame);
         this.library.setProperty(this, record, field.name, value, field.value);
       }
       return record;
     }
-    const args = creation.kind === 'arguments' ? await this.arguments(creation.args, frame) : [];
-    if (resolved.kind === 'class') return this.instantiate(resolved.cls, args, site);
+    const args = creation.kind === 'arguments' ? yield* this.arguments(creation.args, frame) : [];
+    if (resolved.kind === 'class') return yield* this.instantiate(resolved.cls, args, site);
     if (resolved.kind === 'system') this.transactionDependentSteps++;
-    return this.library.construct(this, type, resolved, args, site);
+    return yield* settle(this.library.construct(this, type, resolved, args, site));
   }
 }
 

@@ -5,19 +5,20 @@
  * applied here.
  */
 import { cannotWriteFields, SalesforceError } from '../errors.js';
-import { TriggerError, type DmlResult } from '../org/dml-engine.js';
+import { TriggerError, type AfterDmlEvent, type DmlResult } from '../org/dml-engine.js';
 import type { SandboxOrg } from '../org/sandbox-org.js';
 import type { SandboxUser } from '../org/users.js';
 import { compileQuery } from '../soql/compile.js';
 import { parseSoql } from '../soql/parser.js';
 import { runQuery } from '../soql/run-query.js';
-import type { Site } from './ast.js';
+import type { Site, TriggerDecl } from './ast.js';
 import { ApexThrow } from './exceptions.js';
 import type { Interpreter, OrgHost } from './interpreter.js';
 import type { ApexProgram } from './program.js';
 import { checkMixedDml, dmlKindOf, SETUP_OBJECTS } from './setup-objects.js';
 import { insertSetupRecords } from './setup-dml.js';
 import { fieldOf, sObjectFromRow, toStoreValue } from './sobject-fields.js';
+import { runSteps, settle, type Step } from './steps.js';
 import { TransactionContext } from './transaction-context.js';
 import { AfterTriggerVariables } from './trigger-variables.js';
 import { inaccessibleFields, inaccessibleFieldsMessage, objectAccessDenied, type AccessMode } from './user-mode.js';
@@ -63,7 +64,7 @@ export class OrgBridge implements OrgHost {
 
   // ---- SOQL --------------------------------------------------------------------------------------------------
 
-  async query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Promise<Value> {
+  query(interpreter: Interpreter, text: string, binds: Value[], site: Site): Value {
     interpreter.spendLimit('queries', 1, site);
     let soql = text.replace(/:(\d+)/g, (_, index: string) =>
       this.bindLiteral(interpreter, binds[Number(index)] ?? null, site),
@@ -381,7 +382,7 @@ export class OrgBridge implements OrgHost {
    * Runs the block as `user`, in its own mixed-DML scope (Apex Developer Guide, "Using the runAs Method": runAs
    * is for test methods only and lets a test mix setup and non-setup DML). It does not reset governor limits.
    */
-  async runAs<T>(interpreter: Interpreter, user: Value, body: () => Promise<T>, site: Site): Promise<T> {
+  async runAs<T>(interpreter: Interpreter, user: Value, body: () => T | Promise<T>, site: Site): Promise<T> {
     const context = interpreter.context;
     if (!context.isTest) interpreter.fail('UnexpectedException', 'System.runAs can only be used in test methods', site);
     if (!(user instanceof ApexSObject) || user.objectName !== 'User')
@@ -408,30 +409,35 @@ export class OrgBridge implements OrgHost {
    * the Apex transaction that made the DML.
    */
   attachTriggers(interpreter: Interpreter, newContext: (user: SandboxUser) => TransactionContext): () => void {
-    return this.org.onAfterDml(async (event) => {
+    return this.org.onAfterDml((event) => {
       const triggers = this.program.triggersOn(event.objectType, `after ${event.operation}`);
       if (triggers.length === 0) return;
       const context = interpreter.contexts.getStore() ?? this.contextOfDmlCall(event.user, newContext);
-      await interpreter.contexts.run(context, async () => {
-        const variables = new AfterTriggerVariables(this.org.schema, event);
-        for (const trigger of triggers) {
-          try {
-            await interpreter.runTrigger(trigger, variables);
-          } catch (error) {
-            if (error instanceof ApexThrow) {
-              if (error.uncatchable) context.pendingFatal = error;
-              // Salesforce shows the stack down to the trigger, not the code whose DML fired it.
-              const bottom = error.stack_.findIndex((line) => line.startsWith('Trigger.'));
-              throw new TriggerError(
-                trigger.name,
-                `${error.message}\n\n${error.stack_.slice(0, bottom + 1).join('\n')}`,
-              );
-            }
-            throw error;
-          }
-        }
-      });
+      return interpreter.contexts.run(context, () => runSteps(this.triggerRuns(interpreter, context, triggers, event)));
     });
+  }
+
+  /** The triggers on one chunk, in order: synchronously unless one waits for the org. */
+  private *triggerRuns(
+    interpreter: Interpreter,
+    context: TransactionContext,
+    triggers: readonly TriggerDecl[],
+    event: AfterDmlEvent,
+  ): Step<void> {
+    const variables = new AfterTriggerVariables(this.org.schema, event);
+    for (const trigger of triggers) {
+      try {
+        yield* settle(interpreter.runTrigger(trigger, variables));
+      } catch (error) {
+        if (error instanceof ApexThrow) {
+          if (error.uncatchable) context.pendingFatal = error;
+          // Salesforce shows the stack down to the trigger, not the code whose DML fired it.
+          const bottom = error.stack_.findIndex((line) => line.startsWith('Trigger.'));
+          throw new TriggerError(trigger.name, `${error.message}\n\n${error.stack_.slice(0, bottom + 1).join('\n')}`);
+        }
+        throw error;
+      }
+    }
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * Trigger context variables (Apex Developer Guide, "Trigger Context Variables") of one after-trigger invocation.
- * The record lists and maps are built when the trigger first reads them: a bulk load fires the triggers on every chunk
- * of 200, and the connector's handler reads Trigger.new and Trigger.oldMap only, so building the rest (and the maps'
- * 200 entries) was work nobody used. After-trigger records are read-only.
+ * The record lists and maps are built when the trigger first reads them, and a list's records when Apex first reads its
+ * elements: a bulk load fires the triggers on every chunk of 200, the connector's handler reads Trigger.new and
+ * Trigger.oldMap only, and a handler that finds publishing disabled never reads a record, so building the rest was
+ * work nobody used. After-trigger records are read-only.
  */
 import type { AfterDmlEvent } from '../org/dml-engine.js';
 import type { OrgSchema } from '../org/schema.js';
@@ -97,8 +98,7 @@ export class AfterTriggerVariables implements TriggerVariables {
 
   private recordList(side: 'new' | 'old'): ApexList {
     const { objectType, records } = this.event;
-    return new ApexList(
-      typeRef(objectType),
+    return new ApexList(typeRef(objectType), () =>
       records.map((change) => sObjectFromRow(this.schema, objectType, change[side]!, false, true)),
     );
   }

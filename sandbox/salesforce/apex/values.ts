@@ -81,10 +81,25 @@ export class ApexBlob {
 }
 
 export class ApexList {
+  private elements: Value[] | undefined;
+  private makeElements: (() => Value[]) | undefined;
+
+  /** `items` may be a function making them: a trigger chunk's Trigger.new is made when Apex first reads it. */
   constructor(
     readonly elementType: TypeRef,
-    readonly items: Value[],
-  ) {}
+    items: Value[] | (() => Value[]),
+  ) {
+    if (typeof items === 'function') this.makeElements = items;
+    else this.elements = items;
+  }
+
+  get items(): Value[] {
+    if (!this.elements) {
+      this.elements = this.makeElements!();
+      this.makeElements = undefined;
+    }
+    return this.elements;
+  }
 }
 
 /** A Set keeps insertion order; String members are case-sensitive, Ids compare as 18 characters. */

@@ -37,21 +37,21 @@ export class ApexSystemLibrary implements SystemLibrary {
     args: Value[],
     site: Site,
     frame: Frame,
-  ): Promise<Value> {
+  ): Value | Promise<Value> {
     return this.statics.call(interpreter, typeName, method, args, site, frame);
   }
 
-  async construct(
-    interpreter: Interpreter,
-    type: TypeRef,
-    resolved: ResolvedType,
-    args: Value[],
-    site: Site,
-  ): Promise<Value> {
+  construct(interpreter: Interpreter, type: TypeRef, resolved: ResolvedType, args: Value[], site: Site): Value {
     return this.values.construct(interpreter, type, resolved, args, site);
   }
 
-  callMethod(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Promise<Value> {
+  callMethod(
+    interpreter: Interpreter,
+    target: Value,
+    method: string,
+    args: Value[],
+    site: Site,
+  ): Value | Promise<Value> {
     return this.values.call(interpreter, target, method, args, site);
   }
 

@@ -164,30 +164,42 @@ function requireInteger(interpreter: Interpreter, value: Value, site: Site): num
   return value;
 }
 
+function found(
+  interpreter: Interpreter,
+  result: Value | typeof NOT_FOUND,
+  typeName: string,
+  method: string,
+  site: Site,
+) {
+  if (result === NOT_FOUND) return interpreter.unsupported(`${typeName}.${method}()`, site);
+  return result;
+}
+
 export class SystemStatics {
   constructor(private readonly bridge: OrgBridge) {}
 
-  async call(
+  /** A static method's result; a promise only where the method waits for the org (DML, publish, Test.stopTest). */
+  call(
     interpreter: Interpreter,
     typeName: string,
     method: string,
     args: Value[],
     site: Site,
     frame: Frame,
-  ): Promise<Value> {
-    const result = await this.dispatch(interpreter, typeName, method, args, site, frame);
-    if (result === NOT_FOUND) return interpreter.unsupported(`${typeName}.${method}()`, site);
-    return result;
+  ): Value | Promise<Value> {
+    const result = this.dispatch(interpreter, typeName, method, args, site, frame);
+    if (result instanceof Promise) return result.then((settled) => found(interpreter, settled, typeName, method, site));
+    return found(interpreter, result, typeName, method, site);
   }
 
-  private async dispatch(
+  private dispatch(
     interpreter: Interpreter,
     typeName: string,
     method: string,
     args: Value[],
     site: Site,
     frame: Frame,
-  ): Promise<Value | typeof NOT_FOUND> {
+  ): Value | typeof NOT_FOUND | Promise<Value | typeof NOT_FOUND> {
     if (typeName.startsWith('sobject:')) return this.sObjectStatic(interpreter, typeName.slice(8), method, args, site);
     const org = this.bridge.org;
     const context = interpreter.context;
@@ -578,12 +590,12 @@ export class SystemStatics {
 
   // ---- Test --------------------------------------------------------------------------------------------------
 
-  private async test(
+  private test(
     interpreter: Interpreter,
     method: string,
     args: Value[],
     site: Site,
-  ): Promise<Value | typeof NOT_FOUND> {
+  ): Value | typeof NOT_FOUND | Promise<Value> {
     const context = interpreter.context;
     switch (method) {
       case 'isrunningtest':
@@ -600,10 +612,11 @@ export class SystemStatics {
       case 'stoptest':
         if (!context.testStarted || !context.outerLimits)
           interpreter.fail('FinalException', 'Testing has not started', site);
-        await this.deliverPublishes(interpreter, 'success', site);
-        context.limits = context.outerLimits;
-        context.outerLimits = null;
-        return null;
+        return this.deliverPublishes(interpreter, 'success', site).then(() => {
+          context.limits = context.outerLimits!;
+          context.outerLimits = null;
+          return null;
+        });
       case 'setmock': {
         const mock = arg(args, 1);
         if (!(mock instanceof ApexObject))

@@ -35,26 +35,31 @@ import type { SystemStatics } from './system-statics.js';
 const DAY_MS = 86_400_000;
 const HTTP_TYPES = new Set(['httprequest', 'httpresponse', 'http', 'restrequest', 'restresponse']);
 
+function found(interpreter: Interpreter, result: Value | typeof NOT_FOUND, target: Value, method: string, site: Site) {
+  if (result === NOT_FOUND) return interpreter.unsupported(`${interpreter.runtimeTypeName(target)}.${method}()`, site);
+  return result;
+}
+
 export class ValueMethods {
   constructor(
     private readonly bridge: OrgBridge,
     private readonly statics: SystemStatics,
   ) {}
 
-  async call(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Promise<Value> {
-    const result = await this.dispatch(interpreter, target, method, args, site);
-    if (result === NOT_FOUND)
-      return interpreter.unsupported(`${interpreter.runtimeTypeName(target)}.${method}()`, site);
-    return result;
+  /** A method's result; a promise only where the method waits for the org (a callout, the test event bus). */
+  call(interpreter: Interpreter, target: Value, method: string, args: Value[], site: Site): Value | Promise<Value> {
+    const result = this.dispatch(interpreter, target, method, args, site);
+    if (result instanceof Promise) return result.then((settled) => found(interpreter, settled, target, method, site));
+    return found(interpreter, result, target, method, site);
   }
 
-  private async dispatch(
+  private dispatch(
     interpreter: Interpreter,
     target: Value,
     method: string,
     args: Value[],
     site: Site,
-  ): Promise<Value | typeof NOT_FOUND> {
+  ): Value | typeof NOT_FOUND | Promise<Value | typeof NOT_FOUND> {
     if (typeof target === 'string') {
       if (method === 'getsobjecttype') {
         const object = this.bridge.org.schema.objectForKeyPrefix(target.slice(0, 3));
@@ -565,13 +570,13 @@ export class ValueMethods {
     return NOT_FOUND;
   }
 
-  private async native(
+  private native(
     interpreter: Interpreter,
     target: NativeObject,
     method: string,
     args: Value[],
     site: Site,
-  ): Promise<Value | typeof NOT_FOUND> {
+  ): Value | typeof NOT_FOUND | Promise<Value> {
     const state = target.state;
     switch (target.typeName) {
       case 'Schema.DescribeSObjectResult': {
@@ -654,10 +659,10 @@ export class ValueMethods {
         if (method === 'geteventuuids') return new ApexList(STRING_TYPE, [...(state['eventUuids'] as string[])]);
         return NOT_FOUND;
       case 'EventBus.TestBroker':
-        if (method === 'deliver') await this.statics.deliverPublishes(interpreter, 'success', site);
-        else if (method === 'fail') await this.statics.deliverPublishes(interpreter, 'failure', site);
-        else return NOT_FOUND;
-        return null;
+        if (method !== 'deliver' && method !== 'fail') return NOT_FOUND;
+        return this.statics
+          .deliverPublishes(interpreter, method === 'deliver' ? 'success' : 'failure', site)
+          .then(() => null);
       case 'Pattern':
         return patternMethod(interpreter, target, method, args, site) ?? NOT_FOUND;
       case 'Matcher':
