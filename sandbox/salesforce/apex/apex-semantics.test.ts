@@ -198,3 +198,22 @@ describe('Apex semantics the guides document', () => {
     );
   });
 });
+
+describe('the runtime follows the org it runs in', () => {
+  it('an sObject type the org turns on while the runtime runs is known from then on', async () => {
+    const quotesOff = new SandboxOrg({ forceAppDir, features: { quotes: false } });
+    const program = new ApexProgram();
+    const decl = program.addClass(
+      'QuoteSnippet.cls',
+      "public class QuoteSnippet {\n    public static Object run() {\n        return new Quote(Name = 'Q-1').Name;\n    }\n}\n",
+    );
+    const runtime = new ApexRuntime(quotesOff, program);
+    const run = () =>
+      runtime.transaction({ rollback: true }, async () =>
+        runtime.interpreter.toApexString(await runtime.interpreter.callStaticMethod(decl, 'run', [])),
+      );
+    await assert.rejects(run(), /unsupported Apex: unknown type Quote at QuoteSnippet.cls:3/);
+    quotesOff.settings.update('QuoteSettings', 'Quote', { enableQuote: true });
+    assert.equal(await run(), 'Q-1');
+  });
+});

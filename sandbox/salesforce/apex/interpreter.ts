@@ -9,7 +9,14 @@
 import { estimateHeap, HEAP_LIMIT_BYTES } from './heap-estimate.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClassDecl, Creation, Expr, MethodDecl, Site, Stmt, TypeRef } from './ast.js';
-import { ApexThrow, EXCEPTION_CLASS, newException, systemExceptionClass, typeNameOf } from './exceptions.js';
+import {
+  ApexThrow,
+  EXCEPTION_CLASS,
+  isSystemClass,
+  newException,
+  systemExceptionClass,
+  typeNameOf,
+} from './exceptions.js';
 import { LimitExceeded } from './governor-limits.js';
 import type { ApexProgram } from './program.js';
 import type { TransactionContext } from './transaction-context.js';
@@ -108,12 +115,8 @@ export interface OrgHost {
     externalIdField: string | null,
     mode: AccessMode,
   ): Promise<void>;
-  runAs(
-    interpreter: Interpreter,
-    user: Value,
-    body: () => Completion | Promise<Completion>,
-    site: Site,
-  ): Promise<Completion>;
+  /** Starts a System.runAs block; returns what ends it. */
+  enterRunAs(interpreter: Interpreter, user: Value, site: Site): () => void;
 }
 
 const SINGLE_ROW_SOQL = new WeakSet<ApexList>();
@@ -151,8 +154,8 @@ export class Interpreter {
   private readonly staticSnapshots = new Map<ClassDecl, StaticSnapshot | null>();
   /** The deepest the stack was at a method call's depth check, since an initialiser began. */
   private deepestCall = 0;
-  /** resolveType's answers, per class resolving from and lower-cased name. */
-  private readonly resolvedTypes = new Map<ClassDecl | null, Map<string, ResolvedType | undefined>>();
+  /** Names resolveType found to be classes of the program, per class resolving from and lower-cased name. */
+  private readonly resolvedClasses = new Map<ClassDecl | null, Map<string, ResolvedType>>();
 
   constructor(
     readonly program: ApexProgram,
@@ -383,9 +386,12 @@ export class Interpreter {
       case 'runAs': {
         const user = yield* this.evaluate(statement.user, frame);
         this.transactionDependentSteps++;
-        return yield* settle(
-          this.host.runAs(this, user, () => runSteps(this.execute(statement.body, frame)), statement),
-        );
+        const leave = this.host.enterRunAs(this, user, statement);
+        try {
+          return yield* this.execute(statement.body, frame);
+        } finally {
+          leave();
+        }
       }
       case 'switch':
         return yield* this.executeSwitch(statement, frame);
@@ -1001,13 +1007,15 @@ export class Interpreter {
 
   /** Resolves a dotted type name from inside `from` (its inner classes, enclosing classes, then top level). */
   resolveType(parts: readonly string[], from: ClassDecl | null): ResolvedType | undefined {
-    // The program and the org's schema do not change while it runs: a name resolves the same way every time.
-    let resolved = this.resolvedTypes.get(from);
-    if (!resolved) this.resolvedTypes.set(from, (resolved = new Map()));
+    // A name that resolves to a class of the program always does: classes come first, and the program does not
+    // change while it runs. Anything else may change with the org (enabling Quotes makes Quote an sObject type).
+    let classes = this.resolvedClasses.get(from);
+    if (!classes) this.resolvedClasses.set(from, (classes = new Map()));
     const key = parts.length === 1 ? parts[0]!.toLowerCase() : parts.join('.').toLowerCase();
-    if (resolved.has(key)) return resolved.get(key);
+    const known = classes.get(key);
+    if (known) return known;
     const type = this.typeNamed(parts, from);
-    resolved.set(key, type);
+    if (type?.kind === 'class' && !isSystemClass(type.cls)) classes.set(key, type);
     return type;
   }
 

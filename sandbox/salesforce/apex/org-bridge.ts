@@ -46,6 +46,9 @@ const OPERATION_WORDS: Record<DmlOperation, string> = {
   upsert: 'Upsert',
 };
 
+/** Triggers firing triggers through DML nest at most this deep. */
+const MAX_TRIGGER_DEPTH = 16;
+
 export class OrgBridge implements OrgHost {
   private readonly externalContexts = new WeakMap<object, TransactionContext>();
   /** EventBus.publish calls made through this bridge (the sandbox reports it as the triggers' publish count). */
@@ -379,10 +382,11 @@ export class OrgBridge implements OrgHost {
   // ---- System.runAs ------------------------------------------------------------------------------------------
 
   /**
-   * Runs the block as `user`, in its own mixed-DML scope (Apex Developer Guide, "Using the runAs Method": runAs
-   * is for test methods only and lets a test mix setup and non-setup DML). It does not reset governor limits.
+   * Starts a block run as `user`, in its own mixed-DML scope (Apex Developer Guide, "Using the runAs Method": runAs
+   * is for test methods only and lets a test mix setup and non-setup DML); returns what ends it. It does not reset
+   * governor limits.
    */
-  async runAs<T>(interpreter: Interpreter, user: Value, body: () => T | Promise<T>, site: Site): Promise<T> {
+  enterRunAs(interpreter: Interpreter, user: Value, site: Site): () => void {
     const context = interpreter.context;
     if (!context.isTest) interpreter.fail('UnexpectedException', 'System.runAs can only be used in test methods', site);
     if (!(user instanceof ApexSObject) || user.objectName !== 'User')
@@ -393,12 +397,10 @@ export class OrgBridge implements OrgHost {
     const previous = context.runningUser;
     context.runningUser = runAs;
     context.mixedDml.push({ setupObject: null, nonSetupObject: null });
-    try {
-      return await body();
-    } finally {
+    return () => {
       context.mixedDml.pop();
       context.runningUser = previous;
-    }
+    };
   }
 
   // ---- triggers ----------------------------------------------------------------------------------------------
@@ -413,6 +415,17 @@ export class OrgBridge implements OrgHost {
       const triggers = this.program.triggersOn(event.objectType, `after ${event.operation}`);
       if (triggers.length === 0) return;
       const context = interpreter.contexts.getStore() ?? this.contextOfDmlCall(event.user, newContext);
+      // Apex Developer Guide, "Execution Governors and Limits": triggers that fire triggers through DML nest at most
+      // 16 deep. The DML that would go deeper fails, and so, unless caught, does each DML below it.
+      if (context.triggerStack.length >= MAX_TRIGGER_DEPTH) {
+        const operation = event.operation[0]!.toUpperCase() + event.operation.slice(1);
+        const ids = event.records.map((change) => String((change.new ?? change.old)!.Id));
+        throw new TriggerError(
+          triggers[0]!.name,
+          `maximum trigger depth exceeded ${event.objectType} trigger event After${operation} for [${ids.join(', ')}]`,
+          true,
+        );
+      }
       return interpreter.contexts.run(context, () => runSteps(this.triggerRuns(interpreter, context, triggers, event)));
     });
   }

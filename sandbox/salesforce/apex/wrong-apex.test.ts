@@ -114,6 +114,30 @@ describe('deliberately wrong Apex', () => {
     assertPasses('ReadOnlyTriggerRecordFixture', 'otherRecordsInsertFine');
   });
 
+  it('a trigger whose DML fires it again without end: the 17th nested trigger is refused, the 16th runs', () => {
+    const test = result('RecursiveTriggerFixture', 'aTriggerInsertingWhatFiresItForeverFails');
+    assert.equal(test.outcome, 'Fail');
+    const message = test.message ?? '';
+    const levels = message.split('caused by: System.DmlException: Insert failed.');
+    // The test's insert fails, caused by the failed insert of each of the 16 triggers that ran.
+    assert.equal(levels.length, 17, 'the failure of each DML below, down to the 16th trigger');
+    assert.ok(
+      levels[0]!.startsWith(
+        'System.DmlException: Insert failed. First exception on row 0; first error: CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY, RecursiveFixtureTrigger: execution of AfterInsert',
+      ),
+      message,
+    );
+    assert.match(
+      levels[16]!,
+      /CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY, RecursiveFixtureTrigger: maximum trigger depth exceeded Contact trigger event AfterInsert for \[003\w{15}\]/,
+    );
+    assert.equal(
+      test.stackTrace?.split('\n')[0],
+      'Class.RecursiveTriggerFixture.aTriggerInsertingWhatFiresItForeverFails: line 5, column 1',
+    );
+    assertPasses('RecursiveTriggerFixture', 'sixteenNestedTriggersPass');
+  });
+
   it('user mode: a DML setting a field the user cannot edit, a query naming a field the user cannot read', () => {
     assertFails(
       'UserModeFixture',

@@ -792,6 +792,8 @@ export class TriggerError extends Error {
   constructor(
     readonly triggerName: string,
     message: string,
+    /** The platform refused to run the trigger at all: its words follow the trigger's name, with no "caused by". */
+    readonly refused = false,
   ) {
     super(message);
   }
@@ -802,6 +804,8 @@ function triggerFailure(objectType: string, operation: DmlOperation, error: unkn
   const message = error instanceof Error ? error.message : String(error);
   const event = `After${operation[0]!.toUpperCase()}${operation.slice(1)}`;
   const trigger = error instanceof TriggerError ? error.triggerName : `${objectType}Trigger`;
+  if (error instanceof TriggerError && error.refused)
+    return new SalesforceError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `${trigger}: ${message}`);
   return new SalesforceError(
     'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
     `${trigger}: execution of ${event}\n\ncaused by: ${message}`,
