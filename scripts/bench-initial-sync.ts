@@ -52,7 +52,10 @@ const TRIGGER_ARGS = args['no-triggers'] ? ['--no-triggers'] : [];
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 /**
  * A large young generation: the sandbox allocates a record's worth of garbage per row, and scavenges dominate
- * otherwise. No allocation-site pretenuring: every record the org keeps survives, so V8 soon allocates records straight
+ * otherwise. Every record survives, and a scavenge's pause grew with the heap (about 14 ms at the start of a 1M-account
+ * load, 35-40 ms at its end, --trace-gc), so fewer, larger ones cost less: the ceiling child at 1M accounts took
+ * 28.5-31.0 s with 128 MB semi-spaces (four runs) against 33.1-35.4 s with 64 MB (three) and 31.1-33.8 s with 256 MB
+ * (two); end to end, two alternated pairs gave 65,788 and 69,451 records/s against 62,896 and 68,871. No allocation-site pretenuring: every record the org keeps survives, so V8 soon allocates records straight
  * into the old generation (the profile showed about 2 µs a record in the literal that creates one, against 50 ns in the
  * young generation), and each field written into them afterwards costs a write barrier. At 1M accounts, runs
  * alternated: the ceiling child took 39.6 and 42.5 s without it against 52.3 and 47.5 s with it; end to end, 48,001 and
@@ -66,7 +69,7 @@ const SANDBOX_NODE_ARGS = (name: string) => [
   '--import',
   'tsx',
   `--max-old-space-size=${args['sandbox-heap-mb']}`,
-  '--max-semi-space-size=64',
+  '--max-semi-space-size=128',
   '--no-allocation-site-pretenuring',
   '--v8-pool-size=1',
   ...profiling(name),
