@@ -349,6 +349,38 @@ test('a reader (create: false) refuses a store that does not exist, naming the p
   }
 });
 
+test('a store a running relay holds is not migrated underneath it: refused naming the holder, the file left as it was', () => {
+  withFile((file) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, LATEST - 1), file);
+    old.close();
+    // The test runner's own process stands for a relay of the older release that runs on this store.
+    const since = '2026-12-04T09:00:00.000Z';
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, host: hostname(), since }));
+    assert.throws(
+      () => openRelayDatabase(file),
+      (error: StoreFileError) =>
+        error.code === 'STORE_IN_USE' &&
+        error.message.includes(`has schema version ${LATEST - 1}, which this release would migrate to ${LATEST}`) &&
+        error.message.includes(`the relay with pid ${process.ppid} on ${hostname()} has used it since ${since}`),
+    );
+    const untouched = new Database(file);
+    assert.equal(schemaVersion(untouched), LATEST - 1, 'not migrated');
+    untouched.close();
+
+    // This process holding the lock is the relay that is starting: it migrates the store it locked.
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since }));
+    const migrated = openRelayDatabase(file);
+    assert.equal(schemaVersion(migrated), LATEST);
+    migrated.close();
+
+    // A store already at this release's version opens beside the relay that holds it (the CLI's dlq, history).
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, host: hostname(), since }));
+    openRelayDatabase(file, { create: false }).close();
+  });
+});
+
 test('one relay per store: a second is refused naming the holder; a lock left by a process that is gone is taken over', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-db-lock-'));
   try {

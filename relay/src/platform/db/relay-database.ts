@@ -10,8 +10,9 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { migrate, StoreFileError } from './migrate.js';
+import { migrate, schemaVersion, StoreFileError } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
+import { otherRelayHolding } from './store-lock.js';
 
 /** A connection to the relay's store file, opened by openRelayDatabase. */
 export type RelayDatabase = Database.Database;
@@ -73,12 +74,29 @@ export function openRelayDatabase(file: string, options: RelayDatabaseOptions = 
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    if (file !== ':memory:') refuseMigratingUnderARelay(db, file);
     migrate(db, MIGRATIONS, file);
     return db;
   } catch (error) {
     db.close();
     throw error instanceof StoreFileError ? error : cannotOpen(file, error);
   }
+}
+
+/**
+ * A store a running relay holds is not migrated underneath it: that relay, of an older release, would go on using the
+ * schema it knows (after migration 6 its outbox inserts fail). Upgrading means stopping the relay, then starting the
+ * new release, which migrates the store on its first start; until then a newer CLI command refuses the store.
+ */
+function refuseMigratingUnderARelay(db: RelayDatabase, file: string): void {
+  const version = schemaVersion(db);
+  if (version >= MIGRATIONS.length) return;
+  const holder = otherRelayHolding(file);
+  if (!holder) return;
+  throw new StoreFileError(
+    'STORE_IN_USE',
+    `store ${path.resolve(file)} has schema version ${version}, which this release would migrate to ${MIGRATIONS.length}, but the relay with pid ${holder.pid} on ${holder.host} has used it since ${holder.since}: stop that relay before upgrading, then start this release (it migrates the store), or use the release that relay runs`,
+  );
 }
 
 function cannotOpen(file: string, error: unknown): StoreFileError {

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreFileError } from './migrate.js';
 
-interface LockHolder {
+export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
@@ -45,6 +45,13 @@ export function lockStore(storeFile: string, now = new Date()): StoreLock {
     'STORE_IN_USE',
     `store ${path.resolve(storeFile)}: its lock file ${lockFile} keeps coming back; another relay is starting`,
   );
+}
+
+/** The relay holding the store's lock if it runs and is not this process (a lock left by a crash holds nothing). */
+export function otherRelayHolding(storeFile: string): LockHolder | undefined {
+  const holder = readHolder(`${path.resolve(storeFile)}.lock`);
+  if (!holder || (holder.pid === process.pid && holder.host === hostname())) return undefined;
+  return isAlive(holder) ? holder : undefined;
 }
 
 function readHolder(lockFile: string): LockHolder | undefined {
