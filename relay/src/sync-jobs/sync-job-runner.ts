@@ -21,8 +21,7 @@ import {
 } from '../../../model/connector-model.js';
 import type { GentrackCallError } from '../platform/gentrack/gentrack-call-error.js';
 import type { GentrackClient } from '../platform/gentrack/gentrack-client.js';
-import type { ObjectChange } from '../to-gentrack/reassemble.js';
-import type { PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
+import type { ChangeKey, PendingChange, RelayStore, ChangeState } from '../to-gentrack/relay-store.js';
 import type { SyncHistory } from '../platform/db/sync-history.js';
 import { fieldsFromEntity, syncedStatusFields } from '../to-salesforce/gentrack-entity-fields.js';
 import {
@@ -80,7 +79,7 @@ export class RunnerStopped extends RelayError {
 
 interface Watch {
   /** The outbox's key of the change watched. */
-  readonly change: Pick<ObjectChange, 'transactionId' | 'changedAt'>;
+  readonly change: ChangeKey;
   resolve(state: ChangeState): void;
   reject(error: Error): void;
 }
@@ -355,7 +354,7 @@ export class SyncJobRunner {
   }
 
   /** Resolves when the outbox says the change was delivered or dead-lettered. */
-  private watch(change: Pick<ObjectChange, 'transactionId' | 'changedAt'>): Promise<ChangeState> {
+  private watch(change: ChangeKey): Promise<ChangeState> {
     return new Promise<ChangeState>((resolve, reject) => {
       const watch: Watch = { change, resolve, reject };
       this.watches.add(watch);

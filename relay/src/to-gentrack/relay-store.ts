@@ -81,6 +81,9 @@ export interface DeliveredChange {
 
 export type Assembler = (parts: ObjectEventPart[]) => ObjectChange;
 
+/** What identifies a change in the outbox: its transaction id and its time of change. */
+export type ChangeKey = Pick<ObjectChange, 'transactionId' | 'changedAt'>;
+
 export interface ChangeState {
   readonly state: 'pending' | 'delivered' | 'dead';
   /** The latest failure (a retry's reason, or why it was dead-lettered). */
@@ -309,7 +312,7 @@ export class RelayStore {
    * Where a change stands, by its transaction id and time of change (the outbox's key); undefined when the outbox has
    * no such change (or pruned it).
    */
-  changeState(change: Pick<ObjectChange, 'transactionId' | 'changedAt'>): ChangeState | undefined {
+  changeState(change: ChangeKey): ChangeState | undefined {
     const row = this.statements.changeState.get(change.changedAt, change.transactionId) as
       { seq: number; state: ChangeState['state']; last_error: string | null } | undefined;
     if (!row) return undefined;

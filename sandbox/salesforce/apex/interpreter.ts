@@ -245,12 +245,8 @@ export class Interpreter {
     return yield* this.invoke(cls, method, null, args, site);
   }
 
-  /** Runs a trigger body: synchronously, unless it waits for the org (DML, a callout). */
-  runTrigger(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): void | Promise<void> {
-    return runSteps(this.triggerRun(trigger, variables));
-  }
-
-  private *triggerRun(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): Step<void> {
+  /** A trigger body's run, as a step of the org bridge's run of a chunk's triggers. */
+  *runTrigger(trigger: { name: string; file: string; body: Stmt }, variables: TriggerVariables): Step<void> {
     const frame: Frame = {
       scopes: [new Map()],
       self: null,

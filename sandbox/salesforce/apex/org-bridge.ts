@@ -18,7 +18,7 @@ import type { ApexProgram } from './program.js';
 import { checkMixedDml, dmlKindOf, SETUP_OBJECTS } from './setup-objects.js';
 import { insertSetupRecords } from './setup-dml.js';
 import { fieldOf, sObjectFromRow, toStoreValue } from './sobject-fields.js';
-import { runSteps, settle, type Step } from './steps.js';
+import { runSteps, type Step } from './steps.js';
 import { TransactionContext } from './transaction-context.js';
 import { AfterTriggerVariables } from './trigger-variables.js';
 import { inaccessibleFields, inaccessibleFieldsMessage, objectAccessDenied, type AccessMode } from './user-mode.js';
@@ -440,7 +440,7 @@ export class OrgBridge implements OrgHost {
     const variables = new AfterTriggerVariables(this.org.schema, event);
     for (const trigger of triggers) {
       try {
-        yield* settle(interpreter.runTrigger(trigger, variables));
+        yield* interpreter.runTrigger(trigger, variables);
       } catch (error) {
         if (error instanceof ApexThrow) {
           if (error.uncatchable) context.pendingFatal = error;
